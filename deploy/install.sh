@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs everything banditore needs to build, test and run, from Debian 12's
+# archive. Idempotent: packages already present are left alone.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libboost1.81-dev libsqlitecpp-dev libsqlite3-dev sqlite3
+  nlohmann-json3-dev libfmt-dev doctest-dev libssl-dev libpugixml-dev
+  ca-certificates curl systemd
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  echo "install.sh: installing ${missing[*]}" >&2
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "install.sh: dependencies present" >&2

@@ -1,0 +1,87 @@
+-- banditore database schema (SQLite).
+--
+-- Each "-- migration N: ..." section runs once, in order, inside one
+-- transaction that also sets PRAGMA user_version = N. Never edit a section
+-- that has shipped: add a new one. Times are Unix milliseconds (UTC).
+--
+-- Privacy: no column holds a phone number in clear. A number is found by
+-- phone_hash = HMAC-SHA256(lookup key, E.164 digits) and read back only from
+-- AES-256-GCM ciphertext (nonce || ciphertext || tag). Message ids issued by
+-- WhatsApp ("wamid...") encode the recipient's number, so they too are kept
+-- only as keyed hashes.
+
+-- migration 1: subscriptions, inbound messages, consent log, outbox
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Per-number state that needs no number: the 24-hour customer-service
+-- window and the help-text rate limit survive an unsubscription.
+CREATE TABLE contacts (
+  phone_hash      BLOB PRIMARY KEY,
+  last_inbound_at INTEGER,
+  last_help_at    INTEGER
+) WITHOUT ROWID;
+
+CREATE TABLE subscribers (
+  id            INTEGER PRIMARY KEY,
+  phone_hash    BLOB NOT NULL UNIQUE,
+  phone_cipher  BLOB NOT NULL,
+  language      TEXT NOT NULL DEFAULT 'it',
+  source        TEXT NOT NULL DEFAULT 'whatsapp',
+  subscribed_at INTEGER NOT NULL
+);
+
+-- Meta delivers webhooks at least once: a message id seen here is never
+-- acted on again. The decision and the (normalised, digit-masked) text it
+-- came from are kept as the record of what the service understood.
+CREATE TABLE inbound_messages (
+  message_hash BLOB PRIMARY KEY,
+  phone_hash   BLOB NOT NULL,
+  type         TEXT NOT NULL,
+  decision     TEXT NOT NULL,
+  matched_text TEXT,
+  sent_at      INTEGER,
+  received_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX inbound_messages_by_time ON inbound_messages(received_at);
+
+-- Proof of consent without the number.
+CREATE TABLE consent_log (
+  id           INTEGER PRIMARY KEY,
+  phone_hash   BLOB NOT NULL,
+  event        TEXT NOT NULL,
+  message_hash BLOB,
+  at           INTEGER NOT NULL
+);
+CREATE INDEX consent_log_by_phone ON consent_log(phone_hash, at);
+
+-- The only way a message leaves. A reply carries its recipient encrypted
+-- (erased once the row is final); a broadcast delivery points at its
+-- subscriber, so Disattiva mid-broadcast leaves nothing to send.
+CREATE TABLE outbox (
+  id               INTEGER PRIMARY KEY,
+  priority         INTEGER NOT NULL,
+  state            TEXT NOT NULL DEFAULT 'queued',
+  phone_hash       BLOB NOT NULL,
+  recipient_cipher BLOB,
+  body             TEXT,
+  alert_id         INTEGER,
+  subscriber_id    INTEGER,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  not_before       INTEGER NOT NULL,
+  lease_until      INTEGER,
+  provider_hash    BLOB,
+  error_code       INTEGER,
+  error_title      TEXT,
+  created_at       INTEGER NOT NULL,
+  sent_at          INTEGER,
+  delivered_at     INTEGER,
+  read_at          INTEGER,
+  updated_at       INTEGER NOT NULL,
+  UNIQUE (alert_id, subscriber_id)
+);
+CREATE INDEX outbox_due ON outbox(priority, not_before, id) WHERE state = 'queued';
+CREATE INDEX outbox_leased ON outbox(lease_until) WHERE state = 'sending';
+CREATE UNIQUE INDEX outbox_by_provider ON outbox(provider_hash) WHERE provider_hash IS NOT NULL;
