@@ -1,0 +1,245 @@
+#include <banditore/http/client.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <openssl/ssl.h>
+
+#include <deque>
+#include <stdexcept>
+
+namespace banditore::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace ssl = boost::asio::ssl;
+using tcp = asio::ip::tcp;
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+std::optional<base_url> parse_base_url(std::string_view text) {
+  base_url out;
+  if (text.starts_with("https://")) {
+    out.tls = true;
+    text.remove_prefix(8);
+  } else if (text.starts_with("http://")) {
+    text.remove_prefix(7);
+  } else {
+    return std::nullopt;
+  }
+  auto slash = text.find('/');
+  auto authority = text.substr(0, slash);
+  std::string_view path = slash == std::string_view::npos ? std::string_view{} : text.substr(slash);
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  out.prefix = std::string(path);
+  std::string_view host = authority, port;
+  if (authority.starts_with('[')) {
+    auto close = authority.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    host = authority.substr(1, close - 1);
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return std::nullopt;
+      port = authority.substr(close + 2);
+    }
+  } else if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  if (host.empty() || host.find('@') != std::string_view::npos) return std::nullopt;
+  for (char c : port)
+    if (c < '0' || c > '9') return std::nullopt;
+  out.host = std::string(host);
+  out.port = port.empty() ? (out.tls ? "443" : "80") : std::string(port);
+  return out;
+}
+
+namespace {
+
+struct connection {
+  std::optional<beast::tcp_stream> plain;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
+  beast::flat_buffer buffer;
+  bool connected = false;
+
+  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+};
+
+std::string describe(const boost::system::error_code& ec) {
+  if (ec == beast::error::timeout) return "timeout";
+  return ec.message();
+}
+
+bool stale_connection_error(const boost::system::error_code& ec) {
+  return ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::broken_pipe || ec == bhttp::error::end_of_stream ||
+         ec == asio::ssl::error::stream_truncated;
+}
+
+}  // namespace
+
+struct client::impl : std::enable_shared_from_this<impl> {
+  impl(asio::any_io_executor ex, client_options o)
+      : executor_(std::move(ex)), options_(std::move(o)), tls_context_(ssl::context::tls_client) {
+    auto url = parse_base_url(options_.base);
+    if (!url) throw std::invalid_argument("base URL must be http:// or https:// followed by a host");
+    url_ = *url;
+    if (url_.tls) {
+      tls_context_.set_default_verify_paths();
+      if (!options_.ca_file.empty()) tls_context_.load_verify_file(options_.ca_file);
+      tls_context_.set_verify_mode(ssl::verify_peer);
+      tls_context_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                               ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                               ssl::context::no_tlsv1_1);
+    }
+    if (options_.max_connections == 0) options_.max_connections = 1;
+  }
+
+  asio::awaitable<std::unique_ptr<connection>> acquire() {
+    for (;;) {
+      if (!idle_.empty()) {
+        auto c = std::move(idle_.back());
+        idle_.pop_back();
+        co_return c;
+      }
+      if (open_ < options_.max_connections) {
+        ++open_;
+        co_return std::make_unique<connection>();
+      }
+      asio::steady_timer wake(executor_, std::chrono::steady_clock::time_point::max());
+      waiters_.push_back(&wake);
+      co_await wake.async_wait(use_nothrow);
+      std::erase(waiters_, &wake);
+    }
+  }
+
+  void release(std::unique_ptr<connection> c, bool reusable) {
+    if (reusable) {
+      idle_.push_back(std::move(c));
+    } else {
+      --open_;
+    }
+    if (!waiters_.empty()) waiters_.front()->cancel();
+  }
+
+  asio::awaitable<boost::system::error_code> connect(connection& c) {
+    tcp::resolver resolver(executor_);
+    auto [ec, results] = co_await resolver.async_resolve(url_.host, url_.port, use_nothrow);
+    if (ec) co_return ec;
+    if (url_.tls) {
+      c.tls.emplace(executor_, tls_context_);
+      if (!SSL_set_tlsext_host_name(c.tls->native_handle(), url_.host.c_str()))
+        co_return boost::system::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
+      c.tls->set_verify_callback(ssl::host_name_verification(url_.host));
+    } else {
+      c.plain.emplace(executor_);
+    }
+    auto& low = c.lowest();
+    low.expires_after(options_.connect_timeout);
+    std::tie(ec, std::ignore) = co_await low.async_connect(results, use_nothrow);
+    if (ec) co_return ec;
+    low.socket().set_option(tcp::no_delay(true), ec);
+    if (url_.tls) {
+      std::tie(ec) = co_await c.tls->async_handshake(ssl::stream_base::client, use_nothrow);
+      if (ec) co_return ec;
+    }
+    c.connected = true;
+    co_return boost::system::error_code{};
+  }
+
+  template <class Stream>
+  asio::awaitable<boost::system::error_code> exchange(Stream& stream, connection& c,
+                                                      bhttp::request<bhttp::string_body>& req,
+                                                      bhttp::response_parser<bhttp::string_body>& parser) {
+    c.lowest().expires_after(options_.request_timeout);
+    auto [ec, n] = co_await bhttp::async_write(stream, req, use_nothrow);
+    if (ec) co_return ec;
+    std::tie(ec, n) = co_await bhttp::async_read(stream, c.buffer, parser, use_nothrow);
+    co_return ec;
+  }
+
+  asio::awaitable<client_response> request(std::string_view method, std::string_view path,
+                                           std::string body, std::vector<header_field> headers) {
+    auto self = shared_from_this();
+    bhttp::request<bhttp::string_body> req;
+    req.method_string(method);
+    req.target(url_.prefix + std::string(path));
+    req.version(11);
+    req.set(bhttp::field::host, url_.host);
+    req.set(bhttp::field::user_agent, "banditore");
+    for (auto& h : headers) req.set(h.name, h.value);
+    req.body() = std::move(body);
+    req.keep_alive(true);
+    req.prepare_payload();
+
+    client_response out;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      auto c = co_await acquire();
+      const bool reused = c->connected;
+      boost::system::error_code ec;
+      if (!reused) ec = co_await connect(*c);
+      if (ec) {
+        release(std::move(c), false);
+        out.transport_error = describe(ec);
+        out.timed_out = ec == beast::error::timeout;
+        co_return out;
+      }
+      bhttp::response_parser<bhttp::string_body> parser;
+      parser.body_limit(options_.max_response_bytes);
+      if (c->tls)
+        ec = co_await exchange(*c->tls, *c, req, parser);
+      else
+        ec = co_await exchange(*c->plain, *c, req, parser);
+      if (ec) {
+        release(std::move(c), false);
+        // A kept-alive connection the server closed meanwhile: try once on a
+        // fresh one. A timeout is not retried here: the server may have acted.
+        if (reused && attempt == 0 && stale_connection_error(ec)) continue;
+        out.transport_error = describe(ec);
+        out.timed_out = ec == beast::error::timeout;
+        co_return out;
+      }
+      auto res = parser.release();
+      out.status = static_cast<int>(res.result_int());
+      for (const auto& f : res) out.headers.push_back({std::string(f.name_string()), std::string(f.value())});
+      out.body = std::move(res.body());
+      release(std::move(c), res.keep_alive());
+      co_return out;
+    }
+    co_return out;
+  }
+
+  asio::any_io_executor executor_;
+  client_options options_;
+  base_url url_;
+  ssl::context tls_context_;
+  std::vector<std::unique_ptr<connection>> idle_;
+  std::deque<asio::steady_timer*> waiters_;
+  std::size_t open_ = 0;
+};
+
+client::client(asio::any_io_executor executor, client_options options)
+    : impl_(std::make_shared<impl>(std::move(executor), std::move(options))) {}
+
+client::~client() = default;
+
+asio::awaitable<client_response> client::request(std::string_view method, std::string_view path,
+                                                 std::string body, std::vector<header_field> headers) {
+  return impl_->request(method, path, std::move(body), std::move(headers));
+}
+
+void client::close_idle() {
+  impl_->open_ -= impl_->idle_.size();
+  impl_->idle_.clear();
+}
+
+}  // namespace banditore::http

@@ -1,0 +1,336 @@
+#include <banditore/http/server.hpp>
+
+#include <banditore/log/log.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <random>
+#include <set>
+#include <stdexcept>
+
+namespace banditore::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+void parse_listen_address(std::string_view text, server_options& into) {
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos)
+    throw std::invalid_argument("listen address must be host:port, e.g. 127.0.0.1:8080");
+  auto host = text.substr(0, colon);
+  auto port_text = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned port = 0;
+  auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc{} || p != port_text.data() + port_text.size() || port > 65535)
+    throw std::invalid_argument("listen port must be a number from 0 to 65535");
+  boost::system::error_code aec;
+  auto address = asio::ip::make_address(host.empty() ? "0.0.0.0" : std::string(host), aec);
+  if (aec) throw std::invalid_argument("listen host must be an IP address, e.g. 127.0.0.1 or [::1]");
+  into.address = address.to_string();
+  into.port = static_cast<std::uint16_t>(port);
+}
+
+namespace {
+
+struct connection_state {
+  beast::tcp_stream* stream = nullptr;
+  bool idle = true;
+};
+
+bool sane_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (unsigned char c : id)
+    if (!(std::isalnum(c) || c == '-' || c == '_' || c == '.')) return false;
+  return true;
+}
+
+bool is_loopback(const asio::ip::address& a) {
+  if (a.is_loopback()) return true;
+  if (a.is_v6() && a.to_v6().is_v4_mapped())
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).is_loopback();
+  return false;
+}
+
+}  // namespace
+
+struct server::impl : std::enable_shared_from_this<impl> {
+  impl(asio::io_context& io, server_options o, const router& r)
+      : io_(io), options_(std::move(o)), routes_(r), acceptor_(io), all_closed_(io) {
+    std::random_device rd;
+    id_prefix_ = fmt_hex(rd()) ;
+  }
+
+  static std::string fmt_hex(unsigned v) {
+    char buf[16];
+    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v, 16);
+    return std::string(buf, p);
+  }
+
+  std::string next_request_id() { return id_prefix_ + "-" + fmt_hex(unsigned(++request_counter_)); }
+
+  asio::awaitable<void> accept_loop() {
+    auto self = shared_from_this();
+    for (;;) {
+      auto [ec, socket] = co_await acceptor_.async_accept(use_nothrow);
+      if (stopping_ || ec == asio::error::operation_aborted) co_return;
+      if (ec) {
+        log::warn("http.accept_failed", {{"error", ec.message()}});
+        // Out of descriptors: pause rather than spin.
+        asio::steady_timer pause(io_, std::chrono::milliseconds(100));
+        co_await pause.async_wait(use_nothrow);
+        continue;
+      }
+      if (connections_ >= options_.max_connections) {
+        ++rejected_;
+        asio::co_spawn(io_, reject_busy(std::move(socket)), asio::detached);
+        continue;
+      }
+      ++connections_;
+      asio::co_spawn(io_, session(std::move(socket)), [self](std::exception_ptr e) {
+        if (e) {
+          try { std::rethrow_exception(e); } catch (const std::exception& x) {
+            log::error("http.session_failed", {{"error", x.what()}});
+          }
+        }
+        --self->connections_;
+        if (self->stopping_ && self->connections_ == 0) self->all_closed_.cancel();
+      });
+    }
+  }
+
+  // Over the connection cap: a short 503 instead of a silent hang.
+  asio::awaitable<void> reject_busy(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    stream.expires_after(std::chrono::seconds(2));
+    auto res = to_beast(problem(503, "Service Unavailable", "too many open connections; retry shortly"), 11, false, next_request_id());
+    res.set(bhttp::field::retry_after, "1");
+    co_await bhttp::async_write(stream, res, use_nothrow);
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  static bhttp::response<bhttp::string_body> to_beast(response res, unsigned version, bool keep_alive,
+                                                     const std::string& request_id) {
+    bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
+    out.set(bhttp::field::content_type, res.content_type);
+    out.set(bhttp::field::cache_control, "no-store");
+    out.set("X-Content-Type-Options", "nosniff");
+    for (auto& h : res.headers) out.set(h.name, h.value);
+    out.set("X-Request-Id", request_id);
+    out.keep_alive(keep_alive);
+    out.body() = std::move(res.body);
+    out.prepare_payload();
+    return out;
+  }
+
+  asio::awaitable<void> write_and_log(beast::tcp_stream& stream, response res, unsigned version,
+                                      bool keep_alive, const std::string& request_id,
+                                      std::string_view method, std::string_view path,
+                                      std::chrono::steady_clock::time_point started, bool head,
+                                      boost::system::error_code& ec) {
+    int status = res.status;
+    auto out = to_beast(std::move(res), version, keep_alive, request_id);
+    if (head) out.body().clear();
+    stream.expires_after(options_.write_timeout);
+    std::size_t written = 0;
+    std::tie(ec, written) = co_await bhttp::async_write(stream, out, use_nothrow);
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    auto lvl = status >= 500 ? log::level::error : log::level::info;
+    log::write(lvl, "http.request",
+               {{"request_id", request_id}, {"method", method}, {"path", path}, {"status", status},
+                {"ms", std::round(ms * 100) / 100}, {"bytes", written}});
+  }
+
+  asio::awaitable<void> session(tcp::socket socket) {
+    auto self = shared_from_this();
+    boost::system::error_code ec;
+    auto endpoint = socket.remote_endpoint(ec);
+    const std::string remote = ec ? std::string("unknown") : endpoint.address().to_string();
+    const bool loopback = !ec && is_loopback(endpoint.address());
+
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    connection_state state{&stream};
+    live_.insert(&state);
+    struct unregister {
+      std::set<connection_state*>& set; connection_state* s;
+      ~unregister() { set.erase(s); }
+    } guard{live_, &state};
+
+    for (std::size_t n = 0; n < options_.max_requests_per_connection && !stopping_; ++n) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
+      parser.body_limit(options_.max_body_bytes);
+      state.idle = true;
+      stream.expires_after(options_.idle_timeout);
+      std::tie(ec, std::ignore) = co_await bhttp::async_read_header(stream, buffer, parser, use_nothrow);
+      state.idle = false;
+      const auto started = std::chrono::steady_clock::now();
+      const auto request_id = next_request_id();
+
+      if (ec) {
+        if (ec == bhttp::error::header_limit)
+          co_await write_and_log(stream, problem(431, "Request Header Fields Too Large",
+                                                 "request headers exceed the limit"),
+                                 11, false, request_id, "-", "-", started, false, ec);
+        else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
+                 ec != asio::error::operation_aborted && ec != asio::error::eof &&
+                 ec != asio::error::connection_reset && buffer.size() > 0)
+          co_await write_and_log(stream, problem(400, "Bad Request", "malformed HTTP request"), 11,
+                                 false, request_id, "-", "-", started, false, ec);
+        break;
+      }
+
+      auto& header = parser.get();
+      if (auto len = parser.content_length(); len && *len > options_.max_body_bytes) {
+        co_await write_and_log(stream, problem(413, "Content Too Large",
+                                               "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes"),
+                               header.version(), false, request_id, header.method_string(),
+                               "-", started, false, ec);
+        break;
+      }
+      if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
+        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, header.version()};
+        stream.expires_after(options_.write_timeout);
+        std::tie(ec, std::ignore) = co_await bhttp::async_write(stream, cont, use_nothrow);
+        if (ec) break;
+      }
+
+      stream.expires_after(options_.read_timeout);
+      std::tie(ec, std::ignore) = co_await bhttp::async_read(stream, buffer, parser, use_nothrow);
+      if (ec) {
+        if (ec == bhttp::error::body_limit)
+          co_await write_and_log(stream, problem(413, "Content Too Large",
+                                                 "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes"),
+                                 header.version(), false, request_id, header.method_string(), "-",
+                                 started, false, ec);
+        else if (ec != beast::error::timeout && ec != asio::error::operation_aborted &&
+                 ec != asio::error::eof && ec != bhttp::error::end_of_stream)
+          co_await write_and_log(stream, problem(400, "Bad Request", "malformed HTTP request body"),
+                                 header.version(), false, request_id, header.method_string(), "-",
+                                 started, false, ec);
+        break;
+      }
+
+      auto msg = parser.release();
+      request req;
+      req.method = std::string(msg.method_string());
+      req.target = std::string(msg.target());
+      auto qpos = req.target.find('?');
+      auto decoded = percent_decode(std::string_view(req.target).substr(0, qpos), false);
+      if (qpos != std::string::npos) req.query = req.target.substr(qpos + 1);
+      for (const auto& field : msg) req.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+      req.body = std::move(msg.body());
+      auto given_id = req.header("X-Request-Id");
+      req.request_id = sane_request_id(given_id) ? std::string(given_id) : request_id;
+      req.remote_address = remote;
+      req.remote_is_loopback = loopback;
+
+      response res;
+      std::string failure;
+      if (!decoded || decoded->empty() || decoded->front() != '/') {
+        res = problem(400, "Bad Request", "the request target is not a valid path");
+      } else {
+        req.path = std::move(*decoded);
+        int status = 404;
+        if (auto h = routes_.match(req, status)) {
+          try {
+            res = co_await (*h)(req);
+          } catch (const std::exception& e) {
+            failure = e.what();
+          }
+          if (!failure.empty()) {
+            log::error("http.handler_failed", {{"request_id", req.request_id}, {"path", req.path}, {"error", failure}});
+            res = problem(500, "Internal Server Error", "the request could not be completed; it has been logged as " + req.request_id);
+          }
+        } else {
+          res = status == 405 ? problem(405, "Method Not Allowed", req.method + " is not allowed on " + req.path)
+                              : problem(404, "Not Found", "no resource at this path");
+        }
+      }
+      const bool keep_alive = msg.keep_alive() && !stopping_ && n + 1 < options_.max_requests_per_connection;
+      co_await write_and_log(stream, std::move(res), msg.version(), keep_alive, req.request_id,
+                             req.method, req.path.empty() ? "-" : req.path, started,
+                             req.method == "HEAD", ec);
+      if (ec || !keep_alive) break;
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  asio::io_context& io_;
+  server_options options_;
+  const router& routes_;
+  tcp::acceptor acceptor_;
+  asio::steady_timer all_closed_;
+  std::set<connection_state*> live_;
+  std::size_t connections_ = 0;
+  std::uint16_t port_ = 0;
+  std::size_t rejected_ = 0;
+  bool stopping_ = false;
+  std::string id_prefix_;
+  std::uint64_t request_counter_ = 0;
+};
+
+server::server(asio::io_context& io, server_options options, const router& routes)
+    : impl_(std::make_shared<impl>(io, std::move(options), routes)) {}
+
+server::~server() {
+  boost::system::error_code ec;
+  impl_->acceptor_.close(ec);
+}
+
+void server::start() {
+  auto& a = impl_->acceptor_;
+  tcp::endpoint ep(asio::ip::make_address(impl_->options_.address), impl_->options_.port);
+  a.open(ep.protocol());
+  a.set_option(tcp::acceptor::reuse_address(true));
+  a.bind(ep);
+  a.listen(asio::socket_base::max_listen_connections);
+  impl_->port_ = a.local_endpoint().port();
+  asio::co_spawn(impl_->io_, impl_->accept_loop(), [](std::exception_ptr e) {
+    if (e) {
+      try { std::rethrow_exception(e); } catch (const std::exception& x) {
+        log::error("http.accept_loop_failed", {{"error", x.what()}});
+      }
+    }
+  });
+}
+
+std::uint16_t server::port() const { return impl_->port_; }
+
+std::size_t server::open_connections() const { return impl_->connections_; }
+
+asio::awaitable<void> server::stop() {
+  auto self = impl_;
+  self->stopping_ = true;
+  boost::system::error_code ec;
+  self->acceptor_.close(ec);
+  for (auto* state : self->live_)
+    if (state->idle) state->stream->cancel();
+  while (self->connections_ > 0) {
+    self->all_closed_.expires_at(std::chrono::steady_clock::time_point::max());
+    co_await self->all_closed_.async_wait(use_nothrow);
+  }
+}
+
+}  // namespace banditore::http
