@@ -1,5 +1,7 @@
 #include <banditore/domain/commands.hpp>
 
+#include <banditore/domain/utf8.hpp>
+
 #include <algorithm>
 #include <array>
 #include <iterator>
@@ -57,69 +59,6 @@ constexpr std::string_view filler_words[]{
     "salve", "ok", "voglio", "vorrei", "desidero", "gentilmente", "cortesemente", "prego",
     "please", "pls", "thanks", "thank", "you", "hi", "hello", "the", "alerts",
 };
-
-// ---- UTF-8 decoding -------------------------------------------------------
-
-// Decodes the code point at text[pos] and advances pos. Invalid or
-// truncated sequences, overlong forms and surrogates yield nothing and skip
-// one byte, so any byte string folds without error.
-bool next_code_point(std::string_view text, std::size_t& pos, char32_t& cp) {
-  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  unsigned char lead = byte(pos);
-  if (lead < 0x80) {
-    cp = lead;
-    ++pos;
-    return true;
-  }
-  std::size_t len = 0;
-  char32_t min = 0;
-  if ((lead & 0xE0) == 0xC0) {
-    len = 2, cp = lead & 0x1F, min = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    len = 3, cp = lead & 0x0F, min = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    len = 4, cp = lead & 0x07, min = 0x10000;
-  } else {
-    ++pos;
-    return false;
-  }
-  if (pos + len > text.size()) {
-    ++pos;
-    return false;
-  }
-  for (std::size_t i = 1; i < len; ++i) {
-    unsigned char c = byte(pos + i);
-    if ((c & 0xC0) != 0x80) {
-      ++pos;
-      return false;
-    }
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    ++pos;
-    return false;
-  }
-  pos += len;
-  return true;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // ---- Folding ----------------------------------------------------------------
 
@@ -223,7 +162,7 @@ bool fold_into(char32_t cp, std::string& out) {
   if (in(cp, 0x391, 0x3A9)) cp += 0x20;       // Greek
   else if (in(cp, 0x410, 0x42F)) cp += 0x20;  // Cyrillic
   else if (in(cp, 0x400, 0x40F)) cp += 0x50;
-  append_utf8(out, cp);
+  utf8::append(out, cp);
   return true;
 }
 
@@ -242,7 +181,7 @@ folded_text fold(std::string_view text) {
   std::size_t pos = 0;
   while (pos < text.size()) {
     char32_t cp = 0;
-    if (!next_code_point(text, pos, cp)) continue;
+    if (!utf8::next_code_point(text, pos, cp)) continue;
     if (cp == '?' || cp == 0xFF1F || cp == 0xBF) result.question_mark = true;
     if (!fold_into(cp, word)) end_word();
   }
