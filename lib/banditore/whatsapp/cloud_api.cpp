@@ -1,0 +1,121 @@
+#include <banditore/whatsapp/cloud_api.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <limits>
+
+namespace banditore::whatsapp {
+
+namespace {
+
+using oj = nlohmann::ordered_json;
+using nlohmann::json;
+
+// Parses without throwing; invalid UTF-8 or JSON gives a discarded value.
+json parse_quietly(std::string_view body) {
+  return json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+}
+
+std::string string_member(const json& object, std::string_view key) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_string()) return {};
+  return it->get<std::string>();
+}
+
+int int_member(const json& object, std::string_view key) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_number_integer()) return 0;
+  const auto value = it->get<std::int64_t>();
+  if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max())
+    return 0;
+  return static_cast<int>(value);
+}
+
+// Our own bodies carry citizens' text, which came in as valid UTF-8; an
+// invalid byte (from a bad alert source) is replaced rather than thrown on.
+std::string dump(const oj& body) {
+  return body.dump(-1, ' ', false, oj::error_handler_t::replace);
+}
+
+oj addressed_to(std::string_view to, std::string_view type) {
+  return oj{{"messaging_product", "whatsapp"},
+            {"recipient_type", "individual"},
+            {"to", to},
+            {"type", type}};
+}
+
+}  // namespace
+
+std::string text_message_body(std::string_view to, std::string_view text, bool preview_url) {
+  auto body = addressed_to(to, "text");
+  body["text"] = {{"preview_url", preview_url}, {"body", text}};
+  return dump(body);
+}
+
+std::string template_message_body(std::string_view to, const template_message& message) {
+  auto body = addressed_to(to, "template");
+  oj tmpl = {{"name", message.name}, {"language", {{"code", message.language}}}};
+  if (!message.body_parameters.empty()) {
+    oj parameters = oj::array();
+    for (const auto& text : message.body_parameters)
+      parameters.push_back({{"type", "text"}, {"text", text}});
+    tmpl["components"] = oj::array({{{"type", "body"}, {"parameters", std::move(parameters)}}});
+  }
+  body["template"] = std::move(tmpl);
+  return dump(body);
+}
+
+std::string messages_path(std::string_view version, std::string_view phone_number_id) {
+  while (version.starts_with('/')) version.remove_prefix(1);
+  std::string path = "/";
+  path += version;
+  path += '/';
+  path += phone_number_id;
+  path += "/messages";
+  return path;
+}
+
+std::optional<send_success> parse_send_success(std::string_view body) {
+  const auto root = parse_quietly(body);
+  if (!root.is_object()) return std::nullopt;
+  auto messages = root.find("messages");
+  if (messages == root.end() || !messages->is_array() || messages->empty()) return std::nullopt;
+  const auto& first = messages->front();
+  if (!first.is_object()) return std::nullopt;
+  auto id = string_member(first, "id");
+  if (id.empty()) return std::nullopt;
+  return send_success{std::move(id)};
+}
+
+std::optional<provider_error> parse_provider_error(std::string_view body) {
+  const auto root = parse_quietly(body);
+  if (!root.is_object()) return std::nullopt;
+  auto error = root.find("error");
+  if (error == root.end() || !error->is_object()) return std::nullopt;
+  provider_error out;
+  out.code = int_member(*error, "code");
+  out.subcode = int_member(*error, "error_subcode");
+  out.type = string_member(*error, "type");
+  out.message = string_member(*error, "message");
+  if (auto data = error->find("error_data"); data != error->end() && data->is_object())
+    out.details = string_member(*data, "details");
+  return out;
+}
+
+std::string make_error_body(const provider_error& error) {
+  oj inner = {{"message", error.message}, {"type", error.type}, {"code", error.code}};
+  // Graph API v16.0 and later no longer send error_subcode for most errors.
+  if (error.subcode != 0) inner["error_subcode"] = error.subcode;
+  inner["error_data"] = {{"messaging_product", "whatsapp"}, {"details", error.details}};
+  inner["fbtrace_id"] = "Az8or2yhqkZfEZ-_4Qn_Bam";
+  return dump(oj{{"error", std::move(inner)}});
+}
+
+std::string make_success_body(std::string_view to, std::string_view message_id) {
+  return dump(oj{{"messaging_product", "whatsapp"},
+                 {"contacts", oj::array({{{"input", to}, {"wa_id", to}}})},
+                 {"messages", oj::array({{{"id", message_id}}})}});
+}
+
+}  // namespace banditore::whatsapp

@@ -1,0 +1,63 @@
+// The wire format of one send through Meta's WhatsApp Cloud API:
+// POST /{version}/{phone-number-id}/messages with a JSON body, answered by
+// the new message's wamid or by a Graph API error object. No HTTP here.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace banditore::whatsapp {
+
+// An approved message template: the only thing Meta lets us send to someone
+// whose last message is more than 24 hours old (a broadcast, typically).
+struct template_message {
+  std::string name;      // as approved in WhatsApp Manager
+  std::string language;  // the approved translation's code, e.g. "it"
+  std::vector<std::string> body_parameters;  // {{1}}, {{2}}, ... in order
+};
+
+// {"messaging_product":"whatsapp","recipient_type":"individual","to":...,
+//  "type":"text","text":{"preview_url":false,"body":...}}
+std::string text_message_body(std::string_view to, std::string_view text,
+                              bool preview_url = false);
+
+// {"messaging_product":"whatsapp","recipient_type":"individual","to":...,
+//  "type":"template","template":{"name":...,"language":{"code":...},
+//  "components":[{"type":"body","parameters":[{"type":"text","text":...}]}]}}
+// The components array is left out when there are no parameters.
+std::string template_message_body(std::string_view to, const template_message& message);
+
+// "/" + version + "/" + phone_number_id + "/messages"; version as configured
+// ("v21.0"), a leading slash tolerated.
+std::string messages_path(std::string_view version, std::string_view phone_number_id);
+
+struct send_success {
+  std::string message_id;  // wamid: statuses in webhooks refer to it
+};
+
+// messages[0].id of a 200 answer; nothing when the body is not that shape.
+std::optional<send_success> parse_send_success(std::string_view body);
+
+// A Graph API error: {"error":{"message","type","code","error_subcode",
+// "error_data":{"messaging_product","details"},"fbtrace_id"}}. Decide on
+// `code` (see errors.hpp); `message` and `details` are for the operator.
+struct provider_error {
+  int code = 0;
+  int subcode = 0;
+  std::string type;
+  std::string message;
+  std::string details;
+};
+
+// Nothing when the body is not a Graph API error (an HTML page from a
+// proxy, an empty body, invalid JSON): the caller then has only the HTTP
+// status to go on.
+std::optional<provider_error> parse_provider_error(std::string_view body);
+
+// Bodies wa-sim answers with, shaped as Meta's.
+std::string make_error_body(const provider_error& error);
+std::string make_success_body(std::string_view to, std::string_view message_id);
+
+}  // namespace banditore::whatsapp

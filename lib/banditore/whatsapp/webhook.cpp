@@ -1,0 +1,533 @@
+#include <banditore/whatsapp/webhook.hpp>
+
+#include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <limits>
+#include <stdexcept>
+#include <unordered_map>
+#include <utility>
+
+namespace banditore::whatsapp {
+
+namespace {
+
+using nlohmann::json;
+
+// A shape error found while walking the body. It carries a path and a
+// reason, never a value from the body, and never leaves this file:
+// parse_notification turns it into parse_result::error.
+struct shape_error {
+  std::string what;
+};
+
+[[noreturn]] void fail(const std::string& path, std::string_view reason) {
+  throw shape_error{path + ": " + std::string(reason)};
+}
+
+std::string child(const std::string& path, std::string_view key) {
+  if (path.empty()) return std::string(key);
+  return path + "." + std::string(key);
+}
+
+std::string index(const std::string& path, std::size_t i) {
+  return path + "[" + std::to_string(i) + "]";
+}
+
+const json& required(const json& object, std::string_view key, const std::string& path) {
+  auto it = object.find(key);
+  if (it == object.end()) fail(child(path, key), "missing");
+  return *it;
+}
+
+const json* optional(const json& object, std::string_view key) {
+  auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+const json& as_object(const json& value, const std::string& path) {
+  if (!value.is_object()) fail(path, "not an object");
+  return value;
+}
+
+const json& as_array(const json& value, const std::string& path) {
+  if (!value.is_array()) fail(path, "not an array");
+  return value;
+}
+
+const std::string& as_string(const json& value, const std::string& path) {
+  if (!value.is_string()) fail(path, "not a string");
+  return value.get_ref<const std::string&>();
+}
+
+const std::string& required_string(const json& object, std::string_view key,
+                                   const std::string& path) {
+  return as_string(required(object, key, path), child(path, key));
+}
+
+// An identifier we key on (wamid, wa_id): an empty one would merge unrelated
+// messages when de-duplicating.
+const std::string& required_id(const json& object, std::string_view key, const std::string& path) {
+  const auto& value = required_string(object, key, path);
+  if (value.empty()) fail(child(path, key), "empty");
+  return value;
+}
+
+// Meta writes Unix seconds as a JSON string of digits ("1700000000").
+std::int64_t required_timestamp(const json& object, std::string_view key,
+                                const std::string& path) {
+  const auto field = child(path, key);
+  const auto& digits = as_string(required(object, key, path), field);
+  std::int64_t seconds = 0;
+  const auto* first = digits.data();
+  const auto* last = first + digits.size();
+  auto [end, ec] = std::from_chars(first, last, seconds);
+  if (digits.empty() || digits.front() == '-' || ec != std::errc{} || end != last)
+    fail(field, "not a timestamp of digits");
+  return seconds;
+}
+
+std::string bounded_text(const json& value, const std::string& path, const parse_limits& limits) {
+  const auto& text = as_string(value, path);
+  if (text.size() > limits.max_text_bytes)
+    fail(path, "longer than " + std::to_string(limits.max_text_bytes) + " bytes");
+  return text;
+}
+
+message_type message_type_from(std::string_view name) {
+  static constexpr std::array known{
+      message_type::text,     message_type::image,    message_type::audio,
+      message_type::video,    message_type::document, message_type::sticker,
+      message_type::location, message_type::contacts, message_type::reaction,
+      message_type::button,   message_type::interactive, message_type::order,
+      message_type::system,   message_type::unsupported};
+  for (auto type : known)
+    if (to_string(type) == name) return type;
+  return message_type::unknown;
+}
+
+delivery_status delivery_status_from(std::string_view name) {
+  static constexpr std::array known{delivery_status::sent, delivery_status::delivered,
+                                    delivery_status::read, delivery_status::failed,
+                                    delivery_status::deleted};
+  for (auto status : known)
+    if (to_string(status) == name) return status;
+  return delivery_status::unknown;
+}
+
+// The words a command parser reads: the typed text, the label of a
+// template's quick-reply button, or the title of an interactive reply.
+std::string message_text(const json& message, message_type type, const std::string& path,
+                         const parse_limits& limits) {
+  switch (type) {
+    case message_type::text: {
+      const auto p = child(path, "text");
+      const auto& text = as_object(required(message, "text", path), p);
+      return bounded_text(required(text, "body", p), child(p, "body"), limits);
+    }
+    case message_type::button: {
+      const auto p = child(path, "button");
+      const auto& button = as_object(required(message, "button", path), p);
+      return bounded_text(required(button, "text", p), child(p, "text"), limits);
+    }
+    case message_type::interactive: {
+      const auto p = child(path, "interactive");
+      const auto& interactive = as_object(required(message, "interactive", path), p);
+      const auto& kind = required_string(interactive, "type", p);
+      // nfm_reply (WhatsApp Flows) and later kinds carry no title to read.
+      if (kind != "button_reply" && kind != "list_reply") return {};
+      const auto rp = child(p, kind);
+      const auto& reply = as_object(required(interactive, kind, p), rp);
+      return bounded_text(required(reply, "title", rp), child(rp, "title"), limits);
+    }
+    default:
+      return {};
+  }
+}
+
+inbound_message parse_message(const json& value, const std::string& path,
+                              const std::string& phone_number_id,
+                              const std::unordered_map<std::string, std::string>& names,
+                              const parse_limits& limits) {
+  as_object(value, path);
+  inbound_message m;
+  m.id = required_id(value, "id", path);
+  m.from = required_id(value, "from", path);
+  m.phone_number_id = phone_number_id;
+  m.timestamp = required_timestamp(value, "timestamp", path);
+  m.type = message_type_from(required_string(value, "type", path));
+  m.text = message_text(value, m.type, path, limits);
+  if (auto it = names.find(m.from); it != names.end()) m.profile_name = it->second;
+  return m;
+}
+
+status_update parse_status(const json& value, const std::string& path,
+                           const std::string& phone_number_id) {
+  as_object(value, path);
+  status_update s;
+  s.id = required_id(value, "id", path);
+  s.status = delivery_status_from(required_string(value, "status", path));
+  s.timestamp = required_timestamp(value, "timestamp", path);
+  s.recipient_id = required_id(value, "recipient_id", path);
+  s.phone_number_id = phone_number_id;
+  if (const auto* errors = optional(value, "errors")) {
+    const auto p = child(path, "errors");
+    as_array(*errors, p);
+    if (!errors->empty()) {
+      const auto ep = index(p, 0);
+      const auto& first = as_object(errors->front(), ep);
+      const auto& code = required(first, "code", ep);
+      if (!code.is_number_integer() || code.get<std::int64_t>() < 0 ||
+          code.get<std::int64_t>() > std::numeric_limits<int>::max())
+        fail(child(ep, "code"), "not an error code");
+      s.error_code = code.get<int>();
+      if (const auto* title = optional(first, "title"))
+        s.error_title = as_string(*title, child(ep, "title"));
+    }
+  }
+  return s;
+}
+
+// Profile names by wa_id, from value.contacts[]. A contact without a
+// profile name is kept out rather than refused: the name is a courtesy.
+std::unordered_map<std::string, std::string> profile_names(const json& change_value,
+                                                           const std::string& path) {
+  std::unordered_map<std::string, std::string> names;
+  const auto* contacts = optional(change_value, "contacts");
+  if (!contacts) return names;
+  const auto p = child(path, "contacts");
+  as_array(*contacts, p);
+  for (std::size_t i = 0; i < contacts->size(); ++i) {
+    const auto cp = index(p, i);
+    const auto& contact = as_object((*contacts)[i], cp);
+    const auto& wa_id = required_string(contact, "wa_id", cp);
+    const auto* profile = optional(contact, "profile");
+    if (!profile) continue;
+    as_object(*profile, child(cp, "profile"));
+    if (const auto* name = optional(*profile, "name"))
+      names[wa_id] = as_string(*name, child(child(cp, "profile"), "name"));
+  }
+  return names;
+}
+
+void parse_change_value(const json& value, const std::string& path, const parse_limits& limits,
+                        notification& out) {
+  as_object(value, path);
+  if (required_string(value, "messaging_product", path) != "whatsapp")
+    fail(child(path, "messaging_product"), "not \"whatsapp\"");
+  const auto mp = child(path, "metadata");
+  const auto& metadata = as_object(required(value, "metadata", path), mp);
+  const auto& phone_number_id = required_id(metadata, "phone_number_id", mp);
+  const auto names = profile_names(value, path);
+
+  if (const auto* messages = optional(value, "messages")) {
+    const auto p = child(path, "messages");
+    as_array(*messages, p);
+    if (out.messages.size() + messages->size() > limits.max_messages)
+      fail(p, "more than " + std::to_string(limits.max_messages) + " messages in the body");
+    for (std::size_t i = 0; i < messages->size(); ++i)
+      out.messages.push_back(
+          parse_message((*messages)[i], index(p, i), phone_number_id, names, limits));
+  }
+  if (const auto* statuses = optional(value, "statuses")) {
+    const auto p = child(path, "statuses");
+    as_array(*statuses, p);
+    if (out.statuses.size() + statuses->size() > limits.max_statuses)
+      fail(p, "more than " + std::to_string(limits.max_statuses) + " statuses in the body");
+    for (std::size_t i = 0; i < statuses->size(); ++i)
+      out.statuses.push_back(parse_status((*statuses)[i], index(p, i), phone_number_id));
+  }
+  // value.errors[] reports a failure not tied to one message (for example a
+  // webhook delivery problem); nothing here acts on it, so only its shape
+  // is checked.
+  if (const auto* errors = optional(value, "errors")) as_array(*errors, child(path, "errors"));
+}
+
+notification parse_document(const json& root, const parse_limits& limits) {
+  as_object(root, "body");
+  if (required_string(root, "object", "") != "whatsapp_business_account")
+    fail("object", "not \"whatsapp_business_account\"");
+  const auto& entries = as_array(required(root, "entry", ""), "entry");
+  if (entries.size() > limits.max_entries)
+    fail("entry", "more than " + std::to_string(limits.max_entries) + " entries");
+
+  notification out;
+  for (std::size_t e = 0; e < entries.size(); ++e) {
+    const auto ep = index("entry", e);
+    const auto& entry = as_object(entries[e], ep);
+    const auto cp = child(ep, "changes");
+    const auto& changes = as_array(required(entry, "changes", ep), cp);
+    if (changes.size() > limits.max_changes)
+      fail(cp, "more than " + std::to_string(limits.max_changes) + " changes");
+    for (std::size_t c = 0; c < changes.size(); ++c) {
+      const auto p = index(cp, c);
+      const auto& change = as_object(changes[c], p);
+      // Other fields (account_update, message_template_status_update, ...)
+      // arrive on the same URL when subscribed; they are not ours to read.
+      if (required_string(change, "field", p) != "messages") continue;
+      parse_change_value(required(change, "value", p), child(p, "value"), limits, out);
+    }
+  }
+  return out;
+}
+
+using digest = std::array<unsigned char, 32>;
+
+digest hmac_sha256(std::string_view data, std::string_view key) {
+  digest out{};
+  unsigned int length = 0;
+  // HMAC() accepts a null data pointer only with a zero length; string_view
+  // of an empty string may carry either.
+  static const unsigned char empty = 0;
+  const auto* bytes =
+      data.empty() ? &empty : reinterpret_cast<const unsigned char*>(data.data());
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), bytes, data.size(),
+            out.data(), &length) ||
+      length != out.size())
+    throw std::runtime_error("HMAC-SHA256 failed in OpenSSL");
+  return out;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  // The length of a token is no secret worth a timing-safe comparison; its
+  // bytes are.
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+constexpr std::string_view signature_prefix = "sha256=";
+
+// Meta's sample WABA id, for the entry id of simulated bodies: banditore
+// reads the phone number id, never the entry id.
+constexpr std::string_view simulated_waba_id = "102290129340398";
+
+nlohmann::ordered_json envelope(std::string_view phone_number_id,
+                                std::string_view display_number,
+                                nlohmann::ordered_json value) {
+  using oj = nlohmann::ordered_json;
+  oj full_value = {{"messaging_product", "whatsapp"},
+                   {"metadata",
+                    {{"display_phone_number", display_number},
+                     {"phone_number_id", phone_number_id}}}};
+  for (auto& [key, item] : value.items()) full_value[key] = std::move(item);
+  return oj{{"object", "whatsapp_business_account"},
+            {"entry",
+             oj::array({oj{{"id", simulated_waba_id},
+                           {"changes", oj::array({oj{{"value", std::move(full_value)},
+                                                     {"field", "messages"}}})}}})}};
+}
+
+// Meta escapes every non-ASCII character as \uXXXX in webhook bodies, which
+// is why a body re-serialised by a receiver rarely matches its signature.
+std::string meta_dump(const nlohmann::ordered_json& body) {
+  return body.dump(-1, ' ', true, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::string_view to_string(message_type type) {
+  switch (type) {
+    case message_type::text: return "text";
+    case message_type::image: return "image";
+    case message_type::audio: return "audio";
+    case message_type::video: return "video";
+    case message_type::document: return "document";
+    case message_type::sticker: return "sticker";
+    case message_type::location: return "location";
+    case message_type::contacts: return "contacts";
+    case message_type::reaction: return "reaction";
+    case message_type::button: return "button";
+    case message_type::interactive: return "interactive";
+    case message_type::order: return "order";
+    case message_type::system: return "system";
+    case message_type::unsupported: return "unsupported";
+    case message_type::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(delivery_status status) {
+  switch (status) {
+    case delivery_status::sent: return "sent";
+    case delivery_status::delivered: return "delivered";
+    case delivery_status::read: return "read";
+    case delivery_status::failed: return "failed";
+    case delivery_status::deleted: return "deleted";
+    case delivery_status::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(signature_check check) {
+  switch (check) {
+    case signature_check::ok: return "ok";
+    case signature_check::missing: return "missing";
+    case signature_check::malformed: return "malformed";
+    case signature_check::mismatch: return "mismatch";
+  }
+  return "mismatch";
+}
+
+parse_result parse_notification(std::string_view body, const parse_limits& limits) {
+  parse_result result;
+  try {
+    const auto root = json::parse(body.begin(), body.end());
+    result.value = parse_document(root, limits);
+  } catch (const shape_error& e) {
+    result.error = e.what;
+  } catch (const json::parse_error& e) {
+    // e.what() quotes the bytes last read, which may be a phone number:
+    // report only the kind of fault and its offset.
+    const bool utf8 = std::string_view(e.what()).find("UTF-8") != std::string_view::npos;
+    result.error = std::string(utf8 ? "body: invalid UTF-8" : "body: invalid JSON") +
+                   " at byte " + std::to_string(e.byte);
+  } catch (const json::exception&) {
+    result.error = "body: unreadable JSON";
+  } catch (const std::bad_alloc&) {
+    result.error = "body: too large to parse";
+  }
+  return result;
+}
+
+signature_check verify_signature(std::string_view raw_body, std::string_view header_value,
+                                 std::string_view app_secret) {
+  if (header_value.empty()) return signature_check::missing;
+  if (!header_value.starts_with(signature_prefix)) return signature_check::malformed;
+  const auto hex = header_value.substr(signature_prefix.size());
+  digest claimed{};
+  if (hex.size() != claimed.size() * 2) return signature_check::malformed;
+  for (std::size_t i = 0; i < claimed.size(); ++i) {
+    const int high = hex_value(hex[2 * i]);
+    const int low = hex_value(hex[2 * i + 1]);
+    if (high < 0 || low < 0) return signature_check::malformed;
+    claimed[i] = static_cast<unsigned char>(high * 16 + low);
+  }
+  // An empty secret would let anyone sign: refuse rather than accept.
+  if (app_secret.empty()) return signature_check::mismatch;
+  const auto actual = hmac_sha256(raw_body, app_secret);
+  return CRYPTO_memcmp(actual.data(), claimed.data(), actual.size()) == 0
+             ? signature_check::ok
+             : signature_check::mismatch;
+}
+
+std::string sign_body(std::string_view raw_body, std::string_view app_secret) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string header(signature_prefix);
+  for (unsigned char byte : hmac_sha256(raw_body, app_secret)) {
+    header += digits[byte >> 4];
+    header += digits[byte & 0x0f];
+  }
+  return header;
+}
+
+std::optional<std::string> verification_challenge(std::string_view mode, std::string_view token,
+                                                  std::string_view challenge,
+                                                  std::string_view expected_token) {
+  // An unset verify token must not let an empty hub.verify_token subscribe.
+  if (expected_token.empty()) return std::nullopt;
+  if (mode != "subscribe") return std::nullopt;
+  if (!constant_time_equal(token, expected_token)) return std::nullopt;
+  // The challenge is echoed as the response body: keep it short and to
+  // visible ASCII (Meta sends digits), so nothing odd is reflected.
+  if (challenge.empty() || challenge.size() > 256) return std::nullopt;
+  for (char c : challenge)
+    if (c < '!' || c > '~') return std::nullopt;
+  return std::string(challenge);
+}
+
+std::string make_text_message_notification(std::string_view phone_number_id,
+                                           std::string_view display_number,
+                                           const std::vector<simulated_message>& messages) {
+  using oj = nlohmann::ordered_json;
+  oj contacts = oj::array();
+  oj items = oj::array();
+  std::vector<std::string_view> seen;
+  for (const auto& m : messages) {
+    if (std::find(seen.begin(), seen.end(), m.from) == seen.end()) {
+      seen.push_back(m.from);
+      contacts.push_back({{"profile", {{"name", m.profile_name}}}, {"wa_id", m.from}});
+    }
+    oj item = {{"from", m.from},
+               {"id", m.id},
+               {"timestamp", std::to_string(m.timestamp)},
+               {"type", m.type}};
+    if (m.type == "text") {
+      item["text"] = {{"body", m.text}};
+    } else if (m.type == "button") {
+      item["context"] = {{"from", display_number}, {"id", "wamid.template-" + m.id}};
+      item["button"] = {{"payload", m.text}, {"text", m.text}};
+    } else if (m.type == "interactive") {
+      item["context"] = {{"from", display_number}, {"id", "wamid.interactive-" + m.id}};
+      item["interactive"] = {{"type", "button_reply"},
+                             {"button_reply", {{"id", m.text}, {"title", m.text}}}};
+    } else if (m.type == "image" || m.type == "audio" || m.type == "sticker") {
+      const char* mime = m.type == "image"   ? "image/jpeg"
+                         : m.type == "audio" ? "audio/ogg; codecs=opus"
+                                             : "image/webp";
+      item[m.type] = {{"mime_type", mime},
+                      {"sha256", "sim-sha256-" + m.id},
+                      {"id", "media-" + m.id}};
+      if (m.type == "image" && !m.text.empty()) item[m.type]["caption"] = m.text;
+    } else if (m.type == "reaction") {
+      item["reaction"] = {{"message_id", "wamid.reacted-" + m.id}, {"emoji", m.text}};
+    } else if (m.type == "unsupported") {
+      item["errors"] = oj::array({{{"code", 131051},
+                                   {"title", "Message type unknown"},
+                                   {"message", "Message type unknown"},
+                                   {"error_data",
+                                    {{"details", "Message type is currently not supported."}}}}});
+      item["unsupported"] = {{"type", "poll_creation"}};
+    } else {
+      throw std::invalid_argument("make_text_message_notification: type '" + m.type +
+                                  "' is not simulated");
+    }
+    items.push_back(std::move(item));
+  }
+  return meta_dump(envelope(phone_number_id, display_number,
+                            {{"contacts", std::move(contacts)}, {"messages", std::move(items)}}));
+}
+
+std::string make_status_notification(std::string_view phone_number_id,
+                                     std::string_view display_number,
+                                     const std::vector<status_update>& statuses) {
+  using oj = nlohmann::ordered_json;
+  oj items = oj::array();
+  for (const auto& s : statuses) {
+    oj item = {{"id", s.id},
+               {"status", to_string(s.status)},
+               {"timestamp", std::to_string(s.timestamp)},
+               {"recipient_id", s.recipient_id}};
+    if (s.status == delivery_status::sent || s.status == delivery_status::delivered) {
+      oj conversation = {{"id", "conv-" + s.id}};
+      // Meta states when the 24-hour window closes only on the first status.
+      if (s.status == delivery_status::sent)
+        conversation["expiration_timestamp"] = std::to_string(s.timestamp + 24 * 3600);
+      conversation["origin"] = {{"type", "utility"}};
+      item["conversation"] = std::move(conversation);
+      item["pricing"] = {{"billable", true}, {"pricing_model", "CBP"}, {"category", "utility"}};
+    }
+    if (s.status == delivery_status::failed) {
+      item["errors"] = oj::array(
+          {{{"code", s.error_code},
+            {"title", s.error_title},
+            {"message", s.error_title},
+            {"error_data", {{"details", s.error_title}}},
+            {"href", "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/"}}});
+    }
+    items.push_back(std::move(item));
+  }
+  return meta_dump(envelope(phone_number_id, display_number, {{"statuses", std::move(items)}}));
+}
+
+}  // namespace banditore::whatsapp

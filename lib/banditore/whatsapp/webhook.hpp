@@ -1,0 +1,120 @@
+// What Meta's WhatsApp Cloud API webhook tells us: citizens' messages and the
+// delivery status of ours, read from the signed POST body, plus the GET
+// verification handshake. Pure functions over bytes: no sockets, no storage.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace banditore::whatsapp {
+
+// The "type" of an inbound message. Meta adds types over time; a type this
+// list does not know is `unknown`, never a parse error, so a new kind of
+// message cannot make Meta retry a whole batch for a week.
+enum class message_type {
+  text, image, audio, video, document, sticker, location, contacts, reaction,
+  button, interactive, order, system, unsupported, unknown
+};
+std::string_view to_string(message_type);
+
+struct inbound_message {
+  std::string id;               // wamid: the key for de-duplicating redeliveries
+  std::string from;             // the citizen's number (wa_id): never log it
+  std::string phone_number_id;  // our business number it was sent to
+  std::int64_t timestamp = 0;   // seconds since the epoch, as Meta stamped it
+  message_type type = message_type::unknown;
+  // text.body, button.text, or the title of an interactive button_reply /
+  // list_reply: what a command parser reads. Empty for other types.
+  std::string text;
+  std::string profile_name;  // contacts[].profile.name for this sender, if any
+};
+
+enum class delivery_status { sent, delivered, read, failed, deleted, unknown };
+std::string_view to_string(delivery_status);
+
+struct status_update {
+  std::string id;            // wamid returned when we sent the message
+  std::string recipient_id;  // the citizen's number: never log it
+  std::string phone_number_id;
+  delivery_status status = delivery_status::unknown;
+  std::int64_t timestamp = 0;
+  int error_code = 0;  // errors[0].code of a failed status (131047, 131026, ...)
+  std::string error_title;
+};
+
+struct notification {
+  std::vector<inbound_message> messages;
+  std::vector<status_update> statuses;
+};
+
+// Bounds on one body, so a hostile or broken sender cannot make one request
+// cost unbounded memory. Entries are counted per body, changes per entry,
+// messages and statuses over the whole body; text is text.body etc. in bytes.
+struct parse_limits {
+  std::size_t max_entries = 100;
+  std::size_t max_changes = 100;
+  std::size_t max_messages = 1000;
+  std::size_t max_statuses = 5000;
+  std::size_t max_text_bytes = 65536;
+};
+
+// Either a notification or an error naming the JSON path at fault, such as
+// "entry[2].changes[0].value.messages[1].from: missing". Errors name paths
+// and never quote values, so they are safe to log.
+struct parse_result {
+  std::optional<notification> value;
+  std::string error;
+};
+
+// Reads a POST body of the "messages" webhook field. Changes of other fields
+// (account_update, message_template_status_update, ...) are skipped. Never
+// throws: invalid JSON, invalid UTF-8, a wrong shape or an exceeded limit is
+// an error in the result.
+parse_result parse_notification(std::string_view body, const parse_limits& limits = {});
+
+// X-Hub-Signature-256 is "sha256=" + hex HMAC-SHA256 of the raw body, keyed
+// with the app secret. It covers the bytes as received: verify before
+// parsing, and never over a re-serialised body.
+enum class signature_check { ok, missing, malformed, mismatch };
+std::string_view to_string(signature_check);
+
+signature_check verify_signature(std::string_view raw_body, std::string_view header_value,
+                                 std::string_view app_secret);
+
+// The header value ("sha256=<64 lower-case hex>") Meta would send for a body.
+std::string sign_body(std::string_view raw_body, std::string_view app_secret);
+
+// The GET handshake: Meta sends hub.mode=subscribe, hub.verify_token and
+// hub.challenge, and expects the challenge echoed back. Returns the challenge
+// to echo, or nothing when the request must be refused (403).
+std::optional<std::string> verification_challenge(std::string_view mode, std::string_view token,
+                                                  std::string_view challenge,
+                                                  std::string_view expected_token);
+
+// Builders of Meta-shaped bodies, for wa-sim and tests.
+struct simulated_message {
+  std::string id;
+  std::string from;
+  std::string profile_name;
+  std::string type = "text";  // "text", "button" or "interactive" carry `text`
+  std::string text;
+  std::int64_t timestamp = 0;
+};
+
+// A "messages" notification as Meta sends it when citizens write to the
+// number: one entry, one change, contacts[] and messages[].
+std::string make_text_message_notification(std::string_view phone_number_id,
+                                           std::string_view display_number,
+                                           const std::vector<simulated_message>& messages);
+
+// A "messages" notification carrying statuses[] of messages we sent; failed
+// ones carry errors[] with the code and title.
+std::string make_status_notification(std::string_view phone_number_id,
+                                     std::string_view display_number,
+                                     const std::vector<status_update>& statuses);
+
+}  // namespace banditore::whatsapp
