@@ -1,0 +1,121 @@
+#include <banditore/whatsapp/cloud_api.hpp>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+using namespace banditore::whatsapp;
+using nlohmann::json;
+
+TEST_CASE("a text message body has Meta's shape") {
+  auto j = json::parse(text_message_body("16315551181", "Allerta meteo: è \"arancione\"\n🙏"));
+  CHECK(j["messaging_product"] == "whatsapp");
+  CHECK(j["recipient_type"] == "individual");
+  CHECK(j["to"] == "16315551181");
+  CHECK(j["type"] == "text");
+  CHECK(j["text"]["preview_url"] == false);
+  CHECK(j["text"]["body"] == "Allerta meteo: è \"arancione\"\n🙏");
+  CHECK(j.size() == 5);
+}
+
+TEST_CASE("a text message body can ask for a link preview") {
+  auto j = json::parse(text_message_body("16315551181", "https://comune.example", true));
+  CHECK(j["text"]["preview_url"] == true);
+}
+
+TEST_CASE("a template body carries name, language and body parameters in order") {
+  template_message t{"allerta_comune", "it", {"Strada chiusa", "via Roma"}};
+  auto j = json::parse(template_message_body("16315551181", t));
+  CHECK(j["messaging_product"] == "whatsapp");
+  CHECK(j["recipient_type"] == "individual");
+  CHECK(j["to"] == "16315551181");
+  CHECK(j["type"] == "template");
+  CHECK(j["template"]["name"] == "allerta_comune");
+  CHECK(j["template"]["language"]["code"] == "it");
+  const auto& components = j["template"]["components"];
+  REQUIRE(components.size() == 1);
+  CHECK(components[0]["type"] == "body");
+  const auto& parameters = components[0]["parameters"];
+  REQUIRE(parameters.size() == 2);
+  CHECK(parameters[0] == json{{"type", "text"}, {"text", "Strada chiusa"}});
+  CHECK(parameters[1] == json{{"type", "text"}, {"text", "via Roma"}});
+}
+
+TEST_CASE("a template without parameters sends no components") {
+  auto j = json::parse(template_message_body("16315551181", {"benvenuto", "it", {}}));
+  CHECK_FALSE(j["template"].contains("components"));
+}
+
+TEST_CASE("the messages path joins version and phone number id") {
+  CHECK(messages_path("v21.0", "106540352242922") == "/v21.0/106540352242922/messages");
+  CHECK(messages_path("/v21.0", "123") == "/v21.0/123/messages");
+}
+
+TEST_CASE("a success answer gives the new wamid") {
+  auto body = R"({"messaging_product":"whatsapp","contacts":[{"input":"16315551181","wa_id":"16315551181"}],
+                  "messages":[{"id":"wamid.HBgLMTYzMTU1NTExODEVAgARGBI3NjlFQzY0RDdGQ0U2NkY3NzUA","message_status":"accepted"}]})";
+  auto success = parse_send_success(body);
+  REQUIRE(success);
+  CHECK(success->message_id == "wamid.HBgLMTYzMTU1NTExODEVAgARGBI3NjlFQzY0RDdGQ0U2NkY3NzUA");
+}
+
+TEST_CASE("an answer without messages[0].id is not a success") {
+  CHECK_FALSE(parse_send_success(R"({"messages":[]})"));
+  CHECK_FALSE(parse_send_success(R"({"messages":[{"id":""}]})"));
+  CHECK_FALSE(parse_send_success(R"({"messages":[{"id":7}]})"));
+  CHECK_FALSE(parse_send_success(R"({"error":{"code":131026}})"));
+  CHECK_FALSE(parse_send_success("<html>502 Bad Gateway</html>"));
+  CHECK_FALSE(parse_send_success(""));
+  CHECK_FALSE(parse_send_success("{\"messages\":[{\"id\":\"\xC3(\"}]}"));
+}
+
+TEST_CASE("the simulator's success body parses back to its wamid") {
+  auto success = parse_send_success(make_success_body("16315551181", "wamid.SIM1"));
+  REQUIRE(success);
+  CHECK(success->message_id == "wamid.SIM1");
+}
+
+TEST_CASE("a Graph API error gives code, subcode, type, message and details") {
+  auto body = R"({"error":{"message":"(#131026) Message undeliverable","type":"OAuthException",
+                  "code":131026,"error_subcode":2494010,
+                  "error_data":{"messaging_product":"whatsapp","details":"Message Undeliverable."},
+                  "fbtrace_id":"AbCdEf123"}})";
+  auto error = parse_provider_error(body);
+  REQUIRE(error);
+  CHECK(error->code == 131026);
+  CHECK(error->subcode == 2494010);
+  CHECK(error->type == "OAuthException");
+  CHECK(error->message == "(#131026) Message undeliverable");
+  CHECK(error->details == "Message Undeliverable.");
+}
+
+TEST_CASE("a Graph API error without subcode or error_data still parses") {
+  auto error = parse_provider_error(
+      R"({"error":{"message":"Error validating access token","type":"OAuthException","code":190}})");
+  REQUIRE(error);
+  CHECK(error->code == 190);
+  CHECK(error->subcode == 0);
+  CHECK(error->details.empty());
+}
+
+TEST_CASE("a body that is not a Graph API error gives nothing") {
+  CHECK_FALSE(parse_provider_error("<html><body>502 Bad Gateway</body></html>"));
+  CHECK_FALSE(parse_provider_error(""));
+  CHECK_FALSE(parse_provider_error(R"({"messages":[{"id":"wamid.X"}]})"));
+  CHECK_FALSE(parse_provider_error(R"({"error":"rate limited"})"));
+}
+
+TEST_CASE("the simulator's error body has Meta's shape and parses back") {
+  provider_error sent{130429, 0, "OAuthException", "(#130429) Rate limit hit",
+                      "Cloud API message throughput has been reached."};
+  auto body = make_error_body(sent);
+  auto j = json::parse(body);
+  CHECK(j["error"]["error_data"]["messaging_product"] == "whatsapp");
+  CHECK(j["error"].contains("fbtrace_id"));
+  CHECK_FALSE(j["error"].contains("error_subcode"));
+  auto back = parse_provider_error(body);
+  REQUIRE(back);
+  CHECK(back->code == sent.code);
+  CHECK(back->type == sent.type);
+  CHECK(back->message == sent.message);
+  CHECK(back->details == sent.details);
+}

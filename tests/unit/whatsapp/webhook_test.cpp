@@ -1,0 +1,531 @@
+#include <banditore/whatsapp/webhook.hpp>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+using namespace banditore::whatsapp;
+using nlohmann::json;
+
+namespace {
+
+std::string fixture(const std::string& name) {
+  std::ifstream in(std::string(BANDITORE_FIXTURES) + "/whatsapp/" + name, std::ios::binary);
+  if (!in) throw std::runtime_error("missing fixture " + name);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+notification parsed(const std::string& body, const parse_limits& limits = {}) {
+  auto result = parse_notification(body, limits);
+  INFO("error: " << result.error);
+  REQUIRE(result.value.has_value());
+  CHECK(result.error.empty());
+  return *result.value;
+}
+
+inbound_message only_message(const std::string& name) {
+  auto n = parsed(fixture(name));
+  REQUIRE(n.messages.size() == 1);
+  CHECK(n.statuses.empty());
+  return n.messages.front();
+}
+
+std::string error_of(const std::string& body, const parse_limits& limits = {}) {
+  auto result = parse_notification(body, limits);
+  CHECK_FALSE(result.value.has_value());
+  return result.error;
+}
+
+// A fixture edited as JSON, for the shape errors.
+std::string edited(const std::string& name, void (*edit)(json&)) {
+  auto j = json::parse(fixture(name));
+  edit(j);
+  return j.dump();
+}
+
+constexpr const char* citizen = "16315551181";
+constexpr const char* our_number_id = "106540352242922";
+
+}  // namespace
+
+// ---- messages, one fixture per type Meta sends --------------------------
+
+TEST_CASE("a text message gives its body, sender, number, time and profile name") {
+  auto m = only_message("text.json");
+  CHECK(m.type == message_type::text);
+  CHECK(m.id == "wamid.HBgLMTYzMTU1NTExODEVAgASGBQzQUVCNTgx01");
+  CHECK(m.from == citizen);
+  CHECK(m.phone_number_id == our_number_id);
+  CHECK(m.timestamp == 1718035200);
+  CHECK(m.profile_name == "Maria Rossi");
+}
+
+TEST_CASE("escaped accents and a surrogate-pair emoji in a text body decode to UTF-8") {
+  CHECK(only_message("text.json").text == "Attiva per favore, è già perché 🙏");
+}
+
+TEST_CASE("media messages carry their type and no command text") {
+  struct row { const char* file; message_type type; };
+  for (auto [file, type] : {row{"image.json", message_type::image},
+                            row{"audio.json", message_type::audio},
+                            row{"video.json", message_type::video},
+                            row{"document.json", message_type::document},
+                            row{"sticker.json", message_type::sticker}}) {
+    CAPTURE(file);
+    auto m = only_message(file);
+    CHECK(m.type == type);
+    CHECK(m.text.empty());
+  }
+}
+
+TEST_CASE("reaction, location, contacts, system and order messages parse with their type") {
+  struct row { const char* file; message_type type; };
+  for (auto [file, type] : {row{"reaction.json", message_type::reaction},
+                            row{"location.json", message_type::location},
+                            row{"contacts.json", message_type::contacts},
+                            row{"system.json", message_type::system},
+                            row{"order.json", message_type::order}}) {
+    CAPTURE(file);
+    auto m = only_message(file);
+    CHECK(m.type == type);
+    CHECK(m.text.empty());
+    CHECK(m.from == citizen);
+  }
+}
+
+TEST_CASE("a template quick-reply button gives the button's text") {
+  auto m = only_message("button.json");
+  CHECK(m.type == message_type::button);
+  CHECK(m.text == "Disattiva");
+}
+
+TEST_CASE("an interactive button reply gives the button's title") {
+  auto m = only_message("interactive_button_reply.json");
+  CHECK(m.type == message_type::interactive);
+  CHECK(m.text == "Attiva");
+}
+
+TEST_CASE("an interactive list reply gives the row's title") {
+  auto m = only_message("interactive_list_reply.json");
+  CHECK(m.type == message_type::interactive);
+  CHECK(m.text == "Viabilità");
+}
+
+TEST_CASE("an unsupported message with errors[] is a message, not a parse error") {
+  auto m = only_message("unsupported.json");
+  CHECK(m.type == message_type::unsupported);
+  CHECK(m.text.empty());
+}
+
+TEST_CASE("a message type Meta added after this code is unknown, not an error") {
+  CHECK(only_message("new_type.json").type == message_type::unknown);
+}
+
+TEST_CASE("two entries of two messages each give four messages with their own number and name") {
+  auto n = parsed(fixture("two_entries.json"));
+  REQUIRE(n.messages.size() == 4);
+  CHECK(n.messages[0].id == "wamid.A1");
+  CHECK(n.messages[0].text == "Attiva");
+  CHECK(n.messages[0].profile_name == "Maria Rossi");
+  CHECK(n.messages[1].profile_name == "Luca Verdi");
+  CHECK(n.messages[1].phone_number_id == our_number_id);
+  CHECK(n.messages[2].id == "wamid.B1");
+  CHECK(n.messages[2].phone_number_id == "106540352242923");
+  CHECK(n.messages[3].profile_name == "Paolo Gialli");
+  CHECK(n.messages[3].text == "attiva");
+}
+
+TEST_CASE("a message whose sender has no contacts entry has no profile name") {
+  auto body = edited("text.json", [](json& j) { j["entry"][0]["changes"][0]["value"].erase("contacts"); });
+  auto n = parsed(body);
+  REQUIRE(n.messages.size() == 1);
+  CHECK(n.messages[0].profile_name.empty());
+}
+
+TEST_CASE("message type names read as Meta spells them") {
+  CHECK(to_string(message_type::interactive) == "interactive");
+  CHECK(to_string(message_type::unsupported) == "unsupported");
+  CHECK(to_string(message_type::unknown) == "unknown");
+}
+
+// ---- statuses ------------------------------------------------------------
+
+TEST_CASE("sent, delivered, read and failed statuses parse with their codes") {
+  auto n = parsed(fixture("statuses.json"));
+  CHECK(n.messages.empty());
+  REQUIRE(n.statuses.size() == 5);
+  CHECK(n.statuses[0].status == delivery_status::sent);
+  CHECK(n.statuses[0].id == "wamid.OUT1");
+  CHECK(n.statuses[0].recipient_id == citizen);
+  CHECK(n.statuses[0].phone_number_id == our_number_id);
+  CHECK(n.statuses[0].timestamp == 1718035400);
+  CHECK(n.statuses[0].error_code == 0);
+  CHECK(n.statuses[1].status == delivery_status::delivered);
+  CHECK(n.statuses[2].status == delivery_status::read);
+  CHECK(n.statuses[3].status == delivery_status::failed);
+  CHECK(n.statuses[3].error_code == 131047);
+  CHECK(n.statuses[3].error_title == "Re-engagement message");
+  CHECK(n.statuses[4].status == delivery_status::failed);
+  CHECK(n.statuses[4].error_code == 131026);
+  CHECK(n.statuses[4].error_title == "Message undeliverable");
+}
+
+TEST_CASE("a status word Meta added later is unknown, not an error") {
+  auto body = edited("statuses.json", [](json& j) {
+    j["entry"][0]["changes"][0]["value"]["statuses"][0]["status"] = "warning";
+  });
+  CHECK(parsed(body).statuses[0].status == delivery_status::unknown);
+}
+
+TEST_CASE("a change of another webhook field is skipped, the messages beside it are read") {
+  auto n = parsed(fixture("account_update.json"));
+  REQUIRE(n.messages.size() == 1);
+  CHECK(n.messages[0].text == "Info");
+}
+
+// ---- refusals ------------------------------------------------------------
+
+TEST_CASE("malformed JSON is an error, not an exception") {
+  CHECK(error_of("{\"object\": \"whatsapp_business_account\", \"entry\": [").starts_with("body: invalid JSON"));
+  CHECK(error_of("").starts_with("body: invalid JSON"));
+}
+
+TEST_CASE("a parse error never quotes the bytes it stopped at") {
+  auto error = error_of(R"({"object":"whatsapp_business_account","entry":[{"from":16315551181x}]})");
+  CHECK(error.starts_with("body: invalid JSON"));
+  CHECK(error.find("16315551181") == std::string::npos);
+}
+
+TEST_CASE("invalid UTF-8 in a string is an error") {
+  auto body = fixture("text.json");
+  auto at = body.find("Attiva");
+  REQUIRE(at != std::string::npos);
+  body[at] = '\xC3';  // a lead byte followed by 't': ill-formed
+  CHECK(error_of(body).starts_with("body: invalid UTF-8"));
+}
+
+TEST_CASE("a body that is not an object is refused") {
+  CHECK(error_of("[]") == "body: not an object");
+}
+
+TEST_CASE("a deeply nested body is refused without exhausting the stack") {
+  std::string deep(100000, '[');
+  deep += std::string(100000, ']');
+  CHECK(error_of(deep) == "body: not an object");
+}
+
+TEST_CASE("an object other than whatsapp_business_account is refused") {
+  auto body = edited("text.json", [](json& j) { j["object"] = "page"; });
+  CHECK(error_of(body) == "object: not \"whatsapp_business_account\"");
+}
+
+TEST_CASE("a body without entry[] is refused") {
+  auto body = edited("text.json", [](json& j) { j.erase("entry"); });
+  CHECK(error_of(body) == "entry: missing");
+}
+
+TEST_CASE("a missing sender is named by its full path") {
+  auto body = edited("two_entries.json", [](json& j) {
+    j["entry"][1]["changes"][0]["value"]["messages"][1].erase("from");
+  });
+  CHECK(error_of(body) == "entry[1].changes[0].value.messages[1].from: missing");
+}
+
+TEST_CASE("a message without id, timestamp or type is refused") {
+  for (const char* field : {"id", "timestamp", "type"}) {
+    CAPTURE(field);
+    auto j = json::parse(fixture("text.json"));
+    j["entry"][0]["changes"][0]["value"]["messages"][0].erase(field);
+    CHECK(error_of(j.dump()) ==
+          std::string("entry[0].changes[0].value.messages[0].") + field + ": missing");
+  }
+}
+
+TEST_CASE("a text message without text.body is refused") {
+  auto body = edited("text.json", [](json& j) {
+    j["entry"][0]["changes"][0]["value"]["messages"][0]["text"].erase("body");
+  });
+  CHECK(error_of(body) == "entry[0].changes[0].value.messages[0].text.body: missing");
+}
+
+TEST_CASE("a status without recipient_id is refused") {
+  auto body = edited("statuses.json", [](json& j) {
+    j["entry"][0]["changes"][0]["value"]["statuses"][2].erase("recipient_id");
+  });
+  CHECK(error_of(body) == "entry[0].changes[0].value.statuses[2].recipient_id: missing");
+}
+
+TEST_CASE("a change without metadata.phone_number_id is refused") {
+  auto body = edited("text.json", [](json& j) {
+    j["entry"][0]["changes"][0]["value"]["metadata"].erase("phone_number_id");
+  });
+  CHECK(error_of(body) == "entry[0].changes[0].value.metadata.phone_number_id: missing");
+}
+
+TEST_CASE("a number where Meta writes a string is refused") {
+  auto body = edited("text.json", [](json& j) {
+    j["entry"][0]["changes"][0]["value"]["messages"][0]["from"] = 16315551181;
+  });
+  CHECK(error_of(body) == "entry[0].changes[0].value.messages[0].from: not a string");
+}
+
+TEST_CASE("a timestamp given as a JSON number is refused") {
+  auto body = edited("text.json", [](json& j) {
+    j["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"] = 1718035200;
+  });
+  CHECK(error_of(body) == "entry[0].changes[0].value.messages[0].timestamp: not a string");
+}
+
+TEST_CASE("a timestamp string that is not all digits is refused") {
+  for (const char* stamp : {"", "17180x5200", "-1", " 1718035200", "99999999999999999999"}) {
+    CAPTURE(stamp);
+    auto j = json::parse(fixture("text.json"));
+    j["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"] = stamp;
+    CHECK(error_of(j.dump()) ==
+          "entry[0].changes[0].value.messages[0].timestamp: not a timestamp of digits");
+  }
+}
+
+TEST_CASE("an empty message id is refused, since it is the de-duplication key") {
+  auto body = edited("text.json", [](json& j) {
+    j["entry"][0]["changes"][0]["value"]["messages"][0]["id"] = "";
+  });
+  CHECK(error_of(body) == "entry[0].changes[0].value.messages[0].id: empty");
+}
+
+TEST_CASE("more entries than the limit are refused") {
+  parse_limits limits;
+  limits.max_entries = 1;
+  CHECK(error_of(fixture("two_entries.json"), limits) == "entry: more than 1 entries");
+}
+
+TEST_CASE("more changes in one entry than the limit are refused") {
+  parse_limits limits;
+  limits.max_changes = 1;
+  CHECK(error_of(fixture("account_update.json"), limits) ==
+        "entry[0].changes: more than 1 changes");
+}
+
+TEST_CASE("more messages in the body than the limit are refused, counted over entries") {
+  parse_limits limits;
+  limits.max_messages = 3;
+  CHECK(error_of(fixture("two_entries.json"), limits) ==
+        "entry[1].changes[0].value.messages: more than 3 messages in the body");
+}
+
+TEST_CASE("more statuses than the limit are refused") {
+  parse_limits limits;
+  limits.max_statuses = 4;
+  CHECK(error_of(fixture("statuses.json"), limits) ==
+        "entry[0].changes[0].value.statuses: more than 4 statuses in the body");
+}
+
+TEST_CASE("a text longer than the limit is refused") {
+  parse_limits limits;
+  limits.max_text_bytes = 10;
+  CHECK(error_of(fixture("text.json"), limits) ==
+        "entry[0].changes[0].value.messages[0].text.body: longer than 10 bytes");
+}
+
+// ---- signatures ------------------------------------------------------------
+
+TEST_CASE("the signature is HMAC-SHA256 in lower-case hex (RFC 4231 case 2)") {
+  CHECK(sign_body("what do ya want for nothing?", "Jefe") ==
+        "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST_CASE("a body signed with the app secret verifies") {
+  auto body = fixture("text.json");
+  CHECK(verify_signature(body, sign_body(body, "app-secret"), "app-secret") == signature_check::ok);
+}
+
+TEST_CASE("a body signed with another secret does not verify") {
+  auto body = fixture("text.json");
+  CHECK(verify_signature(body, sign_body(body, "other-secret"), "app-secret") ==
+        signature_check::mismatch);
+}
+
+TEST_CASE("a body changed by one byte after signing does not verify") {
+  auto body = fixture("text.json");
+  auto header = sign_body(body, "app-secret");
+  body[body.size() / 2] ^= 0x01;
+  CHECK(verify_signature(body, header, "app-secret") == signature_check::mismatch);
+}
+
+TEST_CASE("an absent signature header is missing") {
+  CHECK(verify_signature("{}", "", "app-secret") == signature_check::missing);
+}
+
+TEST_CASE("a sha1 signature is malformed") {
+  CHECK(verify_signature("{}", "sha1=0beec7b5ea3f0fdbc95d0dd47f3c5bc275da8a33", "app-secret") ==
+        signature_check::malformed);
+}
+
+TEST_CASE("a signature with a non-hex digit or the wrong length is malformed") {
+  auto good = sign_body("{}", "app-secret");
+  auto bad_digit = good;
+  bad_digit.back() = 'g';
+  CHECK(verify_signature("{}", bad_digit, "app-secret") == signature_check::malformed);
+  CHECK(verify_signature("{}", good.substr(0, good.size() - 2), "app-secret") ==
+        signature_check::malformed);
+  CHECK(verify_signature("{}", good + "00", "app-secret") == signature_check::malformed);
+  CHECK(verify_signature("{}", "sha256=", "app-secret") == signature_check::malformed);
+}
+
+TEST_CASE("a signature in upper-case hex verifies") {
+  auto header = sign_body("{}", "app-secret");
+  for (auto i = std::string("sha256=").size(); i < header.size(); ++i)
+    header[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(header[i])));
+  CHECK(verify_signature("{}", header, "app-secret") == signature_check::ok);
+}
+
+TEST_CASE("an empty app secret never verifies, even a body signed with it") {
+  CHECK(verify_signature("{}", sign_body("{}", ""), "") == signature_check::mismatch);
+}
+
+TEST_CASE("the signature covers the raw bytes: the same JSON re-serialised does not verify") {
+  const std::string raw =
+      R"({"object":"whatsapp_business_account","entry":[{"text":{"body":"è già 🙏"}}]})";
+  const auto header = sign_body(raw, "app-secret");
+  CHECK(verify_signature(raw, header, "app-secret") == signature_check::ok);
+
+  const auto reserialised = json::parse(raw).dump(-1, ' ', /*ensure_ascii=*/true);
+  REQUIRE(json::parse(reserialised) == json::parse(raw));
+  CHECK(verify_signature(reserialised, header, "app-secret") == signature_check::mismatch);
+}
+
+TEST_CASE("signature outcomes have names for logs") {
+  CHECK(to_string(signature_check::mismatch) == "mismatch");
+  CHECK(to_string(signature_check::missing) == "missing");
+}
+
+// ---- GET handshake -----------------------------------------------------------
+
+TEST_CASE("a subscribe handshake with the right token echoes the challenge") {
+  CHECK(verification_challenge("subscribe", "verify-me", "1158201444", "verify-me") ==
+        std::optional<std::string>("1158201444"));
+}
+
+TEST_CASE("a handshake with a wrong token is refused") {
+  CHECK_FALSE(verification_challenge("subscribe", "verify-you", "1158201444", "verify-me"));
+  CHECK_FALSE(verification_challenge("subscribe", "verify-m", "1158201444", "verify-me"));
+  CHECK_FALSE(verification_challenge("subscribe", "", "1158201444", "verify-me"));
+}
+
+TEST_CASE("a handshake whose mode is not subscribe is refused") {
+  CHECK_FALSE(verification_challenge("unsubscribe", "verify-me", "1158201444", "verify-me"));
+  CHECK_FALSE(verification_challenge("", "verify-me", "1158201444", "verify-me"));
+}
+
+TEST_CASE("an empty or over-long challenge is refused") {
+  CHECK_FALSE(verification_challenge("subscribe", "verify-me", "", "verify-me"));
+  CHECK(verification_challenge("subscribe", "verify-me", std::string(256, '7'), "verify-me"));
+  CHECK_FALSE(verification_challenge("subscribe", "verify-me", std::string(257, '7'), "verify-me"));
+}
+
+TEST_CASE("a challenge with spaces or control characters is not echoed") {
+  CHECK_FALSE(verification_challenge("subscribe", "verify-me", "12 34", "verify-me"));
+  CHECK_FALSE(verification_challenge("subscribe", "verify-me", "1234\r\nX-Evil: 1", "verify-me"));
+}
+
+TEST_CASE("with no verify token configured no handshake succeeds") {
+  CHECK_FALSE(verification_challenge("subscribe", "", "1158201444", ""));
+}
+
+// ---- builders ------------------------------------------------------------------
+
+TEST_CASE("a simulated text notification parses back to the same messages") {
+  std::vector<simulated_message> sent{
+      {"wamid.S1", "16315551181", "Maria Rossi", "text", "Attiva è 🙏", 1718035200},
+      {"wamid.S2", "16315551181", "Maria Rossi", "button", "Disattiva", 1718035201},
+      {"wamid.S3", "16315551184", "Luca Verdi", "interactive", "Info", 1718035202},
+  };
+  auto n = parsed(make_text_message_notification(our_number_id, "15550783881", sent));
+  REQUIRE(n.messages.size() == 3);
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    CAPTURE(i);
+    CHECK(n.messages[i].id == sent[i].id);
+    CHECK(n.messages[i].from == sent[i].from);
+    CHECK(n.messages[i].profile_name == sent[i].profile_name);
+    CHECK(n.messages[i].text == sent[i].text);
+    CHECK(n.messages[i].timestamp == sent[i].timestamp);
+    CHECK(n.messages[i].phone_number_id == our_number_id);
+    CHECK(to_string(n.messages[i].type) == sent[i].type);
+  }
+}
+
+TEST_CASE("a simulated notification lists each sender once in contacts[]") {
+  std::vector<simulated_message> sent{
+      {"wamid.S1", "16315551181", "Maria Rossi", "text", "a", 1},
+      {"wamid.S2", "16315551181", "Maria Rossi", "text", "b", 2},
+  };
+  auto j = json::parse(make_text_message_notification(our_number_id, "15550783881", sent));
+  CHECK(j["entry"][0]["changes"][0]["value"]["contacts"].size() == 1);
+}
+
+TEST_CASE("a simulated notification escapes non-ASCII as Meta does") {
+  auto body = make_text_message_notification(
+      our_number_id, "15550783881", {{"wamid.S1", "16315551181", "Zoë", "text", "è", 1}});
+  CHECK(body.find("\\u00e8") != std::string::npos);
+  for (unsigned char c : body) CHECK(c < 0x80);
+}
+
+TEST_CASE("simulated media, reaction and unsupported messages parse with their type") {
+  std::vector<simulated_message> sent{
+      {"wamid.S1", "16315551181", "Maria", "image", "caption", 1},
+      {"wamid.S2", "16315551181", "Maria", "audio", "", 2},
+      {"wamid.S3", "16315551181", "Maria", "sticker", "", 3},
+      {"wamid.S4", "16315551181", "Maria", "reaction", "👍", 4},
+      {"wamid.S5", "16315551181", "Maria", "unsupported", "", 5},
+  };
+  auto n = parsed(make_text_message_notification(our_number_id, "15550783881", sent));
+  REQUIRE(n.messages.size() == 5);
+  CHECK(n.messages[0].type == message_type::image);
+  CHECK(n.messages[1].type == message_type::audio);
+  CHECK(n.messages[2].type == message_type::sticker);
+  CHECK(n.messages[3].type == message_type::reaction);
+  CHECK(n.messages[4].type == message_type::unsupported);
+}
+
+TEST_CASE("simulating a type the builder does not know is a programming error") {
+  CHECK_THROWS_AS(make_text_message_notification(our_number_id, "15550783881",
+                                                 {{"wamid.S1", "1", "", "hologram", "", 1}}),
+                  std::invalid_argument);
+}
+
+TEST_CASE("a simulated status notification parses back with codes of failures") {
+  std::vector<status_update> sent{
+      {"wamid.O1", "16315551181", our_number_id, delivery_status::sent, 100, 0, ""},
+      {"wamid.O1", "16315551181", our_number_id, delivery_status::delivered, 101, 0, ""},
+      {"wamid.O1", "16315551181", our_number_id, delivery_status::read, 102, 0, ""},
+      {"wamid.O2", "16315551184", our_number_id, delivery_status::failed, 103, 131047,
+       "Re-engagement message"},
+  };
+  auto n = parsed(make_status_notification(our_number_id, "15550783881", sent));
+  REQUIRE(n.statuses.size() == 4);
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    CAPTURE(i);
+    CHECK(n.statuses[i].id == sent[i].id);
+    CHECK(n.statuses[i].recipient_id == sent[i].recipient_id);
+    CHECK(n.statuses[i].status == sent[i].status);
+    CHECK(n.statuses[i].timestamp == sent[i].timestamp);
+    CHECK(n.statuses[i].error_code == sent[i].error_code);
+    CHECK(n.statuses[i].error_title == sent[i].error_title);
+  }
+}
+
+TEST_CASE("a simulated sent status carries Meta's conversation and pricing objects") {
+  auto j = json::parse(make_status_notification(
+      our_number_id, "15550783881",
+      {{"wamid.O1", "16315551181", our_number_id, delivery_status::sent, 100, 0, ""}}));
+  const auto& status = j["entry"][0]["changes"][0]["value"]["statuses"][0];
+  CHECK(status["conversation"]["origin"]["type"] == "utility");
+  CHECK(status["conversation"]["expiration_timestamp"] == "86500");
+  CHECK(status["pricing"]["billable"] == true);
+}
