@@ -235,7 +235,8 @@ class reader {
     if (!required(n, "areaDesc", area.desc, where)) return false;
     for (auto p : children_in(n, cap_ns, "polygon")) {
       std::vector<geo_point> ring;
-      auto tokens = split_ws(trimmed_text(p));
+      auto text = trimmed_text(p);
+      auto tokens = split_ws(text);
       for (auto t : tokens) {
         auto point = parse_point(t);
         if (!point)
