@@ -1,0 +1,95 @@
+#include <banditore/cap/xml_util.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace banditore::cap {
+
+namespace {
+
+bool contains_ascii_nocase(std::string_view hay, std::string_view needle) {
+  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
+    return std::toupper(static_cast<unsigned char>(a)) == std::toupper(static_cast<unsigned char>(b));
+  });
+  return it != hay.end();
+}
+
+std::string size_text(std::size_t bytes) {
+  constexpr std::size_t mib = 1 << 20;
+  if (bytes >= mib && bytes % mib == 0) return fmt::format("{} MiB", bytes / mib);
+  if (bytes >= 1024 && bytes % 1024 == 0) return fmt::format("{} KiB", bytes / 1024);
+  return fmt::format("{} bytes", bytes);
+}
+
+}  // namespace
+
+std::optional<xml_refusal> load_untrusted_xml(pugi::xml_document& doc, std::string_view xml,
+                                              std::size_t max_bytes) {
+  if (xml.size() > max_bytes)
+    return xml_refusal{"document", "larger than " + size_text(max_bytes)};
+  // pugixml neither expands declared entities nor fetches external ones,
+  // but a document that declares them is hostile or broken either way, and
+  // refusing on the raw text keeps that true whatever parser comes later.
+  if (contains_ascii_nocase(xml, "<!DOCTYPE"))
+    return xml_refusal{"document", "a DOCTYPE (DTD) is not accepted"};
+  if (contains_ascii_nocase(xml, "<!ENTITY"))
+    return xml_refusal{"document", "an ENTITY declaration is not accepted"};
+
+  // CAP requires UTF-8; forcing it also keeps a UTF-16 document from hiding
+  // a DOCTYPE from the byte search above.
+  auto options = pugi::parse_default | pugi::parse_doctype;
+  auto result = doc.load_buffer(xml.data(), xml.size(), options, pugi::encoding_utf8);
+  if (!result)
+    return xml_refusal{"document", fmt::format("not well-formed XML: {} at byte {}",
+                                               result.description(), result.offset)};
+  for (auto child : doc.children())
+    if (child.type() == pugi::node_doctype)
+      return xml_refusal{"document", "a DOCTYPE (DTD) is not accepted"};
+  if (!doc.document_element())
+    return xml_refusal{"document", "not well-formed XML: no root element"};
+  return std::nullopt;
+}
+
+std::string_view local_name(const pugi::xml_node& n) {
+  std::string_view name = n.name();
+  auto colon = name.find(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+std::string_view namespace_uri(const pugi::xml_node& n) {
+  std::string_view name = n.name();
+  auto colon = name.find(':');
+  std::string attr = colon == std::string_view::npos
+                         ? std::string("xmlns")
+                         : "xmlns:" + std::string(name.substr(0, colon));
+  for (auto p = n; p && p.type() == pugi::node_element; p = p.parent())
+    if (auto a = p.attribute(attr.c_str())) return a.value();
+  return {};
+}
+
+std::vector<pugi::xml_node> children_in(const pugi::xml_node& parent, std::string_view ns,
+                                        std::string_view local) {
+  std::vector<pugi::xml_node> out;
+  for (auto c : parent.children())
+    if (c.type() == pugi::node_element && local_name(c) == local && namespace_uri(c) == ns)
+      out.push_back(c);
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string trimmed_text(const pugi::xml_node& n) {
+  std::string text;
+  for (auto c : n.children())
+    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) text += c.value();
+  return std::string(trim(text));
+}
+
+}  // namespace banditore::cap
