@@ -82,6 +82,78 @@ CREATE TABLE outbox (
   updated_at       INTEGER NOT NULL,
   UNIQUE (alert_id, subscriber_id)
 );
+-- A status notification can overtake the send response that tells us the
+-- message id; it waits here until the send is recorded.
+CREATE TABLE early_statuses (
+  provider_hash BLOB NOT NULL,
+  status        TEXT NOT NULL,
+  at            INTEGER NOT NULL,
+  error_code    INTEGER,
+  error_title   TEXT,
+  received_at   INTEGER NOT NULL,
+  PRIMARY KEY (provider_hash, status)
+) WITHOUT ROWID;
+
 CREATE INDEX outbox_due ON outbox(priority, not_before, id) WHERE state = 'queued';
 CREATE INDEX outbox_leased ON outbox(lease_until) WHERE state = 'sending';
 CREATE UNIQUE INDEX outbox_by_provider ON outbox(provider_hash) WHERE provider_hash IS NOT NULL;
+
+-- migration 2: API keys, alerts, audit log, delivery formats
+-- Only a SHA-256 of each API token is kept; the token is shown once.
+CREATE TABLE api_keys (
+  id           INTEGER PRIMARY KEY,
+  name         TEXT NOT NULL,
+  token_hash   BLOB NOT NULL UNIQUE,
+  token_prefix TEXT NOT NULL,
+  scopes       TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  revoked_at   INTEGER,
+  last_used_at INTEGER
+);
+
+CREATE TABLE alerts (
+  id               INTEGER PRIMARY KEY,
+  category         TEXT NOT NULL,
+  severity         TEXT NOT NULL,
+  title            TEXT NOT NULL,
+  text             TEXT NOT NULL,
+  priority         INTEGER NOT NULL,
+  state            TEXT NOT NULL DEFAULT 'planning',
+  source           TEXT NOT NULL DEFAULT 'api',
+  api_key_id       INTEGER REFERENCES api_keys(id),
+  idempotency_key  TEXT,
+  request_hash     BLOB,
+  expires_at       INTEGER,
+  not_before       INTEGER NOT NULL,
+  planned_through  INTEGER NOT NULL DEFAULT 0,
+  planned_count    INTEGER NOT NULL DEFAULT 0,
+  created_at       INTEGER NOT NULL,
+  cancelled_at     INTEGER,
+  finished_at      INTEGER,
+  UNIQUE (api_key_id, idempotency_key)
+);
+CREATE INDEX alerts_to_plan ON alerts(priority, id) WHERE state = 'planning';
+
+CREATE TABLE audit_log (
+  id         INTEGER PRIMARY KEY,
+  at         INTEGER NOT NULL,
+  actor      TEXT NOT NULL,
+  action     TEXT NOT NULL,
+  alert_id   INTEGER,
+  api_key_id INTEGER,
+  detail     TEXT
+);
+
+-- A delivery sent as text that WhatsApp refuses outside the 24-hour window
+-- (131047) goes again as the approved template.
+ALTER TABLE outbox ADD COLUMN as_template INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbox_by_alert ON outbox(alert_id, state) WHERE alert_id IS NOT NULL;
+
+-- Subscribers whose deliveries keep failing permanently are flagged.
+ALTER TABLE subscribers ADD COLUMN failure_streak INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE subscribers ADD COLUMN flagged_at INTEGER;
+
+-- WhatsApp's messaging limit counts unique people reached outside their
+-- 24-hour window per moving day.
+ALTER TABLE contacts ADD COLUMN last_initiated_at INTEGER;
+CREATE INDEX contacts_by_initiated ON contacts(last_initiated_at) WHERE last_initiated_at IS NOT NULL;

@@ -1,2 +1,112 @@
+// banditore: the command line. Each subcommand reads the same environment
+// (see `banditore --help`); errors go to stderr on one line.
+#include <banditore/app/service.hpp>
+#include <banditore/app/startup.hpp>
+#include <banditore/config/settings.hpp>
+#include <banditore/store/database.hpp>
+
+#include <SQLiteCpp/Database.h>
+
+#include <fmt/format.h>
+
 #include <cstdio>
-int main() { std::puts("banditore"); return 0; }
+#include <exception>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+using namespace banditore;
+
+// Exit codes (documented in --help and the README).
+constexpr int exit_ok = 0;
+constexpr int exit_failure = 1;
+constexpr int exit_usage = 2;
+constexpr int exit_config = 3;
+
+void print_help() {
+  std::string text =
+      "banditore - the town crier of a municipality on WhatsApp\n"
+      "\n"
+      "Usage: banditore COMMAND [OPTIONS]\n"
+      "\n"
+      "Commands:\n"
+      "  serve      run the HTTP server (webhook, REST API) and the sender\n"
+      "  migrate    create or upgrade the database schema, then exit\n"
+      "  --help     show this text\n"
+      "  --version  show the version\n"
+      "\n"
+      "Configuration (environment; every secret also as NAME_FILE):\n";
+  for (const auto& s : config::documented_settings())
+    text += fmt::format("  {:<30} {}{}\n", s.name, s.meaning,
+                        s.default_value.empty() ? "" : fmt::format(" (default {})", s.default_value));
+  text +=
+      "\n"
+      "Exit codes: 0 success, 1 failure, 2 usage error, 3 configuration error.\n";
+  std::fputs(text.c_str(), stdout);
+}
+
+int fail(int code, std::string_view message) {
+  fmt::print(stderr, "banditore: {}\n", message);
+  return code;
+}
+
+int cmd_migrate(const config::settings& settings, const std::vector<std::string>& args) {
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+    std::puts("Usage: banditore migrate\n\nCreates the database (BANDITORE_DB) if needed and applies every\n"
+              "schema migration it does not have yet. `serve` does the same at start.");
+    return exit_ok;
+  }
+  auto opened = app::open_store(settings);
+  fmt::print("schema version {} ({} migration(s) applied)\n", store::latest_schema_version(),
+             opened.migrations_applied);
+  return exit_ok;
+}
+
+int cmd_serve(const config::settings& settings, const std::vector<std::string>& args) {
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+    std::puts("Usage: banditore serve\n\nRuns the HTTP server and the outbox sender until SIGINT or SIGTERM.\n"
+              "See `banditore --help` for the configuration variables.");
+    return exit_ok;
+  }
+  app::service svc(settings);
+  return svc.run();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    print_help();
+    return exit_usage;
+  }
+  const std::string command = args.front();
+  args.erase(args.begin());
+  if (command == "--help" || command == "-h" || command == "help") {
+    print_help();
+    return exit_ok;
+  }
+  if (command == "--version") {
+    std::puts("banditore 0.1.0");
+    return exit_ok;
+  }
+
+  config::settings settings;
+  try {
+    settings = config::from_environment(config::process_environment());
+  } catch (const std::exception& e) {
+    return fail(exit_config, e.what());
+  }
+
+  try {
+    if (command == "serve") return cmd_serve(settings, args);
+    if (command == "migrate") return cmd_migrate(settings, args);
+  } catch (const std::invalid_argument& e) {
+    return fail(exit_config, e.what());
+  } catch (const std::exception& e) {
+    return fail(exit_failure, e.what());
+  }
+  return fail(exit_usage, "unknown command '" + command + "'; see banditore --help");
+}

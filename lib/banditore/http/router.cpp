@@ -26,26 +26,41 @@ void router::add(std::string method, std::string pattern, handler h) {
 }
 
 const handler* router::match(request& req, int& status_if_none) const {
+  // The most specific pattern wins: "/sim/citizens/messages" beats
+  // "/{version}/{id}/messages" whatever the order they were added in.
   auto segments = split_path(req.path);
   bool path_known = false;
+  const entry* best = nullptr;
+  int best_literals = -1;
+  std::map<std::string, std::string> best_params;
   for (const auto& e : entries_) {
     if (e.segments.size() != segments.size()) continue;
     std::map<std::string, std::string> params;
     bool ok = true;
+    int literals = 0;
     for (std::size_t i = 0; i < segments.size() && ok; ++i) {
-      if (is_param(e.segments[i]))
+      if (is_param(e.segments[i])) {
         params[e.segments[i].substr(1, e.segments[i].size() - 2)] = segments[i];
-      else
+      } else {
         ok = e.segments[i] == segments[i];
+        ++literals;
+      }
     }
     if (!ok) continue;
     path_known = true;
     if (e.method != req.method && !(req.method == "HEAD" && e.method == "GET")) continue;
-    req.path_params = std::move(params);
-    return &e.h;
+    if (literals > best_literals) {
+      best = &e;
+      best_literals = literals;
+      best_params = std::move(params);
+    }
   }
-  status_if_none = path_known ? 405 : 404;
-  return nullptr;
+  if (!best) {
+    status_if_none = path_known ? 405 : 404;
+    return nullptr;
+  }
+  req.path_params = std::move(best_params);
+  return &best->h;
 }
 
 std::vector<route_info> router::routes() const {

@@ -1,0 +1,197 @@
+#include <banditore/app/service.hpp>
+
+#include <banditore/app/startup.hpp>
+#include <banditore/app/webhook.hpp>
+#include <banditore/dispatch/sender.hpp>
+#include <banditore/domain/replies.hpp>
+#include <banditore/http/server.hpp>
+#include <banditore/log/log.hpp>
+#include <banditore/store/database.hpp>
+#include <banditore/store/inbound.hpp>
+#include <banditore/store/outbox.hpp>
+#include <banditore/store/worker.hpp>
+#include <banditore/whatsapp/cloud_channel.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <sstream>
+
+namespace banditore::app {
+
+namespace asio = boost::asio;
+
+namespace {
+
+domain::reply_texts load_replies(const config::settings& s) {
+  auto texts = s.language == "en" ? domain::english_replies(s.town) : domain::italian_replies(s.town);
+  if (s.replies_file.empty()) return texts;
+  std::ifstream in(s.replies_file);
+  if (!in) throw std::runtime_error("BANDITORE_REPLIES_FILE: cannot read " + s.replies_file);
+  nlohmann::json j;
+  try {
+    in >> j;
+  } catch (const std::exception& e) {
+    throw std::runtime_error("BANDITORE_REPLIES_FILE: not valid JSON: " + std::string(e.what()));
+  }
+  try {
+    return domain::replies_from_json(j, texts);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("BANDITORE_REPLIES_FILE: " + std::string(e.what()));
+  }
+}
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+struct service::impl {
+  explicit impl(config::settings s) : settings(std::move(s)) {
+    auto problems = config::missing_for_serve(settings);
+    if (!problems.empty()) {
+      std::string all;
+      for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
+      throw std::invalid_argument(all);
+    }
+    log::set_level(log::parse_level(settings.log_level));
+    http::parse_listen_address(settings.listen, server_options);
+    server_options.max_connections = settings.max_connections;
+    server_options.max_body_bytes = settings.max_body_bytes;
+    server_options.idle_timeout = std::chrono::milliseconds(settings.http_idle_timeout_ms);
+    server_options.read_timeout = std::chrono::milliseconds(settings.http_read_timeout_ms);
+
+    auto opened = open_store(settings);
+    keys = opened.keys;
+    log::info("store.opened", {{"migrations_applied", opened.migrations_applied},
+                               {"schema_version", store::latest_schema_version()},
+                               {"key_created", opened.key_created}});
+    db = std::make_unique<store::db_worker>(std::move(opened.db));
+    db->run_sync([this](SQLite::Database& conn) {
+      outbox = std::make_unique<store::outbox>(conn, keys);
+      inbound = std::make_unique<store::inbound_store>(conn, keys, *outbox);
+      int recovered = outbox->recover_leases(now_ms());
+      if (recovered > 0) log::warn("outbox.recovered_leases", {{"rows", recovered}});
+    });
+
+    whatsapp::cloud_channel_options wa;
+    wa.api_base = settings.wa_api_base;
+    wa.api_version = settings.wa_api_version;
+    wa.phone_number_id = settings.wa_phone_number_id;
+    wa.token = settings.wa_token;
+    wa.ca_file = settings.wa_ca_file;
+    wa.max_connections = settings.wa_max_in_flight;
+    wa.request_timeout = std::chrono::milliseconds(settings.wa_timeout_ms);
+    channel = std::make_unique<whatsapp::cloud_channel>(io.get_executor(), wa);
+
+    dispatch::sender_options so;
+    so.rate_per_second = settings.wa_rate;
+    so.max_in_flight = settings.wa_max_in_flight;
+    sender = std::make_unique<dispatch::sender>(io, *db, *outbox, *channel, so);
+
+    webhook.verify_token = settings.wa_verify_token;
+    webhook.app_secret = settings.wa_app_secret;
+    webhook.phone_number_id = settings.wa_phone_number_id;
+    webhook.conversation.texts = load_replies(settings);
+    webhook.conversation.help_interval_ms = settings.help_interval_seconds * 1000;
+    webhook.conversation.language = settings.language;
+    webhook.db = db.get();
+    webhook.outbox = outbox.get();
+    webhook.inbound = inbound.get();
+    webhook.outbox_changed = [this] { sender->wake(); };
+    add_webhook_routes(routes, webhook);
+    add_health_routes();
+
+    server = std::make_unique<http::server>(io, server_options, routes);
+    server->start();
+  }
+
+  ~impl() {
+    // The database thread may still hold statements of the outbox and the
+    // inbound store: destroy them there, before the connection closes.
+    if (db) db->run_sync([this](SQLite::Database&) {
+      inbound.reset();
+      outbox.reset();
+    });
+  }
+
+  void add_health_routes() {
+    routes.add("GET", "/healthz", [](http::request&) -> asio::awaitable<http::response> {
+      co_return http::json_response(200, R"({"status":"ok"})");
+    });
+    routes.add("GET", "/readyz", [this](http::request&) -> asio::awaitable<http::response> {
+      bool writable = false;
+      std::string failure;
+      try {
+        auto probe = [](SQLite::Database& conn) {
+          // Taking the write lock proves the database is writable now.
+          conn.exec("BEGIN IMMEDIATE");
+          conn.exec("ROLLBACK");
+          return true;
+        };
+        writable = co_await db->run(probe);
+      } catch (const std::exception& e) {
+        failure = e.what();
+      }
+      auto st = sender->stats();
+      nlohmann::json body = {{"database", writable ? "writable" : "unavailable"},
+                             {"sender", st.running ? "running" : "stopped"},
+                             {"provider_configuration", st.configuration_error ? "rejected" : "ok"}};
+      const bool ready = writable && st.running && !stopping;
+      body["status"] = ready ? "ready" : "not ready";
+      if (!failure.empty()) body["detail"] = failure;
+      co_return http::json_response(ready ? 200 : 503, body.dump());
+    });
+  }
+
+  asio::awaitable<void> shutdown(int signal_number) {
+    stopping = true;
+    log::info("server.stopping", {{"signal", signal_number}});
+    co_await server->stop();
+    co_await sender->stop();
+    log::info("server.stopped", nlohmann::json::object());
+    io.stop();
+  }
+
+  int run() {
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([this](const boost::system::error_code& ec, int number) {
+      if (ec) return;
+      asio::co_spawn(io, shutdown(number), asio::detached);
+    });
+    sender->start();
+    log::info("server.listening", {{"address", server_options.address}, {"port", server->port()},
+                                   {"wa_api_base", settings.wa_api_base}, {"rate", settings.wa_rate}});
+    io.run();
+    return 0;
+  }
+
+  config::settings settings;
+  http::server_options server_options;
+  asio::io_context io{1};
+  crypto::data_keys keys;
+  std::unique_ptr<store::db_worker> db;
+  std::unique_ptr<store::outbox> outbox;
+  std::unique_ptr<store::inbound_store> inbound;
+  std::unique_ptr<whatsapp::cloud_channel> channel;
+  std::unique_ptr<dispatch::sender> sender;
+  http::router routes;
+  webhook_context webhook;
+  std::unique_ptr<http::server> server;
+  bool stopping = false;
+};
+
+service::service(config::settings settings) : impl_(std::make_unique<impl>(std::move(settings))) {}
+service::~service() = default;
+int service::run() { return impl_->run(); }
+
+}  // namespace banditore::app

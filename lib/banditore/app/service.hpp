@@ -1,0 +1,28 @@
+// The running service: the HTTP server and the outbox sender on one
+// io_context, the database on its own thread. `banditore serve` is
+// service{settings}.run().
+#pragma once
+
+#include <banditore/config/settings.hpp>
+
+#include <memory>
+
+namespace banditore::app {
+
+class service {
+ public:
+  // Opens the store and binds the port; throws std::runtime_error or
+  // std::invalid_argument on bad configuration.
+  explicit service(config::settings settings);
+  ~service();
+
+  // Serves until SIGINT or SIGTERM, then stops gracefully. Returns the
+  // process exit code.
+  int run();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace banditore::app

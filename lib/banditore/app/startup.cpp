@@ -1,0 +1,47 @@
+#include <banditore/app/startup.hpp>
+
+#include <banditore/store/database.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+namespace banditore::app {
+
+opened_store open_store(const config::settings& settings) {
+  opened_store out;
+  out.db = store::open_database(settings.db_path);
+  out.migrations_applied = store::migrate(*out.db);
+
+  std::optional<std::string> stored;
+  {
+    SQLite::Statement q(*out.db, "SELECT value FROM meta WHERE key = 'key_fingerprint'");
+    if (q.executeStep()) stored = q.getColumn(0).getString();
+  }
+
+  if (!settings.data_keys.empty()) {
+    out.keys = crypto::parse_key_material(settings.data_keys);
+  } else {
+    if (stored && !std::filesystem::exists(settings.key_file))
+      throw std::runtime_error(
+          "the key file " + settings.key_file +
+          " is missing but the database already holds numbers encrypted with a key: restore the key file "
+          "(or set BANDITORE_DATA_KEYS); a new key would make every subscriber unreachable");
+    out.keys = crypto::load_or_create_key_file(settings.key_file, out.key_created);
+  }
+
+  const auto fingerprint = crypto::key_fingerprint(out.keys);
+  if (stored && *stored != fingerprint)
+    throw std::runtime_error("the data keys do not match this database (fingerprint " + fingerprint +
+                             ", database expects " + *stored + "): wrong key file or BANDITORE_DATA_KEYS");
+  if (!stored) {
+    SQLite::Statement ins(*out.db, "INSERT INTO meta (key, value) VALUES ('key_fingerprint', :fp)");
+    ins.bind(":fp", fingerprint);
+    ins.exec();
+  }
+  return out;
+}
+
+}  // namespace banditore::app

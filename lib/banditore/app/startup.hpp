@@ -1,0 +1,25 @@
+// Opening the system of record with its data keys: migrate the schema, load
+// or create the keys, and refuse a key that does not match the data (never
+// a silent new key over existing subscribers).
+#pragma once
+
+#include <banditore/config/settings.hpp>
+#include <banditore/crypto/data_keys.hpp>
+
+#include <memory>
+
+namespace SQLite { class Database; }
+
+namespace banditore::app {
+
+struct opened_store {
+  std::unique_ptr<SQLite::Database> db;
+  crypto::data_keys keys;
+  int migrations_applied = 0;
+  bool key_created = false;
+};
+
+// Throws std::runtime_error with an operator-readable reason.
+opened_store open_store(const config::settings& settings);
+
+}  // namespace banditore::app

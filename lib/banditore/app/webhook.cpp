@@ -1,0 +1,133 @@
+#include <banditore/app/webhook.hpp>
+
+#include <banditore/domain/phone.hpp>
+#include <banditore/log/log.hpp>
+#include <banditore/store/outbox.hpp>
+#include <banditore/store/worker.hpp>
+#include <banditore/whatsapp/webhook.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Transaction.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+
+namespace banditore::app {
+
+namespace {
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+bool is_json(std::string_view content_type) {
+  auto semi = content_type.find(';');
+  auto media = content_type.substr(0, semi);
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  std::string lower(media);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "application/json";
+}
+
+store::status_kind status_of(whatsapp::delivery_status s) {
+  switch (s) {
+    case whatsapp::delivery_status::delivered: return store::status_kind::delivered;
+    case whatsapp::delivery_status::read: return store::status_kind::read;
+    case whatsapp::delivery_status::failed: return store::status_kind::failed;
+    default: return store::status_kind::sent;
+  }
+}
+
+struct batch_outcome {
+  std::vector<store::inbound_result> results;
+  std::size_t statuses_applied = 0;
+  std::size_t statuses_early = 0;
+};
+
+}  // namespace
+
+void add_webhook_routes(http::router& routes, webhook_context& ctx) {
+  routes.add("GET", "/webhook/whatsapp", [&ctx](http::request& req) -> boost::asio::awaitable<http::response> {
+    auto challenge = whatsapp::verification_challenge(req.query_param("hub.mode").value_or(""),
+                                                      req.query_param("hub.verify_token").value_or(""),
+                                                      req.query_param("hub.challenge").value_or(""),
+                                                      ctx.verify_token);
+    if (!challenge) {
+      log::warn("webhook.verification_refused", {{"request_id", req.request_id}});
+      co_return http::problem(403, "Forbidden", "hub.mode must be 'subscribe' and hub.verify_token must match");
+    }
+    log::info("webhook.verified", {{"request_id", req.request_id}});
+    co_return http::text_response(200, *challenge);
+  });
+
+  routes.add("POST", "/webhook/whatsapp", [&ctx](http::request& req) -> boost::asio::awaitable<http::response> {
+    // The signature is checked over the bytes exactly as received, before
+    // anything else reads them.
+    switch (whatsapp::verify_signature(req.body, req.header("X-Hub-Signature-256"), ctx.app_secret)) {
+      case whatsapp::signature_check::ok: break;
+      case whatsapp::signature_check::missing:
+        co_return http::problem(401, "Unauthorized", "X-Hub-Signature-256 header is missing");
+      case whatsapp::signature_check::malformed:
+        co_return http::problem(401, "Unauthorized", "X-Hub-Signature-256 must be sha256= followed by 64 hex digits");
+      case whatsapp::signature_check::mismatch:
+        log::warn("webhook.bad_signature", {{"request_id", req.request_id}, {"remote", req.remote_address}});
+        co_return http::problem(401, "Unauthorized", "X-Hub-Signature-256 does not match the body");
+    }
+    if (!is_json(req.header("Content-Type")))
+      co_return http::problem(415, "Unsupported Media Type", "Content-Type must be application/json");
+
+    auto parsed = whatsapp::parse_notification(req.body);
+    if (!parsed.value)
+      co_return http::problem(400, "Bad Request", "not a WhatsApp notification: " + parsed.error);
+
+    std::vector<store::inbound_message_input> inputs;
+    std::size_t skipped = 0;
+    for (auto& m : parsed.value->messages) {
+      if (!ctx.phone_number_id.empty() && !m.phone_number_id.empty() && m.phone_number_id != ctx.phone_number_id) {
+        ++skipped;  // another number of the same business account
+        continue;
+      }
+      auto from = domain::normalise_wa_id(m.from);
+      if (!from) {
+        ++skipped;
+        log::warn("webhook.unusable_sender", {{"request_id", req.request_id}, {"type", whatsapp::to_string(m.type)}});
+        continue;
+      }
+      inputs.push_back({m.id, *from, std::string(whatsapp::to_string(m.type)), m.text, m.timestamp * 1000});
+    }
+    auto statuses = std::move(parsed.value->statuses);
+
+    const auto now = now_ms();
+    auto work = [&ctx, inputs = std::move(inputs), statuses = std::move(statuses), now](SQLite::Database& db) {
+      batch_outcome out;
+      SQLite::Transaction tx(db);
+      for (const auto& in : inputs) out.results.push_back(ctx.inbound->handle(in, ctx.conversation, now));
+      for (const auto& s : statuses) {
+        if (s.status == whatsapp::delivery_status::unknown || s.status == whatsapp::delivery_status::deleted) continue;
+        if (ctx.outbox->apply_status(s.id, status_of(s.status), s.timestamp * 1000, s.error_code, s.error_title, now))
+          ++out.statuses_applied;
+        else
+          ++out.statuses_early;
+      }
+      tx.commit();
+      return out;
+    };
+    auto out = co_await ctx.db->run(std::move(work));
+
+    bool replies = false;
+    for (const auto& r : out.results) {
+      replies = replies || domain::reply_for(r.decision).has_value();
+      log::info("webhook.message", {{"request_id", req.request_id}, {"phone", r.phone_tag},
+                                    {"duplicate", r.duplicate},
+                                    {"decision", r.duplicate ? "duplicate" : domain::to_string(r.decision)},
+                                    {"keyword", r.keyword}});
+    }
+    if (replies && ctx.outbox_changed) ctx.outbox_changed();
+    nlohmann::json body = {{"messages", out.results.size()}, {"skipped", skipped},
+                           {"statuses", out.statuses_applied + out.statuses_early}};
+    co_return http::json_response(200, body.dump());
+  });
+}
+
+}  // namespace banditore::app

@@ -1,0 +1,130 @@
+#include <banditore/config/settings.hpp>
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace banditore::config {
+
+namespace {
+
+std::string trim_line_end(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+std::optional<std::string> read_secret(const env_lookup& env, const std::string& name) {
+  auto direct = env(name);
+  auto file = env(name + "_FILE");
+  if (direct && file) throw std::invalid_argument(name + " and " + name + "_FILE are both set: choose one");
+  if (direct) return direct;
+  if (!file) return std::nullopt;
+  std::ifstream in(*file, std::ios::binary);
+  if (!in) throw std::invalid_argument(name + "_FILE: cannot read " + *file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return trim_line_end(text.str());
+}
+
+template <class Number>
+Number read_number(const env_lookup& env, const std::string& name, Number fallback, Number min, Number max) {
+  auto value = env(name);
+  if (!value) return fallback;
+  Number n{};
+  auto [p, ec] = std::from_chars(value->data(), value->data() + value->size(), n);
+  if (ec != std::errc{} || p != value->data() + value->size() || n < min || n > max)
+    throw std::invalid_argument(name + " must be a number from " + std::to_string(min) + " to " +
+                                std::to_string(max) + ", got '" + *value + "'");
+  return n;
+}
+
+void read_text(const env_lookup& env, const std::string& name, std::string& into) {
+  if (auto v = env(name)) into = *v;
+}
+
+}  // namespace
+
+env_lookup process_environment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    if (const char* v = std::getenv(name.c_str())) return std::string(v);
+    return std::nullopt;
+  };
+}
+
+settings from_environment(const env_lookup& env) {
+  settings s;
+  read_text(env, "BANDITORE_LISTEN", s.listen);
+  read_text(env, "BANDITORE_DB", s.db_path);
+  read_text(env, "BANDITORE_KEY_FILE", s.key_file);
+  if (auto v = read_secret(env, "BANDITORE_DATA_KEYS")) s.data_keys = *v;
+  read_text(env, "BANDITORE_WA_API_BASE", s.wa_api_base);
+  read_text(env, "BANDITORE_WA_API_VERSION", s.wa_api_version);
+  read_text(env, "BANDITORE_WA_PHONE_NUMBER_ID", s.wa_phone_number_id);
+  if (auto v = read_secret(env, "BANDITORE_WA_TOKEN")) s.wa_token = *v;
+  if (auto v = read_secret(env, "BANDITORE_WA_APP_SECRET")) s.wa_app_secret = *v;
+  if (auto v = read_secret(env, "BANDITORE_WA_VERIFY_TOKEN")) s.wa_verify_token = *v;
+  read_text(env, "BANDITORE_WA_CA_FILE", s.wa_ca_file);
+  s.wa_rate = static_cast<double>(read_number<int>(env, "BANDITORE_WA_RATE", 80, 1, 1000));
+  s.wa_max_in_flight = read_number<std::size_t>(env, "BANDITORE_WA_MAX_IN_FLIGHT", 32, 1, 1024);
+  s.wa_timeout_ms = read_number<std::int64_t>(env, "BANDITORE_WA_TIMEOUT_MS", s.wa_timeout_ms, 100, 300000);
+  read_text(env, "BANDITORE_LOG_LEVEL", s.log_level);
+  read_text(env, "BANDITORE_LANGUAGE", s.language);
+  read_text(env, "BANDITORE_TOWN", s.town);
+  read_text(env, "BANDITORE_REPLIES_FILE", s.replies_file);
+  s.help_interval_seconds = read_number<std::int64_t>(env, "BANDITORE_HELP_INTERVAL", s.help_interval_seconds, 0, 365LL * 24 * 3600);
+  s.max_connections = read_number<std::size_t>(env, "BANDITORE_MAX_CONNECTIONS", s.max_connections, 1, 100000);
+  s.max_body_bytes = read_number<std::size_t>(env, "BANDITORE_MAX_BODY_BYTES", s.max_body_bytes, 1024, 64 * 1024 * 1024);
+  s.http_idle_timeout_ms = read_number<std::int64_t>(env, "BANDITORE_HTTP_IDLE_TIMEOUT_MS", s.http_idle_timeout_ms, 100, 3600000);
+  s.http_read_timeout_ms = read_number<std::int64_t>(env, "BANDITORE_HTTP_READ_TIMEOUT_MS", s.http_read_timeout_ms, 100, 3600000);
+
+  if (s.language != "it" && s.language != "en")
+    throw std::invalid_argument("BANDITORE_LANGUAGE must be 'it' or 'en', got '" + s.language + "'");
+  if (s.wa_api_version.empty() || s.wa_api_version.find('/') != std::string::npos)
+    throw std::invalid_argument("BANDITORE_WA_API_VERSION must be a version such as v21.0");
+  for (char c : s.wa_phone_number_id)
+    if (c < '0' || c > '9') throw std::invalid_argument("BANDITORE_WA_PHONE_NUMBER_ID must be digits");
+  if (s.db_path.empty()) throw std::invalid_argument("BANDITORE_DB must not be empty");
+  return s;
+}
+
+std::vector<std::string> missing_for_serve(const settings& s) {
+  std::vector<std::string> out;
+  if (s.wa_phone_number_id.empty()) out.push_back("BANDITORE_WA_PHONE_NUMBER_ID is not set");
+  if (s.wa_token.empty()) out.push_back("BANDITORE_WA_TOKEN (or BANDITORE_WA_TOKEN_FILE) is not set");
+  if (s.wa_app_secret.empty()) out.push_back("BANDITORE_WA_APP_SECRET (or BANDITORE_WA_APP_SECRET_FILE) is not set");
+  if (s.wa_verify_token.empty()) out.push_back("BANDITORE_WA_VERIFY_TOKEN (or BANDITORE_WA_VERIFY_TOKEN_FILE) is not set");
+  return out;
+}
+
+const std::vector<setting_doc>& documented_settings() {
+  static const std::vector<setting_doc> docs = {
+      {"BANDITORE_LISTEN", "127.0.0.1:8080", "address:port of the HTTP server"},
+      {"BANDITORE_DB", "./var/banditore.db", "SQLite database file"},
+      {"BANDITORE_KEY_FILE", "./var/banditore.key", "data keys (encryption, HMAC), created on first run with mode 0600"},
+      {"BANDITORE_DATA_KEYS", "", "data keys given inline (key-file format); the key file is then not used", true},
+      {"BANDITORE_WA_API_BASE", "https://graph.facebook.com", "Cloud API base URL (the simulator's in tests)"},
+      {"BANDITORE_WA_API_VERSION", "v21.0", "Graph API version, the path prefix"},
+      {"BANDITORE_WA_PHONE_NUMBER_ID", "", "the business number's id"},
+      {"BANDITORE_WA_TOKEN", "", "bearer token for sending", true},
+      {"BANDITORE_WA_APP_SECRET", "", "key of X-Hub-Signature-256", true},
+      {"BANDITORE_WA_VERIFY_TOKEN", "", "token of the webhook GET handshake", true},
+      {"BANDITORE_WA_CA_FILE", "", "extra trusted CA certificates (PEM) for the Cloud API connection"},
+      {"BANDITORE_WA_RATE", "80", "messages per second allowed to the number (1-1000)"},
+      {"BANDITORE_WA_MAX_IN_FLIGHT", "32", "send requests in flight at once; also the crash re-send bound"},
+      {"BANDITORE_WA_TIMEOUT_MS", "15000", "deadline of one Cloud API request, in milliseconds"},
+      {"BANDITORE_LOG_LEVEL", "info", "debug, info, warn, error or off"},
+      {"BANDITORE_LANGUAGE", "it", "language of the replies: it or en"},
+      {"BANDITORE_TOWN", "", "the municipality's name, used in the replies"},
+      {"BANDITORE_REPLIES_FILE", "", "JSON object overriding reply texts (subscribed, already_subscribed, unsubscribed, not_subscribed, help)"},
+      {"BANDITORE_HELP_INTERVAL", "86400", "seconds before the help text is sent again to the same number"},
+      {"BANDITORE_MAX_CONNECTIONS", "512", "open HTTP connections at most"},
+      {"BANDITORE_MAX_BODY_BYTES", "1048576", "largest request body accepted"},
+      {"BANDITORE_HTTP_IDLE_TIMEOUT_MS", "30000", "how long a connection may wait before sending a complete request head"},
+      {"BANDITORE_HTTP_READ_TIMEOUT_MS", "15000", "how long a request body may take to arrive"},
+  };
+  return docs;
+}
+
+}  // namespace banditore::config

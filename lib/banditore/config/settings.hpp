@@ -1,0 +1,63 @@
+// The service's configuration, read from the environment (the names in
+// DESIGN.md's "Stable interfaces"), validated once at start-up. Every
+// secret may also be given as NAME_FILE, the path of a file holding it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace banditore::config {
+
+struct settings {
+  std::string listen = "127.0.0.1:8080";
+  std::string db_path = "./var/banditore.db";
+  std::string key_file = "./var/banditore.key";
+  std::string data_keys;  // inline key material; when set the key file is not used
+
+  std::string wa_api_base = "https://graph.facebook.com";
+  std::string wa_api_version = "v21.0";
+  std::string wa_phone_number_id;
+  std::string wa_token;
+  std::string wa_app_secret;
+  std::string wa_verify_token;
+  std::string wa_ca_file;
+  double wa_rate = 80;
+  std::size_t wa_max_in_flight = 32;
+  std::int64_t wa_timeout_ms = 15000;
+
+  std::string log_level = "info";
+  std::string language = "it";         // it | en: the reply texts
+  std::string town;                    // shown in the reply texts
+  std::string replies_file;            // JSON overriding some reply texts
+  std::int64_t help_interval_seconds = 24 * 3600;
+
+  std::size_t max_connections = 512;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::int64_t http_idle_timeout_ms = 30000;
+  std::int64_t http_read_timeout_ms = 15000;
+};
+
+// Reads a variable: a missing one is nullopt. getenv by default; tests pass
+// their own.
+using env_lookup = std::function<std::optional<std::string>(const std::string& name)>;
+env_lookup process_environment();
+
+// Throws std::invalid_argument naming the variable and the problem (never
+// its value when it is a secret).
+settings from_environment(const env_lookup& env);
+
+// Problems that stop `serve` (missing credentials), one line each.
+std::vector<std::string> missing_for_serve(const settings&);
+
+struct setting_doc {
+  std::string name;
+  std::string default_value;
+  std::string meaning;
+  bool secret = false;
+};
+const std::vector<setting_doc>& documented_settings();
+
+}  // namespace banditore::config

@@ -1,0 +1,57 @@
+// A channel delivers one message to one person and says what happened.
+// WhatsApp's Cloud API is the real one; more (Telegram, SMS) can follow
+// behind the same interface. What the sender does next depends only on
+// the verdict, never on a provider's HTTP status.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace banditore::dispatch {
+
+struct template_content {
+  std::string name;
+  std::string language;
+  std::vector<std::string> body_parameters;
+};
+
+struct outgoing_message {
+  std::string to;    // E.164 digits
+  std::string text;  // used when no template is set
+  std::optional<template_content> templ;
+};
+
+enum class send_verdict {
+  accepted,               // the provider took it; message_id identifies it
+  retry_later,            // transient: back off and try again
+  slow_down,              // over the sending rate: pause everything
+  retry_recipient_later,  // too many messages to this person just now
+  use_template,           // outside the 24-hour window: send a template
+  opt_out,                // the person stopped these messages
+  permanent,              // will never succeed
+  configuration,          // our credentials or setup are wrong: hold, alert the operator
+};
+
+std::string_view to_string(send_verdict);
+
+struct send_outcome {
+  send_verdict verdict = send_verdict::retry_later;
+  std::string message_id;
+  int error_code = 0;
+  std::string error_title;
+  int http_status = 0;
+  std::chrono::milliseconds retry_after{0};
+};
+
+class channel {
+ public:
+  virtual ~channel() = default;
+  virtual boost::asio::awaitable<send_outcome> send(const outgoing_message& message) = 0;
+};
+
+}  // namespace banditore::dispatch

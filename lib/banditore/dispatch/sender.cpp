@@ -1,0 +1,256 @@
+#include <banditore/dispatch/sender.hpp>
+
+#include <banditore/dispatch/rate_limiter.hpp>
+#include <banditore/log/log.hpp>
+#include <banditore/store/outbox.hpp>
+#include <banditore/store/worker.hpp>
+#include <banditore/crypto/data_keys.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Transaction.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+namespace banditore::dispatch {
+
+namespace asio = boost::asio;
+using std::chrono::milliseconds;
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+milliseconds backoff_delay(int attempt, milliseconds base, milliseconds max, double unit_random) {
+  double cap = static_cast<double>(base.count()) * std::pow(2.0, std::max(0, attempt - 1));
+  cap = std::min(cap, static_cast<double>(max.count()));
+  return milliseconds(static_cast<std::int64_t>(cap * std::clamp(unit_random, 0.0, 1.0)));
+}
+
+struct sender::impl : std::enable_shared_from_this<impl> {
+  impl(asio::io_context& io, store::db_worker& db, store::outbox& out, channel& ch, sender_options o)
+      : io_(io), db_(db), outbox_(out), channel_(ch), options_(o),
+        limiter_(o.rate_per_second, o.burst), signal_(io), done_(io), pace_(io),
+        random_(std::random_device{}()) {}
+
+  void wake() { signal_.cancel(); }
+
+  asio::awaitable<void> run() {
+    auto self = shared_from_this();
+    stats_.running = true;
+    for (;;) {
+      auto records = std::exchange(pending_, {});
+      const bool leasing = !stopping_;
+      const std::size_t room = leasing ? options_.max_in_flight - std::min(options_.max_in_flight, unsettled_) : 0;
+      struct batch {
+        std::vector<store::outbox_item> items;
+        std::optional<std::int64_t> next_due;
+      };
+      const auto now = now_ms();
+      auto work = [this, records = std::move(records), room, now](SQLite::Database& db) {
+        SQLite::Transaction tx(db);
+        outbox_.record(records, now);
+        batch b;
+        if (room > 0) b.items = outbox_.lease(std::min(room, options_.lease_batch), now, options_.lease_duration.count());
+        if (b.items.empty()) b.next_due = outbox_.next_due();
+        tx.commit();
+        return b;
+      };
+      const auto settled = records.size();
+      batch b;
+      std::string failure;
+      try {
+        b = co_await db_.run(std::move(work));
+      } catch (const std::exception& e) {
+        failure = e.what();
+      }
+      if (!failure.empty()) {
+        // The outcomes are lost from memory but their rows stay 'sending'
+        // and are re-queued at the next start; keep serving meanwhile.
+        log::error("sender.database_failed", {{"error", failure}});
+        unsettled_ -= std::min(unsettled_, settled);
+        co_await wait_signal(options_.idle_poll);
+        continue;
+      }
+      unsettled_ -= settled;
+      if (stopping_ && unsettled_ == 0 && pending_.empty()) break;
+
+      unsettled_ += b.items.size();
+      for (auto& item : b.items) {
+        if (stopping_) {
+          // Leased but not sent: back to the queue untouched.
+          pending_.push_back({item.id, store::result_kind::retry, {}, now_ms(), false, 0, {}});
+          continue;
+        }
+        auto at = limiter_.reserve(std::chrono::steady_clock::now());
+        if (at > std::chrono::steady_clock::now()) {
+          pace_.expires_at(at);
+          co_await pace_.async_wait(use_nothrow);
+        }
+        auto send = send_one(std::move(item));
+        asio::co_spawn(io_, std::move(send), asio::detached);
+      }
+      if (!b.items.empty() || !pending_.empty()) continue;
+
+      auto wait = options_.idle_poll;
+      if (b.next_due && unsettled_ == 0) {
+        auto until = milliseconds(std::max<std::int64_t>(0, *b.next_due - now_ms()));
+        wait = std::min(wait, until);
+        if (wait.count() == 0) wait = milliseconds(1);
+      }
+      co_await wait_signal(wait);
+    }
+    stats_.running = false;
+    done_.cancel();
+  }
+
+  asio::awaitable<void> wait_signal(milliseconds wait) {
+    signal_.expires_after(wait);
+    co_await signal_.async_wait(use_nothrow);
+  }
+
+  store::send_record judge(const store::outbox_item& item, const send_outcome& out) {
+    store::send_record r;
+    r.id = item.id;
+    r.error_code = out.error_code;
+    r.error_title = out.error_title.substr(0, 200);
+    const auto now = now_ms();
+    auto retry_in = [&](milliseconds d, bool count) {
+      r.kind = store::result_kind::retry;
+      r.not_before = now + d.count();
+      r.count_attempt = count;
+    };
+    switch (out.verdict) {
+      case send_verdict::accepted:
+        r.kind = store::result_kind::sent;
+        r.provider_message_id = out.message_id;
+        stats_.accepted++;
+        stats_.configuration_error = false;
+        return r;
+      case send_verdict::retry_later: {
+        std::uniform_real_distribution<double> unit(0.0, 1.0);
+        retry_in(std::max(milliseconds(100), backoff_delay(item.attempts, options_.backoff_base, options_.backoff_max, unit(random_))), true);
+        break;
+      }
+      case send_verdict::slow_down: {
+        auto pause = out.retry_after.count() > 0 ? out.retry_after : options_.slow_down_pause;
+        limiter_.pause_until(std::chrono::steady_clock::now() + pause);
+        stats_.throttled++;
+        retry_in(pause, false);
+        break;
+      }
+      case send_verdict::retry_recipient_later:
+        retry_in(options_.pair_pause, true);
+        break;
+      case send_verdict::configuration:
+        stats_.configuration_error = true;
+        retry_in(options_.configuration_pause, false);
+        break;
+      case send_verdict::use_template:
+      case send_verdict::opt_out:
+      case send_verdict::permanent:
+        r.kind = store::result_kind::failed;
+        stats_.failed++;
+        return r;
+    }
+    if (r.count_attempt && item.attempts >= options_.max_attempts) {
+      r.kind = store::result_kind::failed;
+      if (r.error_title.empty()) r.error_title = "gave up after " + std::to_string(item.attempts) + " attempts";
+      stats_.failed++;
+    } else {
+      stats_.retried++;
+    }
+    return r;
+  }
+
+  asio::awaitable<void> send_one(store::outbox_item item) {
+    auto self = shared_from_this();
+    send_outcome out;
+    std::string failure;
+    try {
+      outgoing_message msg{std::move(item.recipient), std::move(item.text), std::nullopt};
+      out = co_await channel_.send(msg);
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+    if (!failure.empty()) {
+      out.verdict = send_verdict::retry_later;
+      out.error_title = failure;
+    }
+    auto record = judge(item, out);
+    auto tag = crypto::phone_tag(item.phone_hash);
+    if (out.verdict == send_verdict::accepted)
+      log::debug("outbox.sent", {{"outbox_id", item.id}, {"phone", tag}, {"attempt", item.attempts}});
+    else
+      log::write(out.verdict == send_verdict::configuration ? log::level::error : log::level::warn,
+                 "outbox.send_failed",
+                 {{"outbox_id", item.id}, {"phone", tag}, {"attempt", item.attempts},
+                  {"verdict", to_string(out.verdict)}, {"error_code", out.error_code},
+                  {"http_status", out.http_status}, {"error", out.error_title},
+                  {"outcome", record.kind == store::result_kind::failed ? "failed" : "retry"}});
+    pending_.push_back(std::move(record));
+    signal_.cancel();
+  }
+
+  asio::io_context& io_;
+  store::db_worker& db_;
+  store::outbox& outbox_;
+  channel& channel_;
+  sender_options options_;
+  rate_limiter limiter_;
+  asio::steady_timer signal_, done_, pace_;
+  std::mt19937_64 random_;
+  std::vector<store::send_record> pending_;
+  std::size_t unsettled_ = 0;  // sent or sending, outcome not yet committed
+  bool stopping_ = false;
+  bool started_ = false;
+  sender_stats stats_;
+};
+
+sender::sender(asio::io_context& io, store::db_worker& db, store::outbox& outbox, channel& ch,
+               sender_options options)
+    : impl_(std::make_shared<impl>(io, db, outbox, ch, options)) {}
+
+sender::~sender() = default;
+
+void sender::start() {
+  impl_->started_ = true;
+  asio::co_spawn(impl_->io_, impl_->run(), [](std::exception_ptr e) {
+    if (e) {
+      try { std::rethrow_exception(e); } catch (const std::exception& x) {
+        log::error("sender.stopped_by_error", {{"error", x.what()}});
+      }
+    }
+  });
+}
+
+void sender::wake() { impl_->wake(); }
+
+asio::awaitable<void> sender::stop() {
+  auto self = impl_;
+  if (!self->started_) co_return;
+  self->stopping_ = true;
+  self->pace_.cancel();
+  self->signal_.cancel();
+  while (self->stats_.running) {
+    self->done_.expires_at(std::chrono::steady_clock::time_point::max());
+    co_await self->done_.async_wait(use_nothrow);
+  }
+}
+
+sender_stats sender::stats() const {
+  auto s = impl_->stats_;
+  s.in_flight = impl_->unsettled_;
+  return s;
+}
+
+}  // namespace banditore::dispatch

@@ -1,0 +1,74 @@
+// The sender drives the outbox: it leases due rows, sends each through the
+// channel at the allowed rate with a bounded number in flight, and records
+// the outcomes in batches. A slot in flight is freed only once its outcome
+// is committed, so a crash can re-send at most max_in_flight messages: the
+// ones whose send may have happened but whose outcome was not yet saved.
+#pragma once
+
+#include <banditore/dispatch/channel.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+namespace banditore::store {
+class db_worker;
+class outbox;
+}  // namespace banditore::store
+
+namespace banditore::dispatch {
+
+struct sender_options {
+  double rate_per_second = 80;       // BANDITORE_WA_RATE
+  double burst = 1;
+  std::size_t max_in_flight = 32;
+  std::size_t lease_batch = 512;
+  std::chrono::milliseconds lease_duration{5 * 60 * 1000};
+  int max_attempts = 10;
+  std::chrono::milliseconds backoff_base{1000};
+  std::chrono::milliseconds backoff_max{10 * 60 * 1000};
+  std::chrono::milliseconds pair_pause{6000};        // WhatsApp: ~1 message / 6 s per person
+  std::chrono::milliseconds slow_down_pause{1000};   // when no Retry-After is given
+  std::chrono::milliseconds configuration_pause{60'000};
+  std::chrono::milliseconds idle_poll{1000};
+};
+
+struct sender_stats {
+  std::uint64_t accepted = 0;
+  std::uint64_t retried = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t throttled = 0;
+  std::size_t in_flight = 0;
+  bool running = false;
+  bool configuration_error = false;
+};
+
+// Exponential backoff with full jitter: uniform in [0, min(max, base * 2^(attempt-1))].
+std::chrono::milliseconds backoff_delay(int attempt, std::chrono::milliseconds base,
+                                        std::chrono::milliseconds max, double unit_random);
+
+class sender {
+ public:
+  // The outbox lives on the database thread; the sender touches it only
+  // through the worker.
+  sender(boost::asio::io_context& io, store::db_worker& db, store::outbox& outbox, channel& ch,
+         sender_options options);
+  ~sender();
+
+  void start();
+  // Stops leasing, waits for sends in flight and records their outcomes.
+  boost::asio::awaitable<void> stop();
+  // New rows were committed: look now rather than at the next poll.
+  void wake();
+
+  sender_stats stats() const;
+
+ private:
+  struct impl;
+  std::shared_ptr<impl> impl_;
+};
+
+}  // namespace banditore::dispatch

@@ -1,0 +1,186 @@
+#include <banditore/domain/alert.hpp>
+
+#include <banditore/domain/utf8.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+
+namespace banditore::domain {
+
+std::string_view to_string(severity s) {
+  switch (s) {
+    case severity::extreme: return "extreme";
+    case severity::severe: return "severe";
+    case severity::moderate: return "moderate";
+    case severity::minor: return "minor";
+  }
+  return "moderate";
+}
+
+std::optional<severity> parse_severity(std::string_view s) {
+  for (auto v : {severity::extreme, severity::severe, severity::moderate, severity::minor})
+    if (s == to_string(v)) return v;
+  return std::nullopt;
+}
+
+int priority_of(severity s) {
+  switch (s) {
+    case severity::extreme: return 10;
+    case severity::severe: return 20;
+    case severity::moderate: return 30;
+    case severity::minor: return 40;
+  }
+  return 30;
+}
+
+bool valid_category(std::string_view c) {
+  for (auto known : categories)
+    if (c == known) return true;
+  return false;
+}
+
+namespace {
+
+bool read_digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
+  if (pos + n > s.size()) return false;
+  out = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    out = out * 10 + (s[i] - '0');
+  }
+  return true;
+}
+
+std::int64_t days_from_civil(int y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+bool valid_text(const std::string& s) { return utf8::count_code_points(s).has_value(); }
+
+}  // namespace
+
+std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
+  int y, mo, d, h, mi, se;
+  if (s.size() < 20 || !read_digits(s, 0, 4, y) || s[4] != '-' || !read_digits(s, 5, 2, mo) || s[7] != '-' ||
+      !read_digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't') || !read_digits(s, 11, 2, h) || s[13] != ':' ||
+      !read_digits(s, 14, 2, mi) || s[16] != ':' || !read_digits(s, 17, 2, se))
+    return std::nullopt;
+  static constexpr int month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (mo < 1 || mo > 12 || d < 1 || d > month_days[mo - 1] || h > 23 || mi > 59 || se > 60) return std::nullopt;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (mo == 2 && d == 29 && !leap) return std::nullopt;
+  std::size_t pos = 19;
+  int millis = 0;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    int digits = 0;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      if (digits < 3) millis = millis * 10 + (s[pos] - '0');
+      ++digits;
+      ++pos;
+    }
+    if (digits == 0) return std::nullopt;
+    for (int i = digits; i < 3; ++i) millis *= 10;
+  }
+  int offset_minutes = 0;
+  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+    ++pos;
+  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    int oh, om;
+    if (!read_digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !read_digits(s, pos + 4, 2, om) ||
+        oh > 14 || om > 59)
+      return std::nullopt;
+    offset_minutes = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
+    pos += 6;
+  } else {
+    return std::nullopt;  // no offset: never guess a time zone
+  }
+  if (pos != s.size()) return std::nullopt;
+  std::int64_t secs = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
+                      mi * 60 + std::min(se, 59) - offset_minutes * 60;
+  return secs * 1000 + millis;
+}
+
+std::string format_rfc3339_utc(std::int64_t unix_ms) {
+  std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+alert_validation validate_alert(const nlohmann::json& body, const alert_limits& limits, std::int64_t now_ms) {
+  alert_validation out;
+  auto& errors = out.errors;
+  if (!body.is_object()) {
+    errors.push_back({"", "the body must be a JSON object"});
+    return out;
+  }
+  static const std::vector<std::string> known = {"category", "severity", "title", "text", "expires_at"};
+  for (auto it = body.begin(); it != body.end(); ++it)
+    if (std::find(known.begin(), known.end(), it.key()) == known.end())
+      errors.push_back({it.key(), "unknown field"});
+
+  alert_draft d;
+  auto text_field = [&](const char* name, std::string& into, std::size_t max, bool required) {
+    auto it = body.find(name);
+    if (it == body.end() || it->is_null()) {
+      if (required) errors.push_back({name, "is required"});
+      return;
+    }
+    if (!it->is_string()) {
+      errors.push_back({name, "must be a string"});
+      return;
+    }
+    into = it->get<std::string>();
+    auto n = utf8::count_code_points(into);
+    if (!n) errors.push_back({name, "is not valid UTF-8"});
+    else if (required && *n == 0) errors.push_back({name, "must not be empty"});
+    else if (*n > max) errors.push_back({name, "is " + std::to_string(*n) + " characters; at most " + std::to_string(max) + " are allowed"});
+  };
+
+  text_field("category", d.category, 64, true);
+  if (!d.category.empty() && valid_text(d.category) && !valid_category(d.category))
+    errors.push_back({"category", "must be one of water, roads, weather, civil_protection, health, other"});
+  std::string sev;
+  text_field("severity", sev, 32, true);
+  if (!sev.empty()) {
+    if (auto s = parse_severity(sev)) d.level = *s;
+    else errors.push_back({"severity", "must be one of extreme, severe, moderate, minor"});
+  }
+  text_field("title", d.title, max_title, true);
+  text_field("text", d.text, limits.max_text, true);
+  if (errors.empty()) {
+    auto whole = utf8::count_code_points(compose_text(d.title, d.text));
+    if (whole && *whole > max_text_body)
+      errors.push_back({"text", "title and text together exceed WhatsApp's 4096 characters"});
+  }
+  std::string expires;
+  text_field("expires_at", expires, 64, false);
+  if (!expires.empty()) {
+    auto t = parse_rfc3339(expires);
+    if (!t) errors.push_back({"expires_at", "must be an RFC 3339 time with an offset, e.g. 2026-11-24T18:00:00+01:00"});
+    else if (*t <= now_ms) errors.push_back({"expires_at", "is already in the past"});
+    else d.expires_at_ms = *t;
+  }
+  if (errors.empty()) out.draft = std::move(d);
+  return out;
+}
+
+std::string compose_text(std::string_view title, std::string_view text) {
+  std::string out;
+  out.reserve(title.size() + text.size() + 4);
+  out.append("*").append(title).append("*\n\n").append(text);
+  return out;
+}
+
+}  // namespace banditore::domain

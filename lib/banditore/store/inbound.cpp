@@ -1,0 +1,163 @@
+#include <banditore/store/inbound.hpp>
+
+#include <banditore/crypto/data_keys.hpp>
+#include <banditore/crypto/hash.hpp>
+#include <banditore/crypto/sealed_box.hpp>
+#include <banditore/store/outbox.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+namespace banditore::store {
+
+namespace {
+void bind_blob(SQLite::Statement& st, const char* name, std::string_view bytes) {
+  st.bind(name, bytes.data(), static_cast<int>(bytes.size()));
+}
+}  // namespace
+
+struct inbound_store::statements {
+  explicit statements(SQLite::Database& db)
+      : seen(db, "SELECT 1 FROM inbound_messages WHERE message_hash = :hash"),
+        contact(db, "SELECT last_help_at FROM contacts WHERE phone_hash = :phone"),
+        touch_contact(db, "INSERT INTO contacts (phone_hash, last_inbound_at) VALUES (:phone, :at) "
+                          "ON CONFLICT (phone_hash) DO UPDATE SET last_inbound_at = "
+                          "MAX(COALESCE(last_inbound_at, 0), excluded.last_inbound_at)"),
+        helped(db, "UPDATE contacts SET last_help_at = :now WHERE phone_hash = :phone"),
+        subscriber(db, "SELECT id FROM subscribers WHERE phone_hash = :phone"),
+        subscribe(db, "INSERT INTO subscribers (phone_hash, phone_cipher, language, source, subscribed_at) "
+                      "VALUES (:phone, :cipher, :language, 'whatsapp', :now)"),
+        unsubscribe(db, "DELETE FROM subscribers WHERE id = :id"),
+        cancel_deliveries(db, "UPDATE outbox SET state = 'cancelled', updated_at = :now "
+                              "WHERE subscriber_id = :id AND state = 'queued'"),
+        consent(db, "INSERT INTO consent_log (phone_hash, event, message_hash, at) VALUES (:phone, :event, :message, :now)"),
+        record(db, "INSERT INTO inbound_messages (message_hash, phone_hash, type, decision, matched_text, sent_at, received_at) "
+                   "VALUES (:hash, :phone, :type, :decision, :text, :sent_at, :now)") {}
+
+  SQLite::Statement seen, contact, touch_contact, helped, subscriber, subscribe, unsubscribe,
+      cancel_deliveries, consent, record;
+};
+
+inbound_store::inbound_store(SQLite::Database& db, const crypto::data_keys& keys, outbox& out)
+    : db_(db), keys_(keys), outbox_(out), st_(std::make_unique<statements>(db)) {}
+
+inbound_store::~inbound_store() = default;
+
+std::string inbound_store::message_hash(std::string_view message_id) const {
+  // Message ids encode the sender's number: keep only a keyed hash.
+  auto d = crypto::hmac_sha256(keys_.lookup, std::string("wamid:").append(message_id));
+  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
+}
+
+inbound_result inbound_store::handle(const inbound_message_input& m, const conversation_settings& settings,
+                                     std::int64_t now_ms) {
+  inbound_result result;
+  const auto phone = crypto::phone_hash(keys_, m.from);
+  result.phone_tag = crypto::phone_tag(phone);
+  const auto msg_hash = message_hash(m.message_id);
+
+  auto& seen = st_->seen;
+  seen.reset();
+  bind_blob(seen, ":hash", msg_hash);
+  result.duplicate = seen.executeStep();
+  seen.reset();
+  if (result.duplicate) return result;
+
+  std::int64_t last_help_at = 0;
+  auto& c = st_->contact;
+  c.reset();
+  bind_blob(c, ":phone", phone);
+  if (c.executeStep() && !c.getColumn(0).isNull()) last_help_at = c.getColumn(0).getInt64();
+  c.reset();
+
+  auto& touch = st_->touch_contact;
+  touch.reset();
+  bind_blob(touch, ":phone", phone);
+  // The customer-service window opens when the citizen wrote, as Meta
+  // counts it; a clock far in the future is not believed.
+  touch.bind(":at", m.sent_at_ms > 0 && m.sent_at_ms < now_ms ? m.sent_at_ms : now_ms);
+  touch.exec();
+
+  std::int64_t subscriber_id = 0;
+  auto& s = st_->subscriber;
+  s.reset();
+  bind_blob(s, ":phone", phone);
+  if (s.executeStep()) subscriber_id = s.getColumn(0).getInt64();
+  s.reset();
+
+  const auto policy = domain::policy_for_type(m.type);
+  domain::command_match match{};
+  match.kind = domain::command::none;
+  if (policy == domain::type_policy::read_command) match = domain::classify_command(m.text);
+  result.keyword = match.keyword;
+  const bool help_allowed = last_help_at == 0 || now_ms - last_help_at >= settings.help_interval_ms;
+  result.decision = domain::decide(policy, match.kind, subscriber_id != 0, help_allowed);
+
+  auto log_consent = [&](const char* event) {
+    auto& st = st_->consent;
+    st.reset();
+    bind_blob(st, ":phone", phone);
+    st.bind(":event", event);
+    bind_blob(st, ":message", msg_hash);
+    st.bind(":now", now_ms);
+    st.exec();
+  };
+
+  switch (result.decision) {
+    case domain::decision::subscribe: {
+      crypto::sealed_box box(keys_.encryption);
+      auto& st = st_->subscribe;
+      st.reset();
+      bind_blob(st, ":phone", phone);
+      auto cipher = box.seal(m.from, phone);
+      bind_blob(st, ":cipher", cipher);
+      st.bind(":language", settings.language);
+      st.bind(":now", now_ms);
+      st.exec();
+      log_consent("subscribe");
+      break;
+    }
+    case domain::decision::unsubscribe: {
+      // Disattiva erases the number at once: the row and its ciphertext go,
+      // and nothing still queued for this subscriber will be sent.
+      auto& cancel = st_->cancel_deliveries;
+      cancel.reset();
+      cancel.bind(":id", subscriber_id);
+      cancel.bind(":now", now_ms);
+      cancel.exec();
+      auto& st = st_->unsubscribe;
+      st.reset();
+      st.bind(":id", subscriber_id);
+      st.exec();
+      log_consent("unsubscribe");
+      break;
+    }
+    case domain::decision::help:
+    case domain::decision::info: {
+      auto& st = st_->helped;
+      st.reset();
+      bind_blob(st, ":phone", phone);
+      st.bind(":now", now_ms);
+      st.exec();
+      break;
+    }
+    default: break;
+  }
+
+  auto& r = st_->record;
+  r.reset();
+  bind_blob(r, ":hash", msg_hash);
+  bind_blob(r, ":phone", phone);
+  r.bind(":type", m.type.substr(0, 32));
+  r.bind(":decision", std::string(domain::to_string(result.decision)));
+  if (policy == domain::type_policy::read_command) r.bind(":text", match.normalised); else r.bind(":text");
+  if (m.sent_at_ms > 0) r.bind(":sent_at", m.sent_at_ms); else r.bind(":sent_at");
+  r.bind(":now", now_ms);
+  r.exec();
+
+  if (auto reply = domain::reply_for(result.decision))
+    outbox_.enqueue_reply(phone, m.from, domain::reply_text(settings.texts, *reply), now_ms);
+  return result;
+}
+
+}  // namespace banditore::store

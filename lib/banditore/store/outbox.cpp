@@ -1,0 +1,294 @@
+#include <banditore/store/outbox.hpp>
+
+#include <banditore/crypto/data_keys.hpp>
+#include <banditore/crypto/hash.hpp>
+#include <banditore/crypto/sealed_box.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+namespace banditore::store {
+
+namespace {
+
+int rank(std::string_view state) {
+  if (state == "sent") return 1;
+  if (state == "delivered") return 2;
+  if (state == "read") return 3;
+  return 0;
+}
+
+std::string_view to_string(status_kind s) {
+  switch (s) {
+    case status_kind::sent: return "sent";
+    case status_kind::delivered: return "delivered";
+    case status_kind::read: return "read";
+    case status_kind::failed: return "failed";
+  }
+  return "sent";
+}
+
+void bind_blob(SQLite::Statement& st, const char* name, std::string_view bytes) {
+  st.bind(name, bytes.data(), static_cast<int>(bytes.size()));
+}
+
+std::string column_blob(const SQLite::Column& c) {
+  if (c.isNull()) return {};
+  return std::string(static_cast<const char*>(c.getBlob()), static_cast<std::size_t>(c.getBytes()));
+}
+
+}  // namespace
+
+struct outbox::statements {
+  explicit statements(SQLite::Database& db)
+      : insert_reply(db, "INSERT INTO outbox (priority, phone_hash, recipient_cipher, body, not_before, created_at, updated_at) "
+                         "VALUES (:priority, :phone_hash, :cipher, :body, :now, :now, :now)"),
+        due(db, "SELECT o.id, o.priority, o.phone_hash, o.recipient_cipher, o.body, o.alert_id, "
+                "o.subscriber_id, o.attempts, s.phone_cipher "
+                "FROM outbox o LEFT JOIN subscribers s ON s.id = o.subscriber_id "
+                "WHERE o.state = 'queued' AND o.not_before <= :now "
+                "ORDER BY o.priority, o.not_before, o.id LIMIT :limit"),
+        mark_sending(db, "UPDATE outbox SET state = 'sending', lease_until = :until, attempts = attempts + 1, "
+                         "updated_at = :now WHERE id = :id"),
+        cancel(db, "UPDATE outbox SET state = 'cancelled', recipient_cipher = NULL, updated_at = :now WHERE id = :id"),
+        sent(db, "UPDATE outbox SET state = 'sent', provider_hash = :provider, sent_at = :now, "
+                 "recipient_cipher = NULL, lease_until = NULL, error_code = NULL, error_title = NULL, "
+                 "updated_at = :now WHERE id = :id AND state = 'sending'"),
+        retry(db, "UPDATE outbox SET state = 'queued', not_before = :not_before, lease_until = NULL, "
+                  "attempts = attempts - :uncount, error_code = :code, error_title = :title, updated_at = :now "
+                  "WHERE id = :id AND state = 'sending'"),
+        failed(db, "UPDATE outbox SET state = 'failed', recipient_cipher = NULL, lease_until = NULL, "
+                   "error_code = :code, error_title = :title, updated_at = :now WHERE id = :id AND state = 'sending'"),
+        by_provider(db, "SELECT id, state FROM outbox WHERE provider_hash = :provider"),
+        set_state(db, "UPDATE outbox SET state = :state, updated_at = :now, "
+                      "delivered_at = CASE WHEN :state = 'delivered' THEN :at ELSE delivered_at END, "
+                      "read_at = CASE WHEN :state = 'read' THEN :at ELSE read_at END, "
+                      "error_code = CASE WHEN :state = 'failed' THEN :code ELSE error_code END, "
+                      "error_title = CASE WHEN :state = 'failed' THEN :title ELSE error_title END "
+                      "WHERE id = :id"),
+        keep_early(db, "INSERT OR IGNORE INTO early_statuses (provider_hash, status, at, error_code, error_title, received_at) "
+                       "VALUES (:provider, :status, :at, :code, :title, :now)"),
+        early_for(db, "SELECT status, at, error_code, error_title FROM early_statuses WHERE provider_hash = :provider ORDER BY at"),
+        drop_early(db, "DELETE FROM early_statuses WHERE provider_hash = :provider"),
+        recover(db, "UPDATE outbox SET state = 'queued', lease_until = NULL, updated_at = :now WHERE state = 'sending'"),
+        next_due(db, "SELECT MIN(not_before) FROM outbox WHERE state = 'queued'"),
+        counts(db, "SELECT state, COUNT(*) FROM outbox GROUP BY state") {}
+
+  SQLite::Statement insert_reply, due, mark_sending, cancel, sent, retry, failed, by_provider,
+      set_state, keep_early, early_for, drop_early, recover, next_due, counts;
+};
+
+outbox::outbox(SQLite::Database& db, const crypto::data_keys& keys)
+    : db_(db), keys_(keys), st_(std::make_unique<statements>(db)) {}
+
+outbox::~outbox() = default;
+
+std::string outbox::provider_hash(std::string_view provider_message_id) const {
+  auto d = crypto::hmac_sha256(keys_.lookup, std::string("wamid:").append(provider_message_id));
+  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
+}
+
+std::int64_t outbox::enqueue_reply(std::string_view phone_hash, std::string_view e164,
+                                   std::string_view text, std::int64_t now_ms) {
+  crypto::sealed_box box(keys_.encryption);
+  auto cipher = box.seal(e164, phone_hash);
+  auto& st = st_->insert_reply;
+  st.reset();
+  st.bind(":priority", reply_priority);
+  bind_blob(st, ":phone_hash", phone_hash);
+  bind_blob(st, ":cipher", cipher);
+  st.bind(":body", std::string(text));
+  st.bind(":now", now_ms);
+  st.exec();
+  return db_.getLastInsertRowid();
+}
+
+int outbox::recover_leases(std::int64_t now_ms) {
+  auto& st = st_->recover;
+  st.reset();
+  st.bind(":now", now_ms);
+  return st.exec();
+}
+
+std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, std::int64_t lease_ms) {
+  std::vector<outbox_item> out;
+  std::vector<std::int64_t> cancelled;
+  crypto::sealed_box box(keys_.encryption);
+  auto& q = st_->due;
+  q.reset();
+  q.bind(":now", now_ms);
+  q.bind(":limit", static_cast<std::int64_t>(limit));
+  while (q.executeStep()) {
+    outbox_item item;
+    item.id = q.getColumn(0).getInt64();
+    item.priority = q.getColumn(1).getInt();
+    item.phone_hash = column_blob(q.getColumn(2));
+    item.text = q.getColumn(4).isNull() ? std::string{} : q.getColumn(4).getString();
+    item.alert_id = q.getColumn(5).isNull() ? 0 : q.getColumn(5).getInt64();
+    const bool is_delivery = !q.getColumn(6).isNull();
+    item.attempts = q.getColumn(7).getInt() + 1;
+    auto cipher = column_blob(q.getColumn(is_delivery ? 8 : 3));
+    auto number = cipher.empty() ? std::nullopt : box.open(cipher, item.phone_hash);
+    if (!number) {
+      // The subscriber left (Disattiva erased the number), or a reply's
+      // ciphertext does not open with our key: nothing can be sent.
+      cancelled.push_back(item.id);
+      continue;
+    }
+    item.recipient = std::move(*number);
+    out.push_back(std::move(item));
+  }
+  q.reset();
+  for (auto id : cancelled) {
+    auto& c = st_->cancel;
+    c.reset();
+    c.bind(":id", id);
+    c.bind(":now", now_ms);
+    c.exec();
+  }
+  for (const auto& item : out) {
+    auto& m = st_->mark_sending;
+    m.reset();
+    m.bind(":until", now_ms + lease_ms);
+    m.bind(":now", now_ms);
+    m.bind(":id", item.id);
+    m.exec();
+  }
+  return out;
+}
+
+void outbox::record(const std::vector<send_record>& records, std::int64_t now_ms) {
+  for (const auto& r : records) {
+    switch (r.kind) {
+      case result_kind::sent: {
+        auto hash = provider_hash(r.provider_message_id);
+        auto& st = st_->sent;
+        st.reset();
+        bind_blob(st, ":provider", hash);
+        st.bind(":now", now_ms);
+        st.bind(":id", r.id);
+        st.exec();
+        // Statuses that overtook this answer apply now.
+        struct early { std::string status; std::int64_t at; int code; std::string title; };
+        std::vector<early> pending;
+        auto& e = st_->early_for;
+        e.reset();
+        bind_blob(e, ":provider", hash);
+        while (e.executeStep())
+          pending.push_back({e.getColumn(0).getString(), e.getColumn(1).getInt64(),
+                             e.getColumn(2).isNull() ? 0 : e.getColumn(2).getInt(),
+                             e.getColumn(3).isNull() ? std::string{} : e.getColumn(3).getString()});
+        e.reset();
+        if (!pending.empty()) {
+          auto& d = st_->drop_early;
+          d.reset();
+          bind_blob(d, ":provider", hash);
+          d.exec();
+          for (const auto& p : pending) {
+            status_kind s = p.status == "delivered" ? status_kind::delivered
+                            : p.status == "read"    ? status_kind::read
+                            : p.status == "failed"  ? status_kind::failed
+                                                    : status_kind::sent;
+            apply_status(r.provider_message_id, s, p.at, p.code, p.title, now_ms);
+          }
+        }
+        break;
+      }
+      case result_kind::retry: {
+        auto& st = st_->retry;
+        st.reset();
+        st.bind(":not_before", r.not_before);
+        st.bind(":uncount", r.count_attempt ? 0 : 1);
+        if (r.error_code) st.bind(":code", r.error_code); else st.bind(":code");
+        st.bind(":title", r.error_title);
+        st.bind(":now", now_ms);
+        st.bind(":id", r.id);
+        st.exec();
+        break;
+      }
+      case result_kind::failed: {
+        auto& st = st_->failed;
+        st.reset();
+        st.bind(":code", r.error_code);
+        st.bind(":title", r.error_title);
+        st.bind(":now", now_ms);
+        st.bind(":id", r.id);
+        st.exec();
+        break;
+      }
+    }
+  }
+}
+
+bool outbox::apply_status(std::string_view provider_message_id, status_kind status, std::int64_t at_ms,
+                          int error_code, std::string_view error_title, std::int64_t now_ms) {
+  auto hash = provider_hash(provider_message_id);
+  auto& q = st_->by_provider;
+  q.reset();
+  bind_blob(q, ":provider", hash);
+  if (!q.executeStep()) {
+    q.reset();
+    auto& k = st_->keep_early;
+    k.reset();
+    bind_blob(k, ":provider", hash);
+    k.bind(":status", std::string(to_string(status)));
+    k.bind(":at", at_ms);
+    k.bind(":code", error_code);
+    k.bind(":title", std::string(error_title));
+    k.bind(":now", now_ms);
+    k.exec();
+    return false;
+  }
+  const auto id = q.getColumn(0).getInt64();
+  const std::string current = q.getColumn(1).getString();
+  q.reset();
+  // Statuses arrive out of order and more than once: a row only moves
+  // forward (sent < delivered < read), and a failure only lands on a
+  // message not yet known to be delivered.
+  bool move = false;
+  if (status == status_kind::failed)
+    move = current == "sent" || current == "sending";
+  else
+    move = current != "failed" && current != "cancelled" && rank(to_string(status)) > rank(current);
+  if (!move) return true;
+  auto& u = st_->set_state;
+  u.reset();
+  u.bind(":state", std::string(to_string(status)));
+  u.bind(":at", at_ms);
+  u.bind(":code", error_code);
+  u.bind(":title", std::string(error_title));
+  u.bind(":now", now_ms);
+  u.bind(":id", id);
+  u.exec();
+  return true;
+}
+
+std::optional<std::int64_t> outbox::next_due() {
+  auto& q = st_->next_due;
+  q.reset();
+  std::optional<std::int64_t> out;
+  if (q.executeStep() && !q.getColumn(0).isNull()) out = q.getColumn(0).getInt64();
+  q.reset();
+  return out;
+}
+
+outbox_counts outbox::counts() {
+  outbox_counts c;
+  auto& q = st_->counts;
+  q.reset();
+  while (q.executeStep()) {
+    auto state = q.getColumn(0).getString();
+    auto n = q.getColumn(1).getInt64();
+    if (state == "queued") c.queued = n;
+    else if (state == "sending") c.sending = n;
+    else if (state == "sent") c.sent = n;
+    else if (state == "delivered") c.delivered = n;
+    else if (state == "read") c.read = n;
+    else if (state == "failed") c.failed = n;
+    else if (state == "cancelled") c.cancelled = n;
+  }
+  q.reset();
+  return c;
+}
+
+}  // namespace banditore::store

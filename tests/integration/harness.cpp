@@ -1,0 +1,204 @@
+#include "harness.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace harness {
+
+temp_dir::temp_dir() {
+  std::random_device rd;
+  path = fs::temp_directory_path() / ("banditore-it-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+  fs::create_directories(path);
+}
+
+temp_dir::~temp_dir() {
+  if (std::getenv("BANDITORE_KEEP_TEST_DIRS") == nullptr) {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+}
+
+child::child(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+             const fs::path& log_file) {
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) {
+    std::string s(*e);
+    if (s.rfind("BANDITORE_", 0) == 0) continue;  // the test decides every setting
+    env_strings.push_back(s);
+  }
+  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp, args;
+  for (auto& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> argv_copy = argv;
+  for (auto& a : argv_copy) args.push_back(a.data());
+  args.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 2, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
+  pid_ = pid;
+}
+
+child::child(child&& o) noexcept : pid_(o.pid_) { o.pid_ = -1; }
+child& child::operator=(child&& o) noexcept {
+  if (this != &o) {
+    if (pid_ > 0) stop(SIGKILL);
+    pid_ = o.pid_;
+    o.pid_ = -1;
+  }
+  return *this;
+}
+child::~child() {
+  if (pid_ > 0) stop(SIGKILL);
+}
+
+int child::stop(int signal_number) {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, signal_number);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+bool child::running() const {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  return ::waitpid(pid_, &status, WNOHANG) == 0;
+}
+
+banditore::http::client_response call(const std::string& base, const std::string& method,
+                                      const std::string& path, const std::string& body,
+                                      std::vector<banditore::http::header_field> headers,
+                                      std::chrono::milliseconds timeout) {
+  boost::asio::io_context io;
+  banditore::http::client_options opt;
+  opt.base = base;
+  opt.max_connections = 1;
+  opt.request_timeout = timeout;
+  banditore::http::client client(io.get_executor(), opt);
+  auto fut = boost::asio::co_spawn(io, client.request(method, path, body, std::move(headers)),
+                                   boost::asio::use_future);
+  io.run();
+  return fut.get();
+}
+
+bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds deadline) {
+  auto until = std::chrono::steady_clock::now() + deadline;
+  while (std::chrono::steady_clock::now() < until) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return cond();
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+wa_sim::wa_sim(const fs::path& dir, std::vector<std::string> extra_args) {
+  auto port_file = dir / "wa-sim.port";
+  std::vector<std::string> argv{WA_SIM_BIN, "--listen", "127.0.0.1:0", "--port-file", port_file.string()};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  process = child(argv, {}, dir / "wa-sim.log");
+  if (!wait_until([&] { return fs::exists(port_file); }, std::chrono::seconds(30)))
+    throw std::runtime_error("wa-sim did not start: " + read_file(dir / "wa-sim.log"));
+  auto port = read_file(port_file);
+  while (!port.empty() && (port.back() == '\n')) port.pop_back();
+  base = "http://127.0.0.1:" + port;
+}
+
+json wa_sim::stats() { return json::parse(call(base, "GET", "/sim/stats").body); }
+json wa_sim::inbox(const std::string& wa_id) { return json::parse(call(base, "GET", "/sim/inbox/" + wa_id).body); }
+
+std::vector<std::string> wa_sim::texts(const std::string& wa_id) {
+  std::vector<std::string> out;
+  for (const auto& m : inbox(wa_id)["messages"])
+    if (m.contains("text")) out.push_back(m["text"].get<std::string>());
+  return out;
+}
+
+banditore::http::client_response wa_sim::citizen_says(const std::string& from, const std::string& text,
+                                                      const std::string& message_id) {
+  json m = {{"from", from}, {"text", text}};
+  if (!message_id.empty()) m["id"] = message_id;
+  return call(base, "POST", "/sim/citizens/messages", json{{"messages", {m}}}.dump(),
+              {{"Content-Type", "application/json"}});
+}
+
+void wa_sim::configure(const json& settings) {
+  auto r = call(base, "POST", "/sim/config", settings.dump(), {{"Content-Type", "application/json"}});
+  if (r.status != 200) throw std::runtime_error("wa-sim refused configuration: " + r.body);
+}
+
+banditore_server::banditore_server(const fs::path& dir, const wa_sim& sim, std::map<std::string, std::string> extra) {
+  log_file = dir / "banditore.log";
+  db_file = dir / "banditore.db";
+  env = {{"BANDITORE_LISTEN", "127.0.0.1:0"},
+         {"BANDITORE_DB", db_file.string()},
+         {"BANDITORE_KEY_FILE", (dir / "banditore.key").string()},
+         {"BANDITORE_WA_API_BASE", sim.base},
+         {"BANDITORE_WA_API_VERSION", "v21.0"},
+         {"BANDITORE_WA_PHONE_NUMBER_ID", sim_phone_number_id},
+         {"BANDITORE_WA_TOKEN", sim_token},
+         {"BANDITORE_WA_APP_SECRET", sim_secret},
+         {"BANDITORE_WA_VERIFY_TOKEN", verify_token},
+         {"BANDITORE_LOG_LEVEL", "debug"}};
+  for (auto& [k, v] : extra) env[k] = v;
+}
+
+void banditore_server::start() {
+  // Each start appends to the log; find this start's "server.listening".
+  const auto before = fs::exists(log_file) ? read_file(log_file).size() : 0;
+  process = child({BANDITORE_BIN, "serve"}, env, log_file);
+  ++starts;
+  std::string port;
+  bool up = wait_until([&] {
+    auto text = read_file(log_file);
+    if (text.size() <= before) return false;
+    std::istringstream lines(text.substr(before));
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find("\"server.listening\"") == std::string::npos) continue;
+      auto j = json::parse(line, nullptr, false);
+      if (!j.is_discarded() && j.contains("port")) {
+        port = std::to_string(j["port"].get<int>());
+        return true;
+      }
+    }
+    return !process.running();
+  }, std::chrono::seconds(60));
+  if (!up || port.empty()) throw std::runtime_error("banditore did not start: " + read_file(log_file).substr(before));
+  base = "http://127.0.0.1:" + port;
+}
+
+int banditore_server::stop(int signal_number) { return process.stop(signal_number); }
+
+}  // namespace harness

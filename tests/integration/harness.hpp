@@ -1,0 +1,89 @@
+// Integration harness: runs the real banditore binary and wa-sim as child
+// processes on loopback ports, talks HTTP to both, and waits on conditions
+// with deadlines (never on fixed sleeps).
+#pragma once
+
+#include <banditore/http/client.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace harness {
+
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+struct temp_dir {
+  temp_dir();
+  ~temp_dir();
+  fs::path path;
+};
+
+class child {
+ public:
+  child() = default;
+  child(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+        const fs::path& log_file);
+  child(child&&) noexcept;
+  child& operator=(child&&) noexcept;
+  ~child();
+  // Sends the signal and waits; returns the exit status (or 128+signal).
+  int stop(int signal_number);
+  bool running() const;
+  int pid() const { return pid_; }
+
+ private:
+  int pid_ = -1;
+};
+
+// One blocking HTTP call over loopback.
+banditore::http::client_response call(const std::string& base, const std::string& method,
+                                      const std::string& path, const std::string& body = {},
+                                      std::vector<banditore::http::header_field> headers = {},
+                                      std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// Polls cond until it holds or the deadline passes; returns whether it held.
+bool wait_until(const std::function<bool()>& cond,
+                std::chrono::milliseconds deadline = std::chrono::seconds(60));
+
+std::string read_file(const fs::path&);
+
+// wa-sim on a free port.
+struct wa_sim {
+  explicit wa_sim(const fs::path& dir, std::vector<std::string> extra_args = {});
+  std::string base;
+  child process;
+  json stats();
+  json inbox(const std::string& wa_id);
+  // Texts received by a phone, oldest first.
+  std::vector<std::string> texts(const std::string& wa_id);
+  banditore::http::client_response citizen_says(const std::string& from, const std::string& text,
+                                                const std::string& message_id = {});
+  void configure(const json& settings);
+};
+
+// banditore serve on a free port, pointed at the simulator.
+struct banditore_server {
+  banditore_server(const fs::path& dir, const wa_sim& sim, std::map<std::string, std::string> extra_env = {});
+  void start();
+  int stop(int signal_number = 15);
+  std::string base;
+  fs::path log_file;
+  fs::path db_file;
+  std::map<std::string, std::string> env;
+  child process;
+  int starts = 0;
+};
+
+inline const std::string sim_token = "sim-token";
+inline const std::string sim_secret = "sim-app-secret";
+inline const std::string sim_phone_number_id = "100000000000001";
+inline const std::string verify_token = "verify-me";
+
+}  // namespace harness

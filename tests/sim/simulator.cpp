@@ -1,0 +1,479 @@
+#include "simulator.hpp"
+
+#include <banditore/http/client.hpp>
+#include <banditore/log/log.hpp>
+#include <banditore/whatsapp/cloud_api.hpp>
+#include <banditore/whatsapp/webhook.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+
+#include <chrono>
+#include <deque>
+#include <random>
+#include <unordered_map>
+
+namespace wa_sim {
+
+namespace asio = boost::asio;
+namespace http = banditore::http;
+namespace wa = banditore::whatsapp;
+using json = nlohmann::json;
+using steady = std::chrono::steady_clock;
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+std::int64_t unix_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+std::int64_t unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string base64(std::string_view in) {
+  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+http::response meta_error(int http_status, int code, std::string message, std::string details = {}) {
+  wa::provider_error e;
+  e.code = code;
+  e.type = code == 190 ? "OAuthException" : "OAuthException";
+  e.message = std::move(message);
+  e.details = std::move(details);
+  return http::json_response(http_status, wa::make_error_body(e));
+}
+
+http::response bad_control(std::string detail) {
+  return http::problem(400, "Bad Request", detail);
+}
+
+struct inbox_entry {
+  std::string id;
+  std::string type;
+  std::string text;
+  std::string template_name;
+  std::string template_language;
+  std::vector<std::string> parameters;
+  std::int64_t at_ms = 0;
+};
+
+struct fault {
+  std::string kind;     // "5xx", "502", "timeout", "429", or "code"
+  int code = 0;         // for "code"
+  int remaining = -1;   // -1: until cleared (rate-based)
+  double rate = 1.0;
+  std::string to;       // only this recipient, if set
+};
+
+}  // namespace
+
+struct simulator::impl : std::enable_shared_from_this<impl> {
+  impl(asio::io_context& io, options o) : io_(io), opt_(std::move(o)), random_(opt_.seed), flush_timer_(io) {
+    set_webhook(opt_.webhook_url);
+    reset_bucket();
+  }
+
+  void set_webhook(const std::string& url) {
+    opt_.webhook_url = url;
+    webhook_.reset();
+    if (!url.empty()) {
+      http::client_options co;
+      co.base = url;
+      co.max_connections = 8;
+      co.request_timeout = std::chrono::seconds(30);
+      webhook_ = std::make_unique<http::client>(io_.get_executor(), co);
+    }
+  }
+
+  void reset_bucket() {
+    capacity_ = std::max(5.0, opt_.rate_limit / 5.0);
+    tokens_ = capacity_;
+    refilled_ = steady::now();
+  }
+
+  // Throughput per number, as a token bucket with a short burst allowance.
+  bool take_token() {
+    if (opt_.rate_limit <= 0) return true;
+    auto now = steady::now();
+    tokens_ = std::min(capacity_, tokens_ + std::chrono::duration<double>(now - refilled_).count() * opt_.rate_limit);
+    refilled_ = now;
+    if (tokens_ < 1.0) return false;
+    tokens_ -= 1.0;
+    return true;
+  }
+
+  std::optional<fault> next_fault(const std::string& to) {
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    for (auto it = faults_.begin(); it != faults_.end(); ++it) {
+      if (!it->to.empty() && it->to != to) continue;
+      if (it->remaining == 0) continue;
+      if (it->rate < 1.0 && unit(random_) >= it->rate) continue;
+      fault f = *it;
+      if (it->remaining > 0 && --it->remaining == 0) faults_.erase(it);
+      return f;
+    }
+    return std::nullopt;
+  }
+
+  std::string new_wamid(const std::string& to) {
+    // Shaped like Meta's ids, which encode the recipient's number.
+    std::uniform_int_distribution<int> hex(0, 15);
+    std::string tail;
+    for (int i = 0; i < 32; ++i) tail.push_back("0123456789ABCDEF"[hex(random_)]);
+    std::string raw = "\x1c\x18" + std::string(1, static_cast<char>(to.size())) + to + "\x15\x02\x00\x11\x18\x20" + tail + "\x00";
+    return "wamid." + base64(raw);
+  }
+
+  asio::awaitable<http::response> send_endpoint(http::request& req) {
+    stats_["requests"] = stats_.value("requests", 0) + 1;
+    auto token = req.bearer_token();
+    if (!token || *token != opt_.token) {
+      bump("rejected_auth");
+      co_return meta_error(401, 190, "Invalid OAuth access token - Cannot parse access token");
+    }
+    if (req.path_params["phone_number_id"] != opt_.phone_number_id) {
+      bump("rejected_invalid");
+      co_return meta_error(400, 100, "Unsupported post request. Object with ID '" + req.path_params["phone_number_id"] +
+                                         "' does not exist, cannot be loaded due to missing permissions, or does not support this operation.");
+    }
+    json body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+      bump("rejected_invalid");
+      co_return meta_error(400, 100, "(#100) Invalid parameter", "the request body is not a JSON object");
+    }
+    auto str = [&](const json& j, const char* key) -> std::string {
+      auto it = j.find(key);
+      return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
+    };
+    if (str(body, "messaging_product") != "whatsapp") {
+      bump("rejected_invalid");
+      co_return meta_error(400, 100, "(#100) The parameter messaging_product is required.");
+    }
+    std::string to = str(body, "to");
+    bool digits = !to.empty() && to.size() <= 15;
+    for (char c : to) digits = digits && c >= '0' && c <= '9';
+    if (!digits) {
+      bump("rejected_invalid");
+      co_return meta_error(400, 100, "(#100) Invalid parameter", "to must be a phone number");
+    }
+    inbox_entry entry;
+    entry.type = str(body, "type");
+    if (entry.type.empty()) entry.type = "text";
+    if (entry.type == "text") {
+      auto t = body.find("text");
+      entry.text = t != body.end() && t->is_object() ? str(*t, "body") : std::string{};
+      if (entry.text.empty() || entry.text.size() > 4096 * 4) {
+        bump("rejected_invalid");
+        co_return meta_error(400, 100, "(#100) Param text['body'] is required and must be at most 4096 characters");
+      }
+    } else if (entry.type == "template") {
+      auto t = body.find("template");
+      if (t == body.end() || !t->is_object() || str(*t, "name").empty() || !t->contains("language") ||
+          !(*t)["language"].is_object() || str((*t)["language"], "code").empty()) {
+        bump("rejected_invalid");
+        co_return meta_error(400, 100, "(#100) Param template['name'] and template['language']['code'] are required");
+      }
+      entry.template_name = str(*t, "name");
+      entry.template_language = str((*t)["language"], "code");
+      if (auto c = t->find("components"); c != t->end() && c->is_array())
+        for (const auto& comp : *c)
+          if (comp.is_object() && comp.contains("parameters") && comp["parameters"].is_array())
+            for (const auto& p : comp["parameters"])
+              if (p.is_object()) entry.parameters.push_back(str(p, "text"));
+    } else {
+      bump("rejected_invalid");
+      co_return meta_error(400, 100, "(#100) Unsupported message type for this simulator: " + entry.type);
+    }
+
+    if (auto f = next_fault(to)) {
+      bump("faults_injected");
+      if (f->kind == "timeout") {
+        // Never answer in time: the caller's deadline fires.
+        asio::steady_timer hold(io_, std::chrono::milliseconds(timeout_hold_ms_));
+        co_await hold.async_wait(use_nothrow);
+        co_return meta_error(504, 131000, "Something went wrong (held past the deadline)");
+      }
+      if (f->kind == "5xx") co_return meta_error(500, 131000, "Something went wrong");
+      if (f->kind == "502")
+        co_return http::response{502, "text/html", "<html><body>502 Bad Gateway</body></html>", {}};
+      if (f->kind == "429") co_return meta_error(429, 130429, "(#130429) Rate limit hit");
+      co_return meta_error(400, f->code, "(#" + std::to_string(f->code) + ") injected error");
+    }
+    if (!take_token()) {
+      bump("rejected_429");
+      co_return meta_error(429, 130429, "(#130429) Rate limit hit",
+                           "Cloud API message throughput has been reached.");
+    }
+    if (opt_.pair_interval_ms > 0) {
+      auto now = steady::now();
+      auto [it, fresh] = last_to_.try_emplace(to, now);
+      if (!fresh && now - it->second < std::chrono::milliseconds(opt_.pair_interval_ms)) {
+        bump("rejected_pair");
+        co_return meta_error(400, 131056, "(#131056) (Business Account, Consumer Account) pair rate limit hit");
+      }
+      it->second = now;
+    }
+    if (auto b = blocked_.find(to); b != blocked_.end())
+      co_return meta_error(400, b->second, "(#" + std::to_string(b->second) + ") recipient cannot receive this message");
+
+    entry.id = new_wamid(to);
+    entry.at_ms = unix_ms();
+    bump("accepted");
+    if (first_accept_ms_ == 0) first_accept_ms_ = entry.at_ms;
+    last_accept_ms_ = entry.at_ms;
+    auto& box = inboxes_[to];
+    ++received_[to];
+    if (opt_.record_inbox) box.push_back(entry);
+    if (opt_.statuses) queue_statuses(entry.id, to);
+    co_return http::json_response(200, wa::make_success_body(to, entry.id));
+  }
+
+  void bump(const std::string& key) { stats_[key] = stats_.value(key, 0) + 1; }
+
+  void queue_statuses(const std::string& id, const std::string& to) {
+    auto ts = unix_seconds();
+    auto make = [&](wa::delivery_status s, int code = 0, std::string title = {}) {
+      wa::status_update u;
+      u.id = id;
+      u.recipient_id = to;
+      u.phone_number_id = opt_.phone_number_id;
+      u.status = s;
+      u.timestamp = ts;
+      u.error_code = code;
+      u.error_title = std::move(title);
+      return u;
+    };
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    std::vector<wa::status_update> list;
+    if (auto f = async_failures_.find(to); f != async_failures_.end()) {
+      // Meta answers 200, then reports the failure in a status notification.
+      list.push_back(make(wa::delivery_status::sent));
+      list.push_back(make(wa::delivery_status::failed, f->second,
+                          f->second == 131047 ? "Re-engagement message" : "Message undeliverable"));
+    } else {
+      list.push_back(make(wa::delivery_status::sent));
+      if (unit(random_) >= chaos_skip_delivered_) list.push_back(make(wa::delivery_status::delivered));
+      list.push_back(make(wa::delivery_status::read));
+      if (unit(random_) < chaos_reorder_) std::reverse(list.begin(), list.end());
+      if (unit(random_) < chaos_duplicate_) list.push_back(list.front());
+    }
+    for (auto& u : list) pending_statuses_.push_back(std::move(u));
+    if (!flushing_) {
+      flushing_ = true;
+      asio::co_spawn(io_, flush_statuses(), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> flush_statuses() {
+    auto self = shared_from_this();
+    while (!pending_statuses_.empty()) {
+      flush_timer_.expires_after(std::chrono::milliseconds(status_delay_ms_));
+      co_await flush_timer_.async_wait(use_nothrow);
+      std::vector<wa::status_update> batch;
+      while (!pending_statuses_.empty() && batch.size() < 200) {
+        batch.push_back(std::move(pending_statuses_.front()));
+        pending_statuses_.pop_front();
+      }
+      auto body = wa::make_status_notification(opt_.phone_number_id, opt_.display_number, batch);
+      co_await post_webhook(std::move(body), "valid");
+      stats_["statuses_posted"] = stats_.value("statuses_posted", 0) + static_cast<int>(batch.size());
+    }
+    flushing_ = false;
+  }
+
+  asio::awaitable<int> post_webhook(std::string body, const std::string& signature) {
+    if (!webhook_) {
+      bump("webhook_unset");
+      co_return 0;
+    }
+    std::vector<http::header_field> headers{{"Content-Type", "application/json"}};
+    if (signature == "valid") headers.push_back({"X-Hub-Signature-256", wa::sign_body(body, opt_.app_secret)});
+    if (signature == "wrong") headers.push_back({"X-Hub-Signature-256", wa::sign_body(body, opt_.app_secret + "x")});
+    auto res = co_await webhook_->request("POST", "", std::move(body), std::move(headers));
+    if (res.status != 200) bump("webhook_failures");
+    bump("webhooks_posted");
+    co_return res.status;
+  }
+
+  asio::awaitable<http::response> citizens_messages(http::request& req) {
+    json in = json::parse(req.body, nullptr, false);
+    if (in.is_discarded() || !in.is_object() || !in.contains("messages") || !in["messages"].is_array())
+      co_return bad_control("body must be {\"messages\": [{\"from\": ..., \"text\": ...}], \"batch\": bool}");
+    std::vector<wa::simulated_message> msgs;
+    for (const auto& m : in["messages"]) {
+      if (!m.is_object() || !m.contains("from") || !m["from"].is_string())
+        co_return bad_control("each message needs a string 'from'");
+      wa::simulated_message s;
+      s.from = m["from"].get<std::string>();
+      s.text = m.value("text", std::string{});
+      s.type = m.value("type", std::string("text"));
+      s.profile_name = m.value("name", std::string("Cittadino"));
+      s.id = m.value("id", std::string{});
+      if (s.id.empty()) s.id = new_wamid(s.from);
+      s.timestamp = m.value("timestamp", unix_seconds());
+      msgs.push_back(std::move(s));
+    }
+    const bool batch = in.value("batch", false);
+    const std::string signature = in.value("signature", std::string("valid"));
+    const int repeat = std::clamp(in.value("repeat", 1), 1, 10);
+    json ids = json::array(), statuses = json::array();
+    for (const auto& m : msgs) ids.push_back(m.id);
+    for (int r = 0; r < repeat; ++r) {
+      // Bodies are built before each co_await: g++ 12 mishandles braced
+      // temporaries inside a co_await expression.
+      std::vector<std::string> bodies;
+      if (batch) {
+        bodies.push_back(wa::make_text_message_notification(opt_.phone_number_id, opt_.display_number, msgs));
+      } else {
+        for (const auto& m : msgs) {
+          std::vector<wa::simulated_message> one{m};
+          bodies.push_back(wa::make_text_message_notification(opt_.phone_number_id, opt_.display_number, one));
+        }
+      }
+      for (auto& body : bodies) {
+        int status = co_await post_webhook(std::move(body), signature);
+        statuses.push_back(status);
+      }
+    }
+    json answer = json::object();
+    answer["ids"] = ids;
+    answer["webhook_status"] = statuses;
+    co_return http::json_response(200, answer.dump());
+  }
+
+  http::response inbox(const std::string& wa_id) {
+    json list = json::array();
+    if (auto it = inboxes_.find(wa_id); it != inboxes_.end())
+      for (const auto& e : it->second) {
+        json m = {{"id", e.id}, {"type", e.type}, {"at", e.at_ms}};
+        if (e.type == "text") m["text"] = e.text;
+        else m["template"] = {{"name", e.template_name}, {"language", e.template_language}, {"parameters", e.parameters}};
+        list.push_back(std::move(m));
+      }
+    auto count = received_.count(wa_id) ? received_.at(wa_id) : 0;
+    return http::json_response(200, json{{"wa_id", wa_id}, {"received", count}, {"messages", list}}.dump());
+  }
+
+  http::response stats() {
+    json s = stats_;
+    std::size_t recipients = received_.size(), messages = 0, repeated = 0;
+    for (const auto& [to, n] : received_) {
+      messages += n;
+      if (n > 1) ++repeated;
+    }
+    s["recipients"] = recipients;
+    s["messages"] = messages;
+    s["recipients_with_several"] = repeated;
+    s["first_accept_ms"] = first_accept_ms_;
+    s["last_accept_ms"] = last_accept_ms_;
+    return http::json_response(200, s.dump());
+  }
+
+  http::response configure(http::request& req) {
+    json in = json::parse(req.body, nullptr, false);
+    if (in.is_discarded() || !in.is_object()) return bad_control("body must be a JSON object");
+    if (in.contains("webhook_url")) set_webhook(in["webhook_url"].get<std::string>());
+    if (in.contains("rate_limit")) { opt_.rate_limit = in["rate_limit"].get<double>(); reset_bucket(); }
+    if (in.contains("pair_interval_ms")) opt_.pair_interval_ms = in["pair_interval_ms"].get<std::int64_t>();
+    if (in.contains("statuses")) opt_.statuses = in["statuses"].get<bool>();
+    if (in.contains("record_inbox")) opt_.record_inbox = in["record_inbox"].get<bool>();
+    if (in.contains("status_delay_ms")) status_delay_ms_ = in["status_delay_ms"].get<int>();
+    if (in.contains("timeout_hold_ms")) timeout_hold_ms_ = in["timeout_hold_ms"].get<int>();
+    if (in.contains("chaos")) {
+      const auto& c = in["chaos"];
+      chaos_duplicate_ = c.value("duplicate", 0.0);
+      chaos_reorder_ = c.value("reorder", 0.0);
+      chaos_skip_delivered_ = c.value("skip_delivered", 0.0);
+    }
+    return http::json_response(200, R"({"ok":true})");
+  }
+
+  http::response add_fault(http::request& req) {
+    json in = json::parse(req.body, nullptr, false);
+    if (in.is_discarded() || !in.is_object() || !in.contains("kind"))
+      return bad_control("body must be {\"kind\": \"5xx|502|timeout|429|code\", \"count\": n | \"rate\": r, \"code\": c, \"to\": wa_id}");
+    fault f;
+    f.kind = in["kind"].get<std::string>();
+    if (f.kind == "131026") { f.kind = "code"; f.code = 131026; }
+    if (f.kind == "code") f.code = in.value("code", f.code);
+    if (f.kind != "5xx" && f.kind != "502" && f.kind != "timeout" && f.kind != "429" && f.kind != "code")
+      return bad_control("unknown fault kind");
+    f.remaining = in.value("count", -1);
+    f.rate = in.value("rate", 1.0);
+    f.to = in.value("to", std::string{});
+    if (f.remaining < 0 && f.rate >= 1.0 && f.to.empty())
+      return bad_control("give a count, a rate below 1, or a recipient");
+    faults_.push_back(f);
+    return http::json_response(200, R"({"ok":true})");
+  }
+
+  http::response set_phone(http::request& req) {
+    json in = json::parse(req.body, nullptr, false);
+    if (in.is_discarded() || !in.is_object()) return bad_control("body must be a JSON object");
+    const auto& wa_id = req.path_params["wa_id"];
+    if (in.contains("async_failure")) async_failures_[wa_id] = in["async_failure"].get<int>();
+    if (in.contains("sync_failure")) blocked_[wa_id] = in["sync_failure"].get<int>();
+    return http::json_response(200, R"({"ok":true})");
+  }
+
+  asio::io_context& io_;
+  options opt_;
+  std::mt19937_64 random_;
+  asio::steady_timer flush_timer_;
+  std::unique_ptr<http::client> webhook_;
+  std::unordered_map<std::string, std::vector<inbox_entry>> inboxes_;
+  std::unordered_map<std::string, std::size_t> received_;
+  std::unordered_map<std::string, steady::time_point> last_to_;
+  std::unordered_map<std::string, int> async_failures_, blocked_;
+  std::vector<fault> faults_;
+  std::deque<wa::status_update> pending_statuses_;
+  bool flushing_ = false;
+  json stats_ = json::object();
+  double capacity_ = 0, tokens_ = 0;
+  steady::time_point refilled_;
+  std::int64_t first_accept_ms_ = 0, last_accept_ms_ = 0;
+  int status_delay_ms_ = 5;
+  int timeout_hold_ms_ = 30000;
+  double chaos_duplicate_ = 0, chaos_reorder_ = 0, chaos_skip_delivered_ = 0;
+};
+
+simulator::simulator(asio::io_context& io, options opts) : impl_(std::make_shared<impl>(io, std::move(opts))) {}
+simulator::~simulator() = default;
+
+void simulator::add_routes(http::router& routes) {
+  auto self = impl_;
+  routes.add("POST", "/{version}/{phone_number_id}/messages",
+             [self](http::request& r) { return self->send_endpoint(r); });
+  routes.add("POST", "/sim/citizens/messages", [self](http::request& r) { return self->citizens_messages(r); });
+  routes.add("GET", "/sim/inbox/{wa_id}", [self](http::request& r) -> asio::awaitable<http::response> {
+    co_return self->inbox(r.path_params["wa_id"]);
+  });
+  routes.add("GET", "/sim/stats", [self](http::request&) -> asio::awaitable<http::response> {
+    co_return self->stats();
+  });
+  routes.add("POST", "/sim/config", [self](http::request& r) -> asio::awaitable<http::response> {
+    co_return self->configure(r);
+  });
+  routes.add("POST", "/sim/faults", [self](http::request& r) -> asio::awaitable<http::response> {
+    co_return self->add_fault(r);
+  });
+  routes.add("DELETE", "/sim/faults", [self](http::request&) -> asio::awaitable<http::response> {
+    self->faults_.clear();
+    co_return http::json_response(200, R"({"ok":true})");
+  });
+  routes.add("PUT", "/sim/phones/{wa_id}", [self](http::request& r) -> asio::awaitable<http::response> {
+    co_return self->set_phone(r);
+  });
+}
+
+}  // namespace wa_sim
