@@ -291,7 +291,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     flushing_ = false;
   }
 
-  asio::awaitable<int> post_webhook(std::string body, const std::string& signature) {
+  asio::awaitable<int> post_webhook(std::string body, std::string signature) {
     if (!webhook_) {
       bump("webhook_unset");
       co_return 0;

@@ -21,6 +21,7 @@
 #include <charconv>
 #include <cmath>
 #include <random>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -188,29 +189,31 @@ struct server::impl : std::enable_shared_from_this<impl> {
       const auto started = std::chrono::steady_clock::now();
       const auto request_id = next_request_id();
 
+      // Answers are built into named locals before each co_await: g++ 12
+      // destroys temporaries of a co_await expression twice.
       if (ec) {
+        std::optional<response> refusal;
         if (ec == bhttp::error::header_limit)
-          co_await write_and_log(stream, problem(431, "Request Header Fields Too Large",
-                                                 "request headers exceed the limit"),
-                                 11, false, request_id, "-", "-", started, false, ec);
+          refusal = problem(431, "Request Header Fields Too Large", "request headers exceed the limit");
         else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
                  ec != asio::error::operation_aborted && ec != asio::error::eof &&
                  ec != asio::error::connection_reset && buffer.size() > 0)
-          co_await write_and_log(stream, problem(400, "Bad Request", "malformed HTTP request"), 11,
-                                 false, request_id, "-", "-", started, false, ec);
+          refusal = problem(400, "Bad Request", "malformed HTTP request");
+        if (refusal) co_await write_and_log(stream, std::move(*refusal), 11, false, request_id, "-", "-", started, false, ec);
         break;
       }
 
       auto& header = parser.get();
+      const unsigned version = header.version();
+      const std::string method(header.method_string());
+      const std::string too_large = "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes";
       if (auto len = parser.content_length(); len && *len > options_.max_body_bytes) {
-        co_await write_and_log(stream, problem(413, "Content Too Large",
-                                               "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes"),
-                               header.version(), false, request_id, header.method_string(),
-                               "-", started, false, ec);
+        auto refusal = problem(413, "Content Too Large", too_large);
+        co_await write_and_log(stream, std::move(refusal), version, false, request_id, method, "-", started, false, ec);
         break;
       }
       if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
-        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, header.version()};
+        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, version};
         stream.expires_after(options_.write_timeout);
         std::tie(ec, std::ignore) = co_await bhttp::async_write(stream, cont, use_nothrow);
         if (ec) break;
@@ -219,16 +222,13 @@ struct server::impl : std::enable_shared_from_this<impl> {
       stream.expires_after(options_.read_timeout);
       std::tie(ec, std::ignore) = co_await bhttp::async_read(stream, buffer, parser, use_nothrow);
       if (ec) {
+        std::optional<response> refusal;
         if (ec == bhttp::error::body_limit)
-          co_await write_and_log(stream, problem(413, "Content Too Large",
-                                                 "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes"),
-                                 header.version(), false, request_id, header.method_string(), "-",
-                                 started, false, ec);
+          refusal = problem(413, "Content Too Large", too_large);
         else if (ec != beast::error::timeout && ec != asio::error::operation_aborted &&
                  ec != asio::error::eof && ec != bhttp::error::end_of_stream)
-          co_await write_and_log(stream, problem(400, "Bad Request", "malformed HTTP request body"),
-                                 header.version(), false, request_id, header.method_string(), "-",
-                                 started, false, ec);
+          refusal = problem(400, "Bad Request", "malformed HTTP request body");
+        if (refusal) co_await write_and_log(stream, std::move(*refusal), version, false, request_id, method, "-", started, false, ec);
         break;
       }
 
@@ -261,17 +261,20 @@ struct server::impl : std::enable_shared_from_this<impl> {
           }
           if (!failure.empty()) {
             log::error("http.handler_failed", {{"request_id", req.request_id}, {"path", req.path}, {"error", failure}});
-            res = problem(500, "Internal Server Error", "the request could not be completed; it has been logged as " + req.request_id);
+            const std::string detail = "the request could not be completed; it has been logged as " + req.request_id;
+            res = problem(500, "Internal Server Error", detail);
           }
         } else {
-          res = status == 405 ? problem(405, "Method Not Allowed", req.method + " is not allowed on " + req.path)
+          const std::string detail = req.method + " is not allowed on " + req.path;
+          res = status == 405 ? problem(405, "Method Not Allowed", detail)
                               : problem(404, "Not Found", "no resource at this path");
         }
       }
       const bool keep_alive = msg.keep_alive() && !stopping_ && n + 1 < options_.max_requests_per_connection;
-      co_await write_and_log(stream, std::move(res), msg.version(), keep_alive, req.request_id,
-                             req.method, req.path.empty() ? "-" : req.path, started,
-                             req.method == "HEAD", ec);
+      const std::string logged_path = req.path.empty() ? std::string("-") : req.path;
+      const bool head = req.method == "HEAD";
+      co_await write_and_log(stream, std::move(res), version, keep_alive, req.request_id, req.method,
+                             logged_path, started, head, ec);
       if (ec || !keep_alive) break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
