@@ -69,6 +69,9 @@ void check_name(std::string_view name) {
     throw std::invalid_argument(fmt::format("an API key name has at most {} characters", max_key_name_length));
   if (all_digits(name))
     throw std::invalid_argument("an API key name cannot be only digits: it would read as a key id");
+  if (name.substr(0, token_scheme.size()) == token_scheme)
+    throw std::invalid_argument(fmt::format("an API key name cannot start with {}: it would read as a token",
+                                            token_scheme));
   if (has_control_character(name))
     throw std::invalid_argument("an API key name cannot contain control characters");
 }

@@ -68,8 +68,9 @@ class api_key_store {
 
   // Throws std::invalid_argument, saying what is wrong, for a name that is
   // empty, longer than max_key_name_length characters, not UTF-8, made of
-  // digits only (it would read as an id) or holding control characters;
-  // and for no scopes or an unknown scope.
+  // digits only (it would read as an id), starting with token_scheme (it
+  // would read as a token) or holding control characters; and for no
+  // scopes or an unknown scope.
   created_key create(std::string_view name, const std::vector<std::string>& scopes, std::int64_t now_ms);
 
   // Every key, oldest first; never a token or its hash.

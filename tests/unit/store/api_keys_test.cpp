@@ -125,12 +125,14 @@ TEST_CASE("a scope list splits on commas and ignores blanks") {
   CHECK(split_scopes("").empty());
 }
 
-TEST_CASE("a key name must be present, short, printable and not a number") {
+TEST_CASE("a key name must be present, short, printable and not read as an id or a token") {
   fixture f;
   CHECK_THROWS_WITH_AS(f.keys.create("", send_only, t0), doctest::Contains("needs a name"), std::invalid_argument);
   CHECK_THROWS_WITH_AS(f.keys.create(std::string(101, 'x'), send_only, t0), doctest::Contains("at most 100"),
                        std::invalid_argument);
   CHECK_THROWS_WITH_AS(f.keys.create("42", send_only, t0), doctest::Contains("only digits"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(f.keys.create("bnd_office", send_only, t0), doctest::Contains("token"),
+                       std::invalid_argument);
   CHECK_THROWS_WITH_AS(f.keys.create("a\nb", send_only, t0), doctest::Contains("control"), std::invalid_argument);
   CHECK_THROWS_WITH_AS(f.keys.create("\xff", send_only, t0), doctest::Contains("UTF-8"), std::invalid_argument);
   CHECK(f.keys.list().empty());
