@@ -5,6 +5,8 @@
 #include <banditore/config/settings.hpp>
 #include <banditore/store/database.hpp>
 
+#include "keys_command.hpp"
+
 #include <SQLiteCpp/Database.h>
 
 #include <fmt/format.h>
@@ -103,6 +105,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "serve") return cmd_serve(settings, args);
     if (command == "migrate") return cmd_migrate(settings, args);
+    if (command == "keys") return run_keys_command(settings, args);
   } catch (const std::invalid_argument& e) {
     return fail(exit_config, e.what());
   } catch (const std::exception& e) {

@@ -1,0 +1,277 @@
+#include "keys_command.hpp"
+
+#include <banditore/app/startup.hpp>
+#include <banditore/domain/alert.hpp>
+#include <banditore/domain/utf8.hpp>
+#include <banditore/store/api_keys.hpp>
+
+#include <SQLiteCpp/Database.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+
+namespace {
+
+using namespace banditore;
+
+constexpr int exit_ok = 0;
+constexpr int exit_failure = 1;
+constexpr int exit_usage = 2;
+constexpr int exit_config = 3;
+
+int fail(int code, std::string_view message) {
+  fmt::print(stderr, "banditore: {}\n", message);
+  return code;
+}
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+bool is_help(std::string_view arg) { return arg == "--help" || arg == "-h"; }
+
+std::string scope_list() { return fmt::format("{}", fmt::join(store::api_scopes, ", ")); }
+
+void print_keys_help() {
+  fmt::print(
+      "Usage: banditore keys SUBCOMMAND [OPTIONS]\n"
+      "\n"
+      "API keys of the REST API (Authorization: Bearer <token>).\n"
+      "\n"
+      "Subcommands:\n"
+      "  create --name NAME --scopes a,b   create a key; prints its token once, alone on the last line\n"
+      "  list                              show every key (never a token)\n"
+      "  revoke ID|NAME                    revoke a key at once\n"
+      "\n"
+      "Scopes: {}\n"
+      "Run `banditore keys SUBCOMMAND --help` for details.\n",
+      scope_list());
+}
+
+void print_create_help() {
+  fmt::print(
+      "Usage: banditore keys create --name NAME --scopes SCOPE[,SCOPE...]\n"
+      "\n"
+      "Creates an API key and prints its token alone on the last line of stdout.\n"
+      "The token is shown only now: only its SHA-256 is stored.\n"
+      "\n"
+      "  --name NAME      who the key is for, e.g. press-office (up to {} characters, not only digits)\n"
+      "  --scopes LIST    comma-separated, from: {}\n",
+      store::max_key_name_length, scope_list());
+}
+
+void print_list_help() {
+  std::puts(
+      "Usage: banditore keys list\n"
+      "\n"
+      "Shows every API key: id, name, token prefix, scopes, and when it was created,\n"
+      "revoked and last used (UTC, RFC 3339; last use is recorded to the minute).");
+}
+
+void print_revoke_help() {
+  std::puts(
+      "Usage: banditore keys revoke ID|NAME\n"
+      "\n"
+      "Revokes a key, by its id or its exact name; requests with it are refused from\n"
+      "now on. A name must belong to one unrevoked key; otherwise revoke by id.");
+}
+
+// Opens the store; a failure here is the configuration's (database path,
+// key file, keys that do not match the data).
+struct opened_keys {
+  app::opened_store opened;
+  store::api_key_store keys;
+  explicit opened_keys(const config::settings& s) : opened(app::open_store(s)), keys(*opened.db) {}
+};
+
+// Reads `--opt VALUE` or `--opt=VALUE` at args[i]; advances i past it.
+// nullopt when args[i] is not this option; throws on a missing value.
+std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& i, std::string_view opt) {
+  const std::string_view arg = args[i];
+  if (arg == opt) {
+    if (i + 1 >= args.size()) throw std::invalid_argument(fmt::format("{} needs a value", opt));
+    i += 2;
+    return args[i - 1];
+  }
+  if (arg.size() > opt.size() && arg.substr(0, opt.size()) == opt && arg[opt.size()] == '=') {
+    i += 1;
+    return std::string(arg.substr(opt.size() + 1));
+  }
+  return std::nullopt;
+}
+
+std::string format_time(const std::optional<std::int64_t>& ms) {
+  return ms ? domain::format_rfc3339_utc(*ms) : std::string("-");
+}
+
+int keys_create(const config::settings& settings, const std::vector<std::string>& args) {
+  std::optional<std::string> name, scopes;
+  try {
+    for (std::size_t i = 1; i < args.size();) {
+      if (is_help(args[i])) {
+        print_create_help();
+        return exit_ok;
+      }
+      if (auto value = option_value(args, i, "--name")) {
+        name = std::move(value);
+        continue;
+      }
+      if (auto value = option_value(args, i, "--scopes")) {
+        scopes = std::move(value);
+        continue;
+      }
+      const bool looks_like_option = args[i].rfind('-', 0) == 0;
+      throw std::invalid_argument(
+          fmt::format("{} '{}'", looks_like_option ? "unknown option" : "unexpected argument", args[i]));
+    }
+  } catch (const std::invalid_argument& e) {
+    return fail(exit_usage, fmt::format("keys create: {}; see banditore keys create --help", e.what()));
+  }
+  if (!name) return fail(exit_usage, "keys create: --name is required; see banditore keys create --help");
+  if (!scopes)
+    return fail(exit_usage, fmt::format("keys create: --scopes is required (from: {})", scope_list()));
+
+  std::optional<opened_keys> opened;
+  try {
+    opened.emplace(settings);
+  } catch (const std::exception& e) {
+    return fail(exit_config, e.what());
+  }
+  store::created_key created;
+  try {
+    created = opened->keys.create(*name, store::split_scopes(*scopes), now_ms());
+  } catch (const std::invalid_argument& e) {
+    return fail(exit_usage, fmt::format("keys create: {}", e.what()));
+  }
+  // The explanation goes to stderr so that stdout holds the token alone.
+  fmt::print(stderr,
+             "Created API key {} \"{}\".\n"
+             "The token below is shown only this once; only its hash is stored. Keep it in the\n"
+             "caller's secret store. If it is lost, create a new key and revoke this one.\n",
+             created.id, *name);
+  std::fflush(stderr);
+  fmt::print("{}\n", created.token);
+  return exit_ok;
+}
+
+int keys_list(const config::settings& settings, const std::vector<std::string>& args) {
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (is_help(args[i])) {
+      print_list_help();
+      return exit_ok;
+    }
+    return fail(exit_usage,
+                fmt::format("keys list: unexpected argument '{}'; see banditore keys list --help", args[i]));
+  }
+  std::optional<opened_keys> opened;
+  try {
+    opened.emplace(settings);
+  } catch (const std::exception& e) {
+    return fail(exit_config, e.what());
+  }
+  const auto keys = opened->keys.list();
+
+  using row = std::array<std::string, 7>;
+  std::vector<row> rows{{"ID", "NAME", "PREFIX", "SCOPES", "CREATED", "REVOKED", "LAST USED"}};
+  for (const auto& k : keys) {
+    std::string scopes;
+    for (const auto& s : k.scopes) scopes += (scopes.empty() ? "" : ",") + s;
+    rows.push_back({std::to_string(k.id), k.name, k.prefix, scopes, format_time(k.created_at),
+                    format_time(k.revoked_at), format_time(k.last_used_at)});
+  }
+  // Columns are padded by characters, not bytes: names may be accented.
+  auto columns = [](const std::string& s) { return domain::utf8::count_code_points(s).value_or(s.size()); };
+  std::array<std::size_t, 7> width{};
+  for (const auto& r : rows)
+    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], columns(r[c]));
+  for (const auto& r : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < r.size(); ++c) {
+      line += r[c];
+      if (c + 1 < r.size()) line.append(width[c] - columns(r[c]) + 2, ' ');
+    }
+    fmt::print("{}\n", line);
+  }
+  if (keys.empty()) fmt::print(stderr, "No API keys yet: create one with banditore keys create.\n");
+  return exit_ok;
+}
+
+int keys_revoke(const config::settings& settings, const std::vector<std::string>& args) {
+  std::vector<std::string> positional;
+  bool options_done = false;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (!options_done && is_help(arg)) {
+      print_revoke_help();
+      return exit_ok;
+    }
+    if (!options_done && arg == "--") {
+      options_done = true;
+      continue;
+    }
+    if (!options_done && arg.size() > 1 && arg[0] == '-')
+      return fail(exit_usage, fmt::format("keys revoke: unknown option '{}'; see banditore keys revoke --help", arg));
+    positional.push_back(arg);
+  }
+  if (positional.size() != 1)
+    return fail(exit_usage, "keys revoke: give exactly one key id or name; see banditore keys revoke --help");
+  const std::string& target = positional.front();
+  // A pasted token must not end up in a terminal log: name only its prefix.
+  // Names never start with the token scheme, so this is a token (or part of one).
+  if (target.rfind(store::token_scheme, 0) == 0)
+    return fail(exit_usage, fmt::format("keys revoke: that is a token, not a key id or name; revoke the key whose "
+                                        "prefix is {} (see banditore keys list)",
+                                        target.substr(0, std::min(target.size(), store::token_prefix_length))));
+
+  std::optional<opened_keys> opened;
+  try {
+    opened.emplace(settings);
+  } catch (const std::exception& e) {
+    return fail(exit_config, e.what());
+  }
+  store::revoke_result result;
+  try {
+    result = opened->keys.revoke(target, now_ms());
+  } catch (const std::invalid_argument& e) {
+    return fail(exit_failure, fmt::format("keys revoke: {}", e.what()));
+  }
+  switch (result.outcome) {
+    case store::revoke_outcome::revoked:
+      fmt::print("Revoked API key {} \"{}\".\n", result.id, result.name);
+      return exit_ok;
+    case store::revoke_outcome::already_revoked:
+      // Revoking is idempotent: the key is refused either way.
+      fmt::print("API key {} \"{}\" was already revoked.\n", result.id, result.name);
+      return exit_ok;
+    case store::revoke_outcome::not_found: break;
+  }
+  return fail(exit_failure, fmt::format("keys revoke: no API key has the id or name '{}'", target));
+}
+
+}  // namespace
+
+int run_keys_command(const config::settings& settings, const std::vector<std::string>& args) {
+  if (args.empty()) return fail(exit_usage, "keys: say create, list or revoke; see banditore keys --help");
+  const std::string& sub = args.front();
+  try {
+    if (is_help(sub) || sub == "help") {
+      print_keys_help();
+      return exit_ok;
+    }
+    if (sub == "create") return keys_create(settings, args);
+    if (sub == "list") return keys_list(settings, args);
+    if (sub == "revoke") return keys_revoke(settings, args);
+  } catch (const std::exception& e) {
+    return fail(exit_failure, e.what());
+  }
+  return fail(exit_usage, fmt::format("keys: unknown subcommand '{}'; see banditore keys --help", sub));
+}

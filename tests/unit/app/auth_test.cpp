@@ -1,0 +1,131 @@
+#include <banditore/app/auth.hpp>
+
+#include <banditore/store/database.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <stdexcept>
+
+using namespace banditore;
+using banditore::app::check_access;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr std::int64_t t0 = 1'700'000'000'000;
+
+struct fixture {
+  std::unique_ptr<SQLite::Database> db = [] {
+    auto d = store::open_database(":memory:");
+    store::migrate(*d);
+    return d;
+  }();
+  store::api_key_store keys{*db};
+  std::string sender = keys.create("press-office", {"alerts:send", "alerts:read"}, t0).token;
+  std::string reader = keys.create("dashboard", {"stats:read"}, t0).token;
+};
+
+http::request with_authorization(std::string value) {
+  http::request r;
+  r.method = "POST";
+  r.path = "/v1/alerts";
+  r.headers = {{"Authorization", std::move(value)}};
+  return r;
+}
+
+http::request bearer(const std::string& token) { return with_authorization("Bearer " + token); }
+
+std::string detail_of(const http::response& r) { return json::parse(r.body).at("detail").get<std::string>(); }
+
+}  // namespace
+
+TEST_CASE("a key with the scope is let through and named") {
+  fixture f;
+  auto result = check_access(bearer(f.sender), "alerts:send", f.keys, t0);
+  CHECK_FALSE(result.refusal.has_value());
+  REQUIRE(result.key.has_value());
+  CHECK(result.key->name == "press-office");
+}
+
+TEST_CASE("a request without a bearer token gets 401 and a Bearer challenge") {
+  fixture f;
+  auto result = check_access(http::request{}, "alerts:send", f.keys, t0);
+  CHECK_FALSE(result.key.has_value());
+  REQUIRE(result.refusal.has_value());
+  const auto& r = *result.refusal;
+  CHECK(r.status == 401);
+  CHECK(r.content_type == "application/problem+json");
+  CHECK(json::parse(r.body).at("status") == 401);
+  CHECK(http::find_header(r.headers, "WWW-Authenticate").substr(0, 6) == "Bearer");
+  CHECK(detail_of(r).find("Authorization: Bearer") != std::string::npos);
+}
+
+TEST_CASE("an Authorization header of another scheme gets 401") {
+  fixture f;
+  auto result = check_access(with_authorization("Basic " + f.sender), "alerts:send", f.keys, t0);
+  REQUIRE(result.refusal.has_value());
+  CHECK(result.refusal->status == 401);
+  CHECK(http::find_header(result.refusal->headers, "WWW-Authenticate").substr(0, 6) == "Bearer");
+  CHECK(result.refusal->body.find(f.sender) == std::string::npos);
+}
+
+TEST_CASE("an unknown token gets 401 that does not repeat it") {
+  fixture f;
+  std::string unknown = f.sender;
+  unknown.back() = unknown.back() == 'a' ? 'b' : 'a';
+  auto result = check_access(bearer(unknown), "alerts:send", f.keys, t0);
+  REQUIRE(result.refusal.has_value());
+  const auto& r = *result.refusal;
+  CHECK(r.status == 401);
+  CHECK(r.content_type == "application/problem+json");
+  CHECK(detail_of(r) == "this API key is not known");
+  CHECK(http::find_header(r.headers, "WWW-Authenticate").find("invalid_token") != std::string::npos);
+  CHECK(r.body.find(unknown.substr(4)) == std::string::npos);
+}
+
+TEST_CASE("a revoked key gets 401 saying it was revoked") {
+  fixture f;
+  f.keys.revoke("press-office", t0 + 1);
+  auto result = check_access(bearer(f.sender), "alerts:send", f.keys, t0 + 2);
+  CHECK_FALSE(result.key.has_value());
+  REQUIRE(result.refusal.has_value());
+  CHECK(result.refusal->status == 401);
+  CHECK(result.refusal->content_type == "application/problem+json");
+  CHECK(detail_of(*result.refusal) == "this API key was revoked");
+  CHECK(result.refusal->body.find(f.sender.substr(4)) == std::string::npos);
+}
+
+TEST_CASE("a key without the scope gets 403 naming the scope") {
+  fixture f;
+  auto result = check_access(bearer(f.reader), "alerts:send", f.keys, t0);
+  CHECK_FALSE(result.key.has_value());
+  REQUIRE(result.refusal.has_value());
+  const auto& r = *result.refusal;
+  CHECK(r.status == 403);
+  CHECK(r.content_type == "application/problem+json");
+  CHECK(json::parse(r.body).at("status") == 403);
+  CHECK(detail_of(r) == "this key lacks the scope alerts:send");
+  CHECK(r.body.find(f.reader.substr(4)) == std::string::npos);
+}
+
+TEST_CASE("each route's scope is checked on its own") {
+  fixture f;
+  CHECK(check_access(bearer(f.reader), "stats:read", f.keys, t0).key.has_value());
+  CHECK(check_access(bearer(f.sender), "alerts:read", f.keys, t0).key.has_value());
+  CHECK(check_access(bearer(f.sender), "stats:read", f.keys, t0).refusal->status == 403);
+  CHECK(check_access(bearer(f.sender), "cap:ingest", f.keys, t0).refusal->status == 403);
+}
+
+TEST_CASE("a granted request counts as the key's last use") {
+  fixture f;
+  check_access(bearer(f.sender), "alerts:send", f.keys, t0 + 5000);
+  CHECK(f.keys.list().front().last_used_at == t0 + 5000);
+}
+
+TEST_CASE("a route asking for an unknown scope is a programming error") {
+  fixture f;
+  CHECK_THROWS_AS(check_access(bearer(f.sender), "alerts:write", f.keys, t0), std::invalid_argument);
+}
