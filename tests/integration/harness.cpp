@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -50,15 +50,23 @@ child::child(const std::vector<std::string>& argv, const std::map<std::string, s
   for (auto& a : argv_copy) args.push_back(a.data());
   args.push_back(nullptr);
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 2, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_addopen(&actions, 1, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
+  const int log_fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log_fd < 0) throw std::runtime_error("cannot open " + log_file.string());
+  const pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("cannot fork for " + argv[0]);
+  if (pid == 0) {
+    // A child never outlives a test process that crashed or was killed.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
+    int null_fd = ::open("/dev/null", O_RDONLY);
+    ::dup2(null_fd, 0);
+    ::dup2(log_fd, 1);
+    ::dup2(log_fd, 2);
+    ::execve(args[0], args.data(), envp.data());
+    ::_exit(127);
+  }
+  ::close(log_fd);
   pid_ = pid;
 }
 
@@ -141,7 +149,8 @@ json wa_sim::inbox(const std::string& wa_id) { return json::parse(call(base, "GE
 
 std::vector<std::string> wa_sim::texts(const std::string& wa_id) {
   std::vector<std::string> out;
-  for (const auto& m : inbox(wa_id)["messages"])
+  const auto box = inbox(wa_id);
+  for (const auto& m : box["messages"])
     if (m.contains("text")) out.push_back(m["text"].get<std::string>());
   return out;
 }

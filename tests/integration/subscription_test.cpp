@@ -282,8 +282,10 @@ TEST_CASE("no phone number or message id appears in the database file or the log
   auto r = w.sim.citizen_says(alice, "Disattiva");
   ids.push_back(json::parse(r.body)["ids"][0].get<std::string>());
   await_texts(w.sim, alice, 2);
-  for (const auto& p : {alice, bruno, carla})
-    for (const auto& m : w.sim.inbox(p)["messages"]) ids.push_back(m["id"].get<std::string>());
+  for (const auto& p : {alice, bruno, carla}) {
+    const auto box = w.sim.inbox(p);
+    for (const auto& m : box["messages"]) ids.push_back(m["id"].get<std::string>());
+  }
   CHECK(w.app.stop(SIGTERM) == 0);
 
   std::string everything = read_file(w.app.log_file);

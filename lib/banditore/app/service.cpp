@@ -157,6 +157,7 @@ struct service::impl {
     stopping = true;
     log::info("server.stopping", {{"signal", signal_number}});
     co_await server->stop();
+    log::info("server.connections_closed", nlohmann::json::object());
     co_await sender->stop();
     log::info("server.stopped", nlohmann::json::object());
     io.stop();

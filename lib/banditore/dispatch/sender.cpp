@@ -49,6 +49,7 @@ struct sender::impl : std::enable_shared_from_this<impl> {
     stats_.running = true;
     for (;;) {
       auto records = std::exchange(pending_, {});
+      const auto settled = records.size();
       const bool leasing = !stopping_;
       const std::size_t room = leasing ? options_.max_in_flight - std::min(options_.max_in_flight, unsettled_) : 0;
       struct batch {
@@ -65,7 +66,6 @@ struct sender::impl : std::enable_shared_from_this<impl> {
         tx.commit();
         return b;
       };
-      const auto settled = records.size();
       batch b;
       std::string failure;
       try {

@@ -195,6 +195,9 @@ struct server::impl : std::enable_shared_from_this<impl> {
         std::optional<response> refusal;
         if (ec == bhttp::error::header_limit)
           refusal = problem(431, "Request Header Fields Too Large", "request headers exceed the limit");
+        else if (ec == bhttp::error::body_limit)  // Content-Length already over the limit
+          refusal = problem(413, "Content Too Large",
+                            "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes");
         else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
                  ec != asio::error::operation_aborted && ec != asio::error::eof &&
                  ec != asio::error::connection_reset && buffer.size() > 0)

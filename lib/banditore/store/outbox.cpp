@@ -44,10 +44,29 @@ struct outbox::statements {
       : insert_reply(db, "INSERT INTO outbox (priority, phone_hash, recipient_cipher, body, not_before, created_at, updated_at) "
                          "VALUES (:priority, :phone_hash, :cipher, :body, :now, :now, :now)"),
         due(db, "SELECT o.id, o.priority, o.phone_hash, o.recipient_cipher, o.body, o.alert_id, "
-                "o.subscriber_id, o.attempts, s.phone_cipher "
+                "o.subscriber_id, o.attempts, s.phone_cipher, o.as_template, a.title, a.text, a.category, "
+                "a.severity, a.state, a.expires_at, c.last_inbound_at, c.last_initiated_at "
                 "FROM outbox o LEFT JOIN subscribers s ON s.id = o.subscriber_id "
+                "LEFT JOIN alerts a ON a.id = o.alert_id "
+                "LEFT JOIN contacts c ON c.phone_hash = o.phone_hash "
                 "WHERE o.state = 'queued' AND o.not_before <= :now "
                 "ORDER BY o.priority, o.not_before, o.id LIMIT :limit"),
+        defer(db, "UPDATE outbox SET not_before = :until, error_title = :why, updated_at = :now WHERE id = :id"),
+        initiated(db, "INSERT INTO contacts (phone_hash, last_initiated_at) VALUES (:phone, :now) "
+                      "ON CONFLICT (phone_hash) DO UPDATE SET last_initiated_at = excluded.last_initiated_at"),
+        usage(db, "SELECT COUNT(*), MIN(last_initiated_at) FROM contacts WHERE last_initiated_at > :since"),
+        requeue_template(db, "UPDATE outbox SET state = 'queued', as_template = 1, not_before = :now, "
+                             "provider_hash = NULL, lease_until = NULL, error_code = :code, error_title = :title, "
+                             "updated_at = :now WHERE id = :id"),
+        streak_reset(db, "UPDATE subscribers SET failure_streak = 0 WHERE id = (SELECT subscriber_id FROM outbox "
+                         "WHERE id = :id) AND failure_streak > 0"),
+        streak_bump(db, "UPDATE subscribers SET failure_streak = failure_streak + 1, flagged_at = CASE WHEN "
+                        "failure_streak + 1 >= 3 AND flagged_at IS NULL THEN :now ELSE flagged_at END "
+                        "WHERE id = (SELECT subscriber_id FROM outbox WHERE id = :id)"),
+        row_subscriber(db, "SELECT subscriber_id, phone_hash FROM outbox WHERE id = :id"),
+        opt_out_delete(db, "DELETE FROM subscribers WHERE id = :id"),
+        opt_out_cancel(db, "UPDATE outbox SET state = 'cancelled', updated_at = :now WHERE subscriber_id = :id AND state = 'queued'"),
+        opt_out_consent(db, "INSERT INTO consent_log (phone_hash, event, at) VALUES (:phone, 'opt_out', :now)"),
         mark_sending(db, "UPDATE outbox SET state = 'sending', lease_until = :until, attempts = attempts + 1, "
                          "updated_at = :now WHERE id = :id"),
         cancel(db, "UPDATE outbox SET state = 'cancelled', recipient_cipher = NULL, updated_at = :now WHERE id = :id"),
@@ -59,7 +78,7 @@ struct outbox::statements {
                   "WHERE id = :id AND state = 'sending'"),
         failed(db, "UPDATE outbox SET state = 'failed', recipient_cipher = NULL, lease_until = NULL, "
                    "error_code = :code, error_title = :title, updated_at = :now WHERE id = :id AND state = 'sending'"),
-        by_provider(db, "SELECT id, state FROM outbox WHERE provider_hash = :provider"),
+        by_provider(db, "SELECT id, state, alert_id, as_template FROM outbox WHERE provider_hash = :provider"),
         set_state(db, "UPDATE outbox SET state = :state, updated_at = :now, "
                       "delivered_at = CASE WHEN :state = 'delivered' THEN :at ELSE delivered_at END, "
                       "read_at = CASE WHEN :state = 'read' THEN :at ELSE read_at END, "
@@ -74,7 +93,8 @@ struct outbox::statements {
         next_due(db, "SELECT MIN(not_before) FROM outbox WHERE state = 'queued'"),
         counts(db, "SELECT state, COUNT(*) FROM outbox GROUP BY state") {}
 
-  SQLite::Statement insert_reply, due, mark_sending, cancel, sent, retry, failed, by_provider,
+  SQLite::Statement insert_reply, due, defer, initiated, usage, requeue_template, streak_reset, streak_bump,
+      row_subscriber, opt_out_delete, opt_out_cancel, opt_out_consent, mark_sending, cancel, sent, retry, failed, by_provider,
       set_state, keep_early, early_for, drop_early, recover, next_due, counts;
 };
 
@@ -110,9 +130,28 @@ int outbox::recover_leases(std::int64_t now_ms) {
   return st.exec();
 }
 
-std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, std::int64_t lease_ms) {
+messaging_limit_usage outbox::limit_usage(std::int64_t tier_limit, std::int64_t now_ms) {
+  messaging_limit_usage u;
+  u.tier_limit = tier_limit;
+  auto& q = st_->usage;
+  q.reset();
+  q.bind(":since", now_ms - service_window_ms);
+  if (q.executeStep()) {
+    u.used = q.getColumn(0).getInt64();
+    if (!q.getColumn(1).isNull()) u.frees_at = q.getColumn(1).getInt64() + service_window_ms;
+  }
+  q.reset();
+  return u;
+}
+
+std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, std::int64_t lease_ms,
+                                       const delivery_policy& policy) {
   std::vector<outbox_item> out;
   std::vector<std::int64_t> cancelled;
+  struct deferral { std::int64_t id; std::int64_t until; };
+  std::vector<deferral> deferred;
+  std::vector<std::string> newly_initiated;
+  std::optional<messaging_limit_usage> usage;
   crypto::sealed_box box(keys_.encryption);
   auto& q = st_->due;
   q.reset();
@@ -126,8 +165,38 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
     item.text = q.getColumn(4).isNull() ? std::string{} : q.getColumn(4).getString();
     item.alert_id = q.getColumn(5).isNull() ? 0 : q.getColumn(5).getInt64();
     const bool is_delivery = !q.getColumn(6).isNull();
+    item.subscriber_id = is_delivery ? q.getColumn(6).getInt64() : 0;
     item.attempts = q.getColumn(7).getInt() + 1;
     auto cipher = column_blob(q.getColumn(is_delivery ? 8 : 3));
+    if (is_delivery) {
+      const auto alert_state = q.getColumn(14).isNull() ? std::string{} : q.getColumn(14).getString();
+      const bool expired = !q.getColumn(15).isNull() && q.getColumn(15).getInt64() <= now_ms;
+      if (alert_state == "cancelled" || alert_state == "expired" || expired) {
+        cancelled.push_back(item.id);
+        continue;
+      }
+      item.title = q.getColumn(10).getString();
+      item.text = q.getColumn(11).getString();
+      item.category = q.getColumn(12).getString();
+      item.severity = q.getColumn(13).getString();
+      const auto last_inbound = q.getColumn(16).isNull() ? 0 : q.getColumn(16).getInt64();
+      const bool in_window = last_inbound > now_ms - service_window_ms;
+      item.as_template = policy.template_available &&
+                         (q.getColumn(9).getInt() != 0 || policy.always_template || !in_window);
+      // WhatsApp's messaging limit counts each person reached outside
+      // their window once per moving day; beyond it, deliveries wait.
+      const auto last_initiated = q.getColumn(17).isNull() ? 0 : q.getColumn(17).getInt64();
+      const bool counted = last_initiated > now_ms - service_window_ms;
+      if (!in_window && !counted && policy.tier_limit > 0) {
+        if (!usage) usage = limit_usage(policy.tier_limit, now_ms);
+        if (usage->used >= policy.tier_limit) {
+          deferred.push_back({item.id, usage->frees_at.value_or(now_ms + service_window_ms)});
+          continue;
+        }
+        ++usage->used;
+      }
+      if (!in_window && !counted) newly_initiated.push_back(item.phone_hash);
+    }
     auto number = cipher.empty() ? std::nullopt : box.open(cipher, item.phone_hash);
     if (!number) {
       // The subscriber left (Disattiva erased the number), or a reply's
@@ -146,6 +215,22 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
     c.bind(":now", now_ms);
     c.exec();
   }
+  for (const auto& d : deferred) {
+    auto& st = st_->defer;
+    st.reset();
+    st.bind(":until", d.until);
+    st.bind(":why", std::string(waiting_for_limit));
+    st.bind(":now", now_ms);
+    st.bind(":id", d.id);
+    st.exec();
+  }
+  for (const auto& phone : newly_initiated) {
+    auto& st = st_->initiated;
+    st.reset();
+    bind_blob(st, ":phone", phone);
+    st.bind(":now", now_ms);
+    st.exec();
+  }
   for (const auto& item : out) {
     auto& m = st_->mark_sending;
     m.reset();
@@ -155,6 +240,46 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
     m.exec();
   }
   return out;
+}
+
+void outbox::requeue_as_template(std::int64_t id, int code, std::string_view title, std::int64_t now_ms) {
+  auto& st = st_->requeue_template;
+  st.reset();
+  st.bind(":code", code);
+  st.bind(":title", std::string(title));
+  st.bind(":now", now_ms);
+  st.bind(":id", id);
+  st.exec();
+}
+
+void outbox::opt_out(std::int64_t id, std::int64_t now_ms) {
+  auto& q = st_->row_subscriber;
+  q.reset();
+  q.bind(":id", id);
+  if (!q.executeStep() || q.getColumn(0).isNull()) {
+    q.reset();
+    return;
+  }
+  const auto subscriber = q.getColumn(0).getInt64();
+  const auto phone = column_blob(q.getColumn(1));
+  q.reset();
+  // 131050: the person stopped these messages in WhatsApp. That is a
+  // Disattiva: erase the number and send nothing more.
+  auto& c = st_->opt_out_cancel;
+  c.reset();
+  c.bind(":id", subscriber);
+  c.bind(":now", now_ms);
+  c.exec();
+  auto& d = st_->opt_out_delete;
+  d.reset();
+  d.bind(":id", subscriber);
+  if (d.exec() > 0) {
+    auto& l = st_->opt_out_consent;
+    l.reset();
+    bind_blob(l, ":phone", phone);
+    l.bind(":now", now_ms);
+    l.exec();
+  }
 }
 
 void outbox::record(const std::vector<send_record>& records, std::int64_t now_ms) {
@@ -168,6 +293,10 @@ void outbox::record(const std::vector<send_record>& records, std::int64_t now_ms
         st.bind(":now", now_ms);
         st.bind(":id", r.id);
         st.exec();
+        auto& streak = st_->streak_reset;
+        streak.reset();
+        streak.bind(":id", r.id);
+        streak.exec();
         // Statuses that overtook this answer apply now.
         struct early { std::string status; std::int64_t at; int code; std::string title; };
         std::vector<early> pending;
@@ -214,6 +343,25 @@ void outbox::record(const std::vector<send_record>& records, std::int64_t now_ms
         st.bind(":now", now_ms);
         st.bind(":id", r.id);
         st.exec();
+        auto& streak = st_->streak_bump;
+        streak.reset();
+        streak.bind(":now", now_ms);
+        streak.bind(":id", r.id);
+        streak.exec();
+        break;
+      }
+      case result_kind::requeue_as_template:
+        requeue_as_template(r.id, r.error_code, r.error_title, now_ms);
+        break;
+      case result_kind::opt_out: {
+        auto& st = st_->failed;
+        st.reset();
+        st.bind(":code", r.error_code);
+        st.bind(":title", r.error_title);
+        st.bind(":now", now_ms);
+        st.bind(":id", r.id);
+        st.exec();
+        opt_out(r.id, now_ms);
         break;
       }
     }
@@ -241,7 +389,18 @@ bool outbox::apply_status(std::string_view provider_message_id, status_kind stat
   }
   const auto id = q.getColumn(0).getInt64();
   const std::string current = q.getColumn(1).getString();
+  const bool delivery = !q.getColumn(2).isNull();
+  const bool was_template = q.getColumn(3).getInt() != 0;
   q.reset();
+  if (status == status_kind::failed && delivery && (current == "sent" || current == "sending")) {
+    // Meta reports 131047 (outside the 24-hour window) after accepting the
+    // send: the delivery goes again as the approved template.
+    if (error_code == 131047 && !was_template && template_fallback_) {
+      requeue_as_template(id, error_code, error_title, now_ms);
+      return true;
+    }
+    if (error_code == 131050) opt_out(id, now_ms);
+  }
   // Statuses arrive out of order and more than once: a row only moves
   // forward (sent < delivered < read), and a failure only lands on a
   // message not yet known to be delivered.

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <optional>
 #include <vector>
 
 namespace SQLite { class Database; }
@@ -25,12 +26,39 @@ struct outbox_item {
   int priority = 0;
   std::string phone_hash;
   std::string recipient;  // E.164 digits, decrypted for the send only
-  std::string text;
+  std::string text;       // a reply's text, or an alert's text
   std::int64_t alert_id = 0;  // 0 for a reply
+  std::int64_t subscriber_id = 0;
+  std::string title, category, severity;  // the alert's, for deliveries
+  bool as_template = false;  // outside the 24-hour window: the approved template
   int attempts = 0;           // including this one
 };
 
-enum class result_kind { sent, retry, failed };
+// How deliveries are leased: WhatsApp accepts free text only within 24 hours
+// of the citizen's last message, and limits the unique people reached
+// outside that window per moving day (the messaging tier).
+struct delivery_policy {
+  bool template_available = false;  // a template is configured
+  bool always_template = false;     // never free text for broadcasts
+  std::int64_t tier_limit = 0;      // unique people per 24 h outside the window; 0 = unlimited
+};
+
+inline constexpr std::int64_t service_window_ms = 24LL * 3600 * 1000;
+inline constexpr std::string_view waiting_for_limit = "waiting for the messaging limit";
+
+struct messaging_limit_usage {
+  std::int64_t tier_limit = 0;
+  std::int64_t used = 0;  // unique people reached outside their window in the last 24 h
+  std::optional<std::int64_t> frees_at;  // when the oldest of them leaves the moving day
+};
+
+enum class result_kind {
+  sent,
+  retry,
+  failed,
+  requeue_as_template,  // 131047: outside the window, send the template
+  opt_out,              // 131050: the person stopped these messages
+};
 
 struct send_record {
   std::int64_t id = 0;
@@ -63,7 +91,10 @@ class outbox {
 
   // Marks up to limit due rows as sending and returns them, highest
   // priority first. Rows whose subscriber has left are cancelled instead.
-  std::vector<outbox_item> lease(std::size_t limit, std::int64_t now_ms, std::int64_t lease_ms);
+  std::vector<outbox_item> lease(std::size_t limit, std::int64_t now_ms, std::int64_t lease_ms,
+                                 const delivery_policy& policy = {});
+
+  messaging_limit_usage limit_usage(std::int64_t tier_limit, std::int64_t now_ms);
 
   void record(const std::vector<send_record>& records, std::int64_t now_ms);
 
@@ -71,6 +102,10 @@ class outbox {
   // known, in which case it is kept until the send is recorded.
   bool apply_status(std::string_view provider_message_id, status_kind status, std::int64_t at_ms,
                     int error_code, std::string_view error_title, std::int64_t now_ms);
+
+  // A delivery reported failed with 131047 is re-sent as the template
+  // (only when one is configured).
+  void set_template_fallback(bool enabled) { template_fallback_ = enabled; }
 
   // Earliest not_before among queued rows, if any.
   std::optional<std::int64_t> next_due();
@@ -81,7 +116,11 @@ class outbox {
   std::string provider_hash(std::string_view provider_message_id) const;
 
  private:
+  void requeue_as_template(std::int64_t id, int code, std::string_view title, std::int64_t now_ms);
+  void opt_out(std::int64_t id, std::int64_t now_ms);
+
   struct statements;
+  bool template_fallback_ = false;
   SQLite::Database& db_;
   const crypto::data_keys& keys_;
   std::unique_ptr<statements> st_;

@@ -1,0 +1,269 @@
+#include <banditore/store/alerts.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace banditore::store {
+
+namespace {
+
+std::optional<std::int64_t> opt_int(const SQLite::Column& c) {
+  if (c.isNull()) return std::nullopt;
+  return c.getInt64();
+}
+
+constexpr const char* alert_columns =
+    "id, category, severity, title, text, state, source, priority, api_key_id, expires_at, "
+    "cancelled_at, finished_at, not_before, created_at, planned_count";
+
+alert_record read_alert(SQLite::Statement& q) {
+  alert_record a;
+  a.id = q.getColumn(0).getInt64();
+  a.category = q.getColumn(1).getString();
+  a.severity = q.getColumn(2).getString();
+  a.title = q.getColumn(3).getString();
+  a.text = q.getColumn(4).getString();
+  a.state = q.getColumn(5).getString();
+  a.source = q.getColumn(6).getString();
+  a.priority = q.getColumn(7).getInt();
+  a.api_key_id = opt_int(q.getColumn(8));
+  a.expires_at = opt_int(q.getColumn(9));
+  a.cancelled_at = opt_int(q.getColumn(10));
+  a.finished_at = opt_int(q.getColumn(11));
+  a.not_before = q.getColumn(12).getInt64();
+  a.created_at = q.getColumn(13).getInt64();
+  a.planned_count = q.getColumn(14).getInt64();
+  return a;
+}
+
+}  // namespace
+
+struct alert_store::statements {
+  explicit statements(SQLite::Database& db)
+      : by_key(db, "SELECT id, request_hash FROM alerts WHERE api_key_id IS :key AND idempotency_key = :idem"),
+        insert(db, "INSERT INTO alerts (category, severity, title, text, priority, source, api_key_id, "
+                   "idempotency_key, request_hash, expires_at, not_before, created_at) VALUES "
+                   "(:category, :severity, :title, :text, :priority, :source, :key, :idem, :hash, :expires, "
+                   ":not_before, :now)"),
+        get(db, std::string("SELECT ") + alert_columns + " FROM alerts WHERE id = :id"),
+        list(db, std::string("SELECT ") + alert_columns +
+                     " FROM alerts WHERE id < :before ORDER BY id DESC LIMIT :limit"),
+        counts(db, "SELECT state, COUNT(*), MIN(sent_at), MAX(sent_at), "
+                   "SUM(error_title = 'waiting for the messaging limit') "
+                   "FROM outbox WHERE alert_id = :id GROUP BY state"),
+        cancel_alert(db, "UPDATE alerts SET state = 'cancelled', cancelled_at = :now "
+                         "WHERE id = :id AND state IN ('planning', 'sending')"),
+        cancel_rows(db, "UPDATE outbox SET state = 'cancelled', updated_at = :now "
+                        "WHERE alert_id = :id AND state = 'queued'"),
+        next_to_plan(db, "SELECT id, priority, planned_through, not_before, expires_at, created_at "
+                         "FROM alerts WHERE state = 'planning' ORDER BY priority, id LIMIT 1"),
+        batch_end(db, "SELECT MAX(id), COUNT(*) FROM (SELECT id FROM subscribers WHERE id > :after "
+                      "AND subscribed_at <= :created ORDER BY id LIMIT :batch)"),
+        plan(db, "INSERT OR IGNORE INTO outbox (priority, phone_hash, alert_id, subscriber_id, not_before, "
+                 "created_at, updated_at) SELECT :priority, phone_hash, :alert, id, :not_before, :now, :now "
+                 "FROM subscribers WHERE id > :after AND id <= :upto AND subscribed_at <= :created"),
+        advance(db, "UPDATE alerts SET planned_through = :upto, planned_count = planned_count + :added "
+                    "WHERE id = :id"),
+        planned(db, "UPDATE alerts SET state = 'sending' WHERE id = :id AND state = 'planning'"),
+        expire(db, "UPDATE alerts SET state = 'expired', finished_at = :now WHERE id = :id"),
+        finish(db, "UPDATE alerts SET state = 'done', finished_at = :now WHERE state = 'sending' AND "
+                   "NOT EXISTS (SELECT 1 FROM outbox WHERE alert_id = alerts.id AND state IN ('queued', 'sending'))"),
+        expire_sending(db, "UPDATE outbox SET state = 'cancelled', updated_at = :now WHERE state = 'queued' AND "
+                           "alert_id IN (SELECT id FROM alerts WHERE state = 'sending' AND expires_at <= :now)"),
+        subscribers(db, "SELECT COUNT(*) FROM subscribers") {}
+
+  SQLite::Statement by_key, insert, get, list, counts, cancel_alert, cancel_rows, next_to_plan, batch_end,
+      plan, advance, planned, expire, finish, expire_sending, subscribers;
+};
+
+alert_store::alert_store(SQLite::Database& db) : db_(db), st_(std::make_unique<statements>(db)) {}
+alert_store::~alert_store() = default;
+
+create_result alert_store::create(const new_alert& a, std::int64_t now_ms) {
+  if (!a.idempotency_key.empty()) {
+    auto& q = st_->by_key;
+    q.reset();
+    if (a.api_key_id) q.bind(":key", *a.api_key_id); else q.bind(":key");
+    q.bind(":idem", a.idempotency_key);
+    if (q.executeStep()) {
+      create_result r;
+      r.id = q.getColumn(0).getInt64();
+      const auto stored = q.getColumn(1).isNull() ? std::string{} : q.getColumn(1).getString();
+      r.outcome = stored == a.request_hash ? create_outcome::replayed : create_outcome::conflict;
+      q.reset();
+      return r;
+    }
+    q.reset();
+  }
+  auto& st = st_->insert;
+  st.reset();
+  st.bind(":category", a.draft.category);
+  st.bind(":severity", std::string(domain::to_string(a.draft.level)));
+  st.bind(":title", a.draft.title);
+  st.bind(":text", a.draft.text);
+  st.bind(":priority", domain::priority_of(a.draft.level));
+  st.bind(":source", a.source);
+  if (a.api_key_id) st.bind(":key", *a.api_key_id); else st.bind(":key");
+  if (a.idempotency_key.empty()) st.bind(":idem"); else st.bind(":idem", a.idempotency_key);
+  if (a.request_hash.empty()) st.bind(":hash");
+  else st.bind(":hash", a.request_hash.data(), static_cast<int>(a.request_hash.size()));
+  if (a.draft.expires_at_ms) st.bind(":expires", *a.draft.expires_at_ms); else st.bind(":expires");
+  st.bind(":not_before", std::max(a.not_before, now_ms));
+  st.bind(":now", now_ms);
+  st.exec();
+  return {create_outcome::created, db_.getLastInsertRowid()};
+}
+
+std::optional<alert_record> alert_store::get(std::int64_t id) {
+  auto& q = st_->get;
+  q.reset();
+  q.bind(":id", id);
+  std::optional<alert_record> out;
+  if (q.executeStep()) out = read_alert(q);
+  q.reset();
+  return out;
+}
+
+std::vector<alert_record> alert_store::list(std::int64_t before_id, std::size_t limit) {
+  auto& q = st_->list;
+  q.reset();
+  q.bind(":before", before_id > 0 ? before_id : std::numeric_limits<std::int64_t>::max());
+  q.bind(":limit", static_cast<std::int64_t>(limit));
+  std::vector<alert_record> out;
+  while (q.executeStep()) out.push_back(read_alert(q));
+  q.reset();
+  return out;
+}
+
+std::optional<alert_report> alert_store::report(std::int64_t id) {
+  auto a = get(id);
+  if (!a) return std::nullopt;
+  alert_report r;
+  r.alert = std::move(*a);
+  auto& q = st_->counts;
+  q.reset();
+  q.bind(":id", id);
+  while (q.executeStep()) {
+    auto state = q.getColumn(0).getString();
+    auto n = q.getColumn(1).getInt64();
+    auto& c = r.counts;
+    if (state == "queued") c.queued = n;
+    else if (state == "sending") c.sending = n;
+    else if (state == "sent") c.sent = n;
+    else if (state == "delivered") c.delivered = n;
+    else if (state == "read") c.read = n;
+    else if (state == "failed") c.failed = n;
+    else if (state == "cancelled") c.cancelled = n;
+    if (auto first = opt_int(q.getColumn(2)); first && (!r.first_sent_at || *first < *r.first_sent_at)) r.first_sent_at = first;
+    if (auto last = opt_int(q.getColumn(3)); last && (!r.last_sent_at || *last > *r.last_sent_at)) r.last_sent_at = last;
+    if (state == "queued" && !q.getColumn(4).isNull()) r.waiting_for_limit = q.getColumn(4).getInt64();
+  }
+  q.reset();
+  return r;
+}
+
+bool alert_store::cancel(std::int64_t id, std::int64_t now_ms) {
+  if (!get(id)) return false;
+  auto& a = st_->cancel_alert;
+  a.reset();
+  a.bind(":id", id);
+  a.bind(":now", now_ms);
+  if (a.exec() > 0) {
+    auto& rows = st_->cancel_rows;
+    rows.reset();
+    rows.bind(":id", id);
+    rows.bind(":now", now_ms);
+    rows.exec();
+  }
+  return true;
+}
+
+std::optional<plan_step> alert_store::plan_next(std::size_t batch, std::int64_t now_ms) {
+  auto& q = st_->next_to_plan;
+  q.reset();
+  if (!q.executeStep()) {
+    q.reset();
+    return std::nullopt;
+  }
+  const auto id = q.getColumn(0).getInt64();
+  const auto priority = q.getColumn(1).getInt();
+  const auto after = q.getColumn(2).getInt64();
+  const auto not_before = q.getColumn(3).getInt64();
+  const auto expires = opt_int(q.getColumn(4));
+  const auto created = q.getColumn(5).getInt64();
+  q.reset();
+
+  plan_step step;
+  step.alert_id = id;
+  if (expires && *expires <= now_ms) {
+    auto& e = st_->expire;
+    e.reset();
+    e.bind(":id", id);
+    e.bind(":now", now_ms);
+    e.exec();
+    step.finished_planning = true;
+    return step;
+  }
+
+  auto& end = st_->batch_end;
+  end.reset();
+  end.bind(":after", after);
+  end.bind(":created", created);
+  end.bind(":batch", static_cast<std::int64_t>(batch));
+  end.executeStep();
+  const auto upto = end.getColumn(0).isNull() ? after : end.getColumn(0).getInt64();
+  const auto found = end.getColumn(1).getInt64();
+  end.reset();
+
+  if (found > 0) {
+    auto& p = st_->plan;
+    p.reset();
+    p.bind(":priority", priority);
+    p.bind(":alert", id);
+    p.bind(":not_before", not_before);
+    p.bind(":now", now_ms);
+    p.bind(":after", after);
+    p.bind(":upto", upto);
+    p.bind(":created", created);
+    step.added = p.exec();
+    auto& adv = st_->advance;
+    adv.reset();
+    adv.bind(":upto", upto);
+    adv.bind(":added", step.added);
+    adv.bind(":id", id);
+    adv.exec();
+  }
+  if (found < static_cast<std::int64_t>(batch)) {
+    auto& done = st_->planned;
+    done.reset();
+    done.bind(":id", id);
+    done.exec();
+    step.finished_planning = true;
+  }
+  return step;
+}
+
+int alert_store::finish_settled(std::int64_t now_ms) {
+  auto& e = st_->expire_sending;
+  e.reset();
+  e.bind(":now", now_ms);
+  e.exec();
+  auto& f = st_->finish;
+  f.reset();
+  f.bind(":now", now_ms);
+  return f.exec();
+}
+
+std::int64_t alert_store::subscriber_count() {
+  auto& q = st_->subscribers;
+  q.reset();
+  q.executeStep();
+  auto n = q.getColumn(0).getInt64();
+  q.reset();
+  return n;
+}
+
+}  // namespace banditore::store

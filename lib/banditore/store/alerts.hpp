@@ -1,0 +1,94 @@
+// Alerts and their fan-out. An alert is one row; the planner streams the
+// subscriber list, in id order and in batches, into one outbox row per
+// (alert, subscriber), so memory does not grow with the list. Reports count
+// the alert's outbox rows by state. Runs on the database thread.
+#pragma once
+
+#include <banditore/domain/alert.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace SQLite { class Database; }
+
+namespace banditore::store {
+
+struct alert_record {
+  std::int64_t id = 0;
+  std::string category, severity, title, text, state, source;
+  int priority = 0;
+  std::optional<std::int64_t> api_key_id, expires_at, cancelled_at, finished_at;
+  std::int64_t not_before = 0, created_at = 0, planned_count = 0;
+};
+
+struct new_alert {
+  domain::alert_draft draft;
+  std::string source = "api";
+  std::optional<std::int64_t> api_key_id;
+  std::string idempotency_key;  // empty: none
+  std::string request_hash;     // SHA-256 of the canonical request body
+  std::int64_t not_before = 0;  // quiet hours may move it later
+};
+
+enum class create_outcome { created, replayed, conflict };
+
+struct create_result {
+  create_outcome outcome = create_outcome::created;
+  std::int64_t id = 0;
+};
+
+struct delivery_counts {
+  std::int64_t queued = 0, sending = 0, sent = 0, delivered = 0, read = 0, failed = 0, cancelled = 0;
+  std::int64_t total() const { return queued + sending + sent + delivered + read + failed + cancelled; }
+};
+
+struct alert_report {
+  alert_record alert;
+  delivery_counts counts;
+  std::optional<std::int64_t> first_sent_at, last_sent_at;
+  std::int64_t waiting_for_limit = 0;  // deliveries held by WhatsApp's messaging limit
+};
+
+struct plan_step {
+  std::int64_t alert_id = 0;
+  std::int64_t added = 0;
+  bool finished_planning = false;
+};
+
+class alert_store {
+ public:
+  explicit alert_store(SQLite::Database& db);
+  ~alert_store();
+
+  // One call = one broadcast: a repeated idempotency key with the same
+  // request returns the first alert; with another request, a conflict.
+  create_result create(const new_alert& alert, std::int64_t now_ms);
+
+  std::optional<alert_record> get(std::int64_t id);
+  // Newest first; before_id = 0 starts from the newest.
+  std::vector<alert_record> list(std::int64_t before_id, std::size_t limit);
+  std::optional<alert_report> report(std::int64_t id);
+
+  // Stops what has not been sent. Returns false when the alert does not
+  // exist; an alert already finished or cancelled is left as it is.
+  bool cancel(std::int64_t id, std::int64_t now_ms);
+
+  // Plans the next batch of the most urgent alert still planning; nullopt
+  // when none is. Expired alerts stop here.
+  std::optional<plan_step> plan_next(std::size_t batch, std::int64_t now_ms);
+
+  // Marks alerts whose deliveries are all settled as done.
+  int finish_settled(std::int64_t now_ms);
+
+  std::int64_t subscriber_count();
+
+ private:
+  struct statements;
+  SQLite::Database& db_;
+  std::unique_ptr<statements> st_;
+};
+
+}  // namespace banditore::store
