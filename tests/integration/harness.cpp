@@ -211,3 +211,48 @@ void banditore_server::start() {
 int banditore_server::stop(int signal_number) { return process.stop(signal_number); }
 
 }  // namespace harness
+
+namespace harness {
+
+std::vector<std::string> wa_sim::subscribe_many(std::size_t n, const std::string& prefix) {
+  std::vector<std::string> numbers;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto digits = std::to_string(i);
+    numbers.push_back(prefix + std::string(8 - std::min<std::size_t>(8, digits.size()), '0') + digits);
+  }
+  const auto before = stats().value("accepted", 0);
+  for (std::size_t at = 0; at < n; at += 100) {
+    json msgs = json::array();
+    for (std::size_t i = at; i < std::min(n, at + 100); ++i) msgs.push_back({{"from", numbers[i]}, {"text", "Attiva"}});
+    auto r = call(base, "POST", "/sim/citizens/messages", json{{"messages", msgs}, {"batch", true}}.dump());
+    if (r.status != 200 || json::parse(r.body)["webhook_status"][0] != 200)
+      throw std::runtime_error("subscribing failed: " + r.body);
+  }
+  // Every confirmation has arrived once the simulator has accepted n more.
+  if (!wait_until([&] { return stats().value("accepted", 0) >= before + static_cast<int>(n); }, std::chrono::seconds(120)))
+    throw std::runtime_error("not every subscriber got a confirmation");
+  return numbers;
+}
+
+std::string banditore_server::create_key(const std::string& name, const std::string& scopes) {
+  auto out = log_file.parent_path() / "key-create.out";
+  fs::remove(out);
+  std::vector<std::string> argv{"/bin/sh", "-c", "exec \"$@\" 2>/dev/null", "sh", BANDITORE_BIN, "keys", "create",
+                                "--name", name, "--scopes", scopes};
+  child process(argv, env, out);
+  if (process.stop(0) != 0) throw std::runtime_error("keys create failed");
+  auto text = read_file(out);
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text.substr(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
+}
+
+banditore::http::client_response banditore_server::api(const std::string& method, const std::string& path,
+                                                       const std::string& token, const std::string& body,
+                                                       std::vector<banditore::http::header_field> extra) {
+  std::vector<banditore::http::header_field> headers{{"Authorization", "Bearer " + token}};
+  if (!body.empty()) headers.push_back({"Content-Type", "application/json"});
+  for (auto& h : extra) headers.push_back(std::move(h));
+  return call(base, method, path, body, std::move(headers));
+}
+
+}  // namespace harness

@@ -66,6 +66,9 @@ struct wa_sim {
   banditore::http::client_response citizen_says(const std::string& from, const std::string& text,
                                                 const std::string& message_id = {});
   void configure(const json& settings);
+  // Subscribes n numbers (prefix + index) through signed webhooks, several
+  // messages per body, and waits until each has its confirmation.
+  std::vector<std::string> subscribe_many(std::size_t n, const std::string& prefix = "3934");
 };
 
 // banditore serve on a free port, pointed at the simulator.
@@ -73,6 +76,12 @@ struct banditore_server {
   banditore_server(const fs::path& dir, const wa_sim& sim, std::map<std::string, std::string> extra_env = {});
   void start();
   int stop(int signal_number = 15);
+  // Runs `banditore keys create` on this server's database; returns the token.
+  std::string create_key(const std::string& name, const std::string& scopes);
+  // An authenticated call to the REST API.
+  banditore::http::client_response api(const std::string& method, const std::string& path,
+                                       const std::string& token, const std::string& body = {},
+                                       std::vector<banditore::http::header_field> extra = {});
   std::string base;
   fs::path log_file;
   fs::path db_file;

@@ -1,11 +1,17 @@
 #include <banditore/app/service.hpp>
 
+#include <banditore/app/alerts_api.hpp>
 #include <banditore/app/startup.hpp>
 #include <banditore/app/webhook.hpp>
+#include <banditore/dispatch/planner.hpp>
 #include <banditore/dispatch/sender.hpp>
+#include <banditore/domain/alert.hpp>
+#include <banditore/domain/quiet_hours.hpp>
 #include <banditore/domain/replies.hpp>
 #include <banditore/http/server.hpp>
 #include <banditore/log/log.hpp>
+#include <banditore/store/alerts.hpp>
+#include <banditore/store/api_keys.hpp>
 #include <banditore/store/database.hpp>
 #include <banditore/store/inbound.hpp>
 #include <banditore/store/outbox.hpp>
@@ -78,7 +84,10 @@ struct service::impl {
     db = std::make_unique<store::db_worker>(std::move(opened.db));
     db->run_sync([this](SQLite::Database& conn) {
       outbox = std::make_unique<store::outbox>(conn, keys);
+      outbox->set_template_fallback(!settings.wa_template_name.empty());
       inbound = std::make_unique<store::inbound_store>(conn, keys, *outbox);
+      alerts = std::make_unique<store::alert_store>(conn);
+      api_keys = std::make_unique<store::api_key_store>(conn);
       int recovered = outbox->recover_leases(now_ms());
       if (recovered > 0) log::warn("outbox.recovered_leases", {{"rows", recovered}});
     });
@@ -96,7 +105,15 @@ struct service::impl {
     dispatch::sender_options so;
     so.rate_per_second = settings.wa_rate;
     so.max_in_flight = settings.wa_max_in_flight;
+    so.template_name = settings.wa_template_name;
+    so.template_language = settings.wa_template_language;
+    so.template_params = settings.wa_template_params;
+    so.town = settings.town;
+    so.always_template = settings.wa_template_mode == "always";
+    so.tier_limit = settings.wa_tier;
+    if (settings.wa_rate == 0) log::warn("sender.unpaced", {{"detail", "BANDITORE_WA_RATE=0: no pacing; only for benchmarks against the simulator"}});
     sender = std::make_unique<dispatch::sender>(io, *db, *outbox, *channel, so);
+    planner = std::make_unique<dispatch::planner>(io, *db, *alerts, [this] { sender->wake(); });
 
     webhook.verify_token = settings.wa_verify_token;
     webhook.app_secret = settings.wa_app_secret;
@@ -109,6 +126,22 @@ struct service::impl {
     webhook.inbound = inbound.get();
     webhook.outbox_changed = [this] { sender->wake(); };
     add_webhook_routes(routes, webhook);
+
+    alerts_api.db = db.get();
+    alerts_api.alerts = alerts.get();
+    alerts_api.keys = api_keys.get();
+    alerts_api.outbox = outbox.get();
+    // With a template configured, alerts may go as template parameters,
+    // whose limit (1024) binds; free text alone allows WhatsApp's 4096.
+    alerts_api.max_text = settings.wa_template_name.empty() ? domain::max_text_body - domain::max_title - 4 : 1024;
+    alerts_api.tier_limit = settings.wa_tier;
+    if (!settings.quiet_hours.empty()) {
+      auto q = domain::parse_quiet_hours(settings.quiet_hours);
+      alerts_api.quiet_hours = std::make_pair(q.start_minute, q.end_minute);
+    }
+    alerts_api.alerts_changed = [this] { planner->wake(); };
+    alerts_api.outbox_changed = [this] { sender->wake(); };
+    add_alert_routes(routes, alerts_api);
     add_health_routes();
 
     server = std::make_unique<http::server>(io, server_options, routes);
@@ -119,6 +152,8 @@ struct service::impl {
     // The database thread may still hold statements of the outbox and the
     // inbound store: destroy them there, before the connection closes.
     if (db) db->run_sync([this](SQLite::Database&) {
+      api_keys.reset();
+      alerts.reset();
       inbound.reset();
       outbox.reset();
     });
@@ -158,6 +193,7 @@ struct service::impl {
     log::info("server.stopping", {{"signal", signal_number}});
     co_await server->stop();
     log::info("server.connections_closed", nlohmann::json::object());
+    co_await planner->stop();
     co_await sender->stop();
     log::info("server.stopped", nlohmann::json::object());
     io.stop();
@@ -170,6 +206,7 @@ struct service::impl {
       asio::co_spawn(io, shutdown(number), asio::detached);
     });
     sender->start();
+    planner->start();
     log::info("server.listening", {{"address", server_options.address}, {"port", server->port()},
                                    {"wa_api_base", settings.wa_api_base}, {"rate", settings.wa_rate}});
     io.run();
@@ -184,7 +221,11 @@ struct service::impl {
   std::unique_ptr<store::outbox> outbox;
   std::unique_ptr<store::inbound_store> inbound;
   std::unique_ptr<whatsapp::cloud_channel> channel;
+  std::unique_ptr<store::alert_store> alerts;
+  std::unique_ptr<store::api_key_store> api_keys;
   std::unique_ptr<dispatch::sender> sender;
+  std::unique_ptr<dispatch::planner> planner;
+  alerts_context alerts_api;
   http::router routes;
   webhook_context webhook;
   std::unique_ptr<http::server> server;

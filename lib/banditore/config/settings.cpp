@@ -66,9 +66,33 @@ settings from_environment(const env_lookup& env) {
   if (auto v = read_secret(env, "BANDITORE_WA_APP_SECRET")) s.wa_app_secret = *v;
   if (auto v = read_secret(env, "BANDITORE_WA_VERIFY_TOKEN")) s.wa_verify_token = *v;
   read_text(env, "BANDITORE_WA_CA_FILE", s.wa_ca_file);
-  s.wa_rate = static_cast<double>(read_number<int>(env, "BANDITORE_WA_RATE", 80, 1, 1000));
+  // 0 means no pacing at all: only for benchmarks against the simulator.
+  s.wa_rate = static_cast<double>(read_number<int>(env, "BANDITORE_WA_RATE", 80, 0, 1000));
   s.wa_max_in_flight = read_number<std::size_t>(env, "BANDITORE_WA_MAX_IN_FLIGHT", 32, 1, 1024);
   s.wa_timeout_ms = read_number<std::int64_t>(env, "BANDITORE_WA_TIMEOUT_MS", s.wa_timeout_ms, 100, 300000);
+  read_text(env, "BANDITORE_WA_TEMPLATE_NAME", s.wa_template_name);
+  read_text(env, "BANDITORE_WA_TEMPLATE_LANGUAGE", s.wa_template_language);
+  if (auto v = env("BANDITORE_WA_TEMPLATE_PARAMS")) {
+    s.wa_template_params.clear();
+    std::string_view rest = *v;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto item = std::string(rest.substr(0, comma));
+      if (item != "title" && item != "text" && item != "category" && item != "severity" && item != "town")
+        throw std::invalid_argument("BANDITORE_WA_TEMPLATE_PARAMS lists title, text, category, severity or town, got '" + item + "'");
+      s.wa_template_params.push_back(item);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+  }
+  read_text(env, "BANDITORE_WA_TEMPLATE_MODE", s.wa_template_mode);
+  if (s.wa_template_mode != "window" && s.wa_template_mode != "always")
+    throw std::invalid_argument("BANDITORE_WA_TEMPLATE_MODE must be 'window' or 'always'");
+  if (auto v = env("BANDITORE_WA_TIER")) {
+    if (*v == "unlimited") s.wa_tier = 0;
+    else if (*v == "250" || *v == "2000" || *v == "10000" || *v == "100000") s.wa_tier = std::stoll(*v);
+    else throw std::invalid_argument("BANDITORE_WA_TIER must be 250, 2000, 10000, 100000 or unlimited");
+  }
+  read_text(env, "BANDITORE_QUIET_HOURS", s.quiet_hours);
   read_text(env, "BANDITORE_LOG_LEVEL", s.log_level);
   read_text(env, "BANDITORE_LANGUAGE", s.language);
   read_text(env, "BANDITORE_TOWN", s.town);
@@ -111,9 +135,15 @@ const std::vector<setting_doc>& documented_settings() {
       {"BANDITORE_WA_APP_SECRET", "", "key of X-Hub-Signature-256", true},
       {"BANDITORE_WA_VERIFY_TOKEN", "", "token of the webhook GET handshake", true},
       {"BANDITORE_WA_CA_FILE", "", "extra trusted CA certificates (PEM) for the Cloud API connection"},
-      {"BANDITORE_WA_RATE", "80", "messages per second allowed to the number (1-1000)"},
+      {"BANDITORE_WA_RATE", "80", "messages per second allowed to the number (1-1000; 20 for a number shared with the Business app; 0 = no pacing, simulator benchmarks only)"},
       {"BANDITORE_WA_MAX_IN_FLIGHT", "32", "send requests in flight at once; also the crash re-send bound"},
       {"BANDITORE_WA_TIMEOUT_MS", "15000", "deadline of one Cloud API request, in milliseconds"},
+      {"BANDITORE_WA_TEMPLATE_NAME", "", "approved utility template for broadcasts outside the 24-hour window"},
+      {"BANDITORE_WA_TEMPLATE_LANGUAGE", "it", "the template's language code"},
+      {"BANDITORE_WA_TEMPLATE_PARAMS", "title,text", "alert fields that fill the template's body parameters, in order (title, text, category, severity, town)"},
+      {"BANDITORE_WA_TEMPLATE_MODE", "window", "window: free text inside the 24-hour window, template outside; always: template for every broadcast"},
+      {"BANDITORE_WA_TIER", "250", "WhatsApp messaging limit: unique people per moving day outside their window (250, 2000, 10000, 100000, unlimited)"},
+      {"BANDITORE_QUIET_HOURS", "", "local hours (Europe/Rome) when minor alerts wait, e.g. 22:00-07:00"},
       {"BANDITORE_LOG_LEVEL", "info", "debug, info, warn, error or off"},
       {"BANDITORE_LANGUAGE", "it", "language of the replies: it or en"},
       {"BANDITORE_TOWN", "", "the municipality's name, used in the replies"},

@@ -27,6 +27,13 @@ struct settings {
   double wa_rate = 80;
   std::size_t wa_max_in_flight = 32;
   std::int64_t wa_timeout_ms = 15000;
+  // Broadcasts outside the 24-hour window need an approved template.
+  std::string wa_template_name;
+  std::string wa_template_language = "it";
+  std::vector<std::string> wa_template_params = {"title", "text"};
+  std::string wa_template_mode = "window";  // window | always
+  std::int64_t wa_tier = 250;               // 0 = unlimited
+  std::string quiet_hours;                  // "22:00-07:00"; empty = none
 
   std::string log_level = "info";
   std::string language = "it";         // it | en: the reply texts

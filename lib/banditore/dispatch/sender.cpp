@@ -5,6 +5,7 @@
 #include <banditore/store/outbox.hpp>
 #include <banditore/store/worker.hpp>
 #include <banditore/crypto/data_keys.hpp>
+#include <banditore/domain/alert.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Transaction.h>
@@ -36,10 +37,30 @@ milliseconds backoff_delay(int attempt, milliseconds base, milliseconds max, dou
   return milliseconds(static_cast<std::int64_t>(cap * std::clamp(unit_random, 0.0, 1.0)));
 }
 
+outgoing_message delivery_message(const sender_options& o, std::string to,
+                                  const detail::delivery_view& a, bool as_template) {
+  outgoing_message m;
+  m.to = std::move(to);
+  if (as_template && !o.template_name.empty()) {
+    template_content t{o.template_name, o.template_language, {}};
+    for (const auto& p : o.template_params) {
+      if (p == "title") t.body_parameters.push_back(a.title);
+      else if (p == "text") t.body_parameters.push_back(a.text);
+      else if (p == "category") t.body_parameters.push_back(a.category);
+      else if (p == "severity") t.body_parameters.push_back(a.severity);
+      else if (p == "town") t.body_parameters.push_back(o.town);
+    }
+    m.templ = std::move(t);
+  } else {
+    m.text = domain::compose_text(a.title, a.text);
+  }
+  return m;
+}
+
 struct sender::impl : std::enable_shared_from_this<impl> {
   impl(asio::io_context& io, store::db_worker& db, store::outbox& out, channel& ch, sender_options o)
       : io_(io), db_(db), outbox_(out), channel_(ch), options_(o),
-        limiter_(o.rate_per_second, o.burst), signal_(io), done_(io), pace_(io),
+        limiter_(o.rate_per_second > 0 ? o.rate_per_second : 1, o.burst), signal_(io), done_(io), pace_(io),
         random_(std::random_device{}()) {}
 
   void wake() { signal_.cancel(); }
@@ -51,17 +72,27 @@ struct sender::impl : std::enable_shared_from_this<impl> {
       auto records = std::exchange(pending_, {});
       const auto settled = records.size();
       const bool leasing = !stopping_;
-      const std::size_t room = leasing ? options_.max_in_flight - std::min(options_.max_in_flight, unsettled_) : 0;
+      // Lease only what the pace lets out in about 100 ms, so a more urgent
+      // row queued meanwhile is picked up next instead of waiting behind a
+      // long leased batch.
+      const std::size_t pace_batch = options_.rate_per_second > 0
+          ? std::max<std::size_t>(1, static_cast<std::size_t>(options_.rate_per_second / 10)) : options_.lease_batch;
+      const std::size_t free_slots = options_.max_in_flight - std::min(options_.max_in_flight, unsettled_);
+      const std::size_t room = leasing ? std::min(free_slots, pace_batch) : 0;
       struct batch {
         std::vector<store::outbox_item> items;
         std::optional<std::int64_t> next_due;
       };
       const auto now = now_ms();
-      auto work = [this, records = std::move(records), room, now](SQLite::Database& db) {
+      store::delivery_policy policy;
+      policy.template_available = !options_.template_name.empty();
+      policy.always_template = options_.always_template;
+      policy.tier_limit = options_.tier_limit;
+      auto work = [this, records = std::move(records), room, now, policy](SQLite::Database& db) {
         SQLite::Transaction tx(db);
         outbox_.record(records, now);
         batch b;
-        if (room > 0) b.items = outbox_.lease(std::min(room, options_.lease_batch), now, options_.lease_duration.count());
+        if (room > 0) b.items = outbox_.lease(std::min(room, options_.lease_batch), now, options_.lease_duration.count(), policy);
         if (b.items.empty()) b.next_due = outbox_.next_due();
         tx.commit();
         return b;
@@ -91,7 +122,8 @@ struct sender::impl : std::enable_shared_from_this<impl> {
           pending_.push_back({item.id, store::result_kind::retry, {}, now_ms(), false, 0, {}});
           continue;
         }
-        auto at = limiter_.reserve(std::chrono::steady_clock::now());
+        auto at = options_.rate_per_second > 0 ? limiter_.reserve(std::chrono::steady_clock::now())
+                                               : std::chrono::steady_clock::now();
         if (at > std::chrono::steady_clock::now()) {
           pace_.expires_at(at);
           co_await pace_.async_wait(use_nothrow);
@@ -156,7 +188,20 @@ struct sender::impl : std::enable_shared_from_this<impl> {
         retry_in(options_.configuration_pause, false);
         break;
       case send_verdict::use_template:
+        // 131047: outside the 24-hour window. A broadcast goes again as the
+        // template, when there is one and it was not already the template.
+        if (item.alert_id != 0 && !item.as_template && !options_.template_name.empty()) {
+          r.kind = store::result_kind::requeue_as_template;
+          stats_.retried++;
+          return r;
+        }
+        r.kind = store::result_kind::failed;
+        stats_.failed++;
+        return r;
       case send_verdict::opt_out:
+        r.kind = item.alert_id != 0 ? store::result_kind::opt_out : store::result_kind::failed;
+        stats_.failed++;
+        return r;
       case send_verdict::permanent:
         r.kind = store::result_kind::failed;
         stats_.failed++;
@@ -177,7 +222,14 @@ struct sender::impl : std::enable_shared_from_this<impl> {
     send_outcome out;
     std::string failure;
     try {
-      outgoing_message msg{std::move(item.recipient), std::move(item.text), std::nullopt};
+      outgoing_message msg;
+      if (item.alert_id != 0) {
+        detail::delivery_view view{item.title, item.text, item.category, item.severity};
+        msg = delivery_message(options_, std::move(item.recipient), view, item.as_template);
+      } else {
+        msg.to = std::move(item.recipient);
+        msg.text = std::move(item.text);
+      }
       out = co_await channel_.send(msg);
     } catch (const std::exception& e) {
       failure = e.what();

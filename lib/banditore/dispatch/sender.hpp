@@ -13,6 +13,8 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace banditore::store {
 class db_worker;
@@ -34,6 +36,15 @@ struct sender_options {
   std::chrono::milliseconds slow_down_pause{1000};   // when no Retry-After is given
   std::chrono::milliseconds configuration_pause{60'000};
   std::chrono::milliseconds idle_poll{1000};
+
+  // Broadcast deliveries outside the 24-hour window use this template; its
+  // body parameters are filled from the alert's fields in this order.
+  std::string template_name;  // empty: none configured
+  std::string template_language = "it";
+  std::vector<std::string> template_params = {"title", "text"};
+  std::string town;
+  bool always_template = false;
+  std::int64_t tier_limit = 0;  // unique people per day outside the window; 0 = unlimited
 };
 
 struct sender_stats {
@@ -49,6 +60,17 @@ struct sender_stats {
 // Exponential backoff with full jitter: uniform in [0, min(max, base * 2^(attempt-1))].
 std::chrono::milliseconds backoff_delay(int attempt, std::chrono::milliseconds base,
                                         std::chrono::milliseconds max, double unit_random);
+
+namespace detail {
+struct delivery_view {
+  std::string title, text, category, severity;
+};
+}  // namespace detail
+
+// What a broadcast delivery says: free text, or the template with its
+// parameters filled from the alert.
+outgoing_message delivery_message(const sender_options& options, std::string to,
+                                  const detail::delivery_view& alert, bool as_template);
 
 class sender {
  public:

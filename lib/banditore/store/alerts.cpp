@@ -73,10 +73,14 @@ struct alert_store::statements {
                    "NOT EXISTS (SELECT 1 FROM outbox WHERE alert_id = alerts.id AND state IN ('queued', 'sending'))"),
         expire_sending(db, "UPDATE outbox SET state = 'cancelled', updated_at = :now WHERE state = 'queued' AND "
                            "alert_id IN (SELECT id FROM alerts WHERE state = 'sending' AND expires_at <= :now)"),
-        subscribers(db, "SELECT COUNT(*) FROM subscribers") {}
+        subscribers(db, "SELECT COUNT(*) FROM subscribers"),
+        flagged(db, "SELECT COUNT(*) FROM subscribers WHERE flagged_at IS NOT NULL"),
+        outside(db, "SELECT COUNT(*) FROM subscribers s LEFT JOIN contacts c ON c.phone_hash = s.phone_hash "
+                    "WHERE c.last_inbound_at IS NULL OR c.last_inbound_at <= :since"),
+        all_counts(db, "SELECT state, COUNT(*) FROM outbox WHERE alert_id IS NOT NULL GROUP BY state") {}
 
   SQLite::Statement by_key, insert, get, list, counts, cancel_alert, cancel_rows, next_to_plan, batch_end,
-      plan, advance, planned, expire, finish, expire_sending, subscribers;
+      plan, advance, planned, expire, finish, expire_sending, subscribers, flagged, outside, all_counts;
 };
 
 alert_store::alert_store(SQLite::Database& db) : db_(db), st_(std::make_unique<statements>(db)) {}
@@ -264,6 +268,50 @@ std::int64_t alert_store::subscriber_count() {
   auto n = q.getColumn(0).getInt64();
   q.reset();
   return n;
+}
+
+}  // namespace banditore::store
+
+namespace banditore::store {
+
+namespace {
+std::int64_t single_count(SQLite::Statement& q) {
+  q.executeStep();
+  auto n = q.getColumn(0).getInt64();
+  q.reset();
+  return n;
+}
+}  // namespace
+
+std::int64_t alert_store::flagged_count() {
+  st_->flagged.reset();
+  return single_count(st_->flagged);
+}
+
+std::int64_t alert_store::outside_window_count(std::int64_t now_ms) {
+  auto& q = st_->outside;
+  q.reset();
+  q.bind(":since", static_cast<std::int64_t>(now_ms - 24 * 3600 * 1000));
+  return single_count(q);
+}
+
+delivery_counts alert_store::all_delivery_counts() {
+  delivery_counts c;
+  auto& q = st_->all_counts;
+  q.reset();
+  while (q.executeStep()) {
+    auto state = q.getColumn(0).getString();
+    auto n = q.getColumn(1).getInt64();
+    if (state == "queued") c.queued = n;
+    else if (state == "sending") c.sending = n;
+    else if (state == "sent") c.sent = n;
+    else if (state == "delivered") c.delivered = n;
+    else if (state == "read") c.read = n;
+    else if (state == "failed") c.failed = n;
+    else if (state == "cancelled") c.cancelled = n;
+  }
+  q.reset();
+  return c;
 }
 
 }  // namespace banditore::store

@@ -1,0 +1,278 @@
+#include <banditore/app/alerts_api.hpp>
+
+#include <banditore/app/auth.hpp>
+#include <banditore/crypto/hash.hpp>
+#include <banditore/domain/alert.hpp>
+#include <banditore/domain/quiet_hours.hpp>
+#include <banditore/log/log.hpp>
+#include <banditore/store/alerts.hpp>
+#include <banditore/store/api_keys.hpp>
+#include <banditore/store/audit.hpp>
+#include <banditore/store/outbox.hpp>
+#include <banditore/store/worker.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Transaction.h>
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <chrono>
+
+namespace banditore::app {
+
+namespace asio = boost::asio;
+using json = nlohmann::json;
+
+namespace {
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+json time_or_null(const std::optional<std::int64_t>& t) {
+  return t ? json(domain::format_rfc3339_utc(*t)) : json(nullptr);
+}
+
+json counts_json(const store::delivery_counts& c) {
+  return {{"queued", c.queued}, {"sending", c.sending}, {"sent", c.sent}, {"delivered", c.delivered},
+          {"read", c.read}, {"failed", c.failed}, {"cancelled", c.cancelled}};
+}
+
+json alert_json(const store::alert_record& a) {
+  return {{"id", a.id},
+          {"state", a.state},
+          {"category", a.category},
+          {"severity", a.severity},
+          {"title", a.title},
+          {"text", a.text},
+          {"source", a.source},
+          {"created_at", domain::format_rfc3339_utc(a.created_at)},
+          {"not_before", domain::format_rfc3339_utc(a.not_before)},
+          {"expires_at", time_or_null(a.expires_at)},
+          {"cancelled_at", time_or_null(a.cancelled_at)},
+          {"finished_at", time_or_null(a.finished_at)},
+          {"recipients", a.planned_count},
+          {"location", "/v1/alerts/" + std::to_string(a.id)}};
+}
+
+json report_json(const store::alert_report& r) {
+  auto j = alert_json(r.alert);
+  j["counts"] = counts_json(r.counts);
+  j["reached"] = r.counts.sent + r.counts.delivered + r.counts.read;
+  j["first_sent_at"] = time_or_null(r.first_sent_at);
+  j["last_sent_at"] = time_or_null(r.last_sent_at);
+  double rate = 0;
+  if (r.first_sent_at && r.last_sent_at && *r.last_sent_at > *r.first_sent_at)
+    rate = static_cast<double>(j["reached"].get<std::int64_t>() + r.counts.failed) * 1000.0 /
+           static_cast<double>(*r.last_sent_at - *r.first_sent_at);
+  j["rate_per_second"] = std::round(rate * 10) / 10;
+  j["waiting_for_messaging_limit"] = r.waiting_for_limit;
+  return j;
+}
+
+bool is_json(std::string_view content_type) {
+  auto media = content_type.substr(0, content_type.find(';'));
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  std::string lower(media);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "application/json";
+}
+
+std::optional<std::int64_t> parse_id(std::string_view text) {
+  std::int64_t id = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || p != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+bool sane_idempotency_key(std::string_view k) {
+  if (k.empty() || k.size() > 200) return false;
+  for (unsigned char c : k)
+    if (c < 0x21 || c > 0x7e) return false;
+  return true;
+}
+
+// Checks the bearer key on the database thread.
+asio::awaitable<auth_result> authorize(alerts_context& ctx, const http::request& req, std::string_view scope) {
+  const auto now = now_ms();
+  auto check = [&ctx, &req, scope, now](SQLite::Database&) { return check_access(req, scope, *ctx.keys, now); };
+  co_return co_await ctx.db->run(std::move(check));
+}
+
+http::response not_found(std::int64_t id) {
+  const std::string detail = "there is no alert " + std::to_string(id);
+  return http::problem(404, "Not Found", detail);
+}
+
+struct created {
+  store::create_result result;
+  std::optional<store::alert_report> report;
+  std::int64_t outside_window = 0;
+  store::messaging_limit_usage usage;
+};
+
+}  // namespace
+
+void add_alert_routes(http::router& routes, alerts_context& ctx) {
+  routes.add("POST", "/v1/alerts", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:send");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    if (!is_json(req.header("Content-Type")))
+      co_return http::problem(415, "Unsupported Media Type", "Content-Type must be application/json");
+    auto body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded()) co_return http::problem(400, "Bad Request", "the body is not valid JSON (UTF-8)");
+    const auto now = now_ms();
+    auto validation = domain::validate_alert(body, domain::alert_limits{ctx.max_text}, now);
+    if (!validation.draft) {
+      json errors = json::array();
+      for (const auto& e : validation.errors) errors.push_back({{"field", e.field}, {"reason", e.reason}});
+      auto p = http::problem(422, "Unprocessable Content",
+                             validation.errors.front().field + " " + validation.errors.front().reason);
+      auto j = json::parse(p.body);
+      j["errors"] = errors;
+      p.body = j.dump();
+      co_return p;
+    }
+    const std::string idem(req.header("Idempotency-Key"));
+    if (!idem.empty() && !sane_idempotency_key(idem))
+      co_return http::problem(400, "Bad Request", "Idempotency-Key must be 1 to 200 printable ASCII characters");
+
+    store::new_alert a;
+    a.draft = std::move(*validation.draft);
+    a.api_key_id = auth.key->id;
+    a.idempotency_key = idem;
+    const auto digest = crypto::sha256(body.dump());
+    a.request_hash.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
+    a.not_before = now;
+    if (ctx.quiet_hours && a.draft.level == domain::severity::minor) {
+      domain::quiet_hours q{ctx.quiet_hours->first, ctx.quiet_hours->second};
+      if (auto until = domain::quiet_until(q, now)) a.not_before = *until;
+    }
+    const auto tier = ctx.tier_limit;
+    const std::string actor = "key:" + auth.key->name;
+    auto work = [&ctx, a = std::move(a), now, tier, actor](SQLite::Database& db) {
+      created out;
+      SQLite::Transaction tx(db);
+      out.result = ctx.alerts->create(a, now);
+      if (out.result.outcome == store::create_outcome::created)
+        store::record_audit(db, actor, "alert.create", out.result.id, a.api_key_id, a.draft.title, now);
+      if (out.result.outcome != store::create_outcome::conflict) out.report = ctx.alerts->report(out.result.id);
+      if (tier > 0) {
+        out.outside_window = ctx.alerts->outside_window_count(now);
+        out.usage = ctx.outbox->limit_usage(tier, now);
+      }
+      tx.commit();
+      return out;
+    };
+    auto out = co_await ctx.db->run(std::move(work));
+    if (out.result.outcome == store::create_outcome::conflict) {
+      const std::string detail = "Idempotency-Key was already used for alert " + std::to_string(out.result.id) +
+                                 " with a different request";
+      co_return http::problem(409, "Conflict", detail);
+    }
+    if (out.result.outcome == store::create_outcome::created) {
+      log::info("alert.created", {{"request_id", req.request_id}, {"alert_id", out.result.id},
+                                  {"severity", out.report->alert.severity},
+                                  {"key", auth.key->name}});
+      if (ctx.alerts_changed) ctx.alerts_changed();
+    }
+    auto j = report_json(*out.report);
+    if (tier > 0) {
+      const auto remaining = std::max<std::int64_t>(0, tier - out.usage.used);
+      j["messaging_limit"] = {{"tier", tier},
+                              {"used", out.usage.used},
+                              {"remaining", remaining},
+                              {"recipients_outside_window", out.outside_window},
+                              {"will_wait", std::max<std::int64_t>(0, out.outside_window - remaining)},
+                              {"next_capacity_at", time_or_null(out.usage.frees_at)}};
+    }
+    http::response res = http::json_response(202, j.dump());
+    res.headers.push_back({"Location", "/v1/alerts/" + std::to_string(out.result.id)});
+    if (out.result.outcome == store::create_outcome::replayed) res.headers.push_back({"Idempotent-Replayed", "true"});
+    co_return res;
+  });
+
+  routes.add("GET", "/v1/alerts/{id}", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:read");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    auto id = parse_id(req.path_params["id"]);
+    if (!id) co_return http::problem(404, "Not Found", "alert ids are positive integers");
+    const auto alert_id = *id;
+    auto work = [&ctx, alert_id](SQLite::Database&) { return ctx.alerts->report(alert_id); };
+    auto report = co_await ctx.db->run(std::move(work));
+    if (!report) co_return not_found(alert_id);
+    co_return http::json_response(200, report_json(*report).dump());
+  });
+
+  routes.add("GET", "/v1/alerts", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:read");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    std::int64_t limit = 20, before = 0;
+    if (auto l = req.query_param("limit")) {
+      auto v = parse_id(*l);
+      if (!v || *v > 100) co_return http::problem(400, "Bad Request", "limit must be from 1 to 100");
+      limit = *v;
+    }
+    if (auto b = req.query_param("before")) {
+      auto v = parse_id(*b);
+      if (!v) co_return http::problem(400, "Bad Request", "before must be an alert id");
+      before = *v;
+    }
+    auto work = [&ctx, before, limit](SQLite::Database&) {
+      return ctx.alerts->list(before, static_cast<std::size_t>(limit));
+    };
+    auto list = co_await ctx.db->run(std::move(work));
+    json items = json::array();
+    for (const auto& a : list) items.push_back(alert_json(a));
+    json page = {{"alerts", items}};
+    if (static_cast<std::int64_t>(list.size()) == limit && !list.empty())
+      page["next"] = "/v1/alerts?limit=" + std::to_string(limit) + "&before=" + std::to_string(list.back().id);
+    co_return http::json_response(200, page.dump());
+  });
+
+  routes.add("POST", "/v1/alerts/{id}/cancel", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:send");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    auto id = parse_id(req.path_params["id"]);
+    if (!id) co_return http::problem(404, "Not Found", "alert ids are positive integers");
+    const auto alert_id = *id;
+    const auto now = now_ms();
+    const auto key_id = auth.key->id;
+    const std::string actor = "key:" + auth.key->name;
+    auto work = [&ctx, alert_id, now, key_id, actor](SQLite::Database& db) {
+      SQLite::Transaction tx(db);
+      std::optional<store::alert_report> report;
+      if (ctx.alerts->cancel(alert_id, now)) {
+        store::record_audit(db, actor, "alert.cancel", alert_id, key_id, "", now);
+        report = ctx.alerts->report(alert_id);
+      }
+      tx.commit();
+      return report;
+    };
+    auto report = co_await ctx.db->run(std::move(work));
+    if (!report) co_return not_found(alert_id);
+    log::info("alert.cancelled", {{"request_id", req.request_id}, {"alert_id", alert_id}, {"state", report->alert.state}});
+    co_return http::json_response(200, report_json(*report).dump());
+  });
+
+  routes.add("GET", "/v1/stats", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "stats:read");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    const auto now = now_ms();
+    const auto tier = ctx.tier_limit;
+    auto work = [&ctx, now, tier](SQLite::Database&) {
+      json j = {{"subscribers", ctx.alerts->subscriber_count()},
+                {"flagged_subscribers", ctx.alerts->flagged_count()},
+                {"deliveries", counts_json(ctx.alerts->all_delivery_counts())}};
+      auto usage = ctx.outbox->limit_usage(tier, now);
+      j["messaging_limit"] = {{"tier", tier == 0 ? json("unlimited") : json(tier)}, {"used_last_24h", usage.used}};
+      return j;
+    };
+    auto j = co_await ctx.db->run(std::move(work));
+    co_return http::json_response(200, j.dump());
+  });
+}
+
+}  // namespace banditore::app

@@ -1,0 +1,36 @@
+// The press office's REST API: POST /v1/alerts (one call = one broadcast,
+// idempotent with Idempotency-Key), GET /v1/alerts[/{id}], cancel, and
+// GET /v1/stats. Bearer API keys with scopes; problem+json errors.
+#pragma once
+
+#include <banditore/http/router.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace banditore::store {
+class db_worker;
+class alert_store;
+class api_key_store;
+class outbox;
+}  // namespace banditore::store
+
+namespace banditore::app {
+
+struct alerts_context {
+  store::db_worker* db = nullptr;
+  // Owned by the database thread; used only inside db->run().
+  store::alert_store* alerts = nullptr;
+  store::api_key_store* keys = nullptr;
+  store::outbox* outbox = nullptr;
+  std::size_t max_text = 1024;      // the template parameter limit applies
+  std::int64_t tier_limit = 0;      // WhatsApp messaging limit; 0 = unlimited
+  std::optional<std::pair<int, int>> quiet_hours;  // local minutes: start, end
+  std::function<void()> alerts_changed;  // wakes the planner
+  std::function<void()> outbox_changed;  // wakes the sender
+};
+
+void add_alert_routes(http::router& routes, alerts_context& context);
+
+}  // namespace banditore::app
