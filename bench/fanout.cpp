@@ -1,0 +1,233 @@
+// Fan-out benchmark: N subscribers in a fresh database, the real banditore
+// binary sending to wa-sim, one POST /v1/alerts. Prints messages per second
+// end to end, peak RSS of banditore, the achieved rate against the
+// configured limit with the simulator's 429 count, and the time from the
+// POST returning to the first message reaching the simulator.
+//
+//   ./build/release/bench/fanout --subscribers 1000000 --rate 0
+//   ./build/release/bench/fanout --subscribers 8000 --rate 80 --sim-rate 80
+#include <banditore/crypto/data_keys.hpp>
+#include <banditore/crypto/sealed_box.hpp>
+#include <banditore/http/client.hpp>
+#include <banditore/store/database.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using namespace banditore;
+
+namespace {
+
+std::int64_t wall_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+pid_t spawn(std::vector<std::string> argv, const std::vector<std::string>& env, const fs::path& log) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    std::vector<char*> a, e;
+    for (auto& s : argv) a.push_back(s.data());
+    a.push_back(nullptr);
+    std::vector<std::string> env_copy = env;
+    for (char** p = environ; *p; ++p)
+      if (std::string(*p).rfind("BANDITORE_", 0) != 0) env_copy.push_back(*p);
+    for (auto& s : env_copy) e.push_back(s.data());
+    e.push_back(nullptr);
+    execve(a[0], a.data(), e.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+http::client_response call(const std::string& base, const std::string& method, const std::string& path,
+                           const std::string& body = {}, std::vector<http::header_field> headers = {}) {
+  boost::asio::io_context io;
+  http::client c(io.get_executor(), http::client_options{base, 1, std::chrono::milliseconds(5000),
+                                                         std::chrono::milliseconds(30000), 4 << 20, ""});
+  auto f = boost::asio::co_spawn(io, c.request(method, path, body, std::move(headers)), boost::asio::use_future);
+  io.run();
+  return f.get();
+}
+
+template <class F>
+bool wait_for(F cond, std::chrono::seconds limit, std::chrono::milliseconds step = std::chrono::milliseconds(2)) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(step);
+  }
+  return false;
+}
+
+long peak_rss_kb(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  return -1;
+}
+
+int run(std::int64_t subscribers, int rate, int sim_rate) {
+  auto dir = fs::temp_directory_path() / fmt::format("banditore-bench-{}", getpid());
+  fs::create_directories(dir);
+  const auto db_path = dir / "banditore.db";
+  const auto key_path = dir / "banditore.key";
+
+  // 1. Subscribers, encrypted and hashed as the service stores them.
+  auto t_fill = std::chrono::steady_clock::now();
+  {
+    auto db = store::open_database(db_path.string());
+    store::migrate(*db);
+    bool created = false;
+    auto keys = crypto::load_or_create_key_file(key_path, created);
+    SQLite::Statement fp(*db, "INSERT INTO meta (key, value) VALUES ('key_fingerprint', :fp)");
+    fp.bind(":fp", crypto::key_fingerprint(keys));
+    fp.exec();
+    crypto::sealed_box box(keys.encryption);
+    SQLite::Transaction tx(*db);
+    SQLite::Statement ins(*db, "INSERT INTO subscribers (phone_hash, phone_cipher, subscribed_at) VALUES (?, ?, 0)");
+    for (std::int64_t i = 0; i < subscribers; ++i) {
+      auto number = fmt::format("39{:010d}", 3000000000LL + i);
+      auto hash = crypto::phone_hash(keys, number);
+      auto cipher = box.seal(number, hash);
+      ins.bind(1, hash.data(), static_cast<int>(hash.size()));
+      ins.bind(2, cipher.data(), static_cast<int>(cipher.size()));
+      ins.exec();
+      ins.reset();
+    }
+    tx.commit();
+  }
+  auto fill_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_fill).count();
+
+  // 2. wa-sim and banditore.
+  std::vector<std::string> sim_args{WA_SIM_BIN, "--listen", "127.0.0.1:0", "--port-file", (dir / "sim.port").string(),
+                                    "--no-statuses", "--no-inbox", "--rate", std::to_string(sim_rate)};
+  pid_t sim = spawn(sim_args, {}, dir / "sim.log");
+  wait_for([&] { return fs::exists(dir / "sim.port"); }, std::chrono::seconds(10));
+  auto sim_port = slurp(dir / "sim.port");
+  sim_port.erase(sim_port.find_last_not_of("\n") + 1);
+  const std::string sim_base = "http://127.0.0.1:" + sim_port;
+
+  std::vector<std::string> env{"BANDITORE_DB=" + db_path.string(), "BANDITORE_KEY_FILE=" + key_path.string(),
+                               "BANDITORE_LISTEN=127.0.0.1:0", "BANDITORE_WA_API_BASE=" + sim_base,
+                               "BANDITORE_WA_PHONE_NUMBER_ID=100000000000001", "BANDITORE_WA_TOKEN=sim-token",
+                               "BANDITORE_WA_APP_SECRET=sim-app-secret", "BANDITORE_WA_VERIFY_TOKEN=v",
+                               "BANDITORE_WA_RATE=" + std::to_string(rate), "BANDITORE_WA_TIER=unlimited",
+                               "BANDITORE_WA_MAX_IN_FLIGHT=64", "BANDITORE_LOG_LEVEL=info"};
+  auto key_out = dir / "key.out";
+  pid_t keys_pid = spawn({BANDITORE_BIN, "keys", "create", "--name", "bench", "--scopes", "alerts:send,alerts:read"}, env, key_out);
+  waitpid(keys_pid, nullptr, 0);
+  auto key_text = slurp(key_out);
+  key_text.erase(key_text.find_last_not_of("\n") + 1);
+  const auto token = key_text.substr(key_text.rfind('\n') + 1);
+
+  pid_t app = spawn({BANDITORE_BIN, "serve"}, env, dir / "banditore.log");
+  std::string app_base;
+  wait_for([&] {
+    std::istringstream lines(slurp(dir / "banditore.log"));
+    for (std::string line; std::getline(lines, line);)
+      if (line.find("server.listening") != std::string::npos) {
+        app_base = "http://127.0.0.1:" + std::to_string(json::parse(line)["port"].get<int>());
+        return true;
+      }
+    return false;
+  }, std::chrono::seconds(30));
+  const long rss_idle = peak_rss_kb(app);
+
+  // 3. One POST, then watch.
+  json alert = {{"category", "water"}, {"severity", "severe"}, {"title", "Guasto acquedotto"},
+                {"text", "Via Roma senz'acqua fino alle 18."}};
+  auto posted = call(app_base, "POST", "/v1/alerts", alert.dump(),
+                     {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}});
+  const auto returned_ms = wall_ms();
+  if (posted.status != 202) {
+    fmt::print(stderr, "POST failed: {} {}\n", posted.status, posted.body);
+    return 1;
+  }
+  const auto id = json::parse(posted.body)["id"].get<std::int64_t>();
+  json stats;
+  wait_for([&] {
+    stats = json::parse(call(sim_base, "GET", "/sim/stats").body);
+    return stats.value("first_accept_ms", std::int64_t{0}) > 0;
+  }, std::chrono::seconds(30), std::chrono::milliseconds(1));
+  const auto first_ms = stats["first_accept_ms"].get<std::int64_t>();
+
+  bool done = wait_for([&] {
+    auto r = call(app_base, "GET", "/v1/alerts/" + std::to_string(id), {}, {{"Authorization", "Bearer " + token}});
+    return json::parse(r.body)["state"] == "done";
+  }, std::chrono::seconds(3600), std::chrono::milliseconds(200));
+  stats = json::parse(call(sim_base, "GET", "/sim/stats").body);
+  const long rss_peak = peak_rss_kb(app);
+  kill(app, SIGTERM);
+  waitpid(app, nullptr, 0);
+  kill(sim, SIGTERM);
+  waitpid(sim, nullptr, 0);
+
+  const auto accepted = stats.value("accepted", std::int64_t{0});
+  const auto span_ms = stats["last_accept_ms"].get<std::int64_t>() - first_ms;
+  const double rate_achieved = span_ms > 0 ? (accepted - 1) * 1000.0 / span_ms : 0;
+  fmt::print("subscribers            {}\n", subscribers);
+  fmt::print("configured rate        {}\n", rate == 0 ? std::string("unlimited") : std::to_string(rate) + "/s");
+  fmt::print("finished               {}\n", done ? "yes" : "NO (timed out)");
+  fmt::print("messages accepted      {} (recipients {}, with several {})\n", accepted,
+             stats.value("recipients", 0), stats.value("recipients_with_several", 0));
+  fmt::print("429 from the simulator {}\n", stats.value("rejected_429", 0));
+  fmt::print("end-to-end rate        {:.0f} messages/s over {:.2f} s\n", rate_achieved, span_ms / 1000.0);
+  if (rate > 0) fmt::print("rate vs limit          {:+.2f}%\n", (rate_achieved / rate - 1) * 100);
+  fmt::print("POST to first message  {} ms\n", first_ms - returned_ms);
+  fmt::print("banditore peak RSS     {:.1f} MB (idle after start {:.1f} MB)\n", rss_peak / 1024.0, rss_idle / 1024.0);
+  fmt::print("database fill          {:.1f} s (not part of the figures)\n", fill_s);
+  fs::remove_all(dir);
+  return done ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::int64_t subscribers = 100000;
+  int rate = 0, sim_rate = 0;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--subscribers") subscribers = std::stoll(argv[i + 1]);
+    else if (a == "--rate") rate = std::stoi(argv[i + 1]);
+    else if (a == "--sim-rate") sim_rate = std::stoi(argv[i + 1]);
+    else {
+      fmt::print(stderr, "usage: fanout [--subscribers N] [--rate R (0 = no pacing)] [--sim-rate R (0 = no limit)]\n");
+      return 2;
+    }
+  }
+  return run(subscribers, rate, sim_rate);
+}
