@@ -1,11 +1,17 @@
 #include <banditore/app/service.hpp>
 
+#include <banditore/app/cap_api.hpp>
+#include <banditore/app/cap_feed.hpp>
 #include <banditore/app/startup.hpp>
+#include <banditore/config/cap_settings.hpp>
 #include <banditore/app/webhook.hpp>
 #include <banditore/dispatch/sender.hpp>
 #include <banditore/domain/replies.hpp>
 #include <banditore/http/server.hpp>
 #include <banditore/log/log.hpp>
+#include <banditore/store/alerts.hpp>
+#include <banditore/store/api_keys.hpp>
+#include <banditore/store/cap_alerts.hpp>
 #include <banditore/store/database.hpp>
 #include <banditore/store/inbound.hpp>
 #include <banditore/store/outbox.hpp>
@@ -79,6 +85,9 @@ struct service::impl {
     db->run_sync([this](SQLite::Database& conn) {
       outbox = std::make_unique<store::outbox>(conn, keys);
       inbound = std::make_unique<store::inbound_store>(conn, keys, *outbox);
+      api_keys = std::make_unique<store::api_key_store>(conn);
+      alerts = std::make_unique<store::alert_store>(conn);
+      cap_alerts = std::make_unique<store::cap_store>(conn);
       int recovered = outbox->recover_leases(now_ms());
       if (recovered > 0) log::warn("outbox.recovered_leases", {{"rows", recovered}});
     });
@@ -109,6 +118,19 @@ struct service::impl {
     webhook.inbound = inbound.get();
     webhook.outbox_changed = [this] { sender->wake(); };
     add_webhook_routes(routes, webhook);
+
+    auto cap_config = config::cap_settings::from_environment(config::process_environment());
+    cap.policy = cap_config.policy;
+    cap.db = db.get();
+    cap.keys = api_keys.get();
+    cap.alerts = alerts.get();
+    cap.cap = cap_alerts.get();
+    add_cap_routes(routes, cap);
+    cap_feed_options feed_options;
+    feed_options.feeds = cap_config.feeds;
+    feed_options.interval = cap_config.poll_interval;
+    feed_options.ca_file = settings.wa_ca_file;
+    cap_poller = std::make_unique<cap_feed_poller>(io, cap, feed_options);
     add_health_routes();
 
     server = std::make_unique<http::server>(io, server_options, routes);
@@ -119,6 +141,9 @@ struct service::impl {
     // The database thread may still hold statements of the outbox and the
     // inbound store: destroy them there, before the connection closes.
     if (db) db->run_sync([this](SQLite::Database&) {
+      cap_alerts.reset();
+      alerts.reset();
+      api_keys.reset();
       inbound.reset();
       outbox.reset();
     });
@@ -158,6 +183,7 @@ struct service::impl {
     log::info("server.stopping", {{"signal", signal_number}});
     co_await server->stop();
     log::info("server.connections_closed", nlohmann::json::object());
+    co_await cap_poller->stop();
     co_await sender->stop();
     log::info("server.stopped", nlohmann::json::object());
     io.stop();
@@ -170,6 +196,7 @@ struct service::impl {
       asio::co_spawn(io, shutdown(number), asio::detached);
     });
     sender->start();
+    cap_poller->start();
     log::info("server.listening", {{"address", server_options.address}, {"port", server->port()},
                                    {"wa_api_base", settings.wa_api_base}, {"rate", settings.wa_rate}});
     io.run();
@@ -183,10 +210,15 @@ struct service::impl {
   std::unique_ptr<store::db_worker> db;
   std::unique_ptr<store::outbox> outbox;
   std::unique_ptr<store::inbound_store> inbound;
+  std::unique_ptr<store::api_key_store> api_keys;
+  std::unique_ptr<store::alert_store> alerts;
+  std::unique_ptr<store::cap_store> cap_alerts;
   std::unique_ptr<whatsapp::cloud_channel> channel;
   std::unique_ptr<dispatch::sender> sender;
   http::router routes;
   webhook_context webhook;
+  cap_context cap;
+  std::unique_ptr<cap_feed_poller> cap_poller;
   std::unique_ptr<http::server> server;
   bool stopping = false;
 };
