@@ -157,3 +157,40 @@ ALTER TABLE subscribers ADD COLUMN flagged_at INTEGER;
 -- 24-hour window per moving day.
 ALTER TABLE contacts ADD COLUMN last_initiated_at INTEGER;
 CREATE INDEX contacts_by_initiated ON contacts(last_initiated_at) WHERE last_initiated_at IS NOT NULL;
+
+-- migration 3: CAP alerts
+-- Every CAP document received, pushed or fetched from a feed, and what was
+-- decided about it. A sender may repeat a document (retries, a feed listing
+-- it for days): sender, identifier and sent name it once. sent is kept
+-- normalised to UTC ("2024-07-14T13:02:11Z"), so a reference written with
+-- another offset still finds it. alert_id is the broadcast it became.
+CREATE TABLE cap_alerts (
+  id          INTEGER PRIMARY KEY,
+  sender      TEXT NOT NULL,
+  identifier  TEXT NOT NULL,
+  sent        TEXT NOT NULL,
+  status      TEXT,
+  msg_type    TEXT,
+  verdict     TEXT NOT NULL,
+  reason      TEXT,
+  alert_id    INTEGER,
+  received_at INTEGER NOT NULL,
+  UNIQUE (sender, identifier, sent)
+);
+
+-- Conditional GET state of each polled feed, and its consecutive failures
+-- (they set the back-off).
+CREATE TABLE cap_feed_state (
+  url            TEXT PRIMARY KEY,
+  etag           TEXT,
+  last_modified  TEXT,
+  last_polled_at INTEGER,
+  failures       INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+-- CAP document URLs already fetched from a feed: a feed lists the same
+-- documents at every poll, and only the URL is known before fetching.
+CREATE TABLE cap_feed_seen (
+  url        TEXT PRIMARY KEY,
+  fetched_at INTEGER NOT NULL
+) WITHOUT ROWID;

@@ -1,7 +1,10 @@
 #include <banditore/app/service.hpp>
 
 #include <banditore/app/alerts_api.hpp>
+#include <banditore/app/cap_api.hpp>
+#include <banditore/app/cap_feed.hpp>
 #include <banditore/app/startup.hpp>
+#include <banditore/config/cap_settings.hpp>
 #include <banditore/app/webhook.hpp>
 #include <banditore/dispatch/planner.hpp>
 #include <banditore/dispatch/sender.hpp>
@@ -12,6 +15,7 @@
 #include <banditore/log/log.hpp>
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/api_keys.hpp>
+#include <banditore/store/cap_alerts.hpp>
 #include <banditore/store/database.hpp>
 #include <banditore/store/inbound.hpp>
 #include <banditore/store/outbox.hpp>
@@ -86,8 +90,9 @@ struct service::impl {
       outbox = std::make_unique<store::outbox>(conn, keys);
       outbox->set_template_fallback(!settings.wa_template_name.empty());
       inbound = std::make_unique<store::inbound_store>(conn, keys, *outbox);
-      alerts = std::make_unique<store::alert_store>(conn);
       api_keys = std::make_unique<store::api_key_store>(conn);
+      alerts = std::make_unique<store::alert_store>(conn);
+      cap_alerts = std::make_unique<store::cap_store>(conn);
       int recovered = outbox->recover_leases(now_ms());
       if (recovered > 0) log::warn("outbox.recovered_leases", {{"rows", recovered}});
     });
@@ -142,6 +147,19 @@ struct service::impl {
     alerts_api.alerts_changed = [this] { planner->wake(); };
     alerts_api.outbox_changed = [this] { sender->wake(); };
     add_alert_routes(routes, alerts_api);
+    auto cap_config = config::cap_settings::from_environment(config::process_environment());
+    cap.policy = cap_config.policy;
+    cap.db = db.get();
+    cap.keys = api_keys.get();
+    cap.alerts = alerts.get();
+    cap.alerts_changed = [this] { planner->wake(); };
+    cap.cap = cap_alerts.get();
+    add_cap_routes(routes, cap);
+    cap_feed_options feed_options;
+    feed_options.feeds = cap_config.feeds;
+    feed_options.interval = cap_config.poll_interval;
+    feed_options.ca_file = settings.wa_ca_file;
+    cap_poller = std::make_unique<cap_feed_poller>(io, cap, feed_options);
     add_health_routes();
 
     server = std::make_unique<http::server>(io, server_options, routes);
@@ -152,8 +170,9 @@ struct service::impl {
     // The database thread may still hold statements of the outbox and the
     // inbound store: destroy them there, before the connection closes.
     if (db) db->run_sync([this](SQLite::Database&) {
-      api_keys.reset();
+      cap_alerts.reset();
       alerts.reset();
+      api_keys.reset();
       inbound.reset();
       outbox.reset();
     });
@@ -193,6 +212,7 @@ struct service::impl {
     log::info("server.stopping", {{"signal", signal_number}});
     co_await server->stop();
     log::info("server.connections_closed", nlohmann::json::object());
+    co_await cap_poller->stop();
     co_await planner->stop();
     co_await sender->stop();
     log::info("server.stopped", nlohmann::json::object());
@@ -207,6 +227,7 @@ struct service::impl {
     });
     sender->start();
     planner->start();
+    cap_poller->start();
     log::info("server.listening", {{"address", server_options.address}, {"port", server->port()},
                                    {"wa_api_base", settings.wa_api_base}, {"rate", settings.wa_rate}});
     io.run();
@@ -220,14 +241,17 @@ struct service::impl {
   std::unique_ptr<store::db_worker> db;
   std::unique_ptr<store::outbox> outbox;
   std::unique_ptr<store::inbound_store> inbound;
-  std::unique_ptr<whatsapp::cloud_channel> channel;
-  std::unique_ptr<store::alert_store> alerts;
   std::unique_ptr<store::api_key_store> api_keys;
+  std::unique_ptr<store::alert_store> alerts;
+  std::unique_ptr<store::cap_store> cap_alerts;
+  std::unique_ptr<whatsapp::cloud_channel> channel;
   std::unique_ptr<dispatch::sender> sender;
   std::unique_ptr<dispatch::planner> planner;
   alerts_context alerts_api;
   http::router routes;
   webhook_context webhook;
+  cap_context cap;
+  std::unique_ptr<cap_feed_poller> cap_poller;
   std::unique_ptr<http::server> server;
   bool stopping = false;
 };

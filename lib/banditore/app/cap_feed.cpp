@@ -1,0 +1,308 @@
+#include <banditore/app/cap_feed.hpp>
+
+#include <banditore/cap/feed.hpp>
+#include <banditore/http/client.hpp>
+#include <banditore/log/log.hpp>
+#include <banditore/store/cap_alerts.hpp>
+#include <banditore/store/worker.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Transaction.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+
+namespace banditore::app {
+
+namespace asio = boost::asio;
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// A fetched document URL is remembered this long; feeds list a document
+// for days, not weeks.
+constexpr std::int64_t seen_memory_ms = 30LL * 24 * 3600 * 1000;
+// Distinct hosts whose connections are kept between polls.
+constexpr std::size_t max_clients = 16;
+
+constexpr std::string_view feed_accept = "application/atom+xml, application/rss+xml, application/xml;q=0.9, */*;q=0.1";
+constexpr std::string_view document_accept = "application/cap+xml, application/xml;q=0.9, */*;q=0.1";
+
+// A document that will not be there next time either: give it up.
+bool permanent(int status) { return status >= 400 && status < 500 && status != 408 && status != 429; }
+
+}  // namespace
+
+std::chrono::seconds feed_backoff(int failures, std::chrono::seconds interval, std::chrono::seconds max_backoff) {
+  auto wait = interval;
+  for (int i = 0; i < failures && wait < max_backoff; ++i) wait *= 2;
+  return std::max(interval, std::min(wait, max_backoff));
+}
+
+std::optional<url_parts> split_url(std::string_view url) {
+  auto base = http::parse_base_url(url);
+  if (!base) return std::nullopt;
+  auto scheme_end = url.find("://") + 3;
+  auto path_at = url.find_first_of("/?#", scheme_end);
+  url_parts out;
+  out.origin = std::string(url.substr(0, path_at));
+  std::string target = path_at == std::string_view::npos ? std::string() : std::string(url.substr(path_at));
+  if (auto hash = target.find('#'); hash != std::string::npos) target.erase(hash);  // never sent
+  if (target.empty() || target.front() != '/') target.insert(0, "/");
+  out.target = std::move(target);
+  return out;
+}
+
+struct cap_feed_poller::impl : std::enable_shared_from_this<impl> {
+  impl(asio::io_context& io, cap_context& ctx, cap_feed_options o)
+      : io_(io), ctx_(ctx), options_(std::move(o)), wake_(io), done_(io) {}
+
+  http::client& client_for(const std::string& origin) {
+    auto it = clients_.find(origin);
+    if (it != clients_.end()) return *it->second;
+    http::client_options o;
+    o.base = origin;
+    o.max_connections = 2;
+    o.request_timeout = options_.request_timeout;
+    o.connect_timeout = std::min(options_.request_timeout, std::chrono::milliseconds(10'000));
+    o.max_response_bytes = options_.max_bytes;
+    o.ca_file = options_.ca_file;
+    auto c = std::make_unique<http::client>(io_.get_executor(), o);
+    auto& ref = *c;
+    clients_.emplace(origin, std::move(c));
+    return ref;
+  }
+
+  asio::awaitable<void> run() {
+    auto self = shared_from_this();
+    stats_.running = true;
+    std::vector<std::chrono::steady_clock::time_point> due(options_.feeds.size(), std::chrono::steady_clock::now());
+    while (!stopping_) {
+      for (std::size_t i = 0; i < options_.feeds.size() && !stopping_; ++i) {
+        if (due[i] > std::chrono::steady_clock::now()) continue;
+        const auto& url = options_.feeds[i];
+        const int failures = co_await poll_feed(url);
+        const auto wait = failures == 0 ? options_.interval : feed_backoff(failures, options_.interval, options_.max_backoff);
+        due[i] = std::chrono::steady_clock::now() + wait;
+      }
+      if (clients_.size() > max_clients) clients_.clear();
+      if (stopping_) break;
+      wake_.expires_at(*std::min_element(due.begin(), due.end()));
+      co_await wake_.async_wait(use_nothrow);
+    }
+    finished();
+  }
+
+  void finished() {
+    stats_.running = false;
+    done_.cancel();
+  }
+
+  // Returns the feed's consecutive failures: 0 when this poll worked. Never
+  // throws: whatever goes wrong is logged and counted.
+  asio::awaitable<int> poll_feed(const std::string& url) {
+    std::string error;
+    try {
+      error = co_await fetch_feed(url);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    ++stats_.polls;
+    if (error.empty()) co_return 0;
+    ++stats_.failures;
+    log::warn("cap_feed.failed", {{"feed", url}, {"error", error}});
+    int failures = 1;
+    std::string unrecorded;
+    const auto now = now_ms();
+    try {
+      auto count = [this, &url, now](SQLite::Database&) { return ctx_.cap->feed_failed(url, now); };
+      failures = co_await ctx_.db->run(std::move(count));
+    } catch (const std::exception& e) {
+      unrecorded = e.what();
+    }
+    if (!unrecorded.empty())
+      log::warn("cap_feed.failed", {{"feed", url}, {"error", "the failure could not be recorded: " + unrecorded}});
+    co_return failures;
+  }
+
+  // "" when the feed was read and its new documents dealt with; otherwise
+  // why not.
+  asio::awaitable<std::string> fetch_feed(const std::string& url) {
+    auto parts = split_url(url);
+    if (!parts) {
+      std::string error = "not an http:// or https:// URL";
+      co_return error;
+    }
+    auto read_state = [this, &url](SQLite::Database&) { return ctx_.cap->feed(url); };
+    auto state = co_await ctx_.db->run(std::move(read_state));
+
+    std::vector<http::header_field> headers;
+    headers.push_back({"Accept", std::string(feed_accept)});
+    headers.push_back({"User-Agent", "banditore"});
+    if (!state.etag.empty()) headers.push_back({"If-None-Match", state.etag});
+    if (!state.last_modified.empty()) headers.push_back({"If-Modified-Since", state.last_modified});
+    auto& client = client_for(parts->origin);
+    std::string no_body;
+    auto r = co_await client.request("GET", parts->target, std::move(no_body), std::move(headers));
+    if (!r.answered()) {
+      std::string error = fmt::format("GET failed: {}", r.transport_error);
+      co_return error;
+    }
+    const auto now = now_ms();
+    if (r.status == 304) {
+      ++stats_.not_modified;
+      std::string etag = r.header("ETag").empty() ? state.etag : std::string(r.header("ETag"));
+      std::string modified = state.last_modified;
+      auto keep = [this, &url, etag, modified, now](SQLite::Database&) {
+        ctx_.cap->feed_polled(url, etag, modified, now);
+      };
+      co_await ctx_.db->run(std::move(keep));
+      co_return std::string();
+    }
+    if (r.status != 200) {
+      std::string error = fmt::format("HTTP {}", r.status);
+      co_return error;
+    }
+    auto feed = cap::cap_links_from_feed(r.body, options_.max_bytes);
+    if (!feed.ok()) {
+      std::string error = fmt::format("feed refused: {}: {}", feed.element, feed.reason);
+      co_return error;
+    }
+    auto unseen_of = [this, links = std::move(feed.links)](SQLite::Database&) {
+      std::vector<std::string> out;
+      for (const auto& link : links)
+        if (!ctx_.cap->seen(link)) out.push_back(link);
+      return out;
+    };
+    auto unseen = co_await ctx_.db->run(std::move(unseen_of));
+    bool all_done = true;
+    for (const auto& link : unseen) {
+      if (stopping_) {
+        all_done = false;
+        break;
+      }
+      const bool done = co_await fetch_document(url, link);
+      all_done = all_done && done;
+    }
+    // The validators are kept only when every document was dealt with:
+    // otherwise a 304 next time would hide the ones still to fetch.
+    std::string etag = all_done ? std::string(r.header("ETag")) : std::string();
+    std::string modified = all_done ? std::string(r.header("Last-Modified")) : std::string();
+    auto save = [this, &url, etag, modified, now](SQLite::Database& db) {
+      SQLite::Transaction tx(db);
+      ctx_.cap->feed_polled(url, etag, modified, now);
+      ctx_.cap->forget_seen_before(now - seen_memory_ms);
+      tx.commit();
+    };
+    co_await ctx_.db->run(std::move(save));
+    co_return std::string();
+  }
+
+  // false when the document should be tried again at the next poll.
+  asio::awaitable<bool> fetch_document(const std::string& feed_url, const std::string& link) {
+    std::string error;
+    bool retry = false;
+    auto parts = split_url(link);
+    if (!parts) {
+      error = fmt::format("CAP document {}: not an http:// or https:// URL", link);
+    } else {
+      std::vector<http::header_field> headers;
+      headers.push_back({"Accept", std::string(document_accept)});
+      headers.push_back({"User-Agent", "banditore"});
+      auto& client = client_for(parts->origin);
+      std::string no_body;
+      auto r = co_await client.request("GET", parts->target, std::move(no_body), std::move(headers));
+      if (!r.answered()) {
+        error = fmt::format("CAP document {}: GET failed: {}", link, r.transport_error);
+        retry = true;
+      } else if (r.status != 200) {
+        error = fmt::format("CAP document {}: HTTP {}", link, r.status);
+        retry = !permanent(r.status);
+      } else {
+        cap_origin origin;
+        origin.actor = "cap-feed";
+        origin.feed_url = feed_url;
+        origin.document_url = link;
+        const std::string_view xml = r.body;
+        auto out = co_await ingest_cap(ctx_, xml, origin);
+        ++stats_.documents;
+        if (out.refused) {
+          ++stats_.documents_refused;
+          error = fmt::format("CAP document {} refused: {}: {}", link, out.element, out.reason);
+        } else {
+          log::info("cap_feed.document", {{"feed", feed_url}, {"document", link}, {"verdict", out.verdict},
+                                          {"alert_id", out.alert_id ? nlohmann::json(*out.alert_id) : nlohmann::json(nullptr)}});
+          co_return true;
+        }
+      }
+    }
+    log::warn("cap_feed.document_failed", {{"feed", feed_url}, {"error", error}});
+    if (retry) {
+      ++stats_.document_failures;
+      co_return false;
+    }
+    // Refused or gone for good: not fetched again.
+    const auto now = now_ms();
+    auto give_up = [this, &link, now](SQLite::Database&) { ctx_.cap->mark_seen(link, now); };
+    co_await ctx_.db->run(std::move(give_up));
+    co_return true;
+  }
+
+  asio::io_context& io_;
+  cap_context& ctx_;
+  cap_feed_options options_;
+  asio::steady_timer wake_, done_;
+  std::map<std::string, std::unique_ptr<http::client>> clients_;
+  cap_feed_stats stats_;
+  bool stopping_ = false;
+  bool started_ = false;
+};
+
+cap_feed_poller::cap_feed_poller(asio::io_context& io, cap_context& context, cap_feed_options options)
+    : impl_(std::make_shared<impl>(io, context, std::move(options))) {}
+
+cap_feed_poller::~cap_feed_poller() = default;
+
+void cap_feed_poller::start() {
+  if (impl_->started_ || impl_->options_.feeds.empty()) return;
+  impl_->started_ = true;
+  auto self = impl_;
+  asio::co_spawn(impl_->io_, impl_->run(), [self](std::exception_ptr e) {
+    if (!e) return;
+    // run() catches what a poll throws; reaching here is a bug, and the
+    // service goes on without polling.
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      log::error("cap_feed.stopped_by_error", {{"error", x.what()}});
+    } catch (...) {
+      log::error("cap_feed.stopped_by_error", {{"error", "unknown"}});
+    }
+    self->finished();
+  });
+}
+
+asio::awaitable<void> cap_feed_poller::stop() {
+  auto self = impl_;
+  if (!self->started_) co_return;
+  self->stopping_ = true;
+  self->wake_.cancel();
+  while (self->stats_.running) {
+    self->done_.expires_at(std::chrono::steady_clock::time_point::max());
+    co_await self->done_.async_wait(use_nothrow);
+  }
+}
+
+cap_feed_stats cap_feed_poller::stats() const { return impl_->stats_; }
+
+}  // namespace banditore::app

@@ -1,0 +1,272 @@
+#include <banditore/app/cap_api.hpp>
+
+#include <banditore/app/cap_feed.hpp>
+#include <banditore/cap/parse.hpp>
+#include <banditore/store/alerts.hpp>
+#include <banditore/store/api_keys.hpp>
+#include <banditore/store/audit.hpp>
+#include <banditore/store/cap_alerts.hpp>
+#include <banditore/store/database.hpp>
+
+#include "../cap/fixtures.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+using namespace banditore;
+using namespace banditore::app;
+using banditore::cap::testing::fixture;
+
+namespace {
+
+std::int64_t at(const char* rfc3339) { return *domain::parse_rfc3339(rfc3339); }
+
+cap::cap_alert load(std::string_view name) {
+  auto r = cap::parse_cap(fixture(name));
+  REQUIRE_MESSAGE(r.ok(), r.element, ": ", r.reason);
+  return *r.alert;
+}
+
+// Milano: the municipality by ISTAT code, Lombardia by EMMA_ID.
+struct world {
+  std::unique_ptr<SQLite::Database> db = store::open_database(":memory:");
+  std::unique_ptr<store::alert_store> alerts;
+  std::unique_ptr<store::cap_store> cap;
+  cap_context ctx;
+  cap_origin origin;
+  std::int64_t key_id = 0;
+
+  world() {
+    store::migrate(*db);
+    key_id = store::api_key_store(*db).create("civil-protection", {"cap:ingest"}, 0).id;
+    origin = {"civil-protection", key_id, {}, {}};
+    alerts = std::make_unique<store::alert_store>(*db);
+    cap = std::make_unique<store::cap_store>(*db);
+    ctx.policy.where.istat_codes = {"015146"};
+    ctx.policy.where.region_codes = {"IT003"};
+    ctx.alerts = alerts.get();
+    ctx.cap = cap.get();
+  }
+
+  cap_outcome apply(std::string_view fixture_name, const char* now) {
+    return apply_cap(*db, ctx, load(fixture_name), origin, at(now));
+  }
+
+  std::int64_t count(const std::string& sql) { return db->execAndGet(sql).getInt64(); }
+
+  // A delivery of the alert that went out to one subscriber.
+  void one_sent(std::int64_t alert_id) {
+    db->exec("INSERT INTO outbox (priority, state, phone_hash, alert_id, subscriber_id, not_before, created_at, "
+             "updated_at) VALUES (20, 'sent', x'00', " + std::to_string(alert_id) + ", 1, 0, 0, 0)");
+  }
+};
+
+constexpr const char* orange = "meteoalarm_it_orange_thunderstorm_lombardia.xml";
+constexpr const char* during_orange = "2024-07-14T14:00:00+00:00";
+constexpr const char* flood = "civil_protection_milano_flood.xml";
+constexpr const char* flood_update = "civil_protection_milano_flood_update.xml";
+constexpr const char* flood_cancel = "civil_protection_milano_flood_cancel.xml";
+constexpr const char* during_flood = "2024-05-15T08:00:00+02:00";
+constexpr const char* evening_of_flood = "2024-05-15T18:10:00+02:00";
+
+}  // namespace
+
+TEST_CASE("an orange warning for our region becomes a severe weather alert from cap") {
+  world w;
+  auto out = w.apply(orange, during_orange);
+  CHECK(out.verdict == "broadcast");
+  REQUIRE(out.created);
+  REQUIRE(out.alert_id.has_value());
+  auto a = w.alerts->get(*out.alert_id);
+  REQUIRE(a.has_value());
+  CHECK(a->source == "cap");
+  CHECK(a->category == "weather");
+  CHECK(a->severity == "severe");
+  CHECK(a->title == "Allerta arancione per temporali - Lombardia");
+  CHECK(a->state == "planning");
+  CHECK(a->api_key_id == w.key_id);
+  CHECK(a->expires_at == at("2024-07-15T21:59:00+00:00"));
+}
+
+TEST_CASE("a document is recorded with its verdict and the alert it became") {
+  world w;
+  auto out = w.apply(orange, during_orange);
+  CHECK(w.count("SELECT COUNT(*) FROM cap_alerts WHERE verdict = 'broadcast' AND msg_type = 'Alert' AND "
+                "status = 'Actual' AND alert_id = " + std::to_string(*out.alert_id)) == 1);
+}
+
+TEST_CASE("a broadcast is audited with the actor, the key and the document") {
+  world w;
+  auto out = w.apply(orange, during_orange);
+  auto log = store::recent_audit(*w.db, 1);  // the newest entry; the key's creation came before
+  REQUIRE(log.size() == 1);
+  CHECK(log[0].action == "alert.create");
+  CHECK(log[0].actor == "civil-protection");
+  CHECK(log[0].alert_id == out.alert_id);
+  CHECK(log[0].api_key_id == w.key_id);
+  CHECK(log[0].detail.find("2.49.0.0.380.3.IT.240714130211.003") != std::string::npos);
+}
+
+TEST_CASE("the same document again is a duplicate naming the earlier alert and creates nothing") {
+  world w;
+  auto first = w.apply(orange, during_orange);
+  auto again = w.apply(orange, during_orange);
+  CHECK(again.verdict == "duplicate");
+  CHECK_FALSE(again.created);
+  CHECK(again.alert_id == first.alert_id);
+  CHECK(w.count("SELECT COUNT(*) FROM alerts") == 1);
+  CHECK(w.count("SELECT COUNT(*) FROM cap_alerts") == 1);
+}
+
+TEST_CASE("a yellow warning is recorded below threshold and sends nothing") {
+  world w;
+  auto out = w.apply("meteoalarm_it_yellow_wind_lombardia.xml", "2024-03-02T10:00:00+00:00");
+  CHECK(out.verdict == "below_threshold");
+  CHECK_FALSE(out.alert_id.has_value());
+  CHECK(w.count("SELECT COUNT(*) FROM alerts") == 0);
+  CHECK(w.count("SELECT COUNT(*) FROM cap_alerts WHERE verdict = 'below_threshold' AND alert_id IS NULL") == 1);
+}
+
+TEST_CASE("an exercise is recorded only") {
+  world w;
+  auto out = w.apply("italert_exercise_lombardia.xml", "2024-09-19T12:05:00+02:00");
+  CHECK(out.verdict == "record_only");
+  CHECK(w.count("SELECT COUNT(*) FROM alerts") == 0);
+}
+
+TEST_CASE("a warning for another region is outside the territory") {
+  world w;
+  w.ctx.policy.where = {};
+  w.ctx.policy.where.region_codes = {"IT001"};
+  auto out = w.apply(orange, during_orange);
+  CHECK(out.verdict == "outside_territory");
+  CHECK(w.count("SELECT COUNT(*) FROM alerts") == 0);
+}
+
+TEST_CASE("a warning received after it expired is recorded as expired") {
+  world w;
+  auto out = w.apply(orange, "2024-07-16T00:00:00+00:00");
+  CHECK(out.verdict == "expired");
+  CHECK(w.count("SELECT COUNT(*) FROM alerts") == 0);
+}
+
+TEST_CASE("an update is a new alert titled AGGIORNAMENTO that stops the queued original") {
+  world w;
+  auto original = w.apply(flood, during_flood);
+  auto update = w.apply(flood_update, "2024-05-15T09:15:00+02:00");
+  CHECK(update.verdict == "broadcast");
+  REQUIRE(update.created);
+  CHECK(*update.alert_id != *original.alert_id);
+  CHECK(w.alerts->get(*update.alert_id)->title.rfind("AGGIORNAMENTO: ", 0) == 0);
+  CHECK(update.cancelled_alert_ids == std::vector<std::int64_t>{*original.alert_id});
+  CHECK(w.alerts->get(*original.alert_id)->state == "cancelled");
+}
+
+TEST_CASE("a cancel of alerts that reached nobody stops them and sends no revocation") {
+  world w;
+  auto original = w.apply(flood, during_flood);
+  auto cancel = w.apply(flood_cancel, evening_of_flood);
+  CHECK(cancel.verdict == "cancelled");
+  CHECK_FALSE(cancel.created);
+  CHECK(cancel.cancelled_alert_ids == std::vector<std::int64_t>{*original.alert_id});
+  CHECK(w.alerts->get(*original.alert_id)->state == "cancelled");
+  CHECK(w.count("SELECT COUNT(*) FROM alerts") == 1);
+}
+
+TEST_CASE("a cancel of an alert that reached somebody sends a revocation at the original's severity") {
+  world w;
+  auto original = w.apply(flood, during_flood);
+  w.one_sent(*original.alert_id);
+  auto cancel = w.apply(flood_cancel, evening_of_flood);
+  CHECK(cancel.verdict == "broadcast");
+  REQUIRE(cancel.created);
+  auto notice = w.alerts->get(*cancel.alert_id);
+  CHECK(notice->title == "REVOCA: Esondazione del Seveso a Niguarda");
+  CHECK(notice->severity == "severe");  // the cancel itself says Minor
+  CHECK(w.alerts->get(*original.alert_id)->state == "cancelled");
+  CHECK(w.count("SELECT COUNT(*) FROM audit_log WHERE action = 'alert.cancel'") == 1);
+}
+
+TEST_CASE("a cancel whose references were never broadcast here changes nothing") {
+  world w;
+  auto out = w.apply(flood_cancel, evening_of_flood);
+  CHECK(out.verdict == "unknown_reference");
+  CHECK(w.count("SELECT COUNT(*) FROM alerts") == 0);
+  CHECK(w.count("SELECT COUNT(*) FROM cap_alerts WHERE verdict = 'unknown_reference'") == 1);
+}
+
+TEST_CASE("a document fetched from a feed is marked seen with its record") {
+  world w;
+  w.origin = {"cap-feed", std::nullopt, "https://feeds.example.org/it.atom", "https://feeds.example.org/1.xml"};
+  w.apply(orange, during_orange);
+  CHECK(w.cap->seen("https://feeds.example.org/1.xml"));
+  CHECK(w.count("SELECT COUNT(*) FROM alerts WHERE api_key_id IS NULL") == 1);
+}
+
+TEST_CASE("a refused document is answered 400 naming the element and the reason") {
+  cap_outcome out;
+  out.refused = true;
+  out.element = "identifier";
+  out.reason = "is missing";
+  auto r = cap_answer(out);
+  CHECK(r.status == 400);
+  CHECK(r.content_type == "application/problem+json");
+  auto body = nlohmann::json::parse(r.body);
+  CHECK(body["element"] == "identifier");
+  CHECK(body["reason"] == "is missing");
+  CHECK(body["status"] == 400);
+}
+
+TEST_CASE("a created alert is answered 202 with its location") {
+  cap_outcome out;
+  out.verdict = "broadcast";
+  out.alert_id = 42;
+  out.created = true;
+  auto r = cap_answer(out);
+  CHECK(r.status == 202);
+  CHECK(http::find_header(r.headers, "Location") == "/v1/alerts/42");
+  auto body = nlohmann::json::parse(r.body);
+  CHECK(body["alert_id"] == 42);
+  CHECK(body["verdict"] == "broadcast");
+}
+
+TEST_CASE("a document that sends nothing is answered 200 with its verdict and reason") {
+  cap_outcome out;
+  out.verdict = "below_threshold";
+  out.reason = "awareness level 2 is below 3";
+  auto r = cap_answer(out);
+  CHECK(r.status == 200);
+  auto body = nlohmann::json::parse(r.body);
+  CHECK(body["verdict"] == "below_threshold");
+  CHECK(body["reason"] == "awareness level 2 is below 3");
+  CHECK(body["alert_id"].is_null());
+}
+
+TEST_CASE("CAP may be posted as cap+xml, application/xml or text/xml, with parameters") {
+  CHECK(is_cap_content_type("application/cap+xml"));
+  CHECK(is_cap_content_type("Application/XML; charset=utf-8"));
+  CHECK(is_cap_content_type("text/xml"));
+  CHECK_FALSE(is_cap_content_type("application/json"));
+  CHECK_FALSE(is_cap_content_type(""));
+}
+
+TEST_CASE("a failing feed waits twice as long each time, at most an hour") {
+  using std::chrono::seconds;
+  CHECK(feed_backoff(0, seconds(300), seconds(3600)) == seconds(300));
+  CHECK(feed_backoff(1, seconds(300), seconds(3600)) == seconds(600));
+  CHECK(feed_backoff(3, seconds(300), seconds(3600)) == seconds(2400));
+  CHECK(feed_backoff(4, seconds(300), seconds(3600)) == seconds(3600));
+  CHECK(feed_backoff(60, seconds(300), seconds(3600)) == seconds(3600));
+  CHECK(feed_backoff(2, seconds(7200), seconds(3600)) == seconds(7200));  // never sooner than the interval
+}
+
+TEST_CASE("a document URL splits into the origin to connect to and the target to ask for") {
+  auto p = split_url("https://feeds.example.org:8443/it/feed.atom?lang=it#top");
+  REQUIRE(p.has_value());
+  CHECK(p->origin == "https://feeds.example.org:8443");
+  CHECK(p->target == "/it/feed.atom?lang=it");
+  CHECK(split_url("http://127.0.0.1:9000")->target == "/");
+  CHECK(split_url("http://h?x=1")->target == "/?x=1");
+  CHECK_FALSE(split_url("ftp://example.org/x").has_value());
+}
