@@ -5,7 +5,9 @@
 #include <banditore/config/settings.hpp>
 #include <banditore/store/database.hpp>
 
+#include "backup_command.hpp"
 #include "keys_command.hpp"
+#include "subscribers_command.hpp"
 
 #include <SQLiteCpp/Database.h>
 
@@ -36,6 +38,9 @@ void print_help() {
       "Commands:\n"
       "  serve      run the HTTP server (webhook, REST API) and the sender\n"
       "  migrate    create or upgrade the database schema, then exit\n"
+      "  keys       API keys of the REST API: create, list, revoke\n"
+      "  subscribers  the subscriber list: lookup, forget, count, import\n"
+      "  backup     a consistent copy of the live database (backup PATH)\n"
       "  --help     show this text\n"
       "  --version  show the version\n"
       "\n"
@@ -106,6 +111,8 @@ int main(int argc, char** argv) {
     if (command == "serve") return cmd_serve(settings, args);
     if (command == "migrate") return cmd_migrate(settings, args);
     if (command == "keys") return run_keys_command(settings, args);
+    if (command == "subscribers") return run_subscribers_command(settings, args);
+    if (command == "backup") return run_backup_command(settings, args);
   } catch (const std::invalid_argument& e) {
     return fail(exit_config, e.what());
   } catch (const std::exception& e) {

@@ -1,0 +1,54 @@
+#include <banditore/app/metrics_api.hpp>
+
+#include <banditore/crypto/hash.hpp>
+
+#include <utility>
+
+namespace banditore::app {
+
+std::optional<http::response> metrics_refusal(const http::request& request, std::string_view token) {
+  if (token.empty()) {
+    // Behind a reverse proxy every request comes from loopback: the proxy
+    // must then keep /metrics private, or a token must be set.
+    if (request.remote_is_loopback) return std::nullopt;
+    return http::problem(403, http::status_title(403),
+                         "metrics are served to loopback clients only; set BANDITORE_METRICS_TOKEN to read them "
+                         "from elsewhere");
+  }
+  const auto presented = request.bearer_token();
+  if (presented && crypto::constant_time_equal(*presented, token)) return std::nullopt;
+  return http::problem(403, http::status_title(403),
+                       "send the metrics token as Authorization: Bearer <BANDITORE_METRICS_TOKEN>");
+}
+
+void add_metrics_route(http::router& router, metrics_context& context) {
+  router.add("GET", "/metrics", [&context](http::request& request) -> boost::asio::awaitable<http::response> {
+    if (auto refusal = metrics_refusal(request, context.token)) {
+      http::response answer = std::move(*refusal);
+      co_return answer;
+    }
+    if (context.refresh) {
+      auto refreshing = context.refresh();
+      co_await std::move(refreshing);
+    }
+    http::response answer{200, std::string(metrics_content_type), context.registry->render(), {}};
+    co_return answer;
+  });
+}
+
+void publish_store_figures(const store::store_figures& figures, metrics::registry& registry) {
+  registry.gauge_for("banditore_subscribers", "Subscribers on the list.").set(static_cast<double>(figures.subscribers));
+  registry
+      .gauge_for("banditore_subscribers_flagged",
+                 "Subscribers whose deliveries kept failing permanently (flagged for review).")
+      .set(static_cast<double>(figures.flagged));
+  for (const auto& [state, n] : figures.outbox_by_state)
+    registry.gauge_for("banditore_outbox_messages", "Rows of the outbox, by state.", {{"state", state}})
+        .set(static_cast<double>(n));
+  registry
+      .gauge_for("banditore_outbox_oldest_due_seconds",
+                 "How long the oldest message due for sending has waited (0 when none is due).")
+      .set(static_cast<double>(figures.oldest_due_ms) / 1000.0);
+}
+
+}  // namespace banditore::app

@@ -1,0 +1,29 @@
+// Settings of the operator features: who may read GET /metrics, and how
+// long message records are kept. Read from the same environment as the
+// rest (config/settings.hpp); the token may also come from a file.
+#pragma once
+
+#include <banditore/config/settings.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace banditore::config {
+
+struct ops_settings {
+  // Empty: /metrics answers loopback clients only. Set: it answers only
+  // requests with Authorization: Bearer <token>, from anywhere.
+  std::string metrics_token;
+  std::int64_t retention_days = 90;
+
+  std::int64_t retention_ms() const { return retention_days * 24 * 3600 * 1000; }
+};
+
+// Throws std::invalid_argument naming the variable (never the token).
+ops_settings ops_from_environment(const env_lookup& env);
+
+// The entries for `banditore --help` and docs/configuration.md.
+const std::vector<setting_doc>& documented_ops_settings();
+
+}  // namespace banditore::config

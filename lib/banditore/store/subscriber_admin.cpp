@@ -1,0 +1,342 @@
+#include <banditore/store/subscriber_admin.hpp>
+
+#include <banditore/crypto/data_keys.hpp>
+#include <banditore/crypto/sealed_box.hpp>
+#include <banditore/domain/alert.hpp>
+#include <banditore/domain/phone.hpp>
+#include <banditore/store/audit.hpp>
+#include <banditore/store/outbox.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <unordered_set>
+
+namespace banditore::store {
+
+namespace {
+
+void bind_blob(SQLite::Statement& st, const char* name, std::string_view bytes) {
+  st.bind(name, bytes.data(), static_cast<int>(bytes.size()));
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+struct csv_record {
+  std::size_t line = 0;
+  std::vector<std::string> fields;
+  bool malformed = false;
+};
+
+// Splits the whole text into records, following RFC 4180 quoting; a quoted
+// field may span lines, so a record remembers the line it starts on.
+// Returns false (with the line) when a quoted field is never closed: the
+// rest of the file would be swallowed into one field.
+bool split_records(std::string_view text, char sep, std::vector<csv_record>& out, std::size_t& open_quote_line) {
+  std::size_t i = 0, line = 1;
+  const std::size_t n = text.size();
+  while (i < n) {
+    csv_record rec;
+    rec.line = line;
+    std::string field;
+    bool quoted = false, in_quotes = false, after_quote = false;
+    for (;;) {
+      if (i == n) {
+        if (in_quotes) {
+          open_quote_line = rec.line;
+          return false;
+        }
+        rec.fields.push_back(std::move(field));
+        break;
+      }
+      const char c = text[i];
+      if (in_quotes) {
+        if (c == '"' && i + 1 < n && text[i + 1] == '"') {
+          field += '"';
+          i += 2;
+        } else if (c == '"') {
+          in_quotes = false;
+          after_quote = true;
+          ++i;
+        } else {
+          if (c == '\n') ++line;
+          field += c;
+          ++i;
+        }
+        continue;
+      }
+      if (c == sep) {
+        rec.fields.push_back(std::move(field));
+        field.clear();
+        quoted = after_quote = false;
+        ++i;
+        continue;
+      }
+      if (c == '\n' || (c == '\r' && i + 1 < n && text[i + 1] == '\n')) {
+        rec.fields.push_back(std::move(field));
+        i += c == '\r' ? 2 : 1;
+        ++line;
+        break;
+      }
+      if (c == '"' && !quoted && trim(field).empty()) {
+        field.clear();
+        quoted = in_quotes = true;
+        ++i;
+        continue;
+      }
+      // Text after a closing quote ("a"b) is not CSV; spaces are forgiven.
+      if (after_quote && c != ' ' && c != '\t') rec.malformed = true;
+      field += c;
+      ++i;
+    }
+    out.push_back(std::move(rec));
+  }
+  return true;
+}
+
+bool blank(const csv_record& r) {
+  return std::all_of(r.fields.begin(), r.fields.end(), [](const std::string& f) { return trim(f).empty(); });
+}
+
+}  // namespace
+
+// --- lookup, forget, count ----------------------------------------------
+
+subscriber_record lookup_subscriber(SQLite::Database& db, std::string_view phone_hash) {
+  subscriber_record out;
+  SQLite::Statement s(db, "SELECT subscribed_at, source, flagged_at FROM subscribers WHERE phone_hash = :phone");
+  bind_blob(s, ":phone", phone_hash);
+  if (s.executeStep()) {
+    out.subscribed = true;
+    out.subscribed_at = s.getColumn(0).getInt64();
+    out.source = s.getColumn(1).getString();
+    if (!s.getColumn(2).isNull()) out.flagged_at = s.getColumn(2).getInt64();
+  }
+  SQLite::Statement c(db, "SELECT event, at FROM consent_log WHERE phone_hash = :phone ORDER BY at, id");
+  bind_blob(c, ":phone", phone_hash);
+  while (c.executeStep()) out.consent.push_back({c.getColumn(0).getString(), c.getColumn(1).getInt64()});
+  return out;
+}
+
+forget_result forget_subscriber(SQLite::Database& db, std::string_view phone_hash, std::int64_t now_ms) {
+  forget_result r;
+  SQLite::Transaction tx(db);
+
+  std::optional<std::int64_t> subscriber_id;
+  {
+    SQLite::Statement q(db, "SELECT id FROM subscribers WHERE phone_hash = :phone");
+    bind_blob(q, ":phone", phone_hash);
+    if (q.executeStep()) subscriber_id = q.getColumn(0).getInt64();
+  }
+  std::int64_t outbox_rows = 0;
+  {
+    SQLite::Statement q(db, "SELECT COUNT(*) FROM outbox WHERE phone_hash = :phone");
+    bind_blob(q, ":phone", phone_hash);
+    q.executeStep();
+    outbox_rows = q.getColumn(0).getInt64();
+  }
+  {
+    // Rows already leased keep going, but without a recipient a retry of
+    // them is cancelled when next leased.
+    SQLite::Statement st(db, "UPDATE outbox SET recipient_cipher = NULL WHERE phone_hash = :phone "
+                             "AND recipient_cipher IS NOT NULL");
+    bind_blob(st, ":phone", phone_hash);
+    r.outbox_erased = st.exec();
+  }
+  {
+    // Replies are found by hash, broadcast deliveries by subscriber.
+    SQLite::Statement st(db, "UPDATE outbox SET state = 'cancelled', updated_at = :now WHERE state = 'queued' "
+                             "AND (phone_hash = :phone OR subscriber_id = :id)");
+    bind_blob(st, ":phone", phone_hash);
+    st.bind(":now", now_ms);
+    st.bind(":id", subscriber_id.value_or(-1));
+    r.outbox_cancelled = st.exec();
+  }
+  auto delete_by_hash = [&](const char* sql) {
+    SQLite::Statement st(db, sql);
+    bind_blob(st, ":phone", phone_hash);
+    return static_cast<std::int64_t>(st.exec());
+  };
+  r.subscribers_deleted = delete_by_hash("DELETE FROM subscribers WHERE phone_hash = :phone");
+  r.contacts_deleted = delete_by_hash("DELETE FROM contacts WHERE phone_hash = :phone");
+  r.inbound_deleted = delete_by_hash("DELETE FROM inbound_messages WHERE phone_hash = :phone");
+  {
+    SQLite::Statement q(db, "SELECT COUNT(*) FROM consent_log WHERE phone_hash = :phone");
+    bind_blob(q, ":phone", phone_hash);
+    q.executeStep();
+    r.consent_kept = q.getColumn(0).getInt64();
+  }
+  r.known = r.subscribers_deleted + r.contacts_deleted + r.inbound_deleted + r.consent_kept + outbox_rows > 0;
+  // A number never seen leaves no trace, not even its hash.
+  if (r.known) {
+    SQLite::Statement st(db, "INSERT INTO consent_log (phone_hash, event, at) VALUES (:phone, 'forget', :now)");
+    bind_blob(st, ":phone", phone_hash);
+    st.bind(":now", now_ms);
+    st.exec();
+    record_audit(db, "cli", "subscribers.forget", std::nullopt, std::nullopt,
+                 fmt::format("tag={} subscribers={} cancelled={} erased={} contacts={} inbound={}",
+                             crypto::phone_tag(phone_hash), r.subscribers_deleted, r.outbox_cancelled,
+                             r.outbox_erased, r.contacts_deleted, r.inbound_deleted),
+                 now_ms);
+  }
+  tx.commit();
+  return r;
+}
+
+subscriber_counts count_subscribers(SQLite::Database& db) {
+  subscriber_counts c;
+  SQLite::Statement q(db, "SELECT COUNT(*), COUNT(flagged_at) FROM subscribers");
+  q.executeStep();
+  c.subscribers = q.getColumn(0).getInt64();
+  c.flagged = q.getColumn(1).getInt64();
+  return c;
+}
+
+// --- import ---------------------------------------------------------------
+
+parsed_csv parse_import_csv(std::string_view text) {
+  parsed_csv out;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  // The header decides the separator: spreadsheets set to Italian write ';'.
+  const auto header_line = text.substr(0, text.find('\n'));
+  const char sep = std::count(header_line.begin(), header_line.end(), ';') >
+                           std::count(header_line.begin(), header_line.end(), ',')
+                       ? ';'
+                       : ',';
+  std::vector<csv_record> records;
+  std::size_t open_quote_line = 0;
+  if (!split_records(text, sep, records, open_quote_line)) {
+    out.error = fmt::format("line {}: a quoted field is never closed", open_quote_line);
+    return out;
+  }
+  auto it = std::find_if(records.begin(), records.end(), [](const csv_record& r) { return !blank(r); });
+  // The header is not repeated in errors: without one, it would be a number.
+  const std::string no_header =
+      "the first line must be a header naming the columns: number (required), consent_date (optional)";
+  if (it == records.end()) {
+    out.error = "the file is empty; " + no_header;
+    return out;
+  }
+  std::optional<std::size_t> number_col, date_col;
+  for (std::size_t i = 0; i < it->fields.size(); ++i) {
+    const auto name = lower(trim(it->fields[i]));
+    auto* col = name == "number" ? &number_col : name == "consent_date" ? &date_col : nullptr;
+    if (!col) continue;
+    if (*col) {
+      out.error = fmt::format("the header names the column {} twice", name);
+      return out;
+    }
+    *col = i;
+  }
+  if (!number_col) {
+    out.error = no_header;
+    return out;
+  }
+  for (++it; it != records.end(); ++it) {
+    if (blank(*it)) continue;
+    if (it->malformed || *number_col >= it->fields.size()) {
+      out.malformed_lines.push_back(it->line);
+      continue;
+    }
+    import_row row;
+    row.line = it->line;
+    row.number = std::string(trim(it->fields[*number_col]));
+    if (date_col && *date_col < it->fields.size()) row.consent_date = std::string(trim(it->fields[*date_col]));
+    out.rows.push_back(std::move(row));
+  }
+  return out;
+}
+
+std::optional<std::int64_t> parse_consent_date(std::string_view text) {
+  if (text.size() == 10) return domain::parse_rfc3339(std::string(text) + "T00:00:00Z");
+  return domain::parse_rfc3339(text);
+}
+
+std::string default_import_notice(std::string_view town) {
+  const std::string comune = town.empty() ? std::string("Il Comune") : fmt::format("Il Comune di {}", town);
+  return fmt::format(
+      "{} ora invia i suoi avvisi di pubblica utilità (strade chiuse, guasti, allerte meteo) con questo "
+      "servizio WhatsApp. Ricevi questo messaggio perché eri nella lista broadcast del Comune: gli avvisi "
+      "ti arriveranno come messaggi privati e nessuno vedrà il tuo numero.\n\n"
+      "Per non riceverli più rispondi DISATTIVA.",
+      comune);
+}
+
+import_result import_subscribers(SQLite::Database& db, const crypto::data_keys& keys, std::string_view csv_text,
+                                 const import_options& options, std::int64_t now_ms) {
+  import_result result;
+  auto parsed = parse_import_csv(csv_text);
+  if (!parsed.error.empty()) {
+    result.error = std::move(parsed.error);
+    return result;
+  }
+  result.invalid_lines = std::move(parsed.malformed_lines);
+
+  SQLite::Transaction tx(db);
+  outbox out(db, keys);
+  crypto::sealed_box box(keys.encryption);
+  SQLite::Statement exists(db, "SELECT 1 FROM subscribers WHERE phone_hash = :phone");
+  SQLite::Statement insert(db, "INSERT INTO subscribers (phone_hash, phone_cipher, language, source, subscribed_at) "
+                               "VALUES (:phone, :cipher, :language, 'import', :at)");
+  SQLite::Statement consent(db, "INSERT INTO consent_log (phone_hash, event, at) VALUES (:phone, 'import', :at)");
+  std::unordered_set<std::string> seen;
+
+  for (const auto& row : parsed.rows) {
+    const auto e164 = domain::normalise_phone(row.number, options.default_country);
+    // Consent given in the future is a typo, not consent.
+    const auto consent_at = row.consent_date.empty() ? std::optional<std::int64_t>(now_ms)
+                                                     : parse_consent_date(row.consent_date);
+    if (!e164 || !consent_at || *consent_at > now_ms) {
+      result.invalid_lines.push_back(row.line);
+      continue;
+    }
+    const auto phone = crypto::phone_hash(keys, *e164);
+    exists.reset();
+    bind_blob(exists, ":phone", phone);
+    const bool subscribed = exists.executeStep();
+    if (!seen.insert(phone).second || subscribed) {
+      ++result.duplicates;
+      continue;
+    }
+    insert.reset();
+    bind_blob(insert, ":phone", phone);
+    const auto cipher = box.seal(*e164, phone);
+    bind_blob(insert, ":cipher", cipher);
+    insert.bind(":language", options.language);
+    insert.bind(":at", *consent_at);
+    insert.exec();
+    consent.reset();
+    bind_blob(consent, ":phone", phone);
+    consent.bind(":at", *consent_at);
+    consent.exec();
+    if (options.notice) {
+      out.enqueue_reply(phone, *e164, *options.notice, now_ms);
+      ++result.notices_queued;
+    }
+    ++result.imported;
+  }
+  std::sort(result.invalid_lines.begin(), result.invalid_lines.end());
+  record_audit(db, "cli", "subscribers.import", std::nullopt, std::nullopt,
+               fmt::format("imported={} duplicates={} invalid={} notices={}", result.imported, result.duplicates,
+                           result.invalid_lines.size(), result.notices_queued),
+               now_ms);
+  if (!options.dry_run) tx.commit();
+  return result;
+}
+
+}  // namespace banditore::store

@@ -1,0 +1,110 @@
+// What an operator does to the subscriber list from the command line:
+// answer a GDPR access request (lookup), erase a number on request
+// (forget), count, and import a town's existing WhatsApp Business
+// broadcast list from CSV. A number is found only through its keyed hash;
+// nothing returned here contains a number.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace SQLite { class Database; }
+namespace banditore::crypto { struct data_keys; }
+
+namespace banditore::store {
+
+struct consent_event {
+  std::string event;  // subscribe, unsubscribe, opt_out, import, forget
+  std::int64_t at = 0;
+};
+
+struct subscriber_record {
+  bool subscribed = false;
+  std::int64_t subscribed_at = 0;
+  std::string source;  // whatsapp, import
+  std::optional<std::int64_t> flagged_at;
+  std::vector<consent_event> consent;  // oldest first; kept after leaving
+};
+
+subscriber_record lookup_subscriber(SQLite::Database& db, std::string_view phone_hash);
+
+struct forget_result {
+  bool known = false;  // anything at all was stored under this hash
+  std::int64_t subscribers_deleted = 0;
+  std::int64_t outbox_cancelled = 0;   // queued rows that will not be sent
+  std::int64_t outbox_erased = 0;      // rows whose encrypted recipient was erased
+  std::int64_t contacts_deleted = 0;
+  std::int64_t inbound_deleted = 0;
+  std::int64_t consent_kept = 0;       // events kept, before the 'forget' event
+};
+
+// Erases what identifies or describes the person, in one transaction: the
+// subscriber row (with the encrypted number), queued messages (cancelled),
+// every encrypted recipient in the outbox, the contact row and the inbound
+// message records. The consent log stays (proof of consent without the
+// number) and gets a 'forget' event, unless nothing was known at all.
+forget_result forget_subscriber(SQLite::Database& db, std::string_view phone_hash, std::int64_t now_ms);
+
+struct subscriber_counts {
+  std::int64_t subscribers = 0;
+  std::int64_t flagged = 0;  // deliveries kept failing permanently
+};
+subscriber_counts count_subscribers(SQLite::Database& db);
+
+// --- import -------------------------------------------------------------
+
+// One data row of an import file, as written. line is the row's first line
+// in the file (1 is the header).
+struct import_row {
+  std::size_t line = 0;
+  std::string number;
+  std::string consent_date;  // empty when absent
+};
+
+struct parsed_csv {
+  std::vector<import_row> rows;
+  std::vector<std::size_t> malformed_lines;  // unterminated quotes and the like
+  std::string error;  // set when the file cannot be read as an import at all
+};
+
+// CSV with a header line naming the columns `number` (required) and
+// `consent_date` (optional), in any order and case; other columns are
+// ignored. Comma or semicolon separated (the separator is the header's),
+// fields may be quoted ("" is a quote), a UTF-8 byte order mark and CRLF
+// line ends are accepted, blank lines skipped.
+parsed_csv parse_import_csv(std::string_view text);
+
+// "2023-05-14" (midnight UTC) or RFC 3339 with an offset; nullopt otherwise.
+std::optional<std::int64_t> parse_consent_date(std::string_view text);
+
+struct import_options {
+  std::string default_country = "39";
+  std::string language = "it";  // of the replies they will get (BANDITORE_LANGUAGE)
+  // Queued once to each imported number; nullopt sends nothing.
+  std::optional<std::string> notice;
+  bool dry_run = false;  // check and count, then roll back
+};
+
+struct import_result {
+  std::int64_t imported = 0;
+  std::int64_t duplicates = 0;  // already subscribed, or repeated in the file
+  std::vector<std::size_t> invalid_lines;  // bad number, bad or future date, malformed
+  std::int64_t notices_queued = 0;
+  std::string error;  // the file as a whole was refused; nothing imported
+};
+
+// Imports in one transaction: each new number becomes a subscriber (source
+// 'import', subscribed at its consent date), gets an 'import' consent event
+// and, when options.notice is set, the notice in the outbox as a reply.
+import_result import_subscribers(SQLite::Database& db, const crypto::data_keys& keys, std::string_view csv_text,
+                                 const import_options& options, std::int64_t now_ms);
+
+// The notice sent to imported numbers unless the operator gives another:
+// who writes, why, and how to leave.
+std::string default_import_notice(std::string_view town);
+
+}  // namespace banditore::store

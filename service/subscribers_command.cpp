@@ -1,0 +1,309 @@
+#include "subscribers_command.hpp"
+
+#include <banditore/app/startup.hpp>
+#include <banditore/crypto/data_keys.hpp>
+#include <banditore/domain/alert.hpp>
+#include <banditore/domain/phone.hpp>
+#include <banditore/store/subscriber_admin.hpp>
+
+#include <SQLiteCpp/Database.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string_view>
+
+namespace {
+
+using namespace banditore;
+
+constexpr int exit_ok = 0;
+constexpr int exit_failure = 1;
+constexpr int exit_usage = 2;
+constexpr int exit_config = 3;
+
+// Numbers typed without "+" or "00" are read as Italian ones.
+constexpr std::string_view default_country = "39";
+// An import with many bad rows lists the first lines only.
+constexpr std::size_t max_lines_listed = 20;
+
+int fail(int code, std::string_view message) {
+  fmt::print(stderr, "banditore: {}\n", message);
+  return code;
+}
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+bool is_help(std::string_view arg) { return arg == "--help" || arg == "-h"; }
+
+void print_subscribers_help() {
+  std::puts(
+      "Usage: banditore subscribers SUBCOMMAND [OPTIONS]\n"
+      "\n"
+      "The subscriber list, for the operator. Numbers are stored encrypted and found\n"
+      "by their keyed hash; no output shows a number other than the one you typed.\n"
+      "\n"
+      "Subcommands:\n"
+      "  lookup NUMBER          is this number subscribed, since when, and its consent events\n"
+      "  forget NUMBER          erase this number now (GDPR erasure request)\n"
+      "  count                  how many subscribers, and how many are flagged\n"
+      "  import FILE.csv        subscribe the numbers of a WhatsApp Business broadcast list\n"
+      "\n"
+      "Numbers without +/00 are read as Italian (333 1234567, 06 12345678).\n"
+      "Run `banditore subscribers SUBCOMMAND --help` for details.");
+}
+
+void print_lookup_help() {
+  std::puts(
+      "Usage: banditore subscribers lookup NUMBER\n"
+      "\n"
+      "Answers an access request: whether NUMBER is subscribed, since when (UTC,\n"
+      "RFC 3339), how it joined (whatsapp or import), whether its deliveries are\n"
+      "flagged as failing, and its consent events (subscribe, unsubscribe, opt_out,\n"
+      "import, forget) with their times. The consent log outlives the subscription.");
+}
+
+void print_forget_help() {
+  std::puts(
+      "Usage: banditore subscribers forget NUMBER\n"
+      "\n"
+      "Answers an erasure request at once, in one transaction: deletes the subscriber\n"
+      "(with the encrypted number), cancels the messages still queued for it, erases\n"
+      "every encrypted copy of the number in the outbox, and deletes its contact and\n"
+      "inbound message records. The consent log keeps its events (hash, event, time:\n"
+      "proof of consent without the number) and gets a 'forget' event. A number the\n"
+      "service never saw leaves no trace. Safe to run while the service is running.");
+}
+
+void print_count_help() {
+  std::puts(
+      "Usage: banditore subscribers count\n"
+      "\n"
+      "Prints the number of subscribers and, of those, how many are flagged because\n"
+      "their deliveries kept failing permanently.");
+}
+
+void print_import_help() {
+  std::puts(
+      "Usage: banditore subscribers import FILE.csv [--notice TEXT | --no-notice] [--dry-run]\n"
+      "\n"
+      "Subscribes the numbers of a list the town kept in the WhatsApp Business app\n"
+      "(broadcast lists), so the people on it keep receiving the alerts.\n"
+      "\n"
+      "The file is CSV (comma or semicolon) with a header line naming the columns:\n"
+      "  number         required; +39 333 1234567, 0039..., or national (333 1234567)\n"
+      "  consent_date   optional; 2023-05-14 or RFC 3339; when consent was given (default: now)\n"
+      "Other columns (names ...) are ignored and not stored.\n"
+      "\n"
+      "Numbers already subscribed or repeated in the file are skipped as duplicates;\n"
+      "rows with an invalid number or date are counted and reported by line number\n"
+      "(never by number). Everything is imported in one transaction, with an 'import'\n"
+      "consent event per number.\n"
+      "\n"
+      "  --notice TEXT   the one-time message sent to each imported number\n"
+      "  --no-notice     send nothing\n"
+      "  --dry-run       check the file and print the counts, import nothing\n"
+      "By default each imported number gets an Italian notice presenting the service\n"
+      "and how to leave (DISATTIVA).\n"
+      "\n"
+      "WhatsApp accepts free text only within 24 hours of the person's last message\n"
+      "to the number. People on an old broadcast list have usually not written since:\n"
+      "for them WhatsApp refuses a free-text notice (error 131047), and reaching them\n"
+      "takes an approved template (utility category). Use --no-notice and announce the\n"
+      "change with the first alert's template, or expect most notices to fail.");
+}
+
+// Opens the store; a failure here is the configuration's (database path,
+// key file, keys that do not match the data): exit code 3.
+std::optional<app::opened_store> open_or_report(const config::settings& settings) {
+  try {
+    return app::open_store(settings);
+  } catch (const std::exception& e) {
+    fail(exit_config, e.what());
+    return std::nullopt;
+  }
+}
+
+std::optional<std::string> read_whole_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return text.str();
+}
+
+// One positional argument, after an optional --help; fills number.
+// Returns an exit code when the command is done (help or usage error).
+std::optional<int> one_number(const std::vector<std::string>& args, std::string_view sub, void (*help)(),
+                              std::string& e164) {
+  std::vector<std::string> positional;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (is_help(args[i])) {
+      help();
+      return exit_ok;
+    }
+    positional.push_back(args[i]);
+  }
+  if (positional.size() != 1)
+    return fail(exit_usage, fmt::format("subscribers {}: give exactly one number; see banditore subscribers {} --help",
+                                        sub, sub));
+  auto normalised = domain::normalise_phone(positional.front(), default_country);
+  // What was typed is not repeated: it may be a number with a typo in it.
+  if (!normalised) return fail(exit_usage, fmt::format("subscribers {}: that is not a phone number", sub));
+  e164 = *normalised;
+  return std::nullopt;
+}
+
+int cmd_lookup(const config::settings& settings, const std::vector<std::string>& args) {
+  std::string e164;
+  if (auto done = one_number(args, "lookup", print_lookup_help, e164)) return *done;
+  auto opened = open_or_report(settings);
+  if (!opened) return exit_config;
+  const auto rec = store::lookup_subscriber(*opened->db, crypto::phone_hash(opened->keys, e164));
+  if (rec.subscribed) {
+    fmt::print("+{}: subscribed since {} (source {})\n", e164, domain::format_rfc3339_utc(rec.subscribed_at),
+               rec.source);
+    if (rec.flagged_at)
+      fmt::print("flagged since {}: deliveries kept failing permanently\n",
+                 domain::format_rfc3339_utc(*rec.flagged_at));
+  } else {
+    fmt::print("+{}: not subscribed\n", e164);
+  }
+  if (rec.consent.empty()) {
+    fmt::print("consent log: no events\n");
+  } else {
+    fmt::print("consent log:\n");
+    for (const auto& e : rec.consent) fmt::print("  {}  {}\n", domain::format_rfc3339_utc(e.at), e.event);
+  }
+  return exit_ok;
+}
+
+int cmd_forget(const config::settings& settings, const std::vector<std::string>& args) {
+  std::string e164;
+  if (auto done = one_number(args, "forget", print_forget_help, e164)) return *done;
+  auto opened = open_or_report(settings);
+  if (!opened) return exit_config;
+  const auto r = store::forget_subscriber(*opened->db, crypto::phone_hash(opened->keys, e164), now_ms());
+  if (!r.known) {
+    fmt::print("+{}: nothing stored for this number; nothing to erase\n", e164);
+    return exit_ok;
+  }
+  fmt::print(
+      "+{}: erased\n"
+      "  subscriber rows deleted       {}\n"
+      "  queued messages cancelled     {}\n"
+      "  encrypted recipients erased   {}\n"
+      "  contact rows deleted          {}\n"
+      "  inbound message records       {}\n"
+      "  consent events kept           {} (and a 'forget' event added)\n",
+      e164, r.subscribers_deleted, r.outbox_cancelled, r.outbox_erased, r.contacts_deleted, r.inbound_deleted,
+      r.consent_kept);
+  return exit_ok;
+}
+
+int cmd_count(const config::settings& settings, const std::vector<std::string>& args) {
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (is_help(args[i])) {
+      print_count_help();
+      return exit_ok;
+    }
+    return fail(exit_usage, fmt::format("subscribers count: unexpected argument '{}'", args[i]));
+  }
+  auto opened = open_or_report(settings);
+  if (!opened) return exit_config;
+  const auto c = store::count_subscribers(*opened->db);
+  fmt::print("subscribers {}\nflagged {}\n", c.subscribers, c.flagged);
+  return exit_ok;
+}
+
+std::string line_list(const std::vector<std::size_t>& lines) {
+  std::string out;
+  for (std::size_t i = 0; i < lines.size() && i < max_lines_listed; ++i)
+    out += fmt::format("{}{}", i ? ", " : "", lines[i]);
+  if (lines.size() > max_lines_listed) out += fmt::format(" and {} more", lines.size() - max_lines_listed);
+  return out;
+}
+
+int cmd_import(const config::settings& settings, const std::vector<std::string>& args) {
+  std::optional<std::string> file, notice;
+  bool no_notice = false, dry_run = false;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (is_help(arg)) {
+      print_import_help();
+      return exit_ok;
+    }
+    if (arg == "--no-notice") {
+      no_notice = true;
+    } else if (arg == "--dry-run") {
+      dry_run = true;
+    } else if (arg == "--notice" || arg.rfind("--notice=", 0) == 0) {
+      if (arg == "--notice" && i + 1 >= args.size())
+        return fail(exit_usage, "subscribers import: --notice needs a text");
+      notice = arg == "--notice" ? args[++i] : arg.substr(9);
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      return fail(exit_usage,
+                  fmt::format("subscribers import: unknown option '{}'; see banditore subscribers import --help", arg));
+    } else if (file) {
+      return fail(exit_usage, "subscribers import: give one file");
+    } else {
+      file = arg;
+    }
+  }
+  if (!file) return fail(exit_usage, "subscribers import: give the CSV file; see banditore subscribers import --help");
+  if (notice && no_notice) return fail(exit_usage, "subscribers import: --notice and --no-notice exclude each other");
+  if (notice && notice->empty()) return fail(exit_usage, "subscribers import: --notice needs a text");
+
+  auto text = read_whole_file(*file);
+  if (!text) return fail(exit_failure, fmt::format("subscribers import: cannot read {}", *file));
+
+  auto opened = open_or_report(settings);
+  if (!opened) return exit_config;
+  store::import_options options;
+  options.default_country = std::string(default_country);
+  options.language = settings.language;
+  options.dry_run = dry_run;
+  if (!no_notice) options.notice = notice ? *notice : store::default_import_notice(settings.town);
+  const auto r = store::import_subscribers(*opened->db, opened->keys, *text, options, now_ms());
+  if (!r.error.empty()) return fail(exit_failure, fmt::format("subscribers import: {}: {}", *file, r.error));
+
+  std::string report = fmt::format("{}imported {}, duplicates {}, invalid {}", dry_run ? "dry run: would have " : "",
+                                    r.imported, r.duplicates, r.invalid_lines.size());
+  if (!r.invalid_lines.empty())
+    report += fmt::format(" ({} {})", r.invalid_lines.size() == 1 ? "line" : "lines", line_list(r.invalid_lines));
+  fmt::print("{}\n", report);
+  if (r.notices_queued > 0)
+    fmt::print("{} notice(s) {}queued; outside the 24-hour window WhatsApp accepts only a template\n",
+               r.notices_queued, dry_run ? "would have been " : "");
+  return exit_ok;
+}
+
+}  // namespace
+
+int run_subscribers_command(const config::settings& settings, const std::vector<std::string>& args) {
+  if (args.empty())
+    return fail(exit_usage, "subscribers: say lookup, forget, count or import; see banditore subscribers --help");
+  const std::string& sub = args.front();
+  if (is_help(sub) || sub == "help") {
+    print_subscribers_help();
+    return exit_ok;
+  }
+  try {
+    if (sub == "lookup") return cmd_lookup(settings, args);
+    if (sub == "forget") return cmd_forget(settings, args);
+    if (sub == "count") return cmd_count(settings, args);
+    if (sub == "import") return cmd_import(settings, args);
+  } catch (const std::exception& e) {
+    return fail(exit_failure, e.what());
+  }
+  return fail(exit_usage, fmt::format("subscribers: unknown subcommand '{}'; see banditore subscribers --help", sub));
+}

@@ -1,0 +1,220 @@
+// The operator commands as an operator runs them: `banditore subscribers`
+// and `banditore backup`, the real binary on a database in a temporary
+// directory, stdout and stderr read apart.
+#include "harness.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+using namespace harness;
+
+namespace {
+
+struct run_result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `banditore ARGS...` to its end against the directory's database and
+// key file (or another database, for reading a backup).
+run_result cli(const temp_dir& dir, const std::vector<std::string>& args, const fs::path& db = {}) {
+  const auto out = dir.path / "cli.stdout";
+  const auto err = dir.path / "cli.stderr";
+  fs::remove(out);
+  fs::remove(err);
+  std::vector<std::string> argv{"/bin/sh", "-c", "exec \"$@\" 2>\"$0\"", err.string(), BANDITORE_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  child process(argv,
+                {{"BANDITORE_DB", (db.empty() ? dir.path / "banditore.db" : db).string()},
+                 {"BANDITORE_KEY_FILE", (dir.path / "banditore.key").string()},
+                 {"BANDITORE_TOWN", "Lodi"}},
+                out);
+  run_result r;
+  r.exit_code = process.stop(0);  // signal 0 sends nothing: this waits for the exit
+  r.out = read_file(out);
+  r.err = read_file(err);
+  return r;
+}
+
+// Line 2 and 5 are new numbers, 3 repeats line 2 in another form, 4 and 6
+// are not numbers, 7 has a date that is not one.
+const std::string broadcast_list =
+    "nome;number;consent_date\n"
+    "Mario Rossi;+39 333 123 4567;2023-05-14\n"
+    "Mario (lavoro);0039 3331234567;\n"
+    "Anna;12;\n"
+    "Lucia Bianchi;339 987 6543;2024-01-02T10:00:00+01:00\n"
+    "Piero;chiamami;\n"
+    "Gino;340 555 1212;14/05/2023\n";
+
+// Every way the numbers of the list were written, and their digits.
+const std::vector<std::string> numbers_in_list = {"333 123 4567", "3331234567", "339 987 6543", "3399876543",
+                                                  "340 555 1212", "3405551212"};
+
+fs::path write_list(const temp_dir& dir) {
+  const auto csv = dir.path / "broadcast.csv";
+  std::ofstream(csv) << broadcast_list;
+  return csv;
+}
+
+void check_no_number(const run_result& r) {
+  for (const auto& n : numbers_in_list) {
+    INFO("number written as " << n);
+    CHECK(r.out.find(n) == std::string::npos);
+    CHECK(r.err.find(n) == std::string::npos);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("an import reports imported, duplicate and invalid rows by line and shows no number") {
+  temp_dir dir;
+  auto r = cli(dir, {"subscribers", "import", write_list(dir).string(), "--no-notice"});
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == "imported 2, duplicates 1, invalid 3 (lines 4, 6, 7)\n");
+  check_no_number(r);
+}
+
+TEST_CASE("an import queues one notice per imported number unless told not to") {
+  temp_dir dir;
+  auto r = cli(dir, {"subscribers", "import", write_list(dir).string()});
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  check_no_number(r);
+  SQLite::Database db((dir.path / "banditore.db").string(), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM outbox WHERE state = 'queued' AND body LIKE '%DISATTIVA%' "
+                      "AND body LIKE '%Comune di Lodi%'")
+            .getInt() == 2);
+}
+
+TEST_CASE("importing the same list again finds only duplicates") {
+  temp_dir dir;
+  const auto csv = write_list(dir);
+  REQUIRE(cli(dir, {"subscribers", "import", csv.string(), "--no-notice"}).exit_code == 0);
+  auto again = cli(dir, {"subscribers", "import", csv.string(), "--no-notice"});
+  CHECK(again.out == "imported 0, duplicates 3, invalid 3 (lines 4, 6, 7)\n");
+  CHECK(cli(dir, {"subscribers", "count"}).out == "subscribers 2\nflagged 0\n");
+}
+
+TEST_CASE("a file without a number column is refused and imports nothing") {
+  temp_dir dir;
+  const auto csv = dir.path / "wrong.csv";
+  std::ofstream(csv) << "3331234567\n3399876543\n";
+  auto r = cli(dir, {"subscribers", "import", csv.string()});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.rfind("banditore: ", 0) == 0);
+  check_no_number(r);
+  CHECK(cli(dir, {"subscribers", "count"}).out == "subscribers 0\nflagged 0\n");
+}
+
+TEST_CASE("lookup of an imported number shows since when, the source and the import event") {
+  temp_dir dir;
+  REQUIRE(cli(dir, {"subscribers", "import", write_list(dir).string(), "--no-notice"}).exit_code == 0);
+  auto r = cli(dir, {"subscribers", "lookup", "333 123 4567"});
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out ==
+        "+393331234567: subscribed since 2023-05-14T00:00:00Z (source import)\n"
+        "consent log:\n"
+        "  2023-05-14T00:00:00Z  import\n");
+}
+
+TEST_CASE("after forget, lookup says not subscribed and the consent log shows the forget") {
+  temp_dir dir;
+  REQUIRE(cli(dir, {"subscribers", "import", write_list(dir).string()}).exit_code == 0);
+  auto forget = cli(dir, {"subscribers", "forget", "+39 339 987 6543"});
+  INFO("stderr: " << forget.err);
+  REQUIRE(forget.exit_code == 0);
+  CHECK(forget.out.rfind("+393399876543: erased\n", 0) == 0);
+  CHECK(forget.out.find("subscriber rows deleted       1\n") != std::string::npos);
+  CHECK(forget.out.find("queued messages cancelled     1\n") != std::string::npos);
+  CHECK(forget.out.find("3331234567") == std::string::npos);  // only the number asked about
+
+  auto lookup = cli(dir, {"subscribers", "lookup", "3399876543"});
+  CHECK(lookup.out.rfind("+393399876543: not subscribed\n", 0) == 0);
+  CHECK(lookup.out.find(" import\n") != std::string::npos);
+  CHECK(lookup.out.find(" forget\n") != std::string::npos);
+  CHECK(cli(dir, {"subscribers", "count"}).out == "subscribers 1\nflagged 0\n");
+}
+
+TEST_CASE("forget of a number never seen erases nothing and says so") {
+  temp_dir dir;
+  auto r = cli(dir, {"subscribers", "forget", "3331234567"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "+393331234567: nothing stored for this number; nothing to erase\n");
+}
+
+TEST_CASE("lookup of something that is not a number is a usage error that does not repeat it") {
+  temp_dir dir;
+  auto r = cli(dir, {"subscribers", "lookup", "33312x4567"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.rfind("banditore: ", 0) == 0);
+  CHECK(r.err.find("33312x4567") == std::string::npos);
+}
+
+TEST_CASE("a backup is a readable database with the same subscribers, usable with the key file") {
+  temp_dir dir;
+  REQUIRE(cli(dir, {"subscribers", "import", write_list(dir).string(), "--no-notice"}).exit_code == 0);
+  const auto copy = dir.path / "backup.db";
+  auto r = cli(dir, {"backup", copy.string()});
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("backup written to " + copy.string()) == 0);
+  CHECK(r.out.find("schema version ") != std::string::npos);
+  CHECK_FALSE(fs::exists(copy.string() + ".tmp"));
+
+  SQLite::Database db(copy.string(), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM subscribers").getInt() == 2);
+  // Restored with the same key file, the copy answers as the original did.
+  CHECK(cli(dir, {"subscribers", "count"}, copy).out == "subscribers 2\nflagged 0\n");
+  CHECK(cli(dir, {"subscribers", "lookup", "3331234567"}, copy).out.find("subscribed since") !=
+        std::string::npos);
+}
+
+TEST_CASE("a backup does not replace an existing file unless forced") {
+  temp_dir dir;
+  REQUIRE(cli(dir, {"subscribers", "count"}).exit_code == 0);  // creates the database
+  const auto copy = dir.path / "backup.db";
+  std::ofstream(copy) << "older backup";
+  auto r = cli(dir, {"backup", copy.string()});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("--force") != std::string::npos);
+  CHECK(read_file(copy) == "older backup");
+  CHECK(cli(dir, {"backup", copy.string(), "--force"}).exit_code == 0);
+  CHECK(read_file(copy) != "older backup");
+}
+
+TEST_CASE("a backup without a database is a configuration error and creates none") {
+  temp_dir dir;
+  auto r = cli(dir, {"backup", (dir.path / "backup.db").string()});
+  CHECK(r.exit_code == 3);
+  CHECK_FALSE(fs::exists(dir.path / "banditore.db"));
+}
+
+TEST_CASE("each operator command explains itself with --help and touches nothing") {
+  temp_dir dir;
+  for (const char* sub : {"lookup", "forget", "count", "import"}) {
+    auto r = cli(dir, {"subscribers", sub, "--help"});
+    INFO(sub);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find(std::string("banditore subscribers ") + sub) != std::string::npos);
+  }
+  CHECK(cli(dir, {"subscribers", "import", "--help"}).out.find("template") != std::string::npos);
+  CHECK(cli(dir, {"subscribers", "--help"}).exit_code == 0);
+  CHECK(cli(dir, {"backup", "--help"}).exit_code == 0);
+  CHECK_FALSE(fs::exists(dir.path / "banditore.db"));
+}
+
+TEST_CASE("unknown subcommands and options are usage errors") {
+  temp_dir dir;
+  CHECK(cli(dir, {"subscribers"}).exit_code == 2);
+  CHECK(cli(dir, {"subscribers", "list"}).exit_code == 2);
+  CHECK(cli(dir, {"subscribers", "import", "x.csv", "--notice", "a", "--no-notice"}).exit_code == 2);
+  CHECK(cli(dir, {"subscribers", "lookup"}).exit_code == 2);
+  CHECK(cli(dir, {"backup"}).exit_code == 2);
+  CHECK(cli(dir, {"backup", "a.db", "--overwrite"}).exit_code == 2);
+}

@@ -1,0 +1,323 @@
+#include <banditore/store/subscriber_admin.hpp>
+
+#include <banditore/crypto/data_keys.hpp>
+#include <banditore/crypto/sealed_box.hpp>
+#include <banditore/domain/alert.hpp>
+#include <banditore/store/database.hpp>
+#include <banditore/store/outbox.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace banditore;
+using namespace banditore::store;
+
+namespace {
+
+const std::int64_t now = *domain::parse_rfc3339("2025-03-01T12:00:00Z");
+const std::string mario = "393331234567";
+const std::string lucia = "393339876543";
+
+struct fixture {
+  std::unique_ptr<SQLite::Database> db = open_database(":memory:");
+  crypto::data_keys keys = crypto::generate_data_keys();
+  fixture() { migrate(*db); }
+  std::string hash(const std::string& e164) const { return crypto::phone_hash(keys, e164); }
+  std::int64_t count(const std::string& sql) { return db->execAndGet(sql).getInt64(); }
+  import_result import(const std::string& csv, import_options options = {}) {
+    return import_subscribers(*db, keys, csv, options, now);
+  }
+};
+
+void bind_blob(SQLite::Statement& st, const char* name, const std::string& bytes) {
+  st.bind(name, bytes.data(), static_cast<int>(bytes.size()));
+}
+
+}  // namespace
+
+// --- CSV -------------------------------------------------------------------
+
+TEST_CASE("the import header may name its columns in any order and case") {
+  auto p = parse_import_csv("Consent_Date,name,NUMBER\n2024-01-02,Mario,333 123 4567\n");
+  REQUIRE(p.error.empty());
+  REQUIRE(p.rows.size() == 1);
+  CHECK(p.rows[0].number == "333 123 4567");
+  CHECK(p.rows[0].consent_date == "2024-01-02");
+  CHECK(p.rows[0].line == 2);
+}
+
+TEST_CASE("a semicolon-separated file with a byte order mark and CRLF line ends is read") {
+  auto p = parse_import_csv("\xEF\xBB\xBFnumber;consent_date\r\n+39 333 1234567;2024-01-02\r\n");
+  REQUIRE(p.error.empty());
+  REQUIRE(p.rows.size() == 1);
+  CHECK(p.rows[0].number == "+39 333 1234567");
+  CHECK(p.rows[0].consent_date == "2024-01-02");
+}
+
+TEST_CASE("quoted fields keep separators and doubled quotes, and line numbers count their line breaks") {
+  auto p = parse_import_csv("name,number\n\"Rossi, \"\"Mario\"\"\nsecond line\",3331234567\n\n,3339876543\n");
+  REQUIRE(p.error.empty());
+  REQUIRE(p.rows.size() == 2);
+  CHECK(p.rows[0].number == "3331234567");
+  CHECK(p.rows[0].line == 2);
+  CHECK(p.rows[1].line == 5);  // the blank line 4 is skipped, not counted as a row
+}
+
+TEST_CASE("a row without the number column or with text after a closing quote is malformed") {
+  auto p = parse_import_csv("name,number\nMario\n\"Lucia\"x,3339876543\nok,3331234567\n");
+  REQUIRE(p.error.empty());
+  CHECK(p.malformed_lines == std::vector<std::size_t>{2, 3});
+  CHECK(p.rows.size() == 1);
+}
+
+TEST_CASE("a file without a number column is refused without repeating its first line") {
+  auto p = parse_import_csv("3331234567\n3339876543\n");
+  CHECK(!p.error.empty());
+  CHECK(p.error.find("3331234567") == std::string::npos);
+  CHECK(p.rows.empty());
+}
+
+TEST_CASE("an unclosed quote refuses the whole file and names the line") {
+  auto p = parse_import_csv("number\n3331234567\n\"3339876543\n3330000000\n");
+  CHECK(p.error.find("line 3") != std::string::npos);
+}
+
+TEST_CASE("an empty import file is refused") { CHECK(!parse_import_csv("\n\n").error.empty()); }
+
+TEST_CASE("a consent date is a day at midnight UTC or an RFC 3339 time") {
+  CHECK(parse_consent_date("2024-01-02") == domain::parse_rfc3339("2024-01-02T00:00:00Z"));
+  CHECK(parse_consent_date("2024-01-02T10:00:00+01:00") == domain::parse_rfc3339("2024-01-02T09:00:00Z"));
+  CHECK_FALSE(parse_consent_date("02/01/2024").has_value());
+  CHECK_FALSE(parse_consent_date("2024-02-30").has_value());
+}
+
+// --- import ----------------------------------------------------------------
+
+TEST_CASE("an import subscribes new numbers with source import at their consent date") {
+  fixture f;
+  auto r = f.import("number,consent_date\n333 123 4567,2024-01-02\n");
+  CHECK(r.error.empty());
+  CHECK(r.imported == 1);
+  SQLite::Statement q(*f.db, "SELECT source, subscribed_at, phone_cipher, language FROM subscribers WHERE phone_hash = :p");
+  bind_blob(q, ":p", f.hash(mario));
+  REQUIRE(q.executeStep());
+  CHECK(q.getColumn(0).getString() == "import");
+  CHECK(q.getColumn(1).getInt64() == *parse_consent_date("2024-01-02"));
+  const std::string cipher(static_cast<const char*>(q.getColumn(2).getBlob()), q.getColumn(2).getBytes());
+  CHECK(crypto::sealed_box(f.keys.encryption).open(cipher, f.hash(mario)) == mario);
+  CHECK(q.getColumn(3).getString() == "it");
+}
+
+TEST_CASE("an imported number without a consent date is subscribed now") {
+  fixture f;
+  f.import("number\n3331234567\n");
+  CHECK(f.count("SELECT subscribed_at FROM subscribers") == now);
+}
+
+TEST_CASE("an import writes an import consent event per new number") {
+  fixture f;
+  f.import("number,consent_date\n3331234567,2024-01-02\n");
+  auto rec = lookup_subscriber(*f.db, f.hash(mario));
+  REQUIRE(rec.consent.size() == 1);
+  CHECK(rec.consent[0].event == "import");
+  CHECK(rec.consent[0].at == *parse_consent_date("2024-01-02"));
+}
+
+TEST_CASE("numbers repeated in the file or already subscribed count as duplicates") {
+  fixture f;
+  f.import("number\n3331234567\n");
+  auto r = f.import("number\n+39 333 123 4567\n3339876543\n0039 333 987 6543\n");
+  CHECK(r.imported == 1);
+  CHECK(r.duplicates == 2);
+  CHECK(f.count("SELECT COUNT(*) FROM subscribers") == 2);
+}
+
+TEST_CASE("invalid numbers, bad dates and future dates are reported by line") {
+  fixture f;
+  auto r = f.import("number,consent_date\n3331234567,\nnot a number,\n3339876543,14/05/2023\n3330001111,2099-01-01\n");
+  CHECK(r.imported == 1);
+  CHECK(r.invalid_lines == std::vector<std::size_t>{3, 4, 5});
+}
+
+TEST_CASE("malformed rows are counted among the invalid lines, in line order") {
+  fixture f;
+  auto r = f.import("name,number\nx,bad\nMario\n");
+  CHECK(r.invalid_lines == std::vector<std::size_t>{2, 3});
+}
+
+TEST_CASE("an import queues the notice to each new number as a reply") {
+  fixture f;
+  import_options o;
+  o.notice = "Benvenuto";
+  auto r = f.import("number\n3331234567\n3339876543\n3331234567\n", o);
+  CHECK(r.notices_queued == 2);
+  CHECK(f.count("SELECT COUNT(*) FROM outbox WHERE state = 'queued' AND body = 'Benvenuto' AND priority = 0 "
+                "AND alert_id IS NULL") == 2);
+  outbox out(*f.db, f.keys);
+  auto leased = out.lease(10, now, 1000);
+  REQUIRE(leased.size() == 2);
+  CHECK(leased[0].recipient == mario);
+  CHECK(leased[1].recipient == lucia);
+}
+
+TEST_CASE("an import without a notice queues nothing") {
+  fixture f;
+  f.import("number\n3331234567\n");
+  CHECK(f.count("SELECT COUNT(*) FROM outbox") == 0);
+}
+
+TEST_CASE("a dry run counts the rows and writes nothing") {
+  fixture f;
+  import_options o;
+  o.dry_run = true;
+  o.notice = "x";
+  auto r = f.import("number\n3331234567\n", o);
+  CHECK(r.imported == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM subscribers") == 0);
+  CHECK(f.count("SELECT COUNT(*) FROM consent_log") == 0);
+  CHECK(f.count("SELECT COUNT(*) FROM outbox") == 0);
+}
+
+TEST_CASE("a refused file imports nothing") {
+  fixture f;
+  auto r = f.import("phone\n3331234567\n");
+  CHECK(!r.error.empty());
+  CHECK(r.imported == 0);
+  CHECK(f.count("SELECT COUNT(*) FROM subscribers") == 0);
+}
+
+TEST_CASE("an import leaves one audit entry with counts and no number") {
+  fixture f;
+  f.import("number\n3331234567\nbad\n");
+  CHECK(f.db->execAndGet("SELECT detail FROM audit_log WHERE action = 'subscribers.import'").getString() ==
+        "imported=1 duplicates=0 invalid=1 notices=0");
+}
+
+TEST_CASE("the default notice names the town and tells how to leave") {
+  auto text = default_import_notice("Lodi");
+  CHECK(text.find("Comune di Lodi") != std::string::npos);
+  CHECK(text.find("DISATTIVA") != std::string::npos);
+}
+
+// --- lookup, count, forget -----------------------------------------------------
+
+TEST_CASE("lookup of a number never seen says not subscribed, with no events") {
+  fixture f;
+  auto rec = lookup_subscriber(*f.db, f.hash(mario));
+  CHECK_FALSE(rec.subscribed);
+  CHECK(rec.consent.empty());
+}
+
+TEST_CASE("count reports subscribers and the flagged among them") {
+  fixture f;
+  f.import("number\n3331234567\n3339876543\n");
+  f.db->exec("UPDATE subscribers SET flagged_at = 5 WHERE id = 1");
+  auto c = count_subscribers(*f.db);
+  CHECK(c.subscribers == 2);
+  CHECK(c.flagged == 1);
+}
+
+namespace {
+
+// Mario subscribed, wrote twice, has a queued reply, a queued delivery and a
+// sent reply whose recipient was already erased; Lucia is subscribed too.
+void populate(fixture& f) {
+  f.import("number\n3331234567\n3339876543\n");
+  const auto h = f.hash(mario);
+  outbox out(*f.db, f.keys);
+  out.enqueue_reply(h, mario, "reply", now);
+  out.enqueue_reply(h, mario, "old reply", now);
+  f.db->exec("UPDATE outbox SET state = 'sent', recipient_cipher = NULL WHERE body = 'old reply'");
+  SQLite::Statement d(*f.db, "INSERT INTO outbox (priority, phone_hash, alert_id, subscriber_id, not_before, "
+                             "created_at, updated_at) VALUES (5, :p, 1, 1, 0, 0, 0)");
+  bind_blob(d, ":p", h);
+  d.exec();
+  out.enqueue_reply(f.hash(lucia), lucia, "for lucia", now);
+  for (const char* id : {"a", "b"}) {
+    SQLite::Statement m(*f.db, "INSERT INTO inbound_messages (message_hash, phone_hash, type, decision, received_at) "
+                               "VALUES (:id, :p, 'text', 'help', 0)");
+    m.bind(":id", id);
+    bind_blob(m, ":p", h);
+    m.exec();
+  }
+  SQLite::Statement c(*f.db, "INSERT INTO contacts (phone_hash, last_inbound_at) VALUES (:p, 1)");
+  bind_blob(c, ":p", h);
+  c.exec();
+}
+
+}  // namespace
+
+TEST_CASE("forget erases the subscriber, contact and inbound records and reports the counts") {
+  fixture f;
+  populate(f);
+  auto r = forget_subscriber(*f.db, f.hash(mario), now + 1);
+  CHECK(r.known);
+  CHECK(r.subscribers_deleted == 1);
+  CHECK(r.outbox_cancelled == 2);
+  CHECK(r.outbox_erased == 1);
+  CHECK(r.contacts_deleted == 1);
+  CHECK(r.inbound_deleted == 2);
+  CHECK(r.consent_kept == 1);
+  CHECK_FALSE(lookup_subscriber(*f.db, f.hash(mario)).subscribed);
+  CHECK(f.count("SELECT COUNT(*) FROM contacts") == 0);
+  CHECK(f.count("SELECT COUNT(*) FROM inbound_messages") == 0);
+}
+
+TEST_CASE("forget leaves no encrypted copy of the number anywhere") {
+  fixture f;
+  populate(f);
+  const auto h = f.hash(mario);
+  forget_subscriber(*f.db, h, now + 1);
+  SQLite::Statement q(*f.db, "SELECT COUNT(*) FROM outbox WHERE phone_hash = :p AND recipient_cipher IS NOT NULL");
+  bind_blob(q, ":p", h);
+  q.executeStep();
+  CHECK(q.getColumn(0).getInt() == 0);
+}
+
+TEST_CASE("forget cancels only queued rows and leaves sent ones as they were") {
+  fixture f;
+  populate(f);
+  forget_subscriber(*f.db, f.hash(mario), now + 1);
+  CHECK(f.count("SELECT COUNT(*) FROM outbox WHERE state = 'cancelled'") == 2);
+  CHECK(f.count("SELECT COUNT(*) FROM outbox WHERE body = 'old reply' AND state = 'sent'") == 1);
+}
+
+TEST_CASE("forget keeps the consent log and adds a forget event") {
+  fixture f;
+  populate(f);
+  forget_subscriber(*f.db, f.hash(mario), now + 1);
+  auto rec = lookup_subscriber(*f.db, f.hash(mario));
+  REQUIRE(rec.consent.size() == 2);
+  CHECK(rec.consent[0].event == "import");
+  CHECK(rec.consent[1].event == "forget");
+  CHECK(rec.consent[1].at == now + 1);
+}
+
+TEST_CASE("forget leaves other subscribers and their messages alone") {
+  fixture f;
+  populate(f);
+  forget_subscriber(*f.db, f.hash(mario), now + 1);
+  CHECK(lookup_subscriber(*f.db, f.hash(lucia)).subscribed);
+  CHECK(f.count("SELECT COUNT(*) FROM outbox WHERE body = 'for lucia' AND state = 'queued' "
+                "AND recipient_cipher IS NOT NULL") == 1);
+}
+
+TEST_CASE("forgetting a number never seen leaves no trace of it") {
+  fixture f;
+  auto r = forget_subscriber(*f.db, f.hash(mario), now);
+  CHECK_FALSE(r.known);
+  CHECK(f.count("SELECT COUNT(*) FROM consent_log") == 0);
+  CHECK(f.count("SELECT COUNT(*) FROM audit_log") == 0);
+}
+
+TEST_CASE("forget records an audit entry with the tag, never the number") {
+  fixture f;
+  populate(f);
+  forget_subscriber(*f.db, f.hash(mario), now + 1);
+  const auto detail = f.db->execAndGet("SELECT detail FROM audit_log WHERE action = 'subscribers.forget'").getString();
+  CHECK(detail.find("tag=" + crypto::phone_tag(f.hash(mario))) == 0);
+  CHECK(detail.find("3331234567") == std::string::npos);
+}
