@@ -2,6 +2,8 @@
 // (see `banditore --help`); errors go to stderr on one line.
 #include <banditore/app/service.hpp>
 #include <banditore/app/startup.hpp>
+#include <banditore/config/cap_settings.hpp>
+#include <banditore/config/ops_settings.hpp>
 #include <banditore/config/settings.hpp>
 #include <banditore/store/database.hpp>
 
@@ -45,7 +47,10 @@ void print_help() {
       "  --version  show the version\n"
       "\n"
       "Configuration (environment; every secret also as NAME_FILE):\n";
-  for (const auto& s : config::documented_settings())
+  std::vector<config::setting_doc> all = config::documented_settings();
+  for (const auto* more : {&config::cap_setting_docs(), &config::documented_ops_settings()})
+    all.insert(all.end(), more->begin(), more->end());
+  for (const auto& s : all)
     text += fmt::format("  {:<30} {}{}\n", s.name, s.meaning,
                         s.default_value.empty() ? "" : fmt::format(" (default {})", s.default_value));
   text +=

@@ -1,6 +1,11 @@
 #include <banditore/app/service.hpp>
 
 #include <banditore/app/alerts_api.hpp>
+#include <banditore/app/metrics_api.hpp>
+#include <banditore/config/ops_settings.hpp>
+#include <banditore/store/figures.hpp>
+#include <banditore/store/retention.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <banditore/app/cap_api.hpp>
 #include <banditore/app/cap_feed.hpp>
 #include <banditore/app/startup.hpp>
@@ -23,7 +28,9 @@
 #include <banditore/whatsapp/cloud_channel.hpp>
 
 #include <SQLiteCpp/Database.h>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -160,6 +167,14 @@ struct service::impl {
     feed_options.interval = cap_config.poll_interval;
     feed_options.ca_file = settings.wa_ca_file;
     cap_poller = std::make_unique<cap_feed_poller>(io, cap, feed_options);
+    ops = config::ops_from_environment(config::process_environment());
+    metrics_ctx.token = ops.metrics_token;
+    metrics_ctx.refresh = [this]() -> asio::awaitable<void> {
+      auto read = [](SQLite::Database& conn) { return store::read_store_figures(conn, now_ms()); };
+      auto figures = co_await db->run(read);
+      publish_store_figures(figures, metrics::default_registry());
+    };
+    add_metrics_route(routes, metrics_ctx);
     add_health_routes();
 
     server = std::make_unique<http::server>(io, server_options, routes);
@@ -207,7 +222,27 @@ struct service::impl {
     });
   }
 
+  // Delivery records and inbound message ids older than the retention age
+  // are purged by the service itself, a few times a day.
+  asio::awaitable<void> purge_periodically() {
+    for (;;) {
+      const auto age = ops.retention_ms();
+      auto purge = [age](SQLite::Database& conn) { return store::purge_old(conn, age, now_ms()); };
+      std::string failure;
+      try {
+        co_await db->run(purge);
+      } catch (const std::exception& e) {
+        failure = e.what();
+      }
+      if (!failure.empty()) log::error("retention.failed", {{"error", failure}});
+      purge_timer.expires_after(std::chrono::hours(6));
+      auto [ec] = co_await purge_timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (ec || stopping) co_return;
+    }
+  }
+
   asio::awaitable<void> shutdown(int signal_number) {
+    purge_timer.cancel();
     stopping = true;
     log::info("server.stopping", {{"signal", signal_number}});
     co_await server->stop();
@@ -227,6 +262,7 @@ struct service::impl {
     });
     sender->start();
     planner->start();
+    asio::co_spawn(io, purge_periodically(), asio::detached);
     cap_poller->start();
     log::info("server.listening", {{"address", server_options.address}, {"port", server->port()},
                                    {"wa_api_base", settings.wa_api_base}, {"rate", settings.wa_rate}});
@@ -253,6 +289,9 @@ struct service::impl {
   cap_context cap;
   std::unique_ptr<cap_feed_poller> cap_poller;
   std::unique_ptr<http::server> server;
+  config::ops_settings ops;
+  metrics_context metrics_ctx;
+  asio::steady_timer purge_timer{io};
   bool stopping = false;
 };
 

@@ -2,6 +2,7 @@
 
 #include <banditore/domain/phone.hpp>
 #include <banditore/log/log.hpp>
+#include <banditore/metrics/registry.hpp>
 #include <banditore/store/outbox.hpp>
 #include <banditore/store/worker.hpp>
 #include <banditore/whatsapp/webhook.hpp>
@@ -95,6 +96,10 @@ void add_webhook_routes(http::router& routes, webhook_context& ctx) {
         continue;
       }
       inputs.push_back({m.id, *from, std::string(whatsapp::to_string(m.type)), m.text, m.timestamp * 1000});
+      metrics::default_registry()
+          .counter_for("banditore_inbound_messages_total", "Citizens' messages received, by WhatsApp type",
+                       {{"type", std::string(whatsapp::to_string(m.type))}})
+          .inc();
     }
     auto statuses = std::move(parsed.value->statuses);
 
@@ -118,6 +123,10 @@ void add_webhook_routes(http::router& routes, webhook_context& ctx) {
     bool replies = false;
     for (const auto& r : out.results) {
       replies = replies || domain::reply_for(r.decision).has_value();
+      metrics::default_registry()
+          .counter_for("banditore_commands_total", "Decisions on citizens' messages, by kind",
+                       {{"kind", r.duplicate ? std::string("duplicate") : std::string(domain::to_string(r.decision))}})
+          .inc();
       log::info("webhook.message", {{"request_id", req.request_id}, {"phone", r.phone_tag},
                                     {"duplicate", r.duplicate},
                                     {"decision", r.duplicate ? "duplicate" : domain::to_string(r.decision)},

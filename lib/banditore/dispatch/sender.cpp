@@ -2,6 +2,7 @@
 
 #include <banditore/dispatch/rate_limiter.hpp>
 #include <banditore/log/log.hpp>
+#include <banditore/metrics/registry.hpp>
 #include <banditore/store/outbox.hpp>
 #include <banditore/store/worker.hpp>
 #include <banditore/crypto/data_keys.hpp>
@@ -150,6 +151,20 @@ struct sender::impl : std::enable_shared_from_this<impl> {
     co_await signal_.async_wait(use_nothrow);
   }
 
+  // The current send rate: accepted sends in the last whole second.
+  void note_accepted() {
+    const auto second = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::steady_clock::now().time_since_epoch()).count();
+    if (second != rate_second_) {
+      metrics::default_registry()
+          .gauge_for("banditore_send_rate", "Messages accepted by the provider in the last second")
+          .set(second == rate_second_ + 1 ? static_cast<double>(rate_count_) : 0.0);
+      rate_second_ = second;
+      rate_count_ = 0;
+    }
+    ++rate_count_;
+  }
+
   store::send_record judge(const store::outbox_item& item, const send_outcome& out) {
     store::send_record r;
     r.id = item.id;
@@ -163,6 +178,7 @@ struct sender::impl : std::enable_shared_from_this<impl> {
     };
     switch (out.verdict) {
       case send_verdict::accepted:
+        note_accepted();
         r.kind = store::result_kind::sent;
         r.provider_message_id = out.message_id;
         stats_.accepted++;
@@ -221,6 +237,7 @@ struct sender::impl : std::enable_shared_from_this<impl> {
     auto self = shared_from_this();
     send_outcome out;
     std::string failure;
+    const auto started = std::chrono::steady_clock::now();
     try {
       outgoing_message msg;
       if (item.alert_id != 0) {
@@ -238,6 +255,20 @@ struct sender::impl : std::enable_shared_from_this<impl> {
       out.verdict = send_verdict::retry_later;
       out.error_title = failure;
     }
+    auto& registry = metrics::default_registry();
+    registry
+        .histogram_for("banditore_send_latency_seconds", "Cloud API send call duration",
+                       {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10})
+        .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    registry
+        .counter_for("banditore_sends_total", "Send attempts by outcome",
+                     {{"kind", item.alert_id != 0 ? "delivery" : "reply"}, {"verdict", std::string(to_string(out.verdict))}})
+        .inc();
+    if (out.verdict != send_verdict::accepted)
+      registry
+          .counter_for("banditore_provider_errors_total", "Provider errors by WhatsApp error code (0: none given)",
+                       {{"code", std::to_string(out.error_code)}})
+          .inc();
     auto record = judge(item, out);
     auto tag = crypto::phone_tag(item.phone_hash);
     if (out.verdict == send_verdict::accepted)
@@ -262,6 +293,8 @@ struct sender::impl : std::enable_shared_from_this<impl> {
   asio::steady_timer signal_, done_, pace_;
   std::mt19937_64 random_;
   std::vector<store::send_record> pending_;
+  std::int64_t rate_second_ = 0;
+  std::int64_t rate_count_ = 0;
   std::size_t unsettled_ = 0;  // sent or sending, outcome not yet committed
   bool stopping_ = false;
   bool started_ = false;
