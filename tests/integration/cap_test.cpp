@@ -202,7 +202,13 @@ TEST_CASE("a key without the cap:ingest scope is refused with 403") {
 }
 
 TEST_CASE("a Cancel stops the alert it references") {
-  world w;
+  // A few subscribers at a slow pace, so the original is still being sent
+  // when the Cancel arrives.
+  auto env = milano;
+  env["BANDITORE_WA_RATE"] = "2";
+  world w(env);
+  w.sim.configure({{"webhook_url", w.app.base + "/webhook/whatsapp"}, {"statuses", false}});
+  w.sim.subscribe_many(4);
   auto original = w.post(current("civil_protection_milano_flood.xml"));
   REQUIRE(original.status == 202);
   const auto id = body_of(original)["alert_id"].get<std::int64_t>();
