@@ -7,6 +7,7 @@
 #include <banditore/config/settings.hpp>
 #include <banditore/store/database.hpp>
 
+#include "alerts_command.hpp"
 #include "backup_command.hpp"
 #include "keys_command.hpp"
 #include "subscribers_command.hpp"
@@ -40,6 +41,8 @@ void print_help() {
       "Commands:\n"
       "  serve      run the HTTP server (webhook, REST API) and the sender\n"
       "  migrate    create or upgrade the database schema, then exit\n"
+      "  send       send an alert to every subscriber (send --help)\n"
+      "  alerts     alerts in the database: list, show, cancel\n"
       "  keys       API keys of the REST API: create, list, revoke\n"
       "  subscribers  the subscriber list: lookup, forget, count, import\n"
       "  backup     a consistent copy of the live database (backup PATH)\n"
@@ -115,6 +118,8 @@ int main(int argc, char** argv) {
   try {
     if (command == "serve") return cmd_serve(settings, args);
     if (command == "migrate") return cmd_migrate(settings, args);
+    if (command == "send") return run_send_command(settings, args);
+    if (command == "alerts") return run_alerts_command(settings, args);
     if (command == "keys") return run_keys_command(settings, args);
     if (command == "subscribers") return run_subscribers_command(settings, args);
     if (command == "backup") return run_backup_command(settings, args);

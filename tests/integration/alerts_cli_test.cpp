@@ -1,0 +1,114 @@
+// `banditore alerts` and `banditore send` as an operator runs them: the real
+// binary on a database in a temporary directory, with no service running,
+// its stdout and stderr read apart.
+#include "harness.hpp"
+
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+using namespace harness;
+
+namespace {
+
+struct run_result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `banditore ARGS...` to its end. The child's stdout goes to one file;
+// a shell sends stderr to another, so stdout can be read alone.
+run_result cli(const temp_dir& dir, const std::vector<std::string>& args) {
+  const auto out = dir.path / "cli.stdout";
+  const auto err = dir.path / "cli.stderr";
+  fs::remove(out);
+  fs::remove(err);
+  std::vector<std::string> argv{"/bin/sh", "-c", "exec \"$@\" 2>\"$0\"", err.string(), BANDITORE_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  child process(argv,
+                {{"BANDITORE_DB", (dir.path / "banditore.db").string()},
+                 {"BANDITORE_KEY_FILE", (dir.path / "banditore.key").string()}},
+                out);
+  run_result r;
+  r.exit_code = process.stop(0);  // signal 0 sends nothing: this waits for the exit
+  r.out = read_file(out);
+  r.err = read_file(err);
+  return r;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+run_result send_valid(const temp_dir& dir, const std::string& title = "Acqua sospesa in via Roma") {
+  return cli(dir, {"send", "--category", "water", "--severity", "severe", "--title", title, "--text",
+                         "Dalle 14 alle 18 manca l'acqua.", "--no-wait"});
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("alerts cli: send --no-wait prints the new id and alerts show finds it") {
+  temp_dir dir;
+  auto sent = send_valid(dir);
+  INFO("stderr: " << sent.err);
+  REQUIRE(sent.exit_code == 0);
+  REQUIRE(sent.out == "1\n");
+  auto shown = cli(dir, {"alerts", "show", "1"});
+  INFO("show stderr: " << shown.err);
+  REQUIRE(shown.exit_code == 0);
+  CHECK(contains(shown.out, "Acqua sospesa in via Roma"));
+  CHECK(contains(shown.out, "planning"));
+  CHECK(contains(shown.out, "cli"));
+}
+
+TEST_CASE("alerts cli: send with an invalid severity exits 2 naming the field") {
+  temp_dir dir;
+  auto r = cli(dir, {"send", "--category", "water", "--severity", "apocalyptic", "--title", "T", "--text",
+                           "X", "--no-wait"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err.rfind("banditore: send: severity ", 0) == 0);
+  CHECK(lines(r.err).size() == 1);
+}
+
+TEST_CASE("alerts cli: alerts cancel sets the alert's state to cancelled") {
+  temp_dir dir;
+  REQUIRE(send_valid(dir).exit_code == 0);
+  auto r = cli(dir, {"alerts", "cancel", "1"});
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.out, "Cancelled alert 1"));
+  auto shown = cli(dir, {"alerts", "show", "1"});
+  CHECK(contains(shown.out, "state:       cancelled"));
+}
+
+TEST_CASE("alerts cli: alerts list shows the alerts sent, newest first") {
+  temp_dir dir;
+  REQUIRE(send_valid(dir, "Strada chiusa").exit_code == 0);
+  REQUIRE(send_valid(dir, "Allerta meteo").exit_code == 0);
+  auto r = cli(dir, {"alerts", "list"});
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto out = lines(r.out);
+  REQUIRE(out.size() == 3);
+  CHECK(out[0].rfind("ID", 0) == 0);
+  CHECK(out[1].rfind("2 ", 0) == 0);
+  CHECK(contains(out[1], "Allerta meteo"));
+  CHECK(contains(out[2], "Strada chiusa"));
+  auto limited = lines(cli(dir, {"alerts", "list", "--limit", "1"}).out);
+  CHECK(limited.size() == 2);
+}
+
+TEST_CASE("alerts cli: alerts show of an unknown id fails with one line on stderr") {
+  temp_dir dir;
+  auto r = cli(dir, {"alerts", "show", "42"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.rfind("banditore: ", 0) == 0);
+  CHECK(lines(r.err).size() == 1);
+}
