@@ -1,0 +1,30 @@
+#include <banditore/app/route_list.hpp>
+
+#include <banditore/app/alerts_api.hpp>
+#include <banditore/app/cap_api.hpp>
+#include <banditore/app/metrics_api.hpp>
+#include <banditore/app/webhook.hpp>
+
+namespace banditore::app {
+
+std::vector<http::route_info> registered_routes() {
+  // The same registration functions the service calls; the handlers are
+  // never invoked, so empty contexts are enough to learn the patterns.
+  webhook_context webhook;
+  alerts_context alerts;
+  cap_context cap;
+  metrics_context metrics;
+  http::router routes;
+  add_webhook_routes(routes, webhook);
+  add_alert_routes(routes, alerts);
+  add_cap_routes(routes, cap);
+  add_metrics_route(routes, metrics);
+  // The service registers the health probes itself because /readyz needs
+  // its database and sender; keep these two in step with service.cpp.
+  auto unused = [](http::request&) -> boost::asio::awaitable<http::response> { co_return http::response{}; };
+  routes.add("GET", "/healthz", unused);
+  routes.add("GET", "/readyz", unused);
+  return routes.routes();
+}
+
+}  // namespace banditore::app
