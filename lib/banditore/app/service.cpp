@@ -36,6 +36,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <fstream>
@@ -117,6 +118,9 @@ struct service::impl {
     dispatch::sender_options so;
     so.rate_per_second = settings.wa_rate;
     so.max_in_flight = settings.wa_max_in_flight;
+    // A burst of 20 ms worth of messages absorbs timer oversleep, so the
+    // achieved rate stays at the limit instead of drifting below it.
+    so.burst = std::max(1.0, settings.wa_rate / 50);
     so.template_name = settings.wa_template_name;
     so.template_language = settings.wa_template_language;
     so.template_params = settings.wa_template_params;
