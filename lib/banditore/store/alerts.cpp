@@ -153,14 +153,7 @@ std::optional<alert_report> alert_store::report(std::int64_t id) {
   while (q.executeStep()) {
     auto state = q.getColumn(0).getString();
     auto n = q.getColumn(1).getInt64();
-    auto& c = r.counts;
-    if (state == "queued") c.queued = n;
-    else if (state == "sending") c.sending = n;
-    else if (state == "sent") c.sent = n;
-    else if (state == "delivered") c.delivered = n;
-    else if (state == "read") c.read = n;
-    else if (state == "failed") c.failed = n;
-    else if (state == "cancelled") c.cancelled = n;
+    r.counts.add(state, n);
     if (auto first = opt_int(q.getColumn(2)); first && (!r.first_sent_at || *first < *r.first_sent_at)) r.first_sent_at = first;
     if (auto last = opt_int(q.getColumn(3)); last && (!r.last_sent_at || *last > *r.last_sent_at)) r.last_sent_at = last;
     if (state == "queued" && !q.getColumn(4).isNull()) r.waiting_for_limit = q.getColumn(4).getInt64();
@@ -299,17 +292,7 @@ delivery_counts alert_store::all_delivery_counts() {
   delivery_counts c;
   auto& q = st_->all_counts;
   q.reset();
-  while (q.executeStep()) {
-    auto state = q.getColumn(0).getString();
-    auto n = q.getColumn(1).getInt64();
-    if (state == "queued") c.queued = n;
-    else if (state == "sending") c.sending = n;
-    else if (state == "sent") c.sent = n;
-    else if (state == "delivered") c.delivered = n;
-    else if (state == "read") c.read = n;
-    else if (state == "failed") c.failed = n;
-    else if (state == "cancelled") c.cancelled = n;
-  }
+  while (q.executeStep()) c.add(q.getColumn(0).getString(), q.getColumn(1).getInt64());
   q.reset();
   return c;
 }

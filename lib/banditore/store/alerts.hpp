@@ -5,6 +5,7 @@
 #pragma once
 
 #include <banditore/domain/alert.hpp>
+#include <banditore/store/outbox.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -40,10 +41,6 @@ struct create_result {
   std::int64_t id = 0;
 };
 
-struct delivery_counts {
-  std::int64_t queued = 0, sending = 0, sent = 0, delivered = 0, read = 0, failed = 0, cancelled = 0;
-  std::int64_t total() const { return queued + sending + sent + delivered + read + failed + cancelled; }
-};
 
 struct alert_report {
   alert_record alert;

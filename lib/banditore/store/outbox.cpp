@@ -431,21 +431,21 @@ std::optional<std::int64_t> outbox::next_due() {
   return out;
 }
 
+void delivery_counts::add(std::string_view state, std::int64_t n) {
+  if (state == "queued") queued += n;
+  else if (state == "sending") sending += n;
+  else if (state == "sent") sent += n;
+  else if (state == "delivered") delivered += n;
+  else if (state == "read") read += n;
+  else if (state == "failed") failed += n;
+  else if (state == "cancelled") cancelled += n;
+}
+
 outbox_counts outbox::counts() {
   outbox_counts c;
   auto& q = st_->counts;
   q.reset();
-  while (q.executeStep()) {
-    auto state = q.getColumn(0).getString();
-    auto n = q.getColumn(1).getInt64();
-    if (state == "queued") c.queued = n;
-    else if (state == "sending") c.sending = n;
-    else if (state == "sent") c.sent = n;
-    else if (state == "delivered") c.delivered = n;
-    else if (state == "read") c.read = n;
-    else if (state == "failed") c.failed = n;
-    else if (state == "cancelled") c.cancelled = n;
-  }
+  while (q.executeStep()) c.add(q.getColumn(0).getString(), q.getColumn(1).getInt64());
   q.reset();
   return c;
 }

@@ -72,9 +72,13 @@ struct send_record {
 
 enum class status_kind { sent, delivered, read, failed };
 
-struct outbox_counts {
+// Rows by delivery state; add() files one "state, count" row of a GROUP BY.
+struct delivery_counts {
   std::int64_t queued = 0, sending = 0, sent = 0, delivered = 0, read = 0, failed = 0, cancelled = 0;
+  std::int64_t total() const { return queued + sending + sent + delivered + read + failed + cancelled; }
+  void add(std::string_view state, std::int64_t n);
 };
+using outbox_counts = delivery_counts;
 
 class outbox {
  public:
