@@ -194,3 +194,51 @@ CREATE TABLE cap_feed_seen (
   url        TEXT PRIMARY KEY,
   fetched_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- migration 4: delivery lookups and progress that stay cheap at a million rows
+-- Sends carry their outbox id as biz_opaque_callback_data and statuses echo
+-- it back, so nothing looks a row up by message id any more: an index over
+-- random message ids cost one page write per send. Statuses of messages
+-- sent before this migration no longer match a delivery.
+DROP INDEX outbox_by_provider;
+
+-- Deliveries per alert and state, kept by triggers in the transaction of
+-- every change, so an alert's progress is read without counting its rows
+-- (a million lookups at every poll would stall the sender). Rows purged
+-- later by retention stay counted: the summary outlives the rows.
+CREATE TABLE alert_progress (
+  alert_id INTEGER NOT NULL,
+  state    TEXT NOT NULL,
+  count    INTEGER NOT NULL,
+  PRIMARY KEY (alert_id, state)
+) WITHOUT ROWID;
+INSERT INTO alert_progress (alert_id, state, count)
+  SELECT alert_id, state, COUNT(*) FROM outbox WHERE alert_id IS NOT NULL GROUP BY alert_id, state;
+ALTER TABLE alerts ADD COLUMN first_sent_at INTEGER;
+ALTER TABLE alerts ADD COLUMN last_sent_at INTEGER;
+UPDATE alerts SET first_sent_at = (SELECT MIN(sent_at) FROM outbox WHERE alert_id = alerts.id),
+                  last_sent_at = (SELECT MAX(sent_at) FROM outbox WHERE alert_id = alerts.id);
+
+CREATE TRIGGER alert_progress_insert AFTER INSERT ON outbox WHEN NEW.alert_id IS NOT NULL
+BEGIN
+  INSERT INTO alert_progress (alert_id, state, count) VALUES (NEW.alert_id, NEW.state, 1)
+    ON CONFLICT (alert_id, state) DO UPDATE SET count = count + 1;
+END;
+CREATE TRIGGER alert_progress_update AFTER UPDATE OF state ON outbox
+  WHEN NEW.alert_id IS NOT NULL AND NEW.state <> OLD.state
+BEGIN
+  UPDATE alert_progress SET count = count - 1 WHERE alert_id = OLD.alert_id AND state = OLD.state;
+  INSERT INTO alert_progress (alert_id, state, count) VALUES (NEW.alert_id, NEW.state, 1)
+    ON CONFLICT (alert_id, state) DO UPDATE SET count = count + 1;
+END;
+CREATE TRIGGER alert_sent_times AFTER UPDATE OF sent_at ON outbox
+  WHEN NEW.alert_id IS NOT NULL AND NEW.sent_at IS NOT NULL
+BEGIN
+  UPDATE alerts SET first_sent_at = MIN(COALESCE(first_sent_at, NEW.sent_at), NEW.sent_at),
+                    last_sent_at = MAX(COALESCE(last_sent_at, NEW.sent_at), NEW.sent_at)
+    WHERE id = NEW.alert_id;
+END;
+
+-- Deliveries held by WhatsApp's messaging limit, counted without a scan.
+CREATE INDEX outbox_waiting ON outbox(alert_id)
+  WHERE state = 'queued' AND error_title = 'waiting for the messaging limit';

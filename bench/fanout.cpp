@@ -100,7 +100,7 @@ long peak_rss_kb(pid_t pid) {
   return -1;
 }
 
-int run(std::int64_t subscribers, int rate, int sim_rate) {
+int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int poll_ms) {
   auto dir = fs::temp_directory_path() / fmt::format("banditore-bench-{}", getpid());
   fs::create_directories(dir);
   const auto db_path = dir / "banditore.db";
@@ -146,7 +146,7 @@ int run(std::int64_t subscribers, int rate, int sim_rate) {
                                "BANDITORE_WA_PHONE_NUMBER_ID=100000000000001", "BANDITORE_WA_TOKEN=sim-token",
                                "BANDITORE_WA_APP_SECRET=sim-app-secret", "BANDITORE_WA_VERIFY_TOKEN=v",
                                "BANDITORE_WA_RATE=" + std::to_string(rate), "BANDITORE_WA_TIER=unlimited",
-                               "BANDITORE_WA_MAX_IN_FLIGHT=64", "BANDITORE_LOG_LEVEL=info"};
+                               "BANDITORE_WA_MAX_IN_FLIGHT=" + std::to_string(in_flight), "BANDITORE_LOG_LEVEL=info"};
   auto key_out = dir / "key.out";
   pid_t keys_pid = spawn({BANDITORE_BIN, "keys", "create", "--name", "bench", "--scopes", "alerts:send,alerts:read"}, env, key_out);
   waitpid(keys_pid, nullptr, 0);
@@ -188,7 +188,7 @@ int run(std::int64_t subscribers, int rate, int sim_rate) {
   bool done = wait_for([&] {
     auto r = call(app_base, "GET", "/v1/alerts/" + std::to_string(id), {}, {{"Authorization", "Bearer " + token}});
     return json::parse(r.body)["state"] == "done";
-  }, std::chrono::seconds(3600), std::chrono::milliseconds(200));
+  }, std::chrono::seconds(3600), std::chrono::milliseconds(poll_ms));
   stats = json::parse(call(sim_base, "GET", "/sim/stats").body);
   const long rss_peak = peak_rss_kb(app);
   kill(app, SIGTERM);
@@ -218,16 +218,18 @@ int run(std::int64_t subscribers, int rate, int sim_rate) {
 
 int main(int argc, char** argv) {
   std::int64_t subscribers = 100000;
-  int rate = 0, sim_rate = 0;
+  int rate = 0, sim_rate = 0, in_flight = 64, poll_ms = 200;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--subscribers") subscribers = std::stoll(argv[i + 1]);
     else if (a == "--rate") rate = std::stoi(argv[i + 1]);
     else if (a == "--sim-rate") sim_rate = std::stoi(argv[i + 1]);
+    else if (a == "--in-flight") in_flight = std::stoi(argv[i + 1]);
+    else if (a == "--poll-ms") poll_ms = std::stoi(argv[i + 1]);
     else {
       fmt::print(stderr, "usage: fanout [--subscribers N] [--rate R (0 = no pacing)] [--sim-rate R (0 = no limit)]\n");
       return 2;
     }
   }
-  return run(subscribers, rate, sim_rate);
+  return run(subscribers, rate, sim_rate, in_flight, poll_ms);
 }

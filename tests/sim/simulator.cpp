@@ -166,6 +166,11 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
       bump("rejected_invalid");
       co_return meta_error(400, 100, "(#100) Invalid parameter", "to must be a phone number");
     }
+    if (auto cb = body.find("biz_opaque_callback_data");
+        cb != body.end() && (!cb->is_string() || cb->get<std::string>().size() > wa::max_callback_data)) {
+      bump("rejected_invalid");
+      co_return meta_error(400, 100, "(#100) Param biz_opaque_callback_data must be a string of at most 512 characters");
+    }
     inbox_entry entry;
     entry.type = str(body, "type");
     if (entry.type.empty()) entry.type = "text";
@@ -234,13 +239,13 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     auto& box = inboxes_[to];
     ++received_[to];
     if (opt_.record_inbox) box.push_back(entry);
-    if (opt_.statuses) queue_statuses(entry.id, to);
+    if (opt_.statuses) queue_statuses(entry.id, to, str(body, "biz_opaque_callback_data"));
     co_return http::json_response(200, wa::make_success_body(to, entry.id));
   }
 
   void bump(const std::string& key) { stats_[key] = stats_.value(key, 0) + 1; }
 
-  void queue_statuses(const std::string& id, const std::string& to) {
+  void queue_statuses(const std::string& id, const std::string& to, const std::string& callback_data) {
     auto ts = unix_seconds();
     auto make = [&](wa::delivery_status s, int code = 0, std::string title = {}) {
       wa::status_update u;
@@ -251,6 +256,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
       u.timestamp = ts;
       u.error_code = code;
       u.error_title = std::move(title);
+      u.callback_data = callback_data;
       return u;
     };
     std::uniform_real_distribution<double> unit(0.0, 1.0);

@@ -44,6 +44,7 @@ struct batch_outcome {
   std::vector<store::inbound_result> results;
   std::size_t statuses_applied = 0;
   std::size_t statuses_early = 0;
+  std::size_t statuses_unknown = 0;
 };
 
 }  // namespace
@@ -110,10 +111,12 @@ void add_webhook_routes(http::router& routes, webhook_context& ctx) {
       for (const auto& in : inputs) out.results.push_back(ctx.inbound->handle(in, ctx.conversation, now));
       for (const auto& s : statuses) {
         if (s.status == whatsapp::delivery_status::unknown || s.status == whatsapp::delivery_status::deleted) continue;
-        if (ctx.outbox->apply_status(s.id, status_of(s.status), s.timestamp * 1000, s.error_code, s.error_title, now))
-          ++out.statuses_applied;
-        else
-          ++out.statuses_early;
+        switch (ctx.outbox->apply_status(s.id, s.callback_data, status_of(s.status), s.timestamp * 1000,
+                                         s.error_code, s.error_title, now)) {
+          case store::status_outcome::applied: ++out.statuses_applied; break;
+          case store::status_outcome::kept_early: ++out.statuses_early; break;
+          case store::status_outcome::unknown: ++out.statuses_unknown; break;
+        }
       }
       tx.commit();
       return out;
@@ -133,8 +136,10 @@ void add_webhook_routes(http::router& routes, webhook_context& ctx) {
                                     {"keyword", r.keyword}});
     }
     if (replies && ctx.outbox_changed) ctx.outbox_changed();
+    if (out.statuses_unknown > 0)
+      log::info("webhook.statuses_unknown", {{"request_id", req.request_id}, {"count", out.statuses_unknown}});
     nlohmann::json body = {{"messages", out.results.size()}, {"skipped", skipped},
-                           {"statuses", out.statuses_applied + out.statuses_early}};
+                           {"statuses", out.statuses_applied + out.statuses_early + out.statuses_unknown}};
     co_return http::json_response(200, body.dump());
   });
 }

@@ -24,6 +24,9 @@ struct outgoing_message {
   std::string to;    // E.164 digits
   std::string text;  // used when no template is set
   std::optional<template_content> templ;
+  // Echoed by the provider in this message's status notifications: how a
+  // status finds its delivery without an index over message ids.
+  std::string callback_data;
 };
 
 enum class send_verdict {
@@ -36,6 +39,9 @@ enum class send_verdict {
   permanent,              // will never succeed
   configuration,          // our credentials or setup are wrong: hold, alert the operator
 };
+
+// How many verdicts there are, for tables indexed by one.
+inline constexpr std::size_t send_verdict_count = static_cast<std::size_t>(send_verdict::configuration) + 1;
 
 std::string_view to_string(send_verdict);
 

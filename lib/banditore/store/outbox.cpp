@@ -7,6 +7,8 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <charconv>
+
 namespace banditore::store {
 
 namespace {
@@ -78,7 +80,7 @@ struct outbox::statements {
                   "WHERE id = :id AND state = 'sending'"),
         failed(db, "UPDATE outbox SET state = 'failed', recipient_cipher = NULL, lease_until = NULL, "
                    "error_code = :code, error_title = :title, updated_at = :now WHERE id = :id AND state = 'sending'"),
-        by_provider(db, "SELECT id, state, alert_id, as_template FROM outbox WHERE provider_hash = :provider"),
+        by_id(db, "SELECT state, alert_id, as_template, provider_hash FROM outbox WHERE id = :id"),
         set_state(db, "UPDATE outbox SET state = :state, updated_at = :now, "
                       "delivered_at = CASE WHEN :state = 'delivered' THEN :at ELSE delivered_at END, "
                       "read_at = CASE WHEN :state = 'read' THEN :at ELSE read_at END, "
@@ -91,11 +93,12 @@ struct outbox::statements {
         drop_early(db, "DELETE FROM early_statuses WHERE provider_hash = :provider"),
         recover(db, "UPDATE outbox SET state = 'queued', lease_until = NULL, updated_at = :now WHERE state = 'sending'"),
         next_due(db, "SELECT MIN(not_before) FROM outbox WHERE state = 'queued'"),
+        any_early(db, "SELECT EXISTS (SELECT 1 FROM early_statuses)"),
         counts(db, "SELECT state, COUNT(*) FROM outbox GROUP BY state") {}
 
   SQLite::Statement insert_reply, due, defer, initiated, usage, requeue_template, streak_reset, streak_bump,
-      row_subscriber, opt_out_delete, opt_out_cancel, opt_out_consent, mark_sending, cancel, sent, retry, failed, by_provider,
-      set_state, keep_early, early_for, drop_early, recover, next_due, counts;
+      row_subscriber, opt_out_delete, opt_out_cancel, opt_out_consent, mark_sending, cancel, sent, retry, failed, by_id,
+      set_state, keep_early, early_for, drop_early, recover, next_due, any_early, counts;
 };
 
 outbox::outbox(SQLite::Database& db, const crypto::data_keys& keys)
@@ -283,6 +286,12 @@ void outbox::opt_out(std::int64_t id, std::int64_t now_ms) {
 }
 
 void outbox::record(const std::vector<send_record>& records, std::int64_t now_ms) {
+  // Statuses overtake send answers only now and then: look for them per
+  // row only when some are waiting.
+  auto& any = st_->any_early;
+  any.reset();
+  const bool early_waiting = any.executeStep() && any.getColumn(0).getInt() != 0;
+  any.reset();
   for (const auto& r : records) {
     switch (r.kind) {
       case result_kind::sent: {
@@ -297,6 +306,7 @@ void outbox::record(const std::vector<send_record>& records, std::int64_t now_ms
         streak.reset();
         streak.bind(":id", r.id);
         streak.exec();
+        if (!early_waiting) break;
         // Statuses that overtook this answer apply now.
         struct early { std::string status; std::int64_t at; int code; std::string title; };
         std::vector<early> pending;
@@ -318,7 +328,7 @@ void outbox::record(const std::vector<send_record>& records, std::int64_t now_ms
                             : p.status == "read"    ? status_kind::read
                             : p.status == "failed"  ? status_kind::failed
                                                     : status_kind::sent;
-            apply_status(r.provider_message_id, s, p.at, p.code, p.title, now_ms);
+            apply_status(r.provider_message_id, delivery_reference(r.id), s, p.at, p.code, p.title, now_ms);
           }
         }
         break;
@@ -368,14 +378,40 @@ void outbox::record(const std::vector<send_record>& records, std::int64_t now_ms
   }
 }
 
-bool outbox::apply_status(std::string_view provider_message_id, status_kind status, std::int64_t at_ms,
-                          int error_code, std::string_view error_title, std::int64_t now_ms) {
-  auto hash = provider_hash(provider_message_id);
-  auto& q = st_->by_provider;
+std::string delivery_reference(std::int64_t outbox_id) { return "outbox:" + std::to_string(outbox_id); }
+
+std::optional<std::int64_t> parse_delivery_reference(std::string_view callback_data) {
+  constexpr std::string_view prefix = "outbox:";
+  if (!callback_data.starts_with(prefix)) return std::nullopt;
+  const auto digits = callback_data.substr(prefix.size());
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+  if (ec != std::errc{} || end != digits.data() + digits.size() || digits.empty() || digits.front() == '0' || id <= 0)
+    return std::nullopt;
+  return id;
+}
+
+status_outcome outbox::apply_status(std::string_view provider_message_id, std::string_view callback_data,
+                                    status_kind status, std::int64_t at_ms, int error_code,
+                                    std::string_view error_title, std::int64_t now_ms) {
+  const auto id = parse_delivery_reference(callback_data);
+  if (!id) return status_outcome::unknown;
+  const auto hash = provider_hash(provider_message_id);
+  auto& q = st_->by_id;
   q.reset();
-  bind_blob(q, ":provider", hash);
+  q.bind(":id", *id);
   if (!q.executeStep()) {
     q.reset();
+    return status_outcome::unknown;  // erased by retention, or never ours
+  }
+  const std::string current = q.getColumn(0).getString();
+  const bool delivery = !q.getColumn(1).isNull();
+  const bool was_template = q.getColumn(2).getInt() != 0;
+  const auto recorded = q.getColumn(3).isNull() ? std::optional<std::string>{} : column_blob(q.getColumn(3));
+  q.reset();
+  if (recorded && *recorded != hash) return status_outcome::unknown;  // an earlier attempt's message
+  if (!recorded) {
+    if (current != "sending") return status_outcome::unknown;
     auto& k = st_->keep_early;
     k.reset();
     bind_blob(k, ":provider", hash);
@@ -385,21 +421,16 @@ bool outbox::apply_status(std::string_view provider_message_id, status_kind stat
     k.bind(":title", std::string(error_title));
     k.bind(":now", now_ms);
     k.exec();
-    return false;
+    return status_outcome::kept_early;
   }
-  const auto id = q.getColumn(0).getInt64();
-  const std::string current = q.getColumn(1).getString();
-  const bool delivery = !q.getColumn(2).isNull();
-  const bool was_template = q.getColumn(3).getInt() != 0;
-  q.reset();
   if (status == status_kind::failed && delivery && (current == "sent" || current == "sending")) {
     // Meta reports 131047 (outside the 24-hour window) after accepting the
     // send: the delivery goes again as the approved template.
     if (error_code == 131047 && !was_template && template_fallback_) {
-      requeue_as_template(id, error_code, error_title, now_ms);
-      return true;
+      requeue_as_template(*id, error_code, error_title, now_ms);
+      return status_outcome::applied;
     }
-    if (error_code == 131050) opt_out(id, now_ms);
+    if (error_code == 131050) opt_out(*id, now_ms);
   }
   // Statuses arrive out of order and more than once: a row only moves
   // forward (sent < delivered < read), and a failure only lands on a
@@ -409,7 +440,7 @@ bool outbox::apply_status(std::string_view provider_message_id, status_kind stat
     move = current == "sent" || current == "sending";
   else
     move = current != "failed" && current != "cancelled" && rank(to_string(status)) > rank(current);
-  if (!move) return true;
+  if (!move) return status_outcome::applied;
   auto& u = st_->set_state;
   u.reset();
   u.bind(":state", std::string(to_string(status)));
@@ -417,9 +448,9 @@ bool outbox::apply_status(std::string_view provider_message_id, status_kind stat
   u.bind(":code", error_code);
   u.bind(":title", std::string(error_title));
   u.bind(":now", now_ms);
-  u.bind(":id", id);
+  u.bind(":id", *id);
   u.exec();
-  return true;
+  return status_outcome::applied;
 }
 
 std::optional<std::int64_t> outbox::next_due() {

@@ -72,6 +72,20 @@ struct send_record {
 
 enum class status_kind { sent, delivered, read, failed };
 
+// What became of a status notification.
+enum class status_outcome {
+  applied,     // matched its delivery (a repeated or stale status changes nothing)
+  kept_early,  // overtook the send's answer: waits until the send is recorded
+  unknown,     // not a message this service sent, or an attempt since replaced
+};
+
+// A send carries its outbox row as biz_opaque_callback_data ("outbox:<id>");
+// Meta echoes it in the message's status notifications, so a status finds
+// its row by primary key. (An index over message ids, which are random,
+// cost a page write per send.)
+std::string delivery_reference(std::int64_t outbox_id);
+std::optional<std::int64_t> parse_delivery_reference(std::string_view callback_data);
+
 // Rows by delivery state; add() files one "state, count" row of a GROUP BY.
 struct delivery_counts {
   std::int64_t queued = 0, sending = 0, sent = 0, delivered = 0, read = 0, failed = 0, cancelled = 0;
@@ -102,10 +116,11 @@ class outbox {
 
   void record(const std::vector<send_record>& records, std::int64_t now_ms);
 
-  // Applies a status notification; returns false when the id is not (yet)
-  // known, in which case it is kept until the send is recorded.
-  bool apply_status(std::string_view provider_message_id, status_kind status, std::int64_t at_ms,
-                    int error_code, std::string_view error_title, std::int64_t now_ms);
+  // Applies a status notification: callback_data names the row, and the
+  // row's recorded message id must be provider_message_id.
+  status_outcome apply_status(std::string_view provider_message_id, std::string_view callback_data,
+                              status_kind status, std::int64_t at_ms, int error_code,
+                              std::string_view error_title, std::int64_t now_ms);
 
   // A delivery reported failed with 131047 is re-sent as the template
   // (only when one is configured).

@@ -38,23 +38,27 @@ std::string dump(const oj& body) {
   return body.dump(-1, ' ', false, oj::error_handler_t::replace);
 }
 
-oj addressed_to(std::string_view to, std::string_view type) {
-  return oj{{"messaging_product", "whatsapp"},
-            {"recipient_type", "individual"},
-            {"to", to},
-            {"type", type}};
+oj addressed_to(std::string_view to, std::string_view type, std::string_view callback_data) {
+  oj body{{"messaging_product", "whatsapp"},
+          {"recipient_type", "individual"},
+          {"to", to},
+          {"type", type}};
+  if (!callback_data.empty()) body["biz_opaque_callback_data"] = callback_data;
+  return body;
 }
 
 }  // namespace
 
-std::string text_message_body(std::string_view to, std::string_view text, bool preview_url) {
-  auto body = addressed_to(to, "text");
+std::string text_message_body(std::string_view to, std::string_view text, bool preview_url,
+                              std::string_view callback_data) {
+  auto body = addressed_to(to, "text", callback_data);
   body["text"] = {{"preview_url", preview_url}, {"body", text}};
   return dump(body);
 }
 
-std::string template_message_body(std::string_view to, const template_message& message) {
-  auto body = addressed_to(to, "template");
+std::string template_message_body(std::string_view to, const template_message& message,
+                                  std::string_view callback_data) {
+  auto body = addressed_to(to, "template", callback_data);
   oj tmpl = {{"name", message.name}, {"language", {{"code", message.language}}}};
   if (!message.body_parameters.empty()) {
     oj parameters = oj::array();

@@ -18,16 +18,23 @@ struct template_message {
   std::vector<std::string> body_parameters;  // {{1}}, {{2}}, ... in order
 };
 
+// Meta echoes a send's biz_opaque_callback_data in the message's status
+// notifications; at most this many characters.
+inline constexpr std::size_t max_callback_data = 512;
+
 // {"messaging_product":"whatsapp","recipient_type":"individual","to":...,
 //  "type":"text","text":{"preview_url":false,"body":...}}
+// plus "biz_opaque_callback_data" when callback_data is not empty.
 std::string text_message_body(std::string_view to, std::string_view text,
-                              bool preview_url = false);
+                              bool preview_url = false, std::string_view callback_data = {});
 
 // {"messaging_product":"whatsapp","recipient_type":"individual","to":...,
 //  "type":"template","template":{"name":...,"language":{"code":...},
 //  "components":[{"type":"body","parameters":[{"type":"text","text":...}]}]}}
-// The components array is left out when there are no parameters.
-std::string template_message_body(std::string_view to, const template_message& message);
+// The components array is left out when there are no parameters;
+// callback_data as for text_message_body.
+std::string template_message_body(std::string_view to, const template_message& message,
+                                  std::string_view callback_data = {});
 
 // "/" + version + "/" + phone_number_id + "/messages"; version as configured
 // ("v21.0"), a leading slash tolerated.

@@ -56,9 +56,10 @@ cloud_channel::~cloud_channel() = default;
 boost::asio::awaitable<dispatch::send_outcome> cloud_channel::send(const dispatch::outgoing_message& m) {
   std::string body;
   if (m.templ)
-    body = template_message_body(m.to, template_message{m.templ->name, m.templ->language, m.templ->body_parameters});
+    body = template_message_body(m.to, template_message{m.templ->name, m.templ->language, m.templ->body_parameters},
+                                 m.callback_data);
   else
-    body = text_message_body(m.to, m.text);
+    body = text_message_body(m.to, m.text, false, m.callback_data);
   // Built before the co_await: g++ 12 mishandles braced temporaries there.
   std::vector<http::header_field> headers;
   headers.push_back({"Authorization", impl_->authorization});

@@ -175,6 +175,8 @@ status_update parse_status(const json& value, const std::string& path,
   s.timestamp = required_timestamp(value, "timestamp", path);
   s.recipient_id = required_id(value, "recipient_id", path);
   s.phone_number_id = phone_number_id;
+  if (const auto* callback = optional(value, "biz_opaque_callback_data"))
+    s.callback_data = as_string(*callback, child(path, "biz_opaque_callback_data"));
   if (const auto* errors = optional(value, "errors")) {
     const auto p = child(path, "errors");
     as_array(*errors, p);
@@ -508,6 +510,7 @@ std::string make_status_notification(std::string_view phone_number_id,
                {"status", to_string(s.status)},
                {"timestamp", std::to_string(s.timestamp)},
                {"recipient_id", s.recipient_id}};
+    if (!s.callback_data.empty()) item["biz_opaque_callback_data"] = s.callback_data;
     if (s.status == delivery_status::sent || s.status == delivery_status::delivered) {
       oj conversation = {{"id", "conv-" + s.id}};
       // Meta states when the 24-hour window closes only on the first status.

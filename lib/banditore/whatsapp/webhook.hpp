@@ -44,6 +44,7 @@ struct status_update {
   std::int64_t timestamp = 0;
   int error_code = 0;  // errors[0].code of a failed status (131047, 131026, ...)
   std::string error_title;
+  std::string callback_data;  // biz_opaque_callback_data of the send, echoed back
 };
 
 struct notification {

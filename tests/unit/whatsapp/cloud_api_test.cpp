@@ -45,6 +45,14 @@ TEST_CASE("a template without parameters sends no components") {
   CHECK_FALSE(j["template"].contains("components"));
 }
 
+TEST_CASE("a send carries its callback data only when there is some") {
+  auto text = json::parse(text_message_body("16315551181", "Ciao", false, "outbox:17"));
+  CHECK(text["biz_opaque_callback_data"] == "outbox:17");
+  auto templ = json::parse(template_message_body("16315551181", {"benvenuto", "it", {}}, "outbox:18"));
+  CHECK(templ["biz_opaque_callback_data"] == "outbox:18");
+  CHECK_FALSE(json::parse(text_message_body("16315551181", "Ciao")).contains("biz_opaque_callback_data"));
+}
+
 TEST_CASE("the messages path joins version and phone number id") {
   CHECK(messages_path("v21.0", "106540352242922") == "/v21.0/106540352242922/messages");
   CHECK(messages_path("/v21.0", "123") == "/v21.0/123/messages");

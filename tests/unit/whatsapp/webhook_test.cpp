@@ -501,11 +501,11 @@ TEST_CASE("simulating a type the builder does not know is a programming error") 
 
 TEST_CASE("a simulated status notification parses back with codes of failures") {
   std::vector<status_update> sent{
-      {"wamid.O1", "16315551181", our_number_id, delivery_status::sent, 100, 0, ""},
-      {"wamid.O1", "16315551181", our_number_id, delivery_status::delivered, 101, 0, ""},
-      {"wamid.O1", "16315551181", our_number_id, delivery_status::read, 102, 0, ""},
+      {"wamid.O1", "16315551181", our_number_id, delivery_status::sent, 100, 0, "", "outbox:7"},
+      {"wamid.O1", "16315551181", our_number_id, delivery_status::delivered, 101, 0, "", "outbox:7"},
+      {"wamid.O1", "16315551181", our_number_id, delivery_status::read, 102, 0, "", "outbox:7"},
       {"wamid.O2", "16315551184", our_number_id, delivery_status::failed, 103, 131047,
-       "Re-engagement message"},
+       "Re-engagement message", ""},
   };
   auto n = parsed(make_status_notification(our_number_id, "15550783881", sent));
   REQUIRE(n.statuses.size() == 4);
@@ -517,13 +517,14 @@ TEST_CASE("a simulated status notification parses back with codes of failures") 
     CHECK(n.statuses[i].timestamp == sent[i].timestamp);
     CHECK(n.statuses[i].error_code == sent[i].error_code);
     CHECK(n.statuses[i].error_title == sent[i].error_title);
+    CHECK(n.statuses[i].callback_data == sent[i].callback_data);
   }
 }
 
 TEST_CASE("a simulated sent status carries Meta's conversation and pricing objects") {
   auto j = json::parse(make_status_notification(
       our_number_id, "15550783881",
-      {{"wamid.O1", "16315551181", our_number_id, delivery_status::sent, 100, 0, ""}}));
+      {{"wamid.O1", "16315551181", our_number_id, delivery_status::sent, 100, 0, "", ""}}));
   const auto& status = j["entry"][0]["changes"][0]["value"]["statuses"][0];
   CHECK(status["conversation"]["origin"]["type"] == "utility");
   CHECK(status["conversation"]["expiration_timestamp"] == "86500");

@@ -1,0 +1,102 @@
+#include <banditore/store/outbox.hpp>
+
+#include <banditore/crypto/data_keys.hpp>
+#include <banditore/store/database.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace banditore;
+using namespace banditore::store;
+
+namespace {
+
+constexpr std::int64_t now = 1'700'000'000'000;
+
+struct fixture {
+  std::unique_ptr<SQLite::Database> db = [] {
+    auto d = open_database(":memory:");
+    migrate(*d);
+    return d;
+  }();
+  crypto::data_keys keys = crypto::generate_data_keys();
+  outbox out{*db, keys};
+
+  // A reply leased and sent: its row is 'sent' under the given message id.
+  std::int64_t sent_reply(const std::string& wamid) {
+    const auto phone = crypto::phone_hash(keys, "393331234567");
+    const auto id = out.enqueue_reply(phone, "393331234567", "Iscrizione confermata", now);
+    REQUIRE(out.lease(10, now, 60'000).size() == 1);
+    send_record r;
+    r.id = id;
+    r.kind = result_kind::sent;
+    r.provider_message_id = wamid;
+    out.record({r}, now);
+    return id;
+  }
+
+  std::string state_of(std::int64_t id) {
+    SQLite::Statement q(*db, "SELECT state FROM outbox WHERE id = ?");
+    q.bind(1, id);
+    REQUIRE(q.executeStep());
+    return q.getColumn(0).getString();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a delivery reference names its outbox row and reads back") {
+  CHECK(delivery_reference(42) == "outbox:42");
+  CHECK(parse_delivery_reference(delivery_reference(42)) == 42);
+  CHECK(parse_delivery_reference(delivery_reference(9'007'199'254'740'993)) == 9'007'199'254'740'993);
+}
+
+TEST_CASE("callback data that is not a delivery reference names no row") {
+  for (const char* text : {"", "outbox:", "outbox:0", "outbox:012", "outbox:-3", "outbox:12x", "outbox: 12", "inbox:12",
+                           "12", "outbox:99999999999999999999"}) {
+    CAPTURE(text);
+    CHECK_FALSE(parse_delivery_reference(text).has_value());
+  }
+}
+
+TEST_CASE("a status with its delivery reference and message id moves the row") {
+  fixture f;
+  const auto id = f.sent_reply("wamid.A1");
+  CHECK(f.out.apply_status("wamid.A1", delivery_reference(id), status_kind::delivered, now + 5, 0, "", now + 5) ==
+        status_outcome::applied);
+  CHECK(f.state_of(id) == "delivered");
+}
+
+TEST_CASE("a status without a delivery reference is not ours and changes nothing") {
+  fixture f;
+  const auto id = f.sent_reply("wamid.A1");
+  CHECK(f.out.apply_status("wamid.A1", "", status_kind::read, now + 5, 0, "", now + 5) == status_outcome::unknown);
+  CHECK(f.state_of(id) == "sent");
+}
+
+TEST_CASE("a status whose message id is not the one recorded for the row changes nothing") {
+  fixture f;
+  const auto id = f.sent_reply("wamid.A1");
+  CHECK(f.out.apply_status("wamid.OTHER", delivery_reference(id), status_kind::read, now + 5, 0, "", now + 5) ==
+        status_outcome::unknown);
+  CHECK(f.state_of(id) == "sent");
+}
+
+TEST_CASE("a status that overtakes the send's answer waits and applies when the send is recorded") {
+  fixture f;
+  const auto phone = crypto::phone_hash(f.keys, "393331234567");
+  const auto id = f.out.enqueue_reply(phone, "393331234567", "Iscrizione confermata", now);
+  REQUIRE(f.out.lease(10, now, 60'000).size() == 1);
+  CHECK(f.out.apply_status("wamid.A1", delivery_reference(id), status_kind::delivered, now + 5, 0, "", now + 5) ==
+        status_outcome::kept_early);
+  CHECK(f.state_of(id) == "sending");
+  send_record r;
+  r.id = id;
+  r.kind = result_kind::sent;
+  r.provider_message_id = "wamid.A1";
+  f.out.record({r}, now + 6);
+  CHECK(f.state_of(id) == "delivered");
+}
