@@ -51,9 +51,10 @@ struct alert_store::statements {
         get(db, std::string("SELECT ") + alert_columns + " FROM alerts WHERE id = :id"),
         list(db, std::string("SELECT ") + alert_columns +
                      " FROM alerts WHERE id < :before ORDER BY id DESC LIMIT :limit"),
-        counts(db, "SELECT state, COUNT(*), MIN(sent_at), MAX(sent_at), "
-                   "SUM(error_title = 'waiting for the messaging limit') "
-                   "FROM outbox WHERE alert_id = :id GROUP BY state"),
+        counts(db, "SELECT state, count FROM alert_progress WHERE alert_id = :id"),
+        sent_times(db, "SELECT first_sent_at, last_sent_at FROM alerts WHERE id = :id"),
+        waiting(db, "SELECT COUNT(*) FROM outbox INDEXED BY outbox_waiting WHERE alert_id = :id AND state = 'queued' "
+                    "AND error_title = 'waiting for the messaging limit'"),
         cancel_alert(db, "UPDATE alerts SET state = 'cancelled', cancelled_at = :now "
                          "WHERE id = :id AND state IN ('planning', 'sending')"),
         cancel_rows(db, "UPDATE outbox SET state = 'cancelled', updated_at = :now "
@@ -77,9 +78,9 @@ struct alert_store::statements {
         flagged(db, "SELECT COUNT(*) FROM subscribers WHERE flagged_at IS NOT NULL"),
         outside(db, "SELECT COUNT(*) FROM subscribers s LEFT JOIN contacts c ON c.phone_hash = s.phone_hash "
                     "WHERE c.last_inbound_at IS NULL OR c.last_inbound_at <= :since"),
-        all_counts(db, "SELECT state, COUNT(*) FROM outbox WHERE alert_id IS NOT NULL GROUP BY state") {}
+        all_counts(db, "SELECT state, SUM(count) FROM alert_progress GROUP BY state") {}
 
-  SQLite::Statement by_key, insert, get, list, counts, cancel_alert, cancel_rows, next_to_plan, batch_end,
+  SQLite::Statement by_key, insert, get, list, counts, sent_times, waiting, cancel_alert, cancel_rows, next_to_plan, batch_end,
       plan, advance, planned, expire, finish, expire_sending, subscribers, flagged, outside, all_counts;
 };
 
@@ -150,15 +151,23 @@ std::optional<alert_report> alert_store::report(std::int64_t id) {
   auto& q = st_->counts;
   q.reset();
   q.bind(":id", id);
-  while (q.executeStep()) {
-    auto state = q.getColumn(0).getString();
-    auto n = q.getColumn(1).getInt64();
-    r.counts.add(state, n);
-    if (auto first = opt_int(q.getColumn(2)); first && (!r.first_sent_at || *first < *r.first_sent_at)) r.first_sent_at = first;
-    if (auto last = opt_int(q.getColumn(3)); last && (!r.last_sent_at || *last > *r.last_sent_at)) r.last_sent_at = last;
-    if (state == "queued" && !q.getColumn(4).isNull()) r.waiting_for_limit = q.getColumn(4).getInt64();
-  }
+  while (q.executeStep()) r.counts.add(q.getColumn(0).getString(), q.getColumn(1).getInt64());
   q.reset();
+  auto& t = st_->sent_times;
+  t.reset();
+  t.bind(":id", id);
+  if (t.executeStep()) {
+    r.first_sent_at = opt_int(t.getColumn(0));
+    r.last_sent_at = opt_int(t.getColumn(1));
+  }
+  t.reset();
+  if (r.counts.queued > 0) {
+    auto& w = st_->waiting;
+    w.reset();
+    w.bind(":id", id);
+    if (w.executeStep()) r.waiting_for_limit = w.getColumn(0).getInt64();
+    w.reset();
+  }
   return r;
 }
 

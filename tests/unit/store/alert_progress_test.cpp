@@ -1,0 +1,138 @@
+#include <banditore/store/alerts.hpp>
+
+#include <banditore/crypto/data_keys.hpp>
+#include <banditore/crypto/sealed_box.hpp>
+#include <banditore/store/database.hpp>
+#include <banditore/store/outbox.hpp>
+#include <banditore/store/retention.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <doctest/doctest.h>
+
+#include <fmt/format.h>
+
+#include <string>
+
+using namespace banditore;
+using namespace banditore::store;
+
+namespace {
+
+constexpr std::int64_t now = 1'700'000'000'000;
+
+void add_subscribers(SQLite::Database& db, const crypto::data_keys& keys, int n) {
+  crypto::sealed_box box(keys.encryption);
+  SQLite::Statement ins(db, "INSERT INTO subscribers (phone_hash, phone_cipher, subscribed_at) VALUES (?, ?, 0)");
+  for (int i = 0; i < n; ++i) {
+    const auto number = fmt::format("3933300000{:02d}", i);
+    const auto hash = crypto::phone_hash(keys, number);
+    const auto cipher = box.seal(number, hash);
+    ins.bind(1, hash.data(), static_cast<int>(hash.size()));
+    ins.bind(2, cipher.data(), static_cast<int>(cipher.size()));
+    ins.exec();
+    ins.reset();
+  }
+}
+
+std::int64_t planned_alert(alert_store& alerts) {
+  new_alert a;
+  a.draft = {"water", domain::severity::severe, "Guasto", "Acqua sospesa in via Roma", std::nullopt};
+  const auto id = alerts.create(a, now).id;
+  while (auto step = alerts.plan_next(5000, now))
+    if (step->finished_planning) break;
+  return id;
+}
+
+send_record outcome(std::int64_t id, result_kind kind, std::string wamid = {}) {
+  send_record r;
+  r.id = id;
+  r.kind = kind;
+  r.provider_message_id = std::move(wamid);
+  r.error_code = kind == result_kind::failed ? 131026 : 0;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("an alert's progress follows every delivery through its states") {
+  auto db = open_database(":memory:");
+  migrate(*db);
+  const auto keys = crypto::generate_data_keys();
+  add_subscribers(*db, keys, 5);
+  alert_store alerts(*db);
+  outbox out(*db, keys);
+  const auto id = planned_alert(alerts);
+
+  auto r = alerts.report(id);
+  REQUIRE(r);
+  CHECK(r->counts.queued == 5);
+  CHECK(r->counts.total() == 5);
+  CHECK_FALSE(r->first_sent_at);
+
+  const auto leased = out.lease(3, now, 60'000);
+  REQUIRE(leased.size() == 3);
+  CHECK(alerts.report(id)->counts.sending == 3);
+  CHECK(alerts.report(id)->counts.queued == 2);
+
+  out.record({outcome(leased[0].id, result_kind::sent, "wamid.1")}, now + 10);
+  out.record({outcome(leased[1].id, result_kind::sent, "wamid.2")}, now + 20);
+  out.record({outcome(leased[2].id, result_kind::failed)}, now + 30);
+  CHECK(out.apply_status("wamid.2", delivery_reference(leased[1].id), status_kind::read, now + 40, 0, "", now + 40) ==
+        status_outcome::applied);
+  r = alerts.report(id);
+  CHECK(r->counts.queued == 2);
+  CHECK(r->counts.sending == 0);
+  CHECK(r->counts.sent == 1);
+  CHECK(r->counts.read == 1);
+  CHECK(r->counts.failed == 1);
+  CHECK(r->counts.total() == 5);
+  CHECK(r->first_sent_at == now + 10);
+  CHECK(r->last_sent_at == now + 20);
+
+  alerts.cancel(id, now + 50);
+  r = alerts.report(id);
+  CHECK(r->counts.queued == 0);
+  CHECK(r->counts.cancelled == 2);
+  CHECK(alerts.all_delivery_counts().total() == 5);
+}
+
+TEST_CASE("an alert's counts outlive its delivery rows purged by retention") {
+  auto db = open_database(":memory:");
+  migrate(*db);
+  const auto keys = crypto::generate_data_keys();
+  add_subscribers(*db, keys, 3);
+  alert_store alerts(*db);
+  outbox out(*db, keys);
+  const auto id = planned_alert(alerts);
+  for (const auto& item : out.lease(10, now, 60'000))
+    out.record({outcome(item.id, result_kind::sent, "wamid." + std::to_string(item.id))}, now);
+
+  const auto purged = purge_old(*db, 24LL * 3600 * 1000, now + 30LL * 24 * 3600 * 1000);
+  CHECK(purged.outbox_deleted == 3);
+  CHECK(alerts.report(id)->counts.sent == 3);
+}
+
+TEST_CASE("upgrading a database with deliveries fills in their progress") {
+  auto db = open_database(":memory:");
+  for (const auto& m : parse_migrations(schema_sql)) {
+    if (m.version > 3) break;
+    db->exec(m.sql);
+    db->exec(fmt::format("PRAGMA user_version = {}", m.version));
+  }
+  db->exec("INSERT INTO alerts (id, category, severity, title, text, priority, state, not_before, created_at) "
+           "VALUES (1, 'water', 'severe', 'Guasto', 'Acqua sospesa', 1, 'sending', 0, 0)");
+  db->exec("INSERT INTO outbox (priority, state, phone_hash, alert_id, subscriber_id, not_before, created_at, "
+           "updated_at, sent_at) VALUES "
+           "(1, 'queued', x'01', 1, 1, 0, 0, 0, NULL), (1, 'delivered', x'02', 1, 2, 0, 0, 0, 500), "
+           "(1, 'delivered', x'03', 1, 3, 0, 0, 0, 700)");
+  CHECK(migrate(*db) >= 1);
+  alert_store alerts(*db);
+  const auto r = alerts.report(1);
+  REQUIRE(r);
+  CHECK(r->counts.queued == 1);
+  CHECK(r->counts.delivered == 2);
+  CHECK(r->first_sent_at == 500);
+  CHECK(r->last_sent_at == 700);
+}
