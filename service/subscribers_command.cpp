@@ -4,11 +4,13 @@
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/phone.hpp>
+#include <banditore/domain/quiet_hours.hpp>
 #include <banditore/store/subscriber_admin.hpp>
 
 #include <SQLiteCpp/Database.h>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -16,6 +18,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string_view>
 
 namespace {
@@ -108,17 +111,28 @@ void print_import_help() {
       "(never by number). Everything is imported in one transaction, with an 'import'\n"
       "consent event per number.\n"
       "\n"
-      "  --notice TEXT   the one-time message sent to each imported number\n"
+      "  --notice TEXT   the one-time message sent to each imported number (up to 1024\n"
+      "                  characters with a template configured)\n"
       "  --no-notice     send nothing\n"
       "  --dry-run       check the file and print the counts, import nothing\n"
       "By default each imported number gets an Italian notice presenting the service\n"
       "and how to leave (DISATTIVA).\n"
       "\n"
-      "WhatsApp accepts free text only within 24 hours of the person's last message\n"
-      "to the number. People on an old broadcast list have usually not written since:\n"
-      "for them WhatsApp refuses a free-text notice (error 131047), and reaching them\n"
-      "takes an approved template (utility category). Use --no-notice and announce the\n"
-      "change with the first alert's template, or expect most notices to fail.");
+      "The notice is an alert addressed to the imported numbers only, written in the\n"
+      "same transaction: source import, category other, severity minor, title\n"
+      "\"Nuovo servizio di avvisi\". Subscribers already on the list receive nothing.\n"
+      "The running service (banditore serve) sends it like any alert: at the\n"
+      "configured rate (BANDITORE_WA_RATE), within WhatsApp's messaging limit\n"
+      "(BANDITORE_WA_TIER; the rest waits), and as the approved template\n"
+      "(BANDITORE_WA_TEMPLATE_NAME) to people who have not written in the last\n"
+      "24 hours, which on an old broadcast list is almost everyone. Being minor, a\n"
+      "notice imported during the quiet hours (BANDITORE_QUIET_HOURS) waits for\n"
+      "their end. The import prints the alert's id: banditore alerts show ID follows\n"
+      "it, banditore alerts cancel ID stops it; GET /v1/alerts lists it too.\n"
+      "\n"
+      "Without a template configured the notice goes as free text, which WhatsApp\n"
+      "refuses (error 131047) to anyone who has not written in the last 24 hours:\n"
+      "configure the template first, or import with --no-notice.");
 }
 
 // Opens the store; a failure here is the configuration's (database path,
@@ -266,14 +280,39 @@ int cmd_import(const config::settings& settings, const std::vector<std::string>&
   auto text = read_whole_file(*file);
   if (!text) return fail(exit_failure, fmt::format("subscribers import: cannot read {}", *file));
 
-  auto opened = open_or_report(settings);
-  if (!opened) return exit_config;
+  const auto now = now_ms();
   store::import_options options;
   options.default_country = std::string(default_country);
   options.language = settings.language;
   options.dry_run = dry_run;
-  if (!no_notice) options.notice = notice ? *notice : store::default_import_notice(settings.town);
-  const auto r = store::import_subscribers(*opened->db, opened->keys, *text, options, now_ms());
+  if (!no_notice) {
+    options.notice = notice ? *notice : store::default_import_notice(settings.town);
+    // The notice is an alert: the same checks as banditore send, so a text
+    // too long for the template's parameter is refused here, not by Meta.
+    const std::size_t max_text =
+        settings.wa_template_name.empty() ? domain::max_text_body - domain::max_title - 4 : 1024;
+    const nlohmann::json body = {
+        {"category", "other"}, {"severity", "minor"}, {"title", options.notice_title}, {"text", *options.notice}};
+    auto validation = domain::validate_alert(body, domain::alert_limits{max_text}, now);
+    if (!validation.errors.empty()) {
+      std::string reasons;
+      for (const auto& e : validation.errors)
+        reasons += fmt::format("{}{} {}", reasons.empty() ? "" : "; ", e.field == "text" ? "notice" : e.field,
+                               e.reason);
+      return fail(exit_usage, fmt::format("subscribers import: {}", reasons));
+    }
+    try {
+      if (!settings.quiet_hours.empty())
+        if (auto until = domain::quiet_until(domain::parse_quiet_hours(settings.quiet_hours), now))
+          options.notice_not_before = *until;
+    } catch (const std::invalid_argument& e) {
+      return fail(exit_config, fmt::format("BANDITORE_QUIET_HOURS: {}", e.what()));
+    }
+  }
+
+  auto opened = open_or_report(settings);
+  if (!opened) return exit_config;
+  const auto r = store::import_subscribers(*opened->db, opened->keys, *text, options, now);
   if (!r.error.empty()) return fail(exit_failure, fmt::format("subscribers import: {}: {}", *file, r.error));
 
   std::string report = fmt::format("{}imported {}, duplicates {}, invalid {}", dry_run ? "dry run: would have " : "",
@@ -281,9 +320,21 @@ int cmd_import(const config::settings& settings, const std::vector<std::string>&
   if (!r.invalid_lines.empty())
     report += fmt::format(" ({} {})", r.invalid_lines.size() == 1 ? "line" : "lines", line_list(r.invalid_lines));
   fmt::print("{}\n", report);
-  if (r.notices_queued > 0)
-    fmt::print("{} notice(s) {}queued; outside the 24-hour window WhatsApp accepts only a template\n",
-               r.notices_queued, dry_run ? "would have been " : "");
+  if (r.notices_queued == 0) return exit_ok;
+  if (dry_run) {
+    fmt::print("dry run: the notice would have been queued for {} imported number(s)\n", r.notices_queued);
+    return exit_ok;
+  }
+  fmt::print("notice queued for {} imported number(s) as alert {}; follow it with banditore alerts show {}\n",
+             r.notices_queued, r.notice_alert_id, r.notice_alert_id);
+  if (options.notice_not_before > now)
+    fmt::print(stderr, "The notice is held for quiet hours until {}.\n",
+               domain::format_rfc3339_utc(options.notice_not_before));
+  if (settings.wa_template_name.empty())
+    fmt::print(stderr,
+               "warning: no template is configured (BANDITORE_WA_TEMPLATE_NAME): WhatsApp refuses the notice as "
+               "free text to anyone who has not written in the last 24 hours; banditore alerts cancel {} stops it\n",
+               r.notice_alert_id);
   return exit_ok;
 }
 

@@ -1,10 +1,11 @@
 // `banditore alerts` and `banditore send` as an operator runs them: the real
-// binary on a database in a temporary directory, with no service running,
-// its stdout and stderr read apart.
+// binary on a database in a temporary directory, its stdout and stderr read
+// apart; with no service running, except where a broadcast is followed.
 #include "harness.hpp"
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <sstream>
 
 using namespace harness;
@@ -111,4 +112,59 @@ TEST_CASE("alerts cli: alerts show of an unknown id fails with one line on stder
   CHECK(r.exit_code == 1);
   CHECK(r.err.rfind("banditore: ", 0) == 0);
   CHECK(lines(r.err).size() == 1);
+}
+
+TEST_CASE("alerts cli: send follows the broadcast with progress lines and exits 0 when it is done") {
+  temp_dir dir;
+  wa_sim sim(dir.path);
+  banditore_server app(dir.path, sim, {{"BANDITORE_WA_TIER", "unlimited"}});
+  app.start();
+  sim.configure({{"webhook_url", app.base + "/webhook/whatsapp"}, {"statuses", false}});
+  sim.subscribe_many(10);
+  // Two messages a second: the ten deliveries take at least 4.5 s, while
+  // the command reports about once a second, so it sees the broadcast midway.
+  app.stop();
+  app.env["BANDITORE_WA_RATE"] = "2";
+  app.start();
+  sim.configure({{"webhook_url", app.base + "/webhook/whatsapp"}});
+
+  auto r = cli(dir, {"send", "--category", "water", "--severity", "severe", "--title", "Acqua sospesa", "--text",
+                     "Dalle 14 alle 18 manca l'acqua."});
+  INFO("stderr:\n" << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "1\n");
+
+  // stderr is a file here, not a terminal: one plain line per update.
+  struct update {
+    std::string state;
+    int reached = 0, recipients = 0, failed = 0, queued = 0;
+  };
+  std::vector<update> updates;
+  for (const auto& line : lines(r.err)) {
+    INFO("line: " << line);
+    char state[32] = {};
+    update u;
+    double rate = 0;
+    int end = 0;
+    const int fields = std::sscanf(line.c_str(), "alert 1 %31[a-z]: reached %d/%d, failed %d, queued %d, %lf/s%n",
+                                   state, &u.reached, &u.recipients, &u.failed, &u.queued, &rate, &end);
+    REQUIRE(fields == 6);
+    REQUIRE(static_cast<std::size_t>(end) == line.size());
+    u.state = state;
+    updates.push_back(u);
+  }
+  REQUIRE(updates.size() >= 3);
+  const auto& last = updates.back();
+  CHECK(last.state == "done");
+  CHECK(last.reached == 10);
+  CHECK(last.recipients == 10);
+  CHECK(last.failed == 0);
+  CHECK(last.queued == 0);
+  int midway = 0;
+  for (std::size_t i = 0; i + 1 < updates.size(); ++i) {
+    CHECK(updates[i].state != "done");
+    if (i > 0) CHECK(updates[i].reached >= updates[i - 1].reached);
+    if (updates[i].reached > 0 && updates[i].reached < 10) ++midway;
+  }
+  CHECK(midway >= 1);
 }

@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <map>
 
 using namespace harness;
 
@@ -19,19 +20,20 @@ struct run_result {
 };
 
 // Runs `banditore ARGS...` to its end against the directory's database and
-// key file (or another database, for reading a backup).
-run_result cli(const temp_dir& dir, const std::vector<std::string>& args, const fs::path& db = {}) {
+// key file (or another database, for reading a backup), with extra settings.
+run_result cli(const temp_dir& dir, const std::vector<std::string>& args, const fs::path& db = {},
+               const std::map<std::string, std::string>& extra_env = {}) {
   const auto out = dir.path / "cli.stdout";
   const auto err = dir.path / "cli.stderr";
   fs::remove(out);
   fs::remove(err);
   std::vector<std::string> argv{"/bin/sh", "-c", "exec \"$@\" 2>\"$0\"", err.string(), BANDITORE_BIN};
   argv.insert(argv.end(), args.begin(), args.end());
-  child process(argv,
-                {{"BANDITORE_DB", (db.empty() ? dir.path / "banditore.db" : db).string()},
-                 {"BANDITORE_KEY_FILE", (dir.path / "banditore.key").string()},
-                 {"BANDITORE_TOWN", "Lodi"}},
-                out);
+  std::map<std::string, std::string> env = {{"BANDITORE_DB", (db.empty() ? dir.path / "banditore.db" : db).string()},
+                                            {"BANDITORE_KEY_FILE", (dir.path / "banditore.key").string()},
+                                            {"BANDITORE_TOWN", "Lodi"}};
+  env.insert(extra_env.begin(), extra_env.end());
+  child process(argv, env, out);
   run_result r;
   r.exit_code = process.stop(0);  // signal 0 sends nothing: this waits for the exit
   r.out = read_file(out);
@@ -79,16 +81,78 @@ TEST_CASE("an import reports imported, duplicate and invalid rows by line and sh
   check_no_number(r);
 }
 
-TEST_CASE("an import queues one notice per imported number unless told not to") {
+TEST_CASE("an import queues the notice as one alert with a delivery per imported number") {
   temp_dir dir;
   auto r = cli(dir, {"subscribers", "import", write_list(dir).string()});
   INFO("stderr: " << r.err);
   REQUIRE(r.exit_code == 0);
   check_no_number(r);
+  CHECK(r.out.find("notice queued for 2 imported number(s) as alert 1;") != std::string::npos);
   SQLite::Database db((dir.path / "banditore.db").string(), SQLite::OPEN_READONLY);
-  CHECK(db.execAndGet("SELECT COUNT(*) FROM outbox WHERE state = 'queued' AND body LIKE '%DISATTIVA%' "
-                      "AND body LIKE '%Comune di Lodi%'")
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM outbox o JOIN alerts a ON a.id = o.alert_id WHERE o.state = 'queued' "
+                      "AND a.source = 'import' AND a.text LIKE '%DISATTIVA%' AND a.text LIKE '%Comune di Lodi%'")
             .getInt() == 2);
+}
+
+TEST_CASE("without a template configured the import warns that the notice will mostly be refused") {
+  temp_dir without, with;
+  auto r = cli(without, {"subscribers", "import", write_list(without).string()});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("warning: no template is configured") != std::string::npos);
+  auto with_template = cli(with, {"subscribers", "import", write_list(with).string()}, {},
+                           {{"BANDITORE_WA_TEMPLATE_NAME", "avviso"}});
+  REQUIRE(with_template.exit_code == 0);
+  CHECK(with_template.err.empty());
+}
+
+TEST_CASE("a notice too long for the template's parameter is refused and nothing is imported") {
+  temp_dir dir;
+  auto r = cli(dir, {"subscribers", "import", write_list(dir).string(), "--notice", std::string(1100, 'x')}, {},
+               {{"BANDITORE_WA_TEMPLATE_NAME", "avviso"}});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.rfind("banditore: subscribers import: notice ", 0) == 0);
+  CHECK_FALSE(fs::exists(dir.path / "banditore.db"));
+}
+
+TEST_CASE("imported numbers receive the notice as the template and existing subscribers receive nothing") {
+  temp_dir dir;
+  wa_sim sim(dir.path);
+  const std::map<std::string, std::string> templ = {{"BANDITORE_WA_TEMPLATE_NAME", "avviso_comunale"}};
+  banditore_server app(dir.path, sim, templ);
+  app.start();
+  sim.configure({{"webhook_url", app.base + "/webhook/whatsapp"}, {"statuses", false}});
+  const auto existing = sim.subscribe_many(3);
+
+  auto r = cli(dir, {"subscribers", "import", write_list(dir).string()}, {}, templ);
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(r.out.find("as alert 1;") != std::string::npos);
+
+  // The service sends it like any alert, and reports it like any alert.
+  const auto token = app.create_key("ufficio stampa", "alerts:read");
+  json report;
+  const bool done = wait_until([&] {
+    report = json::parse(app.api("GET", "/v1/alerts/1", token).body);
+    return report["state"] == "done";
+  });
+  INFO(report.dump());
+  REQUIRE(done);
+  CHECK(report["source"] == "import");
+  CHECK(report["recipients"] == 2);
+  CHECK(report["reached"] == 2);
+
+  for (const std::string imported : {"393331234567", "393399876543"}) {
+    INFO("an imported number");
+    const auto box = sim.inbox(imported);
+    REQUIRE(box["messages"].size() == 1);
+    const auto& m = box["messages"][0];
+    REQUIRE(m.contains("template"));
+    CHECK(m["template"]["name"] == "avviso_comunale");
+    CHECK(m["template"]["parameters"][0] == "Nuovo servizio di avvisi");
+    CHECK(m["template"]["parameters"][1].get<std::string>().find("DISATTIVA") != std::string::npos);
+  }
+  // Their inbox holds only the confirmation of their own Attiva.
+  for (const auto& phone : existing) CHECK(sim.inbox(phone)["messages"].size() == 1);
 }
 
 TEST_CASE("importing the same list again finds only duplicates") {

@@ -44,10 +44,14 @@ alert_record read_alert(SQLite::Statement& q) {
 struct alert_store::statements {
   explicit statements(SQLite::Database& db)
       : by_key(db, "SELECT id, request_hash FROM alerts WHERE api_key_id IS :key AND idempotency_key = :idem"),
-        insert(db, "INSERT INTO alerts (category, severity, title, text, priority, source, api_key_id, "
+        insert(db, "INSERT INTO alerts (category, severity, title, text, priority, state, source, api_key_id, "
                    "idempotency_key, request_hash, expires_at, not_before, created_at) VALUES "
-                   "(:category, :severity, :title, :text, :priority, :source, :key, :idem, :hash, :expires, "
+                   "(:category, :severity, :title, :text, :priority, :state, :source, :key, :idem, :hash, :expires, "
                    ":not_before, :now)"),
+        add_recipient(db, "INSERT OR IGNORE INTO outbox (priority, phone_hash, alert_id, subscriber_id, not_before, "
+                          "created_at, updated_at) SELECT a.priority, s.phone_hash, a.id, s.id, a.not_before, :now, "
+                          ":now FROM alerts a JOIN subscribers s ON s.id = :subscriber WHERE a.id = :alert"),
+        count_recipient(db, "UPDATE alerts SET planned_count = planned_count + 1 WHERE id = :id"),
         get(db, std::string("SELECT ") + alert_columns + " FROM alerts WHERE id = :id"),
         list(db, std::string("SELECT ") + alert_columns +
                      " FROM alerts WHERE id < :before ORDER BY id DESC LIMIT :limit"),
@@ -80,7 +84,7 @@ struct alert_store::statements {
                     "WHERE c.last_inbound_at IS NULL OR c.last_inbound_at <= :since"),
         all_counts(db, "SELECT state, SUM(count) FROM alert_progress GROUP BY state") {}
 
-  SQLite::Statement by_key, insert, get, list, counts, sent_times, waiting, cancel_alert, cancel_rows, next_to_plan, batch_end,
+  SQLite::Statement by_key, insert, add_recipient, count_recipient, get, list, counts, sent_times, waiting, cancel_alert, cancel_rows, next_to_plan, batch_end,
       plan, advance, planned, expire, finish, expire_sending, subscribers, flagged, outside, all_counts;
 };
 
@@ -103,6 +107,29 @@ create_result alert_store::create(const new_alert& a, std::int64_t now_ms) {
     }
     q.reset();
   }
+  return {create_outcome::created, insert_alert(a, "planning", now_ms)};
+}
+
+std::int64_t alert_store::create_addressed(const new_alert& a, std::int64_t now_ms) {
+  // 'sending' from the start: the planner only picks alerts still planning.
+  return insert_alert(a, "sending", now_ms);
+}
+
+bool alert_store::add_recipient(std::int64_t alert_id, std::int64_t subscriber_id, std::int64_t now_ms) {
+  auto& st = st_->add_recipient;
+  st.reset();
+  st.bind(":alert", alert_id);
+  st.bind(":subscriber", subscriber_id);
+  st.bind(":now", now_ms);
+  if (st.exec() == 0) return false;
+  auto& n = st_->count_recipient;
+  n.reset();
+  n.bind(":id", alert_id);
+  n.exec();
+  return true;
+}
+
+std::int64_t alert_store::insert_alert(const new_alert& a, std::string_view state, std::int64_t now_ms) {
   auto& st = st_->insert;
   st.reset();
   st.bind(":category", a.draft.category);
@@ -110,6 +137,7 @@ create_result alert_store::create(const new_alert& a, std::int64_t now_ms) {
   st.bind(":title", a.draft.title);
   st.bind(":text", a.draft.text);
   st.bind(":priority", domain::priority_of(a.draft.level));
+  st.bind(":state", std::string(state));
   st.bind(":source", a.source);
   if (a.api_key_id) st.bind(":key", *a.api_key_id); else st.bind(":key");
   if (a.idempotency_key.empty()) st.bind(":idem"); else st.bind(":idem", a.idempotency_key);
@@ -119,7 +147,7 @@ create_result alert_store::create(const new_alert& a, std::int64_t now_ms) {
   st.bind(":not_before", std::max(a.not_before, now_ms));
   st.bind(":now", now_ms);
   st.exec();
-  return {create_outcome::created, db_.getLastInsertRowid()};
+  return db_.getLastInsertRowid();
 }
 
 std::optional<alert_record> alert_store::get(std::int64_t id) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace SQLite { class Database; }
@@ -64,6 +65,16 @@ class alert_store {
   // request returns the first alert; with another request, a conflict.
   create_result create(const new_alert& alert, std::int64_t now_ms);
 
+  // An alert for chosen subscribers rather than for everyone (the notice to
+  // numbers just imported): it is created already planned, so plan_next
+  // never fans it out, and add_recipient queues its deliveries. Call both
+  // in one transaction, or the alert may finish before its recipients exist.
+  std::int64_t create_addressed(const new_alert& alert, std::int64_t now_ms);
+  // Queues the alert's delivery to one subscriber, counted among its
+  // recipients; false when the alert or subscriber does not exist or the
+  // delivery is already there.
+  bool add_recipient(std::int64_t alert_id, std::int64_t subscriber_id, std::int64_t now_ms);
+
   std::optional<alert_record> get(std::int64_t id);
   // Newest first; before_id = 0 starts from the newest.
   std::vector<alert_record> list(std::int64_t before_id, std::size_t limit);
@@ -88,6 +99,8 @@ class alert_store {
   delivery_counts all_delivery_counts();
 
  private:
+  std::int64_t insert_alert(const new_alert& alert, std::string_view state, std::int64_t now_ms);
+
   struct statements;
   SQLite::Database& db_;
   std::unique_ptr<statements> st_;

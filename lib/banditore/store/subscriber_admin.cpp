@@ -4,8 +4,8 @@
 #include <banditore/crypto/sealed_box.hpp>
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/phone.hpp>
+#include <banditore/store/alerts.hpp>
 #include <banditore/store/audit.hpp>
-#include <banditore/store/outbox.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -288,13 +288,13 @@ import_result import_subscribers(SQLite::Database& db, const crypto::data_keys& 
   result.invalid_lines = std::move(parsed.malformed_lines);
 
   SQLite::Transaction tx(db);
-  outbox out(db, keys);
   crypto::sealed_box box(keys.encryption);
   SQLite::Statement exists(db, "SELECT 1 FROM subscribers WHERE phone_hash = :phone");
   SQLite::Statement insert(db, "INSERT INTO subscribers (phone_hash, phone_cipher, language, source, subscribed_at) "
                                "VALUES (:phone, :cipher, :language, 'import', :at)");
   SQLite::Statement consent(db, "INSERT INTO consent_log (phone_hash, event, at) VALUES (:phone, 'import', :at)");
   std::unordered_set<std::string> seen;
+  std::vector<std::int64_t> imported_ids;
 
   for (const auto& row : parsed.rows) {
     const auto e164 = domain::normalise_phone(row.number, options.default_country);
@@ -320,22 +320,40 @@ import_result import_subscribers(SQLite::Database& db, const crypto::data_keys& 
     insert.bind(":language", options.language);
     insert.bind(":at", *consent_at);
     insert.exec();
+    imported_ids.push_back(db.getLastInsertRowid());
     consent.reset();
     bind_blob(consent, ":phone", phone);
     consent.bind(":at", *consent_at);
     consent.exec();
-    if (options.notice) {
-      out.enqueue_reply(phone, *e164, *options.notice, now_ms);
-      ++result.notices_queued;
-    }
     ++result.imported;
   }
   std::sort(result.invalid_lines.begin(), result.invalid_lines.end());
-  record_audit(db, "cli", "subscribers.import", std::nullopt, std::nullopt,
+
+  std::optional<std::int64_t> alert_id;
+  if (options.notice && !imported_ids.empty()) {
+    // Addressed, not broadcast: the planner never fans it out to the
+    // subscribers who were already there.
+    alert_store alerts(db);
+    new_alert notice;
+    notice.draft.category = "other";
+    notice.draft.level = domain::severity::minor;
+    notice.draft.title = options.notice_title;
+    notice.draft.text = *options.notice;
+    notice.source = "import";
+    notice.not_before = options.notice_not_before;
+    alert_id = alerts.create_addressed(notice, now_ms);
+    for (auto id : imported_ids)
+      if (alerts.add_recipient(*alert_id, id, now_ms)) ++result.notices_queued;
+    record_audit(db, "cli", "alert.create", alert_id, std::nullopt, notice.draft.title, now_ms);
+  }
+  record_audit(db, "cli", "subscribers.import", alert_id, std::nullopt,
                fmt::format("imported={} duplicates={} invalid={} notices={}", result.imported, result.duplicates,
                            result.invalid_lines.size(), result.notices_queued),
                now_ms);
-  if (!options.dry_run) tx.commit();
+  if (!options.dry_run) {
+    tx.commit();
+    result.notice_alert_id = alert_id.value_or(0);
+  }
   return result;
 }
 

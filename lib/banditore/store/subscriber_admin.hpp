@@ -81,11 +81,17 @@ parsed_csv parse_import_csv(std::string_view text);
 // "2023-05-14" (midnight UTC) or RFC 3339 with an offset; nullopt otherwise.
 std::optional<std::int64_t> parse_consent_date(std::string_view text);
 
+// The title of the notice to imported numbers (the template's first
+// parameter when it goes as a template).
+inline constexpr std::string_view import_notice_title = "Nuovo servizio di avvisi";
+
 struct import_options {
   std::string default_country = "39";
   std::string language = "it";  // of the replies they will get (BANDITORE_LANGUAGE)
-  // Queued once to each imported number; nullopt sends nothing.
+  // Sent once to each imported number; nullopt sends nothing.
   std::optional<std::string> notice;
+  std::string notice_title = std::string(import_notice_title);
+  std::int64_t notice_not_before = 0;  // quiet hours may hold the notice; 0 = at once
   bool dry_run = false;  // check and count, then roll back
 };
 
@@ -94,12 +100,17 @@ struct import_result {
   std::int64_t duplicates = 0;  // already subscribed, or repeated in the file
   std::vector<std::size_t> invalid_lines;  // bad number, bad or future date, malformed
   std::int64_t notices_queued = 0;
+  std::int64_t notice_alert_id = 0;  // the alert carrying the notice; 0 = none, or a dry run
   std::string error;  // the file as a whole was refused; nothing imported
 };
 
 // Imports in one transaction: each new number becomes a subscriber (source
-// 'import', subscribed at its consent date), gets an 'import' consent event
-// and, when options.notice is set, the notice in the outbox as a reply.
+// 'import', subscribed at its consent date) and gets an 'import' consent
+// event. When options.notice is set and someone was imported, the notice is
+// one alert (source 'import', category other, severity minor) addressed to
+// the imported numbers only, with one delivery each: imported people have
+// not written within 24 hours, so it must go the way broadcasts go, as the
+// template outside the window and within the messaging limit.
 import_result import_subscribers(SQLite::Database& db, const crypto::data_keys& keys, std::string_view csv_text,
                                  const import_options& options, std::int64_t now_ms);
 

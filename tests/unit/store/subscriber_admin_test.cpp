@@ -148,25 +148,92 @@ TEST_CASE("malformed rows are counted among the invalid lines, in line order") {
   CHECK(r.invalid_lines == std::vector<std::size_t>{2, 3});
 }
 
-TEST_CASE("an import queues the notice to each new number as a reply") {
+TEST_CASE("an import queues the notice as one alert with a delivery to each new number only") {
   fixture f;
+  f.import("number\n3330001111\n");  // already subscribed: gets no notice
   import_options o;
   o.notice = "Benvenuto";
-  auto r = f.import("number\n3331234567\n3339876543\n3331234567\n", o);
+  auto r = f.import("number\n3331234567\n3339876543\n3331234567\n3330001111\n", o);
   CHECK(r.notices_queued == 2);
-  CHECK(f.count("SELECT COUNT(*) FROM outbox WHERE state = 'queued' AND body = 'Benvenuto' AND priority = 0 "
-                "AND alert_id IS NULL") == 2);
+  REQUIRE(r.notice_alert_id != 0);
+  CHECK(f.count("SELECT COUNT(*) FROM alerts") == 1);
+  SQLite::Statement a(*f.db, "SELECT id, state, source, category, severity, title, text, planned_count FROM alerts");
+  REQUIRE(a.executeStep());
+  CHECK(a.getColumn(0).getInt64() == r.notice_alert_id);
+  CHECK(a.getColumn(1).getString() == "sending");
+  CHECK(a.getColumn(2).getString() == "import");
+  CHECK(a.getColumn(3).getString() == "other");
+  CHECK(a.getColumn(4).getString() == "minor");
+  CHECK(a.getColumn(5).getString() == std::string(import_notice_title));
+  CHECK(a.getColumn(6).getString() == "Benvenuto");
+  CHECK(a.getColumn(7).getInt64() == 2);
+  CHECK(f.count("SELECT COUNT(*) FROM outbox") == 2);
+  CHECK(f.count("SELECT COUNT(*) FROM outbox o JOIN subscribers s ON s.id = o.subscriber_id "
+                "WHERE o.alert_id = 1 AND o.state = 'queued' AND o.body IS NULL AND o.recipient_cipher IS NULL "
+                "AND s.subscribed_at = " + std::to_string(now)) == 2);
   outbox out(*f.db, f.keys);
   auto leased = out.lease(10, now, 1000);
   REQUIRE(leased.size() == 2);
   CHECK(leased[0].recipient == mario);
   CHECK(leased[1].recipient == lucia);
+  CHECK(leased[0].alert_id == r.notice_alert_id);
+  CHECK(leased[0].text == "Benvenuto");
+}
+
+TEST_CASE("the notice goes to imported numbers as the template, as they have not written within 24 hours") {
+  fixture f;
+  import_options o;
+  o.notice = "Benvenuto";
+  f.import("number\n3331234567\n", o);
+  outbox out(*f.db, f.keys);
+  delivery_policy policy;
+  policy.template_available = true;
+  auto leased = out.lease(10, now, 1000, policy);
+  REQUIRE(leased.size() == 1);
+  CHECK(leased[0].as_template);
+  CHECK(leased[0].title == std::string(import_notice_title));
+}
+
+TEST_CASE("the notice counts against WhatsApp's messaging limit") {
+  fixture f;
+  import_options o;
+  o.notice = "Benvenuto";
+  f.import("number\n3331234567\n3339876543\n", o);
+  outbox out(*f.db, f.keys);
+  delivery_policy policy;
+  policy.template_available = true;
+  policy.tier_limit = 1;
+  CHECK(out.lease(10, now, 1000, policy).size() == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM outbox WHERE state = 'queued' AND error_title = '" +
+                std::string(waiting_for_limit) + "'") == 1);
+}
+
+TEST_CASE("a notice held by quiet hours is queued for when they end") {
+  fixture f;
+  import_options o;
+  o.notice = "Benvenuto";
+  o.notice_not_before = now + 3600000;
+  f.import("number\n3331234567\n", o);
+  CHECK(f.count("SELECT not_before FROM outbox") == now + 3600000);
+  CHECK(f.count("SELECT not_before FROM alerts") == now + 3600000);
+}
+
+TEST_CASE("an import that subscribes nobody creates no notice") {
+  fixture f;
+  f.import("number\n3331234567\n");
+  import_options o;
+  o.notice = "Benvenuto";
+  auto r = f.import("number\n3331234567\nbad\n", o);
+  CHECK(r.notice_alert_id == 0);
+  CHECK(f.count("SELECT COUNT(*) FROM alerts") == 0);
+  CHECK(f.count("SELECT COUNT(*) FROM outbox") == 0);
 }
 
 TEST_CASE("an import without a notice queues nothing") {
   fixture f;
   f.import("number\n3331234567\n");
   CHECK(f.count("SELECT COUNT(*) FROM outbox") == 0);
+  CHECK(f.count("SELECT COUNT(*) FROM alerts") == 0);
 }
 
 TEST_CASE("a dry run counts the rows and writes nothing") {
@@ -176,9 +243,13 @@ TEST_CASE("a dry run counts the rows and writes nothing") {
   o.notice = "x";
   auto r = f.import("number\n3331234567\n", o);
   CHECK(r.imported == 1);
+  CHECK(r.notices_queued == 1);
+  CHECK(r.notice_alert_id == 0);
   CHECK(f.count("SELECT COUNT(*) FROM subscribers") == 0);
   CHECK(f.count("SELECT COUNT(*) FROM consent_log") == 0);
   CHECK(f.count("SELECT COUNT(*) FROM outbox") == 0);
+  CHECK(f.count("SELECT COUNT(*) FROM alerts") == 0);
+  CHECK(f.count("SELECT COUNT(*) FROM audit_log") == 0);
 }
 
 TEST_CASE("a refused file imports nothing") {
@@ -194,6 +265,17 @@ TEST_CASE("an import leaves one audit entry with counts and no number") {
   f.import("number\n3331234567\nbad\n");
   CHECK(f.db->execAndGet("SELECT detail FROM audit_log WHERE action = 'subscribers.import'").getString() ==
         "imported=1 duplicates=0 invalid=1 notices=0");
+}
+
+TEST_CASE("an import with a notice audits the import and the alert under the alert's id") {
+  fixture f;
+  import_options o;
+  o.notice = "Benvenuto";
+  auto r = f.import("number\n3331234567\n", o);
+  CHECK(f.count("SELECT COUNT(*) FROM audit_log WHERE alert_id = " + std::to_string(r.notice_alert_id) +
+                " AND action IN ('alert.create', 'subscribers.import')") == 2);
+  CHECK(f.db->execAndGet("SELECT detail FROM audit_log WHERE action = 'subscribers.import'").getString() ==
+        "imported=1 duplicates=0 invalid=0 notices=1");
 }
 
 TEST_CASE("the default notice names the town and tells how to leave") {
