@@ -273,7 +273,9 @@ int cmd_import(const config::settings& settings, const std::vector<std::string>&
   options.language = settings.language;
   options.dry_run = dry_run;
   if (!no_notice) options.notice = notice ? *notice : store::default_import_notice(settings.town);
-  const auto r = store::import_subscribers(*opened->db, opened->keys, *text, options, now_ms());
+  // A rotation may run beside the import: the keys follow it.
+  store::live_keys keys(*opened->db, opened->keys, app::key_loader_for(settings));
+  const auto r = store::import_subscribers(*opened->db, keys, *text, options, now_ms());
   if (!r.error.empty()) return fail(exit_failure, fmt::format("subscribers import: {}: {}", *file, r.error));
 
   std::string report = fmt::format("{}imported {}, duplicates {}, invalid {}", dry_run ? "dry run: would have " : "",

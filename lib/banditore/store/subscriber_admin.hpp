@@ -13,9 +13,9 @@
 #include <vector>
 
 namespace SQLite { class Database; }
-namespace banditore::crypto { struct data_keys; }
-
 namespace banditore::store {
+
+class live_keys;
 
 struct consent_event {
   std::string event;  // subscribe, unsubscribe, opt_out, import, forget
@@ -100,7 +100,7 @@ struct import_result {
 // Imports in one transaction: each new number becomes a subscriber (source
 // 'import', subscribed at its consent date), gets an 'import' consent event
 // and, when options.notice is set, the notice in the outbox as a reply.
-import_result import_subscribers(SQLite::Database& db, const crypto::data_keys& keys, std::string_view csv_text,
+import_result import_subscribers(SQLite::Database& db, live_keys& keys, std::string_view csv_text,
                                  const import_options& options, std::int64_t now_ms);
 
 // The notice sent to imported numbers unless the operator gives another:
