@@ -8,6 +8,7 @@
 #include <banditore/crypto/sealed_box.hpp>
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/database.hpp>
+#include <banditore/store/live_keys.hpp>
 #include <banditore/store/outbox.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -58,7 +59,8 @@ int run(std::int64_t subscribers, std::size_t batch) {
 
   std::int64_t now = 1'000'000;
   store::alert_store alerts(*db);
-  store::outbox out(*db, keys);
+  store::live_keys live(*db, keys);
+  store::outbox out(*db, live);
   store::new_alert a;
   a.draft = {"water", domain::severity::severe, "Guasto", "Acqua sospesa in via Roma", std::nullopt};
   alerts.create(a, now);

@@ -10,6 +10,7 @@
 #include "alerts_command.hpp"
 #include "backup_command.hpp"
 #include "keys_command.hpp"
+#include "rotate_command.hpp"
 #include "subscribers_command.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -46,6 +47,8 @@ void print_help() {
       "  keys       API keys of the REST API: create, list, revoke\n"
       "  subscribers  the subscriber list: lookup, forget, count, import\n"
       "  backup     a consistent copy of the live database (backup PATH)\n"
+      "  rotate-keys  seal every phone number again under a new encryption key,\n"
+      "             while the service runs (the lookup key stays; rotate-keys --help)\n"
       "  --help     show this text\n"
       "  --version  show the version\n"
       "\n"
@@ -123,6 +126,7 @@ int main(int argc, char** argv) {
     if (command == "keys") return run_keys_command(settings, args);
     if (command == "subscribers") return run_subscribers_command(settings, args);
     if (command == "backup") return run_backup_command(settings, args);
+    if (command == "rotate-keys") return run_rotate_keys_command(settings, args);
   } catch (const std::invalid_argument& e) {
     return fail(exit_config, e.what());
   } catch (const std::exception& e) {

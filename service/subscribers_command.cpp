@@ -312,7 +312,9 @@ int cmd_import(const config::settings& settings, const std::vector<std::string>&
 
   auto opened = open_or_report(settings);
   if (!opened) return exit_config;
-  const auto r = store::import_subscribers(*opened->db, opened->keys, *text, options, now);
+  // A rotation may run beside the import: the keys follow it.
+  store::live_keys keys(*opened->db, opened->keys, app::key_loader_for(settings));
+  const auto r = store::import_subscribers(*opened->db, keys, *text, options, now);
   if (!r.error.empty()) return fail(exit_failure, fmt::format("subscribers import: {}: {}", *file, r.error));
 
   std::string report = fmt::format("{}imported {}, duplicates {}, invalid {}", dry_run ? "dry run: would have " : "",

@@ -154,7 +154,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     const std::string actor = "key:" + auth.key->name;
     auto work = [&ctx, a = std::move(a), now, tier, actor](SQLite::Database& db) {
       created out;
-      SQLite::Transaction tx(db);
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
       out.result = ctx.alerts->create(a, now);
       if (out.result.outcome == store::create_outcome::created)
         store::record_audit(db, actor, "alert.create", out.result.id, a.api_key_id, a.draft.title, now);
@@ -242,7 +242,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     const auto key_id = auth.key->id;
     const std::string actor = "key:" + auth.key->name;
     auto work = [&ctx, alert_id, now, key_id, actor](SQLite::Database& db) {
-      SQLite::Transaction tx(db);
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
       std::optional<store::alert_report> report;
       if (ctx.alerts->cancel(alert_id, now)) {
         store::record_audit(db, actor, "alert.cancel", alert_id, key_id, "", now);

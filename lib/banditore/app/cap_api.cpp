@@ -108,7 +108,7 @@ void apply_cancel(cap_context& ctx, SQLite::Database& db, const cap::cap_alert& 
 cap_outcome apply_cap(SQLite::Database& db, cap_context& ctx, const cap::cap_alert& alert, const cap_origin& origin,
                       std::int64_t now) {
   cap_outcome out;
-  SQLite::Transaction tx(db);
+  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
   const auto key = key_of(alert);
   if (auto earlier = ctx.cap->find(key)) {
     out.verdict = verdict_duplicate;

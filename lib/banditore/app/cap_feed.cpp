@@ -199,7 +199,7 @@ struct cap_feed_poller::impl : std::enable_shared_from_this<impl> {
     std::string etag = all_done ? std::string(r.header("ETag")) : std::string();
     std::string modified = all_done ? std::string(r.header("Last-Modified")) : std::string();
     auto save = [this, &url, etag, modified, now](SQLite::Database& db) {
-      SQLite::Transaction tx(db);
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
       ctx_.cap->feed_polled(url, etag, modified, now);
       ctx_.cap->forget_seen_before(now - seen_memory_ms);
       tx.commit();

@@ -23,6 +23,7 @@
 #include <banditore/store/cap_alerts.hpp>
 #include <banditore/store/database.hpp>
 #include <banditore/store/inbound.hpp>
+#include <banditore/store/live_keys.hpp>
 #include <banditore/store/outbox.hpp>
 #include <banditore/store/worker.hpp>
 #include <banditore/whatsapp/cloud_channel.hpp>
@@ -89,15 +90,25 @@ struct service::impl {
     server_options.read_timeout = std::chrono::milliseconds(settings.http_read_timeout_ms);
 
     auto opened = open_store(settings);
-    keys = opened.keys;
     log::info("store.opened", {{"migrations_applied", opened.migrations_applied},
                                {"schema_version", store::latest_schema_version()},
                                {"key_created", opened.key_created}});
     db = std::make_unique<store::db_worker>(std::move(opened.db));
-    db->run_sync([this](SQLite::Database& conn) {
-      outbox = std::make_unique<store::outbox>(conn, keys);
+    db->run_sync([this, &opened](SQLite::Database& conn) {
+      // The keys follow `banditore rotate-keys` run beside the service.
+      store::key_loader reload;
+      if (auto from_file = key_loader_for(settings)) {
+        reload = [from_file] {
+          auto fresh = from_file();
+          log::info("keys.reloaded", {{"fingerprint", crypto::key_fingerprint(fresh)},
+                                      {"retired_keys", fresh.retired.size()}});
+          return fresh;
+        };
+      }
+      keys = std::make_unique<store::live_keys>(conn, opened.keys, std::move(reload));
+      outbox = std::make_unique<store::outbox>(conn, *keys);
       outbox->set_template_fallback(!settings.wa_template_name.empty());
-      inbound = std::make_unique<store::inbound_store>(conn, keys, *outbox);
+      inbound = std::make_unique<store::inbound_store>(conn, *keys, *outbox);
       api_keys = std::make_unique<store::api_key_store>(conn);
       alerts = std::make_unique<store::alert_store>(conn);
       cap_alerts = std::make_unique<store::cap_store>(conn);
@@ -194,6 +205,7 @@ struct service::impl {
       api_keys.reset();
       inbound.reset();
       outbox.reset();
+      keys.reset();
     });
   }
 
@@ -277,8 +289,8 @@ struct service::impl {
   config::settings settings;
   http::server_options server_options;
   asio::io_context io{1};
-  crypto::data_keys keys;
   std::unique_ptr<store::db_worker> db;
+  std::unique_ptr<store::live_keys> keys;  // used on the database thread only
   std::unique_ptr<store::outbox> outbox;
   std::unique_ptr<store::inbound_store> inbound;
   std::unique_ptr<store::api_key_store> api_keys;

@@ -33,7 +33,7 @@ opened_store open_store(const config::settings& settings) {
   }
 
   const auto fingerprint = crypto::key_fingerprint(out.keys);
-  if (stored && *stored != fingerprint)
+  if (stored && !crypto::answers_to(out.keys, *stored))
     throw std::runtime_error("the data keys do not match this database (fingerprint " + fingerprint +
                              ", database expects " + *stored + "): wrong key file or BANDITORE_DATA_KEYS");
   if (!stored) {
@@ -42,6 +42,11 @@ opened_store open_store(const config::settings& settings) {
     ins.exec();
   }
   return out;
+}
+
+store::key_loader key_loader_for(const config::settings& settings) {
+  if (!settings.data_keys.empty()) return {};
+  return [path = settings.key_file] { return crypto::read_key_file(path); };
 }
 
 }  // namespace banditore::app

@@ -5,6 +5,7 @@
 
 #include <banditore/config/settings.hpp>
 #include <banditore/crypto/data_keys.hpp>
+#include <banditore/store/live_keys.hpp>
 
 #include <memory>
 
@@ -19,7 +20,14 @@ struct opened_store {
   bool key_created = false;
 };
 
-// Throws std::runtime_error with an operator-readable reason.
+// Throws std::runtime_error with an operator-readable reason. The keys are
+// accepted when the database's fingerprint is theirs, or that of one of
+// their retired keys (a rotation replaced the key file, then stopped before
+// telling the database: `banditore rotate-keys` run again finishes it).
 opened_store open_store(const config::settings& settings);
+
+// How a running process reads its keys again after `banditore rotate-keys`:
+// from the key file; empty when the keys come from BANDITORE_DATA_KEYS.
+store::key_loader key_loader_for(const config::settings& settings);
 
 }  // namespace banditore::app

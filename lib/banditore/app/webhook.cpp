@@ -107,7 +107,7 @@ void add_webhook_routes(http::router& routes, webhook_context& ctx) {
     const auto now = now_ms();
     auto work = [&ctx, inputs = std::move(inputs), statuses = std::move(statuses), now](SQLite::Database& db) {
       batch_outcome out;
-      SQLite::Transaction tx(db);
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
       for (const auto& in : inputs) out.results.push_back(ctx.inbound->handle(in, ctx.conversation, now));
       for (const auto& s : statuses) {
         if (s.status == whatsapp::delivery_status::unknown || s.status == whatsapp::delivery_status::deleted) continue;

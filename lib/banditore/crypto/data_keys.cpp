@@ -1,6 +1,7 @@
 #include <banditore/crypto/data_keys.hpp>
 
 #include <banditore/crypto/hash.hpp>
+#include <banditore/crypto/sealed_box.hpp>
 
 #include <fmt/format.h>
 #include <openssl/crypto.h>
@@ -40,10 +41,15 @@ struct fd_guard {
   int release() { return std::exchange(fd, -1); }
 };
 
-// Removes a temporary key file unless it became the key file.
+// Removes a temporary key file unless it became the key file. Moving it
+// hands the duty on.
 struct temp_file_guard {
   fs::path path;
   bool armed = true;
+  explicit temp_file_guard(fs::path p) : path(std::move(p)) {}
+  temp_file_guard(temp_file_guard&& other) noexcept
+      : path(std::move(other.path)), armed(std::exchange(other.armed, false)) {}
+  temp_file_guard& operator=(temp_file_guard&&) = delete;
   ~temp_file_guard() {
     if (armed) ::unlink(path.c_str());
   }
@@ -65,10 +71,25 @@ void trim(std::string_view& s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
 }
 
+// Turns one name=value entry's value into a key; value errors name the
+// entry and line, never the value.
+key parse_key_value(std::string_view value, std::string_view name, const std::string& source, int line_no) {
+  if (value.size() != 64)
+    throw std::runtime_error(fmt::format("{}, line {}: the {} key must be 64 hex characters, found {}", source,
+                                         line_no, name, value.size()));
+  auto raw = from_hex(value);
+  if (!raw) throw std::runtime_error(fmt::format("{}, line {}: the {} key is not hexadecimal", source, line_no, name));
+  cleansed wipe{*raw};
+  key k{};
+  std::copy(raw->begin(), raw->end(), k.begin());
+  return k;
+}
+
 // source names where the text came from in messages ("key file /x/y").
 // Messages carry names and line numbers only: never a value.
 data_keys parse_keys(std::string_view text, const std::string& source) {
   std::optional<key> encryption, lookup;
+  std::vector<key> retired;
   int line_no = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -93,26 +114,22 @@ data_keys parse_keys(std::string_view text, const std::string& source) {
         throw std::runtime_error(fmt::format("{}, line {}: expected name=value", source, line_no));
       auto name = entry.substr(0, eq);
       auto value = entry.substr(eq + 1);
+      if (name == "retired") {
+        auto k = parse_key_value(value, name, source, line_no);
+        if (std::find(retired.begin(), retired.end(), k) != retired.end())
+          throw std::runtime_error(fmt::format("{}, line {}: this retired key is given twice", source, line_no));
+        retired.push_back(k);
+        continue;
+      }
       std::optional<key>* target = nullptr;
       if (name == "encryption") target = &encryption;
       else if (name == "lookup") target = &lookup;
       else
         throw std::runtime_error(fmt::format(
-            "{}, line {}: unknown entry (expected encryption= or lookup=)", source, line_no));
+            "{}, line {}: unknown entry (expected encryption=, retired= or lookup=)", source, line_no));
       if (*target)
         throw std::runtime_error(fmt::format("{}, line {}: {} given twice", source, line_no, name));
-      if (value.size() != 64)
-        throw std::runtime_error(fmt::format(
-            "{}, line {}: the {} key must be 64 hex characters, found {}", source, line_no, name,
-            value.size()));
-      auto raw = from_hex(value);
-      if (!raw)
-        throw std::runtime_error(
-            fmt::format("{}, line {}: the {} key is not hexadecimal", source, line_no, name));
-      cleansed wipe{*raw};
-      key k{};
-      std::copy(raw->begin(), raw->end(), k.begin());
-      *target = k;
+      *target = parse_key_value(value, name, source, line_no);
     }
   }
   if (!encryption && !lookup) throw std::runtime_error(fmt::format("{} holds no keys", source));
@@ -123,7 +140,12 @@ data_keys parse_keys(std::string_view text, const std::string& source) {
   if (*encryption == *lookup)
     throw std::runtime_error(
         fmt::format("{}: the encryption and lookup keys are the same; they must differ", source));
-  return {*encryption, *lookup};
+  for (const auto& r : retired) {
+    if (r == *encryption)
+      throw std::runtime_error(fmt::format("{}: a retired key is the current encryption key", source));
+    if (r == *lookup) throw std::runtime_error(fmt::format("{}: a retired key is the lookup key", source));
+  }
+  return {*encryption, *lookup, std::move(retired)};
 }
 
 std::string read_all(int fd, const fs::path& path) {
@@ -140,7 +162,7 @@ std::string read_all(int fd, const fs::path& path) {
   return out;
 }
 
-data_keys read_key_file(int fd, const fs::path& path) {
+data_keys read_key_fd(int fd, const fs::path& path) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) throw_errno(errno, "cannot stat key file " + path.string());
   if (!S_ISREG(st.st_mode))
@@ -183,15 +205,16 @@ void fsync_directory(const fs::path& dir) {
     throw_errno(errno, "cannot sync directory " + dir.string());
 }
 
-// Writes keys to a new key file at path. Returns false, leaving nothing
-// behind, if a key file appeared there meanwhile (another process starting):
-// that file wins, so both processes end up with the same keys.
-bool create_key_file(const fs::path& path, const data_keys& keys) {
+fs::path directory_of(const fs::path& path) {
   fs::path dir = path.parent_path();
-  if (dir.empty()) dir = ".";
-  fs::create_directories(dir);
+  return dir.empty() ? fs::path(".") : dir;
+}
 
-  // Same directory, so the final step is a rename within one filesystem.
+// Writes keys to a new temporary file (mode 0600, synced) beside path, so
+// that installing it is a rename within one filesystem.
+temp_file_guard write_temp_key_file(const fs::path& path, const data_keys& keys) {
+  const fs::path dir = directory_of(path);
+  fs::create_directories(dir);
   temp_file_guard temp{dir / ("." + path.filename().string() + ".tmp-" + to_hex(random_bytes(8)))};
   fd_guard out{::open(temp.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)};
   if (out.fd < 0) {
@@ -203,6 +226,14 @@ bool create_key_file(const fs::path& path, const data_keys& keys) {
   write_all(out.fd, text, temp.path);
   if (::fsync(out.fd) != 0) throw_errno(errno, "cannot sync " + temp.path.string());
   if (::close(out.release()) != 0) throw_errno(errno, "cannot close " + temp.path.string());
+  return temp;
+}
+
+// Writes keys to a new key file at path. Returns false, leaving nothing
+// behind, if a key file appeared there meanwhile (another process starting):
+// that file wins, so both processes end up with the same keys.
+bool create_key_file(const fs::path& path, const data_keys& keys) {
+  temp_file_guard temp = write_temp_key_file(path, keys);
 
   // Install without ever replacing an existing key file: RENAME_NOREPLACE,
   // or a hard link where the filesystem lacks it; both fail with EEXIST.
@@ -218,22 +249,30 @@ bool create_key_file(const fs::path& path, const data_keys& keys) {
     throw_errno(err, "cannot install key file " + path.string());
   }
   if (renamed) temp.armed = false;
-  fsync_directory(dir);
+  fsync_directory(directory_of(path));
   return true;
 }
 
 }  // namespace
 
-data_keys generate_data_keys() { return {random_key(), random_key()}; }
+data_keys generate_data_keys() { return {random_key(), random_key(), {}}; }
 
 std::string format_key_file(const data_keys& keys) {
+  std::string retired;
+  if (!keys.retired.empty()) {
+    retired =
+        "# retired: earlier encryption keys, kept only until `banditore rotate-keys` has\n"
+        "# sealed every number again under the current one.\n";
+    for (const auto& k : keys.retired) retired += fmt::format("retired={}\n", to_hex(k));
+  }
   return fmt::format(
       "# banditore data keys. Keep this file secret (mode 0600) and back it up:\n"
       "# without it the stored phone numbers can be neither read nor found.\n"
       "# encryption: AES-256-GCM of phone numbers; lookup: HMAC-SHA256 of phone numbers.\n"
       "encryption={}\n"
+      "{}"
       "lookup={}\n",
-      to_hex(keys.encryption), to_hex(keys.lookup));
+      to_hex(keys.encryption), retired, to_hex(keys.lookup));
 }
 
 data_keys parse_key_file(std::string_view text) { return parse_keys(text, "key file"); }
@@ -248,7 +287,7 @@ data_keys load_or_create_key_file(const fs::path& path, bool& created) {
   // our create, the second round reads its keys.
   for (int round = 0; round < 2; ++round) {
     fd_guard in{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-    if (in.fd >= 0) return read_key_file(in.fd, path);
+    if (in.fd >= 0) return read_key_fd(in.fd, path);
     if (errno != ENOENT) throw_errno(errno, "cannot open key file " + path.string());
     data_keys keys = generate_data_keys();
     if (create_key_file(path, keys)) {
@@ -259,11 +298,51 @@ data_keys load_or_create_key_file(const fs::path& path, bool& created) {
   throw std::runtime_error(fmt::format("key file {} keeps changing under us", path.string()));
 }
 
+data_keys read_key_file(const fs::path& path) {
+  fd_guard in{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (in.fd < 0) throw_errno(errno, "cannot open key file " + path.string());
+  return read_key_fd(in.fd, path);
+}
+
+void replace_key_file(const fs::path& path, const data_keys& keys) {
+  struct stat old {};
+  if (::stat(path.c_str(), &old) != 0) throw_errno(errno, "cannot stat key file " + path.string());
+  temp_file_guard temp = write_temp_key_file(path, keys);
+  // The new file keeps the old one's owner: run as root beside a service
+  // under its own user, it must stay readable by that service.
+  if ((old.st_uid != ::geteuid() || old.st_gid != ::getegid()) &&
+      ::fchownat(AT_FDCWD, temp.path.c_str(), old.st_uid, old.st_gid, AT_SYMLINK_NOFOLLOW) != 0)
+    throw_errno(errno, "cannot give " + temp.path.string() + " the key file's owner");
+  if (::rename(temp.path.c_str(), path.c_str()) != 0)
+    throw_errno(errno, "cannot replace key file " + path.string());
+  temp.armed = false;
+  fsync_directory(directory_of(path));
+}
+
 std::string key_fingerprint(const data_keys& keys) {
   // HMAC of a fixed label under each key, truncated to 64 bits: it tells
   // keys apart and reveals nothing that helps recover them.
   return to_hex(hmac_sha256(keys.encryption, check_label)).substr(0, 16) +
          to_hex(hmac_sha256(keys.lookup, check_label)).substr(0, 16);
+}
+
+bool answers_to(const data_keys& keys, std::string_view fingerprint) {
+  if (key_fingerprint(keys) == fingerprint) return true;
+  for (const auto& r : keys.retired)
+    if (key_fingerprint({r, keys.lookup, {}}) == fingerprint) return true;
+  return false;
+}
+
+std::string seal_phone(const data_keys& keys, std::string_view e164_digits, std::string_view phone_hash) {
+  return sealed_box(keys.encryption).seal(e164_digits, phone_hash);
+}
+
+std::optional<std::string> open_phone(const data_keys& keys, std::string_view sealed, std::string_view phone_hash) {
+  // A wrong key fails the GCM tag check, so trying each key in turn is safe.
+  if (auto number = sealed_box(keys.encryption).open(sealed, phone_hash)) return number;
+  for (const auto& r : keys.retired)
+    if (auto number = sealed_box(r).open(sealed, phone_hash)) return number;
+  return std::nullopt;
 }
 
 std::string phone_hash(const data_keys& keys, std::string_view e164_digits) {

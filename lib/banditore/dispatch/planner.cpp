@@ -36,7 +36,7 @@ struct planner::impl : std::enable_shared_from_this<impl> {
       const auto batch = options_.batch;
       auto step_work = [this, batch](SQLite::Database& db) {
         const auto now = now_ms();
-        SQLite::Transaction tx(db);
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
         auto step = alerts_.plan_next(batch, now);
         if (!step) alerts_.finish_settled(now);
         tx.commit();

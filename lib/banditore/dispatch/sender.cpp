@@ -91,7 +91,7 @@ struct sender::impl : std::enable_shared_from_this<impl> {
       policy.always_template = options_.always_template;
       policy.tier_limit = options_.tier_limit;
       auto work = [this, records = std::move(records), room, now, policy](SQLite::Database& db) {
-        SQLite::Transaction tx(db);
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
         outbox_.record(records, now);
         batch b;
         if (room > 0) b.items = outbox_.lease(std::min(room, options_.lease_batch), now, options_.lease_duration.count(), policy);

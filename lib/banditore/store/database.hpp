@@ -30,6 +30,10 @@ int latest_schema_version();
 
 // Opens (creating if needed) the database at path with WAL, foreign keys and
 // a busy timeout. ":memory:" opens a private in-memory database.
+// Write transactions begin IMMEDIATE: other processes (operator commands,
+// `banditore rotate-keys`) write to the same file, and a deferred
+// transaction that has read cannot wait for their lock to take its own; it
+// fails at once with SQLITE_BUSY. An immediate one waits (busy timeout).
 std::unique_ptr<SQLite::Database> open_database(const std::string& path);
 
 // Applies every migration newer than the database's user_version, each in

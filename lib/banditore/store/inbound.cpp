@@ -2,7 +2,7 @@
 
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/crypto/hash.hpp>
-#include <banditore/crypto/sealed_box.hpp>
+#include <banditore/store/live_keys.hpp>
 #include <banditore/store/outbox.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -38,21 +38,21 @@ struct inbound_store::statements {
       cancel_deliveries, consent, record;
 };
 
-inbound_store::inbound_store(SQLite::Database& db, const crypto::data_keys& keys, outbox& out)
+inbound_store::inbound_store(SQLite::Database& db, live_keys& keys, outbox& out)
     : db_(db), keys_(keys), outbox_(out), st_(std::make_unique<statements>(db)) {}
 
 inbound_store::~inbound_store() = default;
 
 std::string inbound_store::message_hash(std::string_view message_id) const {
   // Message ids encode the sender's number: keep only a keyed hash.
-  auto d = crypto::hmac_sha256(keys_.lookup, std::string("wamid:").append(message_id));
+  auto d = crypto::hmac_sha256(keys_.keys().lookup, std::string("wamid:").append(message_id));
   return std::string(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
 inbound_result inbound_store::handle(const inbound_message_input& m, const conversation_settings& settings,
                                      std::int64_t now_ms) {
   inbound_result result;
-  const auto phone = crypto::phone_hash(keys_, m.from);
+  const auto phone = crypto::phone_hash(keys_.keys(), m.from);
   result.phone_tag = crypto::phone_tag(phone);
   const auto msg_hash = message_hash(m.message_id);
 
@@ -105,11 +105,10 @@ inbound_result inbound_store::handle(const inbound_message_input& m, const conve
 
   switch (result.decision) {
     case domain::decision::subscribe: {
-      crypto::sealed_box box(keys_.encryption);
+      auto cipher = keys_.seal(m.from, phone);
       auto& st = st_->subscribe;
       st.reset();
       bind_blob(st, ":phone", phone);
-      auto cipher = box.seal(m.from, phone);
       bind_blob(st, ":cipher", cipher);
       st.bind(":language", settings.language);
       st.bind(":now", now_ms);

@@ -14,10 +14,9 @@
 #include <string_view>
 
 namespace SQLite { class Database; }
-namespace banditore::crypto { struct data_keys; }
-
 namespace banditore::store {
 
+class live_keys;
 class outbox;
 
 struct inbound_message_input {
@@ -43,7 +42,7 @@ struct inbound_result {
 
 class inbound_store {
  public:
-  inbound_store(SQLite::Database& db, const crypto::data_keys& keys, outbox& out);
+  inbound_store(SQLite::Database& db, live_keys& keys, outbox& out);
   ~inbound_store();
 
   inbound_result handle(const inbound_message_input& message, const conversation_settings& settings,
@@ -54,7 +53,7 @@ class inbound_store {
  private:
   struct statements;
   SQLite::Database& db_;
-  const crypto::data_keys& keys_;
+  live_keys& keys_;
   outbox& outbox_;
   std::unique_ptr<statements> st_;
 };

@@ -2,7 +2,7 @@
 
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/crypto/hash.hpp>
-#include <banditore/crypto/sealed_box.hpp>
+#include <banditore/store/live_keys.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -101,20 +101,19 @@ struct outbox::statements {
       set_state, keep_early, early_for, drop_early, recover, next_due, any_early, counts;
 };
 
-outbox::outbox(SQLite::Database& db, const crypto::data_keys& keys)
+outbox::outbox(SQLite::Database& db, live_keys& keys)
     : db_(db), keys_(keys), st_(std::make_unique<statements>(db)) {}
 
 outbox::~outbox() = default;
 
 std::string outbox::provider_hash(std::string_view provider_message_id) const {
-  auto d = crypto::hmac_sha256(keys_.lookup, std::string("wamid:").append(provider_message_id));
+  auto d = crypto::hmac_sha256(keys_.keys().lookup, std::string("wamid:").append(provider_message_id));
   return std::string(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
 std::int64_t outbox::enqueue_reply(std::string_view phone_hash, std::string_view e164,
                                    std::string_view text, std::int64_t now_ms) {
-  crypto::sealed_box box(keys_.encryption);
-  auto cipher = box.seal(e164, phone_hash);
+  auto cipher = keys_.seal(e164, phone_hash);
   auto& st = st_->insert_reply;
   st.reset();
   st.bind(":priority", reply_priority);
@@ -155,7 +154,6 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
   std::vector<deferral> deferred;
   std::vector<std::string> newly_initiated;
   std::optional<messaging_limit_usage> usage;
-  crypto::sealed_box box(keys_.encryption);
   auto& q = st_->due;
   q.reset();
   q.bind(":now", now_ms);
@@ -200,10 +198,12 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
       }
       if (!in_window && !counted) newly_initiated.push_back(item.phone_hash);
     }
-    auto number = cipher.empty() ? std::nullopt : box.open(cipher, item.phone_hash);
+    // A ciphertext sealed under a key rotated in by another process makes
+    // the keys reload here, before anything is given up.
+    auto number = cipher.empty() ? std::nullopt : keys_.open(cipher, item.phone_hash);
     if (!number) {
       // The subscriber left (Disattiva erased the number), or a reply's
-      // ciphertext does not open with our key: nothing can be sent.
+      // ciphertext opens with none of our keys: nothing can be sent.
       cancelled.push_back(item.id);
       continue;
     }

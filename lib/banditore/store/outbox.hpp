@@ -10,13 +10,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <optional>
 #include <vector>
 
 namespace SQLite { class Database; }
-namespace banditore::crypto { struct data_keys; }
-
 namespace banditore::store {
+
+class live_keys;
 
 // Lower goes first: replies to citizens are never starved by a broadcast.
 inline constexpr int reply_priority = 0;
@@ -96,7 +95,7 @@ using outbox_counts = delivery_counts;
 
 class outbox {
  public:
-  outbox(SQLite::Database& db, const crypto::data_keys& keys);
+  outbox(SQLite::Database& db, live_keys& keys);
   ~outbox();
 
   // Queues a reply to a citizen; the number is stored encrypted.
@@ -141,7 +140,7 @@ class outbox {
   struct statements;
   bool template_fallback_ = false;
   SQLite::Database& db_;
-  const crypto::data_keys& keys_;
+  live_keys& keys_;
   std::unique_ptr<statements> st_;
 };
 

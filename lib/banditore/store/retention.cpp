@@ -18,7 +18,7 @@ std::int64_t delete_in_batches(SQLite::Database& db, const char* sql, std::int64
   SQLite::Statement st(db, sql);
   std::int64_t total = 0;
   for (;;) {
-    SQLite::Transaction tx(db);
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     st.reset();
     st.bind(":cutoff", cutoff);
     st.bind(":batch", static_cast<std::int64_t>(batch));

@@ -1,7 +1,7 @@
 #include <banditore/store/subscriber_admin.hpp>
 
 #include <banditore/crypto/data_keys.hpp>
-#include <banditore/crypto/sealed_box.hpp>
+#include <banditore/store/live_keys.hpp>
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/phone.hpp>
 #include <banditore/store/alerts.hpp>
@@ -135,7 +135,7 @@ subscriber_record lookup_subscriber(SQLite::Database& db, std::string_view phone
 
 forget_result forget_subscriber(SQLite::Database& db, std::string_view phone_hash, std::int64_t now_ms) {
   forget_result r;
-  SQLite::Transaction tx(db);
+  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
 
   std::optional<std::int64_t> subscriber_id;
   {
@@ -277,7 +277,7 @@ std::string default_import_notice(std::string_view town) {
       comune);
 }
 
-import_result import_subscribers(SQLite::Database& db, const crypto::data_keys& keys, std::string_view csv_text,
+import_result import_subscribers(SQLite::Database& db, live_keys& keys, std::string_view csv_text,
                                  const import_options& options, std::int64_t now_ms) {
   import_result result;
   auto parsed = parse_import_csv(csv_text);
@@ -287,8 +287,9 @@ import_result import_subscribers(SQLite::Database& db, const crypto::data_keys& 
   }
   result.invalid_lines = std::move(parsed.malformed_lines);
 
-  SQLite::Transaction tx(db);
-  crypto::sealed_box box(keys.encryption);
+  // Immediate: the write lock from the start, so a running service's
+  // transactions wait for this one instead of failing.
+  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement exists(db, "SELECT 1 FROM subscribers WHERE phone_hash = :phone");
   SQLite::Statement insert(db, "INSERT INTO subscribers (phone_hash, phone_cipher, language, source, subscribed_at) "
                                "VALUES (:phone, :cipher, :language, 'import', :at)");
@@ -305,7 +306,7 @@ import_result import_subscribers(SQLite::Database& db, const crypto::data_keys& 
       result.invalid_lines.push_back(row.line);
       continue;
     }
-    const auto phone = crypto::phone_hash(keys, *e164);
+    const auto phone = crypto::phone_hash(keys.keys(), *e164);
     exists.reset();
     bind_blob(exists, ":phone", phone);
     const bool subscribed = exists.executeStep();
@@ -315,7 +316,7 @@ import_result import_subscribers(SQLite::Database& db, const crypto::data_keys& 
     }
     insert.reset();
     bind_blob(insert, ":phone", phone);
-    const auto cipher = box.seal(*e164, phone);
+    const auto cipher = keys.seal(*e164, phone);
     bind_blob(insert, ":cipher", cipher);
     insert.bind(":language", options.language);
     insert.bind(":at", *consent_at);

@@ -13,9 +13,9 @@
 #include <vector>
 
 namespace SQLite { class Database; }
-namespace banditore::crypto { struct data_keys; }
-
 namespace banditore::store {
+
+class live_keys;
 
 struct consent_event {
   std::string event;  // subscribe, unsubscribe, opt_out, import, forget
@@ -111,7 +111,7 @@ struct import_result {
 // the imported numbers only, with one delivery each: imported people have
 // not written within 24 hours, so it must go the way broadcasts go, as the
 // template outside the window and within the messaging limit.
-import_result import_subscribers(SQLite::Database& db, const crypto::data_keys& keys, std::string_view csv_text,
+import_result import_subscribers(SQLite::Database& db, live_keys& keys, std::string_view csv_text,
                                  const import_options& options, std::int64_t now_ms);
 
 // The notice sent to imported numbers unless the operator gives another:

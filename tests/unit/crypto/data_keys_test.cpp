@@ -1,8 +1,10 @@
 #include <banditore/crypto/data_keys.hpp>
 
 #include <banditore/crypto/hash.hpp>
+#include <banditore/crypto/sealed_box.hpp>
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -47,7 +49,7 @@ void write_text(const fs::path& p, const std::string& text, fs::perms mode) {
 }
 
 bool same(const data_keys& a, const data_keys& b) {
-  return a.encryption == b.encryption && a.lookup == b.lookup;
+  return a.encryption == b.encryption && a.lookup == b.lookup && a.retired == b.retired;
 }
 
 // The longest run of hex digits in s: key material would show as 64.
@@ -270,4 +272,147 @@ TEST_CASE("a phone tag is the first 8 hex characters of the hash") {
   auto tag = phone_tag(h);
   CHECK(tag.size() == 8);
   CHECK(to_hex(h).starts_with(tag));
+}
+
+// --- rotation: retired keys ---------------------------------------------------
+
+namespace {
+
+data_keys rotated(const data_keys& keys) {
+  data_keys next = keys;
+  next.encryption = generate_data_keys().encryption;
+  next.retired.insert(next.retired.begin(), keys.encryption);
+  return next;
+}
+
+const std::string old_hex = std::string(64, 'd');
+
+}  // namespace
+
+TEST_CASE("a key file with retired keys formats and parses back with them, in order") {
+  auto keys = rotated(rotated(generate_data_keys()));
+  REQUIRE(keys.retired.size() == 2);
+  CHECK(same(parse_key_file(format_key_file(keys)), keys));
+}
+
+TEST_CASE("a key file without retired keys says nothing of them") {
+  CHECK(format_key_file(generate_data_keys()).find("retired") == std::string::npos);
+}
+
+TEST_CASE("retired keys may be given in configuration on one line") {
+  auto keys = parse_key_material("encryption=" + enc_hex + ";retired=" + old_hex + ";lookup=" + look_hex);
+  REQUIRE(keys.retired.size() == 1);
+  CHECK(to_hex(keys.retired[0]) == old_hex);
+}
+
+TEST_CASE("a retired key that is the current encryption key is refused") {
+  CHECK_THROWS_WITH_AS(parse_key_file("encryption=" + enc_hex + "\nretired=" + enc_hex + "\nlookup=" + look_hex),
+                       doctest::Contains("a retired key is the current encryption key"), std::runtime_error);
+}
+
+TEST_CASE("a retired key that is the lookup key is refused") {
+  CHECK_THROWS_WITH_AS(parse_key_file("encryption=" + enc_hex + "\nretired=" + look_hex + "\nlookup=" + look_hex),
+                       doctest::Contains("a retired key is the lookup key"), std::runtime_error);
+}
+
+TEST_CASE("a retired key given twice is refused without echoing it") {
+  auto msg = message_of([] {
+    parse_key_file("encryption=" + enc_hex + "\nretired=" + old_hex + "\nretired=" + old_hex + "\nlookup=" + look_hex);
+  });
+  CHECK(msg.find("line 3: this retired key is given twice") != std::string::npos);
+  CHECK(longest_hex_run(msg) < 16);
+}
+
+TEST_CASE("a malformed retired key is refused by name and line") {
+  CHECK_THROWS_WITH_AS(parse_key_file("encryption=" + enc_hex + "\nretired=abc\nlookup=" + look_hex),
+                       doctest::Contains("line 2: the retired key must be 64 hex characters"), std::runtime_error);
+}
+
+TEST_CASE("a number sealed under a retired key still opens") {
+  auto old_keys = generate_data_keys();
+  auto cipher = seal_phone(old_keys, "393331234567", "hash");
+  CHECK(open_phone(rotated(old_keys), cipher, "hash") == "393331234567");
+}
+
+TEST_CASE("a number is sealed under the current key, never a retired one") {
+  auto keys = rotated(generate_data_keys());
+  auto cipher = seal_phone(keys, "393331234567", "hash");
+  CHECK(sealed_box(keys.encryption).open(cipher, "hash") == "393331234567");
+  CHECK_FALSE(sealed_box(keys.retired[0]).open(cipher, "hash").has_value());
+}
+
+TEST_CASE("a number sealed under a key no longer held opens with none") {
+  auto old_keys = generate_data_keys();
+  auto cipher = seal_phone(old_keys, "393331234567", "hash");
+  auto dropped = rotated(old_keys);
+  dropped.retired.clear();
+  CHECK_FALSE(open_phone(dropped, cipher, "hash").has_value());
+}
+
+TEST_CASE("opening with the right keys but another row's hash fails") {
+  auto keys = rotated(generate_data_keys());
+  auto cipher = seal_phone(keys, "393331234567", "hash");
+  CHECK_FALSE(open_phone(keys, cipher, "other hash").has_value());
+}
+
+TEST_CASE("keys answer to their own fingerprint and to a retired key's, not to others'") {
+  auto old_keys = generate_data_keys();
+  auto keys = rotated(old_keys);
+  CHECK(answers_to(keys, key_fingerprint(keys)));
+  CHECK(answers_to(keys, key_fingerprint(old_keys)));
+  CHECK_FALSE(answers_to(old_keys, key_fingerprint(keys)));
+  CHECK_FALSE(answers_to(keys, key_fingerprint(generate_data_keys())));
+}
+
+TEST_CASE("the fingerprint names the current keys only, whatever is retired") {
+  auto keys = generate_data_keys();
+  auto with_retired = keys;
+  with_retired.retired.push_back(generate_data_keys().encryption);
+  CHECK(key_fingerprint(keys) == key_fingerprint(with_retired));
+}
+
+TEST_CASE("replacing a key file writes the new keys with mode 0600 and leaves no temporary file") {
+  temp_dir dir;
+  auto path = dir.path / "banditore.key";
+  bool created = false;
+  auto keys = load_or_create_key_file(path, created);
+  fs::permissions(path, fs::perms::owner_read);
+  auto next = rotated(keys);
+  replace_key_file(path, next);
+  CHECK(same(read_key_file(path), next));
+  CHECK((fs::status(path).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+  int entries = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(dir.path)) ++entries;
+  CHECK(entries == 1);
+}
+
+TEST_CASE("a replaced key file keeps the owner of the file it replaces") {
+  temp_dir dir;
+  auto path = dir.path / "banditore.key";
+  bool created = false;
+  auto keys = load_or_create_key_file(path, created);
+  // Another owner needs root: an operator runs rotate-keys as root beside a
+  // service running under its own user.
+  if (::geteuid() != 0) {
+    MESSAGE("not root: the owner cannot be changed here");
+    return;
+  }
+  REQUIRE(::chown(path.c_str(), 65534, 65534) == 0);
+  replace_key_file(path, rotated(keys));
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK(st.st_uid == 65534);
+  CHECK(st.st_gid == 65534);
+}
+
+TEST_CASE("replacing a key file that does not exist is an error and creates nothing") {
+  temp_dir dir;
+  CHECK_THROWS_AS(replace_key_file(dir.path / "banditore.key", generate_data_keys()), std::system_error);
+  CHECK_FALSE(fs::exists(dir.path / "banditore.key"));
+}
+
+TEST_CASE("reading a missing key file is an error and creates nothing") {
+  temp_dir dir;
+  CHECK_THROWS_AS(read_key_file(dir.path / "banditore.key"), std::system_error);
+  CHECK_FALSE(fs::exists(dir.path / "banditore.key"));
 }

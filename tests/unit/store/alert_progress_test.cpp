@@ -3,6 +3,7 @@
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/crypto/sealed_box.hpp>
 #include <banditore/store/database.hpp>
+#include <banditore/store/live_keys.hpp>
 #include <banditore/store/outbox.hpp>
 #include <banditore/store/retention.hpp>
 
@@ -62,7 +63,8 @@ TEST_CASE("an alert's progress follows every delivery through its states") {
   const auto keys = crypto::generate_data_keys();
   add_subscribers(*db, keys, 5);
   alert_store alerts(*db);
-  outbox out(*db, keys);
+  live_keys live(*db, keys);
+  outbox out(*db, live);
   const auto id = planned_alert(alerts);
 
   auto r = alerts.report(id);
@@ -104,7 +106,8 @@ TEST_CASE("an alert's counts outlive its delivery rows purged by retention") {
   const auto keys = crypto::generate_data_keys();
   add_subscribers(*db, keys, 3);
   alert_store alerts(*db);
-  outbox out(*db, keys);
+  live_keys live(*db, keys);
+  outbox out(*db, live);
   const auto id = planned_alert(alerts);
   for (const auto& item : out.lease(10, now, 60'000))
     out.record({outcome(item.id, result_kind::sent, "wamid." + std::to_string(item.id))}, now);

@@ -2,6 +2,7 @@
 
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/store/database.hpp>
+#include <banditore/store/live_keys.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -23,7 +24,8 @@ struct fixture {
     return d;
   }();
   crypto::data_keys keys = crypto::generate_data_keys();
-  outbox out{*db, keys};
+  live_keys live{*db, keys};
+  outbox out{*db, live};
 
   // A reply leased and sent: its row is 'sent' under the given message id.
   std::int64_t sent_reply(const std::string& wamid) {

@@ -4,6 +4,7 @@
 #include <banditore/crypto/sealed_box.hpp>
 #include <banditore/domain/alert.hpp>
 #include <banditore/store/database.hpp>
+#include <banditore/store/live_keys.hpp>
 #include <banditore/store/outbox.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -24,11 +25,12 @@ const std::string lucia = "393339876543";
 struct fixture {
   std::unique_ptr<SQLite::Database> db = open_database(":memory:");
   crypto::data_keys keys = crypto::generate_data_keys();
+  live_keys live{*db, keys};
   fixture() { migrate(*db); }
   std::string hash(const std::string& e164) const { return crypto::phone_hash(keys, e164); }
   std::int64_t count(const std::string& sql) { return db->execAndGet(sql).getInt64(); }
   import_result import(const std::string& csv, import_options options = {}) {
-    return import_subscribers(*db, keys, csv, options, now);
+    return import_subscribers(*db, live, csv, options, now);
   }
 };
 
@@ -171,7 +173,7 @@ TEST_CASE("an import queues the notice as one alert with a delivery to each new 
   CHECK(f.count("SELECT COUNT(*) FROM outbox o JOIN subscribers s ON s.id = o.subscriber_id "
                 "WHERE o.alert_id = 1 AND o.state = 'queued' AND o.body IS NULL AND o.recipient_cipher IS NULL "
                 "AND s.subscribed_at = " + std::to_string(now)) == 2);
-  outbox out(*f.db, f.keys);
+  outbox out(*f.db, f.live);
   auto leased = out.lease(10, now, 1000);
   REQUIRE(leased.size() == 2);
   CHECK(leased[0].recipient == mario);
@@ -185,7 +187,7 @@ TEST_CASE("the notice goes to imported numbers as the template, as they have not
   import_options o;
   o.notice = "Benvenuto";
   f.import("number\n3331234567\n", o);
-  outbox out(*f.db, f.keys);
+  outbox out(*f.db, f.live);
   delivery_policy policy;
   policy.template_available = true;
   auto leased = out.lease(10, now, 1000, policy);
@@ -199,7 +201,7 @@ TEST_CASE("the notice counts against WhatsApp's messaging limit") {
   import_options o;
   o.notice = "Benvenuto";
   f.import("number\n3331234567\n3339876543\n", o);
-  outbox out(*f.db, f.keys);
+  outbox out(*f.db, f.live);
   delivery_policy policy;
   policy.template_available = true;
   policy.tier_limit = 1;
@@ -309,7 +311,7 @@ namespace {
 void populate(fixture& f) {
   f.import("number\n3331234567\n3339876543\n");
   const auto h = f.hash(mario);
-  outbox out(*f.db, f.keys);
+  outbox out(*f.db, f.live);
   out.enqueue_reply(h, mario, "reply", now);
   out.enqueue_reply(h, mario, "old reply", now);
   f.db->exec("UPDATE outbox SET state = 'sent', recipient_cipher = NULL WHERE body = 'old reply'");
