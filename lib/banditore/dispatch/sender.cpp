@@ -95,7 +95,9 @@ struct sender::impl : std::enable_shared_from_this<impl> {
         outbox_.record(records, now);
         batch b;
         if (room > 0) b.items = outbox_.lease(std::min(room, options_.lease_batch), now, options_.lease_duration.count(), policy);
-        if (b.items.empty()) b.next_due = outbox_.next_due();
+        // Asked only when there was room and nothing was due: with every
+        // slot busy the next completion wakes the loop anyway.
+        if (room > 0 && b.items.empty()) b.next_due = outbox_.next_due();
         tx.commit();
         return b;
       };

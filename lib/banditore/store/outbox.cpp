@@ -8,6 +8,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <charconv>
+#include <limits>
 
 namespace banditore::store {
 
@@ -92,7 +93,11 @@ struct outbox::statements {
         early_for(db, "SELECT status, at, error_code, error_title FROM early_statuses WHERE provider_hash = :provider ORDER BY at"),
         drop_early(db, "DELETE FROM early_statuses WHERE provider_hash = :provider"),
         recover(db, "UPDATE outbox SET state = 'queued', lease_until = NULL, updated_at = :now WHERE state = 'sending'"),
-        next_due(db, "SELECT MIN(not_before) FROM outbox WHERE state = 'queued'"),
+        // The earliest row of the next priority above :after: one index
+        // seek per priority, where MIN(not_before) over the whole queue
+        // (indexed by priority first) read every queued row.
+        next_due(db, "SELECT priority, not_before FROM outbox WHERE state = 'queued' AND priority > :after "
+                     "ORDER BY priority, not_before LIMIT 1"),
         any_early(db, "SELECT EXISTS (SELECT 1 FROM early_statuses)"),
         counts(db, "SELECT state, COUNT(*) FROM outbox GROUP BY state") {}
 
@@ -455,9 +460,16 @@ status_outcome outbox::apply_status(std::string_view provider_message_id, std::s
 
 std::optional<std::int64_t> outbox::next_due() {
   auto& q = st_->next_due;
-  q.reset();
   std::optional<std::int64_t> out;
-  if (q.executeStep() && !q.getColumn(0).isNull()) out = q.getColumn(0).getInt64();
+  std::int64_t after = std::numeric_limits<std::int64_t>::min();
+  for (;;) {
+    q.reset();
+    q.bind(":after", after);
+    if (!q.executeStep()) break;
+    after = q.getColumn(0).getInt64();
+    const auto at = q.getColumn(1).getInt64();
+    if (!out || at < *out) out = at;
+  }
   q.reset();
   return out;
 }

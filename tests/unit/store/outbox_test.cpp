@@ -102,3 +102,24 @@ TEST_CASE("a status that overtakes the send's answer waits and applies when the 
   f.out.record({r}, now + 6);
   CHECK(f.state_of(id) == "delivered");
 }
+
+TEST_CASE("the next due time is the earliest over every priority, not the first priority's") {
+  fixture f;
+  CHECK_FALSE(f.out.next_due().has_value());
+  const auto phone = crypto::phone_hash(f.keys, "393331234567");
+  const auto reply = f.out.enqueue_reply(phone, "393331234567", "Iscrizione confermata", now);
+  const auto later = f.out.enqueue_reply(phone, "393331234567", "Iscrizione confermata", now);
+  SQLite::Statement move(*f.db, "UPDATE outbox SET priority = :priority, not_before = :at WHERE id = :id");
+  auto set = [&](std::int64_t id, int priority, std::int64_t at) {
+    move.reset();
+    move.bind(":priority", priority);
+    move.bind(":at", at);
+    move.bind(":id", id);
+    move.exec();
+  };
+  set(reply, 0, now + 5000);
+  set(later, 40, now + 100);
+  CHECK(f.out.next_due() == now + 100);
+  set(later, 40, now + 9000);
+  CHECK(f.out.next_due() == now + 5000);
+}
