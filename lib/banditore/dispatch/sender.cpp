@@ -80,7 +80,11 @@ struct sender::impl : std::enable_shared_from_this<impl> {
       const std::size_t pace_batch = options_.rate_per_second > 0
           ? std::max<std::size_t>(1, static_cast<std::size_t>(options_.rate_per_second / 10)) : options_.lease_batch;
       const std::size_t free_slots = options_.max_in_flight - std::min(options_.max_in_flight, unsettled_);
-      const std::size_t room = leasing ? std::min(free_slots, pace_batch) : 0;
+      // From idle, a few first: their sends go out while the next lease
+      // fills the rest of the slots, rather than behind a full batch of
+      // connection set-ups.
+      const std::size_t first_batch = unsettled_ == 0 ? std::size_t{8} : pace_batch;
+      const std::size_t room = leasing ? std::min({free_slots, pace_batch, first_batch}) : 0;
       struct batch {
         std::vector<store::outbox_item> items;
         std::optional<std::int64_t> next_due;

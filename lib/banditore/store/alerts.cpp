@@ -229,6 +229,9 @@ std::optional<plan_step> alert_store::plan_next(std::size_t batch, std::int64_t 
   const auto expires = opt_int(q.getColumn(4));
   const auto created = q.getColumn(5).getInt64();
   q.reset();
+  // A small first batch: its deliveries can leave while the rest of the
+  // list is planned, so the first message goes within milliseconds.
+  if (after == 0) batch = std::min(batch, first_plan_batch);
 
   plan_step step;
   step.alert_id = id;

@@ -86,7 +86,9 @@ class alert_store {
 
   // Plans the next batch of the most urgent alert still planning; nullopt
   // when none is. Expired alerts stop here.
+  // An alert's first step plans at most first_plan_batch subscribers.
   std::optional<plan_step> plan_next(std::size_t batch, std::int64_t now_ms);
+  static constexpr std::size_t first_plan_batch = 256;
 
   // Marks alerts whose deliveries are all settled as done.
   int finish_settled(std::int64_t now_ms);

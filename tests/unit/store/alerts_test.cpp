@@ -95,3 +95,20 @@ TEST_CASE("cancelling an addressed alert cancels its queued deliveries") {
   CHECK(f.alerts.get(id)->state == "cancelled");
   CHECK(f.alerts.report(id)->counts.cancelled == 2);
 }
+
+TEST_CASE("an alert's first planning step is small so its first messages leave at once") {
+  fixture f;
+  f.db->exec("WITH RECURSIVE n(i) AS (SELECT 4 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+             "INSERT INTO subscribers (phone_hash, phone_cipher, subscribed_at) SELECT randomblob(32), x'00', 0 FROM n");
+  auto a = notice();
+  a.source = "api";
+  const auto id = f.alerts.create(a, now).id;
+  const auto first = f.alerts.plan_next(5000, now);
+  REQUIRE(first);
+  CHECK(first->added == static_cast<std::int64_t>(alert_store::first_plan_batch));
+  CHECK_FALSE(first->finished_planning);
+  const auto rest = f.alerts.plan_next(5000, now);
+  REQUIRE(rest);
+  CHECK(rest->added == 2000 - static_cast<std::int64_t>(alert_store::first_plan_batch));
+  CHECK(f.count("SELECT COUNT(*) FROM outbox WHERE alert_id = " + std::to_string(id)) == 2000);
+}
