@@ -201,6 +201,7 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
   const double rate_achieved = span_ms > 0 ? (accepted - 1) * 1000.0 / span_ms : 0;
   fmt::print("subscribers            {}\n", subscribers);
   fmt::print("configured rate        {}\n", rate == 0 ? std::string("unlimited") : std::to_string(rate) + "/s");
+  fmt::print("requests in flight     {}\n", in_flight);
   fmt::print("finished               {}\n", done ? "yes" : "NO (timed out)");
   fmt::print("messages accepted      {} (recipients {}, with several {})\n", accepted,
              stats.value("recipients", 0), stats.value("recipients_with_several", 0));
@@ -218,7 +219,7 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
 
 int main(int argc, char** argv) {
   std::int64_t subscribers = 100000;
-  int rate = 0, sim_rate = 0, in_flight = 64, poll_ms = 200;
+  int rate = 0, sim_rate = 0, in_flight = 256, poll_ms = 200;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--subscribers") subscribers = std::stoll(argv[i + 1]);
@@ -227,7 +228,9 @@ int main(int argc, char** argv) {
     else if (a == "--in-flight") in_flight = std::stoi(argv[i + 1]);
     else if (a == "--poll-ms") poll_ms = std::stoi(argv[i + 1]);
     else {
-      fmt::print(stderr, "usage: fanout [--subscribers N] [--rate R (0 = no pacing)] [--sim-rate R (0 = no limit)]\n");
+      fmt::print(stderr,
+                 "usage: fanout [--subscribers N] [--rate R (0 = no pacing)] [--sim-rate R (0 = no limit)]\n"
+                 "              [--in-flight N (BANDITORE_WA_MAX_IN_FLIGHT, 256)] [--poll-ms MS (GET of the alert, 200)]\n");
       return 2;
     }
   }
