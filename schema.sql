@@ -236,7 +236,7 @@ CREATE TRIGGER alert_sent_times AFTER UPDATE OF sent_at ON outbox
 BEGIN
   UPDATE alerts SET first_sent_at = MIN(COALESCE(first_sent_at, NEW.sent_at), NEW.sent_at),
                     last_sent_at = MAX(COALESCE(last_sent_at, NEW.sent_at), NEW.sent_at)
-    WHERE id = NEW.alert_id;
+    WHERE id = NEW.alert_id AND (first_sent_at IS NULL OR first_sent_at > NEW.sent_at OR last_sent_at < NEW.sent_at);
 END;
 
 -- Deliveries held by WhatsApp's messaging limit, counted without a scan.
