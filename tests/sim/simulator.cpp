@@ -73,6 +73,16 @@ struct fault {
   int remaining = -1;   // -1: until cleared (rate-based)
   double rate = 1.0;
   std::string to;       // only this recipient, if set
+  int retry_after = 0;  // for "429": seconds sent as Retry-After, 0 = no header
+};
+
+// One call of the send endpoint as it arrived: when, to whom, and the answer.
+// Lets a test see the spacing of the requests, not only what was accepted.
+struct request_entry {
+  std::int64_t at_ms = 0;
+  std::string to;
+  int status = 0;
+  int code = 0;  // Meta's error.code, 0 when accepted
 };
 
 }  // namespace
@@ -211,7 +221,11 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
       if (f->kind == "5xx") co_return meta_error(500, 131000, "Something went wrong");
       if (f->kind == "502")
         co_return http::response{502, "text/html", "<html><body>502 Bad Gateway</body></html>", {}};
-      if (f->kind == "429") co_return meta_error(429, 130429, "(#130429) Rate limit hit");
+      if (f->kind == "429") {
+        auto res = meta_error(429, 130429, "(#130429) Rate limit hit");
+        if (f->retry_after > 0) res.headers.push_back({"Retry-After", std::to_string(f->retry_after)});
+        co_return res;
+      }
       co_return meta_error(400, f->code, "(#" + std::to_string(f->code) + ") injected error");
     }
     if (!take_token()) {
@@ -244,6 +258,34 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
   }
 
   void bump(const std::string& key) { stats_[key] = stats_.value(key, 0) + 1; }
+
+  // Kept with the inboxes: the million-message benchmark turns both off.
+  asio::awaitable<http::response> logged_send(http::request& req) {
+    request_entry e;
+    e.at_ms = unix_ms();
+    if (opt_.record_inbox) {
+      json body = json::parse(req.body, nullptr, false);
+      if (body.is_object() && body.contains("to") && body["to"].is_string()) e.to = body["to"].get<std::string>();
+    }
+    auto res = co_await send_endpoint(req);
+    if (opt_.record_inbox) {
+      e.status = res.status;
+      if (res.status != 200) {
+        json err = json::parse(res.body, nullptr, false);
+        if (err.is_object() && err.contains("error") && err["error"].is_object())
+          e.code = err["error"].value("code", 0);
+      }
+      requests_.push_back(std::move(e));
+    }
+    co_return res;
+  }
+
+  http::response requests() {
+    json list = json::array();
+    for (const auto& e : requests_)
+      list.push_back({{"at", e.at_ms}, {"to", e.to}, {"status", e.status}, {"code", e.code}});
+    return http::json_response(200, json{{"requests", list}}.dump());
+  }
 
   void queue_statuses(const std::string& id, const std::string& to, const std::string& callback_data) {
     auto ts = unix_seconds();
@@ -407,7 +449,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
   http::response add_fault(http::request& req) {
     json in = json::parse(req.body, nullptr, false);
     if (in.is_discarded() || !in.is_object() || !in.contains("kind"))
-      return bad_control("body must be {\"kind\": \"5xx|502|timeout|429|code\", \"count\": n | \"rate\": r, \"code\": c, \"to\": wa_id}");
+      return bad_control("body must be {\"kind\": \"5xx|502|timeout|429|code\", \"count\": n | \"rate\": r, \"code\": c, \"to\": wa_id, \"retry_after\": s}");
     fault f;
     f.kind = in["kind"].get<std::string>();
     if (f.kind == "131026") { f.kind = "code"; f.code = 131026; }
@@ -417,6 +459,8 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     f.remaining = in.value("count", -1);
     f.rate = in.value("rate", 1.0);
     f.to = in.value("to", std::string{});
+    f.retry_after = in.value("retry_after", 0);
+    if (f.retry_after != 0 && f.kind != "429") return bad_control("retry_after goes with kind 429");
     if (f.remaining < 0 && f.rate >= 1.0 && f.to.empty())
       return bad_control("give a count, a rate below 1, or a recipient");
     faults_.push_back(f);
@@ -442,6 +486,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
   std::unordered_map<std::string, steady::time_point> last_to_;
   std::unordered_map<std::string, int> async_failures_, blocked_;
   std::vector<fault> faults_;
+  std::vector<request_entry> requests_;
   std::deque<wa::status_update> pending_statuses_;
   bool flushing_ = false;
   json stats_ = json::object();
@@ -459,7 +504,10 @@ simulator::~simulator() = default;
 void simulator::add_routes(http::router& routes) {
   auto self = impl_;
   routes.add("POST", "/{version}/{phone_number_id}/messages",
-             [self](http::request& r) { return self->send_endpoint(r); });
+             [self](http::request& r) { return self->logged_send(r); });
+  routes.add("GET", "/sim/requests", [self](http::request&) -> asio::awaitable<http::response> {
+    co_return self->requests();
+  });
   routes.add("POST", "/sim/citizens/messages", [self](http::request& r) { return self->citizens_messages(r); });
   routes.add("GET", "/sim/inbox/{wa_id}", [self](http::request& r) -> asio::awaitable<http::response> {
     co_return self->inbox(r.path_params["wa_id"]);

@@ -129,6 +129,7 @@ struct service::impl {
     dispatch::sender_options so;
     so.rate_per_second = settings.wa_rate;
     so.max_in_flight = settings.wa_max_in_flight;
+    so.pair_pause = std::chrono::milliseconds(settings.wa_pair_pause_ms);
     // A burst of 20 ms worth of messages absorbs timer oversleep, so the
     // achieved rate stays at the limit instead of drifting below it.
     so.burst = std::max(1.0, settings.wa_rate / 50);

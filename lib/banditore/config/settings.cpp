@@ -70,6 +70,7 @@ settings from_environment(const env_lookup& env) {
   s.wa_rate = static_cast<double>(read_number<int>(env, "BANDITORE_WA_RATE", 80, 0, 1000));
   s.wa_max_in_flight = read_number<std::size_t>(env, "BANDITORE_WA_MAX_IN_FLIGHT", 32, 1, 1024);
   s.wa_timeout_ms = read_number<std::int64_t>(env, "BANDITORE_WA_TIMEOUT_MS", s.wa_timeout_ms, 100, 300000);
+  s.wa_pair_pause_ms = read_number<std::int64_t>(env, "BANDITORE_WA_PAIR_PAUSE_MS", s.wa_pair_pause_ms, 100, 600000);
   read_text(env, "BANDITORE_WA_TEMPLATE_NAME", s.wa_template_name);
   read_text(env, "BANDITORE_WA_TEMPLATE_LANGUAGE", s.wa_template_language);
   if (auto v = env("BANDITORE_WA_TEMPLATE_PARAMS")) {
@@ -138,6 +139,7 @@ const std::vector<setting_doc>& documented_settings() {
       {"BANDITORE_WA_RATE", "80", "messages per second allowed to the number (1-1000; 20 for a number shared with the Business app; 0 = no pacing, simulator benchmarks only)"},
       {"BANDITORE_WA_MAX_IN_FLIGHT", "32", "send requests in flight at once; also the crash re-send bound"},
       {"BANDITORE_WA_TIMEOUT_MS", "15000", "deadline of one Cloud API request, in milliseconds"},
+      {"BANDITORE_WA_PAIR_PAUSE_MS", "6000", "how long a person's message waits after WhatsApp's pair rate limit (131056), in milliseconds"},
       {"BANDITORE_WA_TEMPLATE_NAME", "", "approved utility template for broadcasts outside the 24-hour window"},
       {"BANDITORE_WA_TEMPLATE_LANGUAGE", "it", "the template's language code"},
       {"BANDITORE_WA_TEMPLATE_PARAMS", "title,text", "alert fields that fill the template's body parameters, in order (title, text, category, severity, town)"},

@@ -27,6 +27,9 @@ struct settings {
   double wa_rate = 80;
   std::size_t wa_max_in_flight = 32;
   std::int64_t wa_timeout_ms = 15000;
+  // How long a recipient waits after WhatsApp's pair rate limit (131056,
+  // about one message every 6 s to the same person).
+  std::int64_t wa_pair_pause_ms = 6000;
   // Broadcasts outside the 24-hour window need an approved template.
   std::string wa_template_name;
   std::string wa_template_language = "it";

@@ -130,11 +130,18 @@ struct sender::impl : std::enable_shared_from_this<impl> {
           pending_.push_back({item.id, store::result_kind::retry, {}, now_ms(), false, 0, {}});
           continue;
         }
-        auto at = options_.rate_per_second > 0 ? limiter_.reserve(std::chrono::steady_clock::now())
-                                               : std::chrono::steady_clock::now();
-        if (at > std::chrono::steady_clock::now()) {
-          pace_.expires_at(at);
-          co_await pace_.async_wait(use_nothrow);
+        // A slow-down (429) that arrives while this send waits for its slot
+        // moves the slot past the pause: reserve again instead of sending
+        // inside it.
+        for (;;) {
+          const auto pauses = pauses_;
+          auto at = options_.rate_per_second > 0 ? limiter_.reserve(std::chrono::steady_clock::now())
+                                                 : std::chrono::steady_clock::now();
+          if (at > std::chrono::steady_clock::now()) {
+            pace_.expires_at(at);
+            co_await pace_.async_wait(use_nothrow);
+          }
+          if (pauses_ == pauses || stopping_) break;
         }
         auto send = send_one(std::move(item));
         asio::co_spawn(io_, std::move(send), asio::detached);
@@ -199,6 +206,8 @@ struct sender::impl : std::enable_shared_from_this<impl> {
       case send_verdict::slow_down: {
         auto pause = out.retry_after.count() > 0 ? out.retry_after : options_.slow_down_pause;
         limiter_.pause_until(std::chrono::steady_clock::now() + pause);
+        ++pauses_;
+        pace_.cancel();
         stats_.throttled++;
         retry_in(pause, false);
         break;
@@ -311,6 +320,7 @@ struct sender::impl : std::enable_shared_from_this<impl> {
   std::int64_t rate_second_ = 0;
   std::int64_t rate_count_ = 0;
   std::size_t unsettled_ = 0;  // sent or sending, outcome not yet committed
+  std::uint64_t pauses_ = 0;   // slow-downs so far: a waiting send re-reserves after one
   bool stopping_ = false;
   bool started_ = false;
   sender_stats stats_;
