@@ -1,4 +1,5 @@
 #include "alerts_command.hpp"
+#include "cli.hpp"
 
 #include <banditore/app/startup.hpp>
 #include <banditore/domain/alert.hpp>
@@ -30,10 +31,7 @@ namespace {
 
 using namespace banditore;
 
-constexpr int exit_ok = 0;
-constexpr int exit_failure = 1;
-constexpr int exit_usage = 2;
-constexpr int exit_config = 3;
+using namespace banditore::cli;
 
 constexpr std::int64_t default_list_limit = 20;
 constexpr std::int64_t max_list_limit = 100;
@@ -41,18 +39,6 @@ constexpr std::int64_t max_list_limit = 100;
 // long most likely has no service to pick it up.
 constexpr auto planner_hint_after = std::chrono::seconds(10);
 constexpr auto poll_interval = std::chrono::milliseconds(500);
-
-int fail(int code, std::string_view message) {
-  fmt::print(stderr, "banditore: {}\n", message);
-  return code;
-}
-
-std::int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-bool is_help(std::string_view arg) { return arg == "--help" || arg == "-h"; }
 
 std::optional<std::int64_t> parse_positive(std::string_view s) {
   std::int64_t v = 0;

@@ -1,4 +1,5 @@
 #include "backup_command.hpp"
+#include "cli.hpp"
 
 #include <banditore/store/backup.hpp>
 #include <banditore/store/database.hpp>
@@ -19,15 +20,7 @@ namespace {
 using namespace banditore;
 namespace fs = std::filesystem;
 
-constexpr int exit_ok = 0;
-constexpr int exit_failure = 1;
-constexpr int exit_usage = 2;
-constexpr int exit_config = 3;
-
-int fail(int code, std::string_view message) {
-  fmt::print(stderr, "banditore: {}\n", message);
-  return code;
-}
+using namespace banditore::cli;
 
 void print_backup_help() {
   std::puts(
@@ -53,7 +46,7 @@ int run_backup_command(const config::settings& settings, const std::vector<std::
   bool force = false;
   bool options_done = false;
   for (const auto& arg : args) {
-    if (!options_done && (arg == "--help" || arg == "-h")) {
+    if (!options_done && is_help(arg)) {
       print_backup_help();
       return exit_ok;
     }

@@ -1,4 +1,5 @@
 #include "keys_command.hpp"
+#include "cli.hpp"
 
 #include <banditore/app/startup.hpp>
 #include <banditore/domain/alert.hpp>
@@ -22,22 +23,7 @@ namespace {
 
 using namespace banditore;
 
-constexpr int exit_ok = 0;
-constexpr int exit_failure = 1;
-constexpr int exit_usage = 2;
-constexpr int exit_config = 3;
-
-int fail(int code, std::string_view message) {
-  fmt::print(stderr, "banditore: {}\n", message);
-  return code;
-}
-
-std::int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-bool is_help(std::string_view arg) { return arg == "--help" || arg == "-h"; }
+using namespace banditore::cli;
 
 std::string scope_list() { return fmt::format("{}", fmt::join(store::api_scopes, ", ")); }
 

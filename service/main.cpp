@@ -9,6 +9,7 @@
 
 #include "alerts_command.hpp"
 #include "backup_command.hpp"
+#include "cli.hpp"
 #include "keys_command.hpp"
 #include "rotate_command.hpp"
 #include "subscribers_command.hpp"
@@ -27,11 +28,7 @@ namespace {
 
 using namespace banditore;
 
-// Exit codes (documented in --help and the README).
-constexpr int exit_ok = 0;
-constexpr int exit_failure = 1;
-constexpr int exit_usage = 2;
-constexpr int exit_config = 3;
+using namespace banditore::cli;
 
 void print_help() {
   std::string text =
@@ -65,13 +62,8 @@ void print_help() {
   std::fputs(text.c_str(), stdout);
 }
 
-int fail(int code, std::string_view message) {
-  fmt::print(stderr, "banditore: {}\n", message);
-  return code;
-}
-
 int cmd_migrate(const config::settings& settings, const std::vector<std::string>& args) {
-  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+  if (!args.empty() && is_help(args[0])) {
     std::puts("Usage: banditore migrate\n\nCreates the database (BANDITORE_DB) if needed and applies every\n"
               "schema migration it does not have yet. `serve` does the same at start.");
     return exit_ok;
@@ -83,7 +75,7 @@ int cmd_migrate(const config::settings& settings, const std::vector<std::string>
 }
 
 int cmd_serve(const config::settings& settings, const std::vector<std::string>& args) {
-  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+  if (!args.empty() && is_help(args[0])) {
     std::puts("Usage: banditore serve\n\nRuns the HTTP server and the outbox sender until SIGINT or SIGTERM.\n"
               "See `banditore --help` for the configuration variables.");
     return exit_ok;
@@ -102,7 +94,7 @@ int main(int argc, char** argv) {
   }
   const std::string command = args.front();
   args.erase(args.begin());
-  if (command == "--help" || command == "-h" || command == "help") {
+  if (is_help(command) || command == "help") {
     print_help();
     return exit_ok;
   }

@@ -1,4 +1,5 @@
 #include "rotate_command.hpp"
+#include "cli.hpp"
 
 #include <banditore/app/key_rotation.hpp>
 #include <banditore/app/startup.hpp>
@@ -17,15 +18,7 @@ namespace {
 
 using namespace banditore;
 
-constexpr int exit_ok = 0;
-constexpr int exit_failure = 1;
-constexpr int exit_usage = 2;
-constexpr int exit_config = 3;
-
-int fail(int code, std::string_view message) {
-  fmt::print(stderr, "banditore: {}\n", message);
-  return code;
-}
+using namespace banditore::cli;
 
 constexpr std::string_view configuration_procedure =
     "rotate-keys: the keys come from BANDITORE_DATA_KEYS, which this command cannot rewrite: put a new "
@@ -77,7 +70,7 @@ int run_rotate_keys_command(const config::settings& settings, const std::vector<
   app::rotation_options options;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string_view arg = args[i];
-    if (arg == "--help" || arg == "-h") {
+    if (is_help(arg)) {
       print_rotate_help();
       return exit_ok;
     }

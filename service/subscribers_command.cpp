@@ -1,4 +1,5 @@
 #include "subscribers_command.hpp"
+#include "cli.hpp"
 
 #include <banditore/app/startup.hpp>
 #include <banditore/crypto/data_keys.hpp>
@@ -25,27 +26,12 @@ namespace {
 
 using namespace banditore;
 
-constexpr int exit_ok = 0;
-constexpr int exit_failure = 1;
-constexpr int exit_usage = 2;
-constexpr int exit_config = 3;
+using namespace banditore::cli;
 
 // Numbers typed without "+" or "00" are read as Italian ones.
 constexpr std::string_view default_country = "39";
 // An import with many bad rows lists the first lines only.
 constexpr std::size_t max_lines_listed = 20;
-
-int fail(int code, std::string_view message) {
-  fmt::print(stderr, "banditore: {}\n", message);
-  return code;
-}
-
-std::int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-bool is_help(std::string_view arg) { return arg == "--help" || arg == "-h"; }
 
 void print_subscribers_help() {
   std::puts(
