@@ -297,6 +297,15 @@ void outbox::record(const std::vector<send_record>& records, std::int64_t now_ms
   any.reset();
   const bool early_waiting = any.executeStep() && any.getColumn(0).getInt() != 0;
   any.reset();
+  auto mark_failed = [this, now_ms](const send_record& r) {
+    auto& st = st_->failed;
+    st.reset();
+    st.bind(":code", r.error_code);
+    st.bind(":title", r.error_title);
+    st.bind(":now", now_ms);
+    st.bind(":id", r.id);
+    st.exec();
+  };
   for (const auto& r : records) {
     switch (r.kind) {
       case result_kind::sent: {
@@ -351,13 +360,7 @@ void outbox::record(const std::vector<send_record>& records, std::int64_t now_ms
         break;
       }
       case result_kind::failed: {
-        auto& st = st_->failed;
-        st.reset();
-        st.bind(":code", r.error_code);
-        st.bind(":title", r.error_title);
-        st.bind(":now", now_ms);
-        st.bind(":id", r.id);
-        st.exec();
+        mark_failed(r);
         auto& streak = st_->streak_bump;
         streak.reset();
         streak.bind(":now", now_ms);
@@ -368,17 +371,10 @@ void outbox::record(const std::vector<send_record>& records, std::int64_t now_ms
       case result_kind::requeue_as_template:
         requeue_as_template(r.id, r.error_code, r.error_title, now_ms);
         break;
-      case result_kind::opt_out: {
-        auto& st = st_->failed;
-        st.reset();
-        st.bind(":code", r.error_code);
-        st.bind(":title", r.error_title);
-        st.bind(":now", now_ms);
-        st.bind(":id", r.id);
-        st.exec();
+      case result_kind::opt_out:
+        mark_failed(r);
         opt_out(r.id, now_ms);
         break;
-      }
     }
   }
 }
