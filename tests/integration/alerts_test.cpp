@@ -45,15 +45,11 @@ struct world {
     REQUIRE(r.status == 202);
     return json::parse(r.body);
   }
-  json report(std::int64_t id) { return json::parse(app.api("GET", "/v1/alerts/" + std::to_string(id), token).body); }
+  json report(std::int64_t id) { return app.alert_report(token, id); }
   json await_state(std::int64_t id, const std::string& state) {
-    json r;
-    bool ok = wait_until([&] {
-      r = report(id);
-      return r["state"] == state;
-    }, std::chrono::seconds(180));
+    auto r = app.await_alert(token, id, state, std::chrono::seconds(180));
     INFO(r.dump());
-    REQUIRE(ok);
+    REQUIRE(r["state"] == state);
     return r;
   }
   // How many messages each phone received whose text holds the marker.

@@ -255,4 +255,18 @@ banditore::http::client_response banditore_server::api(const std::string& method
   return call(base, method, path, body, std::move(headers));
 }
 
+json banditore_server::alert_report(const std::string& token, std::int64_t id) {
+  return json::parse(api("GET", "/v1/alerts/" + std::to_string(id), token).body);
+}
+
+json banditore_server::await_alert(const std::string& token, std::int64_t id, const std::string& state,
+                                   std::chrono::milliseconds deadline) {
+  json r;
+  wait_until([&] {
+    r = alert_report(token, id);
+    return r["state"] == state;
+  }, deadline);
+  return r;
+}
+
 }  // namespace harness

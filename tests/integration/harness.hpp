@@ -82,6 +82,12 @@ struct banditore_server {
   banditore::http::client_response api(const std::string& method, const std::string& path,
                                        const std::string& token, const std::string& body = {},
                                        std::vector<banditore::http::header_field> extra = {});
+  // GET /v1/alerts/{id}, parsed.
+  json alert_report(const std::string& token, std::int64_t id);
+  // Polls the alert until it is in state, within deadline; returns the
+  // last report seen (the caller checks its state).
+  json await_alert(const std::string& token, std::int64_t id, const std::string& state,
+                   std::chrono::milliseconds deadline);
   std::string base;
   fs::path log_file;
   fs::path db_file;

@@ -130,13 +130,9 @@ TEST_CASE("imported numbers receive the notice as the template and existing subs
 
   // The service sends it like any alert, and reports it like any alert.
   const auto token = app.create_key("ufficio stampa", "alerts:read");
-  json report;
-  const bool done = wait_until([&] {
-    report = json::parse(app.api("GET", "/v1/alerts/1", token).body);
-    return report["state"] == "done";
-  });
+  const auto report = app.await_alert(token, 1, "done", std::chrono::seconds(60));
   INFO(report.dump());
-  REQUIRE(done);
+  REQUIRE(report["state"] == "done");
   CHECK(report["source"] == "import");
   CHECK(report["recipients"] == 2);
   CHECK(report["reached"] == 2);
