@@ -210,6 +210,24 @@ TEST_CASE("the notice counts against WhatsApp's messaging limit") {
                 std::string(waiting_for_limit) + "'") == 1);
 }
 
+TEST_CASE("people reached outside their window are counted only under a messaging limit") {
+  // Counting costs a write at a random place of contacts per delivery:
+  // worth it only when a limit reads the count.
+  for (const std::int64_t tier : {std::int64_t{0}, std::int64_t{10}}) {
+    CAPTURE(tier);
+    fixture f;
+    import_options o;
+    o.notice = "Benvenuto";
+    f.import("number\n3331234567\n3339876543\n", o);
+    outbox out(*f.db, f.live);
+    delivery_policy policy;
+    policy.template_available = true;
+    policy.tier_limit = tier;
+    CHECK(out.lease(10, now, 1000, policy).size() == 2);
+    CHECK(f.count("SELECT COUNT(*) FROM contacts WHERE last_initiated_at IS NOT NULL") == (tier > 0 ? 2 : 0));
+  }
+}
+
 TEST_CASE("a notice held by quiet hours is queued for when they end") {
   fixture f;
   import_options o;
