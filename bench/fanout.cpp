@@ -119,6 +119,9 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
     crypto::sealed_box box(keys.encryption);
     SQLite::Transaction tx(*db);
     SQLite::Statement ins(*db, "INSERT INTO subscribers (phone_hash, phone_cipher, subscribed_at) VALUES (?, ?, 0)");
+    // Everyone subscribed by writing Attiva: each has a contact, last heard
+    // from long ago (outside the 24-hour window).
+    SQLite::Statement contact(*db, "INSERT INTO contacts (phone_hash, last_inbound_at) VALUES (?, 0)");
     for (std::int64_t i = 0; i < subscribers; ++i) {
       auto number = fmt::format("39{:010d}", 3000000000LL + i);
       auto hash = crypto::phone_hash(keys, number);
@@ -127,6 +130,9 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
       ins.bind(2, cipher.data(), static_cast<int>(cipher.size()));
       ins.exec();
       ins.reset();
+      contact.bind(1, hash.data(), static_cast<int>(hash.size()));
+      contact.exec();
+      contact.reset();
     }
     tx.commit();
   }
