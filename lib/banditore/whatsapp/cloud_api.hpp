@@ -36,6 +36,14 @@ std::string text_message_body(std::string_view to, std::string_view text,
 std::string template_message_body(std::string_view to, const template_message& message,
                                   std::string_view callback_data = {});
 
+// The two above in two parts. A content is what a send says apart from its
+// recipient: "type" and its object, as JSON members without the braces.
+// Every recipient of a broadcast gets the same content, so a sender builds
+// it once and wraps it for each recipient with message_body.
+std::string text_content(std::string_view text, bool preview_url = false);
+std::string template_content(const template_message& message);
+std::string message_body(std::string_view to, std::string_view content, std::string_view callback_data = {});
+
 // "/" + version + "/" + phone_number_id + "/messages"; version as configured
 // ("v21.0"), a leading slash tolerated.
 std::string messages_path(std::string_view version, std::string_view phone_number_id);

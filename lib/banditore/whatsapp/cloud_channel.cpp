@@ -4,6 +4,7 @@
 #include <banditore/whatsapp/cloud_api.hpp>
 #include <banditore/whatsapp/errors.hpp>
 
+#include <array>
 #include <charconv>
 
 namespace banditore::whatsapp {
@@ -42,10 +43,39 @@ struct cloud_channel::impl {
         path(messages_path(options.api_version, options.phone_number_id)),
         authorization("Bearer " + options.token) {}
 
+  // The content of the last few messages (see text_content): a broadcast
+  // sends one content to everyone, and building it through a JSON tree
+  // was a good share of each send's cost. Replies interleave with a
+  // broadcast, so more than one is kept.
+  struct cached_content {
+    std::optional<dispatch::template_content> templ;
+    std::string text;
+    std::string json;  // empty: the slot is unused
+  };
+  const std::string& content(const dispatch::outgoing_message& m) {
+    auto same = [&m](const cached_content& c) {
+      if (c.json.empty()) return false;
+      if (m.templ.has_value() != c.templ.has_value()) return false;
+      if (!m.templ) return c.text == m.text;
+      return c.templ->name == m.templ->name && c.templ->language == m.templ->language &&
+             c.templ->body_parameters == m.templ->body_parameters;
+    };
+    for (const auto& c : contents)
+      if (same(c)) return c.json;
+    auto& slot = contents[next_content++ % contents.size()];
+    slot.templ = m.templ;
+    slot.text = m.templ ? std::string{} : m.text;
+    slot.json = m.templ ? template_content(template_message{m.templ->name, m.templ->language, m.templ->body_parameters})
+                        : text_content(m.text);
+    return slot.json;
+  }
+
   cloud_channel_options options;
   http::client client;
   std::string path;
   std::string authorization;
+  std::array<cached_content, 4> contents;
+  std::size_t next_content = 0;
 };
 
 cloud_channel::cloud_channel(boost::asio::any_io_executor executor, cloud_channel_options options)
@@ -54,12 +84,7 @@ cloud_channel::cloud_channel(boost::asio::any_io_executor executor, cloud_channe
 cloud_channel::~cloud_channel() = default;
 
 boost::asio::awaitable<dispatch::send_outcome> cloud_channel::send(const dispatch::outgoing_message& m) {
-  std::string body;
-  if (m.templ)
-    body = template_message_body(m.to, template_message{m.templ->name, m.templ->language, m.templ->body_parameters},
-                                 m.callback_data);
-  else
-    body = text_message_body(m.to, m.text, false, m.callback_data);
+  auto body = message_body(m.to, impl_->content(m), m.callback_data);
   // Built before the co_await: g++ 12 mishandles braced temporaries there.
   std::vector<http::header_field> headers;
   headers.push_back({"Authorization", impl_->authorization});
