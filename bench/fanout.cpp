@@ -93,6 +93,18 @@ bool wait_for(F cond, std::chrono::seconds limit, std::chrono::milliseconds step
   return false;
 }
 
+// User plus system CPU a process has used so far, in seconds.
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(text.substr(text.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i)
+    if (i >= 14) ticks += std::stod(field);  // utime, stime
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 long peak_rss_kb(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   for (std::string line; std::getline(in, line);)
@@ -179,6 +191,7 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
   auto posted = call(app_base, "POST", "/v1/alerts", alert.dump(),
                      {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}});
   const auto returned_ms = wall_ms();
+  const double app_cpu_start = cpu_seconds(app), sim_cpu_start = cpu_seconds(sim);
   if (posted.status != 202) {
     fmt::print(stderr, "POST failed: {} {}\n", posted.status, posted.body);
     return 1;
@@ -197,6 +210,7 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
   }, std::chrono::seconds(3600), std::chrono::milliseconds(poll_ms));
   stats = json::parse(call(sim_base, "GET", "/sim/stats").body);
   const long rss_peak = peak_rss_kb(app);
+  const double app_cpu = cpu_seconds(app) - app_cpu_start, sim_cpu = cpu_seconds(sim) - sim_cpu_start;
   kill(app, SIGTERM);
   waitpid(app, nullptr, 0);
   kill(sim, SIGTERM);
@@ -215,6 +229,9 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
   fmt::print("end-to-end rate        {:.0f} messages/s over {:.2f} s\n", rate_achieved, span_ms / 1000.0);
   if (rate > 0) fmt::print("rate vs limit          {:+.2f}%\n", (rate_achieved / rate - 1) * 100);
   fmt::print("POST to first message  {} ms\n", first_ms - returned_ms);
+  if (accepted > 0)
+    fmt::print("CPU per message        banditore {:.1f} us, wa-sim {:.1f} us\n", app_cpu * 1e6 / static_cast<double>(accepted),
+               sim_cpu * 1e6 / static_cast<double>(accepted));
   fmt::print("banditore peak RSS     {:.1f} MB (idle after start {:.1f} MB)\n", rss_peak / 1024.0, rss_idle / 1024.0);
   fmt::print("database fill          {:.1f} s (not part of the figures)\n", fill_s);
   fs::remove_all(dir);

@@ -44,6 +44,9 @@ int run(std::int64_t subscribers, std::size_t batch) {
     crypto::sealed_box box(keys.encryption);
     SQLite::Transaction tx(*db);
     SQLite::Statement ins(*db, "INSERT INTO subscribers (phone_hash, phone_cipher, subscribed_at) VALUES (?, ?, 0)");
+    // Each subscriber wrote Attiva once, long ago: a contact outside the
+    // 24-hour window, which every lease looks up.
+    SQLite::Statement contact(*db, "INSERT INTO contacts (phone_hash, last_inbound_at) VALUES (?, 0)");
     for (std::int64_t i = 0; i < subscribers; ++i) {
       const auto number = fmt::format("39{:010d}", 3000000000LL + i);
       const auto hash = crypto::phone_hash(keys, number);
@@ -52,6 +55,9 @@ int run(std::int64_t subscribers, std::size_t batch) {
       ins.bind(2, cipher.data(), static_cast<int>(cipher.size()));
       ins.exec();
       ins.reset();
+      contact.bind(1, hash.data(), static_cast<int>(hash.size()));
+      contact.exec();
+      contact.reset();
     }
     tx.commit();
   }
