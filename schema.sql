@@ -242,3 +242,35 @@ END;
 -- Deliveries held by WhatsApp's messaging limit, counted without a scan.
 CREATE INDEX outbox_waiting ON outbox(alert_id)
   WHERE state = 'queued' AND error_title = 'waiting for the messaging limit';
+
+-- migration 5: leasing and sending a delivery write less
+-- An alert's progress counts queued and sending deliveries together as
+-- 'pending': a lease (queued to sending) and a retry (back to queued) then
+-- change no count. How many are sending is read from the outbox, where
+-- they are at most the requests in flight.
+DROP TRIGGER alert_progress_insert;
+DROP TRIGGER alert_progress_update;
+INSERT INTO alert_progress (alert_id, state, count)
+  SELECT alert_id, 'pending', SUM(count) FROM alert_progress WHERE state IN ('queued', 'sending') GROUP BY alert_id;
+DELETE FROM alert_progress WHERE state IN ('queued', 'sending');
+CREATE TRIGGER alert_progress_insert AFTER INSERT ON outbox WHEN NEW.alert_id IS NOT NULL
+BEGIN
+  INSERT INTO alert_progress (alert_id, state, count)
+    VALUES (NEW.alert_id, CASE WHEN NEW.state IN ('queued', 'sending') THEN 'pending' ELSE NEW.state END, 1)
+    ON CONFLICT (alert_id, state) DO UPDATE SET count = count + 1;
+END;
+CREATE TRIGGER alert_progress_update AFTER UPDATE OF state ON outbox
+  WHEN NEW.alert_id IS NOT NULL AND NEW.state <> OLD.state
+   AND NOT (NEW.state IN ('queued', 'sending') AND OLD.state IN ('queued', 'sending'))
+BEGIN
+  UPDATE alert_progress SET count = count - 1
+    WHERE alert_id = OLD.alert_id
+      AND state = CASE WHEN OLD.state IN ('queued', 'sending') THEN 'pending' ELSE OLD.state END;
+  INSERT INTO alert_progress (alert_id, state, count)
+    VALUES (NEW.alert_id, CASE WHEN NEW.state IN ('queued', 'sending') THEN 'pending' ELSE NEW.state END, 1)
+    ON CONFLICT (alert_id, state) DO UPDATE SET count = count + 1;
+END;
+-- Only the sender's record of an accepted send sets sent_at, and it stamps
+-- a whole batch with one time: it updates the alert's first and last send
+-- once per batch instead of this trigger once per delivery.
+DROP TRIGGER alert_sent_times;

@@ -90,8 +90,7 @@ int run(std::int64_t subscribers, std::size_t batch) {
     std::vector<store::send_record> records;
     records.reserve(items.size());
     for (const auto& item : items) {
-      store::send_record r;
-      r.id = item.id;
+      auto r = store::record_for(item);
       r.kind = store::result_kind::sent;
       r.provider_message_id = fmt::format("wamid.HBgM{:020d}", ++wamid);
       records.push_back(std::move(r));

@@ -127,7 +127,11 @@ struct sender::impl : std::enable_shared_from_this<impl> {
       for (auto& item : b.items) {
         if (stopping_) {
           // Leased but not sent: back to the queue untouched.
-          pending_.push_back({item.id, store::result_kind::retry, {}, now_ms(), false, 0, {}});
+          auto back = store::record_for(item);
+          back.kind = store::result_kind::retry;
+          back.not_before = now_ms();
+          back.count_attempt = false;
+          pending_.push_back(std::move(back));
           continue;
         }
         // A slow-down (429) that arrives while this send waits for its slot
@@ -180,8 +184,7 @@ struct sender::impl : std::enable_shared_from_this<impl> {
   }
 
   store::send_record judge(const store::outbox_item& item, const send_outcome& out) {
-    store::send_record r;
-    r.id = item.id;
+    auto r = store::record_for(item);
     r.error_code = out.error_code;
     r.error_title = out.error_title.substr(0, 200);
     const auto now = now_ms();

@@ -39,6 +39,13 @@ alert_record read_alert(SQLite::Statement& q) {
   return a;
 }
 
+std::int64_t single_count(SQLite::Statement& q) {
+  q.executeStep();
+  auto n = q.getColumn(0).getInt64();
+  q.reset();
+  return n;
+}
+
 }  // namespace
 
 struct alert_store::statements {
@@ -56,6 +63,8 @@ struct alert_store::statements {
         list(db, std::string("SELECT ") + alert_columns +
                      " FROM alerts WHERE id < :before ORDER BY id DESC LIMIT :limit"),
         counts(db, "SELECT state, count FROM alert_progress WHERE alert_id = :id"),
+        sending(db, "SELECT COUNT(*) FROM outbox WHERE alert_id = :id AND state = 'sending'"),
+        all_sending(db, "SELECT COUNT(*) FROM outbox WHERE state = 'sending' AND alert_id IS NOT NULL"),
         sent_times(db, "SELECT first_sent_at, last_sent_at FROM alerts WHERE id = :id"),
         waiting(db, "SELECT COUNT(*) FROM outbox INDEXED BY outbox_waiting WHERE alert_id = :id AND state = 'queued' "
                     "AND error_title = 'waiting for the messaging limit'"),
@@ -84,7 +93,7 @@ struct alert_store::statements {
                     "WHERE c.last_inbound_at IS NULL OR c.last_inbound_at <= :since"),
         all_counts(db, "SELECT state, SUM(count) FROM alert_progress GROUP BY state") {}
 
-  SQLite::Statement by_key, insert, add_recipient, count_recipient, get, list, counts, sent_times, waiting, cancel_alert, cancel_rows, next_to_plan, batch_end,
+  SQLite::Statement by_key, insert, add_recipient, count_recipient, get, list, counts, sending, all_sending, sent_times, waiting, cancel_alert, cancel_rows, next_to_plan, batch_end,
       plan, advance, planned, expire, finish, expire_sending, subscribers, flagged, outside, all_counts;
 };
 
@@ -181,6 +190,10 @@ std::optional<alert_report> alert_store::report(std::int64_t id) {
   q.bind(":id", id);
   while (q.executeStep()) r.counts.add(q.getColumn(0).getString(), q.getColumn(1).getInt64());
   q.reset();
+  auto& sending = st_->sending;
+  sending.reset();
+  sending.bind(":id", id);
+  r.counts.split_sending(single_count(sending));
   auto& t = st_->sent_times;
   t.reset();
   t.bind(":id", id);
@@ -303,19 +316,6 @@ std::int64_t alert_store::subscriber_count() {
   return n;
 }
 
-}  // namespace banditore::store
-
-namespace banditore::store {
-
-namespace {
-std::int64_t single_count(SQLite::Statement& q) {
-  q.executeStep();
-  auto n = q.getColumn(0).getInt64();
-  q.reset();
-  return n;
-}
-}  // namespace
-
 std::int64_t alert_store::flagged_count() {
   st_->flagged.reset();
   return single_count(st_->flagged);
@@ -334,6 +334,8 @@ delivery_counts alert_store::all_delivery_counts() {
   q.reset();
   while (q.executeStep()) c.add(q.getColumn(0).getString(), q.getColumn(1).getInt64());
   q.reset();
+  st_->all_sending.reset();
+  c.split_sending(single_count(st_->all_sending));
   return c;
 }
 

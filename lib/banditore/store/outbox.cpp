@@ -7,6 +7,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
@@ -61,8 +62,9 @@ struct outbox::statements {
         requeue_template(db, "UPDATE outbox SET state = 'queued', as_template = 1, not_before = :now, "
                              "provider_hash = NULL, lease_until = NULL, error_code = :code, error_title = :title, "
                              "updated_at = :now WHERE id = :id"),
-        streak_reset(db, "UPDATE subscribers SET failure_streak = 0 WHERE id = (SELECT subscriber_id FROM outbox "
-                         "WHERE id = :id) AND failure_streak > 0"),
+        streak_reset(db, "UPDATE subscribers SET failure_streak = 0 WHERE id = :subscriber AND failure_streak > 0"),
+        sent_times(db, "UPDATE alerts SET first_sent_at = COALESCE(first_sent_at, :now), "
+                       "last_sent_at = MAX(COALESCE(last_sent_at, :now), :now) WHERE id = :id"),
         streak_bump(db, "UPDATE subscribers SET failure_streak = failure_streak + 1, flagged_at = CASE WHEN "
                         "failure_streak + 1 >= 3 AND flagged_at IS NULL THEN :now ELSE flagged_at END "
                         "WHERE id = (SELECT subscriber_id FROM outbox WHERE id = :id)"),
@@ -101,7 +103,7 @@ struct outbox::statements {
         any_early(db, "SELECT EXISTS (SELECT 1 FROM early_statuses)"),
         counts(db, "SELECT state, COUNT(*) FROM outbox GROUP BY state") {}
 
-  SQLite::Statement insert_reply, due, defer, initiated, usage, requeue_template, streak_reset, streak_bump,
+  SQLite::Statement insert_reply, due, defer, initiated, usage, requeue_template, streak_reset, sent_times, streak_bump,
       row_subscriber, opt_out_delete, opt_out_cancel, opt_out_consent, mark_sending, cancel, sent, retry, failed, by_id,
       set_state, keep_early, early_for, drop_early, recover, next_due, any_early, counts;
 };
@@ -308,6 +310,9 @@ void outbox::record(const std::vector<send_record>& records, std::int64_t now_ms
     st.bind(":id", r.id);
     st.exec();
   };
+  // Alerts with a send in this batch: their first and last send time move
+  // once, after the loop (every row here is stamped now_ms).
+  std::vector<std::int64_t> alerts_sent;
   for (const auto& r : records) {
     switch (r.kind) {
       case result_kind::sent: {
@@ -318,10 +323,14 @@ void outbox::record(const std::vector<send_record>& records, std::int64_t now_ms
         st.bind(":now", now_ms);
         st.bind(":id", r.id);
         st.exec();
-        auto& streak = st_->streak_reset;
-        streak.reset();
-        streak.bind(":id", r.id);
-        streak.exec();
+        if (r.alert_id != 0 && std::find(alerts_sent.begin(), alerts_sent.end(), r.alert_id) == alerts_sent.end())
+          alerts_sent.push_back(r.alert_id);
+        if (r.subscriber_id != 0) {
+          auto& streak = st_->streak_reset;
+          streak.reset();
+          streak.bind(":subscriber", r.subscriber_id);
+          streak.exec();
+        }
         if (!early_waiting) break;
         // Statuses that overtook this answer apply now.
         struct early { std::string status; std::int64_t at; int code; std::string title; };
@@ -379,6 +388,21 @@ void outbox::record(const std::vector<send_record>& records, std::int64_t now_ms
         break;
     }
   }
+  for (auto alert : alerts_sent) {
+    auto& t = st_->sent_times;
+    t.reset();
+    t.bind(":now", now_ms);
+    t.bind(":id", alert);
+    t.exec();
+  }
+}
+
+send_record record_for(const outbox_item& item) {
+  send_record r;
+  r.id = item.id;
+  r.alert_id = item.alert_id;
+  r.subscriber_id = item.subscriber_id;
+  return r;
 }
 
 std::string delivery_reference(std::int64_t outbox_id) { return "outbox:" + std::to_string(outbox_id); }
@@ -473,13 +497,22 @@ std::optional<std::int64_t> outbox::next_due() {
 }
 
 void delivery_counts::add(std::string_view state, std::int64_t n) {
-  if (state == "queued") queued += n;
+  // 'pending' (alert_progress: queued or sending) is filed as queued until
+  // split_sending() takes the sending ones out.
+  if (state == "queued" || state == "pending") queued += n;
   else if (state == "sending") sending += n;
   else if (state == "sent") sent += n;
   else if (state == "delivered") delivered += n;
   else if (state == "read") read += n;
   else if (state == "failed") failed += n;
   else if (state == "cancelled") cancelled += n;
+}
+
+void delivery_counts::split_sending(std::int64_t n) {
+  // The two counts come from different tables: never let them disagree
+  // into a negative queue.
+  sending += std::min(n, queued);
+  queued -= std::min(n, queued);
 }
 
 outbox_counts outbox::counts() {

@@ -61,6 +61,10 @@ enum class result_kind {
 
 struct send_record {
   std::int64_t id = 0;
+  // The leased row's, so recording needs no lookup: a sent delivery moves
+  // its alert's send times and clears its subscriber's failure streak.
+  std::int64_t alert_id = 0;
+  std::int64_t subscriber_id = 0;
   result_kind kind = result_kind::retry;
   std::string provider_message_id;  // when sent
   std::int64_t not_before = 0;      // when retry
@@ -68,6 +72,9 @@ struct send_record {
   int error_code = 0;
   std::string error_title;
 };
+
+// A record of what became of a leased item, to be filled in.
+send_record record_for(const outbox_item& item);
 
 enum class status_kind { sent, delivered, read, failed };
 
@@ -90,6 +97,8 @@ struct delivery_counts {
   std::int64_t queued = 0, sending = 0, sent = 0, delivered = 0, read = 0, failed = 0, cancelled = 0;
   std::int64_t total() const { return queued + sending + sent + delivered + read + failed + cancelled; }
   void add(std::string_view state, std::int64_t n);
+  // Moves n of the queued to sending (alert_progress counts both as one).
+  void split_sending(std::int64_t n);
 };
 using outbox_counts = delivery_counts;
 

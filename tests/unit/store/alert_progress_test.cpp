@@ -46,9 +46,8 @@ std::int64_t planned_alert(alert_store& alerts) {
   return id;
 }
 
-send_record outcome(std::int64_t id, result_kind kind, std::string wamid = {}) {
-  send_record r;
-  r.id = id;
+send_record outcome(const outbox_item& item, result_kind kind, std::string wamid = {}) {
+  auto r = record_for(item);
   r.kind = kind;
   r.provider_message_id = std::move(wamid);
   r.error_code = kind == result_kind::failed ? 131026 : 0;
@@ -78,9 +77,9 @@ TEST_CASE("an alert's progress follows every delivery through its states") {
   CHECK(alerts.report(id)->counts.sending == 3);
   CHECK(alerts.report(id)->counts.queued == 2);
 
-  out.record({outcome(leased[0].id, result_kind::sent, "wamid.1")}, now + 10);
-  out.record({outcome(leased[1].id, result_kind::sent, "wamid.2")}, now + 20);
-  out.record({outcome(leased[2].id, result_kind::failed)}, now + 30);
+  out.record({outcome(leased[0], result_kind::sent, "wamid.1")}, now + 10);
+  out.record({outcome(leased[1], result_kind::sent, "wamid.2")}, now + 20);
+  out.record({outcome(leased[2], result_kind::failed)}, now + 30);
   CHECK(out.apply_status("wamid.2", delivery_reference(leased[1].id), status_kind::read, now + 40, 0, "", now + 40) ==
         status_outcome::applied);
   r = alerts.report(id);
@@ -110,7 +109,7 @@ TEST_CASE("an alert's counts outlive its delivery rows purged by retention") {
   outbox out(*db, live);
   const auto id = planned_alert(alerts);
   for (const auto& item : out.lease(10, now, 60'000))
-    out.record({outcome(item.id, result_kind::sent, "wamid." + std::to_string(item.id))}, now);
+    out.record({outcome(item, result_kind::sent, "wamid." + std::to_string(item.id))}, now);
 
   const auto purged = purge_old(*db, 24LL * 3600 * 1000, now + 30LL * 24 * 3600 * 1000);
   CHECK(purged.outbox_deleted == 3);
@@ -138,4 +137,69 @@ TEST_CASE("upgrading a database with deliveries fills in their progress") {
   CHECK(r->counts.delivered == 2);
   CHECK(r->first_sent_at == 500);
   CHECK(r->last_sent_at == 700);
+}
+
+TEST_CASE("upgrading counts queued and sending deliveries together, and reports them apart") {
+  auto db = open_database(":memory:");
+  for (const auto& m : parse_migrations(schema_sql)) {
+    if (m.version > 4) break;
+    db->exec(m.sql);
+    db->exec(fmt::format("PRAGMA user_version = {}", m.version));
+  }
+  db->exec("INSERT INTO alerts (id, category, severity, title, text, priority, state, not_before, created_at) "
+           "VALUES (1, 'water', 'severe', 'Guasto', 'Acqua sospesa', 1, 'sending', 0, 0)");
+  db->exec("INSERT INTO outbox (priority, state, phone_hash, alert_id, subscriber_id, not_before, created_at, "
+           "updated_at) VALUES (1, 'queued', x'01', 1, 1, 0, 0, 0), (1, 'queued', x'02', 1, 2, 0, 0, 0), "
+           "(1, 'sent', x'03', 1, 3, 0, 0, 0)");
+  db->exec("UPDATE outbox SET state = 'sending' WHERE id = 2");
+  CHECK(migrate(*db) == 1);
+  CHECK(db->execAndGet("SELECT COUNT(*) FROM alert_progress WHERE state IN ('queued', 'sending')").getInt() == 0);
+  CHECK(db->execAndGet("SELECT count FROM alert_progress WHERE state = 'pending'").getInt() == 2);
+  alert_store alerts(*db);
+  auto r = alerts.report(1);
+  REQUIRE(r);
+  CHECK(r->counts.queued == 1);
+  CHECK(r->counts.sending == 1);
+  CHECK(r->counts.sent == 1);
+
+  // A lease and a retry change no count; leaving for a final state does.
+  db->exec("UPDATE outbox SET state = 'sending' WHERE id = 1");
+  db->exec("UPDATE outbox SET state = 'queued' WHERE id = 2");
+  CHECK(db->execAndGet("SELECT count FROM alert_progress WHERE state = 'pending'").getInt() == 2);
+  db->exec("UPDATE outbox SET state = 'sent' WHERE id = 1");
+  r = alerts.report(1);
+  CHECK(r->counts.queued == 1);
+  CHECK(r->counts.sending == 0);
+  CHECK(r->counts.sent == 2);
+  CHECK(alerts.all_delivery_counts().queued == 1);
+  CHECK(alerts.all_delivery_counts().sent == 2);
+}
+
+TEST_CASE("three permanent failures in a row flag a subscriber; a delivery that goes through clears the streak") {
+  auto db = open_database(":memory:");
+  migrate(*db);
+  const auto keys = crypto::generate_data_keys();
+  add_subscribers(*db, keys, 1);
+  alert_store alerts(*db);
+  live_keys live(*db, keys);
+  outbox out(*db, live);
+  auto deliver = [&](result_kind kind) {
+    planned_alert(alerts);
+    const auto leased = out.lease(10, now, 60'000);
+    REQUIRE(leased.size() == 1);
+    out.record({outcome(leased[0], kind, "wamid." + std::to_string(leased[0].id))}, now);
+  };
+  auto streak = [&] { return db->execAndGet("SELECT failure_streak FROM subscribers").getInt(); };
+  auto flagged = [&] { return !db->execAndGet("SELECT flagged_at FROM subscribers").isNull(); };
+  deliver(result_kind::failed);
+  deliver(result_kind::failed);
+  CHECK(streak() == 2);
+  deliver(result_kind::sent);
+  CHECK(streak() == 0);
+  deliver(result_kind::failed);
+  deliver(result_kind::failed);
+  CHECK_FALSE(flagged());
+  deliver(result_kind::failed);
+  CHECK(streak() == 3);
+  CHECK(flagged());
 }
