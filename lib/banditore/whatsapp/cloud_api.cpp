@@ -113,16 +113,70 @@ std::string messages_path(std::string_view version, std::string_view phone_numbe
   return path;
 }
 
+namespace {
+
+// Finds messages[0].id while the parser reads, without building the
+// document: every accepted send is answered with one of these.
+struct first_message_id {
+  struct frame {
+    bool array = false;
+    std::string key;   // an object's current member
+    long index = -1;   // an array's current element
+  };
+  std::vector<frame> path;
+  std::optional<std::string> id;
+
+  // Called as each value begins; true when it sits at messages[0].id.
+  bool at_id() const {
+    return path.size() == 3 && !path[0].array && path[0].key == "messages" && path[1].array &&
+           path[1].index == 0 && !path[2].array && path[2].key == "id";
+  }
+  void begin_value() {
+    if (!path.empty() && path.back().array) ++path.back().index;
+  }
+  bool scalar() {
+    begin_value();
+    return true;
+  }
+  bool open(bool array) {
+    begin_value();
+    if (path.empty() && array) return false;  // the answer is an object
+    path.push_back({array, {}, -1});
+    return true;
+  }
+  bool close() {
+    path.pop_back();
+    return true;
+  }
+
+  bool null() { return scalar(); }
+  bool boolean(bool) { return scalar(); }
+  bool number_integer(json::number_integer_t) { return scalar(); }
+  bool number_unsigned(json::number_unsigned_t) { return scalar(); }
+  bool number_float(json::number_float_t, const json::string_t&) { return scalar(); }
+  bool binary(json::binary_t&) { return scalar(); }
+  bool string(json::string_t& value) {
+    if (at_id() && !id) id = value;
+    return scalar();
+  }
+  bool start_object(std::size_t) { return open(false); }
+  bool start_array(std::size_t) { return open(true); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+  bool key(json::string_t& k) {
+    path.back().key = k;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
+};
+
+}  // namespace
+
 std::optional<send_success> parse_send_success(std::string_view body) {
-  const auto root = parse_quietly(body);
-  if (!root.is_object()) return std::nullopt;
-  auto messages = root.find("messages");
-  if (messages == root.end() || !messages->is_array() || messages->empty()) return std::nullopt;
-  const auto& first = messages->front();
-  if (!first.is_object()) return std::nullopt;
-  auto id = string_member(first, "id");
-  if (id.empty()) return std::nullopt;
-  return send_success{std::move(id)};
+  first_message_id reader;
+  if (!json::sax_parse(body.begin(), body.end(), &reader) || !reader.id || reader.id->empty())
+    return std::nullopt;
+  return send_success{std::move(*reader.id)};
 }
 
 std::optional<provider_error> parse_provider_error(std::string_view body) {

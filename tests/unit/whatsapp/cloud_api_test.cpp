@@ -74,6 +74,16 @@ TEST_CASE("an answer without messages[0].id is not a success") {
   CHECK_FALSE(parse_send_success("<html>502 Bad Gateway</html>"));
   CHECK_FALSE(parse_send_success(""));
   CHECK_FALSE(parse_send_success("{\"messages\":[{\"id\":\"\xC3(\"}]}"));
+  // Read while parsing, not from a tree: only the first message's own id.
+  CHECK_FALSE(parse_send_success(R"({"messages":[{"x":1},{"id":"wamid.B"}]})"));
+  CHECK_FALSE(parse_send_success(R"({"messages":[{"meta":{"id":"wamid.C"}}]})"));
+  CHECK_FALSE(parse_send_success(R"({"messages":{"id":"wamid.D"}})"));
+  CHECK_FALSE(parse_send_success(R"([{"messages":[{"id":"wamid.E"}]}])"));
+  CHECK_FALSE(parse_send_success(R"({"messages":[{"id":"wamid.F"}]} trailing)"));
+  auto after_others = parse_send_success(
+      R"({"contacts":[{"id":"x","wa_id":"1"}],"messages":[{"status":[1,{"id":"y"}],"id":"wamid.G"},{"id":"wamid.H"}]})");
+  REQUIRE(after_others);
+  CHECK(after_others->message_id == "wamid.G");
 }
 
 TEST_CASE("the simulator's success body parses back to its wamid") {
