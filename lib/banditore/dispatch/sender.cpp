@@ -13,6 +13,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
@@ -124,6 +125,11 @@ struct sender::impl : std::enable_shared_from_this<impl> {
       if (stopping_ && unsettled_ == 0 && pending_.empty()) break;
 
       unsettled_ += b.items.size();
+      // Unpaced, the batch's sends start once this loop is waiting on the
+      // next database round: started here, each would write its request
+      // (a syscall) before that round is even handed over, leaving the
+      // database thread idle for the whole batch.
+      std::vector<store::outbox_item> unpaced;
       for (auto& item : b.items) {
         if (stopping_) {
           // Leased but not sent: back to the queue untouched.
@@ -134,13 +140,16 @@ struct sender::impl : std::enable_shared_from_this<impl> {
           pending_.push_back(std::move(back));
           continue;
         }
+        if (options_.rate_per_second <= 0) {
+          unpaced.push_back(std::move(item));
+          continue;
+        }
         // A slow-down (429) that arrives while this send waits for its slot
         // moves the slot past the pause: reserve again instead of sending
         // inside it.
         for (;;) {
           const auto pauses = pauses_;
-          auto at = options_.rate_per_second > 0 ? limiter_.reserve(std::chrono::steady_clock::now())
-                                                 : std::chrono::steady_clock::now();
+          auto at = limiter_.reserve(std::chrono::steady_clock::now());
           if (at > std::chrono::steady_clock::now()) {
             pace_.expires_at(at);
             co_await pace_.async_wait(use_nothrow);
@@ -150,6 +159,10 @@ struct sender::impl : std::enable_shared_from_this<impl> {
         auto send = send_one(std::move(item));
         asio::co_spawn(io_, std::move(send), asio::detached);
       }
+      if (!unpaced.empty())
+        asio::post(io_, [this, self, unpaced = std::move(unpaced)]() mutable {
+          for (auto& item : unpaced) asio::co_spawn(io_, send_one(std::move(item)), asio::detached);
+        });
       if (!b.items.empty() || !pending_.empty()) continue;
 
       auto wait = options_.idle_poll;
