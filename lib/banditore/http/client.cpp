@@ -16,6 +16,7 @@
 #include <openssl/ssl.h>
 
 #include <deque>
+#include <iterator>
 #include <stdexcept>
 
 namespace banditore::http {
@@ -210,6 +211,7 @@ struct client::impl : std::enable_shared_from_this<impl> {
       }
       auto res = parser.release();
       out.status = static_cast<int>(res.result_int());
+      out.headers.reserve(static_cast<std::size_t>(std::distance(res.begin(), res.end())));
       for (const auto& f : res) out.headers.push_back({std::string(f.name_string()), std::string(f.value())});
       out.body = std::move(res.body());
       release(std::move(c), res.keep_alive());

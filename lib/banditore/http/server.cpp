@@ -212,9 +212,9 @@ struct server::impl : std::enable_shared_from_this<impl> {
       auto& header = parser.get();
       const unsigned version = header.version();
       const std::string method(header.method_string());
-      const std::string too_large = "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes";
+      auto too_large = [this] { return "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes"; };
       if (auto len = parser.content_length(); len && *len > options_.max_body_bytes) {
-        auto refusal = problem(413, "Content Too Large", too_large);
+        auto refusal = problem(413, "Content Too Large", too_large());
         co_await write_and_log(stream, std::move(refusal), version, false, request_id, method, "-", started, false, ec);
         break;
       }
@@ -230,7 +230,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
       if (ec) {
         std::optional<response> refusal;
         if (ec == bhttp::error::body_limit)
-          refusal = problem(413, "Content Too Large", too_large);
+          refusal = problem(413, "Content Too Large", too_large());
         else if (ec != beast::error::timeout && ec != asio::error::operation_aborted &&
                  ec != asio::error::eof && ec != bhttp::error::end_of_stream)
           refusal = problem(400, "Bad Request", "malformed HTTP request body");
@@ -245,6 +245,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
       auto qpos = req.target.find('?');
       auto decoded = percent_decode(std::string_view(req.target).substr(0, qpos), false);
       if (qpos != std::string::npos) req.query = req.target.substr(qpos + 1);
+      req.headers.reserve(static_cast<std::size_t>(std::distance(msg.begin(), msg.end())));
       for (const auto& field : msg) req.headers.push_back({std::string(field.name_string()), std::string(field.value())});
       req.body = std::move(msg.body());
       auto given_id = req.header("X-Request-Id");
@@ -277,7 +278,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
         }
       }
       const bool keep_alive = msg.keep_alive() && !stopping_ && n + 1 < options_.max_requests_per_connection;
-      const std::string logged_path = req.path.empty() ? std::string("-") : req.path;
+      const std::string_view logged_path = req.path.empty() ? std::string_view("-") : std::string_view(req.path);
       const bool head = req.method == "HEAD";
       co_await write_and_log(stream, std::move(res), version, keep_alive, req.request_id, req.method,
                              logged_path, started, head, ec);
