@@ -78,6 +78,87 @@ struct request_entry {
   int code = 0;  // Meta's error.code, 0 when accepted
 };
 
+// A send request read as (path, value) pairs while it is parsed: "to",
+// "text.body", "template.components[].parameters[].text". wa-sim answers
+// every send, and the fan-out benchmark runs it on the cores banditore
+// uses; building each request's tree was its largest single cost.
+class flat_json {
+ public:
+  struct entry {
+    std::string path;
+    json::value_t type;
+    std::string text;  // strings only
+  };
+
+  // False when the text is not one JSON value.
+  bool parse(std::string_view text) {
+    entries_.reserve(16);  // a send request has about a dozen values
+    return json::sax_parse(text.begin(), text.end(), this);
+  }
+
+  // The value at path (the last one, as a parsed object keeps a repeated
+  // key's last value), or nothing.
+  const entry* find(std::string_view path) const {
+    for (auto it = entries_.rbegin(); it != entries_.rend(); ++it)
+      if (it->path == path) return &*it;
+    return nullptr;
+  }
+  std::string string_at(std::string_view path) const {
+    auto e = find(path);
+    return e && e->type == json::value_t::string ? e->text : std::string{};
+  }
+  const std::vector<entry>& entries() const { return entries_; }
+
+  // The SAX interface json::sax_parse calls.
+  bool null() { return add(json::value_t::null); }
+  bool boolean(bool) { return add(json::value_t::boolean); }
+  bool number_integer(json::number_integer_t) { return add(json::value_t::number_integer); }
+  bool number_unsigned(json::number_unsigned_t) { return add(json::value_t::number_unsigned); }
+  bool number_float(json::number_float_t, const json::string_t&) { return add(json::value_t::number_float); }
+  bool binary(json::binary_t&) { return add(json::value_t::binary); }
+  bool string(json::string_t& value) { return add(json::value_t::string, &value); }
+  bool start_object(std::size_t) { return open(json::value_t::object); }
+  bool start_array(std::size_t) { return open(json::value_t::array); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+  bool key(json::string_t& k) {
+    key_ = k;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
+
+ private:
+  struct frame {
+    std::size_t path_size;  // where the container's own path ends
+    bool array;
+  };
+  std::string value_path() const {
+    if (frames_.empty()) return {};
+    if (frames_.back().array) return path_ + "[]";
+    return path_.empty() ? key_ : path_ + "." + key_;
+  }
+  bool add(json::value_t type, json::string_t* value = nullptr) {
+    entries_.push_back({value_path(), type, value ? std::move(*value) : std::string{}});
+    return true;
+  }
+  bool open(json::value_t type) {
+    auto path = value_path();
+    entries_.push_back({path, type, {}});
+    frames_.push_back({path_.size(), type == json::value_t::array});
+    path_ = std::move(path);
+    return true;
+  }
+  bool close() {
+    path_.resize(frames_.back().path_size);
+    frames_.pop_back();
+    return true;
+  }
+
+  std::vector<entry> entries_;
+  std::vector<frame> frames_;
+  std::string path_, key_;
+};
+
 }  // namespace
 
 struct simulator::impl : std::enable_shared_from_this<impl> {
@@ -161,55 +242,46 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
       co_return meta_error(400, 100, "Unsupported post request. Object with ID '" + req.path_params["phone_number_id"] +
                                          "' does not exist, cannot be loaded due to missing permissions, or does not support this operation.");
     }
-    json body = json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
+    flat_json body;
+    if (!body.parse(req.body) || body.entries().empty() || body.entries().front().type != json::value_t::object) {
       bump("rejected_invalid");
       co_return meta_error(400, 100, "(#100) Invalid parameter", "the request body is not a JSON object");
     }
-    auto str = [&](const json& j, const char* key) -> std::string {
-      auto it = j.find(key);
-      return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
-    };
-    if (str(body, "messaging_product") != "whatsapp") {
+    if (body.string_at("messaging_product") != "whatsapp") {
       bump("rejected_invalid");
       co_return meta_error(400, 100, "(#100) The parameter messaging_product is required.");
     }
-    std::string to = str(body, "to");
+    std::string to = body.string_at("to");
     bool digits = !to.empty() && to.size() <= 15;
     for (char c : to) digits = digits && c >= '0' && c <= '9';
     if (!digits) {
       bump("rejected_invalid");
       co_return meta_error(400, 100, "(#100) Invalid parameter", "to must be a phone number");
     }
-    if (auto cb = body.find("biz_opaque_callback_data");
-        cb != body.end() && (!cb->is_string() || cb->get<std::string>().size() > wa::max_callback_data)) {
+    const auto* callback = body.find("biz_opaque_callback_data");
+    if (callback && (callback->type != json::value_t::string || callback->text.size() > wa::max_callback_data)) {
       bump("rejected_invalid");
       co_return meta_error(400, 100, "(#100) Param biz_opaque_callback_data must be a string of at most 512 characters");
     }
     inbox_entry entry;
-    entry.type = str(body, "type");
+    entry.type = body.string_at("type");
     if (entry.type.empty()) entry.type = "text";
     if (entry.type == "text") {
-      auto t = body.find("text");
-      entry.text = t != body.end() && t->is_object() ? str(*t, "body") : std::string{};
+      entry.text = body.string_at("text.body");
       if (entry.text.empty() || entry.text.size() > 4096 * 4) {
         bump("rejected_invalid");
         co_return meta_error(400, 100, "(#100) Param text['body'] is required and must be at most 4096 characters");
       }
     } else if (entry.type == "template") {
-      auto t = body.find("template");
-      if (t == body.end() || !t->is_object() || str(*t, "name").empty() || !t->contains("language") ||
-          !(*t)["language"].is_object() || str((*t)["language"], "code").empty()) {
+      entry.template_name = body.string_at("template.name");
+      entry.template_language = body.string_at("template.language.code");
+      if (entry.template_name.empty() || entry.template_language.empty()) {
         bump("rejected_invalid");
         co_return meta_error(400, 100, "(#100) Param template['name'] and template['language']['code'] are required");
       }
-      entry.template_name = str(*t, "name");
-      entry.template_language = str((*t)["language"], "code");
-      if (auto c = t->find("components"); c != t->end() && c->is_array())
-        for (const auto& comp : *c)
-          if (comp.is_object() && comp.contains("parameters") && comp["parameters"].is_array())
-            for (const auto& p : comp["parameters"])
-              if (p.is_object()) entry.parameters.push_back(str(p, "text"));
+      for (const auto& e : body.entries())
+        if (e.path == "template.components[].parameters[].text" && e.type == json::value_t::string)
+          entry.parameters.push_back(e.text);
     } else {
       bump("rejected_invalid");
       co_return meta_error(400, 100, "(#100) Unsupported message type for this simulator: " + entry.type);
@@ -257,7 +329,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     last_accept_ms_ = entry.at_ms;
     ++received_[to];
     if (opt_.record_inbox) inboxes_[to].push_back(entry);
-    if (opt_.statuses) queue_statuses(entry.id, to, str(body, "biz_opaque_callback_data"));
+    if (opt_.statuses) queue_statuses(entry.id, to, body.string_at("biz_opaque_callback_data"));
     co_return http::json_response(200, wa::make_success_body(to, entry.id));
   }
 
