@@ -41,20 +41,30 @@ std::string column_blob(const SQLite::Column& c) {
   return std::string(static_cast<const char*>(c.getBlob()), static_cast<std::size_t>(c.getBytes()));
 }
 
+// Due rows with what a send needs. The contact's window (a random page of
+// contacts per row, at a million subscribers a read past SQLite's cache) is joined
+// only when something uses it: choosing the template, or counting the
+// messaging limit.
+std::string due_sql(bool with_window) {
+  return std::string("SELECT o.id, o.priority, o.phone_hash, o.recipient_cipher, o.body, o.alert_id, "
+                     "o.subscriber_id, o.attempts, s.phone_cipher, o.as_template, a.title, a.text, a.category, "
+                     "a.severity, a.state, a.expires_at, ") +
+         (with_window ? "c.last_inbound_at, c.last_initiated_at " : "NULL, NULL ") +
+         "FROM outbox o LEFT JOIN subscribers s ON s.id = o.subscriber_id "
+         "LEFT JOIN alerts a ON a.id = o.alert_id " +
+         (with_window ? "LEFT JOIN contacts c ON c.phone_hash = o.phone_hash " : "") +
+         "WHERE o.state = 'queued' AND o.not_before <= :now "
+         "ORDER BY o.priority, o.not_before, o.id LIMIT :limit";
+}
+
 }  // namespace
 
 struct outbox::statements {
   explicit statements(SQLite::Database& db)
       : insert_reply(db, "INSERT INTO outbox (priority, phone_hash, recipient_cipher, body, not_before, created_at, updated_at) "
                          "VALUES (:priority, :phone_hash, :cipher, :body, :now, :now, :now)"),
-        due(db, "SELECT o.id, o.priority, o.phone_hash, o.recipient_cipher, o.body, o.alert_id, "
-                "o.subscriber_id, o.attempts, s.phone_cipher, o.as_template, a.title, a.text, a.category, "
-                "a.severity, a.state, a.expires_at, c.last_inbound_at, c.last_initiated_at "
-                "FROM outbox o LEFT JOIN subscribers s ON s.id = o.subscriber_id "
-                "LEFT JOIN alerts a ON a.id = o.alert_id "
-                "LEFT JOIN contacts c ON c.phone_hash = o.phone_hash "
-                "WHERE o.state = 'queued' AND o.not_before <= :now "
-                "ORDER BY o.priority, o.not_before, o.id LIMIT :limit"),
+        due(db, due_sql(true)),
+        due_without_window(db, due_sql(false)),
         defer(db, "UPDATE outbox SET not_before = :until, error_title = :why, updated_at = :now WHERE id = :id"),
         initiated(db, "INSERT INTO contacts (phone_hash, last_initiated_at) VALUES (:phone, :now) "
                       "ON CONFLICT (phone_hash) DO UPDATE SET last_initiated_at = excluded.last_initiated_at"),
@@ -103,7 +113,7 @@ struct outbox::statements {
         any_early(db, "SELECT EXISTS (SELECT 1 FROM early_statuses)"),
         counts(db, "SELECT state, COUNT(*) FROM outbox GROUP BY state") {}
 
-  SQLite::Statement insert_reply, due, defer, initiated, usage, requeue_template, streak_reset, sent_times, streak_bump,
+  SQLite::Statement insert_reply, due, due_without_window, defer, initiated, usage, requeue_template, streak_reset, sent_times, streak_bump,
       row_subscriber, opt_out_delete, opt_out_cancel, opt_out_consent, mark_sending, cancel, sent, retry, failed, by_id,
       set_state, keep_early, early_for, drop_early, recover, next_due, any_early, counts;
 };
@@ -161,7 +171,8 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
   std::vector<deferral> deferred;
   std::vector<std::string> newly_initiated;
   std::optional<messaging_limit_usage> usage;
-  auto& q = st_->due;
+  const bool window_matters = policy.template_available || policy.tier_limit > 0;
+  auto& q = window_matters ? st_->due : st_->due_without_window;
   q.reset();
   q.bind(":now", now_ms);
   q.bind(":limit", static_cast<std::int64_t>(limit));
