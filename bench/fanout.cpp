@@ -112,7 +112,12 @@ long peak_rss_kb(pid_t pid) {
   return -1;
 }
 
-int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int poll_ms) {
+// The binaries under test: this build's, or others given on the command
+// line (to compare two builds on the same machine, run by run).
+std::string banditore_bin = BANDITORE_BIN;
+std::string wa_sim_bin = WA_SIM_BIN;
+
+int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int poll_ms, bool with_template) {
   auto dir = fs::temp_directory_path() / fmt::format("banditore-bench-{}", getpid());
   fs::create_directories(dir);
   const auto db_path = dir / "banditore.db";
@@ -151,7 +156,7 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
   auto fill_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_fill).count();
 
   // 2. wa-sim and banditore.
-  std::vector<std::string> sim_args{WA_SIM_BIN, "--listen", "127.0.0.1:0", "--port-file", (dir / "sim.port").string(),
+  std::vector<std::string> sim_args{wa_sim_bin, "--listen", "127.0.0.1:0", "--port-file", (dir / "sim.port").string(),
                                     "--no-statuses", "--no-inbox", "--rate", std::to_string(sim_rate)};
   pid_t sim = spawn(sim_args, {}, dir / "sim.log");
   wait_for([&] { return fs::exists(dir / "sim.port"); }, std::chrono::seconds(10));
@@ -165,14 +170,17 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
                                "BANDITORE_WA_APP_SECRET=sim-app-secret", "BANDITORE_WA_VERIFY_TOKEN=v",
                                "BANDITORE_WA_RATE=" + std::to_string(rate), "BANDITORE_WA_TIER=unlimited",
                                "BANDITORE_WA_MAX_IN_FLIGHT=" + std::to_string(in_flight), "BANDITORE_LOG_LEVEL=info"};
+  // With a template, every delivery looks up its person's 24-hour window
+  // (everyone here last wrote long ago, so all get the template).
+  if (with_template) env.push_back("BANDITORE_WA_TEMPLATE_NAME=allerta_comune");
   auto key_out = dir / "key.out";
-  pid_t keys_pid = spawn({BANDITORE_BIN, "keys", "create", "--name", "bench", "--scopes", "alerts:send,alerts:read"}, env, key_out);
+  pid_t keys_pid = spawn({banditore_bin, "keys", "create", "--name", "bench", "--scopes", "alerts:send,alerts:read"}, env, key_out);
   waitpid(keys_pid, nullptr, 0);
   auto key_text = slurp(key_out);
   key_text.erase(key_text.find_last_not_of("\n") + 1);
   const auto token = key_text.substr(key_text.rfind('\n') + 1);
 
-  pid_t app = spawn({BANDITORE_BIN, "serve"}, env, dir / "banditore.log");
+  pid_t app = spawn({banditore_bin, "serve"}, env, dir / "banditore.log");
   std::string app_base;
   wait_for([&] {
     std::istringstream lines(slurp(dir / "banditore.log"));
@@ -222,6 +230,7 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
   fmt::print("subscribers            {}\n", subscribers);
   fmt::print("configured rate        {}\n", rate == 0 ? std::string("unlimited") : std::to_string(rate) + "/s");
   fmt::print("requests in flight     {}\n", in_flight);
+  fmt::print("sent as                {}\n", with_template ? "template (window looked up)" : "text");
   fmt::print("finished               {}\n", done ? "yes" : "NO (timed out)");
   fmt::print("messages accepted      {} (recipients {}, with several {})\n", accepted,
              stats.value("recipients", 0), stats.value("recipients_with_several", 0));
@@ -243,19 +252,30 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
 int main(int argc, char** argv) {
   std::int64_t subscribers = 100000;
   int rate = 0, sim_rate = 0, in_flight = 256, poll_ms = 200;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  bool with_template = false;
+  for (int i = 1; i < argc; i += 2) {
     std::string a = argv[i];
+    if (a == "--template") {
+      with_template = true;
+      --i;
+      continue;
+    }
+    if (i + 1 >= argc) a = "--help";
     if (a == "--subscribers") subscribers = std::stoll(argv[i + 1]);
     else if (a == "--rate") rate = std::stoi(argv[i + 1]);
     else if (a == "--sim-rate") sim_rate = std::stoi(argv[i + 1]);
     else if (a == "--in-flight") in_flight = std::stoi(argv[i + 1]);
     else if (a == "--poll-ms") poll_ms = std::stoi(argv[i + 1]);
+    else if (a == "--banditore") banditore_bin = argv[i + 1];
+    else if (a == "--wa-sim") wa_sim_bin = argv[i + 1];
     else {
       fmt::print(stderr,
                  "usage: fanout [--subscribers N] [--rate R (0 = no pacing)] [--sim-rate R (0 = no limit)]\n"
-                 "              [--in-flight N (BANDITORE_WA_MAX_IN_FLIGHT, 256)] [--poll-ms MS (GET of the alert, 200)]\n");
+                 "              [--in-flight N (BANDITORE_WA_MAX_IN_FLIGHT, 256)] [--poll-ms MS (GET of the alert, 200)]\n"
+                 "              [--template (deliveries go as a template: the window is looked up)]\n"
+                 "              [--banditore PATH] [--wa-sim PATH] (other builds' binaries, to compare)\n");
       return 2;
     }
   }
-  return run(subscribers, rate, sim_rate, in_flight, poll_ms);
+  return run(subscribers, rate, sim_rate, in_flight, poll_ms, with_template);
 }
