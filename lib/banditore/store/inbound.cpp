@@ -28,8 +28,7 @@ struct inbound_store::statements {
         subscribe(db, "INSERT INTO subscribers (phone_hash, phone_cipher, language, source, subscribed_at) "
                       "VALUES (:phone, :cipher, :language, 'whatsapp', :now)"),
         unsubscribe(db, "DELETE FROM subscribers WHERE id = :id"),
-        cancel_deliveries(db, "UPDATE outbox SET state = 'cancelled', updated_at = :now "
-                              "WHERE subscriber_id = :id AND state = 'queued'"),
+        cancel_deliveries(db, cancel_queued_for_subscriber_sql),
         consent(db, "INSERT INTO consent_log (phone_hash, event, message_hash, at) VALUES (:phone, :event, :message, :now)"),
         record(db, "INSERT INTO inbound_messages (message_hash, phone_hash, type, decision, matched_text, sent_at, received_at) "
                    "VALUES (:hash, :phone, :type, :decision, :text, :sent_at, :now)") {}

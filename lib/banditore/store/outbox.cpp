@@ -80,7 +80,7 @@ struct outbox::statements {
                         "WHERE id = (SELECT subscriber_id FROM outbox WHERE id = :id)"),
         row_subscriber(db, "SELECT subscriber_id, phone_hash FROM outbox WHERE id = :id"),
         opt_out_delete(db, "DELETE FROM subscribers WHERE id = :id"),
-        opt_out_cancel(db, "UPDATE outbox SET state = 'cancelled', updated_at = :now WHERE subscriber_id = :id AND state = 'queued'"),
+        opt_out_cancel(db, cancel_queued_for_subscriber_sql),
         opt_out_consent(db, "INSERT INTO consent_log (phone_hash, event, at) VALUES (:phone, 'opt_out', :now)"),
         mark_sending(db, "UPDATE outbox SET state = 'sending', lease_until = :until, attempts = attempts + 1, "
                          "updated_at = :now WHERE id = :id"),

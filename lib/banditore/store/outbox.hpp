@@ -73,6 +73,14 @@ struct send_record {
   std::string error_title;
 };
 
+// Cancels what is still queued for a subscriber (:id) who left, at :now.
+// Queued deliveries belong to alerts still planning or sending, a handful:
+// the query seeks each one's (alert, subscriber) key instead of scanning
+// every queued row, which mid-broadcast is up to the whole list.
+inline constexpr const char* cancel_queued_for_subscriber_sql =
+    "UPDATE outbox SET state = 'cancelled', updated_at = :now WHERE alert_id IN "
+    "(SELECT id FROM alerts WHERE state IN ('planning', 'sending')) AND subscriber_id = :id AND state = 'queued'";
+
 // A record of what became of a leased item, to be filled in.
 send_record record_for(const outbox_item& item);
 

@@ -123,3 +123,15 @@ TEST_CASE("the next due time is the earliest over every priority, not the first 
   set(later, 40, now + 9000);
   CHECK(f.out.next_due() == now + 5000);
 }
+
+TEST_CASE("cancelling a leaving subscriber's deliveries seeks them instead of scanning the queue") {
+  // Mid-broadcast the queue holds up to every subscriber: Disattiva and
+  // 131050 must not read it all.
+  fixture f;
+  SQLite::Statement plan(*f.db, std::string("EXPLAIN QUERY PLAN ") + cancel_queued_for_subscriber_sql);
+  std::string steps;
+  while (plan.executeStep()) steps += plan.getColumn(3).getString() + "\n";
+  CAPTURE(steps);
+  CHECK(steps.find("SEARCH outbox USING INDEX") != std::string::npos);
+  CHECK(steps.find("SCAN outbox") == std::string::npos);
+}
