@@ -63,15 +63,22 @@ struct alert_store::statements {
         list(db, std::string("SELECT ") + alert_columns +
                      " FROM alerts WHERE id < :before ORDER BY id DESC LIMIT :limit"),
         counts(db, "SELECT state, count FROM alert_progress WHERE alert_id = :id"),
-        sending(db, "SELECT COUNT(*) FROM outbox WHERE alert_id = :id AND state = 'sending'"),
-        all_sending(db, "SELECT COUNT(*) FROM outbox WHERE state = 'sending' AND alert_id IS NOT NULL"),
+        // Both read at most the rows in flight, through the partial
+        // indexes; left to choose, SQLite reads every row of the alert.
+        sending(db, "SELECT COUNT(*) FROM outbox WHERE alert_id = :id AND state IN ('queued', 'sending') "
+                    "AND state = 'sending'"),
+        all_sending(db, "SELECT COUNT(*) FROM outbox INDEXED BY outbox_leased WHERE state = 'sending' "
+                        "AND alert_id IS NOT NULL"),
         sent_times(db, "SELECT first_sent_at, last_sent_at FROM alerts WHERE id = :id"),
         waiting(db, "SELECT COUNT(*) FROM outbox INDEXED BY outbox_waiting WHERE alert_id = :id AND state = 'queued' "
                     "AND error_title = 'waiting for the messaging limit'"),
         cancel_alert(db, "UPDATE alerts SET state = 'cancelled', cancelled_at = :now "
                          "WHERE id = :id AND state IN ('planning', 'sending')"),
+        // "state IN ('queued', 'sending')" repeats outbox_pending_by_alert's
+        // condition: SQLite uses a partial index only for a query that
+        // states it.
         cancel_rows(db, "UPDATE outbox SET state = 'cancelled', updated_at = :now "
-                        "WHERE alert_id = :id AND state = 'queued'"),
+                        "WHERE alert_id = :id AND state IN ('queued', 'sending') AND state = 'queued'"),
         next_to_plan(db, "SELECT id, priority, planned_through, not_before, expires_at, created_at "
                          "FROM alerts WHERE state = 'planning' ORDER BY priority, id LIMIT 1"),
         batch_end(db, "SELECT MAX(id), COUNT(*) FROM (SELECT id FROM subscribers WHERE id > :after "
@@ -86,6 +93,7 @@ struct alert_store::statements {
         finish(db, "UPDATE alerts SET state = 'done', finished_at = :now WHERE state = 'sending' AND "
                    "NOT EXISTS (SELECT 1 FROM outbox WHERE alert_id = alerts.id AND state IN ('queued', 'sending'))"),
         expire_sending(db, "UPDATE outbox SET state = 'cancelled', updated_at = :now WHERE state = 'queued' AND "
+                           "state IN ('queued', 'sending') AND "
                            "alert_id IN (SELECT id FROM alerts WHERE state = 'sending' AND expires_at <= :now)"),
         subscribers(db, "SELECT COUNT(*) FROM subscribers"),
         flagged(db, "SELECT COUNT(*) FROM subscribers WHERE flagged_at IS NOT NULL"),
