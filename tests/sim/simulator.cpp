@@ -230,38 +230,41 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     return id;
   }
 
-  asio::awaitable<http::response> send_endpoint(http::request& req) {
+  // The answer to a send, at once; nothing for a timeout fault, which holds
+  // the request past the caller's deadline. Not a coroutine: its locals
+  // would make every send's frame too large for Asio's frame recycling.
+  std::optional<http::response> answer_send(http::request& req) {
     bump("requests");
     auto token = req.bearer_token();
     if (!token || *token != opt_.token) {
       bump("rejected_auth");
-      co_return meta_error(401, 190, "Invalid OAuth access token - Cannot parse access token");
+      return meta_error(401, 190, "Invalid OAuth access token - Cannot parse access token");
     }
     if (req.path_params["phone_number_id"] != opt_.phone_number_id) {
       bump("rejected_invalid");
-      co_return meta_error(400, 100, "Unsupported post request. Object with ID '" + req.path_params["phone_number_id"] +
+      return meta_error(400, 100, "Unsupported post request. Object with ID '" + req.path_params["phone_number_id"] +
                                          "' does not exist, cannot be loaded due to missing permissions, or does not support this operation.");
     }
     flat_json body;
     if (!body.parse(req.body) || body.entries().empty() || body.entries().front().type != json::value_t::object) {
       bump("rejected_invalid");
-      co_return meta_error(400, 100, "(#100) Invalid parameter", "the request body is not a JSON object");
+      return meta_error(400, 100, "(#100) Invalid parameter", "the request body is not a JSON object");
     }
     if (body.string_at("messaging_product") != "whatsapp") {
       bump("rejected_invalid");
-      co_return meta_error(400, 100, "(#100) The parameter messaging_product is required.");
+      return meta_error(400, 100, "(#100) The parameter messaging_product is required.");
     }
     std::string to = body.string_at("to");
     bool digits = !to.empty() && to.size() <= 15;
     for (char c : to) digits = digits && c >= '0' && c <= '9';
     if (!digits) {
       bump("rejected_invalid");
-      co_return meta_error(400, 100, "(#100) Invalid parameter", "to must be a phone number");
+      return meta_error(400, 100, "(#100) Invalid parameter", "to must be a phone number");
     }
     const auto* callback = body.find("biz_opaque_callback_data");
     if (callback && (callback->type != json::value_t::string || callback->text.size() > wa::max_callback_data)) {
       bump("rejected_invalid");
-      co_return meta_error(400, 100, "(#100) Param biz_opaque_callback_data must be a string of at most 512 characters");
+      return meta_error(400, 100, "(#100) Param biz_opaque_callback_data must be a string of at most 512 characters");
     }
     inbox_entry entry;
     entry.type = body.string_at("type");
@@ -270,44 +273,39 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
       entry.text = body.string_at("text.body");
       if (entry.text.empty() || entry.text.size() > 4096 * 4) {
         bump("rejected_invalid");
-        co_return meta_error(400, 100, "(#100) Param text['body'] is required and must be at most 4096 characters");
+        return meta_error(400, 100, "(#100) Param text['body'] is required and must be at most 4096 characters");
       }
     } else if (entry.type == "template") {
       entry.template_name = body.string_at("template.name");
       entry.template_language = body.string_at("template.language.code");
       if (entry.template_name.empty() || entry.template_language.empty()) {
         bump("rejected_invalid");
-        co_return meta_error(400, 100, "(#100) Param template['name'] and template['language']['code'] are required");
+        return meta_error(400, 100, "(#100) Param template['name'] and template['language']['code'] are required");
       }
       for (const auto& e : body.entries())
         if (e.path == "template.components[].parameters[].text" && e.type == json::value_t::string)
           entry.parameters.push_back(e.text);
     } else {
       bump("rejected_invalid");
-      co_return meta_error(400, 100, "(#100) Unsupported message type for this simulator: " + entry.type);
+      return meta_error(400, 100, "(#100) Unsupported message type for this simulator: " + entry.type);
     }
 
     if (auto f = next_fault(to)) {
       bump("faults_injected");
-      if (f->kind == "timeout") {
-        // Never answer in time: the caller's deadline fires.
-        asio::steady_timer hold(io_, std::chrono::milliseconds(timeout_hold_ms_));
-        co_await hold.async_wait(use_nothrow);
-        co_return meta_error(504, 131000, "Something went wrong (held past the deadline)");
-      }
-      if (f->kind == "5xx") co_return meta_error(500, 131000, "Something went wrong");
+      if (f->kind == "timeout") return std::nullopt;
+      if (f->kind == "5xx") return meta_error(500, 131000, "Something went wrong");
       if (f->kind == "502")
-        co_return http::response{502, "text/html", "<html><body>502 Bad Gateway</body></html>", {}};
+        return http::response{502, "text/html", "<html><body>502 Bad Gateway</body></html>", {}};
       if (f->kind == "429") {
         auto res = meta_error(429, 130429, "(#130429) Rate limit hit");
         if (f->retry_after > 0) res.headers.push_back({"Retry-After", std::to_string(f->retry_after)});
-        co_return res;
+        return res;
       }
-      co_return meta_error(400, f->code, "(#" + std::to_string(f->code) + ") injected error");
+      return meta_error(400, f->code, "(#" + std::to_string(f->code) + ") injected error");
     }
     if (!take_token()) {
       bump("rejected_429");
-      co_return meta_error(429, 130429, "(#130429) Rate limit hit",
+      return meta_error(429, 130429, "(#130429) Rate limit hit",
                            "Cloud API message throughput has been reached.");
     }
     if (opt_.pair_interval_ms > 0) {
@@ -315,12 +313,12 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
       auto [it, fresh] = last_to_.try_emplace(to, now);
       if (!fresh && now - it->second < std::chrono::milliseconds(opt_.pair_interval_ms)) {
         bump("rejected_pair");
-        co_return meta_error(400, 131056, "(#131056) (Business Account, Consumer Account) pair rate limit hit");
+        return meta_error(400, 131056, "(#131056) (Business Account, Consumer Account) pair rate limit hit");
       }
       it->second = now;
     }
     if (auto b = blocked_.find(to); b != blocked_.end())
-      co_return meta_error(400, b->second, "(#" + std::to_string(b->second) + ") recipient cannot receive this message");
+      return meta_error(400, b->second, "(#" + std::to_string(b->second) + ") recipient cannot receive this message");
 
     entry.id = new_wamid(to);
     entry.at_ms = unix_ms();
@@ -330,7 +328,15 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     ++received_[to];
     if (opt_.record_inbox) inboxes_[to].push_back(entry);
     if (opt_.statuses) queue_statuses(entry.id, to, body.string_at("biz_opaque_callback_data"));
-    co_return http::json_response(200, wa::make_success_body(to, entry.id));
+    return http::json_response(200, wa::make_success_body(to, entry.id));
+  }
+
+  asio::awaitable<http::response> send_endpoint(http::request& req) {
+    if (auto answer = answer_send(req)) co_return std::move(*answer);
+    // Never answer in time: the caller's deadline fires.
+    asio::steady_timer hold(io_, std::chrono::milliseconds(timeout_hold_ms_));
+    co_await hold.async_wait(use_nothrow);
+    co_return meta_error(504, 131000, "Something went wrong (held past the deadline)");
   }
 
   // Plain counters, looked up without building a key: bumped several times
