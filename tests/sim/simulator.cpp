@@ -159,6 +159,19 @@ class flat_json {
   std::string path_, key_;
 };
 
+// A number of at most 15 digits as an integer key, its length kept so
+// "0123" and "123" differ; 0 for anything else. A million recipients are
+// counted with no string per key.
+std::uint64_t number_key(std::string_view digits) {
+  if (digits.empty() || digits.size() > 15) return 0;
+  std::uint64_t n = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return n * 16 + digits.size();
+}
+
 }  // namespace
 
 struct simulator::impl : std::enable_shared_from_this<impl> {
@@ -325,7 +338,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     bump("accepted");
     if (first_accept_ms_ == 0) first_accept_ms_ = entry.at_ms;
     last_accept_ms_ = entry.at_ms;
-    ++received_[to];
+    ++received_[number_key(to)];
     if (opt_.record_inbox) inboxes_[to].push_back(entry);
     if (opt_.statuses) queue_statuses(entry.id, to, body.string_at("biz_opaque_callback_data"));
     return http::json_response(200, wa::make_success_body(to, entry.id));
@@ -496,7 +509,8 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
         else m["template"] = {{"name", e.template_name}, {"language", e.template_language}, {"parameters", e.parameters}};
         list.push_back(std::move(m));
       }
-    auto count = received_.count(wa_id) ? received_.at(wa_id) : 0;
+    const auto key = number_key(wa_id);
+    auto count = key && received_.count(key) ? received_.at(key) : 0;
     return http::json_response(200, json{{"wa_id", wa_id}, {"received", count}, {"messages", list}}.dump());
   }
 
@@ -571,7 +585,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
   asio::steady_timer flush_timer_;
   std::unique_ptr<http::client> webhook_;
   std::unordered_map<std::string, std::vector<inbox_entry>> inboxes_;
-  std::unordered_map<std::string, std::size_t> received_;
+  std::unordered_map<std::uint64_t, std::size_t> received_;  // by number_key
   std::unordered_map<std::string, steady::time_point> last_to_;
   std::unordered_map<std::string, int> async_failures_, blocked_;
   std::vector<fault> faults_;
