@@ -32,6 +32,16 @@ std::string_view to_string(status_kind s) {
   return "sent";
 }
 
+// Runs a statement taking :id and :now once per id.
+void exec_per_id(SQLite::Statement& st, const std::vector<std::int64_t>& ids, std::int64_t now_ms) {
+  for (auto id : ids) {
+    st.reset();
+    st.bind(":id", id);
+    st.bind(":now", now_ms);
+    st.exec();
+  }
+}
+
 void bind_blob(SQLite::Statement& st, const char* name, std::string_view bytes) {
   st.bind(name, bytes.data(), static_cast<int>(bytes.size()));
 }
@@ -231,13 +241,7 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
     out.push_back(std::move(item));
   }
   q.reset();
-  for (auto id : cancelled) {
-    auto& c = st_->cancel;
-    c.reset();
-    c.bind(":id", id);
-    c.bind(":now", now_ms);
-    c.exec();
-  }
+  exec_per_id(st_->cancel, cancelled, now_ms);
   for (const auto& d : deferred) {
     auto& st = st_->defer;
     st.reset();
@@ -399,13 +403,7 @@ void outbox::record(const std::vector<send_record>& records, std::int64_t now_ms
         break;
     }
   }
-  for (auto alert : alerts_sent) {
-    auto& t = st_->sent_times;
-    t.reset();
-    t.bind(":now", now_ms);
-    t.bind(":id", alert);
-    t.exec();
-  }
+  exec_per_id(st_->sent_times, alerts_sent, now_ms);
 }
 
 send_record record_for(const outbox_item& item) {

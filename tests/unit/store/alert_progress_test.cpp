@@ -47,6 +47,34 @@ std::int64_t planned_alert(alert_store& alerts) {
   return id;
 }
 
+// A migrated database with n subscribers and the stores over it.
+struct store_fixture {
+  explicit store_fixture(int subscribers) { add_subscribers(*db, keys, subscribers); }
+  std::unique_ptr<SQLite::Database> db = [] {
+    auto d = open_database(":memory:");
+    migrate(*d);
+    return d;
+  }();
+  crypto::data_keys keys = crypto::generate_data_keys();
+  alert_store alerts{*db};
+  live_keys live{*db, keys};
+  outbox out{*db, live};
+};
+
+// A database migrated up to `version` (the latest when 0), holding alert 1,
+// sending: deliveries are then written to it directly.
+std::unique_ptr<SQLite::Database> database_with_alert(int version = 0) {
+  auto db = open_database(":memory:");
+  for (const auto& m : parse_migrations(schema_sql)) {
+    if (version > 0 && m.version > version) break;
+    db->exec(m.sql);
+    db->exec(fmt::format("PRAGMA user_version = {}", m.version));
+  }
+  db->exec("INSERT INTO alerts (id, category, severity, title, text, priority, state, not_before, created_at) "
+           "VALUES (1, 'water', 'severe', 'Guasto', 'Acqua sospesa', 1, 'sending', 0, 0)");
+  return db;
+}
+
 send_record outcome(const outbox_item& item, result_kind kind, std::string wamid = {}) {
   auto r = record_for(item);
   r.kind = kind;
@@ -58,13 +86,9 @@ send_record outcome(const outbox_item& item, result_kind kind, std::string wamid
 }  // namespace
 
 TEST_CASE("an alert's progress follows every delivery through its states") {
-  auto db = open_database(":memory:");
-  migrate(*db);
-  const auto keys = crypto::generate_data_keys();
-  add_subscribers(*db, keys, 5);
-  alert_store alerts(*db);
-  live_keys live(*db, keys);
-  outbox out(*db, live);
+  store_fixture f(5);
+  auto& alerts = f.alerts;
+  auto& out = f.out;
   const auto id = planned_alert(alerts);
 
   auto r = alerts.report(id);
@@ -101,13 +125,10 @@ TEST_CASE("an alert's progress follows every delivery through its states") {
 }
 
 TEST_CASE("an alert's counts outlive its delivery rows purged by retention") {
-  auto db = open_database(":memory:");
-  migrate(*db);
-  const auto keys = crypto::generate_data_keys();
-  add_subscribers(*db, keys, 3);
-  alert_store alerts(*db);
-  live_keys live(*db, keys);
-  outbox out(*db, live);
+  store_fixture f(3);
+  auto& db = f.db;
+  auto& alerts = f.alerts;
+  auto& out = f.out;
   const auto id = planned_alert(alerts);
   for (const auto& item : out.lease(10, now, 60'000))
     out.record({outcome(item, result_kind::sent, "wamid." + std::to_string(item.id))}, now);
@@ -118,14 +139,7 @@ TEST_CASE("an alert's counts outlive its delivery rows purged by retention") {
 }
 
 TEST_CASE("upgrading a database with deliveries fills in their progress") {
-  auto db = open_database(":memory:");
-  for (const auto& m : parse_migrations(schema_sql)) {
-    if (m.version > 3) break;
-    db->exec(m.sql);
-    db->exec(fmt::format("PRAGMA user_version = {}", m.version));
-  }
-  db->exec("INSERT INTO alerts (id, category, severity, title, text, priority, state, not_before, created_at) "
-           "VALUES (1, 'water', 'severe', 'Guasto', 'Acqua sospesa', 1, 'sending', 0, 0)");
+  auto db = database_with_alert(3);
   db->exec("INSERT INTO outbox (priority, state, phone_hash, alert_id, subscriber_id, not_before, created_at, "
            "updated_at, sent_at) VALUES "
            "(1, 'queued', x'01', 1, 1, 0, 0, 0, NULL), (1, 'delivered', x'02', 1, 2, 0, 0, 0, 500), "
@@ -141,14 +155,7 @@ TEST_CASE("upgrading a database with deliveries fills in their progress") {
 }
 
 TEST_CASE("upgrading counts queued and sending deliveries together, and reports them apart") {
-  auto db = open_database(":memory:");
-  for (const auto& m : parse_migrations(schema_sql)) {
-    if (m.version > 4) break;
-    db->exec(m.sql);
-    db->exec(fmt::format("PRAGMA user_version = {}", m.version));
-  }
-  db->exec("INSERT INTO alerts (id, category, severity, title, text, priority, state, not_before, created_at) "
-           "VALUES (1, 'water', 'severe', 'Guasto', 'Acqua sospesa', 1, 'sending', 0, 0)");
+  auto db = database_with_alert(4);
   db->exec("INSERT INTO outbox (priority, state, phone_hash, alert_id, subscriber_id, not_before, created_at, "
            "updated_at) VALUES (1, 'queued', x'01', 1, 1, 0, 0, 0), (1, 'queued', x'02', 1, 2, 0, 0, 0), "
            "(1, 'sent', x'03', 1, 3, 0, 0, 0)");
@@ -177,13 +184,10 @@ TEST_CASE("upgrading counts queued and sending deliveries together, and reports 
 }
 
 TEST_CASE("three permanent failures in a row flag a subscriber; a delivery that goes through clears the streak") {
-  auto db = open_database(":memory:");
-  migrate(*db);
-  const auto keys = crypto::generate_data_keys();
-  add_subscribers(*db, keys, 1);
-  alert_store alerts(*db);
-  live_keys live(*db, keys);
-  outbox out(*db, live);
+  store_fixture f(1);
+  auto& db = f.db;
+  auto& alerts = f.alerts;
+  auto& out = f.out;
   auto deliver = [&](result_kind kind) {
     planned_alert(alerts);
     const auto leased = out.lease(10, now, 60'000);
@@ -221,10 +225,7 @@ int vm_steps(SQLite::Database& db, F&& f) {
 // An alert with `sent` delivered rows and a few pending: rows written
 // directly, the triggers count them.
 int report_steps(int sent) {
-  auto db = open_database(":memory:");
-  migrate(*db);
-  db->exec("INSERT INTO alerts (id, category, severity, title, text, priority, state, not_before, created_at) "
-           "VALUES (1, 'water', 'severe', 'Guasto', 'Acqua sospesa', 1, 'sending', 0, 0)");
+  auto db = database_with_alert();
   SQLite::Statement ins(*db, "INSERT INTO outbox (priority, state, phone_hash, alert_id, subscriber_id, not_before, "
                              "created_at, updated_at) VALUES (1, ?, x'01', 1, ?, 0, 0, 0)");
   for (int i = 0; i < sent + 3; ++i) {

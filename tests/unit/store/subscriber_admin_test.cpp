@@ -32,6 +32,18 @@ struct fixture {
   import_result import(const std::string& csv, import_options options = {}) {
     return import_subscribers(*db, live, csv, options, now);
   }
+  // Imports with a notice, then leases the notice's deliveries as the
+  // sender would with a template configured and the given messaging limit.
+  std::vector<outbox_item> lease_notices(const std::string& csv, std::int64_t tier_limit = 0) {
+    import_options o;
+    o.notice = "Benvenuto";
+    import(csv, o);
+    outbox out(*db, live);
+    delivery_policy policy;
+    policy.template_available = true;
+    policy.tier_limit = tier_limit;
+    return out.lease(10, now, 1000, policy);
+  }
 };
 
 void bind_blob(SQLite::Statement& st, const char* name, const std::string& bytes) {
@@ -184,13 +196,7 @@ TEST_CASE("an import queues the notice as one alert with a delivery to each new 
 
 TEST_CASE("the notice goes to imported numbers as the template, as they have not written within 24 hours") {
   fixture f;
-  import_options o;
-  o.notice = "Benvenuto";
-  f.import("number\n3331234567\n", o);
-  outbox out(*f.db, f.live);
-  delivery_policy policy;
-  policy.template_available = true;
-  auto leased = out.lease(10, now, 1000, policy);
+  auto leased = f.lease_notices("number\n3331234567\n");
   REQUIRE(leased.size() == 1);
   CHECK(leased[0].as_template);
   CHECK(leased[0].title == std::string(import_notice_title));
@@ -198,14 +204,7 @@ TEST_CASE("the notice goes to imported numbers as the template, as they have not
 
 TEST_CASE("the notice counts against WhatsApp's messaging limit") {
   fixture f;
-  import_options o;
-  o.notice = "Benvenuto";
-  f.import("number\n3331234567\n3339876543\n", o);
-  outbox out(*f.db, f.live);
-  delivery_policy policy;
-  policy.template_available = true;
-  policy.tier_limit = 1;
-  CHECK(out.lease(10, now, 1000, policy).size() == 1);
+  CHECK(f.lease_notices("number\n3331234567\n3339876543\n", 1).size() == 1);
   CHECK(f.count("SELECT COUNT(*) FROM outbox WHERE state = 'queued' AND error_title = '" +
                 std::string(waiting_for_limit) + "'") == 1);
 }
@@ -216,14 +215,7 @@ TEST_CASE("people reached outside their window are counted only under a messagin
   for (const std::int64_t tier : {std::int64_t{0}, std::int64_t{10}}) {
     CAPTURE(tier);
     fixture f;
-    import_options o;
-    o.notice = "Benvenuto";
-    f.import("number\n3331234567\n3339876543\n", o);
-    outbox out(*f.db, f.live);
-    delivery_policy policy;
-    policy.template_available = true;
-    policy.tier_limit = tier;
-    CHECK(out.lease(10, now, 1000, policy).size() == 2);
+    CHECK(f.lease_notices("number\n3331234567\n3339876543\n", tier).size() == 2);
     CHECK(f.count("SELECT COUNT(*) FROM contacts WHERE last_initiated_at IS NOT NULL") == (tier > 0 ? 2 : 0));
   }
 }
