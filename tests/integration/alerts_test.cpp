@@ -20,38 +20,8 @@ std::int64_t count(const fs::path& db, const std::string& sql) {
   return conn.execAndGet(sql).getInt64();
 }
 
-struct world {
-  temp_dir dir;
-  wa_sim sim;
-  banditore_server app;
-  std::string token;
-  world(env_map env = {}, std::vector<std::string> sim_args = {})
-      : sim(dir.path, std::move(sim_args)), app(dir.path, sim, with_defaults(std::move(env))) {
-    app.start();
-    sim.configure({{"webhook_url", app.base + "/webhook/whatsapp"}, {"statuses", false}});
-    token = app.create_key("ufficio stampa", "alerts:send,alerts:read,stats:read");
-  }
-  static env_map with_defaults(env_map env) {
-    env.emplace("BANDITORE_WA_RATE", "1000");
-    env.emplace("BANDITORE_WA_TIER", "unlimited");
-    env.emplace("BANDITORE_LOG_LEVEL", "info");
-    return env;
-  }
-  json post_alert(const json& body, const std::string& idem = {}) {
-    std::vector<banditore::http::header_field> extra;
-    if (!idem.empty()) extra.push_back({"Idempotency-Key", idem});
-    auto r = app.api("POST", "/v1/alerts", token, body.dump(), extra);
-    INFO(r.body);
-    REQUIRE(r.status == 202);
-    return json::parse(r.body);
-  }
-  json report(std::int64_t id) { return app.alert_report(token, id); }
-  json await_state(std::int64_t id, const std::string& state) {
-    auto r = app.await_alert(token, id, state, std::chrono::seconds(180));
-    INFO(r.dump());
-    REQUIRE(r["state"] == state);
-    return r;
-  }
+struct world : alert_world {
+  using alert_world::alert_world;
   // How many messages each phone received whose text holds the marker.
   std::map<std::string, int> received_with(const std::vector<std::string>& phones, const std::string& marker) {
     std::map<std::string, int> out;

@@ -269,4 +269,38 @@ json banditore_server::await_alert(const std::string& token, std::int64_t id, co
   return r;
 }
 
+namespace {
+std::map<std::string, std::string> broadcast_defaults(std::map<std::string, std::string> env) {
+  env.emplace("BANDITORE_WA_RATE", "1000");
+  env.emplace("BANDITORE_WA_TIER", "unlimited");
+  env.emplace("BANDITORE_LOG_LEVEL", "info");
+  return env;
+}
+}  // namespace
+
+alert_world::alert_world(std::map<std::string, std::string> env, std::vector<std::string> sim_args)
+    : sim(dir.path, std::move(sim_args)), app(dir.path, sim, broadcast_defaults(std::move(env))) {
+  app.start();
+  sim.configure({{"webhook_url", app.base + "/webhook/whatsapp"}, {"statuses", false}});
+  token = app.create_key("ufficio stampa", "alerts:send,alerts:read,stats:read");
+}
+
+json alert_world::post_alert(const json& body, const std::string& idempotency_key) {
+  std::vector<banditore::http::header_field> extra;
+  if (!idempotency_key.empty()) extra.push_back({"Idempotency-Key", idempotency_key});
+  auto r = app.api("POST", "/v1/alerts", token, body.dump(), extra);
+  if (r.status != 202)
+    throw std::runtime_error("POST /v1/alerts answered " + std::to_string(r.status) + ": " + r.body);
+  return json::parse(r.body);
+}
+
+json alert_world::report(std::int64_t id) { return app.alert_report(token, id); }
+
+json alert_world::await_state(std::int64_t id, const std::string& state, std::chrono::milliseconds deadline) {
+  auto r = app.await_alert(token, id, state, deadline);
+  if (r["state"] != state)
+    throw std::runtime_error("alert " + std::to_string(id) + " is not " + state + ": " + r.dump());
+  return r;
+}
+
 }  // namespace harness

@@ -96,6 +96,24 @@ struct banditore_server {
   int starts = 0;
 };
 
+// A broadcast test's world: wa-sim without status notifications, banditore
+// at 1,000/s with no messaging limit (unless env says otherwise), and a key
+// that sends and reads alerts.
+struct alert_world {
+  explicit alert_world(std::map<std::string, std::string> env = {}, std::vector<std::string> sim_args = {});
+  temp_dir dir;
+  wa_sim sim;
+  banditore_server app;
+  std::string token;
+  // POST /v1/alerts; throws unless it is accepted (202). The answer, parsed.
+  json post_alert(const json& body, const std::string& idempotency_key = {});
+  json report(std::int64_t id);
+  // Waits for the alert's state; throws with the last report if it is not
+  // reached within deadline.
+  json await_state(std::int64_t id, const std::string& state,
+                   std::chrono::milliseconds deadline = std::chrono::seconds(180));
+};
+
 inline const std::string sim_token = "sim-token";
 inline const std::string sim_secret = "sim-app-secret";
 inline const std::string sim_phone_number_id = "100000000000001";

@@ -22,36 +22,8 @@ std::int64_t now_ms() {
              std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-struct world {
-  temp_dir dir;
-  wa_sim sim;
-  banditore_server app;
-  std::string token;
-  explicit world(env_map env = {})
-      : sim(dir.path), app(dir.path, sim, with_defaults(std::move(env))) {
-    app.start();
-    sim.configure({{"webhook_url", app.base + "/webhook/whatsapp"}, {"statuses", false}});
-    token = app.create_key("protezione civile", "alerts:send,alerts:read");
-  }
-  static env_map with_defaults(env_map env) {
-    env.emplace("BANDITORE_WA_RATE", "1000");
-    env.emplace("BANDITORE_WA_TIER", "unlimited");
-    env.emplace("BANDITORE_LOG_LEVEL", "info");
-    return env;
-  }
-  std::int64_t post_alert(const json& body) {
-    auto r = app.api("POST", "/v1/alerts", token, body.dump());
-    INFO(r.body);
-    REQUIRE(r.status == 202);
-    return json::parse(r.body)["id"].get<std::int64_t>();
-  }
-  json report(std::int64_t id) { return app.alert_report(token, id); }
-  json await_state(std::int64_t id, const std::string& state) {
-    auto r = app.await_alert(token, id, state, std::chrono::seconds(60));
-    INFO(r.dump());
-    REQUIRE(r["state"] == state);
-    return r;
-  }
+struct world : alert_world {
+  using alert_world::alert_world;
   // The send endpoint's calls as wa-sim saw them, in arrival order.
   json requests() { return json::parse(call(sim.base, "GET", "/sim/requests").body)["requests"]; }
   // How many texts a phone received that hold the marker.
@@ -62,6 +34,9 @@ struct world {
     return n;
   }
 };
+
+// A guard on waiting for a broadcast of a few people, not a timing.
+constexpr auto guard = std::chrono::seconds(60);
 
 json alert(const std::string& severity, const std::string& title) {
   return {{"category", "civil_protection"}, {"severity", severity}, {"title", title},
@@ -75,10 +50,10 @@ TEST_CASE("a second message to the same person within the pair limit is retried 
   auto phones = w.sim.subscribe_many(3);
   // From here on, one accepted message per person per second.
   w.sim.configure({{"pair_interval_ms", 1000}});
-  auto first = w.post_alert(alert("severe", "Allerta meteo arancione"));
-  auto second = w.post_alert(alert("severe", "Chiusura scuole"));
-  auto a = w.await_state(first, "done");
-  auto b = w.await_state(second, "done");
+  auto first = w.post_alert(alert("severe", "Allerta meteo arancione"))["id"].get<std::int64_t>();
+  auto second = w.post_alert(alert("severe", "Chiusura scuole"))["id"].get<std::int64_t>();
+  auto a = w.await_state(first, "done", guard);
+  auto b = w.await_state(second, "done", guard);
   CHECK(a["reached"] == 3);
   CHECK(b["reached"] == 3);
   CHECK(a["counts"]["failed"] == 0);
@@ -113,8 +88,8 @@ TEST_CASE("a 429 with Retry-After pauses every send for that long, and everyone 
   auto phones = w.sim.subscribe_many(6);
   // 2 s, not 1: without the header the sender pauses 1 s by default.
   call(w.sim.base, "POST", "/sim/faults", json{{"kind", "429"}, {"count", 1}, {"retry_after", 2}}.dump());
-  auto id = w.post_alert(alert("severe", "Ondata di calore"));
-  auto report = w.await_state(id, "done");
+  auto id = w.post_alert(alert("severe", "Ondata di calore"))["id"].get<std::int64_t>();
+  auto report = w.await_state(id, "done", guard);
   CHECK(report["reached"] == 6);
   for (const auto& p : phones) CHECK(w.received_with(p, "Ondata di calore") == 1);
   const auto log = w.requests();
@@ -144,9 +119,9 @@ TEST_CASE("during quiet hours a minor alert is held while a severe one goes out 
   world w(env_map{{"BANDITORE_QUIET_HOURS", clock(minute - 60) + "-" + clock(minute + 120)}});
   auto phones = w.sim.subscribe_many(4);
   const auto posted = now_ms();
-  auto minor = w.post_alert(alert("minor", "Spazzamento strade"));
-  auto severe = w.post_alert(alert("severe", "Esondazione torrente"));
-  auto s = w.await_state(severe, "done");
+  auto minor = w.post_alert(alert("minor", "Spazzamento strade"))["id"].get<std::int64_t>();
+  auto severe = w.post_alert(alert("severe", "Esondazione torrente"))["id"].get<std::int64_t>();
+  auto s = w.await_state(severe, "done", guard);
   CHECK(s["reached"] == 4);
   for (const auto& p : phones) CHECK(w.received_with(p, "Esondazione torrente") == 1);
 
