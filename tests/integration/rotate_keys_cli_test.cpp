@@ -195,9 +195,7 @@ TEST_CASE("a rotation killed after replacing the key file is finished by running
   // What a kill between replacing the key file and telling the database
   // leaves: the new key in the file, the old one retired, the database
   // still naming the old one.
-  auto interrupted = old_keys;
-  interrupted.encryption = crypto::generate_data_keys().encryption;
-  interrupted.retired = {old_keys.encryption};
+  const auto interrupted = crypto::with_new_encryption_key(old_keys);
   crypto::replace_key_file(w.key_file, interrupted);
 
   // The service keeps working, and a restart in this state works too.

@@ -32,11 +32,7 @@ crypto::data_keys name_new_key(SQLite::Database& db, const std::string& key_file
         "the key file {} no longer holds the keys this database names (fingerprint {}); nothing was changed",
         key_file, *stored));
   if (keys.retired.empty()) {
-    crypto::data_keys next;
-    next.lookup = keys.lookup;
-    do next.encryption = crypto::generate_data_keys().encryption;
-    while (next.encryption == next.lookup);
-    next.retired.push_back(keys.encryption);
+    auto next = crypto::with_new_encryption_key(keys);
     // The file first: until the database names the new key, a crash leaves
     // a file whose retired key is the one the database names.
     crypto::replace_key_file(key_file, next);

@@ -257,6 +257,14 @@ bool create_key_file(const fs::path& path, const data_keys& keys) {
 
 data_keys generate_data_keys() { return {random_key(), random_key(), {}}; }
 
+data_keys with_new_encryption_key(const data_keys& keys) {
+  data_keys next = keys;
+  do next.encryption = random_key();
+  while (next.encryption == next.lookup || next.encryption == keys.encryption);
+  next.retired.insert(next.retired.begin(), keys.encryption);
+  return next;
+}
+
 std::string format_key_file(const data_keys& keys) {
   std::string retired;
   if (!keys.retired.empty()) {

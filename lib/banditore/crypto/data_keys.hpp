@@ -24,6 +24,11 @@ struct data_keys {
 // Two fresh independent random keys.
 data_keys generate_data_keys();
 
+// The keys a rotation moves to: a fresh encryption key (never the lookup
+// key), the current one retired ahead of any older ones, the lookup key
+// unchanged.
+data_keys with_new_encryption_key(const data_keys& keys);
+
 // The key file text:
 //   # comments
 //   encryption=<64 hex>

@@ -94,9 +94,7 @@ TEST_CASE("a rotation keeps the lookup key and records the new fingerprint") {
 TEST_CASE("a rotation interrupted after replacing the key file is finished by running it again") {
   deployment d;
   // The state a crash leaves between the file and the database.
-  auto next = d.first;
-  next.encryption = crypto::generate_data_keys().encryption;
-  next.retired = {d.first.encryption};
+  const auto next = crypto::with_new_encryption_key(d.first);
   crypto::replace_key_file(d.settings.key_file, next);
   CHECK_NOTHROW(app::open_store(d.settings));  // the service still starts
 
@@ -111,9 +109,7 @@ TEST_CASE("a rotation interrupted after replacing the key file is finished by ru
 
 TEST_CASE("a rotation interrupted while sealing again is finished by running it again") {
   deployment d;
-  auto next = d.first;
-  next.encryption = crypto::generate_data_keys().encryption;
-  next.retired = {d.first.encryption};
+  const auto next = crypto::with_new_encryption_key(d.first);
   crypto::replace_key_file(d.settings.key_file, next);
   {
     SQLite::Database db(d.settings.db_path, SQLite::OPEN_READWRITE);
@@ -138,9 +134,7 @@ TEST_CASE("with keys from configuration and none retired, nothing is rotated") {
 
 TEST_CASE("with keys from configuration holding a new key and the old one retired, every number moves to the new key") {
   deployment d;
-  auto next = d.first;
-  next.encryption = crypto::generate_data_keys().encryption;
-  next.retired = {d.first.encryption};
+  const auto next = crypto::with_new_encryption_key(d.first);
   d.settings.data_keys = crypto::format_key_file(next);
   auto report = app::rotate_data_keys(d.settings);
   CHECK(report.from_configuration);

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cctype>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 
@@ -71,6 +72,18 @@ std::string message_of(const auto& f) {
   return "(no exception)";
 }
 
+std::ptrdiff_t entries_in(const fs::path& dir) {
+  return std::distance(fs::directory_iterator(dir), fs::directory_iterator{});
+}
+
+// parse_key_file refuses text with a message that says `expected` and
+// shows no key material.
+void check_refused_quietly(const std::string& text, const std::string& expected) {
+  const auto msg = message_of([&] { parse_key_file(text); });
+  CHECK(msg.find(expected) != std::string::npos);
+  CHECK(longest_hex_run(msg) < 16);
+}
+
 const std::string enc_hex(64, 'a');
 const std::string look_hex = std::string(32, 'b') + std::string(32, 'c');
 
@@ -130,23 +143,18 @@ TEST_CASE("an unknown entry is refused without echoing it") {
 }
 
 TEST_CASE("a line that is not name=value is refused without echoing it") {
-  auto msg = message_of([&] { parse_key_file(enc_hex + "\nlookup=" + look_hex + "\n"); });
-  CHECK(msg.find("line 1: expected name=value") != std::string::npos);
-  CHECK(longest_hex_run(msg) < 16);
+  check_refused_quietly(enc_hex + "\nlookup=" + look_hex + "\n", "line 1: expected name=value");
 }
 
 TEST_CASE("a key of the wrong length is refused without echoing it") {
-  auto msg = message_of([&] { parse_key_file("encryption=" + enc_hex.substr(1) + "\nlookup=" + look_hex); });
-  CHECK(msg.find("line 1: the encryption key must be 64 hex characters, found 63") != std::string::npos);
-  CHECK(longest_hex_run(msg) < 16);
+  check_refused_quietly("encryption=" + enc_hex.substr(1) + "\nlookup=" + look_hex,
+                        "line 1: the encryption key must be 64 hex characters, found 63");
 }
 
 TEST_CASE("a key that is not hex is refused without echoing it") {
   auto bad = look_hex;
   bad[10] = 'x';
-  auto msg = message_of([&] { parse_key_file("encryption=" + enc_hex + "\nlookup=" + bad); });
-  CHECK(msg.find("line 2: the lookup key is not hexadecimal") != std::string::npos);
-  CHECK(longest_hex_run(msg) < 16);
+  check_refused_quietly("encryption=" + enc_hex + "\nlookup=" + bad, "line 2: the lookup key is not hexadecimal");
 }
 
 TEST_CASE("the same key for encryption and lookup is refused") {
@@ -173,9 +181,7 @@ TEST_CASE("creating a key file leaves no temporary file behind") {
   temp_dir dir;
   bool created = false;
   load_or_create_key_file(dir.path / "banditore.key", created);
-  int entries = 0;
-  for ([[maybe_unused]] auto& e : fs::directory_iterator(dir.path)) ++entries;
-  CHECK(entries == 1);
+  CHECK(entries_in(dir.path) == 1);  // no temporary file left
 }
 
 TEST_CASE("an existing key file is read, not replaced") {
@@ -278,19 +284,23 @@ TEST_CASE("a phone tag is the first 8 hex characters of the hash") {
 
 namespace {
 
-data_keys rotated(const data_keys& keys) {
-  data_keys next = keys;
-  next.encryption = generate_data_keys().encryption;
-  next.retired.insert(next.retired.begin(), keys.encryption);
-  return next;
-}
-
 const std::string old_hex = std::string(64, 'd');
 
 }  // namespace
 
+TEST_CASE("a rotation's keys: a new encryption key, the old ones retired newest first, the same lookup key") {
+  const auto first = generate_data_keys();
+  const auto second = with_new_encryption_key(first);
+  const auto third = with_new_encryption_key(second);
+  CHECK(third.lookup == first.lookup);
+  CHECK(third.encryption != second.encryption);
+  CHECK(third.encryption != first.encryption);
+  CHECK(third.encryption != third.lookup);
+  CHECK(third.retired == std::vector<key>{second.encryption, first.encryption});
+}
+
 TEST_CASE("a key file with retired keys formats and parses back with them, in order") {
-  auto keys = rotated(rotated(generate_data_keys()));
+  auto keys = with_new_encryption_key(with_new_encryption_key(generate_data_keys()));
   REQUIRE(keys.retired.size() == 2);
   CHECK(same(parse_key_file(format_key_file(keys)), keys));
 }
@@ -316,11 +326,8 @@ TEST_CASE("a retired key that is the lookup key is refused") {
 }
 
 TEST_CASE("a retired key given twice is refused without echoing it") {
-  auto msg = message_of([] {
-    parse_key_file("encryption=" + enc_hex + "\nretired=" + old_hex + "\nretired=" + old_hex + "\nlookup=" + look_hex);
-  });
-  CHECK(msg.find("line 3: this retired key is given twice") != std::string::npos);
-  CHECK(longest_hex_run(msg) < 16);
+  check_refused_quietly("encryption=" + enc_hex + "\nretired=" + old_hex + "\nretired=" + old_hex + "\nlookup=" + look_hex,
+                        "line 3: this retired key is given twice");
 }
 
 TEST_CASE("a malformed retired key is refused by name and line") {
@@ -331,11 +338,11 @@ TEST_CASE("a malformed retired key is refused by name and line") {
 TEST_CASE("a number sealed under a retired key still opens") {
   auto old_keys = generate_data_keys();
   auto cipher = seal_phone(old_keys, "393331234567", "hash");
-  CHECK(open_phone(rotated(old_keys), cipher, "hash") == "393331234567");
+  CHECK(open_phone(with_new_encryption_key(old_keys), cipher, "hash") == "393331234567");
 }
 
 TEST_CASE("a number is sealed under the current key, never a retired one") {
-  auto keys = rotated(generate_data_keys());
+  auto keys = with_new_encryption_key(generate_data_keys());
   auto cipher = seal_phone(keys, "393331234567", "hash");
   CHECK(sealed_box(keys.encryption).open(cipher, "hash") == "393331234567");
   CHECK_FALSE(sealed_box(keys.retired[0]).open(cipher, "hash").has_value());
@@ -344,20 +351,20 @@ TEST_CASE("a number is sealed under the current key, never a retired one") {
 TEST_CASE("a number sealed under a key no longer held opens with none") {
   auto old_keys = generate_data_keys();
   auto cipher = seal_phone(old_keys, "393331234567", "hash");
-  auto dropped = rotated(old_keys);
+  auto dropped = with_new_encryption_key(old_keys);
   dropped.retired.clear();
   CHECK_FALSE(open_phone(dropped, cipher, "hash").has_value());
 }
 
 TEST_CASE("opening with the right keys but another row's hash fails") {
-  auto keys = rotated(generate_data_keys());
+  auto keys = with_new_encryption_key(generate_data_keys());
   auto cipher = seal_phone(keys, "393331234567", "hash");
   CHECK_FALSE(open_phone(keys, cipher, "other hash").has_value());
 }
 
 TEST_CASE("keys answer to their own fingerprint and to a retired key's, not to others'") {
   auto old_keys = generate_data_keys();
-  auto keys = rotated(old_keys);
+  auto keys = with_new_encryption_key(old_keys);
   CHECK(answers_to(keys, key_fingerprint(keys)));
   CHECK(answers_to(keys, key_fingerprint(old_keys)));
   CHECK_FALSE(answers_to(old_keys, key_fingerprint(keys)));
@@ -377,13 +384,11 @@ TEST_CASE("replacing a key file writes the new keys with mode 0600 and leaves no
   bool created = false;
   auto keys = load_or_create_key_file(path, created);
   fs::permissions(path, fs::perms::owner_read);
-  auto next = rotated(keys);
+  auto next = with_new_encryption_key(keys);
   replace_key_file(path, next);
   CHECK(same(read_key_file(path), next));
   CHECK((fs::status(path).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
-  int entries = 0;
-  for ([[maybe_unused]] auto& e : fs::directory_iterator(dir.path)) ++entries;
-  CHECK(entries == 1);
+  CHECK(entries_in(dir.path) == 1);  // no temporary file left
 }
 
 TEST_CASE("a replaced key file keeps the owner of the file it replaces") {
@@ -398,7 +403,7 @@ TEST_CASE("a replaced key file keeps the owner of the file it replaces") {
     return;
   }
   REQUIRE(::chown(path.c_str(), 65534, 65534) == 0);
-  replace_key_file(path, rotated(keys));
+  replace_key_file(path, with_new_encryption_key(keys));
   struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
   CHECK(st.st_uid == 65534);

@@ -22,26 +22,21 @@ std::string column_blob(const SQLite::Column& c) {
 struct fixture {
   std::unique_ptr<SQLite::Database> db = open_database(":memory:");
   crypto::data_keys old_keys = crypto::generate_data_keys();
-  crypto::data_keys keys;  // old_keys rotated
-  fixture() {
-    migrate(*db);
-    keys = old_keys;
-    keys.encryption = crypto::generate_data_keys().encryption;
-    keys.retired = {old_keys.encryption};
-  }
+  crypto::data_keys keys = crypto::with_new_encryption_key(old_keys);
+  fixture() { migrate(*db); }
   std::string hash(const std::string& e164) const { return crypto::phone_hash(keys, e164); }
   void subscribe(const std::string& e164, const crypto::data_keys& under) {
-    SQLite::Statement st(*db, "INSERT INTO subscribers (phone_hash, phone_cipher, language, source, subscribed_at) "
-                              "VALUES (:h, :c, 'it', 'whatsapp', 0)");
-    const auto h = hash(e164);
-    const auto c = crypto::seal_phone(under, e164, h);
-    st.bind(":h", h.data(), static_cast<int>(h.size()));
-    st.bind(":c", c.data(), static_cast<int>(c.size()));
-    st.exec();
+    insert_sealed("INSERT INTO subscribers (phone_hash, phone_cipher, language, source, subscribed_at) "
+                  "VALUES (:h, :c, 'it', 'whatsapp', 0)", e164, under);
   }
   void queue_reply(const std::string& e164, const crypto::data_keys& under) {
-    SQLite::Statement st(*db, "INSERT INTO outbox (priority, phone_hash, recipient_cipher, body, not_before, "
-                              "created_at, updated_at) VALUES (0, :h, :c, 'ok', 0, 0, 0)");
+    insert_sealed("INSERT INTO outbox (priority, phone_hash, recipient_cipher, body, not_before, "
+                  "created_at, updated_at) VALUES (0, :h, :c, 'ok', 0, 0, 0)", e164, under);
+  }
+  // Runs an insert taking the number's hash (:h) and its ciphertext under
+  // the given keys (:c).
+  void insert_sealed(const char* sql, const std::string& e164, const crypto::data_keys& under) {
+    SQLite::Statement st(*db, sql);
     const auto h = hash(e164);
     const auto c = crypto::seal_phone(under, e164, h);
     st.bind(":h", h.data(), static_cast<int>(h.size()));
