@@ -8,6 +8,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <memory>
 #include <stdexcept>
@@ -36,24 +37,62 @@ EVP_MAC* hmac_algorithm() {
   return mac.get();
 }
 
+// A thread's HMAC context keeps the last key it was given: setting a key
+// (fetching the digest, hashing the padded key twice) cost five times the
+// MAC of a short message, and a thread mostly uses one key (the database
+// thread hashes every send's message id with the lookup key). The key stays
+// inside the context until another key replaces it or the thread ends, as
+// it stays in the process's own key structures.
+struct keyed_mac {
+  std::unique_ptr<EVP_MAC_CTX, mac_ctx_deleter> ctx;
+  std::array<std::uint8_t, 64> key{};
+  std::size_t key_size = 0;
+  bool keyed = false;
+
+  keyed_mac() = default;
+  keyed_mac(const keyed_mac&) = delete;
+  keyed_mac& operator=(const keyed_mac&) = delete;
+  ~keyed_mac() { OPENSSL_cleanse(key.data(), key.size()); }
+
+  bool holds(const std::uint8_t* k, std::size_t size) const {
+    return keyed && size == key_size && CRYPTO_memcmp(key.data(), k, size) == 0;
+  }
+};
+
 digest hmac(const std::uint8_t* key, std::size_t key_size, std::string_view data) {
-  std::unique_ptr<EVP_MAC_CTX, mac_ctx_deleter> ctx(EVP_MAC_CTX_new(hmac_algorithm()));
-  if (!ctx) fail("EVP_MAC_CTX_new");
-  char sha256_name[] = "SHA256";
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, sha256_name, 0),
-      OSSL_PARAM_construct_end()};
-  // An empty key is still a key: pass a valid pointer, since a null one
-  // means "keep the previous key" to EVP_MAC_init.
-  static const std::uint8_t no_key = 0;
-  if (EVP_MAC_init(ctx.get(), key_size ? key : &no_key, key_size, params) != 1)
-    fail("EVP_MAC_init");
+  thread_local keyed_mac cached;
+  if (!cached.ctx) {
+    cached.ctx.reset(EVP_MAC_CTX_new(hmac_algorithm()));
+    if (!cached.ctx) fail("EVP_MAC_CTX_new");
+  }
+  EVP_MAC_CTX* ctx = cached.ctx.get();
+  if (cached.holds(key, key_size)) {
+    // A null key restarts the MAC with the key already set.
+    if (EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1) fail("EVP_MAC_init");
+  } else {
+    cached.keyed = false;
+    char sha256_name[] = "SHA256";
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, sha256_name, 0),
+        OSSL_PARAM_construct_end()};
+    // An empty key is still a key: pass a valid pointer, since a null one
+    // means "keep the previous key" to EVP_MAC_init.
+    static const std::uint8_t no_key = 0;
+    if (EVP_MAC_init(ctx, key_size ? key : &no_key, key_size, params) != 1) fail("EVP_MAC_init");
+    // Longer keys (only tests use them) are set every time.
+    if (key_size <= cached.key.size()) {
+      OPENSSL_cleanse(cached.key.data(), cached.key.size());
+      std::copy(key, key + key_size, cached.key.begin());
+      cached.key_size = key_size;
+      cached.keyed = true;
+    }
+  }
   if (!data.empty() &&
-      EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1)
+      EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1)
     fail("EVP_MAC_update");
   digest out{};
   std::size_t out_size = 0;
-  if (EVP_MAC_final(ctx.get(), out.data(), &out_size, out.size()) != 1 || out_size != out.size())
+  if (EVP_MAC_final(ctx, out.data(), &out_size, out.size()) != 1 || out_size != out.size())
     fail("EVP_MAC_final");
   return out;
 }

@@ -6,6 +6,8 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <array>
 #include <climits>
 #include <memory>
 #include <stdexcept>
@@ -28,22 +30,53 @@ using cipher_ctx = std::unique_ptr<EVP_CIPHER_CTX, cipher_ctx_deleter>;
   throw std::runtime_error(std::string("OpenSSL: ") + what + " failed");
 }
 
-cipher_ctx new_ctx() {
-  cipher_ctx ctx(EVP_CIPHER_CTX_new());
-  if (!ctx) fail("EVP_CIPHER_CTX_new");
-  return ctx;
+// A thread's AES-GCM contexts (one to seal, one to open) keep the last key
+// they were given: expanding the key and its GHASH table cost more than
+// opening a phone number, which every send does. A box then only sets its
+// nonce. The key stays inside the context until another replaces it or the
+// thread ends, as it stays in the process's own key structures.
+struct keyed_cipher {
+  cipher_ctx ctx;
+  key current{};
+  bool keyed = false;
+
+  keyed_cipher() = default;
+  keyed_cipher(const keyed_cipher&) = delete;
+  keyed_cipher& operator=(const keyed_cipher&) = delete;
+  ~keyed_cipher() { OPENSSL_cleanse(current.data(), current.size()); }
+};
+
+// The thread's context for this direction, keyed with k and given the nonce.
+EVP_CIPHER_CTX* ready_ctx(bool encrypt, const key& k, const unsigned char* nonce) {
+  thread_local keyed_cipher sealing, opening;
+  auto& c = encrypt ? sealing : opening;
+  if (!c.ctx) {
+    c.ctx.reset(EVP_CIPHER_CTX_new());
+    if (!c.ctx) fail("EVP_CIPHER_CTX_new");
+  }
+  const bool same_key = c.keyed && CRYPTO_memcmp(c.current.data(), k.data(), k.size()) == 0;
+  const unsigned char* set_key = same_key ? nullptr : k.data();
+  const EVP_CIPHER* cipher = same_key ? nullptr : EVP_aes_256_gcm();
+  c.keyed = false;
+  if (EVP_CipherInit_ex(c.ctx.get(), cipher, nullptr, set_key, nonce, encrypt ? 1 : 0) != 1)
+    fail("EVP_CipherInit_ex");
+  c.current = k;
+  c.keyed = true;
+  return c.ctx.get();
 }
 
 const unsigned char* bytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 
-// The version byte is authenticated with the caller's aad, so a future
-// format cannot be passed off as this one.
-std::string full_aad(std::string_view aad) {
-  std::string out(1, version_1);
-  out.append(aad);
-  return out;
+// The version byte is authenticated ahead of the caller's aad (GCM takes
+// the aad in parts), so a future format cannot be passed off as this one.
+void add_aad(EVP_CIPHER_CTX* ctx, std::string_view aad) {
+  static const unsigned char version = version_1;
+  int len = 0;
+  if (EVP_CipherUpdate(ctx, nullptr, &len, &version, 1) != 1) fail("EVP_CipherUpdate (version)");
+  if (!aad.empty() && EVP_CipherUpdate(ctx, nullptr, &len, bytes(aad), static_cast<int>(aad.size())) != 1)
+    fail("EVP_CipherUpdate (aad)");
 }
 
 }  // namespace
@@ -56,7 +89,6 @@ std::string sealed_box::seal(std::string_view plaintext, std::string_view aad) c
   if (plaintext.size() > max_size || aad.size() > max_size)
     throw std::length_error("sealed_box: input too large");
   const std::string nonce = random_bytes(nonce_size);
-  const std::string header_aad = full_aad(aad);
 
   std::string out;
   out.resize(1 + nonce_size + plaintext.size() + tag_size);
@@ -64,24 +96,20 @@ std::string sealed_box::seal(std::string_view plaintext, std::string_view aad) c
   out.replace(1, nonce_size, nonce);
   auto* body = reinterpret_cast<unsigned char*>(out.data() + 1 + nonce_size);
 
-  auto ctx = new_ctx();
+  auto* ctx = ready_ctx(true, key_, bytes(nonce));
   int len = 0;
-  if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(), bytes(nonce)) != 1)
-    fail("EVP_EncryptInit_ex");
-  if (EVP_EncryptUpdate(ctx.get(), nullptr, &len, bytes(header_aad),
-                        static_cast<int>(header_aad.size())) != 1)
-    fail("EVP_EncryptUpdate (aad)");
+  add_aad(ctx, aad);
   int written = 0;
   if (!plaintext.empty()) {
-    if (EVP_EncryptUpdate(ctx.get(), body, &len, bytes(plaintext),
+    if (EVP_EncryptUpdate(ctx, body, &len, bytes(plaintext),
                           static_cast<int>(plaintext.size())) != 1)
       fail("EVP_EncryptUpdate");
     written = len;
   }
-  if (EVP_EncryptFinal_ex(ctx.get(), body + written, &len) != 1) fail("EVP_EncryptFinal_ex");
+  if (EVP_EncryptFinal_ex(ctx, body + written, &len) != 1) fail("EVP_EncryptFinal_ex");
   written += len;
   if (static_cast<std::size_t>(written) != plaintext.size()) fail("AES-GCM length check");
-  if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(tag_size),
+  if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, static_cast<int>(tag_size),
                           body + written) != 1)
     fail("EVP_CTRL_GCM_GET_TAG");
   return out;
@@ -94,29 +122,25 @@ std::optional<std::string> sealed_box::open(std::string_view sealed, std::string
   const auto nonce = sealed.substr(1, nonce_size);
   const auto ciphertext = sealed.substr(1 + nonce_size, sealed.size() - overhead);
   // GCM_SET_TAG takes a non-const pointer; it only reads from it.
-  std::string tag(sealed.substr(sealed.size() - tag_size));
-  const std::string header_aad = full_aad(aad);
+  std::array<unsigned char, tag_size> tag;
+  std::copy_n(sealed.end() - tag_size, tag_size, tag.begin());
 
   std::string plain(ciphertext.size(), '\0');
   auto* out = reinterpret_cast<unsigned char*>(plain.data());
-  auto ctx = new_ctx();
+  auto* ctx = ready_ctx(false, key_, bytes(nonce));
   int len = 0;
-  if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(), bytes(nonce)) != 1)
-    fail("EVP_DecryptInit_ex");
-  if (EVP_DecryptUpdate(ctx.get(), nullptr, &len, bytes(header_aad),
-                        static_cast<int>(header_aad.size())) != 1)
-    fail("EVP_DecryptUpdate (aad)");
+  add_aad(ctx, aad);
   int written = 0;
   if (!ciphertext.empty()) {
-    if (EVP_DecryptUpdate(ctx.get(), out, &len, bytes(ciphertext),
+    if (EVP_DecryptUpdate(ctx, out, &len, bytes(ciphertext),
                           static_cast<int>(ciphertext.size())) != 1)
       fail("EVP_DecryptUpdate");
     written = len;
   }
-  if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(tag_size),
+  if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, static_cast<int>(tag_size),
                           tag.data()) != 1)
     fail("EVP_CTRL_GCM_SET_TAG");
-  if (EVP_DecryptFinal_ex(ctx.get(), out + written, &len) != 1) {
+  if (EVP_DecryptFinal_ex(ctx, out + written, &len) != 1) {
     // Unauthenticated plaintext is still derived from a real number: wipe it.
     OPENSSL_cleanse(plain.data(), plain.size());
     ERR_clear_error();

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 using namespace banditore::crypto;
 
@@ -52,6 +54,34 @@ TEST_CASE("the byte-key and text-key HMAC overloads agree") {
   const std::uint8_t bytes[] = {'J', 'e', 'f', 'e'};
   CHECK(hmac_sha256(bytes, "what do ya want for nothing?") ==
         hmac_sha256(secret, "what do ya want for nothing?"));
+}
+
+TEST_CASE("one thread switching between keys gets each key's MAC every time") {
+  // A thread keeps its last key set up; a change of key must not reuse it.
+  const std::string a = "first key", b = "second key", long_key(131, '\xaa');
+  const auto mac_a = hex_hmac(a, "message"), mac_b = hex_hmac(b, "message");
+  const auto mac_long = hex_hmac(long_key, "message"), mac_empty = hex_hmac("", "message");
+  CHECK(mac_a != mac_b);
+  for (int round = 0; round < 3; ++round) {
+    CHECK(hex_hmac(a, "message") == mac_a);
+    CHECK(hex_hmac(a, "message") == mac_a);
+    CHECK(hex_hmac(b, "message") == mac_b);
+    CHECK(hex_hmac("", "message") == mac_empty);
+    CHECK(hex_hmac(long_key, "message") == mac_long);
+  }
+  // The same key as bytes and as text is one key.
+  const std::vector<std::uint8_t> a_bytes(a.begin(), a.end());
+  CHECK(to_hex(hmac_sha256(std::span<const std::uint8_t>(a_bytes), "message")) == mac_a);
+  // A prefix of the cached key is another key.
+  CHECK(hex_hmac(a.substr(0, 5), "message") != mac_a);
+  // From a fresh thread, where nothing is cached, the same results.
+  std::string from_thread_a, from_thread_b;
+  std::thread([&] {
+    from_thread_a = hex_hmac(a, "message");
+    from_thread_b = hex_hmac(b, "message");
+  }).join();
+  CHECK(from_thread_a == mac_a);
+  CHECK(from_thread_b == mac_b);
 }
 
 TEST_CASE("HMAC-SHA256 accepts an empty key") {

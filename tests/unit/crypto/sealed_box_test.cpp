@@ -1,8 +1,11 @@
+#include <banditore/crypto/hash.hpp>
 #include <banditore/crypto/sealed_box.hpp>
 
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <string>
+#include <thread>
 
 using namespace banditore::crypto;
 
@@ -92,4 +95,42 @@ TEST_CASE("a truncated or extended box is refused") {
 TEST_CASE("a copied box opens what the original sealed") {
   const sealed_box copy = box;
   CHECK(copy.open(box.seal(number)) == number);
+}
+
+TEST_CASE("boxes of several keys seal and open in any order on one thread and on others") {
+  // A thread keeps its last key set up; a change of key must not reuse it,
+  // and a refused box must not spoil the next one.
+  const sealed_box first(key_of(10)), second(key_of(20));
+  const auto by_first = first.seal(number, "a");
+  const auto by_second = second.seal("393339999999", "b");
+  for (int round = 0; round < 3; ++round) {
+    CHECK(first.open(by_first, "a") == number);
+    CHECK_FALSE(first.open(by_second, "b").has_value());
+    CHECK(second.open(by_second, "b") == "393339999999");
+    CHECK_FALSE(second.open(by_first, "a").has_value());
+    CHECK_FALSE(first.open(by_first, "wrong aad").has_value());
+    CHECK(first.open(by_first, "a") == number);
+    CHECK(second.open(first.seal("39333", "c"), "c") == std::nullopt);
+    CHECK(first.open(second.seal("39333", "c"), "c") == std::nullopt);
+  }
+  std::optional<std::string> opened_elsewhere, refused_elsewhere;
+  std::string sealed_elsewhere;
+  std::thread([&] {
+    opened_elsewhere = second.open(by_second, "b");
+    refused_elsewhere = first.open(by_second, "b");
+    sealed_elsewhere = first.seal(number, "d");
+  }).join();
+  CHECK(opened_elsewhere == "393339999999");
+  CHECK_FALSE(refused_elsewhere.has_value());
+  CHECK(first.open(sealed_elsewhere, "d") == number);
+}
+
+TEST_CASE("a box sealed before the aad went to OpenSSL in two parts still opens") {
+  // Sealed with key_of(1) and aad "subscriber:7" when version and aad were
+  // one buffer: stored numbers must keep opening.
+  const auto sealed = from_hex(
+      "0179dff9fc04ebec27e4ac630cdd780fee4aad6c1b77434fc3610f76cf3e93147b812f086be7f56095");
+  REQUIRE(sealed.has_value());
+  CHECK(box.open(*sealed, "subscriber:7") == number);
+  CHECK_FALSE(box.open(*sealed, "subscriber:8").has_value());
 }
