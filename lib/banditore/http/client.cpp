@@ -1,7 +1,10 @@
 #include <banditore/http/client.hpp>
 
+#include <banditore/http/head.hpp>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -11,10 +14,10 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <openssl/ssl.h>
 
+#include <array>
 #include <deque>
 #include <iterator>
 #include <stdexcept>
@@ -94,6 +97,11 @@ struct client::impl : std::enable_shared_from_this<impl> {
     auto url = parse_base_url(options_.base);
     if (!url) throw std::invalid_argument("base URL must be http:// or https:// followed by a host");
     url_ = *url;
+    // RFC 9110: the port is part of Host unless it is the scheme's default.
+    const bool default_port = url_.port == (url_.tls ? "443" : "80");
+    const bool ipv6 = url_.host.find(':') != std::string::npos;
+    host_field_ = ipv6 ? "[" + url_.host + "]" : url_.host;
+    if (!default_port) host_field_ += ":" + url_.port;
     if (url_.tls) {
       tls_context_.set_default_verify_paths();
       if (!options_.ca_file.empty()) tls_context_.load_verify_file(options_.ca_file);
@@ -159,10 +167,10 @@ struct client::impl : std::enable_shared_from_this<impl> {
 
   template <class Stream>
   asio::awaitable<boost::system::error_code> exchange(Stream& stream, connection& c,
-                                                      bhttp::request<bhttp::string_body>& req,
+                                                      const std::array<asio::const_buffer, 2>& request,
                                                       bhttp::response_parser<bhttp::string_body>& parser) {
     c.lowest().expires_after(options_.request_timeout);
-    auto [ec, n] = co_await bhttp::async_write(stream, req, use_nothrow);
+    auto [ec, n] = co_await asio::async_write(stream, request, use_nothrow);
     if (ec) co_return ec;
     std::tie(ec, n) = co_await bhttp::async_read(stream, c.buffer, parser, use_nothrow);
     co_return ec;
@@ -171,16 +179,9 @@ struct client::impl : std::enable_shared_from_this<impl> {
   asio::awaitable<client_response> request(std::string_view method, std::string_view path,
                                            std::string body, std::vector<header_field> headers) {
     auto self = shared_from_this();
-    bhttp::request<bhttp::string_body> req;
-    req.method_string(method);
-    req.target(url_.prefix + std::string(path));
-    req.version(11);
-    req.set(bhttp::field::host, url_.host);
-    req.set(bhttp::field::user_agent, "banditore");
-    for (auto& h : headers) req.set(h.name, h.value);
-    req.body() = std::move(body);
-    req.keep_alive(true);
-    req.prepare_payload();
+    const auto head = request_head(method, url_.prefix + std::string(path),
+                                   {{"Host", host_field_}, {"User-Agent", "banditore"}}, headers, body.size());
+    const std::array<asio::const_buffer, 2> wire{asio::buffer(head), asio::buffer(body)};
 
     client_response out;
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -197,9 +198,9 @@ struct client::impl : std::enable_shared_from_this<impl> {
       bhttp::response_parser<bhttp::string_body> parser;
       parser.body_limit(options_.max_response_bytes);
       if (c->tls)
-        ec = co_await exchange(*c->tls, *c, req, parser);
+        ec = co_await exchange(*c->tls, *c, wire, parser);
       else
-        ec = co_await exchange(*c->plain, *c, req, parser);
+        ec = co_await exchange(*c->plain, *c, wire, parser);
       if (ec) {
         release(std::move(c), false);
         // A kept-alive connection the server closed meanwhile: try once on a
@@ -223,6 +224,7 @@ struct client::impl : std::enable_shared_from_this<impl> {
   asio::any_io_executor executor_;
   client_options options_;
   base_url url_;
+  std::string host_field_;
   ssl::context tls_context_;
   std::vector<std::unique_ptr<connection>> idle_;
   std::deque<asio::steady_timer*> waiters_;

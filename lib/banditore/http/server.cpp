@@ -1,5 +1,6 @@
 #include <banditore/http/server.hpp>
 
+#include <banditore/http/head.hpp>
 #include <banditore/log/log.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -8,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
@@ -17,6 +19,7 @@
 #include <boost/beast/http/write.hpp>
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -123,25 +126,30 @@ struct server::impl : std::enable_shared_from_this<impl> {
   asio::awaitable<void> reject_busy(tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     stream.expires_after(std::chrono::seconds(2));
-    auto res = to_beast(problem(503, "Service Unavailable", "too many open connections; retry shortly"), 11, false, next_request_id());
-    res.set(bhttp::field::retry_after, "1");
-    co_await bhttp::async_write(stream, res, use_nothrow);
+    auto res = problem(503, "Service Unavailable", "too many open connections; retry shortly");
+    res.headers.push_back({"Retry-After", "1"});
+    const auto request_id = next_request_id();
+    boost::system::error_code ec;
+    co_await write_response(stream, std::move(res), 11, false, request_id, false, ec);
     boost::system::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
   }
 
-  static bhttp::response<bhttp::string_body> to_beast(response res, unsigned version, bool keep_alive,
-                                                     const std::string& request_id) {
-    bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
-    out.set(bhttp::field::content_type, res.content_type);
-    out.set(bhttp::field::cache_control, "no-store");
-    out.set("X-Content-Type-Options", "nosniff");
-    for (auto& h : res.headers) out.set(h.name, h.value);
-    out.set("X-Request-Id", request_id);
-    out.keep_alive(keep_alive);
-    out.body() = std::move(res.body);
-    out.prepare_payload();
-    return out;
+  // The head written by hand (see head.hpp), the body beside it; the bytes
+  // written, or 0 with ec set.
+  static asio::awaitable<std::size_t> write_response(beast::tcp_stream& stream, response res, unsigned version,
+                                                     bool keep_alive, const std::string& request_id, bool head,
+                                                     boost::system::error_code& ec) {
+    const auto wire_head = response_head(res.status, version,
+                                         {{"Content-Type", res.content_type}, {"Cache-Control", "no-store"},
+                                          {"X-Content-Type-Options", "nosniff"}, {"X-Request-Id", request_id}},
+                                         res.headers, res.body.size(), keep_alive);
+    // A HEAD answer says how long the body would be and sends none.
+    const std::array<asio::const_buffer, 2> wire{asio::buffer(wire_head),
+                                                 head ? asio::const_buffer{} : asio::buffer(res.body)};
+    std::size_t written = 0;
+    std::tie(ec, written) = co_await asio::async_write(stream, wire, use_nothrow);
+    co_return written;
   }
 
   asio::awaitable<void> write_and_log(beast::tcp_stream& stream, response res, unsigned version,
@@ -150,11 +158,8 @@ struct server::impl : std::enable_shared_from_this<impl> {
                                       std::chrono::steady_clock::time_point started, bool head,
                                       boost::system::error_code& ec) {
     int status = res.status;
-    auto out = to_beast(std::move(res), version, keep_alive, request_id);
-    if (head) out.body().clear();
     stream.expires_after(options_.write_timeout);
-    std::size_t written = 0;
-    std::tie(ec, written) = co_await bhttp::async_write(stream, out, use_nothrow);
+    const auto written = co_await write_response(stream, std::move(res), version, keep_alive, request_id, head, ec);
     auto lvl = status >= 500 ? log::level::error : log::level::info;
     // The fields are built only for a line that is written: a busy server
     // with info off (the simulator under a benchmark) skips them.

@@ -1,0 +1,87 @@
+#include <banditore/http/head.hpp>
+
+#include <boost/beast/core/string.hpp>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace banditore::http {
+
+namespace {
+
+// RFC 9110 token characters.
+bool token_char(char c) {
+  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+void check_token(std::string_view what, std::string_view s) {
+  if (s.empty() || !std::all_of(s.begin(), s.end(), token_char))
+    throw std::invalid_argument(std::string(what) + " is not an HTTP token");
+}
+
+void check_field(std::string_view name, std::string_view value) {
+  check_token("header name", name);
+  for (char c : value)
+    if (c == '\r' || c == '\n' || c == '\0')
+      throw std::invalid_argument("header " + std::string(name) + " has a line break or NUL in its value");
+  if (boost::beast::iequals(name, "Content-Length") || boost::beast::iequals(name, "Transfer-Encoding"))
+    throw std::invalid_argument("header " + std::string(name) + " is set from the body");
+}
+
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name).append(": ").append(value).append("\r\n");
+}
+
+void append_fields(std::string& out, std::initializer_list<field_view> defaults,
+                   const std::vector<header_field>& fields) {
+  for (const auto& d : defaults) {
+    if (std::any_of(fields.begin(), fields.end(), [&](const header_field& f) { return boost::beast::iequals(f.name, d.name); }))
+      continue;
+    check_field(d.name, d.value);
+    append_field(out, d.name, d.value);
+  }
+  for (const auto& f : fields) {
+    check_field(f.name, f.value);
+    append_field(out, f.name, f.value);
+  }
+}
+
+}  // namespace
+
+std::string request_head(std::string_view method, std::string_view target,
+                         std::initializer_list<field_view> defaults, const std::vector<header_field>& fields,
+                         std::size_t body_size) {
+  check_token("method", method);
+  if (target.empty() || std::any_of(target.begin(), target.end(), [](char c) {
+        return static_cast<unsigned char>(c) <= ' ' || c == '\x7f';
+      }))
+    throw std::invalid_argument("request target is empty or has spaces or control characters");
+  std::string out;
+  out.reserve(128 + target.size());
+  out.append(method).append(" ").append(target).append(" HTTP/1.1\r\n");
+  append_fields(out, defaults, fields);
+  // A body-less GET says nothing of its length, as Beast's prepare_payload did.
+  if (body_size > 0 || method == "POST" || method == "PUT" || method == "PATCH")
+    append_field(out, "Content-Length", std::to_string(body_size));
+  out.append("\r\n");
+  return out;
+}
+
+std::string response_head(int status, unsigned version, std::initializer_list<field_view> defaults,
+                          const std::vector<header_field>& fields, std::size_t body_size, bool keep_alive) {
+  if (status < 100 || status > 999) throw std::invalid_argument("status out of range");
+  std::string out;
+  out.reserve(160);
+  out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ").append(std::to_string(status)).append(" ");
+  out.append(status_title(status)).append("\r\n");
+  append_fields(out, defaults, fields);
+  append_field(out, "Content-Length", std::to_string(body_size));
+  // HTTP/1.1 keeps a connection unless told; HTTP/1.0 closes it unless told.
+  if (version == 10 && keep_alive) append_field(out, "Connection", "keep-alive");
+  if (version != 10 && !keep_alive) append_field(out, "Connection", "close");
+  out.append("\r\n");
+  return out;
+}
+
+}  // namespace banditore::http

@@ -1,0 +1,63 @@
+#include <banditore/http/head.hpp>
+
+#include <doctest/doctest.h>
+
+#include <stdexcept>
+
+using namespace banditore::http;
+
+TEST_CASE("a request head is the start line, the defaults, the fields and the body's length") {
+  const auto head = request_head("POST", "/v21.0/1/messages", {{"Host", "graph.facebook.com"}, {"User-Agent", "banditore"}},
+                                 {{"Authorization", "Bearer t"}, {"Content-Type", "application/json"}}, 42);
+  CHECK(head ==
+        "POST /v21.0/1/messages HTTP/1.1\r\n"
+        "Host: graph.facebook.com\r\n"
+        "User-Agent: banditore\r\n"
+        "Authorization: Bearer t\r\n"
+        "Content-Type: application/json\r\n"
+        "Content-Length: 42\r\n"
+        "\r\n");
+}
+
+TEST_CASE("a given field replaces the default of the same name, whatever its case") {
+  const auto head = request_head("GET", "/feed", {{"Host", "h"}, {"User-Agent", "banditore"}},
+                                 {{"user-agent", "banditore/cap"}}, 0);
+  CHECK(head == "GET /feed HTTP/1.1\r\nHost: h\r\nuser-agent: banditore/cap\r\n\r\n");
+}
+
+TEST_CASE("a body-less GET has no Content-Length; a body-less POST says 0") {
+  CHECK(request_head("GET", "/", {}, {}, 0) == "GET / HTTP/1.1\r\n\r\n");
+  CHECK(request_head("POST", "/", {}, {}, 0) == "POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
+}
+
+TEST_CASE("a field or start line that would break the framing is refused") {
+  const header_field injected{"X-Note", "a\r\nContent-Length: 0"};
+  CHECK_THROWS_AS(request_head("GET", "/", {}, {injected}, 0), std::invalid_argument);
+  CHECK_THROWS_AS(request_head("GET", "/", {}, {{"X-Note", std::string("a\0b", 3)}}, 0), std::invalid_argument);
+  CHECK_THROWS_AS(request_head("GET", "/", {}, {{"X Note", "v"}}, 0), std::invalid_argument);
+  CHECK_THROWS_AS(request_head("GET", "/", {}, {{"X-Note:", "v"}}, 0), std::invalid_argument);
+  CHECK_THROWS_AS(request_head("GET", "/", {}, {{"", "v"}}, 0), std::invalid_argument);
+  CHECK_THROWS_AS(request_head("GET", "/", {}, {{"content-length", "5"}}, 0), std::invalid_argument);
+  CHECK_THROWS_AS(request_head("GET", "/", {}, {{"Transfer-Encoding", "chunked"}}, 0), std::invalid_argument);
+  CHECK_THROWS_AS(request_head("GET", "/a b", {}, {}, 0), std::invalid_argument);
+  CHECK_THROWS_AS(request_head("GET", "/a\r\n", {}, {}, 0), std::invalid_argument);
+  CHECK_THROWS_AS(request_head("GET", "", {}, {}, 0), std::invalid_argument);
+  CHECK_THROWS_AS(request_head("GE T", "/", {}, {}, 0), std::invalid_argument);
+  CHECK_THROWS_AS(response_head(200, 11, {{"Content-Type", "text/plain\n"}}, {}, 0, true), std::invalid_argument);
+  CHECK_THROWS_AS(response_head(42, 11, {}, {}, 0, true), std::invalid_argument);
+}
+
+TEST_CASE("a response head carries the reason, the fields, the length and what keep-alive needs") {
+  CHECK(response_head(202, 11, {{"Content-Type", "application/json"}}, {{"Location", "/v1/alerts/7"}}, 12, true) ==
+        "HTTP/1.1 202 Accepted\r\n"
+        "Content-Type: application/json\r\n"
+        "Location: /v1/alerts/7\r\n"
+        "Content-Length: 12\r\n"
+        "\r\n");
+  CHECK(response_head(503, 11, {}, {{"Retry-After", "1"}}, 0, false) ==
+        "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  CHECK(response_head(200, 10, {}, {}, 2, true) == "HTTP/1.0 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\n");
+  CHECK(response_head(200, 10, {}, {}, 2, false) == "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n");
+  CHECK(response_head(429, 11, {{"Cache-Control", "no-store"}}, {{"cache-control", "max-age=5"}}, 0, true) ==
+        "HTTP/1.1 429 Too Many Requests\r\ncache-control: max-age=5\r\nContent-Length: 0\r\n\r\n");
+}
