@@ -1,6 +1,7 @@
 #include "simulator.hpp"
 
 #include <banditore/http/client.hpp>
+#include <banditore/json/sax.hpp>
 #include <banditore/log/log.hpp>
 #include <banditore/whatsapp/cloud_api.hpp>
 #include <banditore/whatsapp/webhook.hpp>
@@ -93,7 +94,7 @@ class flat_json {
   // False when the text is not one JSON value.
   bool parse(std::string_view text) {
     entries_.reserve(16);  // a send request has about a dozen values
-    return json::sax_parse(text.begin(), text.end(), this);
+    return banditore::json_events::parse(text, *this);
   }
 
   // The value at path (the last one, as a parsed object keeps a repeated
@@ -109,7 +110,7 @@ class flat_json {
   }
   const std::vector<entry>& entries() const { return entries_; }
 
-  // The SAX interface json::sax_parse calls.
+  // The SAX interface json_events::parse calls.
   bool null() { return add(json::value_t::null); }
   bool boolean(bool) { return add(json::value_t::boolean); }
   bool number_integer(json::number_integer_t) { return add(json::value_t::number_integer); }
@@ -125,7 +126,6 @@ class flat_json {
     key_ = k;
     return true;
   }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
 
  private:
   struct frame {

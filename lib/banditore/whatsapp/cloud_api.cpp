@@ -1,5 +1,7 @@
 #include <banditore/whatsapp/cloud_api.hpp>
 
+#include <banditore/json/sax.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -167,14 +169,13 @@ struct first_message_id {
     path.back().key = k;
     return true;
   }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
 };
 
 }  // namespace
 
 std::optional<send_success> parse_send_success(std::string_view body) {
   first_message_id reader;
-  if (!json::sax_parse(body.begin(), body.end(), &reader) || !reader.id || reader.id->empty())
+  if (!json_events::parse(body, reader) || !reader.id || reader.id->empty())
     return std::nullopt;
   return send_success{std::move(*reader.id)};
 }
