@@ -122,6 +122,7 @@ struct sender::impl : std::enable_shared_from_this<impl> {
         continue;
       }
       unsettled_ -= settled;
+      rounds_.inc();
       if (stopping_ && unsettled_ == 0 && pending_.empty()) break;
 
       unsettled_ += b.items.size();
@@ -163,7 +164,10 @@ struct sender::impl : std::enable_shared_from_this<impl> {
         asio::post(io_, [this, self, unpaced = std::move(unpaced)]() mutable {
           for (auto& item : unpaced) asio::co_spawn(io_, send_one(std::move(item)), asio::detached);
         });
-      if (!b.items.empty() || !pending_.empty()) continue;
+      if (!b.items.empty() || !pending_.empty()) {
+        co_await gather();
+        continue;
+      }
 
       auto wait = options_.idle_poll;
       if (b.next_due && unsettled_ == 0) {
@@ -175,6 +179,22 @@ struct sender::impl : std::enable_shared_from_this<impl> {
     }
     stats_.running = false;
     done_.cancel();
+  }
+
+  // A slot is free again only once its outcome is committed, and a round
+  // is two hand-overs between threads and a commit. Back to back, each round
+  // carried the few outcomes that came in during the last one, so the slots
+  // came back at the pace of the rounds (bench/fanout, 128 in flight: 5,500
+  // against 24,000 messages/s). With many sends in flight the next round now
+  // waits until a quarter of them have settled, or options_.gather_wait.
+  // With few in flight (replies, a paced send) it starts at once.
+  std::size_t gather_target() const { return unsettled_ / 4; }
+
+  asio::awaitable<void> gather() {
+    if (pending_.size() >= gather_target() || stopping_) co_return;
+    gathering_ = true;
+    co_await wait_signal(options_.gather_wait);
+    gathering_ = false;
   }
 
   asio::awaitable<void> wait_signal(milliseconds wait) {
@@ -310,7 +330,7 @@ struct sender::impl : std::enable_shared_from_this<impl> {
                   {"outcome", record.kind == store::result_kind::failed ? "failed" : "retry"}});
     }
     pending_.push_back(std::move(record));
-    signal_.cancel();
+    if (!gathering_ || pending_.size() >= gather_target()) signal_.cancel();
   }
 
   // Looked up once: at thousands of sends a second, finding a series by its
@@ -339,11 +359,15 @@ struct sender::impl : std::enable_shared_from_this<impl> {
   std::uint64_t pauses_ = 0;   // slow-downs so far: a waiting send re-reserves after one
   bool stopping_ = false;
   bool started_ = false;
+  bool gathering_ = false;  // the loop waits for more outcomes before its next round
   sender_stats stats_;
   metrics::histogram& latency_ = metrics::default_registry().histogram_for(
       "banditore_send_latency_seconds", "Cloud API send call duration",
       {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
   std::array<std::array<metrics::counter*, send_verdict_count>, 2> sends_{};
+  metrics::counter& rounds_ = metrics::default_registry().counter_for(
+      "banditore_sender_rounds_total",
+      "Database rounds of the sender: each records the outcomes in and leases for the free slots");
 };
 
 sender::sender(asio::io_context& io, store::db_worker& db, store::outbox& outbox, channel& ch,

@@ -36,6 +36,8 @@ struct sender_options {
   std::chrono::milliseconds slow_down_pause{1000};   // when no Retry-After is given
   std::chrono::milliseconds configuration_pause{60'000};
   std::chrono::milliseconds idle_poll{1000};
+  // Longest wait for outcomes to gather before the next database round.
+  std::chrono::milliseconds gather_wait{2};
 
   // Broadcast deliveries outside the 24-hour window use this template; its
   // body parameters are filled from the alert's fields in this order.
