@@ -279,3 +279,11 @@ CREATE INDEX outbox_pending_by_alert ON outbox(alert_id, state) WHERE state IN (
 -- a whole batch with one time: it updates the alert's first and last send
 -- once per batch instead of this trigger once per delivery.
 DROP TRIGGER alert_sent_times;
+
+-- migration 6: a lease leaves the alert's pending index where it is
+-- Keyed (alert_id, state), the index moved an entry from the queued to the
+-- sending range at every lease, a page apart. Keyed by alert alone, the
+-- entry is rewritten in place; the sending count reads the leased rows
+-- (outbox_leased), which are at most the requests in flight.
+DROP INDEX outbox_pending_by_alert;
+CREATE INDEX outbox_pending_by_alert ON outbox(alert_id) WHERE state IN ('queued', 'sending');

@@ -65,8 +65,8 @@ struct alert_store::statements {
         counts(db, "SELECT state, count FROM alert_progress WHERE alert_id = :id"),
         // Both read at most the rows in flight, through the partial
         // indexes; left to choose, SQLite reads every row of the alert.
-        sending(db, "SELECT COUNT(*) FROM outbox WHERE alert_id = :id AND state IN ('queued', 'sending') "
-                    "AND state = 'sending'"),
+        sending(db, "SELECT COUNT(*) FROM outbox INDEXED BY outbox_leased WHERE state = 'sending' "
+                    "AND alert_id = :id"),
         all_sending(db, "SELECT COUNT(*) FROM outbox INDEXED BY outbox_leased WHERE state = 'sending' "
                         "AND alert_id IS NOT NULL"),
         sent_times(db, "SELECT first_sent_at, last_sent_at FROM alerts WHERE id = :id"),
