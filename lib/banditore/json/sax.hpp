@@ -39,10 +39,17 @@ struct adapter {
     if (!accepted) ec = boost::json::error::syntax;
     return accepted;
   }
-  // The whole string: the parts so far and the last one.
-  std::string& whole(string_view last) {
-    text.append(last.data(), last.size());
-    return text;
+  bool part(string_view s) {
+    text.append(s.data(), s.size());
+    return true;
+  }
+  // The whole string (the parts so far and the last one) to a handler event.
+  template <class Event>
+  bool whole(string_view last, error_code& ec, Event event) {
+    part(last);
+    const bool accepted = event(text);
+    text.clear();
+    return ok(accepted, ec);
   }
 
   bool on_document_begin(error_code&) { return true; }
@@ -51,23 +58,13 @@ struct adapter {
   bool on_array_end(std::size_t, error_code& ec) { return ok(handler.end_array(), ec); }
   bool on_object_begin(error_code& ec) { return ok(handler.start_object(std::size_t(-1)), ec); }
   bool on_object_end(std::size_t, error_code& ec) { return ok(handler.end_object(), ec); }
-  bool on_string_part(string_view s, std::size_t, error_code&) {
-    text.append(s.data(), s.size());
-    return true;
-  }
+  bool on_string_part(string_view s, std::size_t, error_code&) { return part(s); }
   bool on_string(string_view s, std::size_t, error_code& ec) {
-    const bool accepted = handler.string(whole(s));
-    text.clear();
-    return ok(accepted, ec);
+    return whole(s, ec, [this](std::string& t) { return handler.string(t); });
   }
-  bool on_key_part(string_view s, std::size_t, error_code&) {
-    text.append(s.data(), s.size());
-    return true;
-  }
+  bool on_key_part(string_view s, std::size_t, error_code&) { return part(s); }
   bool on_key(string_view s, std::size_t, error_code& ec) {
-    const bool accepted = handler.key(whole(s));
-    text.clear();
-    return ok(accepted, ec);
+    return whole(s, ec, [this](std::string& t) { return handler.key(t); });
   }
   bool on_number_part(string_view, error_code&) { return true; }
   bool on_int64(std::int64_t i, string_view, error_code& ec) { return ok(handler.number_integer(i), ec); }
