@@ -83,7 +83,10 @@ std::string response_head(int status, unsigned version, std::initializer_list<fi
   out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ").append(std::to_string(status)).append(" ");
   out.append(status_title(status)).append("\r\n");
   append_fields(out, defaults, fields);
-  append_field(out, "Content-Length", std::to_string(body_size));
+  // RFC 9110: a 1xx, 204 or 304 answer has no body and says no length.
+  const bool bodiless = status < 200 || status == 204 || status == 304;
+  if (bodiless && body_size > 0) throw std::invalid_argument("a 1xx, 204 or 304 answer has no body");
+  if (!bodiless) append_field(out, "Content-Length", std::to_string(body_size));
   // HTTP/1.1 keeps a connection unless told; HTTP/1.0 closes it unless told.
   if (version == 10 && keep_alive) append_field(out, "Connection", "keep-alive");
   if (version != 10 && !keep_alive) append_field(out, "Connection", "close");

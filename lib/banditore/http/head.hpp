@@ -28,8 +28,9 @@ std::string request_head(std::string_view method, std::string_view target,
                          std::initializer_list<field_view> defaults, const std::vector<header_field>& fields,
                          std::size_t body_size);
 
-// "HTTP/1.1 200 OK", the defaults, the given fields, Content-Length and the
-// Connection field the version needs for keep_alive. Same refusals.
+// "HTTP/1.1 200 OK", the defaults, the given fields, Content-Length (none
+// for 1xx, 204 and 304, which have no body) and the Connection field the
+// version needs for keep_alive. Same refusals, and a body for those three.
 std::string response_head(int status, unsigned version, std::initializer_list<field_view> defaults,
                           const std::vector<header_field>& fields, std::size_t body_size, bool keep_alive);
 

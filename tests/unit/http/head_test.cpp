@@ -60,4 +60,7 @@ TEST_CASE("a response head carries the reason, the fields, the length and what k
   CHECK(response_head(200, 10, {}, {}, 2, false) == "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n");
   CHECK(response_head(429, 11, {{"Cache-Control", "no-store"}}, {{"cache-control", "max-age=5"}}, 0, true) ==
         "HTTP/1.1 429 Too Many Requests\r\ncache-control: max-age=5\r\nContent-Length: 0\r\n\r\n");
+  CHECK(response_head(204, 11, {}, {}, 0, true) == "HTTP/1.1 204 No Content\r\n\r\n");
+  CHECK(response_head(304, 11, {{"ETag", "\"v1\""}}, {}, 0, true) == "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n");
+  CHECK_THROWS_AS(response_head(204, 11, {}, {}, 3, true), std::invalid_argument);
 }
