@@ -38,7 +38,7 @@ EVP_MAC* hmac_algorithm() {
 }
 
 // A thread's HMAC context keeps the last key it was given: setting a key
-// (fetching the digest, hashing the padded key twice) cost five times the
+// (fetching the digest, hashing the padded key twice) cost more than the
 // MAC of a short message, and a thread mostly uses one key (the database
 // thread hashes every send's message id with the lookup key). The key stays
 // inside the context until another key replaces it or the thread ends, as
