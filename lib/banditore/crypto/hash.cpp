@@ -1,5 +1,7 @@
 #include <banditore/crypto/hash.hpp>
 
+#include <banditore/crypto/remembered_key.hpp>
+
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -8,7 +10,6 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
-#include <array>
 #include <climits>
 #include <memory>
 #include <stdexcept>
@@ -45,18 +46,7 @@ EVP_MAC* hmac_algorithm() {
 // it stays in the process's own key structures.
 struct keyed_mac {
   std::unique_ptr<EVP_MAC_CTX, mac_ctx_deleter> ctx;
-  std::array<std::uint8_t, 64> key{};
-  std::size_t key_size = 0;
-  bool keyed = false;
-
-  keyed_mac() = default;
-  keyed_mac(const keyed_mac&) = delete;
-  keyed_mac& operator=(const keyed_mac&) = delete;
-  ~keyed_mac() { OPENSSL_cleanse(key.data(), key.size()); }
-
-  bool holds(const std::uint8_t* k, std::size_t size) const {
-    return keyed && size == key_size && CRYPTO_memcmp(key.data(), k, size) == 0;
-  }
+  remembered_key last_key;
 };
 
 digest hmac(const std::uint8_t* key, std::size_t key_size, std::string_view data) {
@@ -66,11 +56,11 @@ digest hmac(const std::uint8_t* key, std::size_t key_size, std::string_view data
     if (!cached.ctx) fail("EVP_MAC_CTX_new");
   }
   EVP_MAC_CTX* ctx = cached.ctx.get();
-  if (cached.holds(key, key_size)) {
+  if (cached.last_key.holds(key, key_size)) {
     // A null key restarts the MAC with the key already set.
     if (EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1) fail("EVP_MAC_init");
   } else {
-    cached.keyed = false;
+    cached.last_key.forget();
     char sha256_name[] = "SHA256";
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, sha256_name, 0),
@@ -79,13 +69,7 @@ digest hmac(const std::uint8_t* key, std::size_t key_size, std::string_view data
     // means "keep the previous key" to EVP_MAC_init.
     static const std::uint8_t no_key = 0;
     if (EVP_MAC_init(ctx, key_size ? key : &no_key, key_size, params) != 1) fail("EVP_MAC_init");
-    // Longer keys (only tests use them) are set every time.
-    if (key_size <= cached.key.size()) {
-      OPENSSL_cleanse(cached.key.data(), cached.key.size());
-      std::copy(key, key + key_size, cached.key.begin());
-      cached.key_size = key_size;
-      cached.keyed = true;
-    }
+    cached.last_key.remember(key, key_size);  // longer keys (only tests use them): set every time
   }
   if (!data.empty() &&
       EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1)

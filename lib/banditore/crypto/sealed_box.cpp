@@ -1,6 +1,7 @@
 #include <banditore/crypto/sealed_box.hpp>
 
 #include <banditore/crypto/hash.hpp>
+#include <banditore/crypto/remembered_key.hpp>
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -37,13 +38,7 @@ using cipher_ctx = std::unique_ptr<EVP_CIPHER_CTX, cipher_ctx_deleter>;
 // thread ends, as it stays in the process's own key structures.
 struct keyed_cipher {
   cipher_ctx ctx;
-  key current{};
-  bool keyed = false;
-
-  keyed_cipher() = default;
-  keyed_cipher(const keyed_cipher&) = delete;
-  keyed_cipher& operator=(const keyed_cipher&) = delete;
-  ~keyed_cipher() { OPENSSL_cleanse(current.data(), current.size()); }
+  remembered_key last_key;
 };
 
 // The thread's context for this direction, keyed with k and given the nonce.
@@ -54,14 +49,12 @@ EVP_CIPHER_CTX* ready_ctx(bool encrypt, const key& k, const unsigned char* nonce
     c.ctx.reset(EVP_CIPHER_CTX_new());
     if (!c.ctx) fail("EVP_CIPHER_CTX_new");
   }
-  const bool same_key = c.keyed && CRYPTO_memcmp(c.current.data(), k.data(), k.size()) == 0;
-  const unsigned char* set_key = same_key ? nullptr : k.data();
-  const EVP_CIPHER* cipher = same_key ? nullptr : EVP_aes_256_gcm();
-  c.keyed = false;
-  if (EVP_CipherInit_ex(c.ctx.get(), cipher, nullptr, set_key, nonce, encrypt ? 1 : 0) != 1)
+  const bool same_key = c.last_key.holds(k.data(), k.size());
+  if (!same_key) c.last_key.forget();
+  if (EVP_CipherInit_ex(c.ctx.get(), same_key ? nullptr : EVP_aes_256_gcm(), nullptr, same_key ? nullptr : k.data(),
+                        nonce, encrypt ? 1 : 0) != 1)
     fail("EVP_CipherInit_ex");
-  c.current = k;
-  c.keyed = true;
+  if (!same_key) c.last_key.remember(k.data(), k.size());
   return c.ctx.get();
 }
 
