@@ -116,7 +116,6 @@ class flat_json {
   bool number_integer(json::number_integer_t) { return add(json::value_t::number_integer); }
   bool number_unsigned(json::number_unsigned_t) { return add(json::value_t::number_unsigned); }
   bool number_float(json::number_float_t, const json::string_t&) { return add(json::value_t::number_float); }
-  bool binary(json::binary_t&) { return add(json::value_t::binary); }
   bool string(json::string_t& value) { return add(json::value_t::string, &value); }
   bool start_object(std::size_t) { return open(json::value_t::object); }
   bool start_array(std::size_t) { return open(json::value_t::array); }
@@ -268,9 +267,8 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
       return meta_error(400, 100, "(#100) The parameter messaging_product is required.");
     }
     std::string to = body.string_at("to");
-    bool digits = !to.empty() && to.size() <= 15;
-    for (char c : to) digits = digits && c >= '0' && c <= '9';
-    if (!digits) {
+    const auto recipient = number_key(to);  // 0: not up to 15 digits
+    if (recipient == 0) {
       bump("rejected_invalid");
       return meta_error(400, 100, "(#100) Invalid parameter", "to must be a phone number");
     }
@@ -338,7 +336,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     bump("accepted");
     if (first_accept_ms_ == 0) first_accept_ms_ = entry.at_ms;
     last_accept_ms_ = entry.at_ms;
-    ++received_[number_key(to)];
+    ++received_[recipient];
     if (opt_.record_inbox) inboxes_[to].push_back(entry);
     if (opt_.statuses) queue_statuses(entry.id, to, body.string_at("biz_opaque_callback_data"));
     return http::json_response(200, wa::make_success_body(to, entry.id));

@@ -156,7 +156,6 @@ struct first_message_id {
   bool number_integer(json::number_integer_t) { return scalar(); }
   bool number_unsigned(json::number_unsigned_t) { return scalar(); }
   bool number_float(json::number_float_t, const json::string_t&) { return scalar(); }
-  bool binary(json::binary_t&) { return scalar(); }
   bool string(json::string_t& value) {
     if (at_id() && !id) id = value;
     return scalar();
