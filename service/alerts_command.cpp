@@ -3,6 +3,7 @@
 
 #include <banditore/app/startup.hpp>
 #include <banditore/domain/alert.hpp>
+#include <banditore/domain/local_time.hpp>
 #include <banditore/domain/quiet_hours.hpp>
 #include <banditore/domain/utf8.hpp>
 #include <banditore/store/alerts.hpp>
@@ -68,8 +69,9 @@ std::string unexpected(const std::string& arg) {
   return fmt::format("{} '{}'", looks_like_option ? "unknown option" : "unexpected argument", arg);
 }
 
+// The town's clock, with its offset: what the press office reads.
 std::string format_time(const std::optional<std::int64_t>& ms) {
-  return ms ? domain::format_rfc3339_utc(*ms) : std::string("-");
+  return ms ? domain::format_rfc3339_local_ms(domain::default_time_zone, *ms) : std::string("-");
 }
 
 // A failure to open is the configuration's (database path, key file, keys
@@ -432,7 +434,8 @@ int run_send_command(const config::settings& settings, const std::vector<std::st
   fmt::print("{}\n", id);
   std::fflush(stdout);
   if (alert.not_before > now)
-    fmt::print(stderr, "Minor alert held for quiet hours until {}.\n", domain::format_rfc3339_utc(alert.not_before));
+    fmt::print(stderr, "Minor alert held for quiet hours until {} ({} local time).\n",
+               domain::format_local_ms(domain::default_time_zone, alert.not_before), domain::default_time_zone);
   if (!wait) return exit_ok;
   return follow(db, id);
 }

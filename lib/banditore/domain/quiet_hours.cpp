@@ -1,6 +1,6 @@
 #include <banditore/domain/quiet_hours.hpp>
 
-#include <banditore/cap/local_time.hpp>
+#include <banditore/domain/local_time.hpp>
 
 #include <chrono>
 #include <stdexcept>
@@ -31,20 +31,18 @@ quiet_hours parse_quiet_hours(std::string_view text) {
 std::optional<std::int64_t> quiet_until(const quiet_hours& hours, std::int64_t now_ms) {
   using namespace std::chrono;
   const sys_seconds now{duration_cast<seconds>(milliseconds(now_ms))};
-  const auto offset = cap::utc_offset("Europe/Rome", now);
-  const auto local = now.time_since_epoch() + offset;
-  const auto day_start = duration_cast<days>(local);
+  const auto local = to_local(default_time_zone, now);
+  const auto day_start = floor<days>(local);
   const int minute = static_cast<int>(duration_cast<minutes>(local - day_start).count());
   const bool wraps = hours.start_minute > hours.end_minute;
   const bool inside = wraps ? (minute >= hours.start_minute || minute < hours.end_minute)
                             : (minute >= hours.start_minute && minute < hours.end_minute);
   if (!inside) return std::nullopt;
-  auto end_local = duration_cast<seconds>(day_start) + minutes(hours.end_minute);
+  local_seconds end_local = day_start + minutes(hours.end_minute);
   if (wraps && minute >= hours.start_minute) end_local += days(1);
-  // The offset at the end may differ (a night across a clock change).
-  const sys_seconds guess{end_local - offset};
-  const auto end_utc = end_local - cap::utc_offset("Europe/Rome", guess);
-  return duration_cast<milliseconds>(end_utc).count();
+  // The offset at the end may differ from now's (a night across a clock
+  // change): the time-zone database says which instant the end names.
+  return duration_cast<milliseconds>(to_utc(default_time_zone, end_local).time_since_epoch()).count();
 }
 
 }  // namespace banditore::domain
