@@ -4,8 +4,10 @@
 #include <banditore/app/startup.hpp>
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/domain/alert.hpp>
+#include <banditore/domain/local_time.hpp>
 #include <banditore/domain/phone.hpp>
 #include <banditore/domain/quiet_hours.hpp>
+#include <banditore/domain/subscriber_list.hpp>
 #include <banditore/store/subscriber_admin.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -30,8 +32,6 @@ using namespace banditore::cli;
 
 // Numbers typed without "+" or "00" are read as Italian ones.
 constexpr std::string_view default_country = "39";
-// An import with many bad rows lists the first lines only.
-constexpr std::size_t max_lines_listed = 20;
 
 void print_subscribers_help() {
   std::puts(
@@ -54,8 +54,8 @@ void print_lookup_help() {
   std::puts(
       "Usage: banditore subscribers lookup NUMBER\n"
       "\n"
-      "Answers an access request: whether NUMBER is subscribed, since when (UTC,\n"
-      "RFC 3339), how it joined (whatsapp or import), whether its deliveries are\n"
+      "Answers an access request: whether NUMBER is subscribed, since when (RFC 3339\n"
+      "in Europe/Rome time, with its offset), how it joined (whatsapp or import), whether its deliveries are\n"
       "flagged as failing, and its consent events (subscribe, unsubscribe, opt_out,\n"
       "import, forget) with their times. The consent log outlives the subscription.");
 }
@@ -87,15 +87,22 @@ void print_import_help() {
       "Subscribes the numbers of a list the town kept in the WhatsApp Business app\n"
       "(broadcast lists), so the people on it keep receiving the alerts.\n"
       "\n"
-      "The file is CSV (comma or semicolon) with a header line naming the columns:\n"
-      "  number         required; +39 333 1234567, 0039..., or national (333 1234567)\n"
-      "  consent_date   optional; 2023-05-14 or RFC 3339; when consent was given (default: now)\n"
+      "The file is CSV (comma, semicolon or tab; as Excel, LibreOffice, Google\n"
+      "Contacts or a WhatsApp Business contact export writes it) with a header line\n"
+      "naming the columns, in any case and order:\n"
+      "  number         required: number, numero, telefono, cellulare, cell, phone,\n"
+      "                 whatsapp ... or Google Contacts' Phone 1 - Value; with several\n"
+      "                 number columns the first mobile number of the row is taken.\n"
+      "                 +39 333 1234567, 0039..., national (333 1234567), Excel's '333...\n"
+      "  consent_date   optional (also data consenso, data iscrizione): 2023-05-14,\n"
+      "                 14/05/2023 (Europe/Rome), with a time or RFC 3339 (default: now)\n"
       "Other columns (names ...) are ignored and not stored.\n"
       "\n"
-      "Numbers already subscribed or repeated in the file are skipped as duplicates;\n"
-      "rows with an invalid number or date are counted and reported by line number\n"
-      "(never by number). Everything is imported in one transaction, with an 'import'\n"
-      "consent event per number.\n"
+      "Numbers already subscribed or repeated in the file are skipped as duplicates.\n"
+      "Every line that is not imported is listed with its line number and the reason\n"
+      "(never the number): not a number, a landline or another number that cannot\n"
+      "have WhatsApp, a bad or future date, a malformed row. Everything is imported\n"
+      "in one transaction, with an 'import' consent event per number.\n"
       "\n"
       "  --notice TEXT   the one-time message sent to each imported number (up to 1024\n"
       "                  characters with a template configured)\n"
@@ -163,6 +170,12 @@ std::optional<int> one_number(const std::vector<std::string>& args, std::string_
   return std::nullopt;
 }
 
+// Times an operator reads and may pass on in an answer to an access
+// request: the town's clock, with its offset, so no reader has to convert.
+std::string local_record_time(std::int64_t unix_ms) {
+  return domain::format_rfc3339_local_ms(domain::default_time_zone, unix_ms);
+}
+
 int cmd_lookup(const config::settings& settings, const std::vector<std::string>& args) {
   std::string e164;
   if (auto done = one_number(args, "lookup", print_lookup_help, e164)) return *done;
@@ -170,11 +183,10 @@ int cmd_lookup(const config::settings& settings, const std::vector<std::string>&
   if (!opened) return exit_config;
   const auto rec = store::lookup_subscriber(*opened->db, crypto::phone_hash(opened->keys, e164));
   if (rec.subscribed) {
-    fmt::print("+{}: subscribed since {} (source {})\n", e164, domain::format_rfc3339_utc(rec.subscribed_at),
-               rec.source);
+    fmt::print("+{}: subscribed since {} (source {})\n", e164, local_record_time(rec.subscribed_at), rec.source);
     if (rec.flagged_at)
       fmt::print("flagged since {}: deliveries kept failing permanently\n",
-                 domain::format_rfc3339_utc(*rec.flagged_at));
+                 local_record_time(*rec.flagged_at));
   } else {
     fmt::print("+{}: not subscribed\n", e164);
   }
@@ -182,7 +194,7 @@ int cmd_lookup(const config::settings& settings, const std::vector<std::string>&
     fmt::print("consent log: no events\n");
   } else {
     fmt::print("consent log:\n");
-    for (const auto& e : rec.consent) fmt::print("  {}  {}\n", domain::format_rfc3339_utc(e.at), e.event);
+    for (const auto& e : rec.consent) fmt::print("  {}  {}\n", local_record_time(e.at), e.event);
   }
   return exit_ok;
 }
@@ -223,14 +235,6 @@ int cmd_count(const config::settings& settings, const std::vector<std::string>& 
   const auto c = store::count_subscribers(*opened->db);
   fmt::print("subscribers {}\nflagged {}\n", c.subscribers, c.flagged);
   return exit_ok;
-}
-
-std::string line_list(const std::vector<std::size_t>& lines) {
-  std::string out;
-  for (std::size_t i = 0; i < lines.size() && i < max_lines_listed; ++i)
-    out += fmt::format("{}{}", i ? ", " : "", lines[i]);
-  if (lines.size() > max_lines_listed) out += fmt::format(" and {} more", lines.size() - max_lines_listed);
-  return out;
 }
 
 int cmd_import(const config::settings& settings, const std::vector<std::string>& args) {
@@ -303,11 +307,12 @@ int cmd_import(const config::settings& settings, const std::vector<std::string>&
   const auto r = store::import_subscribers(*opened->db, keys, *text, options, now);
   if (!r.error.empty()) return fail(exit_failure, fmt::format("subscribers import: {}: {}", *file, r.error));
 
-  std::string report = fmt::format("{}imported {}, duplicates {}, invalid {}", dry_run ? "dry run: would have " : "",
-                                    r.imported, r.duplicates, r.invalid_lines.size());
-  if (!r.invalid_lines.empty())
-    report += fmt::format(" ({} {})", r.invalid_lines.size() == 1 ? "line" : "lines", line_list(r.invalid_lines));
-  fmt::print("{}\n", report);
+  // Each refused line with its reason, so the town can fix its file; the
+  // line's content is never repeated (it may be someone's number).
+  fmt::print("{}imported {}, duplicates {}, rejected {}\n", dry_run ? "dry run: would have " : "", r.imported,
+             r.duplicates, r.rejected.size());
+  for (const auto& rejected : r.rejected)
+    fmt::print("line {}: {}\n", rejected.line, domain::describe(rejected.reason));
   if (r.notices_queued == 0) return exit_ok;
   if (dry_run) {
     fmt::print("dry run: the notice would have been queued for {} imported number(s)\n", r.notices_queued);
@@ -316,8 +321,9 @@ int cmd_import(const config::settings& settings, const std::vector<std::string>&
   fmt::print("notice queued for {} imported number(s) as alert {}; follow it with banditore alerts show {}\n",
              r.notices_queued, r.notice_alert_id, r.notice_alert_id);
   if (options.notice_not_before > now)
-    fmt::print(stderr, "The notice is held for quiet hours until {}.\n",
-               domain::format_rfc3339_utc(options.notice_not_before));
+    fmt::print(stderr, "The notice is held for quiet hours until {} ({} local time).\n",
+               domain::format_local_ms(domain::default_time_zone, options.notice_not_before),
+               domain::default_time_zone);
   if (settings.wa_template_name.empty())
     fmt::print(stderr,
                "warning: no template is configured (BANDITORE_WA_TEMPLATE_NAME): WhatsApp refuses the notice as "

@@ -42,19 +42,26 @@ run_result cli(const temp_dir& dir, const std::vector<std::string>& args, const 
 }
 
 // Line 2 and 5 are new numbers, 3 repeats line 2 in another form, 4 and 6
-// are not numbers, 7 has a date that is not one.
+// are not numbers, 7 has a date that is not one, 8 is a landline.
 const std::string broadcast_list =
     "nome;number;consent_date\n"
-    "Mario Rossi;+39 333 123 4567;2023-05-14\n"
+    "Mario Rossi;+39 333 123 4567;14/05/2023\n"
     "Mario (lavoro);0039 3331234567;\n"
     "Anna;12;\n"
     "Lucia Bianchi;339 987 6543;2024-01-02T10:00:00+01:00\n"
     "Piero;chiamami;\n"
-    "Gino;340 555 1212;14/05/2023\n";
+    "Gino;340 555 1212;31/02/2023\n"
+    "Ufficio tecnico;0371 409 111;\n";
+
+const std::string rejected_report =
+    "line 4: not a phone number\n"
+    "line 6: not a phone number\n"
+    "line 7: the consent date is not a date (2023-05-14 or 14/05/2023)\n"
+    "line 8: landline: WhatsApp needs a mobile number\n";
 
 // Every way the numbers of the list were written, and their digits.
 const std::vector<std::string> numbers_in_list = {"333 123 4567", "3331234567", "339 987 6543", "3399876543",
-                                                  "340 555 1212", "3405551212"};
+                                                  "340 555 1212", "3405551212", "0371 409 111", "371409111"};
 
 fs::path write_list(const temp_dir& dir) {
   const auto csv = dir.path / "broadcast.csv";
@@ -72,12 +79,12 @@ void check_no_number(const run_result& r) {
 
 }  // namespace
 
-TEST_CASE("an import reports imported, duplicate and invalid rows by line and shows no number") {
+TEST_CASE("an import reports each rejected line with its reason, landlines included, and shows no number") {
   temp_dir dir;
   auto r = cli(dir, {"subscribers", "import", write_list(dir).string(), "--no-notice"});
   INFO("stderr: " << r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out == "imported 2, duplicates 1, invalid 3 (lines 4, 6, 7)\n");
+  CHECK(r.out == "imported 2, duplicates 1, rejected 4\n" + rejected_report);
   check_no_number(r);
 }
 
@@ -156,7 +163,7 @@ TEST_CASE("importing the same list again finds only duplicates") {
   const auto csv = write_list(dir);
   REQUIRE(cli(dir, {"subscribers", "import", csv.string(), "--no-notice"}).exit_code == 0);
   auto again = cli(dir, {"subscribers", "import", csv.string(), "--no-notice"});
-  CHECK(again.out == "imported 0, duplicates 3, invalid 3 (lines 4, 6, 7)\n");
+  CHECK(again.out == "imported 0, duplicates 3, rejected 4\n" + rejected_report);
   CHECK(cli(dir, {"subscribers", "count"}).out == "subscribers 2\nflagged 0\n");
 }
 
@@ -178,9 +185,9 @@ TEST_CASE("lookup of an imported number shows since when, the source and the imp
   INFO("stderr: " << r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out ==
-        "+393331234567: subscribed since 2023-05-14T00:00:00Z (source import)\n"
+        "+393331234567: subscribed since 2023-05-14T00:00:00+02:00 (source import)\n"
         "consent log:\n"
-        "  2023-05-14T00:00:00Z  import\n");
+        "  2023-05-14T00:00:00+02:00  import\n");
 }
 
 TEST_CASE("after forget, lookup says not subscribed and the consent log shows the forget") {

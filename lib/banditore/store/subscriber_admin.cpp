@@ -25,94 +25,6 @@ void bind_blob(SQLite::Statement& st, const char* name, std::string_view bytes) 
   st.bind(name, bytes.data(), static_cast<int>(bytes.size()));
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-struct csv_record {
-  std::size_t line = 0;
-  std::vector<std::string> fields;
-  bool malformed = false;
-};
-
-// Splits the whole text into records, following RFC 4180 quoting; a quoted
-// field may span lines, so a record remembers the line it starts on.
-// Returns false (with the line) when a quoted field is never closed: the
-// rest of the file would be swallowed into one field.
-bool split_records(std::string_view text, char sep, std::vector<csv_record>& out, std::size_t& open_quote_line) {
-  std::size_t i = 0, line = 1;
-  const std::size_t n = text.size();
-  while (i < n) {
-    csv_record rec;
-    rec.line = line;
-    std::string field;
-    bool quoted = false, in_quotes = false, after_quote = false;
-    for (;;) {
-      if (i == n) {
-        if (in_quotes) {
-          open_quote_line = rec.line;
-          return false;
-        }
-        rec.fields.push_back(std::move(field));
-        break;
-      }
-      const char c = text[i];
-      if (in_quotes) {
-        if (c == '"' && i + 1 < n && text[i + 1] == '"') {
-          field += '"';
-          i += 2;
-        } else if (c == '"') {
-          in_quotes = false;
-          after_quote = true;
-          ++i;
-        } else {
-          if (c == '\n') ++line;
-          field += c;
-          ++i;
-        }
-        continue;
-      }
-      if (c == sep) {
-        rec.fields.push_back(std::move(field));
-        field.clear();
-        quoted = after_quote = false;
-        ++i;
-        continue;
-      }
-      if (c == '\n' || (c == '\r' && i + 1 < n && text[i + 1] == '\n')) {
-        rec.fields.push_back(std::move(field));
-        i += c == '\r' ? 2 : 1;
-        ++line;
-        break;
-      }
-      if (c == '"' && !quoted && trim(field).empty()) {
-        field.clear();
-        quoted = in_quotes = true;
-        ++i;
-        continue;
-      }
-      // Text after a closing quote ("a"b) is not CSV; spaces are forgiven.
-      if (after_quote && c != ' ' && c != '\t') rec.malformed = true;
-      field += c;
-      ++i;
-    }
-    out.push_back(std::move(rec));
-  }
-  return true;
-}
-
-bool blank(const csv_record& r) {
-  return std::all_of(r.fields.begin(), r.fields.end(), [](const std::string& f) { return trim(f).empty(); });
-}
-
 }  // namespace
 
 // --- lookup, forget, count ----------------------------------------------
@@ -209,64 +121,6 @@ subscriber_counts count_subscribers(SQLite::Database& db) {
 
 // --- import ---------------------------------------------------------------
 
-parsed_csv parse_import_csv(std::string_view text) {
-  parsed_csv out;
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  // The header decides the separator: spreadsheets set to Italian write ';'.
-  const auto header_line = text.substr(0, text.find('\n'));
-  const char sep = std::count(header_line.begin(), header_line.end(), ';') >
-                           std::count(header_line.begin(), header_line.end(), ',')
-                       ? ';'
-                       : ',';
-  std::vector<csv_record> records;
-  std::size_t open_quote_line = 0;
-  if (!split_records(text, sep, records, open_quote_line)) {
-    out.error = fmt::format("line {}: a quoted field is never closed", open_quote_line);
-    return out;
-  }
-  auto it = std::find_if(records.begin(), records.end(), [](const csv_record& r) { return !blank(r); });
-  // The header is not repeated in errors: without one, it would be a number.
-  const std::string no_header =
-      "the first line must be a header naming the columns: number (required), consent_date (optional)";
-  if (it == records.end()) {
-    out.error = "the file is empty; " + no_header;
-    return out;
-  }
-  std::optional<std::size_t> number_col, date_col;
-  for (std::size_t i = 0; i < it->fields.size(); ++i) {
-    const auto name = lower(trim(it->fields[i]));
-    auto* col = name == "number" ? &number_col : name == "consent_date" ? &date_col : nullptr;
-    if (!col) continue;
-    if (*col) {
-      out.error = fmt::format("the header names the column {} twice", name);
-      return out;
-    }
-    *col = i;
-  }
-  if (!number_col) {
-    out.error = no_header;
-    return out;
-  }
-  for (++it; it != records.end(); ++it) {
-    if (blank(*it)) continue;
-    if (it->malformed || *number_col >= it->fields.size()) {
-      out.malformed_lines.push_back(it->line);
-      continue;
-    }
-    import_row row;
-    row.line = it->line;
-    row.number = std::string(trim(it->fields[*number_col]));
-    if (date_col && *date_col < it->fields.size()) row.consent_date = std::string(trim(it->fields[*date_col]));
-    out.rows.push_back(std::move(row));
-  }
-  return out;
-}
-
-std::optional<std::int64_t> parse_consent_date(std::string_view text) {
-  if (text.size() == 10) return domain::parse_rfc3339(std::string(text) + "T00:00:00Z");
-  return domain::parse_rfc3339(text);
-}
-
 std::string default_import_notice(std::string_view town) {
   const std::string comune = town.empty() ? std::string("Il Comune") : fmt::format("Il Comune di {}", town);
   return fmt::format(
@@ -280,12 +134,13 @@ std::string default_import_notice(std::string_view town) {
 import_result import_subscribers(SQLite::Database& db, live_keys& keys, std::string_view csv_text,
                                  const import_options& options, std::int64_t now_ms) {
   import_result result;
-  auto parsed = parse_import_csv(csv_text);
+  auto parsed = domain::parse_subscriber_list(csv_text, options.default_country, now_ms);
   if (!parsed.error.empty()) {
     result.error = std::move(parsed.error);
     return result;
   }
-  result.invalid_lines = std::move(parsed.malformed_lines);
+  result.rejected = std::move(parsed.rejected);
+  result.columns = std::move(parsed.columns);
 
   // Immediate: the write lock from the start, so a running service's
   // transactions wait for this one instead of failing.
@@ -297,16 +152,10 @@ import_result import_subscribers(SQLite::Database& db, live_keys& keys, std::str
   std::unordered_set<std::string> seen;
   std::vector<std::int64_t> imported_ids;
 
-  for (const auto& row : parsed.rows) {
-    const auto e164 = domain::normalise_phone(row.number, options.default_country);
-    // Consent given in the future is a typo, not consent.
-    const auto consent_at = row.consent_date.empty() ? std::optional<std::int64_t>(now_ms)
-                                                     : parse_consent_date(row.consent_date);
-    if (!e164 || !consent_at || *consent_at > now_ms) {
-      result.invalid_lines.push_back(row.line);
-      continue;
-    }
-    const auto phone = crypto::phone_hash(keys.keys(), *e164);
+  for (const auto& row : parsed.entries) {
+    const auto& e164 = row.e164;
+    const auto consent_at = row.consent_at.value_or(now_ms);
+    const auto phone = crypto::phone_hash(keys.keys(), e164);
     exists.reset();
     bind_blob(exists, ":phone", phone);
     const bool subscribed = exists.executeStep();
@@ -316,19 +165,18 @@ import_result import_subscribers(SQLite::Database& db, live_keys& keys, std::str
     }
     insert.reset();
     bind_blob(insert, ":phone", phone);
-    const auto cipher = keys.seal(*e164, phone);
+    const auto cipher = keys.seal(e164, phone);
     bind_blob(insert, ":cipher", cipher);
     insert.bind(":language", options.language);
-    insert.bind(":at", *consent_at);
+    insert.bind(":at", consent_at);
     insert.exec();
     imported_ids.push_back(db.getLastInsertRowid());
     consent.reset();
     bind_blob(consent, ":phone", phone);
-    consent.bind(":at", *consent_at);
+    consent.bind(":at", consent_at);
     consent.exec();
     ++result.imported;
   }
-  std::sort(result.invalid_lines.begin(), result.invalid_lines.end());
 
   std::optional<std::int64_t> alert_id;
   if (options.notice && !imported_ids.empty()) {
@@ -349,7 +197,7 @@ import_result import_subscribers(SQLite::Database& db, live_keys& keys, std::str
   }
   record_audit(db, "cli", "subscribers.import", alert_id, std::nullopt,
                fmt::format("imported={} duplicates={} invalid={} notices={}", result.imported, result.duplicates,
-                           result.invalid_lines.size(), result.notices_queued),
+                           result.rejected.size(), result.notices_queued),
                now_ms);
   if (!options.dry_run) {
     tx.commit();

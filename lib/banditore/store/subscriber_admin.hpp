@@ -5,6 +5,8 @@
 // nothing returned here contains a number.
 #pragma once
 
+#include <banditore/domain/subscriber_list.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -57,29 +59,8 @@ subscriber_counts count_subscribers(SQLite::Database& db);
 
 // --- import -------------------------------------------------------------
 
-// One data row of an import file, as written. line is the row's first line
-// in the file (1 is the header).
-struct import_row {
-  std::size_t line = 0;
-  std::string number;
-  std::string consent_date;  // empty when absent
-};
-
-struct parsed_csv {
-  std::vector<import_row> rows;
-  std::vector<std::size_t> malformed_lines;  // unterminated quotes and the like
-  std::string error;  // set when the file cannot be read as an import at all
-};
-
-// CSV with a header line naming the columns `number` (required) and
-// `consent_date` (optional), in any order and case; other columns are
-// ignored. Comma or semicolon separated (the separator is the header's),
-// fields may be quoted ("" is a quote), a UTF-8 byte order mark and CRLF
-// line ends are accepted, blank lines skipped.
-parsed_csv parse_import_csv(std::string_view text);
-
-// "2023-05-14" (midnight UTC) or RFC 3339 with an offset; nullopt otherwise.
-std::optional<std::int64_t> parse_consent_date(std::string_view text);
+// The file is read by domain::parse_subscriber_list (the formats towns
+// have, the reasons a line is refused); this stores what it accepts.
 
 // The title of the notice to imported numbers (the template's first
 // parameter when it goes as a template).
@@ -98,7 +79,8 @@ struct import_options {
 struct import_result {
   std::int64_t imported = 0;
   std::int64_t duplicates = 0;  // already subscribed, or repeated in the file
-  std::vector<std::size_t> invalid_lines;  // bad number, bad or future date, malformed
+  std::vector<domain::rejected_line> rejected;  // by line, with the reason; never the number
+  std::string columns;  // how the header was read (domain::subscriber_list::columns)
   std::int64_t notices_queued = 0;
   std::int64_t notice_alert_id = 0;  // the alert carrying the notice; 0 = none, or a dry run
   std::string error;  // the file as a whole was refused; nothing imported

@@ -52,61 +52,8 @@ void bind_blob(SQLite::Statement& st, const char* name, const std::string& bytes
 
 }  // namespace
 
-// --- CSV -------------------------------------------------------------------
-
-TEST_CASE("the import header may name its columns in any order and case") {
-  auto p = parse_import_csv("Consent_Date,name,NUMBER\n2024-01-02,Mario,333 123 4567\n");
-  REQUIRE(p.error.empty());
-  REQUIRE(p.rows.size() == 1);
-  CHECK(p.rows[0].number == "333 123 4567");
-  CHECK(p.rows[0].consent_date == "2024-01-02");
-  CHECK(p.rows[0].line == 2);
-}
-
-TEST_CASE("a semicolon-separated file with a byte order mark and CRLF line ends is read") {
-  auto p = parse_import_csv("\xEF\xBB\xBFnumber;consent_date\r\n+39 333 1234567;2024-01-02\r\n");
-  REQUIRE(p.error.empty());
-  REQUIRE(p.rows.size() == 1);
-  CHECK(p.rows[0].number == "+39 333 1234567");
-  CHECK(p.rows[0].consent_date == "2024-01-02");
-}
-
-TEST_CASE("quoted fields keep separators and doubled quotes, and line numbers count their line breaks") {
-  auto p = parse_import_csv("name,number\n\"Rossi, \"\"Mario\"\"\nsecond line\",3331234567\n\n,3339876543\n");
-  REQUIRE(p.error.empty());
-  REQUIRE(p.rows.size() == 2);
-  CHECK(p.rows[0].number == "3331234567");
-  CHECK(p.rows[0].line == 2);
-  CHECK(p.rows[1].line == 5);  // the blank line 4 is skipped, not counted as a row
-}
-
-TEST_CASE("a row without the number column or with text after a closing quote is malformed") {
-  auto p = parse_import_csv("name,number\nMario\n\"Lucia\"x,3339876543\nok,3331234567\n");
-  REQUIRE(p.error.empty());
-  CHECK(p.malformed_lines == std::vector<std::size_t>{2, 3});
-  CHECK(p.rows.size() == 1);
-}
-
-TEST_CASE("a file without a number column is refused without repeating its first line") {
-  auto p = parse_import_csv("3331234567\n3339876543\n");
-  CHECK(!p.error.empty());
-  CHECK(p.error.find("3331234567") == std::string::npos);
-  CHECK(p.rows.empty());
-}
-
-TEST_CASE("an unclosed quote refuses the whole file and names the line") {
-  auto p = parse_import_csv("number\n3331234567\n\"3339876543\n3330000000\n");
-  CHECK(p.error.find("line 3") != std::string::npos);
-}
-
-TEST_CASE("an empty import file is refused") { CHECK(!parse_import_csv("\n\n").error.empty()); }
-
-TEST_CASE("a consent date is a day at midnight UTC or an RFC 3339 time") {
-  CHECK(parse_consent_date("2024-01-02") == domain::parse_rfc3339("2024-01-02T00:00:00Z"));
-  CHECK(parse_consent_date("2024-01-02T10:00:00+01:00") == domain::parse_rfc3339("2024-01-02T09:00:00Z"));
-  CHECK_FALSE(parse_consent_date("02/01/2024").has_value());
-  CHECK_FALSE(parse_consent_date("2024-02-30").has_value());
-}
+// The file formats and the reasons a line is refused are the parser's:
+// tests/unit/domain/subscriber_list_test.cpp.
 
 // --- import ----------------------------------------------------------------
 
@@ -119,7 +66,7 @@ TEST_CASE("an import subscribes new numbers with source import at their consent 
   bind_blob(q, ":p", f.hash(mario));
   REQUIRE(q.executeStep());
   CHECK(q.getColumn(0).getString() == "import");
-  CHECK(q.getColumn(1).getInt64() == *parse_consent_date("2024-01-02"));
+  CHECK(q.getColumn(1).getInt64() == *domain::parse_list_date("2024-01-02"));
   const std::string cipher(static_cast<const char*>(q.getColumn(2).getBlob()), q.getColumn(2).getBytes());
   CHECK(crypto::sealed_box(f.keys.encryption).open(cipher, f.hash(mario)) == mario);
   CHECK(q.getColumn(3).getString() == "it");
@@ -137,7 +84,7 @@ TEST_CASE("an import writes an import consent event per new number") {
   auto rec = lookup_subscriber(*f.db, f.hash(mario));
   REQUIRE(rec.consent.size() == 1);
   CHECK(rec.consent[0].event == "import");
-  CHECK(rec.consent[0].at == *parse_consent_date("2024-01-02"));
+  CHECK(rec.consent[0].at == *domain::parse_list_date("2024-01-02"));
 }
 
 TEST_CASE("numbers repeated in the file or already subscribed count as duplicates") {
@@ -149,17 +96,27 @@ TEST_CASE("numbers repeated in the file or already subscribed count as duplicate
   CHECK(f.count("SELECT COUNT(*) FROM subscribers") == 2);
 }
 
-TEST_CASE("invalid numbers, bad dates and future dates are reported by line") {
-  fixture f;
-  auto r = f.import("number,consent_date\n3331234567,\nnot a number,\n3339876543,14/05/2023\n3330001111,2099-01-01\n");
-  CHECK(r.imported == 1);
-  CHECK(r.invalid_lines == std::vector<std::size_t>{3, 4, 5});
+std::vector<std::size_t> lines_of(const import_result& r) {
+  std::vector<std::size_t> out;
+  for (const auto& x : r.rejected) out.push_back(x.line);
+  return out;
 }
 
-TEST_CASE("malformed rows are counted among the invalid lines, in line order") {
+TEST_CASE("invalid numbers, landlines, bad dates and future dates are reported by line and not imported") {
+  fixture f;
+  auto r = f.import(
+      "number,consent_date\n3331234567,\nnot a number,\n3339876543,31/02/2023\n3330001111,2099-01-01\n"
+      "06 1234 5678,\n");
+  CHECK(r.imported == 1);
+  CHECK(lines_of(r) == std::vector<std::size_t>{3, 4, 5, 6});
+  CHECK(r.rejected.back().reason == domain::list_rejection::landline);
+  CHECK(f.count("SELECT COUNT(*) FROM subscribers") == 1);
+}
+
+TEST_CASE("malformed rows are counted among the rejected lines, in line order") {
   fixture f;
   auto r = f.import("name,number\nx,bad\nMario\n");
-  CHECK(r.invalid_lines == std::vector<std::size_t>{2, 3});
+  CHECK(lines_of(r) == std::vector<std::size_t>{2, 3});
 }
 
 TEST_CASE("an import queues the notice as one alert with a delivery to each new number only") {
@@ -266,7 +223,7 @@ TEST_CASE("a dry run counts the rows and writes nothing") {
 
 TEST_CASE("a refused file imports nothing") {
   fixture f;
-  auto r = f.import("phone\n3331234567\n");
+  auto r = f.import("nome\n3331234567\n");
   CHECK(!r.error.empty());
   CHECK(r.imported == 0);
   CHECK(f.count("SELECT COUNT(*) FROM subscribers") == 0);
