@@ -3,8 +3,11 @@
 #include <banditore/app/service.hpp>
 #include <banditore/app/startup.hpp>
 #include <banditore/config/cap_settings.hpp>
+#include <banditore/config/config_error.hpp>
 #include <banditore/config/ops_settings.hpp>
 #include <banditore/config/settings.hpp>
+#include <banditore/config/unknown_variables.hpp>
+#include <banditore/log/log.hpp>
 #include <banditore/store/database.hpp>
 
 #include "alerts_command.hpp"
@@ -17,12 +20,15 @@
 #include <SQLiteCpp/Database.h>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <exception>
 #include <string>
 #include <string_view>
 #include <vector>
+
+extern char** environ;
 
 namespace {
 
@@ -84,6 +90,48 @@ int cmd_serve(const config::settings& settings, const std::vector<std::string>& 
   return svc.run();
 }
 
+// serve and migrate run under systemd, where what they write is the log:
+// one JSON object per line, fatal errors included.
+bool logs_as_json(std::string_view command) { return command == "serve" || command == "migrate"; }
+
+// A fatal error, said once: a JSON log line for the service commands, the
+// usual "banditore: ..." line for the others. A configuration error names
+// its variable in both.
+int fatal(bool json, int code, std::string_view message) {
+  if (!json) return fail(code, message);
+  nlohmann::json fields = {{"error", message}, {"exit_code", code}};
+  if (code == exit_config)
+    if (auto variable = config::variable_named_in(message); !variable.empty()) fields["variable"] = variable;
+  // BANDITORE_LOG_LEVEL=off silences the service, not its last words.
+  if (!log::enabled(log::level::error)) log::set_level(log::level::error);
+  log::error(code == exit_config ? "config.invalid" : "fatal", fields);
+  return code;
+}
+
+std::vector<std::string> environment_names() {
+  std::vector<std::string> names;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view entry(*e);
+    names.emplace_back(entry.substr(0, entry.find('=')));
+  }
+  return names;
+}
+
+// A BANDITORE_* variable the service does not read is most likely a typo
+// that leaves a default in force: say so, with the nearest real name.
+void warn_unknown_variables(bool json) {
+  for (const auto& u : config::find_unknown_variables(environment_names(), config::known_variable_names())) {
+    if (json) {
+      nlohmann::json fields = {{"variable", u.name}};
+      if (!u.closest.empty()) fields["closest"] = u.closest;
+      log::warn("config.unknown_variable", fields);
+    } else {
+      fmt::print(stderr, "banditore: warning: {} is not a banditore setting{}\n", u.name,
+                 u.closest.empty() ? std::string{} : fmt::format("; did you mean {}?", u.closest));
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -98,16 +146,19 @@ int main(int argc, char** argv) {
     print_help();
     return exit_ok;
   }
-  if (command == "--version") {
-    std::puts("banditore 0.1.0");
+  if (command == "--version" || command == "version") {
+    std::puts("banditore " BANDITORE_VERSION "\n"
+              "Licence: EUPL-1.2 (see LICENCE)");
     return exit_ok;
   }
 
+  const bool json = logs_as_json(command);
+  warn_unknown_variables(json);
   config::settings settings;
   try {
     settings = config::from_environment(config::process_environment());
   } catch (const std::exception& e) {
-    return fail(exit_config, e.what());
+    return fatal(json, exit_config, e.what());
   }
 
   try {
@@ -120,9 +171,9 @@ int main(int argc, char** argv) {
     if (command == "backup") return run_backup_command(settings, args);
     if (command == "rotate-keys") return run_rotate_keys_command(settings, args);
   } catch (const std::invalid_argument& e) {
-    return fail(exit_config, e.what());
+    return fatal(json, exit_config, e.what());
   } catch (const std::exception& e) {
-    return fail(exit_failure, e.what());
+    return fatal(json, exit_failure, e.what());
   }
   return fail(exit_usage, "unknown command '" + command + "'; see banditore --help");
 }

@@ -175,7 +175,7 @@ banditore_server::banditore_server(const fs::path& dir, const wa_sim& sim, std::
          {"BANDITORE_DB", db_file.string()},
          {"BANDITORE_KEY_FILE", (dir / "banditore.key").string()},
          {"BANDITORE_WA_API_BASE", sim.base},
-         {"BANDITORE_WA_API_VERSION", "v21.0"},
+         {"BANDITORE_WA_API_VERSION", "v24.0"},
          {"BANDITORE_WA_PHONE_NUMBER_ID", sim_phone_number_id},
          {"BANDITORE_WA_TOKEN", sim_token},
          {"BANDITORE_WA_APP_SECRET", sim_secret},

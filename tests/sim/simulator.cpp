@@ -4,6 +4,7 @@
 #include <banditore/json/sax.hpp>
 #include <banditore/log/log.hpp>
 #include <banditore/whatsapp/cloud_api.hpp>
+#include <banditore/whatsapp/credentials_check.hpp>
 #include <banditore/whatsapp/webhook.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -379,6 +380,32 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     co_return res;
   }
 
+  // --- The business number's node: GET /{version}/{phone-number-id} ------
+  // What banditore's readiness check reads. Meta answers a bad or expired
+  // token 401 with code 190 (OAuthException) and an id the token cannot
+  // see 400 with code 100, subcode 33; a good one gets the node's fields.
+  // https://developers.facebook.com/docs/whatsapp/cloud-api/reference/phone-numbers/
+  http::response phone_number_node(http::request& req) {
+    bump("node_reads");
+    auto token = req.bearer_token();
+    if (!token || *token != opt_.token) {
+      bump("rejected_auth");
+      return meta_error(401, 190, "Invalid OAuth access token - Cannot parse access token");
+    }
+    if (req.path_params["phone_number_id"] != opt_.phone_number_id) {
+      wa::provider_error e;
+      e.code = 100;
+      e.subcode = 33;
+      e.type = "GraphMethodException";
+      e.message = "Unsupported get request. Object with ID '" + req.path_params["phone_number_id"] +
+                  "' does not exist, cannot be loaded due to missing permissions, or does not support this operation.";
+      return http::json_response(400, wa::make_error_body(e));
+    }
+    return http::json_response(200, wa::make_phone_number_info_body(opt_.phone_number_id, "Comune (wa-sim)",
+                                                                    "+" + opt_.display_number));
+  }
+  // --- end of the business number's node ---------------------------------
+
   http::response requests() {
     json list = json::array();
     for (const auto& e : requests_)
@@ -532,6 +559,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     json in = json::parse(req.body, nullptr, false);
     if (in.is_discarded() || !in.is_object()) return bad_control("body must be a JSON object");
     if (in.contains("webhook_url")) set_webhook(in["webhook_url"].get<std::string>());
+    if (in.contains("token")) opt_.token = in["token"].get<std::string>();  // a revoked or rotated token
     if (in.contains("rate_limit")) { opt_.rate_limit = in["rate_limit"].get<double>(); reset_bucket(); }
     if (in.contains("pair_interval_ms")) opt_.pair_interval_ms = in["pair_interval_ms"].get<std::int64_t>();
     if (in.contains("statuses")) opt_.statuses = in["statuses"].get<bool>();
@@ -606,6 +634,9 @@ void simulator::add_routes(http::router& routes) {
   auto self = impl_;
   routes.add("POST", "/{version}/{phone_number_id}/messages",
              [self](http::request& r) { return self->opt_.record_inbox ? self->logged_send(r) : self->send_endpoint(r); });
+  routes.add("GET", "/{version}/{phone_number_id}", [self](http::request& r) -> asio::awaitable<http::response> {
+    co_return self->phone_number_node(r);
+  });
   routes.add("GET", "/sim/requests", [self](http::request&) -> asio::awaitable<http::response> {
     co_return self->requests();
   });

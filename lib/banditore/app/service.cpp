@@ -10,6 +10,7 @@
 #include <banditore/app/cap_feed.hpp>
 #include <banditore/app/startup.hpp>
 #include <banditore/config/cap_settings.hpp>
+#include <banditore/config/config_error.hpp>
 #include <banditore/app/webhook.hpp>
 #include <banditore/dispatch/planner.hpp>
 #include <banditore/dispatch/sender.hpp>
@@ -27,12 +28,15 @@
 #include <banditore/store/outbox.hpp>
 #include <banditore/store/worker.hpp>
 #include <banditore/whatsapp/cloud_channel.hpp>
+#include <banditore/whatsapp/credentials_check.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/system/system_error.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <nlohmann/json.hpp>
@@ -49,21 +53,65 @@ namespace asio = boost::asio;
 
 namespace {
 
+// Every problem with the replies file is the configuration's: exit code 3,
+// naming the variable, as for any other setting.
 domain::reply_texts load_replies(const config::settings& s) {
   auto texts = s.language == "en" ? domain::english_replies(s.town) : domain::italian_replies(s.town);
   if (s.replies_file.empty()) return texts;
+  const std::string variable = "BANDITORE_REPLIES_FILE";
   std::ifstream in(s.replies_file);
-  if (!in) throw std::runtime_error("BANDITORE_REPLIES_FILE: cannot read " + s.replies_file);
+  if (!in) throw config::config_error(variable, "cannot read " + s.replies_file);
   nlohmann::json j;
   try {
     in >> j;
   } catch (const std::exception& e) {
-    throw std::runtime_error("BANDITORE_REPLIES_FILE: not valid JSON: " + std::string(e.what()));
+    throw config::config_error(variable, s.replies_file + " is not valid JSON: " + std::string(e.what()));
   }
   try {
     return domain::replies_from_json(j, texts);
   } catch (const std::exception& e) {
-    throw std::runtime_error("BANDITORE_REPLIES_FILE: " + std::string(e.what()));
+    throw config::config_error(variable, s.replies_file + ": " + std::string(e.what()));
+  }
+}
+
+// The settings read apart from config::from_environment, checked before
+// anything is opened, each error naming its variable.
+void check_own_settings(const config::settings& s, http::server_options& server_options) {
+  try {
+    log::set_level(log::parse_level(s.log_level));
+  } catch (const std::invalid_argument& e) {
+    throw config::config_error("BANDITORE_LOG_LEVEL", e.what());
+  }
+  try {
+    http::parse_listen_address(s.listen, server_options);
+  } catch (const std::invalid_argument& e) {
+    throw config::config_error("BANDITORE_LISTEN", e.what());
+  }
+  try {
+    if (!s.quiet_hours.empty()) domain::parse_quiet_hours(s.quiet_hours);
+  } catch (const std::invalid_argument& e) {
+    throw config::config_error("BANDITORE_QUIET_HOURS", e.what());
+  }
+}
+
+// Binding the listening port, with the failures an operator meets said in
+// one line: another process on the port (which may go away: exit 1, and
+// systemd tries again), or an address this machine cannot listen on
+// (configuration: exit 3).
+void start_listening(http::server& server, const std::string& listen) {
+  try {
+    server.start();
+  } catch (const boost::system::system_error& e) {
+    if (e.code() == boost::asio::error::address_in_use)
+      throw std::runtime_error("BANDITORE_LISTEN=" + listen +
+                               ": address already in use; another process listens there (stop it or choose "
+                               "another port)");
+    if (e.code() == boost::asio::error::access_denied)
+      throw config::config_error("BANDITORE_LISTEN", listen + ": permission denied (ports below 1024 need a "
+                                                              "privilege; use a port above 1024 behind a proxy)");
+    if (e.code() == boost::system::errc::address_not_available)
+      throw config::config_error("BANDITORE_LISTEN", listen + ": no interface of this machine has that address");
+    throw std::runtime_error("BANDITORE_LISTEN=" + listen + ": cannot listen: " + e.code().message());
   }
 }
 
@@ -82,8 +130,8 @@ struct service::impl {
       for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
       throw std::invalid_argument(all);
     }
-    log::set_level(log::parse_level(settings.log_level));
-    http::parse_listen_address(settings.listen, server_options);
+    check_own_settings(settings, server_options);
+    auto replies = load_replies(settings);
     server_options.max_connections = settings.max_connections;
     server_options.max_body_bytes = settings.max_body_bytes;
     server_options.idle_timeout = std::chrono::milliseconds(settings.http_idle_timeout_ms);
@@ -125,6 +173,14 @@ struct service::impl {
     wa.max_connections = settings.wa_max_in_flight;
     wa.request_timeout = std::chrono::milliseconds(settings.wa_timeout_ms);
     channel = std::make_unique<whatsapp::cloud_channel>(io.get_executor(), wa);
+    whatsapp::credentials_check_options check;
+    check.api_base = settings.wa_api_base;
+    check.api_version = settings.wa_api_version;
+    check.phone_number_id = settings.wa_phone_number_id;
+    check.token = settings.wa_token;
+    check.ca_file = settings.wa_ca_file;
+    check.timeout = std::chrono::milliseconds(settings.wa_timeout_ms);
+    credentials = std::make_unique<whatsapp::credentials_check>(io.get_executor(), check);
 
     dispatch::sender_options so;
     so.rate_per_second = settings.wa_rate;
@@ -146,7 +202,7 @@ struct service::impl {
     webhook.verify_token = settings.wa_verify_token;
     webhook.app_secret = settings.wa_app_secret;
     webhook.phone_number_id = settings.wa_phone_number_id;
-    webhook.conversation.texts = load_replies(settings);
+    webhook.conversation.texts = std::move(replies);
     webhook.conversation.help_interval_ms = settings.help_interval_seconds * 1000;
     webhook.conversation.language = settings.language;
     webhook.db = db.get();
@@ -194,7 +250,7 @@ struct service::impl {
     add_health_routes();
 
     server = std::make_unique<http::server>(io, server_options, routes);
-    server->start();
+    start_listening(*server, settings.listen);
   }
 
   ~impl() {
@@ -232,7 +288,20 @@ struct service::impl {
       nlohmann::json body = {{"database", writable ? "writable" : "unavailable"},
                              {"sender", st.running ? "running" : "stopped"},
                              {"provider_configuration", st.configuration_error ? "rejected" : "ok"}};
-      const bool ready = writable && st.running && !stopping;
+      // The last credentials check, not a new one: /readyz may be polled
+      // every few seconds, Meta is asked every BANDITORE_WA_CHECK_SECONDS.
+      const auto& wa = credentials_verdict;
+      body["whatsapp_credentials"] = whatsapp::to_string(wa.state);
+      if (wa.state == whatsapp::credentials_state::rejected || wa.state == whatsapp::credentials_state::unreachable) {
+        body["whatsapp_detail"] = wa.detail;
+        if (wa.error_code != 0) body["whatsapp_error_code"] = wa.error_code;
+      }
+      if (credentials_checked_ms != 0) body["whatsapp_checked_at"] = domain::format_rfc3339_utc(credentials_checked_ms);
+      // Unreachable says nothing about the token (the sender retries);
+      // rejected, or not yet known, is not ready.
+      const bool credentials_ok = wa.state == whatsapp::credentials_state::ok ||
+                                  wa.state == whatsapp::credentials_state::unreachable;
+      const bool ready = writable && st.running && credentials_ok && !stopping;
       body["status"] = ready ? "ready" : "not ready";
       if (!failure.empty()) body["detail"] = failure;
       co_return http::json_response(ready ? 200 : 503, body.dump());
@@ -258,8 +327,38 @@ struct service::impl {
     }
   }
 
+  // The WhatsApp credentials, checked at start and then periodically; a
+  // change of verdict is logged once.
+  asio::awaitable<void> check_credentials_periodically() {
+    for (;;) {
+      auto verdict = co_await credentials->run();
+      note_credentials(std::move(verdict));
+      credentials_timer.expires_after(std::chrono::seconds(ops.wa_check_seconds));
+      auto [ec] = co_await credentials_timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (ec || stopping) co_return;
+    }
+  }
+
+  void note_credentials(whatsapp::credentials_verdict verdict) {
+    const bool changed = verdict.state != credentials_verdict.state;
+    credentials_checked_ms = now_ms();
+    credentials_verdict = std::move(verdict);
+    if (!changed) return;
+    const auto& v = credentials_verdict;
+    if (v.state == whatsapp::credentials_state::ok) {
+      log::info("whatsapp.credentials_ok", {{"verified_name", v.verified_name}});
+    } else if (v.state == whatsapp::credentials_state::rejected) {
+      log::error("whatsapp.credentials_rejected",
+                 {{"http_status", v.http_status}, {"code", v.error_code}, {"detail", v.detail},
+                  {"hint", "check BANDITORE_WA_TOKEN and BANDITORE_WA_PHONE_NUMBER_ID (docs/meta-setup.md)"}});
+    } else {
+      log::warn("whatsapp.credentials_unchecked", {{"http_status", v.http_status}, {"detail", v.detail}});
+    }
+  }
+
   asio::awaitable<void> shutdown(int signal_number) {
     purge_timer.cancel();
+    credentials_timer.cancel();
     stopping = true;
     log::info("server.stopping", {{"signal", signal_number}});
     co_await server->stop();
@@ -280,6 +379,7 @@ struct service::impl {
     sender->start();
     planner->start();
     asio::co_spawn(io, purge_periodically(), asio::detached);
+    asio::co_spawn(io, check_credentials_periodically(), asio::detached);
     cap_poller->start();
     log::info("server.listening", {{"address", server_options.address}, {"port", server->port()},
                                    {"wa_api_base", settings.wa_api_base}, {"rate", settings.wa_rate}});
@@ -309,6 +409,10 @@ struct service::impl {
   config::ops_settings ops;
   metrics_context metrics_ctx;
   asio::steady_timer purge_timer{io};
+  std::unique_ptr<whatsapp::credentials_check> credentials;
+  whatsapp::credentials_verdict credentials_verdict;
+  std::int64_t credentials_checked_ms = 0;
+  asio::steady_timer credentials_timer{io};
   bool stopping = false;
 };
 

@@ -1,5 +1,6 @@
 #include <banditore/app/startup.hpp>
 
+#include <banditore/config/config_error.hpp>
 #include <banditore/store/database.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -21,11 +22,17 @@ opened_store open_store(const config::settings& settings) {
     if (q.executeStep()) stored = q.getColumn(0).getString();
   }
 
+  // Which setting the keys came from, named in every error about them.
+  const std::string variable = settings.data_keys.empty() ? "BANDITORE_KEY_FILE" : "BANDITORE_DATA_KEYS";
   if (!settings.data_keys.empty()) {
-    out.keys = crypto::parse_key_material(settings.data_keys);
+    try {
+      out.keys = crypto::parse_key_material(settings.data_keys);
+    } catch (const std::exception& e) {
+      throw config::config_error(variable, e.what());
+    }
   } else {
     if (stored && !std::filesystem::exists(settings.key_file))
-      throw std::runtime_error(
+      throw config::config_error(variable,
           "the key file " + settings.key_file +
           " is missing but the database already holds numbers encrypted with a key: restore the key file "
           "(or set BANDITORE_DATA_KEYS); a new key would make every subscriber unreachable");
@@ -34,7 +41,7 @@ opened_store open_store(const config::settings& settings) {
 
   const auto fingerprint = crypto::key_fingerprint(out.keys);
   if (stored && !crypto::answers_to(out.keys, *stored))
-    throw std::runtime_error("the data keys do not match this database (fingerprint " + fingerprint +
+    throw config::config_error(variable, "the data keys do not match this database (fingerprint " + fingerprint +
                              ", database expects " + *stored + "): wrong key file or BANDITORE_DATA_KEYS");
   if (!stored) {
     SQLite::Statement ins(*out.db, "INSERT INTO meta (key, value) VALUES ('key_fingerprint', :fp)");

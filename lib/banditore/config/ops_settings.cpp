@@ -50,6 +50,14 @@ ops_settings ops_from_environment(const env_lookup& env) {
                                   std::to_string(max_retention_days) + ", got '" + *days + "'");
     s.retention_days = n;
   }
+  if (auto seconds = env("BANDITORE_WA_CHECK_SECONDS")) {
+    std::int64_t n = 0;
+    auto [p, ec] = std::from_chars(seconds->data(), seconds->data() + seconds->size(), n);
+    if (ec != std::errc{} || p != seconds->data() + seconds->size() || n < 1 || n > 86400)
+      throw std::invalid_argument("BANDITORE_WA_CHECK_SECONDS must be a number from 1 to 86400, got '" + *seconds +
+                                  "'");
+    s.wa_check_seconds = n;
+  }
   return s;
 }
 
@@ -59,6 +67,8 @@ const std::vector<setting_doc>& documented_ops_settings() {
        "bearer token for GET /metrics; unset, only loopback clients may read it", true},
       {"BANDITORE_RETENTION_DAYS", "90",
        "days inbound message records and finished outbox rows are kept (1-3650)"},
+      {"BANDITORE_WA_CHECK_SECONDS", "300",
+       "seconds between the checks of the WhatsApp credentials that /readyz reports (a Graph API read; 1-86400)"},
   };
   return docs;
 }

@@ -16,6 +16,9 @@ struct ops_settings {
   // requests with Authorization: Bearer <token>, from anywhere.
   std::string metrics_token;
   std::int64_t retention_days = 90;
+  // How often /readyz's view of the WhatsApp credentials is refreshed with
+  // a Graph API read (whatsapp/credentials_check.hpp).
+  std::int64_t wa_check_seconds = 300;
 
   std::int64_t retention_ms() const { return retention_days * 24 * 3600 * 1000; }
 };

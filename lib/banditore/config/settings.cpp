@@ -106,8 +106,19 @@ settings from_environment(const env_lookup& env) {
 
   if (s.language != "it" && s.language != "en")
     throw std::invalid_argument("BANDITORE_LANGUAGE must be 'it' or 'en', got '" + s.language + "'");
-  if (s.wa_api_version.empty() || s.wa_api_version.find('/') != std::string::npos)
-    throw std::invalid_argument("BANDITORE_WA_API_VERSION must be a version such as v21.0");
+  // Graph API versions read "v" major "." minor (v24.0): anything else
+  // would put a typo in the path of every request.
+  {
+    const auto& v = s.wa_api_version;
+    const auto dot = v.find('.');
+    auto digits = [](std::string_view d) {
+      return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos;
+    };
+    if (v.size() < 4 || v[0] != 'v' || dot == std::string::npos ||
+        !digits(std::string_view(v).substr(1, dot - 1)) || !digits(std::string_view(v).substr(dot + 1)))
+      throw std::invalid_argument("BANDITORE_WA_API_VERSION must be a Graph API version such as v24.0, got '" + v +
+                                  "'");
+  }
   for (char c : s.wa_phone_number_id)
     if (c < '0' || c > '9') throw std::invalid_argument("BANDITORE_WA_PHONE_NUMBER_ID must be digits");
   if (s.db_path.empty()) throw std::invalid_argument("BANDITORE_DB must not be empty");
@@ -130,7 +141,7 @@ const std::vector<setting_doc>& documented_settings() {
       {"BANDITORE_KEY_FILE", "./var/banditore.key", "data keys (encryption, HMAC), created on first run with mode 0600"},
       {"BANDITORE_DATA_KEYS", "", "data keys given inline (key-file format); the key file is then not used", true},
       {"BANDITORE_WA_API_BASE", "https://graph.facebook.com", "Cloud API base URL (the simulator's in tests)"},
-      {"BANDITORE_WA_API_VERSION", "v21.0", "Graph API version, the path prefix"},
+      {"BANDITORE_WA_API_VERSION", "v24.0", "Graph API version, the path prefix (vNN.N; see docs/configuration.md to move to a newer one)"},
       {"BANDITORE_WA_PHONE_NUMBER_ID", "", "the business number's id"},
       {"BANDITORE_WA_TOKEN", "", "bearer token for sending", true},
       {"BANDITORE_WA_APP_SECRET", "", "key of X-Hub-Signature-256", true},

@@ -18,7 +18,7 @@ struct settings {
   std::string data_keys;  // inline key material; when set the key file is not used
 
   std::string wa_api_base = "https://graph.facebook.com";
-  std::string wa_api_version = "v21.0";
+  std::string wa_api_version = "v24.0";
   std::string wa_phone_number_id;
   std::string wa_token;
   std::string wa_app_secret;

@@ -15,7 +15,7 @@ namespace banditore::whatsapp {
 
 struct cloud_channel_options {
   std::string api_base = "https://graph.facebook.com";
-  std::string api_version = "v21.0";
+  std::string api_version = "v24.0";
   std::string phone_number_id;
   std::string token;
   std::size_t max_connections = 32;
