@@ -287,3 +287,18 @@ DROP TRIGGER alert_sent_times;
 -- (outbox_leased), which are at most the requests in flight.
 DROP INDEX outbox_pending_by_alert;
 CREATE INDEX outbox_pending_by_alert ON outbox(alert_id) WHERE state IN ('queued', 'sending');
+
+-- migration 7: what the phone shows, and what went wrong
+-- An alert may carry a link to the town's page, shown on its own line.
+ALTER TABLE alerts ADD COLUMN link TEXT;
+-- The same alert posted again moments later without an Idempotency-Key is
+-- found among the recent alerts (a double click must not send twice).
+CREATE INDEX alerts_by_created ON alerts(created_at);
+-- The notice welcoming an imported number: while it waits, that person's
+-- other alerts wait behind it.
+ALTER TABLE subscribers ADD COLUMN welcome_alert_id INTEGER;
+-- Deliveries with an error, counted per alert, state and code for the
+-- alert's report without reading its sent rows: a send that succeeds
+-- clears the error, so this index holds failures and retries only.
+CREATE INDEX outbox_errors ON outbox(alert_id, state, error_code, error_title)
+  WHERE error_code IS NOT NULL OR error_title IS NOT NULL;

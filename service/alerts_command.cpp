@@ -2,6 +2,7 @@
 #include "cli.hpp"
 
 #include <banditore/app/startup.hpp>
+#include <banditore/config/alert_form.hpp>
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/local_time.hpp>
 #include <banditore/domain/quiet_hours.hpp>
@@ -394,11 +395,9 @@ int run_send_command(const config::settings& settings, const std::vector<std::st
   }
 
   const auto now = now_ms();
-  // With a template configured, alerts may go as template parameters, whose
-  // limit (1024) binds; free text alone allows WhatsApp's 4096.
-  const std::size_t max_text =
-      settings.wa_template_name.empty() ? domain::max_text_body - domain::max_title - 4 : 1024;
-  auto validation = domain::validate_alert(body, domain::alert_limits{max_text}, now);
+  // Free text allows WhatsApp's 4096 characters; with a template
+  // configured, alerts may go as its parameters, within its 1024.
+  auto validation = domain::validate_alert(body, config::alert_limits_for(settings), now);
   if (!validation.errors.empty()) {
     std::string reasons;
     for (const auto& e : validation.errors)

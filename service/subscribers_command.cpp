@@ -2,6 +2,7 @@
 #include "cli.hpp"
 
 #include <banditore/app/startup.hpp>
+#include <banditore/config/alert_form.hpp>
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/local_time.hpp>
@@ -279,11 +280,9 @@ int cmd_import(const config::settings& settings, const std::vector<std::string>&
     options.notice = notice ? *notice : store::default_import_notice(settings.town);
     // The notice is an alert: the same checks as banditore send, so a text
     // too long for the template's parameter is refused here, not by Meta.
-    const std::size_t max_text =
-        settings.wa_template_name.empty() ? domain::max_text_body - domain::max_title - 4 : 1024;
     const nlohmann::json body = {
         {"category", "other"}, {"severity", "minor"}, {"title", options.notice_title}, {"text", *options.notice}};
-    auto validation = domain::validate_alert(body, domain::alert_limits{max_text}, now);
+    auto validation = domain::validate_alert(body, config::alert_limits_for(settings), now);
     if (!validation.errors.empty()) {
       std::string reasons;
       for (const auto& e : validation.errors)

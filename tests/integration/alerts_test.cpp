@@ -64,8 +64,10 @@ TEST_CASE("one POST sends the alert to every subscriber once, each privately") {
   }
   // Emoji and accents pass through intact.
   auto box = w.sim.inbox(phones[7]);
-  CHECK(box["messages"].back()["text"] ==
-        "*Guasto acquedotto*\n\nVia Roma senz'acqua fino alle 18. Autobotte in piazza 🚰");
+  const auto text = box["messages"].back()["text"].get<std::string>();
+  CHECK(text.rfind("🟠 *ALLERTA ARANCIONE*\n_Emesso il ", 0) == 0);
+  CHECK(text.find("_\n\n*Guasto acquedotto*\nVia Roma senz'acqua fino alle 18. Autobotte in piazza 🚰\n\n") !=
+        std::string::npos);
   auto stats = json::parse(w.app.api("GET", "/v1/stats", w.token).body);
   CHECK(stats["subscribers"] == 300);
   CHECK(stats.dump().find(phones[0]) == std::string::npos);

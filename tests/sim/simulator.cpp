@@ -15,7 +15,9 @@
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <deque>
 #include <map>
 #include <random>
@@ -172,6 +174,83 @@ std::uint64_t number_key(std::string_view digits) {
   return n * 16 + digits.size();
 }
 
+// ---- Meta's rules for what a message says ----------------------------------
+// Written from Meta's documentation and from what Cloud API users were
+// answered, not from banditore's code, so a test fails when banditore sends
+// what a real number would refuse.
+
+// Characters as WhatsApp counts them: code points (bytes that do not
+// continue a UTF-8 sequence).
+std::size_t characters(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+// A text message's body holds 1 to 4096 characters
+// (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages ,
+// text object: "body ... Maximum 4096 characters").
+std::optional<http::response> check_text_body(const std::string& text) {
+  if (text.empty()) return meta_error(400, 100, "(#100) The parameter text['body'] is required.");
+  if (characters(text) > 4096)
+    return meta_error(400, 100, "(#100) Invalid parameter", "Param text['body'] must be at most 4096 characters long.");
+  return std::nullopt;
+}
+
+// A body parameter of a template may not hold a newline, a tab or more
+// than four consecutive spaces: the whole send is answered 400 with the
+// details "Param text cannot have new-line/tab characters or more than 4
+// consecutive spaces" (netflie/whatsapp-cloud-api#201, the error Meta
+// returned; reported as (#100) Invalid parameter, and by newer Graph API
+// versions as #132018, which banditore classifies the same way).
+bool has_forbidden_whitespace(std::string_view text) {
+  int spaces = 0;
+  for (char c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') return true;
+    spaces = c == ' ' ? spaces + 1 : 0;
+    if (spaces > 4) return true;
+  }
+  return false;
+}
+
+// An approved template as registered with PUT /sim/templates/{name}: its
+// language and body, with {{1}}..{{n}}.
+struct template_definition {
+  std::string language;
+  std::string body;
+  std::size_t placeholders = 0;
+};
+
+std::size_t count_placeholders(std::string_view body) {
+  std::size_t most = 0;
+  for (auto open = body.find("{{"); open != std::string_view::npos; open = body.find("{{", open + 2)) {
+    auto close = body.find("}}", open);
+    if (close == std::string_view::npos) break;
+    std::size_t n = 0;
+    for (char c : body.substr(open + 2, close - open - 2)) n = c >= '0' && c <= '9' ? n * 10 + std::size_t(c - '0') : 0;
+    most = std::max(most, n);
+  }
+  return most;
+}
+
+// The body as the phone shows it, parameters in place.
+std::string hydrate(std::string_view body, const std::vector<std::string>& params) {
+  std::string out;
+  for (auto open = body.find("{{"); open != std::string_view::npos; open = body.find("{{")) {
+    out.append(body.substr(0, open));
+    auto close = body.find("}}", open);
+    std::size_t n = 0;
+    for (char c : body.substr(open + 2, close - open - 2)) n = n * 10 + std::size_t(c - '0');
+    if (n >= 1 && n <= params.size()) out.append(params[n - 1]);
+    body = body.substr(close + 2);
+  }
+  out.append(body);
+  return out;
+}
+
+// ---- end of Meta's rules ---------------------------------------------------
+
 }  // namespace
 
 struct simulator::impl : std::enable_shared_from_this<impl> {
@@ -243,6 +322,77 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     return id;
   }
 
+  // ---- Meta's template rules (see check_text_body above) ----
+  // Each body parameter: type text with a text that is not empty (131008,
+  // "Required parameter is missing") and holds no newline, tab or run of
+  // five spaces. A registered template also checks the language and name
+  // (132001), the number of parameters (132000, "Number of parameters does
+  // not match the expected number of params") and the body's 1024
+  // characters once filled (132005, "Translated text too long"); error codes
+  // from https://developers.facebook.com/documentation/business-messaging/
+  // whatsapp/support/error-codes/ , the 1024 from the template body limit.
+  std::optional<http::response> check_template(const flat_json& body, inbox_entry& entry) {
+    bool in_body = false, open_parameter = false, has_text = false;
+    auto finish_parameter = [&]() -> std::optional<http::response> {
+      if (open_parameter && in_body && !has_text)
+        return meta_error(400, 131008, "(#131008) Required parameter is missing",
+                          "Parameter of type text is missing text value");
+      return std::nullopt;
+    };
+    for (const auto& e : body.entries()) {
+      if (e.path == "template.components[]") {
+        if (auto r = finish_parameter()) return r;
+        open_parameter = false;
+        in_body = true;  // until its type says otherwise
+        continue;
+      }
+      if (e.path == "template.components[].type") in_body = e.text == "body";
+      if (e.path == "template.components[].parameters[]") {
+        if (auto r = finish_parameter()) return r;
+        open_parameter = true;
+        has_text = false;
+        continue;
+      }
+      if (e.path == "template.components[].parameters[].text" && in_body) {
+        if (e.type != json::value_t::string || e.text.find_first_not_of(' ') == std::string::npos)
+          return meta_error(400, 131008, "(#131008) Required parameter is missing",
+                            "Parameter of type text is missing text value");
+        if (has_forbidden_whitespace(e.text))
+          return meta_error(400, 100, "(#100) Invalid parameter",
+                            "Param text cannot have new-line/tab characters or more than 4 consecutive spaces");
+        has_text = true;
+        entry.parameters.push_back(e.text);
+      }
+    }
+    if (auto r = finish_parameter()) return r;
+    if (templates_.empty()) return std::nullopt;  // none registered: any name goes
+    auto t = templates_.find(entry.template_name);
+    if (t == templates_.end() || t->second.language != entry.template_language)
+      return meta_error(404, 132001, "(#132001) Template name does not exist in the translation",
+                        "template name (" + entry.template_name + ") does not exist in " + entry.template_language);
+    if (entry.parameters.size() != t->second.placeholders)
+      return meta_error(400, 132000, "(#132000) Number of parameters does not match the expected number of params",
+                        "body: number of localizable_params (" + std::to_string(entry.parameters.size()) +
+                            ") does not match the expected number of params (" +
+                            std::to_string(t->second.placeholders) + ")");
+    if (characters(hydrate(t->second.body, entry.parameters)) > 1024)
+      return meta_error(400, 132005, "(#132005) Translated text too long", "Translated text is too long.");
+    return std::nullopt;
+  }
+
+  http::response put_template(http::request& req) {
+    json in = json::parse(req.body, nullptr, false);
+    if (in.is_discarded() || !in.is_object() || !in.contains("body") || !in["body"].is_string())
+      return bad_control("body must be {\"language\": \"it\", \"body\": \"... {{1}} ...\"}");
+    template_definition t;
+    t.language = in.value("language", std::string("it"));
+    t.body = in["body"].get<std::string>();
+    t.placeholders = count_placeholders(t.body);
+    templates_[req.path_params["name"]] = std::move(t);
+    return http::json_response(200, R"({"ok":true})");
+  }
+  // ---- end of Meta's template rules ----
+
   // The answer to a send, at once; nothing for a timeout fault, which holds
   // the request past the caller's deadline. Not a coroutine: its locals
   // would make every send's frame too large for Asio's frame recycling.
@@ -283,9 +433,9 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     if (entry.type.empty()) entry.type = "text";
     if (entry.type == "text") {
       entry.text = body.string_at("text.body");
-      if (entry.text.empty() || entry.text.size() > 4096 * 4) {
+      if (auto refusal = check_text_body(entry.text)) {
         bump("rejected_invalid");
-        return meta_error(400, 100, "(#100) Param text['body'] is required and must be at most 4096 characters");
+        return refusal;
       }
     } else if (entry.type == "template") {
       entry.template_name = body.string_at("template.name");
@@ -294,9 +444,10 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
         bump("rejected_invalid");
         return meta_error(400, 100, "(#100) Param template['name'] and template['language']['code'] are required");
       }
-      for (const auto& e : body.entries())
-        if (e.path == "template.components[].parameters[].text" && e.type == json::value_t::string)
-          entry.parameters.push_back(e.text);
+      if (auto refusal = check_template(body, entry)) {
+        bump("rejected_invalid");
+        return refusal;
+      }
     } else {
       bump("rejected_invalid");
       return meta_error(400, 100, "(#100) Unsupported message type for this simulator: " + entry.type);
@@ -615,6 +766,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
   std::unordered_map<std::string, steady::time_point> last_to_;
   std::unordered_map<std::string, int> async_failures_, blocked_;
   std::vector<fault> faults_;
+  std::map<std::string, template_definition, std::less<>> templates_;
   std::vector<request_entry> requests_;
   std::deque<wa::status_update> pending_statuses_;
   bool flushing_ = false;
@@ -656,6 +808,9 @@ void simulator::add_routes(http::router& routes) {
   routes.add("DELETE", "/sim/faults", [self](http::request&) -> asio::awaitable<http::response> {
     self->faults_.clear();
     co_return http::json_response(200, R"({"ok":true})");
+  });
+  routes.add("PUT", "/sim/templates/{name}", [self](http::request& r) -> asio::awaitable<http::response> {
+    co_return self->put_template(r);
   });
   routes.add("PUT", "/sim/phones/{wa_id}", [self](http::request& r) -> asio::awaitable<http::response> {
     co_return self->set_phone(r);

@@ -47,6 +47,7 @@ json alert_json(const store::alert_record& a) {
           {"severity", a.severity},
           {"title", a.title},
           {"text", a.text},
+          {"link", a.link.empty() ? json(nullptr) : json(a.link)},
           {"source", a.source},
           {"created_at", domain::format_rfc3339_utc(a.created_at)},
           {"not_before", domain::format_rfc3339_utc(a.not_before)},
@@ -69,6 +70,15 @@ json report_json(const store::alert_report& r) {
            static_cast<double>(*r.last_sent_at - *r.first_sent_at);
   j["rate_per_second"] = std::round(rate * 10) / 10;
   j["waiting_for_messaging_limit"] = r.waiting_for_limit;
+  // Why deliveries failed or wait, per state: WhatsApp's code, its title
+  // and how many deliveries carry it.
+  json errors = json::object();
+  for (const auto& e : r.errors) {
+    auto& list = errors[e.state];
+    if (list.is_null()) list = json::array();
+    list.push_back({{"code", e.code}, {"title", e.title}, {"count", e.count}});
+  }
+  j["errors"] = errors;
   return j;
 }
 
@@ -124,7 +134,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     auto body = json::parse(req.body, nullptr, false);
     if (body.is_discarded()) co_return http::problem(400, "Bad Request", "the body is not valid JSON (UTF-8)");
     const auto now = now_ms();
-    auto validation = domain::validate_alert(body, domain::alert_limits{ctx.max_text}, now);
+    auto validation = domain::validate_alert(body, ctx.limits, now);
     if (!validation.draft) {
       json errors = json::array();
       for (const auto& e : validation.errors) errors.push_back({{"field", e.field}, {"reason", e.reason}});
@@ -146,6 +156,8 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     const auto digest = crypto::sha256(body.dump());
     a.request_hash.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
     a.not_before = now;
+    if (idem.empty() && !validation.allow_duplicate && ctx.duplicate_window_ms > 0)
+      a.duplicate_since = now - ctx.duplicate_window_ms;
     if (ctx.quiet_hours && a.draft.level == domain::severity::minor) {
       domain::quiet_hours q{ctx.quiet_hours->first, ctx.quiet_hours->second};
       if (auto until = domain::quiet_until(q, now)) a.not_before = *until;
@@ -158,7 +170,8 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
       out.result = ctx.alerts->create(a, now);
       if (out.result.outcome == store::create_outcome::created)
         store::record_audit(db, actor, "alert.create", out.result.id, a.api_key_id, a.draft.title, now);
-      if (out.result.outcome != store::create_outcome::conflict) out.report = ctx.alerts->report(out.result.id);
+      if (out.result.outcome == store::create_outcome::created || out.result.outcome == store::create_outcome::replayed)
+        out.report = ctx.alerts->report(out.result.id);
       if (tier > 0) {
         out.outside_window = ctx.alerts->outside_window_count(now);
         out.usage = ctx.outbox->limit_usage(tier, now);
@@ -171,6 +184,19 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
       const std::string detail = "Idempotency-Key was already used for alert " + std::to_string(out.result.id) +
                                  " with a different request";
       co_return http::problem(409, "Conflict", detail);
+    }
+    if (out.result.outcome == store::create_outcome::duplicate) {
+      // A press office that double-clicks must not send twice.
+      const auto earlier = out.result.id;
+      const std::string detail = "the same alert was sent moments ago as alert " + std::to_string(earlier) +
+                                 "; to send it again on purpose, repeat the request with \"allow_duplicate\": true";
+      auto p = http::problem(409, "Conflict", detail);
+      auto j = json::parse(p.body);
+      j["alert_id"] = earlier;
+      j["location"] = "/v1/alerts/" + std::to_string(earlier);
+      p.body = j.dump();
+      p.headers.push_back({"Location", "/v1/alerts/" + std::to_string(earlier)});
+      co_return p;
     }
     if (out.result.outcome == store::create_outcome::created) {
       log::info("alert.created", {{"request_id", req.request_id}, {"alert_id", out.result.id},

@@ -3,6 +3,7 @@
 // GET /v1/stats. Bearer API keys with scopes; problem+json errors.
 #pragma once
 
+#include <banditore/domain/alert.hpp>
 #include <banditore/http/router.hpp>
 
 #include <functional>
@@ -24,7 +25,10 @@ struct alerts_context {
   store::alert_store* alerts = nullptr;
   store::api_key_store* keys = nullptr;
   store::outbox* outbox = nullptr;
-  std::size_t max_text = 1024;      // the template parameter limit applies
+  domain::alert_limits limits;      // the forms an alert may take on the phone
+  // The same alert again within this window, without an Idempotency-Key,
+  // is refused with 409 unless allow_duplicate is set; 0: no check.
+  std::int64_t duplicate_window_ms = 10 * 60 * 1000;
   std::int64_t tier_limit = 0;      // WhatsApp messaging limit; 0 = unlimited
   std::optional<std::pair<int, int>> quiet_hours;  // local minutes: start, end
   std::function<void()> alerts_changed;  // wakes the planner

@@ -2,6 +2,7 @@
 
 #include <banditore/app/alerts_api.hpp>
 #include <banditore/app/metrics_api.hpp>
+#include <banditore/config/alert_form.hpp>
 #include <banditore/config/ops_settings.hpp>
 #include <banditore/store/figures.hpp>
 #include <banditore/store/retention.hpp>
@@ -193,6 +194,7 @@ struct service::impl {
     so.template_language = settings.wa_template_language;
     so.template_params = settings.wa_template_params;
     so.town = settings.town;
+    so.labels = config::severity_labels_for(settings);
     so.always_template = settings.wa_template_mode == "always";
     so.tier_limit = settings.wa_tier;
     if (settings.wa_rate == 0) log::warn("sender.unpaced", {{"detail", "BANDITORE_WA_RATE=0: no pacing; only for benchmarks against the simulator"}});
@@ -215,9 +217,10 @@ struct service::impl {
     alerts_api.alerts = alerts.get();
     alerts_api.keys = api_keys.get();
     alerts_api.outbox = outbox.get();
-    // With a template configured, alerts may go as template parameters,
-    // whose limit (1024) binds; free text alone allows WhatsApp's 4096.
-    alerts_api.max_text = settings.wa_template_name.empty() ? domain::max_text_body - domain::max_title - 4 : 1024;
+    // Free text allows WhatsApp's 4096 characters; with a template
+    // configured, alerts may go as its parameters, within its 1024.
+    alerts_api.limits = config::alert_limits_for(settings);
+    alerts_api.duplicate_window_ms = settings.duplicate_window_seconds * 1000;
     alerts_api.tier_limit = settings.wa_tier;
     if (!settings.quiet_hours.empty()) {
       auto q = domain::parse_quiet_hours(settings.quiet_hours);
@@ -228,6 +231,14 @@ struct service::impl {
     add_alert_routes(routes, alerts_api);
     auto cap_config = config::cap_settings::from_environment(config::process_environment());
     cap.policy = cap_config.policy;
+    if (alerts_api.limits.template_form) {
+      // A CAP text is cut to what the template leaves it beside the
+      // longest title; folding turns each blank line into " — ", one more
+      // character, hence the margin.
+      const auto room = alerts_api.limits.template_room;
+      const std::size_t margin = domain::max_title + 40;
+      cap.drafts.max_text = std::min<std::size_t>(cap.drafts.max_text, room > margin + 100 ? room - margin : 100);
+    }
     cap.db = db.get();
     cap.keys = api_keys.get();
     cap.alerts = alerts.get();

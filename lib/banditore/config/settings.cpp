@@ -1,10 +1,13 @@
 #include <banditore/config/settings.hpp>
 
+#include <banditore/domain/alert_message.hpp>
+
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 namespace banditore::config {
 
@@ -44,6 +47,25 @@ void read_text(const env_lookup& env, const std::string& name, std::string& into
   if (auto v = env(name)) into = *v;
 }
 
+// How many placeholders a template body has, when they are {{1}}..{{n}}
+// each at least once and nothing else.
+std::optional<std::size_t> template_placeholders(std::string_view body) {
+  std::vector<bool> seen;
+  for (auto open = body.find("{{"); open != std::string_view::npos; open = body.find("{{", open + 2)) {
+    const auto close = body.find("}}", open);
+    if (close == std::string_view::npos) return std::nullopt;
+    std::size_t n = 0;
+    const auto digits = body.substr(open + 2, close - open - 2);
+    auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    if (ec != std::errc{} || p != digits.data() + digits.size() || n == 0 || n > 100) return std::nullopt;
+    if (seen.size() < n) seen.resize(n, false);
+    seen[n - 1] = true;
+  }
+  for (bool b : seen)
+    if (!b) return std::nullopt;
+  return seen.size();
+}
+
 }  // namespace
 
 env_lookup process_environment() {
@@ -79,11 +101,23 @@ settings from_environment(const env_lookup& env) {
     while (!rest.empty()) {
       auto comma = rest.find(',');
       auto item = std::string(rest.substr(0, comma));
-      if (item != "title" && item != "text" && item != "category" && item != "severity" && item != "town")
-        throw std::invalid_argument("BANDITORE_WA_TEMPLATE_PARAMS lists title, text, category, severity or town, got '" + item + "'");
+      if (!domain::known_template_parameter(item))
+        throw std::invalid_argument("BANDITORE_WA_TEMPLATE_PARAMS lists title, text, category, severity, town, time or link, got '" + item + "'");
       s.wa_template_params.push_back(item);
       rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
     }
+  }
+  read_text(env, "BANDITORE_WA_TEMPLATE_BODY", s.wa_template_body);
+  if (!s.wa_template_body.empty()) {
+    // WhatsApp answers 132000 to a send whose parameter count differs from
+    // the template's: found here, at start-up, instead of at every send.
+    const auto placeholders = template_placeholders(s.wa_template_body);
+    if (!placeholders)
+      throw std::invalid_argument("BANDITORE_WA_TEMPLATE_BODY must number its placeholders {{1}}, {{2}}, ... in order");
+    if (*placeholders != s.wa_template_params.size())
+      throw std::invalid_argument("BANDITORE_WA_TEMPLATE_BODY has " + std::to_string(*placeholders) +
+                                  " placeholders but BANDITORE_WA_TEMPLATE_PARAMS names " +
+                                  std::to_string(s.wa_template_params.size()) + " parameters");
   }
   read_text(env, "BANDITORE_WA_TEMPLATE_MODE", s.wa_template_mode);
   if (s.wa_template_mode != "window" && s.wa_template_mode != "always")
@@ -98,6 +132,14 @@ settings from_environment(const env_lookup& env) {
   read_text(env, "BANDITORE_LANGUAGE", s.language);
   read_text(env, "BANDITORE_TOWN", s.town);
   read_text(env, "BANDITORE_REPLIES_FILE", s.replies_file);
+  read_text(env, "BANDITORE_SEVERITY_LABELS", s.severity_labels);
+  try {
+    domain::parse_severity_labels(s.severity_labels);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("BANDITORE_SEVERITY_LABELS: ") + e.what());
+  }
+  s.duplicate_window_seconds =
+      read_number<std::int64_t>(env, "BANDITORE_DUPLICATE_WINDOW", s.duplicate_window_seconds, 0, 24 * 3600);
   s.help_interval_seconds = read_number<std::int64_t>(env, "BANDITORE_HELP_INTERVAL", s.help_interval_seconds, 0, 365LL * 24 * 3600);
   s.max_connections = read_number<std::size_t>(env, "BANDITORE_MAX_CONNECTIONS", s.max_connections, 1, 100000);
   s.max_body_bytes = read_number<std::size_t>(env, "BANDITORE_MAX_BODY_BYTES", s.max_body_bytes, 1024, 64 * 1024 * 1024);
@@ -153,13 +195,16 @@ const std::vector<setting_doc>& documented_settings() {
       {"BANDITORE_WA_PAIR_PAUSE_MS", "6000", "how long a person's message waits after WhatsApp's pair rate limit (131056), in milliseconds"},
       {"BANDITORE_WA_TEMPLATE_NAME", "", "approved utility template for broadcasts outside the 24-hour window"},
       {"BANDITORE_WA_TEMPLATE_LANGUAGE", "it", "the template's language code"},
-      {"BANDITORE_WA_TEMPLATE_PARAMS", "title,text", "alert fields that fill the template's body parameters, in order (title, text, category, severity, town)"},
+      {"BANDITORE_WA_TEMPLATE_PARAMS", "title,text", "alert fields that fill the template's body parameters, in order (title, text, category, severity, town, time, link); each is folded to one line"},
+      {"BANDITORE_WA_TEMPLATE_BODY", "", "the approved template's body with its {{1}}..{{n}}: checked against the parameters, its fixed text counted in WhatsApp's 1024 characters"},
       {"BANDITORE_WA_TEMPLATE_MODE", "window", "window: free text inside the 24-hour window, template outside; always: template for every broadcast"},
       {"BANDITORE_WA_TIER", "250", "WhatsApp messaging limit: unique people per moving day outside their window (250, 2000, 10000, 100000, unlimited)"},
       {"BANDITORE_QUIET_HOURS", "", "local hours (Europe/Rome) when minor alerts wait, e.g. 22:00-07:00"},
       {"BANDITORE_LOG_LEVEL", "info", "debug, info, warn, error or off"},
       {"BANDITORE_LANGUAGE", "it", "language of the replies: it or en"},
-      {"BANDITORE_TOWN", "", "the municipality's name, used in the replies"},
+      {"BANDITORE_TOWN", "", "the municipality's name, used in the replies and as the sender of alerts (\"Lodi\" reads \"Comune di Lodi\")"},
+      {"BANDITORE_SEVERITY_LABELS", "", "symbol and word per severity on the phone, e.g. extreme=🔴 ALLERTA ROSSA;minor=ℹ️ AVVISO (defaults: 🔴 ALLERTA ROSSA, 🟠 ALLERTA ARANCIONE, 🟡 ATTENZIONE, ℹ️ AVVISO)"},
+      {"BANDITORE_DUPLICATE_WINDOW", "600", "seconds within which the same alert posted again without an Idempotency-Key is refused with 409 (0 = never)"},
       {"BANDITORE_REPLIES_FILE", "", "JSON object overriding reply texts (subscribed, already_subscribed, unsubscribed, not_subscribed, help)"},
       {"BANDITORE_HELP_INTERVAL", "86400", "seconds before the help text is sent again to the same number"},
       {"BANDITORE_MAX_CONNECTIONS", "512", "open HTTP connections at most"},

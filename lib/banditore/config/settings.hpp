@@ -34,13 +34,19 @@ struct settings {
   std::string wa_template_name;
   std::string wa_template_language = "it";
   std::vector<std::string> wa_template_params = {"title", "text"};
+  // The approved template's body as written in WhatsApp Manager, with its
+  // {{1}}..{{n}} placeholders: its fixed text counts against WhatsApp's
+  // 1024 characters, and its placeholders must match wa_template_params.
+  std::string wa_template_body;
   std::string wa_template_mode = "window";  // window | always
   std::int64_t wa_tier = 250;               // 0 = unlimited
   std::string quiet_hours;                  // "22:00-07:00"; empty = none
 
   std::string log_level = "info";
   std::string language = "it";         // it | en: the reply texts
-  std::string town;                    // shown in the reply texts
+  std::string town;                    // shown in the reply texts and alerts
+  std::string severity_labels;         // "extreme=🔴 ALLERTA ROSSA;..." overriding the defaults
+  std::int64_t duplicate_window_seconds = 600;  // the same alert again within it: 409
   std::string replies_file;            // JSON overriding some reply texts
   std::int64_t help_interval_seconds = 24 * 3600;
 

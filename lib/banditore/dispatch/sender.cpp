@@ -44,18 +44,18 @@ outgoing_message delivery_message(const sender_options& o, std::string to,
                                   const detail::delivery_view& a, bool as_template) {
   outgoing_message m;
   m.to = std::move(to);
+  domain::alert_content content;
+  content.town = o.town;
+  content.level = domain::parse_severity(a.severity).value_or(domain::severity::moderate);
+  content.title = a.title;
+  content.text = a.text;
+  content.link = a.link;
+  content.issued_at_ms = a.issued_at_ms;
   if (as_template && !o.template_name.empty()) {
-    template_content t{o.template_name, o.template_language, {}};
-    for (const auto& p : o.template_params) {
-      if (p == "title") t.body_parameters.push_back(a.title);
-      else if (p == "text") t.body_parameters.push_back(a.text);
-      else if (p == "category") t.body_parameters.push_back(a.category);
-      else if (p == "severity") t.body_parameters.push_back(a.severity);
-      else if (p == "town") t.body_parameters.push_back(o.town);
-    }
-    m.templ = std::move(t);
+    m.templ = template_content{o.template_name, o.template_language,
+                               domain::template_parameters(o.template_params, content, a.category, o.labels)};
   } else {
-    m.text = domain::compose_text(a.title, a.text);
+    m.text = domain::compose_alert_text(content, o.labels);
   }
   return m;
 }
@@ -293,7 +293,7 @@ struct sender::impl : std::enable_shared_from_this<impl> {
     try {
       outgoing_message msg;
       if (item.alert_id != 0) {
-        detail::delivery_view view{item.title, item.text, item.category, item.severity};
+        detail::delivery_view view{item.title, item.text, item.category, item.severity, item.link, item.issued_at_ms};
         msg = delivery_message(options_, std::move(item.recipient), view, item.as_template);
       } else {
         msg.to = std::move(item.recipient);

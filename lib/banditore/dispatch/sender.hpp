@@ -6,6 +6,7 @@
 #pragma once
 
 #include <banditore/dispatch/channel.hpp>
+#include <banditore/domain/alert_message.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -40,11 +41,13 @@ struct sender_options {
   std::chrono::milliseconds gather_wait{2};
 
   // Broadcast deliveries outside the 24-hour window use this template; its
-  // body parameters are filled from the alert's fields in this order.
+  // body parameters are filled from the alert's fields in this order, each
+  // folded to what Meta accepts (domain::template_parameters).
   std::string template_name;  // empty: none configured
   std::string template_language = "it";
   std::vector<std::string> template_params = {"title", "text"};
   std::string town;
+  domain::severity_labels labels;
   bool always_template = false;
   std::int64_t tier_limit = 0;  // unique people per day outside the window; 0 = unlimited
 };
@@ -65,7 +68,8 @@ std::chrono::milliseconds backoff_delay(int attempt, std::chrono::milliseconds b
 
 namespace detail {
 struct delivery_view {
-  std::string title, text, category, severity;
+  std::string title, text, category, severity, link;
+  std::int64_t issued_at_ms = 0;
 };
 }  // namespace detail
 

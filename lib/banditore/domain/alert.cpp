@@ -1,11 +1,13 @@
 #include <banditore/domain/alert.hpp>
 
+#include <banditore/domain/alert_message.hpp>
 #include <banditore/domain/utf8.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <ctime>
 
 namespace banditore::domain {
@@ -64,6 +66,25 @@ std::int64_t days_from_civil(int y, unsigned m, unsigned d) {
 }
 
 bool valid_text(const std::string& s) { return utf8::count_code_points(s).has_value(); }
+
+std::size_t length(std::string_view s) { return utf8::count_code_points(s).value_or(s.size()); }
+
+bool blank_code_point(char32_t cp) {
+  return cp == ' ' || (cp >= 0x09 && cp <= 0x0d) || cp == 0x85 || cp == 0xa0 || cp == 0x1680 ||
+         (cp >= 0x2000 && cp <= 0x200d) || cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f ||
+         cp == 0x2060 || cp == 0x3000 || cp == 0xfeff || cp == 0x180e;
+}
+
+// An https URL on one line: what a phone shows as a link.
+bool valid_link(std::string_view s) {
+  constexpr std::string_view scheme = "https://";
+  if (s.size() <= scheme.size() || s.substr(0, scheme.size()) != scheme) return false;
+  const auto host = s.substr(scheme.size(), s.find('/', scheme.size()) - scheme.size());
+  if (host.empty() || host.find('.') == std::string_view::npos) return false;
+  for (unsigned char c : s)
+    if (c <= 0x20 || c == 0x7f) return false;
+  return true;
+}
 
 }  // namespace
 
@@ -125,7 +146,8 @@ alert_validation validate_alert(const nlohmann::json& body, const alert_limits& 
     errors.push_back({"", "the body must be a JSON object"});
     return out;
   }
-  static const std::vector<std::string> known = {"category", "severity", "title", "text", "expires_at"};
+  static const std::vector<std::string> known = {"category", "severity", "title", "text", "link", "expires_at",
+                                                 "allow_duplicate"};
   for (auto it = body.begin(); it != body.end(); ++it)
     if (std::find(known.begin(), known.end(), it.key()) == known.end())
       errors.push_back({it.key(), "unknown field"});
@@ -144,7 +166,7 @@ alert_validation validate_alert(const nlohmann::json& body, const alert_limits& 
     into = it->get<std::string>();
     auto n = utf8::count_code_points(into);
     if (!n) errors.push_back({name, "is not valid UTF-8"});
-    else if (required && *n == 0) errors.push_back({name, "must not be empty"});
+    else if (required && is_blank(into)) errors.push_back({name, "must not be blank"});
     else if (*n > max) errors.push_back({name, "is " + std::to_string(*n) + " characters; at most " + std::to_string(max) + " are allowed"});
   };
 
@@ -158,11 +180,33 @@ alert_validation validate_alert(const nlohmann::json& body, const alert_limits& 
     else errors.push_back({"severity", "must be one of extreme, severe, moderate, minor"});
   }
   text_field("title", d.title, max_title, true);
-  text_field("text", d.text, limits.max_text, true);
+  text_field("text", d.text, max_text_body, true);
+  text_field("link", d.link, max_link, false);
+  if (!d.link.empty() && valid_text(d.link) && !valid_link(d.link))
+    errors.push_back({"link", "must be an https URL without spaces, e.g. https://www.comune.example.it/avvisi/12"});
+  if (auto it = body.find("allow_duplicate"); it != body.end()) {
+    if (!it->is_boolean()) errors.push_back({"allow_duplicate", "must be true or false"});
+    else out.allow_duplicate = it->get<bool>();
+  }
   if (errors.empty()) {
-    auto whole = utf8::count_code_points(compose_text(d.title, d.text));
-    if (whole && *whole > max_text_body)
-      errors.push_back({"text", "title and text together exceed WhatsApp's 4096 characters"});
+    // Free text: the title, text and link inside the alert's frame.
+    const auto whole = limits.text_framing + length(d.title) + length(d.text) + length(d.link);
+    if (whole > max_text_body)
+      errors.push_back({"text", "is too long: with the title, link and the alert's frame the message would be " +
+                                    std::to_string(whole) + " characters, and WhatsApp's text messages hold " +
+                                    std::to_string(max_text_body)});
+  }
+  if (errors.empty() && limits.template_form) {
+    // The template: title and text become parameters, folded to one line.
+    std::size_t used = 0;
+    for (const auto& p : limits.template_params) {
+      if (p == "title") used += length(fold_template_parameter(d.title, SIZE_MAX));
+      if (p == "text") used += length(fold_template_parameter(d.text, SIZE_MAX));
+    }
+    if (used > limits.template_room)
+      errors.push_back({"text", "is too long for the template that carries alerts outside WhatsApp's 24-hour window: "
+                                "the title and text take " + std::to_string(used) + " characters, and the template "
+                                "leaves them " + std::to_string(limits.template_room) + " of WhatsApp's 1024"});
   }
   std::string expires;
   text_field("expires_at", expires, 64, false);
@@ -176,11 +220,13 @@ alert_validation validate_alert(const nlohmann::json& body, const alert_limits& 
   return out;
 }
 
-std::string compose_text(std::string_view title, std::string_view text) {
-  std::string out;
-  out.reserve(title.size() + text.size() + 4);
-  out.append("*").append(title).append("*\n\n").append(text);
-  return out;
+bool is_blank(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    char32_t cp = 0;
+    if (!utf8::next_code_point(text, pos, cp) || !blank_code_point(cp)) return false;
+  }
+  return true;
 }
 
 }  // namespace banditore::domain

@@ -27,16 +27,21 @@ int priority_of(severity);
 inline constexpr std::string_view categories[] = {"water", "roads", "weather", "civil_protection", "health", "other"};
 bool valid_category(std::string_view);
 
-// WhatsApp: a text body holds at most 4096 characters; a template's body
-// (fixed text and parameters together) at most 1024.
+// WhatsApp: a text body holds at most 4096 characters
+// (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages ,
+// text object, "body": maximum 4096 characters); a template's body (fixed
+// text and parameters together) at most 1024.
 inline constexpr std::size_t max_text_body = 4096;
 inline constexpr std::size_t max_title = 120;
+// A link to the town's page on the alert: https only, one line.
+inline constexpr std::size_t max_link = 300;
 
 struct alert_draft {
   std::string category;
   severity level = severity::moderate;
   std::string title;
   std::string text;
+  std::string link;  // empty: none
   std::optional<std::int64_t> expires_at_ms;
 };
 
@@ -48,23 +53,35 @@ struct field_error {
 struct alert_validation {
   std::optional<alert_draft> draft;
   std::vector<field_error> errors;
+  // "allow_duplicate": true sends an alert even when the same one was
+  // sent moments ago (a deliberate repeat, not a double click).
+  bool allow_duplicate = false;
 };
 
+// What an alert must fit in the forms it may take on the phone.
 struct alert_limits {
-  // Longest text accepted; when deliveries may go as a template, the
-  // template's parameter limit is the binding one.
-  std::size_t max_text = 1024;
+  // Free text: the characters the message adds around the title, text and
+  // link (alert_text_framing); all together at most max_text_body.
+  std::size_t text_framing = 0;
+  // When deliveries may go as the template: its body parameters, and the
+  // characters of the 1024 that its fixed text and the other parameters
+  // leave to the title and the text, as folded.
+  bool template_form = false;
+  std::vector<std::string> template_params;
+  std::size_t template_room = 1024;
 };
 
 // Reads a POST /v1/alerts body. expires_at is RFC 3339 with an offset
 // ("2026-11-24T18:00:00+01:00" or "...Z"); it must lie in the future.
+// A title or text blank after trimming, or too long for a form the alert
+// may take, is an error: nothing broken reaches citizens.
 alert_validation validate_alert(const nlohmann::json& body, const alert_limits& limits, std::int64_t now_ms);
 
 // RFC 3339 timestamp with explicit offset -> Unix milliseconds.
 std::optional<std::int64_t> parse_rfc3339(std::string_view);
 std::string format_rfc3339_utc(std::int64_t unix_ms);
 
-// The WhatsApp text a subscriber receives when it can go as free text.
-std::string compose_text(std::string_view title, std::string_view text);
+// Whether text holds nothing but white space (of any script).
+bool is_blank(std::string_view text);
 
 }  // namespace banditore::domain

@@ -17,7 +17,7 @@ std::optional<std::int64_t> opt_int(const SQLite::Column& c) {
 
 constexpr const char* alert_columns =
     "id, category, severity, title, text, state, source, priority, api_key_id, expires_at, "
-    "cancelled_at, finished_at, not_before, created_at, planned_count";
+    "cancelled_at, finished_at, not_before, created_at, planned_count, link";
 
 alert_record read_alert(SQLite::Statement& q) {
   alert_record a;
@@ -36,6 +36,7 @@ alert_record read_alert(SQLite::Statement& q) {
   a.not_before = q.getColumn(12).getInt64();
   a.created_at = q.getColumn(13).getInt64();
   a.planned_count = q.getColumn(14).getInt64();
+  a.link = q.getColumn(15).isNull() ? std::string{} : q.getColumn(15).getString();
   return a;
 }
 
@@ -51,10 +52,17 @@ std::int64_t single_count(SQLite::Statement& q) {
 struct alert_store::statements {
   explicit statements(SQLite::Database& db)
       : by_key(db, "SELECT id, request_hash FROM alerts WHERE api_key_id IS :key AND idempotency_key = :idem"),
-        insert(db, "INSERT INTO alerts (category, severity, title, text, priority, state, source, api_key_id, "
+        insert(db, "INSERT INTO alerts (category, severity, title, text, link, priority, state, source, api_key_id, "
                    "idempotency_key, request_hash, expires_at, not_before, created_at) VALUES "
-                   "(:category, :severity, :title, :text, :priority, :state, :source, :key, :idem, :hash, :expires, "
-                   ":not_before, :now)"),
+                   "(:category, :severity, :title, :text, :link, :priority, :state, :source, :key, :idem, :hash, "
+                   ":expires, :not_before, :now)"),
+        duplicate(db, "SELECT id FROM alerts WHERE created_at >= :since AND state <> 'cancelled' AND source = :source "
+                      "AND category = :category AND severity = :severity AND title = :title AND text = :text "
+                      "AND COALESCE(link, '') = :link ORDER BY id DESC LIMIT 1"),
+        welcome(db, "UPDATE subscribers SET welcome_alert_id = :alert WHERE id = :subscriber"),
+        errors(db, "SELECT state, COALESCE(error_code, 0), COALESCE(error_title, ''), COUNT(*) FROM outbox "
+                   "INDEXED BY outbox_errors WHERE alert_id = :id AND (error_code IS NOT NULL OR error_title IS NOT NULL) "
+                   "GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2 LIMIT 50"),
         add_recipient(db, "INSERT OR IGNORE INTO outbox (priority, phone_hash, alert_id, subscriber_id, not_before, "
                           "created_at, updated_at) SELECT a.priority, s.phone_hash, a.id, s.id, a.not_before, :now, "
                           ":now FROM alerts a JOIN subscribers s ON s.id = :subscriber WHERE a.id = :alert"),
@@ -101,7 +109,7 @@ struct alert_store::statements {
                     "WHERE c.last_inbound_at IS NULL OR c.last_inbound_at <= :since"),
         all_counts(db, "SELECT state, SUM(count) FROM alert_progress GROUP BY state") {}
 
-  SQLite::Statement by_key, insert, add_recipient, count_recipient, get, list, counts, sending, all_sending, sent_times, waiting, cancel_alert, cancel_rows, next_to_plan, batch_end,
+  SQLite::Statement by_key, insert, duplicate, welcome, errors, add_recipient, count_recipient, get, list, counts, sending, all_sending, sent_times, waiting, cancel_alert, cancel_rows, next_to_plan, batch_end,
       plan, advance, planned, expire, finish, expire_sending, subscribers, flagged, outside, all_counts;
 };
 
@@ -123,6 +131,20 @@ create_result alert_store::create(const new_alert& a, std::int64_t now_ms) {
       return r;
     }
     q.reset();
+  } else if (a.duplicate_since > 0) {
+    auto& q = st_->duplicate;
+    q.reset();
+    q.bind(":since", a.duplicate_since);
+    q.bind(":source", a.source);
+    q.bind(":category", a.draft.category);
+    q.bind(":severity", std::string(domain::to_string(a.draft.level)));
+    q.bind(":title", a.draft.title);
+    q.bind(":text", a.draft.text);
+    q.bind(":link", a.draft.link);
+    std::optional<std::int64_t> earlier;
+    if (q.executeStep()) earlier = q.getColumn(0).getInt64();
+    q.reset();
+    if (earlier) return {create_outcome::duplicate, *earlier};
   }
   return {create_outcome::created, insert_alert(a, "planning", now_ms)};
 }
@@ -146,6 +168,14 @@ bool alert_store::add_recipient(std::int64_t alert_id, std::int64_t subscriber_i
   return true;
 }
 
+void alert_store::set_welcome(std::int64_t alert_id, std::int64_t subscriber_id) {
+  auto& st = st_->welcome;
+  st.reset();
+  st.bind(":alert", alert_id);
+  st.bind(":subscriber", subscriber_id);
+  st.exec();
+}
+
 std::int64_t alert_store::insert_alert(const new_alert& a, std::string_view state, std::int64_t now_ms) {
   auto& st = st_->insert;
   st.reset();
@@ -153,6 +183,7 @@ std::int64_t alert_store::insert_alert(const new_alert& a, std::string_view stat
   st.bind(":severity", std::string(domain::to_string(a.draft.level)));
   st.bind(":title", a.draft.title);
   st.bind(":text", a.draft.text);
+  if (a.draft.link.empty()) st.bind(":link"); else st.bind(":link", a.draft.link);
   st.bind(":priority", domain::priority_of(a.draft.level));
   st.bind(":state", std::string(state));
   st.bind(":source", a.source);
@@ -217,6 +248,13 @@ std::optional<alert_report> alert_store::report(std::int64_t id) {
     if (w.executeStep()) r.waiting_for_limit = w.getColumn(0).getInt64();
     w.reset();
   }
+  auto& e = st_->errors;
+  e.reset();
+  e.bind(":id", id);
+  while (e.executeStep())
+    r.errors.push_back({e.getColumn(0).getString(), e.getColumn(1).getInt(), e.getColumn(2).getString(),
+                        e.getColumn(3).getInt64()});
+  e.reset();
   return r;
 }
 

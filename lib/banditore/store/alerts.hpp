@@ -20,7 +20,7 @@ namespace banditore::store {
 
 struct alert_record {
   std::int64_t id = 0;
-  std::string category, severity, title, text, state, source;
+  std::string category, severity, title, text, link, state, source;
   int priority = 0;
   std::optional<std::int64_t> api_key_id, expires_at, cancelled_at, finished_at;
   std::int64_t not_before = 0, created_at = 0, planned_count = 0;
@@ -33,9 +33,15 @@ struct new_alert {
   std::string idempotency_key;  // empty: none
   std::string request_hash;     // SHA-256 of the canonical request body
   std::int64_t not_before = 0;  // quiet hours may move it later
+  // Without an idempotency key, the same alert (category, severity, title,
+  // text, link) created since this time and not cancelled is a duplicate;
+  // 0: no check.
+  std::int64_t duplicate_since = 0;
 };
 
-enum class create_outcome { created, replayed, conflict };
+// conflict: the idempotency key was used for another request; duplicate:
+// the same alert was created moments ago (id names it).
+enum class create_outcome { created, replayed, conflict, duplicate };
 
 struct create_result {
   create_outcome outcome = create_outcome::created;
@@ -43,9 +49,19 @@ struct create_result {
 };
 
 
+// Deliveries of one state that carry the same error: WhatsApp's code (0 when
+// none was given) and title.
+struct delivery_error {
+  std::string state;
+  int code = 0;
+  std::string title;
+  std::int64_t count = 0;
+};
+
 struct alert_report {
   alert_record alert;
   delivery_counts counts;
+  std::vector<delivery_error> errors;  // most frequent first
   std::optional<std::int64_t> first_sent_at, last_sent_at;
   std::int64_t waiting_for_limit = 0;  // deliveries held by WhatsApp's messaging limit
 };
@@ -74,6 +90,9 @@ class alert_store {
   // recipients; false when the alert or subscriber does not exist or the
   // delivery is already there.
   bool add_recipient(std::int64_t alert_id, std::int64_t subscriber_id, std::int64_t now_ms);
+  // Makes the alert the subscriber's welcome: their other alerts wait
+  // until its delivery to them has left.
+  void set_welcome(std::int64_t alert_id, std::int64_t subscriber_id);
 
   std::optional<alert_record> get(std::int64_t id);
   // Newest first; before_id = 0 starts from the newest.

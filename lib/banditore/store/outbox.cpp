@@ -59,7 +59,13 @@ std::string due_sql(bool with_window) {
   return std::string("SELECT o.id, o.priority, o.phone_hash, o.recipient_cipher, o.body, o.alert_id, "
                      "o.subscriber_id, o.attempts, s.phone_cipher, o.as_template, a.title, a.text, a.category, "
                      "a.severity, a.state, a.expires_at, ") +
-         (with_window ? "c.last_inbound_at, c.last_initiated_at " : "NULL, NULL ") +
+         (with_window ? "c.last_inbound_at, c.last_initiated_at, " : "NULL, NULL, ") +
+         "a.link, a.created_at, "
+         // While a subscriber's welcome notice waits, their other alerts
+         // wait behind it (evaluated only for imported subscribers).
+         "CASE WHEN s.welcome_alert_id IS NOT NULL AND s.welcome_alert_id <> o.alert_id THEN EXISTS "
+         "(SELECT 1 FROM outbox w WHERE w.alert_id = s.welcome_alert_id AND w.subscriber_id = o.subscriber_id "
+         "AND w.state IN ('queued', 'sending')) ELSE 0 END, s.welcome_alert_id "
          "FROM outbox o LEFT JOIN subscribers s ON s.id = o.subscriber_id "
          "LEFT JOIN alerts a ON a.id = o.alert_id " +
          (with_window ? "LEFT JOIN contacts c ON c.phone_hash = o.phone_hash " : "") +
@@ -76,6 +82,9 @@ struct outbox::statements {
         due(db, due_sql(true)),
         due_without_window(db, due_sql(false)),
         defer(db, "UPDATE outbox SET not_before = :until, error_title = :why, updated_at = :now WHERE id = :id"),
+        welcome_forward(db, "UPDATE outbox SET not_before = MIN(not_before, :now), priority = MIN(priority, :priority), "
+                            "updated_at = :now WHERE alert_id = :alert AND subscriber_id = :subscriber "
+                            "AND state = 'queued'"),
         initiated(db, "INSERT INTO contacts (phone_hash, last_initiated_at) VALUES (:phone, :now) "
                       "ON CONFLICT (phone_hash) DO UPDATE SET last_initiated_at = excluded.last_initiated_at"),
         usage(db, "SELECT COUNT(*), MIN(last_initiated_at) FROM contacts WHERE last_initiated_at > :since"),
@@ -123,7 +132,7 @@ struct outbox::statements {
         any_early(db, "SELECT EXISTS (SELECT 1 FROM early_statuses)"),
         counts(db, "SELECT state, COUNT(*) FROM outbox GROUP BY state") {}
 
-  SQLite::Statement insert_reply, due, due_without_window, defer, initiated, usage, requeue_template, streak_reset, sent_times, streak_bump,
+  SQLite::Statement insert_reply, due, due_without_window, defer, welcome_forward, initiated, usage, requeue_template, streak_reset, sent_times, streak_bump,
       row_subscriber, opt_out_delete, opt_out_cancel, opt_out_consent, mark_sending, cancel, sent, retry, failed, by_id,
       set_state, keep_early, early_for, drop_early, recover, next_due, any_early, counts;
 };
@@ -177,8 +186,10 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
                                        const delivery_policy& policy) {
   std::vector<outbox_item> out;
   std::vector<std::int64_t> cancelled;
-  struct deferral { std::int64_t id; std::int64_t until; };
+  struct deferral { std::int64_t id; std::int64_t until; std::string_view why; };
   std::vector<deferral> deferred;
+  struct welcome_first { std::int64_t alert_id, subscriber_id; int priority; };
+  std::vector<welcome_first> welcomes;
   std::vector<std::string> newly_initiated;
   std::optional<messaging_limit_usage> usage;
   const bool window_matters = policy.template_available || policy.tier_limit > 0;
@@ -204,8 +215,18 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
         cancelled.push_back(item.id);
         continue;
       }
+      if (q.getColumn(20).getInt() != 0) {
+        // The welcome notice to an imported number goes before any other
+        // alert to them: this one waits, and the notice is brought forward
+        // (out of quiet hours, ahead of this alert's priority).
+        deferred.push_back({item.id, now_ms + welcome_wait_ms, waiting_for_welcome});
+        welcomes.push_back({q.getColumn(21).getInt64(), item.subscriber_id, item.priority});
+        continue;
+      }
       item.title = q.getColumn(10).getString();
       item.text = q.getColumn(11).getString();
+      item.link = q.getColumn(18).isNull() ? std::string{} : q.getColumn(18).getString();
+      item.issued_at_ms = q.getColumn(19).isNull() ? 0 : q.getColumn(19).getInt64();
       item.category = q.getColumn(12).getString();
       item.severity = q.getColumn(13).getString();
       const auto last_inbound = q.getColumn(16).isNull() ? 0 : q.getColumn(16).getInt64();
@@ -219,7 +240,7 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
       if (!in_window && !counted && policy.tier_limit > 0) {
         if (!usage) usage = limit_usage(policy.tier_limit, now_ms);
         if (usage->used >= policy.tier_limit) {
-          deferred.push_back({item.id, usage->frees_at.value_or(now_ms + service_window_ms)});
+          deferred.push_back({item.id, usage->frees_at.value_or(now_ms + service_window_ms), waiting_for_limit});
           continue;
         }
         ++usage->used;
@@ -246,9 +267,18 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
     auto& st = st_->defer;
     st.reset();
     st.bind(":until", d.until);
-    st.bind(":why", std::string(waiting_for_limit));
+    st.bind(":why", std::string(d.why));
     st.bind(":now", now_ms);
     st.bind(":id", d.id);
+    st.exec();
+  }
+  for (const auto& w : welcomes) {
+    auto& st = st_->welcome_forward;
+    st.reset();
+    st.bind(":alert", w.alert_id);
+    st.bind(":subscriber", w.subscriber_id);
+    st.bind(":priority", w.priority);
+    st.bind(":now", now_ms);
     st.exec();
   }
   for (const auto& phone : newly_initiated) {

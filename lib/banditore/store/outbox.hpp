@@ -28,7 +28,8 @@ struct outbox_item {
   std::string text;       // a reply's text, or an alert's text
   std::int64_t alert_id = 0;  // 0 for a reply
   std::int64_t subscriber_id = 0;
-  std::string title, category, severity;  // the alert's, for deliveries
+  std::string title, category, severity, link;  // the alert's, for deliveries
+  std::int64_t issued_at_ms = 0;                 // when the alert was created
   bool as_template = false;  // outside the 24-hour window: the approved template
   int attempts = 0;           // including this one
 };
@@ -44,6 +45,9 @@ struct delivery_policy {
 
 inline constexpr std::int64_t service_window_ms = 24LL * 3600 * 1000;
 inline constexpr std::string_view waiting_for_limit = "waiting for the messaging limit";
+// An alert to an imported number waits until the welcome notice has left.
+inline constexpr std::string_view waiting_for_welcome = "waiting for the welcome notice";
+inline constexpr std::int64_t welcome_wait_ms = 1000;
 
 struct messaging_limit_usage {
   std::int64_t tier_limit = 0;

@@ -192,7 +192,10 @@ import_result import_subscribers(SQLite::Database& db, live_keys& keys, std::str
     notice.not_before = options.notice_not_before;
     alert_id = alerts.create_addressed(notice, now_ms);
     for (auto id : imported_ids)
-      if (alerts.add_recipient(*alert_id, id, now_ms)) ++result.notices_queued;
+      if (alerts.add_recipient(*alert_id, id, now_ms)) {
+        alerts.set_welcome(*alert_id, id);
+        ++result.notices_queued;
+      }
     record_audit(db, "cli", "alert.create", alert_id, std::nullopt, notice.draft.title, now_ms);
   }
   record_audit(db, "cli", "subscribers.import", alert_id, std::nullopt,

@@ -112,3 +112,73 @@ TEST_CASE("an alert's first planning step is small so its first messages leave a
   CHECK(rest->added == 2000 - static_cast<std::int64_t>(alert_store::first_plan_batch));
   CHECK(f.count("SELECT COUNT(*) FROM outbox WHERE alert_id = " + std::to_string(id)) == 2000);
 }
+
+namespace {
+
+new_alert api_alert(const std::string& text) {
+  new_alert a;
+  a.draft.category = "water";
+  a.draft.level = domain::severity::severe;
+  a.draft.title = "Guasto";
+  a.draft.text = text;
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("the same alert within the window is a duplicate naming the first; outside it, or cancelled, it is new") {
+  fixture f;
+  auto a = api_alert("Via Roma senz'acqua");
+  a.duplicate_since = now - 600'000;
+  const auto first = f.alerts.create(a, now);
+  REQUIRE(first.outcome == create_outcome::created);
+  const auto again = f.alerts.create(a, now + 1000);
+  CHECK(again.outcome == create_outcome::duplicate);
+  CHECK(again.id == first.id);
+  // Another link, text or severity is another alert.
+  auto linked = a;
+  linked.draft.link = "https://a.it/x";
+  CHECK(f.alerts.create(linked, now + 1000).outcome == create_outcome::created);
+  auto other = api_alert("Via Verdi senz'acqua");
+  other.duplicate_since = a.duplicate_since;
+  CHECK(f.alerts.create(other, now + 1000).outcome == create_outcome::created);
+  // No check asked: created.
+  auto unchecked = a;
+  unchecked.duplicate_since = 0;
+  CHECK(f.alerts.create(unchecked, now + 1000).outcome == create_outcome::created);
+  // Past the window: created.
+  auto later = a;
+  later.duplicate_since = now + 2000;
+  CHECK(f.alerts.create(later, now + 700'000).outcome == create_outcome::created);
+  f.db->exec("UPDATE alerts SET state = 'cancelled'");
+  CHECK(f.alerts.create(a, now + 2000).outcome == create_outcome::created);
+}
+
+TEST_CASE("the report counts deliveries by state and error, most frequent first") {
+  fixture f;
+  const auto id = f.alerts.create_addressed(notice(), now);
+  for (int s = 1; s <= 3; ++s) f.alerts.add_recipient(id, s, now);
+  f.db->exec("UPDATE outbox SET state = 'failed', error_code = 131026, error_title = 'Message undeliverable' "
+             "WHERE subscriber_id IN (1, 2)");
+  f.db->exec("UPDATE outbox SET error_code = 131000, error_title = 'Something went wrong' WHERE subscriber_id = 3");
+  auto r = f.alerts.report(id);
+  REQUIRE(r);
+  REQUIRE(r->errors.size() == 2);
+  CHECK(r->errors[0].state == "failed");
+  CHECK(r->errors[0].code == 131026);
+  CHECK(r->errors[0].count == 2);
+  CHECK(r->errors[1].state == "queued");
+  CHECK(r->errors[1].code == 131000);
+  // A delivery sent after a retry carries no error.
+  f.db->exec("UPDATE outbox SET state = 'sent', error_code = NULL, error_title = NULL WHERE subscriber_id = 3");
+  CHECK(f.alerts.report(id)->errors.size() == 1);
+}
+
+TEST_CASE("an alert's link is stored and read back") {
+  fixture f;
+  auto a = api_alert("x");
+  a.draft.link = "https://www.comune.lodi.it/avvisi/1";
+  const auto id = f.alerts.create(a, now).id;
+  CHECK(f.alerts.get(id)->link == "https://www.comune.lodi.it/avvisi/1");
+  CHECK(f.alerts.get(f.alerts.create(api_alert("y"), now).id)->link.empty());
+}

@@ -135,3 +135,81 @@ TEST_CASE("cancelling a leaving subscriber's deliveries seeks them instead of sc
   CHECK(steps.find("SEARCH outbox USING INDEX") != std::string::npos);
   CHECK(steps.find("SCAN outbox") == std::string::npos);
 }
+
+namespace {
+
+// A subscriber whose number opens with the fixture's keys; returns its id.
+std::int64_t add_subscriber(fixture& f, const std::string& e164) {
+  const auto hash = crypto::phone_hash(f.keys, e164);
+  SQLite::Statement ins(*f.db, "INSERT INTO subscribers (phone_hash, phone_cipher, subscribed_at) VALUES (?, ?, 0)");
+  const auto sealed = crypto::seal_phone(f.keys, e164, hash);
+  ins.bind(1, hash.data(), static_cast<int>(hash.size()));
+  ins.bind(2, sealed.data(), static_cast<int>(sealed.size()));
+  ins.exec();
+  return f.db->getLastInsertRowid();
+}
+
+// An alert row with one queued delivery to the subscriber.
+std::int64_t add_alert(fixture& f, std::int64_t subscriber, int priority, std::int64_t not_before,
+                       const std::string& source = "api") {
+  f.db->exec("INSERT INTO alerts (category, severity, title, text, priority, state, source, not_before, created_at) "
+             "VALUES ('other', 'minor', 't', 'x', " + std::to_string(priority) + ", 'sending', '" + source + "', " +
+             std::to_string(not_before) + ", " + std::to_string(now) + ")");
+  const auto alert = f.db->getLastInsertRowid();
+  f.db->exec("INSERT INTO outbox (priority, phone_hash, alert_id, subscriber_id, not_before, created_at, updated_at) "
+             "SELECT " + std::to_string(priority) + ", phone_hash, " + std::to_string(alert) + ", id, " +
+             std::to_string(not_before) + ", 0, 0 FROM subscribers WHERE id = " + std::to_string(subscriber));
+  return alert;
+}
+
+}  // namespace
+
+TEST_CASE("an alert to an imported number waits for the welcome notice, which is brought forward") {
+  fixture f;
+  const auto imported = add_subscriber(f, "393331111111");
+  const auto other = add_subscriber(f, "393332222222");
+  // The notice is held until the morning (quiet hours), the alert is urgent.
+  const auto welcome = add_alert(f, imported, 40, now + 3'600'000, "import");
+  f.db->exec("UPDATE subscribers SET welcome_alert_id = " + std::to_string(welcome) + " WHERE id = " +
+             std::to_string(imported));
+  const auto urgent = add_alert(f, imported, 10, now);
+  f.db->exec("INSERT INTO outbox (priority, phone_hash, alert_id, subscriber_id, not_before, created_at, updated_at) "
+             "SELECT 10, phone_hash, " + std::to_string(urgent) + ", id, 0, 0, 0 FROM subscribers WHERE id = " +
+             std::to_string(other));
+
+  auto first = f.out.lease(10, now, 60'000);
+  // The other subscriber's delivery goes; the imported one's waits.
+  REQUIRE(first.size() == 1);
+  CHECK(first[0].subscriber_id == other);
+  CHECK(f.db->execAndGet("SELECT error_title FROM outbox WHERE alert_id = " + std::to_string(urgent) +
+                         " AND subscriber_id = " + std::to_string(imported)).getString() == waiting_for_welcome);
+  // The notice is due now, ahead of the alert's priority.
+  auto second = f.out.lease(10, now + 1, 60'000);
+  REQUIRE(second.size() == 1);
+  CHECK(second[0].alert_id == welcome);
+  CHECK(second[0].priority == 10);
+  // Nothing else leaves for that person while the notice is being sent...
+  CHECK(f.out.lease(10, now + welcome_wait_ms + 1, 60'000).empty());
+  send_record sent;
+  sent.id = second[0].id;
+  sent.alert_id = welcome;
+  sent.subscriber_id = imported;
+  sent.kind = result_kind::sent;
+  sent.provider_message_id = "wamid.welcome";
+  f.out.record({sent}, now + 2);
+  // ...and once it has left, the alert follows.
+  auto third = f.out.lease(10, now + 2 * welcome_wait_ms + 2, 60'000);
+  REQUIRE(third.size() == 1);
+  CHECK(third[0].alert_id == urgent);
+  CHECK(third[0].subscriber_id == imported);
+}
+
+TEST_CASE("the welcome notice itself and subscribers without one are never held") {
+  fixture f;
+  const auto imported = add_subscriber(f, "393331111111");
+  const auto welcome = add_alert(f, imported, 40, now, "import");
+  f.db->exec("UPDATE subscribers SET welcome_alert_id = " + std::to_string(welcome));
+  auto items = f.out.lease(10, now, 60'000);
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].alert_id == welcome);
+}
