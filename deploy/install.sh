@@ -8,6 +8,10 @@ packages=(
   libboost1.81-dev libsqlitecpp-dev libsqlite3-dev sqlite3
   nlohmann-json3-dev libfmt-dev doctest-dev libssl-dev libpugixml-dev
   ca-certificates curl systemd
+  # The fuzz preset: clang with libFuzzer and the sanitizer runtimes
+  # (libclang-rt is only a recommendation of clang-14, and recommendations
+  # are not installed here).
+  clang-14 libclang-rt-14-dev libfuzzer-14-dev
 )
 
 missing=()

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the dependencies, builds with AddressSanitizer + UBSan (the g++ 12
-# coroutine miscompilation shows up there) and runs the whole test suite.
+# coroutine miscompilation shows up there) and runs the whole test suite;
+# then builds the libFuzzer harnesses with clang (the fuzz preset) and lets
+# each replay its corpus and fuzz on for a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/install.sh
@@ -8,3 +10,7 @@ preset=${BANDITORE_PRESET:-asan}
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset"
 ctest --preset "$preset"
+
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz
+ctest --preset fuzz

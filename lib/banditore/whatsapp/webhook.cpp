@@ -514,8 +514,13 @@ std::string make_status_notification(std::string_view phone_number_id,
     if (s.status == delivery_status::sent || s.status == delivery_status::delivered) {
       oj conversation = {{"id", "conv-" + s.id}};
       // Meta states when the 24-hour window closes only on the first status.
+      // A timestamp read from a body can be any int64: the window's end
+      // stops at the largest one rather than overflowing.
+      constexpr std::int64_t window = 24 * 3600;
       if (s.status == delivery_status::sent)
-        conversation["expiration_timestamp"] = std::to_string(s.timestamp + 24 * 3600);
+        conversation["expiration_timestamp"] = std::to_string(
+            s.timestamp > std::numeric_limits<std::int64_t>::max() - window ? std::numeric_limits<std::int64_t>::max()
+                                                                           : s.timestamp + window);
       conversation["origin"] = {{"type", "utility"}};
       item["conversation"] = std::move(conversation);
       item["pricing"] = {{"billable", true}, {"pricing_model", "CBP"}, {"category", "utility"}};
