@@ -87,7 +87,17 @@ struct service::impl {
     server_options.max_connections = settings.max_connections;
     server_options.max_body_bytes = settings.max_body_bytes;
     server_options.idle_timeout = std::chrono::milliseconds(settings.http_idle_timeout_ms);
+    // Once a request has begun its head gets three times as long as an
+    // idle connection: idle sockets are the cheap way to hold connections.
+    server_options.header_timeout = 3 * server_options.idle_timeout;
     server_options.read_timeout = std::chrono::milliseconds(settings.http_read_timeout_ms);
+    server_options.max_connections_per_address = settings.max_connections_per_address;
+    server_options.reserved_connections = settings.reserved_connections;
+    try {
+      server_options.trusted_proxies = http::proxy_list::parse(settings.trusted_proxies);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("BANDITORE_TRUSTED_PROXIES: ") + e.what());
+    }
 
     auto opened = open_store(settings);
     log::info("store.opened", {{"migrations_applied", opened.migrations_applied},
