@@ -4,6 +4,7 @@
 #include <banditore/crypto/hash.hpp>
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/quiet_hours.hpp>
+#include <banditore/http/json_text.hpp>
 #include <banditore/log/log.hpp>
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/api_keys.hpp>
@@ -132,7 +133,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
                              validation.errors.front().field + " " + validation.errors.front().reason);
       auto j = json::parse(p.body);
       j["errors"] = errors;
-      p.body = j.dump();
+      p.body = http::json_text(j);
       co_return p;
     }
     const std::string idem(req.header("Idempotency-Key"));
@@ -143,7 +144,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     a.draft = std::move(*validation.draft);
     a.api_key_id = auth.key->id;
     a.idempotency_key = idem;
-    const auto digest = crypto::sha256(body.dump());
+    const auto digest = crypto::sha256(http::json_text(body));
     a.request_hash.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
     a.not_before = now;
     if (ctx.quiet_hours && a.draft.level == domain::severity::minor) {
@@ -188,7 +189,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
                               {"will_wait", std::max<std::int64_t>(0, out.outside_window - remaining)},
                               {"next_capacity_at", time_or_null(out.usage.frees_at)}};
     }
-    http::response res = http::json_response(202, j.dump());
+    http::response res = http::json_response(202, http::json_text(j));
     res.headers.push_back({"Location", "/v1/alerts/" + std::to_string(out.result.id)});
     if (out.result.outcome == store::create_outcome::replayed) res.headers.push_back({"Idempotent-Replayed", "true"});
     co_return res;
@@ -203,7 +204,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     auto work = [&ctx, alert_id](SQLite::Database&) { return ctx.alerts->report(alert_id); };
     auto report = co_await ctx.db->run(std::move(work));
     if (!report) co_return not_found(alert_id);
-    co_return http::json_response(200, report_json(*report).dump());
+    co_return http::json_response(200, http::json_text(report_json(*report)));
   });
 
   routes.add("GET", "/v1/alerts", [&ctx](http::request& req) -> asio::awaitable<http::response> {
@@ -229,7 +230,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     json page = {{"alerts", items}};
     if (static_cast<std::int64_t>(list.size()) == limit && !list.empty())
       page["next"] = "/v1/alerts?limit=" + std::to_string(limit) + "&before=" + std::to_string(list.back().id);
-    co_return http::json_response(200, page.dump());
+    co_return http::json_response(200, http::json_text(page));
   });
 
   routes.add("POST", "/v1/alerts/{id}/cancel", [&ctx](http::request& req) -> asio::awaitable<http::response> {
@@ -254,7 +255,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     auto report = co_await ctx.db->run(std::move(work));
     if (!report) co_return not_found(alert_id);
     log::info("alert.cancelled", {{"request_id", req.request_id}, {"alert_id", alert_id}, {"state", report->alert.state}});
-    co_return http::json_response(200, report_json(*report).dump());
+    co_return http::json_response(200, http::json_text(report_json(*report)));
   });
 
   routes.add("GET", "/v1/stats", [&ctx](http::request& req) -> asio::awaitable<http::response> {
@@ -271,7 +272,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
       return j;
     };
     auto j = co_await ctx.db->run(std::move(work));
-    co_return http::json_response(200, j.dump());
+    co_return http::json_response(200, http::json_text(j));
   });
 }
 

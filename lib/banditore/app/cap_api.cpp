@@ -2,6 +2,7 @@
 
 #include <banditore/app/auth.hpp>
 #include <banditore/cap/parse.hpp>
+#include <banditore/http/json_text.hpp>
 #include <banditore/log/log.hpp>
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/api_keys.hpp>
@@ -170,14 +171,14 @@ http::response cap_answer(const cap_outcome& out) {
     auto body = nlohmann::json::parse(r.body);
     body["element"] = out.element;
     body["reason"] = out.reason;
-    r.body = body.dump();
+    r.body = http::json_text(body);
     return r;
   }
   nlohmann::json body = {{"verdict", out.verdict}, {"reason", out.reason}};
   body["alert_id"] = out.alert_id ? nlohmann::json(*out.alert_id) : nlohmann::json(nullptr);
   if (!out.cancelled_alert_ids.empty()) body["cancelled_alert_ids"] = out.cancelled_alert_ids;
-  if (!out.created) return http::json_response(200, body.dump());
-  auto r = http::json_response(202, body.dump());
+  if (!out.created) return http::json_response(200, http::json_text(body));
+  auto r = http::json_response(202, http::json_text(body));
   r.headers.push_back({"Location", fmt::format("/v1/alerts/{}", *out.alert_id)});
   return r;
 }

@@ -3,6 +3,7 @@
 #include <banditore/app/alerts_api.hpp>
 #include <banditore/app/metrics_api.hpp>
 #include <banditore/config/ops_settings.hpp>
+#include <banditore/http/json_text.hpp>
 #include <banditore/store/figures.hpp>
 #include <banditore/store/retention.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -245,7 +246,7 @@ struct service::impl {
       const bool ready = writable && st.running && !stopping;
       body["status"] = ready ? "ready" : "not ready";
       if (!failure.empty()) body["detail"] = failure;
-      co_return http::json_response(ready ? 200 : 503, body.dump());
+      co_return http::json_response(ready ? 200 : 503, http::json_text(body));
     });
   }
 

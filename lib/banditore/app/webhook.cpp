@@ -1,6 +1,7 @@
 #include <banditore/app/webhook.hpp>
 
 #include <banditore/domain/phone.hpp>
+#include <banditore/http/json_text.hpp>
 #include <banditore/log/log.hpp>
 #include <banditore/metrics/registry.hpp>
 #include <banditore/store/outbox.hpp>
@@ -140,7 +141,7 @@ void add_webhook_routes(http::router& routes, webhook_context& ctx) {
       log::info("webhook.statuses_unknown", {{"request_id", req.request_id}, {"count", out.statuses_unknown}});
     nlohmann::json body = {{"messages", out.results.size()}, {"skipped", skipped},
                            {"statuses", out.statuses_applied + out.statuses_early + out.statuses_unknown}};
-    co_return http::json_response(200, body.dump());
+    co_return http::json_response(200, http::json_text(body));
   });
 }
 
