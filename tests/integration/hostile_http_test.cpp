@@ -155,3 +155,40 @@ TEST_CASE("the client survives a server answering with a 65,534-byte trailer fie
     CHECK(r.transport_error.find("exceeds 16384 bytes") != std::string::npos);
   }
 }
+
+TEST_CASE("wrong tokens from one address are throttled with 429, and the answer never says revoked") {
+  world w;
+  const std::vector<banditore::http::header_field> wrong{{"Authorization", "Bearer bnd_" + std::string(80, 'f')}};
+  int unauthorized = 0, throttled = 0;
+  std::string retry_after;
+  for (int i = 0; i < 12; ++i) {
+    auto r = call(w.app.base, "GET", "/v1/alerts", {}, wrong, 10s);
+    if (r.status == 401) {
+      ++unauthorized;
+      CHECK(r.body.find("this API key is not valid") != std::string::npos);
+    }
+    if (r.status == 429) {
+      ++throttled;
+      retry_after = std::string(r.header("Retry-After"));
+    }
+  }
+  // Ten at once, then one every 6 s: a slow run may earn one more try.
+  CHECK(unauthorized >= 10);
+  CHECK(unauthorized <= 11);
+  CHECK(throttled == 12 - unauthorized);
+  CHECK((retry_after >= "1" && retry_after <= "6" && retry_after.size() == 1));
+}
+
+TEST_CASE("behind a trusted proxy each forwarded client is throttled on its own; untrusted forwarding is ignored") {
+  world w({{"BANDITORE_TRUSTED_PROXIES", "127.0.0.1"}});
+  auto attempt = [&](const std::string& forwarded_for) {
+    std::vector<banditore::http::header_field> h{{"Authorization", "Bearer bnd_" + std::string(80, 'e')},
+                                                 {"X-Forwarded-For", forwarded_for}};
+    return call(w.app.base, "GET", "/v1/alerts", {}, h, 10s).status;
+  };
+  for (int i = 0; i < 10; ++i) REQUIRE(attempt("198.51.100.1") == 401);
+  CHECK(attempt("198.51.100.1") == 429);
+  // A client behind the proxy cannot pick its address by sending its own header first.
+  CHECK(attempt("203.0.113.5, 198.51.100.1") == 429);
+  CHECK(attempt("198.51.100.2") == 401);
+}

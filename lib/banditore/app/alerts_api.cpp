@@ -96,10 +96,16 @@ bool sane_idempotency_key(std::string_view k) {
 }
 
 // Checks the bearer key on the database thread.
+// A throttled address or a token of the wrong shape never reaches it.
 asio::awaitable<auth_result> authorize(alerts_context& ctx, const http::request& req, std::string_view scope) {
   const auto now = now_ms();
+  auth_result out;
+  if (ctx.throttle) out.refusal = refuse_before_lookup(req, *ctx.throttle, now);
+  if (out.refusal) co_return out;
   auto check = [&ctx, &req, scope, now](SQLite::Database&) { return check_access(req, scope, *ctx.keys, now); };
-  co_return co_await ctx.db->run(std::move(check));
+  auto checked = co_await ctx.db->run(std::move(check));
+  if (ctx.throttle) count_refusal(req, checked, *ctx.throttle, now);
+  co_return checked;
 }
 
 http::response not_found(std::int64_t id) {

@@ -195,8 +195,15 @@ bool is_cap_content_type(std::string_view content_type) {
 void add_cap_routes(http::router& routes, cap_context& ctx) {
   routes.add("POST", "/v1/cap", [&ctx](http::request& req) -> boost::asio::awaitable<http::response> {
     const auto now = now_ms();
-    auto check = [&ctx, &req, now](SQLite::Database&) { return check_access(req, "cap:ingest", *ctx.keys, now); };
-    auto access = co_await ctx.db->run(std::move(check));
+    // A throttled address or a token of the wrong shape never reaches the database.
+    auth_result access;
+    if (ctx.throttle) access.refusal = refuse_before_lookup(req, *ctx.throttle, now);
+    if (!access.refusal) {
+      auto check = [&ctx, &req, now](SQLite::Database&) { return check_access(req, "cap:ingest", *ctx.keys, now); };
+      auto checked = co_await ctx.db->run(std::move(check));
+      if (ctx.throttle) count_refusal(req, checked, *ctx.throttle, now);
+      access = std::move(checked);
+    }
     if (access.refusal) co_return std::move(*access.refusal);
     if (!is_cap_content_type(req.header("Content-Type"))) {
       auto refusal = http::problem(415, http::status_title(415),

@@ -1,6 +1,7 @@
 #include <banditore/app/service.hpp>
 
 #include <banditore/app/alerts_api.hpp>
+#include <banditore/app/auth_throttle.hpp>
 #include <banditore/app/metrics_api.hpp>
 #include <banditore/config/ops_settings.hpp>
 #include <banditore/http/json_text.hpp>
@@ -169,6 +170,7 @@ struct service::impl {
     alerts_api.db = db.get();
     alerts_api.alerts = alerts.get();
     alerts_api.keys = api_keys.get();
+    alerts_api.throttle = &auth_failures;
     alerts_api.outbox = outbox.get();
     // With a template configured, alerts may go as template parameters,
     // whose limit (1024) binds; free text alone allows WhatsApp's 4096.
@@ -185,6 +187,7 @@ struct service::impl {
     cap.policy = cap_config.policy;
     cap.db = db.get();
     cap.keys = api_keys.get();
+    cap.throttle = &auth_failures;
     cap.alerts = alerts.get();
     cap.alerts_changed = [this] { planner->wake(); };
     cap.cap = cap_alerts.get();
@@ -311,6 +314,7 @@ struct service::impl {
   std::unique_ptr<whatsapp::cloud_channel> channel;
   std::unique_ptr<dispatch::sender> sender;
   std::unique_ptr<dispatch::planner> planner;
+  auth_throttle auth_failures;
   alerts_context alerts_api;
   http::router routes;
   webhook_context webhook;
