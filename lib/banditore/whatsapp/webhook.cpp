@@ -89,6 +89,10 @@ std::int64_t required_timestamp(const json& object, std::string_view key,
   auto [end, ec] = std::from_chars(first, last, seconds);
   if (digits.empty() || digits.front() == '-' || ec != std::errc{} || end != last)
     fail(field, "not a timestamp of digits");
+  // The store keeps milliseconds: a bound here keeps seconds * 1000 from
+  // overflowing (a 17-digit timestamp did) and no real message is dated
+  // after the year 9999.
+  if (seconds > max_timestamp_seconds) fail(field, "a timestamp after the year 9999");
   return seconds;
 }
 
