@@ -128,7 +128,9 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     if (auth.refusal) co_return std::move(*auth.refusal);
     if (!is_json(req.header("Content-Type")))
       co_return http::problem(415, "Unsupported Media Type", "Content-Type must be application/json");
-    auto body = json::parse(req.body, nullptr, false);
+    // A NUL ends nlohmann's input: JSON, a NUL and garbage would parse.
+    auto body = req.body.find('\0') == std::string::npos ? json::parse(req.body, nullptr, false)
+                                                          : json(json::value_t::discarded);
     if (body.is_discarded()) co_return http::problem(400, "Bad Request", "the body is not valid JSON (UTF-8)");
     const auto now = now_ms();
     auto validation = domain::validate_alert(body, domain::alert_limits{ctx.max_text}, now);

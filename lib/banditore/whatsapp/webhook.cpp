@@ -387,6 +387,12 @@ std::string_view to_string(signature_check check) {
 
 parse_result parse_notification(std::string_view body, const parse_limits& limits) {
   parse_result result;
+  // nlohmann's lexer takes a NUL byte for the end of the input, so a body
+  // of JSON, a NUL and anything at all would parse; a NUL is never JSON.
+  if (const auto nul = body.find('\0'); nul != std::string_view::npos) {
+    result.error = "body: invalid JSON at byte " + std::to_string(nul);
+    return result;
+  }
   try {
     const auto root = json::parse(body.begin(), body.end());
     result.value = parse_document(root, limits);

@@ -310,6 +310,14 @@ TEST_CASE("a status's 17-digit timestamp is refused too") {
   CHECK(error_of(j.dump()).ends_with("timestamp: a timestamp after the year 9999"));
 }
 
+TEST_CASE("a body of JSON followed by a NUL and garbage is refused") {
+  auto body = fixture("text.json");
+  const auto size = body.size();
+  body.push_back('\0');
+  body += "garbage";
+  CHECK(error_of(body) == "body: invalid JSON at byte " + std::to_string(size));
+}
+
 TEST_CASE("an empty message id is refused, since it is the de-duplication key") {
   auto body = edited("text.json", [](json& j) {
     j["entry"][0]["changes"][0]["value"]["messages"][0]["id"] = "";
