@@ -164,6 +164,28 @@ TEST_CASE("malformed XML is refused with 400 naming the document") {
   CHECK_FALSE(body["reason"].get<std::string>().empty());
 }
 
+TEST_CASE("a document with invalid UTF-8 is refused with 400, nothing is stored and the API still reads") {
+  world w;
+  auto text = current(orange);
+  const auto at = text.find("Allerta arancione");
+  REQUIRE(at != std::string::npos);
+  text.insert(at, "\xC3\x28\xFF");
+  auto r = w.post(text);
+  REQUIRE(r.status == 400);
+  CHECK(r.header("Content-Type") == "application/problem+json");
+  auto body = body_of(r);
+  CHECK(body["element"] == "document");
+  CHECK(body["reason"].get<std::string>().starts_with("not UTF-8"));
+  CHECK(r.body.find('\xFF') == std::string::npos);
+  CHECK(query_int(w.app.db_file, "SELECT COUNT(*) FROM alerts") == 0);
+  const auto reader = create_key(w.dir, "dashboard", "alerts:read");
+  auto list = call(w.app.base, "GET", "/v1/alerts", {}, {{"Authorization", "Bearer " + reader}});
+  CHECK(list.status == 200);
+  // The same document, well-formed, still goes through.
+  CHECK(w.post(current(orange)).status == 202);
+  CHECK(call(w.app.base, "GET", "/v1/alerts", {}, {{"Authorization", "Bearer " + reader}}).status == 200);
+}
+
 TEST_CASE("a document in another namespace is refused with 400 naming the alert element") {
   world w;
   auto r = w.post(fixture("invalid_wrong_namespace.xml"));

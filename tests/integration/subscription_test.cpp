@@ -241,7 +241,9 @@ TEST_CASE("bad input gets a clear 4xx, stores nothing and the server keeps servi
 }
 
 TEST_CASE("a slow client cannot pin a connection and the connection cap answers 503") {
-  world w(env_map{{"BANDITORE_HTTP_IDLE_TIMEOUT_MS", "300"}, {"BANDITORE_MAX_CONNECTIONS", "3"}});
+  // No reserved room, so the fourth connection meets the cap.
+  world w(env_map{{"BANDITORE_HTTP_IDLE_TIMEOUT_MS", "300"}, {"BANDITORE_MAX_CONNECTIONS", "3"},
+                  {"BANDITORE_RESERVED_CONNECTIONS", "0"}});
   namespace asio = boost::asio;
   asio::io_context io;
   auto port = static_cast<unsigned short>(std::stoi(w.app.base.substr(w.app.base.rfind(':') + 1)));

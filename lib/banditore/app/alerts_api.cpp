@@ -4,6 +4,7 @@
 #include <banditore/crypto/hash.hpp>
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/quiet_hours.hpp>
+#include <banditore/http/json_text.hpp>
 #include <banditore/log/log.hpp>
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/api_keys.hpp>
@@ -105,10 +106,16 @@ bool sane_idempotency_key(std::string_view k) {
 }
 
 // Checks the bearer key on the database thread.
+// A throttled address or a token of the wrong shape never reaches it.
 asio::awaitable<auth_result> authorize(alerts_context& ctx, const http::request& req, std::string_view scope) {
   const auto now = now_ms();
+  auth_result out;
+  if (ctx.throttle) out.refusal = refuse_before_lookup(req, *ctx.throttle, now);
+  if (out.refusal) co_return out;
   auto check = [&ctx, &req, scope, now](SQLite::Database&) { return check_access(req, scope, *ctx.keys, now); };
-  co_return co_await ctx.db->run(std::move(check));
+  auto checked = co_await ctx.db->run(std::move(check));
+  if (ctx.throttle) count_refusal(req, checked, *ctx.throttle, now);
+  co_return checked;
 }
 
 http::response not_found(std::int64_t id) {
@@ -131,7 +138,9 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     if (auth.refusal) co_return std::move(*auth.refusal);
     if (!is_json(req.header("Content-Type")))
       co_return http::problem(415, "Unsupported Media Type", "Content-Type must be application/json");
-    auto body = json::parse(req.body, nullptr, false);
+    // A NUL ends nlohmann's input: JSON, a NUL and garbage would parse.
+    auto body = req.body.find('\0') == std::string::npos ? json::parse(req.body, nullptr, false)
+                                                          : json(json::value_t::discarded);
     if (body.is_discarded()) co_return http::problem(400, "Bad Request", "the body is not valid JSON (UTF-8)");
     const auto now = now_ms();
     auto validation = domain::validate_alert(body, ctx.limits, now);
@@ -142,7 +151,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
                              validation.errors.front().field + " " + validation.errors.front().reason);
       auto j = json::parse(p.body);
       j["errors"] = errors;
-      p.body = j.dump();
+      p.body = http::json_text(j);
       co_return p;
     }
     const std::string idem(req.header("Idempotency-Key"));
@@ -153,7 +162,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     a.draft = std::move(*validation.draft);
     a.api_key_id = auth.key->id;
     a.idempotency_key = idem;
-    const auto digest = crypto::sha256(body.dump());
+    const auto digest = crypto::sha256(http::json_text(body));
     a.request_hash.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
     a.not_before = now;
     if (idem.empty() && !validation.allow_duplicate && ctx.duplicate_window_ms > 0)
@@ -214,7 +223,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
                               {"will_wait", std::max<std::int64_t>(0, out.outside_window - remaining)},
                               {"next_capacity_at", time_or_null(out.usage.frees_at)}};
     }
-    http::response res = http::json_response(202, j.dump());
+    http::response res = http::json_response(202, http::json_text(j));
     res.headers.push_back({"Location", "/v1/alerts/" + std::to_string(out.result.id)});
     if (out.result.outcome == store::create_outcome::replayed) res.headers.push_back({"Idempotent-Replayed", "true"});
     co_return res;
@@ -229,7 +238,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     auto work = [&ctx, alert_id](SQLite::Database&) { return ctx.alerts->report(alert_id); };
     auto report = co_await ctx.db->run(std::move(work));
     if (!report) co_return not_found(alert_id);
-    co_return http::json_response(200, report_json(*report).dump());
+    co_return http::json_response(200, http::json_text(report_json(*report)));
   });
 
   routes.add("GET", "/v1/alerts", [&ctx](http::request& req) -> asio::awaitable<http::response> {
@@ -255,7 +264,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     json page = {{"alerts", items}};
     if (static_cast<std::int64_t>(list.size()) == limit && !list.empty())
       page["next"] = "/v1/alerts?limit=" + std::to_string(limit) + "&before=" + std::to_string(list.back().id);
-    co_return http::json_response(200, page.dump());
+    co_return http::json_response(200, http::json_text(page));
   });
 
   routes.add("POST", "/v1/alerts/{id}/cancel", [&ctx](http::request& req) -> asio::awaitable<http::response> {
@@ -280,7 +289,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     auto report = co_await ctx.db->run(std::move(work));
     if (!report) co_return not_found(alert_id);
     log::info("alert.cancelled", {{"request_id", req.request_id}, {"alert_id", alert_id}, {"state", report->alert.state}});
-    co_return http::json_response(200, report_json(*report).dump());
+    co_return http::json_response(200, http::json_text(report_json(*report)));
   });
 
   routes.add("GET", "/v1/stats", [&ctx](http::request& req) -> asio::awaitable<http::response> {
@@ -297,7 +306,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
       return j;
     };
     auto j = co_await ctx.db->run(std::move(work));
-    co_return http::json_response(200, j.dump());
+    co_return http::json_response(200, http::json_text(j));
   });
 }
 

@@ -19,8 +19,11 @@ class outbox;
 
 namespace banditore::app {
 
+class auth_throttle;
+
 struct alerts_context {
   store::db_worker* db = nullptr;
+  auth_throttle* throttle = nullptr;  // failed authentications per address
   // Owned by the database thread; used only inside db->run().
   store::alert_store* alerts = nullptr;
   store::api_key_store* keys = nullptr;

@@ -20,6 +20,8 @@ http::response unauthorized(std::string_view detail, bool token_presented) {
   return r;
 }
 
+constexpr std::string_view invalid_key_detail = "this API key is not valid";
+
 http::response forbidden(std::string_view scope) {
   auto r = http::problem(403, http::status_title(403), fmt::format("this key lacks the scope {}", scope));
   r.headers.push_back(
@@ -40,13 +42,11 @@ auth_result check_access(const http::request& request, std::string_view scope, s
     out.refusal = unauthorized("send an API key as Authorization: Bearer <token>", false);
     return out;
   }
+  // Unknown and revoked keys get the same words: the answer must not
+  // tell an attacker which tokens once worked.
   auto key = keys.authenticate(*token, now_ms);
-  if (!key) {
-    out.refusal = unauthorized("this API key is not known", true);
-    return out;
-  }
-  if (key->revoked()) {
-    out.refusal = unauthorized("this API key was revoked", true);
+  if (!key || key->revoked()) {
+    out.refusal = unauthorized(invalid_key_detail, true);
     return out;
   }
   if (!key->has_scope(scope)) {
@@ -55,6 +55,28 @@ auth_result check_access(const http::request& request, std::string_view scope, s
   }
   out.key = std::move(key);
   return out;
+}
+
+std::optional<http::response> refuse_before_lookup(const http::request& request, auth_throttle& throttle,
+                                                  std::int64_t now_ms) {
+  if (const auto wait = throttle.wait_ms(request.remote_address, now_ms); wait > 0) {
+    auto r = http::problem(429, http::status_title(429),
+                           "too many failed authentications from this address; retry after the delay");
+    r.headers.push_back({"Retry-After", std::to_string((wait + 999) / 1000)});
+    return r;
+  }
+  auto token = request.bearer_token();
+  if (token && !store::well_formed_token(*token)) {
+    throttle.failed(request.remote_address, now_ms);
+    return unauthorized(invalid_key_detail, true);
+  }
+  return std::nullopt;
+}
+
+void count_refusal(const http::request& request, const auth_result& result, auth_throttle& throttle,
+                   std::int64_t now_ms) {
+  if (result.refusal && result.refusal->status == 401 && request.bearer_token())
+    throttle.failed(request.remote_address, now_ms);
 }
 
 }  // namespace banditore::app

@@ -4,6 +4,7 @@
 // ready refusal, 401 or 403 as application/problem+json.
 #pragma once
 
+#include <banditore/app/auth_throttle.hpp>
 #include <banditore/http/message.hpp>
 #include <banditore/store/api_keys.hpp>
 
@@ -21,7 +22,17 @@ struct auth_result {
 // Runs on the database thread (it reads and may touch the key's row);
 // handlers hop there to call it. scope must be one of store::api_scopes.
 // A refusal never repeats the token presented.
+// Unknown and revoked keys get the same 401.
 auth_result check_access(const http::request& request, std::string_view scope, store::api_key_store& keys,
                          std::int64_t now_ms);
+
+// On the network thread, before check_access: 429 with Retry-After while
+// the client address is throttled, 401 for a token that cannot be one of
+// ours (counted as a failure). nullopt when the database must decide.
+std::optional<http::response> refuse_before_lookup(const http::request& request, auth_throttle& throttle,
+                                                  std::int64_t now_ms);
+// After check_access: a 401 for a presented token counts as a failure.
+void count_refusal(const http::request& request, const auth_result& result, auth_throttle& throttle,
+                   std::int64_t now_ms);
 
 }  // namespace banditore::app

@@ -2,6 +2,7 @@
 
 #include <banditore/app/auth.hpp>
 #include <banditore/cap/parse.hpp>
+#include <banditore/http/json_text.hpp>
 #include <banditore/log/log.hpp>
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/api_keys.hpp>
@@ -170,14 +171,14 @@ http::response cap_answer(const cap_outcome& out) {
     auto body = nlohmann::json::parse(r.body);
     body["element"] = out.element;
     body["reason"] = out.reason;
-    r.body = body.dump();
+    r.body = http::json_text(body);
     return r;
   }
   nlohmann::json body = {{"verdict", out.verdict}, {"reason", out.reason}};
   body["alert_id"] = out.alert_id ? nlohmann::json(*out.alert_id) : nlohmann::json(nullptr);
   if (!out.cancelled_alert_ids.empty()) body["cancelled_alert_ids"] = out.cancelled_alert_ids;
-  if (!out.created) return http::json_response(200, body.dump());
-  auto r = http::json_response(202, body.dump());
+  if (!out.created) return http::json_response(200, http::json_text(body));
+  auto r = http::json_response(202, http::json_text(body));
   r.headers.push_back({"Location", fmt::format("/v1/alerts/{}", *out.alert_id)});
   return r;
 }
@@ -194,8 +195,15 @@ bool is_cap_content_type(std::string_view content_type) {
 void add_cap_routes(http::router& routes, cap_context& ctx) {
   routes.add("POST", "/v1/cap", [&ctx](http::request& req) -> boost::asio::awaitable<http::response> {
     const auto now = now_ms();
-    auto check = [&ctx, &req, now](SQLite::Database&) { return check_access(req, "cap:ingest", *ctx.keys, now); };
-    auto access = co_await ctx.db->run(std::move(check));
+    // A throttled address or a token of the wrong shape never reaches the database.
+    auth_result access;
+    if (ctx.throttle) access.refusal = refuse_before_lookup(req, *ctx.throttle, now);
+    if (!access.refusal) {
+      auto check = [&ctx, &req, now](SQLite::Database&) { return check_access(req, "cap:ingest", *ctx.keys, now); };
+      auto checked = co_await ctx.db->run(std::move(check));
+      if (ctx.throttle) count_refusal(req, checked, *ctx.throttle, now);
+      access = std::move(checked);
+    }
     if (access.refusal) co_return std::move(*access.refusal);
     if (!is_cap_content_type(req.header("Content-Type"))) {
       auto refusal = http::problem(415, http::status_title(415),

@@ -30,10 +30,13 @@ class cap_store;
 
 namespace banditore::app {
 
+class auth_throttle;
+
 struct cap_context {
   cap::cap_policy policy;
   cap::draft_options drafts;  // time zone and text limits of the alerts made
   store::db_worker* db = nullptr;
+  auth_throttle* throttle = nullptr;  // failed authentications per address
   // Owned by the database thread; used only inside db->run().
   store::api_key_store* keys = nullptr;
   store::alert_store* alerts = nullptr;

@@ -8,8 +8,9 @@ namespace banditore::app {
 
 std::optional<http::response> metrics_refusal(const http::request& request, std::string_view token) {
   if (token.empty()) {
-    // Behind a reverse proxy every request comes from loopback: the proxy
-    // must then keep /metrics private, or a token must be set.
+    // Behind a reverse proxy every request comes from loopback unless the
+    // proxy is trusted (then the client it names is judged): the proxy
+    // must otherwise keep /metrics private, or a token must be set.
     if (request.remote_is_loopback) return std::nullopt;
     return http::problem(403, http::status_title(403),
                          "metrics are served to loopback clients only; set BANDITORE_METRICS_TOKEN to read them "

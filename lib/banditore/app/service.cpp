@@ -1,9 +1,11 @@
 #include <banditore/app/service.hpp>
 
 #include <banditore/app/alerts_api.hpp>
+#include <banditore/app/auth_throttle.hpp>
 #include <banditore/app/metrics_api.hpp>
 #include <banditore/config/alert_form.hpp>
 #include <banditore/config/ops_settings.hpp>
+#include <banditore/http/json_text.hpp>
 #include <banditore/store/figures.hpp>
 #include <banditore/store/retention.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -136,7 +138,17 @@ struct service::impl {
     server_options.max_connections = settings.max_connections;
     server_options.max_body_bytes = settings.max_body_bytes;
     server_options.idle_timeout = std::chrono::milliseconds(settings.http_idle_timeout_ms);
+    // Once a request has begun its head gets three times as long as an
+    // idle connection: idle sockets are the cheap way to hold connections.
+    server_options.header_timeout = 3 * server_options.idle_timeout;
     server_options.read_timeout = std::chrono::milliseconds(settings.http_read_timeout_ms);
+    server_options.max_connections_per_address = settings.max_connections_per_address;
+    server_options.reserved_connections = settings.reserved_connections;
+    try {
+      server_options.trusted_proxies = http::proxy_list::parse(settings.trusted_proxies);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("BANDITORE_TRUSTED_PROXIES: ") + e.what());
+    }
 
     auto opened = open_store(settings);
     log::info("store.opened", {{"migrations_applied", opened.migrations_applied},
@@ -216,6 +228,7 @@ struct service::impl {
     alerts_api.db = db.get();
     alerts_api.alerts = alerts.get();
     alerts_api.keys = api_keys.get();
+    alerts_api.throttle = &auth_failures;
     alerts_api.outbox = outbox.get();
     // Free text allows WhatsApp's 4096 characters; with a template
     // configured, alerts may go as its parameters, within its 1024.
@@ -241,6 +254,7 @@ struct service::impl {
     }
     cap.db = db.get();
     cap.keys = api_keys.get();
+    cap.throttle = &auth_failures;
     cap.alerts = alerts.get();
     cap.alerts_changed = [this] { planner->wake(); };
     cap.cap = cap_alerts.get();
@@ -315,7 +329,7 @@ struct service::impl {
       const bool ready = writable && st.running && credentials_ok && !stopping;
       body["status"] = ready ? "ready" : "not ready";
       if (!failure.empty()) body["detail"] = failure;
-      co_return http::json_response(ready ? 200 : 503, body.dump());
+      co_return http::json_response(ready ? 200 : 503, http::json_text(body));
     });
   }
 
@@ -411,6 +425,7 @@ struct service::impl {
   std::unique_ptr<whatsapp::cloud_channel> channel;
   std::unique_ptr<dispatch::sender> sender;
   std::unique_ptr<dispatch::planner> planner;
+  auth_throttle auth_failures;
   alerts_context alerts_api;
   http::router routes;
   webhook_context webhook;

@@ -1,6 +1,7 @@
 #include <banditore/app/webhook.hpp>
 
 #include <banditore/domain/phone.hpp>
+#include <banditore/http/json_text.hpp>
 #include <banditore/log/log.hpp>
 #include <banditore/metrics/registry.hpp>
 #include <banditore/store/outbox.hpp>
@@ -96,6 +97,7 @@ void add_webhook_routes(http::router& routes, webhook_context& ctx) {
         log::warn("webhook.unusable_sender", {{"request_id", req.request_id}, {"type", whatsapp::to_string(m.type)}});
         continue;
       }
+      // parse_notification bounds timestamps (max_timestamp_seconds): no overflow.
       inputs.push_back({m.id, *from, std::string(whatsapp::to_string(m.type)), m.text, m.timestamp * 1000});
       metrics::default_registry()
           .counter_for("banditore_inbound_messages_total", "Citizens' messages received, by WhatsApp type",
@@ -140,7 +142,7 @@ void add_webhook_routes(http::router& routes, webhook_context& ctx) {
       log::info("webhook.statuses_unknown", {{"request_id", req.request_id}, {"count", out.statuses_unknown}});
     nlohmann::json body = {{"messages", out.results.size()}, {"skipped", skipped},
                            {"statuses", out.statuses_applied + out.statuses_early + out.statuses_unknown}};
-    co_return http::json_response(200, body.dump());
+    co_return http::json_response(200, http::json_text(body));
   });
 }
 

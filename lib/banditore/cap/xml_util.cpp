@@ -1,5 +1,7 @@
 #include <banditore/cap/xml_util.hpp>
 
+#include <banditore/domain/utf8.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -23,6 +25,27 @@ std::string size_text(std::size_t bytes) {
   return fmt::format("{} bytes", bytes);
 }
 
+bool utf8_without_nul(std::string_view text) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    char32_t cp = 0;
+    if (!domain::utf8::next_code_point(text, pos, cp) || cp == 0) return false;
+  }
+  return true;
+}
+
+bool decoded_text_is_utf8(const pugi::xml_document& doc) {
+  std::vector<pugi::xml_node> pending{doc.document_element()};
+  while (!pending.empty()) {
+    const auto node = pending.back();
+    pending.pop_back();
+    if (!utf8_without_nul(node.value())) return false;
+    for (auto a : node.attributes())
+      if (!utf8_without_nul(a.value())) return false;
+    for (auto c : node.children()) pending.push_back(c);
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<xml_refusal> load_untrusted_xml(pugi::xml_document& doc, std::string_view xml,
@@ -37,8 +60,17 @@ std::optional<xml_refusal> load_untrusted_xml(pugi::xml_document& doc, std::stri
   if (contains_ascii_nocase(xml, "<!ENTITY"))
     return xml_refusal{"document", "an ENTITY declaration is not accepted"};
 
-  // CAP requires UTF-8; forcing it also keeps a UTF-16 document from hiding
-  // a DOCTYPE from the byte search above.
+  // CAP requires UTF-8, and pugixml does not check it: invalid bytes would
+  // reach subscribers as U+FFFD and the stored text would break every JSON
+  // answer that carries it. The reason names the offset, never the bytes.
+  for (std::size_t pos = 0; pos < xml.size();) {
+    const auto at = pos;
+    char32_t cp = 0;
+    if (!domain::utf8::next_code_point(xml, pos, cp))
+      return xml_refusal{"document", fmt::format("not UTF-8: an invalid byte sequence at byte {}", at)};
+  }
+  // Forcing UTF-8 also keeps a UTF-16 document from hiding a DOCTYPE from
+  // the byte search above.
   auto options = pugi::parse_default | pugi::parse_doctype;
   auto result = doc.load_buffer(xml.data(), xml.size(), options, pugi::encoding_utf8);
   if (!result)
@@ -49,6 +81,10 @@ std::optional<xml_refusal> load_untrusted_xml(pugi::xml_document& doc, std::stri
       return xml_refusal{"document", "a DOCTYPE (DTD) is not accepted"};
   if (!doc.document_element())
     return xml_refusal{"document", "not well-formed XML: no root element"};
+  // A character reference (&#xD800;, &#0;) is decoded by pugixml into
+  // bytes that are not UTF-8 text, past the check of the raw bytes.
+  if (!decoded_text_is_utf8(doc))
+    return xml_refusal{"document", "a character reference that is not a Unicode character"};
   return std::nullopt;
 }
 

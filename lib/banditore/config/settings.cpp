@@ -145,6 +145,9 @@ settings from_environment(const env_lookup& env) {
   s.max_body_bytes = read_number<std::size_t>(env, "BANDITORE_MAX_BODY_BYTES", s.max_body_bytes, 1024, 64 * 1024 * 1024);
   s.http_idle_timeout_ms = read_number<std::int64_t>(env, "BANDITORE_HTTP_IDLE_TIMEOUT_MS", s.http_idle_timeout_ms, 100, 3600000);
   s.http_read_timeout_ms = read_number<std::int64_t>(env, "BANDITORE_HTTP_READ_TIMEOUT_MS", s.http_read_timeout_ms, 100, 3600000);
+  s.max_connections_per_address = read_number<std::size_t>(env, "BANDITORE_MAX_CONNECTIONS_PER_ADDRESS", s.max_connections_per_address, 1, 100000);
+  s.reserved_connections = read_number<std::size_t>(env, "BANDITORE_RESERVED_CONNECTIONS", s.reserved_connections, 0, 100000);
+  read_text(env, "BANDITORE_TRUSTED_PROXIES", s.trusted_proxies);
 
   if (s.language != "it" && s.language != "en")
     throw std::invalid_argument("BANDITORE_LANGUAGE must be 'it' or 'en', got '" + s.language + "'");
@@ -209,8 +212,11 @@ const std::vector<setting_doc>& documented_settings() {
       {"BANDITORE_HELP_INTERVAL", "86400", "seconds before the help text is sent again to the same number"},
       {"BANDITORE_MAX_CONNECTIONS", "512", "open HTTP connections at most"},
       {"BANDITORE_MAX_BODY_BYTES", "1048576", "largest request body accepted"},
-      {"BANDITORE_HTTP_IDLE_TIMEOUT_MS", "30000", "how long a connection may wait before sending a complete request head"},
+      {"BANDITORE_HTTP_IDLE_TIMEOUT_MS", "10000", "how long a connection may stay open without sending a byte (at first and between requests); from a request's first byte its head has three times as long"},
       {"BANDITORE_HTTP_READ_TIMEOUT_MS", "15000", "how long a request body may take to arrive"},
+      {"BANDITORE_MAX_CONNECTIONS_PER_ADDRESS", "32", "open HTTP connections one client address may hold; more get 503 (trusted proxies are exempt)"},
+      {"BANDITORE_RESERVED_CONNECTIONS", "64", "connections accepted beyond BANDITORE_MAX_CONNECTIONS for /webhook/, /healthz and /readyz only"},
+      {"BANDITORE_TRUSTED_PROXIES", "", "reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client; from anyone else it is ignored"},
   };
   return docs;
 }

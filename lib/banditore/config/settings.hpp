@@ -52,8 +52,14 @@ struct settings {
 
   std::size_t max_connections = 512;
   std::size_t max_body_bytes = 1024 * 1024;
-  std::int64_t http_idle_timeout_ms = 30000;
+  std::int64_t http_idle_timeout_ms = 10000;
   std::int64_t http_read_timeout_ms = 15000;
+  // Hostile clients (docs/security.md): connections one address may hold,
+  // connections kept for the webhook and health checks, and the reverse
+  // proxies whose X-Forwarded-For names the client ("10.0.0.1,fd00::/8").
+  std::size_t max_connections_per_address = 32;
+  std::size_t reserved_connections = 64;
+  std::string trusted_proxies;
 };
 
 // Reads a variable: a missing one is nullopt. getenv by default; tests pass

@@ -1,6 +1,8 @@
 #include <banditore/http/client.hpp>
 
+#include <banditore/http/bounded_read.hpp>
 #include <banditore/http/head.hpp>
+#include <banditore/log/log.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,10 +13,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <nlohmann/json.hpp>
 #include <openssl/ssl.h>
 
 #include <array>
@@ -69,10 +71,16 @@ std::optional<base_url> parse_base_url(std::string_view text) {
 
 namespace {
 
+// A response's status line and header fields together, and the most held
+// unparsed later (a chunk-size line, the trailer section); bigger ones end
+// the call with a transport error.
+constexpr std::size_t max_response_head_bytes = 16 * 1024;
+constexpr std::size_t max_chunk_extension_bytes = 256;
+
 struct connection {
   std::optional<beast::tcp_stream> plain;
   std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
-  beast::flat_buffer buffer;
+  beast::flat_buffer buffer{max_response_head_bytes};
   bool connected = false;
 
   beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
@@ -80,6 +88,8 @@ struct connection {
 
 std::string describe(const boost::system::error_code& ec) {
   if (ec == beast::error::timeout) return "timeout";
+  if (ec == bhttp::error::buffer_overflow || ec == bhttp::error::header_limit)
+    return "the answer's head, a chunk line or its trailer exceeds " + std::to_string(max_response_head_bytes) + " bytes";
   return ec.message();
 }
 
@@ -172,7 +182,7 @@ struct client::impl : std::enable_shared_from_this<impl> {
     c.lowest().expires_after(options_.request_timeout);
     auto [ec, n] = co_await asio::async_write(stream, request, use_nothrow);
     if (ec) co_return ec;
-    std::tie(ec, n) = co_await bhttp::async_read(stream, c.buffer, parser, use_nothrow);
+    ec = co_await detail::bounded_read(stream, c.buffer, parser, detail::read_until::message);
     co_return ec;
   }
 
@@ -196,11 +206,32 @@ struct client::impl : std::enable_shared_from_this<impl> {
         co_return out;
       }
       bhttp::response_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(max_response_head_bytes));
       parser.body_limit(options_.max_response_bytes);
-      if (c->tls)
-        ec = co_await exchange(*c->tls, *c, wire, parser);
-      else
-        ec = co_await exchange(*c->plain, *c, wire, parser);
+      auto check_chunk = [](std::uint64_t, beast::string_view extensions, beast::error_code& cec) {
+        if (extensions.size() > max_chunk_extension_bytes) cec = bhttp::error::bad_chunk_extension;
+      };
+      parser.on_chunk_header(check_chunk);
+      // The one place a call catches what reading its answer throws (a
+      // parser, an allocation): the connection is dropped and the call
+      // ends with a transport error, never an exception.
+      std::string failure;
+      try {
+        if (c->tls)
+          ec = co_await exchange(*c->tls, *c, wire, parser);
+        else
+          ec = co_await exchange(*c->plain, *c, wire, parser);
+      } catch (const std::exception& e) {
+        failure = e.what();
+      } catch (...) {
+        failure = "unknown exception";
+      }
+      if (!failure.empty()) {
+        log::error("http.client_failed", {{"host", url_.host}, {"error", failure}});
+        release(std::move(c), false);
+        out.transport_error = "unreadable answer: " + failure;
+        co_return out;
+      }
       if (ec) {
         release(std::move(c), false);
         // A kept-alive connection the server closed meanwhile: try once on a

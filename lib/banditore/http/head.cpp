@@ -30,8 +30,14 @@ void check_token(std::string_view what, std::string_view s) {
 
 void check_field(std::string_view name, std::string_view value) {
   check_token("header name", name);
-  if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
-    throw std::invalid_argument("header " + std::string(name) + " has a line break or NUL in its value");
+  // RFC 9110 5.5: a field value is visible characters, spaces and tabs
+  // (and obs-text); CR, LF and NUL would break the framing, and Beast on
+  // the other side refuses every other control character.
+  if (std::any_of(value.begin(), value.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return (u < 0x20 && u != '\t') || u == 0x7f;
+      }))
+    throw std::invalid_argument("header " + std::string(name) + " has a control character in its value");
   if (boost::beast::iequals(name, "Content-Length") || boost::beast::iequals(name, "Transfer-Encoding"))
     throw std::invalid_argument("header " + std::string(name) + " is set from the body");
 }

@@ -21,7 +21,8 @@ struct field_view {
 // "POST /v21.0/1/messages HTTP/1.1", the defaults, the given fields,
 // Content-Length. A given field replaces a default of the same name
 // (case-insensitive). Throws std::invalid_argument for a field that would
-// break the framing: a name that is not a token, a CR, LF or NUL in a value,
+// break the framing or that a peer would refuse: a name that is not a token, a
+// control character other than HTAB in a value,
 // a Content-Length or Transfer-Encoding field, or a method or target with
 // spaces or control characters.
 std::string request_head(std::string_view method, std::string_view target,

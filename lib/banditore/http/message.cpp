@@ -1,5 +1,7 @@
 #include <banditore/http/message.hpp>
 
+#include <banditore/http/json_text.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -26,6 +28,10 @@ std::string_view find_header(const std::vector<header_field>& headers, std::stri
   for (const auto& h : headers)
     if (iequals(h.name, name)) return h.value;
   return {};
+}
+
+std::string json_text(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::optional<std::string> percent_decode(std::string_view in, bool plus_as_space) {
@@ -106,7 +112,7 @@ std::string_view status_title(int status) {
 response problem(int status, std::string_view title, std::string_view detail, std::string_view type) {
   nlohmann::json body = {{"type", type}, {"title", title}, {"status", status}, {"detail", detail}};
   return {status, "application/problem+json",
-          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
+          json_text(body), {}};
 }
 
 response json_response(int status, std::string body) {

@@ -1,5 +1,6 @@
 #include <banditore/http/server.hpp>
 
+#include <banditore/http/bounded_read.hpp>
 #include <banditore/http/head.hpp>
 #include <banditore/log/log.hpp>
 
@@ -26,6 +27,7 @@
 #include <random>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <stdexcept>
 
 namespace banditore::http {
@@ -68,11 +70,18 @@ bool sane_request_id(std::string_view id) {
   return true;
 }
 
-bool is_loopback(const asio::ip::address& a) {
-  if (a.is_loopback()) return true;
-  if (a.is_v6() && a.to_v6().is_v4_mapped())
-    return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).is_loopback();
-  return false;
+// address is canonical (an IPv4-mapped address written as IPv4).
+bool is_loopback(const std::string& address) {
+  boost::system::error_code ec;
+  const auto a = asio::ip::make_address(address, ec);
+  return !ec && a.is_loopback();
+}
+
+// Over a connection cap: retry shortly.
+response busy() {
+  auto res = problem(503, "Service Unavailable", "too many open connections; retry shortly");
+  res.headers.push_back({"Retry-After", "1"});
+  return res;
 }
 
 }  // namespace
@@ -104,21 +113,37 @@ struct server::impl : std::enable_shared_from_this<impl> {
         co_await pause.async_wait(use_nothrow);
         continue;
       }
-      if (connections_ >= options_.max_connections) {
+      boost::system::error_code pec;
+      const auto endpoint = socket.remote_endpoint(pec);
+      std::string peer = pec ? std::string("unknown") : canonical_address(endpoint.address().to_string());
+      // A trusted proxy carries everyone's connections: only the overall
+      // caps apply to it.
+      const bool per_address = !options_.trusted_proxies.contains(peer);
+      const bool address_full = per_address && per_address_[peer] >= options_.max_connections_per_address;
+      const bool general_full = connections_ - reserved_ >= options_.max_connections;
+      if (address_full || (general_full && reserved_ >= options_.reserved_connections)) {
+        if (per_address && per_address_[peer] == 0) per_address_.erase(peer);
         ++rejected_;
         asio::co_spawn(io_, reject_busy(std::move(socket)), asio::detached);
         continue;
       }
+      const bool reserved = general_full;
       ++connections_;
-      asio::co_spawn(io_, session(std::move(socket)), [self](std::exception_ptr e) {
-        if (e) {
-          try { std::rethrow_exception(e); } catch (const std::exception& x) {
-            log::error("http.session_failed", {{"error", x.what()}});
-          }
-        }
+      if (reserved) ++reserved_;
+      if (per_address) ++per_address_[peer];
+      auto done = [self, peer, reserved, per_address](std::exception_ptr e) {
+        // session() catches what its connection throws; this is the last
+        // guard, so nothing leaves io_context::run().
+        if (e) log::error("http.session_failed", {{"remote", peer}, {"error", "exception outside the session"}});
         --self->connections_;
+        if (reserved) --self->reserved_;
+        if (per_address) {
+          auto it = self->per_address_.find(peer);
+          if (it != self->per_address_.end() && --it->second == 0) self->per_address_.erase(it);
+        }
         if (self->stopping_ && self->connections_ == 0) self->all_closed_.cancel();
-      });
+      };
+      asio::co_spawn(io_, session(std::move(socket), peer, reserved), std::move(done));
     }
   }
 
@@ -126,8 +151,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
   asio::awaitable<void> reject_busy(tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     stream.expires_after(std::chrono::seconds(2));
-    auto res = problem(503, "Service Unavailable", "too many open connections; retry shortly");
-    res.headers.push_back({"Retry-After", "1"});
+    auto res = busy();
     const auto request_id = next_request_id();
     boost::system::error_code ec;
     co_await write_response(stream, std::move(res), 11, false, request_id, false, ec);
@@ -170,29 +194,75 @@ struct server::impl : std::enable_shared_from_this<impl> {
                 {"ms", std::round(ms * 100) / 100}, {"bytes", written}});
   }
 
-  asio::awaitable<void> session(tcp::socket socket) {
+  // One place for whatever a connection throws (a parser, a handler's
+  // bad_alloc): logged once with its address, and the connection ends.
+  asio::awaitable<void> session(tcp::socket socket, std::string peer, bool reserved) {
+    std::string failure;
+    try {
+      co_await serve(std::move(socket), peer, reserved);
+    } catch (const std::exception& e) {
+      failure = e.what();
+    } catch (...) {
+      failure = "unknown exception";
+    }
+    if (!failure.empty()) log::error("http.session_failed", {{"remote", peer}, {"error", failure}});
+  }
+
+  bool reserved_path(std::string_view target) const {
+    const auto path = target.substr(0, target.find('?'));
+    for (const auto& p : options_.reserved_paths)
+      if (p.ends_with('/') ? path.starts_with(p) : path == p) return true;
+    return false;
+  }
+
+  // The first field (in header, or from `from` on, in the trailer) longer
+  // than the limit; empty when none.
+  template <class Fields>
+  std::string oversized_field(const Fields& fields, std::size_t from) const {
+    std::size_t i = 0;
+    for (const auto& f : fields) {
+      if (i++ < from) continue;
+      if (f.name_string().size() + f.value().size() > options_.max_field_bytes) return std::string(f.name_string());
+    }
+    return {};
+  }
+
+  asio::awaitable<void> serve(tcp::socket socket, const std::string& peer, bool reserved) {
     auto self = shared_from_this();
     boost::system::error_code ec;
-    auto endpoint = socket.remote_endpoint(ec);
-    const std::string remote = ec ? std::string("unknown") : endpoint.address().to_string();
-    const bool loopback = !ec && is_loopback(endpoint.address());
 
     beast::tcp_stream stream(std::move(socket));
-    beast::flat_buffer buffer;
+    // Its max_size bounds what is held unparsed (see bounded_read.hpp).
+    beast::flat_buffer buffer(options_.max_header_bytes);
     connection_state state{&stream};
     live_.insert(&state);
     struct unregister {
       std::set<connection_state*>& set; connection_state* s;
       ~unregister() { set.erase(s); }
     } guard{live_, &state};
+    const auto idle_timeout = reserved ? std::min(options_.idle_timeout, options_.reserved_idle_timeout)
+                                       : options_.idle_timeout;
+    const auto max_extension = options_.max_chunk_extension_bytes;
+    auto check_chunk = [max_extension](std::uint64_t, beast::string_view extensions, beast::error_code& cec) {
+      if (extensions.size() > max_extension) cec = bhttp::error::bad_chunk_extension;
+    };
 
+    bool refused = false;
     for (std::size_t n = 0; n < options_.max_requests_per_connection && !stopping_; ++n) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
       parser.body_limit(options_.max_body_bytes);
+      parser.on_chunk_header(check_chunk);
+      // Nothing sent yet: the short idle timeout. From the first byte on,
+      // the head has header_timeout to arrive. Until it has, a stop closes
+      // the connection (idle).
       state.idle = true;
-      stream.expires_after(options_.idle_timeout);
-      std::tie(ec, std::ignore) = co_await bhttp::async_read_header(stream, buffer, parser, use_nothrow);
+      stream.expires_after(idle_timeout);
+      ec = co_await detail::await_first_bytes(stream, buffer);
+      if (!ec) {
+        stream.expires_after(options_.header_timeout);
+        ec = co_await detail::bounded_read(stream, buffer, parser, detail::read_until::header);
+      }
       state.idle = false;
       const auto started = std::chrono::steady_clock::now();
       const auto request_id = next_request_id();
@@ -201,16 +271,18 @@ struct server::impl : std::enable_shared_from_this<impl> {
       // destroys temporaries of a co_await expression twice.
       if (ec) {
         std::optional<response> refusal;
-        if (ec == bhttp::error::header_limit)
-          refusal = problem(431, "Request Header Fields Too Large", "request headers exceed the limit");
+        if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow)
+          refusal = problem(431, "Request Header Fields Too Large",
+                            "the request line and headers exceed " + std::to_string(options_.max_header_bytes) + " bytes");
         else if (ec == bhttp::error::body_limit)  // Content-Length already over the limit
           refusal = problem(413, "Content Too Large",
                             "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes");
         else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
                  ec != asio::error::operation_aborted && ec != asio::error::eof &&
-                 ec != asio::error::connection_reset && buffer.size() > 0)
+                 ec != asio::error::connection_reset && (buffer.size() > 0 || parser.got_some()))
           refusal = problem(400, "Bad Request", "malformed HTTP request");
         if (refusal) co_await write_and_log(stream, std::move(*refusal), 11, false, request_id, "-", "-", started, false, ec);
+        refused = refusal.has_value();
         break;
       }
 
@@ -218,10 +290,34 @@ struct server::impl : std::enable_shared_from_this<impl> {
       const unsigned version = header.version();
       const std::string method(header.method_string());
       auto too_large = [this] { return "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes"; };
-      if (auto len = parser.content_length(); len && *len > options_.max_body_bytes) {
-        auto refusal = problem(413, "Content Too Large", too_large());
-        co_await write_and_log(stream, std::move(refusal), version, false, request_id, method, "-", started, false, ec);
+      std::optional<response> refusal;
+      const auto long_field = oversized_field(header, 0);
+      if (header.target().size() > options_.max_target_bytes)
+        refusal = problem(414, "URI Too Long",
+                          "the request target exceeds " + std::to_string(options_.max_target_bytes) + " bytes");
+      else if (!long_field.empty())
+        refusal = problem(431, "Request Header Fields Too Large",
+                          "a header field exceeds " + std::to_string(options_.max_field_bytes) + " bytes");
+      else if (auto len = parser.content_length(); len && *len > options_.max_body_bytes)
+        refusal = problem(413, "Content Too Large", too_large());
+      else if (reserved && !reserved_path(header.target()))
+        refusal = busy();
+      if (refusal) {
+        co_await write_and_log(stream, std::move(*refusal), version, false, request_id, method, "-", started, false, ec);
+        refused = true;
         break;
+      }
+      // The fields as the head gave them: trailer fields, which Beast's
+      // parser appends to the same list, are read and dropped (RFC 9110
+      // 6.5.1: no merging them into the header unless a field allows it).
+      const auto header_fields = static_cast<std::size_t>(std::distance(header.begin(), header.end()));
+      std::vector<header_field> fields;
+      fields.reserve(header_fields);
+      std::string forwarded_for;
+      for (const auto& field : header) {
+        fields.push_back({std::string(field.name_string()), std::string(field.value())});
+        if (beast::iequals(field.name_string(), "X-Forwarded-For"))
+          forwarded_for.append(forwarded_for.empty() ? "" : ",").append(field.value());
       }
       if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
         bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, version};
@@ -231,15 +327,34 @@ struct server::impl : std::enable_shared_from_this<impl> {
       }
 
       stream.expires_after(options_.read_timeout);
-      std::tie(ec, std::ignore) = co_await bhttp::async_read(stream, buffer, parser, use_nothrow);
+      ec = co_await detail::bounded_read(stream, buffer, parser, detail::read_until::message);
       if (ec) {
-        std::optional<response> refusal;
+        const std::string_view pending(static_cast<const char*>(buffer.data().data()), buffer.size());
         if (ec == bhttp::error::body_limit)
           refusal = problem(413, "Content Too Large", too_large());
+        else if (ec == bhttp::error::buffer_overflow && detail::holds_trailer(pending))
+          refusal = problem(431, "Request Header Fields Too Large",
+                            "the trailer section exceeds " + std::to_string(options_.max_header_bytes) + " bytes");
+        else if (ec == bhttp::error::buffer_overflow)
+          refusal = problem(400, "Bad Request",
+                            "a chunk-size line exceeds " + std::to_string(options_.max_header_bytes) + " bytes");
+        else if (ec == bhttp::error::bad_chunk_extension)
+          refusal = problem(400, "Bad Request",
+                            "chunk extensions must be well-formed and at most " +
+                                std::to_string(options_.max_chunk_extension_bytes) + " bytes");
         else if (ec != beast::error::timeout && ec != asio::error::operation_aborted &&
-                 ec != asio::error::eof && ec != bhttp::error::end_of_stream)
+                 ec != asio::error::eof && ec != bhttp::error::end_of_stream &&
+                 ec != bhttp::error::partial_message && ec != asio::error::connection_reset)
           refusal = problem(400, "Bad Request", "malformed HTTP request body");
         if (refusal) co_await write_and_log(stream, std::move(*refusal), version, false, request_id, method, "-", started, false, ec);
+        refused = refusal.has_value();
+        break;
+      }
+      if (!oversized_field(parser.get(), header_fields).empty()) {
+        auto trailer_refusal = problem(431, "Request Header Fields Too Large",
+                                       "a trailer field exceeds " + std::to_string(options_.max_field_bytes) + " bytes");
+        co_await write_and_log(stream, std::move(trailer_refusal), version, false, request_id, method, "-", started, false, ec);
+        refused = true;
         break;
       }
 
@@ -250,14 +365,12 @@ struct server::impl : std::enable_shared_from_this<impl> {
       auto qpos = req.target.find('?');
       auto decoded = percent_decode(std::string_view(req.target).substr(0, qpos), false);
       if (qpos != std::string::npos) req.query = req.target.substr(qpos + 1);
-      req.headers.reserve(static_cast<std::size_t>(std::distance(msg.begin(), msg.end())));
-      for (const auto& field : msg) req.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+      req.headers = std::move(fields);
       req.body = std::move(msg.body());
       auto given_id = req.header("X-Request-Id");
       req.request_id = sane_request_id(given_id) ? std::string(given_id) : request_id;
-      req.remote_address = remote;
-      req.remote_is_loopback = loopback;
-
+      req.remote_address = client_address(peer, forwarded_for, options_.trusted_proxies);
+      req.remote_is_loopback = is_loopback(req.remote_address);
       response res;
       std::string failure;
       if (!decoded || decoded->empty() || decoded->front() != '/') {
@@ -290,6 +403,20 @@ struct server::impl : std::enable_shared_from_this<impl> {
       if (ec || !keep_alive) break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    // After a refusal the peer may still be sending what was refused;
+    // closing with it unread would reset the connection and could destroy
+    // the answer before the peer reads it. A little is read and dropped.
+    if (refused && !ec) co_await drain(stream);
+  }
+
+  static asio::awaitable<void> drain(beast::tcp_stream& stream) {
+    std::array<char, 16 * 1024> sink;
+    stream.expires_after(std::chrono::seconds(1));
+    for (std::size_t dropped = 0; dropped < 256 * 1024;) {
+      auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_nothrow);
+      if (ec) break;
+      dropped += n;
+    }
   }
 
   asio::io_context& io_;
@@ -298,7 +425,9 @@ struct server::impl : std::enable_shared_from_this<impl> {
   tcp::acceptor acceptor_;
   asio::steady_timer all_closed_;
   std::set<connection_state*> live_;
-  std::size_t connections_ = 0;
+  std::size_t connections_ = 0;  // all open, reserved ones included
+  std::size_t reserved_ = 0;     // open beyond max_connections
+  std::unordered_map<std::string, std::size_t> per_address_;
   std::uint16_t port_ = 0;
   std::size_t rejected_ = 0;
   bool stopping_ = false;
@@ -334,6 +463,8 @@ void server::start() {
 std::uint16_t server::port() const { return impl_->port_; }
 
 std::size_t server::open_connections() const { return impl_->connections_; }
+
+std::size_t server::refused_connections() const { return impl_->rejected_; }
 
 asio::awaitable<void> server::stop() {
   auto self = impl_;

@@ -7,11 +7,13 @@
 // than nlohmann's lexer, which copies every character twice.
 //
 // Strict JSON, as nlohmann's sax_parse: one value, then only whitespace; no
-// comments; valid UTF-8; at most 32 levels deep.
+// comments; valid UTF-8; no number beyond a double's range; at most 32
+// levels deep.
 #pragma once
 
 #include <boost/json/basic_parser_impl.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -70,6 +72,12 @@ struct adapter {
   bool on_int64(std::int64_t i, string_view, error_code& ec) { return ok(handler.number_integer(i), ec); }
   bool on_uint64(std::uint64_t u, string_view, error_code& ec) { return ok(handler.number_unsigned(u), ec); }
   bool on_double(double d, string_view, error_code& ec) {
+    // 5e486 reads as infinity here; nlohmann refuses it ("number
+    // overflow"), and so does this reader.
+    if (!std::isfinite(d)) {
+      ec = boost::json::error::exponent_overflow;
+      return false;
+    }
     static const std::string no_text;
     return ok(handler.number_float(d, no_text), ec);
   }

@@ -250,9 +250,15 @@ revoke_result api_key_store::revoke(std::string_view id_or_name, std::int64_t no
   return result;
 }
 
+bool well_formed_token(std::string_view text) {
+  if (text.size() != token_length || !text.starts_with(token_scheme)) return false;
+  return std::all_of(text.begin() + token_scheme.size(), text.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
 std::optional<key_info> api_key_store::authenticate(std::string_view token, std::int64_t now_ms) {
   // Nothing else can be one of our tokens; no need to ask the database.
-  if (token.size() != token_length || token.substr(0, token_scheme.size()) != token_scheme) return std::nullopt;
+  if (!well_formed_token(token)) return std::nullopt;
 
   // The lookup is by the SHA-256 of the presented token through the unique
   // index on token_hash. Timing can at most reveal how much of a hash

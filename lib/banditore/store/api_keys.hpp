@@ -26,6 +26,9 @@ bool valid_scope(std::string_view scope);
 inline constexpr std::string_view token_scheme = "bnd_";
 inline constexpr std::size_t token_random_bytes = 40;
 inline constexpr std::size_t token_length = token_scheme.size() + 2 * token_random_bytes;
+// Whether text has a token's shape: the scheme and lowercase hex of the
+// right length. Anything else is refused without asking the database.
+bool well_formed_token(std::string_view text);
 // The start of the token kept in clear, to tell keys apart in a listing.
 inline constexpr std::size_t token_prefix_length = 12;
 inline constexpr std::size_t max_key_name_length = 100;

@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <charconv>
 #include <filesystem>
 #include <stdexcept>
@@ -53,6 +56,11 @@ std::unique_ptr<SQLite::Database> open_database(const std::string& path) {
   if (path != ":memory:") {
     auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
+    // SQLite would create the file 0644 less the umask (readable by all
+    // outside systemd), and gives -wal and -shm the database file's mode:
+    // created here 0600 first, all three stay private whatever the umask.
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
   }
   // SQLite's allocation statistics take a global mutex on every malloc;
   // nothing reads them. Settable only before the library initialises

@@ -15,8 +15,10 @@ namespace {
 using oj = nlohmann::ordered_json;
 using nlohmann::json;
 
-// Parses without throwing; invalid UTF-8 or JSON gives a discarded value.
+// Parses without throwing; invalid UTF-8 or JSON gives a discarded value,
+// as does a NUL byte (nlohmann's lexer would stop there and accept).
 json parse_quietly(std::string_view body) {
+  if (body.find('\0') != std::string_view::npos) return json(json::value_t::discarded);
   return json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
 }
 

@@ -89,6 +89,10 @@ std::int64_t required_timestamp(const json& object, std::string_view key,
   auto [end, ec] = std::from_chars(first, last, seconds);
   if (digits.empty() || digits.front() == '-' || ec != std::errc{} || end != last)
     fail(field, "not a timestamp of digits");
+  // The store keeps milliseconds: a bound here keeps seconds * 1000 from
+  // overflowing (a 17-digit timestamp did) and no real message is dated
+  // after the year 9999.
+  if (seconds > max_timestamp_seconds) fail(field, "a timestamp after the year 9999");
   return seconds;
 }
 
@@ -383,6 +387,12 @@ std::string_view to_string(signature_check check) {
 
 parse_result parse_notification(std::string_view body, const parse_limits& limits) {
   parse_result result;
+  // nlohmann's lexer takes a NUL byte for the end of the input, so a body
+  // of JSON, a NUL and anything at all would parse; a NUL is never JSON.
+  if (const auto nul = body.find('\0'); nul != std::string_view::npos) {
+    result.error = "body: invalid JSON at byte " + std::to_string(nul);
+    return result;
+  }
   try {
     const auto root = json::parse(body.begin(), body.end());
     result.value = parse_document(root, limits);

@@ -21,6 +21,10 @@ enum class message_type {
 };
 std::string_view to_string(message_type);
 
+// 9999-12-31T23:59:59Z: a later timestamp is refused, so a time in
+// milliseconds (seconds * 1000) always fits in 64 bits.
+inline constexpr std::int64_t max_timestamp_seconds = 253'402'300'799;
+
 struct inbound_message {
   std::string id;               // wamid: the key for de-duplicating redeliveries
   std::string from;             // the citizen's number (wa_id): never log it

@@ -81,21 +81,92 @@ TEST_CASE("an unknown token gets 401 that does not repeat it") {
   const auto& r = *result.refusal;
   CHECK(r.status == 401);
   CHECK(r.content_type == "application/problem+json");
-  CHECK(detail_of(r) == "this API key is not known");
+  CHECK(detail_of(r) == "this API key is not valid");
   CHECK(http::find_header(r.headers, "WWW-Authenticate").find("invalid_token") != std::string::npos);
   CHECK(r.body.find(unknown.substr(4)) == std::string::npos);
 }
 
-TEST_CASE("a revoked key gets 401 saying it was revoked") {
+TEST_CASE("a revoked key gets the same 401 as an unknown one, so keys cannot be told apart") {
   fixture f;
+  std::string unknown = f.sender;
+  unknown.back() = unknown.back() == 'a' ? 'b' : 'a';
   f.keys.revoke("press-office", t0 + 1);
-  auto result = check_access(bearer(f.sender), "alerts:send", f.keys, t0 + 2);
-  CHECK_FALSE(result.key.has_value());
-  REQUIRE(result.refusal.has_value());
-  CHECK(result.refusal->status == 401);
-  CHECK(result.refusal->content_type == "application/problem+json");
-  CHECK(detail_of(*result.refusal) == "this API key was revoked");
-  CHECK(result.refusal->body.find(f.sender.substr(4)) == std::string::npos);
+  auto revoked = check_access(bearer(f.sender), "alerts:send", f.keys, t0 + 2);
+  auto never = check_access(bearer(unknown), "alerts:send", f.keys, t0 + 2);
+  CHECK_FALSE(revoked.key.has_value());
+  REQUIRE(revoked.refusal.has_value());
+  REQUIRE(never.refusal.has_value());
+  CHECK(revoked.refusal->status == 401);
+  CHECK(revoked.refusal->body == never.refusal->body);
+  CHECK(http::find_header(revoked.refusal->headers, "WWW-Authenticate") ==
+        http::find_header(never.refusal->headers, "WWW-Authenticate"));
+  CHECK(revoked.refusal->body.find(f.sender.substr(4)) == std::string::npos);
+}
+
+TEST_CASE("a token of the wrong shape is refused before any lookup and counted as a failure") {
+  app::auth_throttle throttle;
+  for (const std::string& token : {std::string("bnd_short"), "xyz_" + std::string(80, 'a'), "bnd_" + std::string(80, 'A'),
+                                  "bnd_" + std::string(79, 'a') + "g"}) {
+    CAPTURE(token);
+    auto r = bearer(token);
+    r.remote_address = "192.0.2.1";
+    auto refusal = app::refuse_before_lookup(r, throttle, t0);
+    REQUIRE(refusal.has_value());
+    CHECK(refusal->status == 401);
+    CHECK(detail_of(*refusal) == "this API key is not valid");
+  }
+  fixture f;
+  auto good = bearer(f.sender);
+  good.remote_address = "192.0.2.2";
+  CHECK_FALSE(app::refuse_before_lookup(good, throttle, t0).has_value());
+}
+
+TEST_CASE("after ten failures an address gets 429 with Retry-After, other addresses do not") {
+  app::auth_throttle throttle;
+  fixture f;
+  std::string unknown = f.sender;
+  unknown.back() = unknown.back() == 'a' ? 'b' : 'a';
+  auto attacker = bearer(unknown);
+  attacker.remote_address = "198.51.100.9";
+  for (int i = 0; i < 10; ++i) {
+    CAPTURE(i);
+    REQUIRE_FALSE(app::refuse_before_lookup(attacker, throttle, t0).has_value());
+    auto result = check_access(attacker, "alerts:send", f.keys, t0);
+    app::count_refusal(attacker, result, throttle, t0);
+  }
+  auto refusal = app::refuse_before_lookup(attacker, throttle, t0);
+  REQUIRE(refusal.has_value());
+  CHECK(refusal->status == 429);
+  CHECK(http::find_header(refusal->headers, "Retry-After") == "6");
+  // Even the right key waits: the throttle acts before the key is looked up.
+  auto same_address = bearer(f.sender);
+  same_address.remote_address = "198.51.100.9";
+  CHECK(app::refuse_before_lookup(same_address, throttle, t0 + 1000)->status == 429);
+  auto elsewhere = bearer(f.sender);
+  elsewhere.remote_address = "198.51.100.10";
+  CHECK_FALSE(app::refuse_before_lookup(elsewhere, throttle, t0).has_value());
+  // One try per 6 s comes back.
+  CHECK_FALSE(app::refuse_before_lookup(attacker, throttle, t0 + 6000).has_value());
+}
+
+TEST_CASE("a granted request or a missing token is not a failure") {
+  app::auth_throttle throttle;
+  fixture f;
+  auto granted = bearer(f.sender);
+  granted.remote_address = "203.0.113.1";
+  auto none = http::request{};
+  none.remote_address = "203.0.113.1";
+  for (int i = 0; i < 20; ++i) {
+    app::count_refusal(granted, check_access(granted, "alerts:send", f.keys, t0), throttle, t0);
+    app::count_refusal(none, check_access(none, "alerts:send", f.keys, t0), throttle, t0);
+  }
+  CHECK(throttle.addresses() == 0);
+}
+
+TEST_CASE("the throttle forgets addresses rather than grow without bound") {
+  app::auth_throttle throttle({10, 6000, 100});
+  for (int i = 0; i < 1000; ++i) throttle.failed("10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256), t0);
+  CHECK(throttle.addresses() <= 100);
 }
 
 TEST_CASE("a key without the scope gets 403 naming the scope") {

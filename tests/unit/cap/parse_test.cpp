@@ -380,6 +380,28 @@ TEST_CASE("malformed XML is refused as not well-formed") {
   CHECK(r.reason.find("not well-formed") != std::string::npos);
 }
 
+TEST_CASE("a document with bytes that are not UTF-8 is refused, and the reason does not repeat them") {
+  for (std::string_view bad : {"\xC3\x28", "\xFF", "\xED\xA0\x80", "\xC0\xAF", "\xE2\x82"}) {
+    CAPTURE(bad.size());
+    auto r = parse_edited(flood, "Esondazione del Seveso", std::string("Esondazione ") + std::string(bad) + " del Seveso");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.element == "document");
+    CHECK(r.reason.starts_with("not UTF-8: an invalid byte sequence at byte "));
+    for (unsigned char c : r.reason) CHECK(c < 0x80);
+  }
+}
+
+TEST_CASE("a character reference that is not a Unicode character is refused") {
+  for (std::string_view ref : {"&#xD800;", "&#xDFFF;", "&#x110000;"}) {
+    CAPTURE(ref);
+    auto r = parse_edited(flood, "Esondazione del Seveso", std::string("Esondazione ") + std::string(ref));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.element == "document");
+  }
+  auto fine = parse_edited(flood, "Esondazione del Seveso", "Esondazione &#xE8; &#x1F30A;");
+  CHECK(fine.ok());
+}
+
 TEST_CASE("a billion-laughs DOCTYPE is refused before the document is parsed") {
   auto r = parse_cap(fixture("invalid_billion_laughs.xml"));
   REQUIRE_FALSE(r.ok());

@@ -47,6 +47,17 @@ TEST_CASE("a field or start line that would break the framing is refused") {
   CHECK_THROWS_AS(response_head(42, 11, {}, {}, 0, true), std::invalid_argument);
 }
 
+TEST_CASE("a control character other than a tab in a field value is refused; a tab and UTF-8 pass") {
+  for (char c : {'\x01', '\x08', '\x0b', '\x1b', '\x1f', '\x7f'}) {
+    CAPTURE(int(c));
+    const header_field f{"X-Note", std::string("a") + c + "b"};
+    CHECK_THROWS_AS(request_head("GET", "/", {}, {f}, 0), std::invalid_argument);
+    CHECK_THROWS_AS(response_head(200, 11, {}, {f}, 0, true), std::invalid_argument);
+  }
+  CHECK(request_head("GET", "/", {}, {{"X-Note", "a\tb \xc3\xa8"}}, 0).find("X-Note: a\tb \xc3\xa8\r\n") !=
+        std::string::npos);
+}
+
 TEST_CASE("a response head carries the reason, the fields, the length and what keep-alive needs") {
   CHECK(response_head(202, 11, {{"Content-Type", "application/json"}}, {{"Location", "/v1/alerts/7"}}, 12, true) ==
         "HTTP/1.1 202 Accepted\r\n"

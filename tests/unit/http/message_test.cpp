@@ -1,4 +1,5 @@
 #include <banditore/http/message.hpp>
+#include <banditore/http/json_text.hpp>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -47,4 +48,13 @@ TEST_CASE("a problem answer is application/problem+json with type, title, status
   CHECK(j["title"] == "Content Too Large");
   CHECK(j["status"] == 413);
   CHECK(j["detail"] == "request body exceeds 10 bytes");
+}
+
+TEST_CASE("a JSON answer over stored bytes that are not UTF-8 is written with U+FFFD, never a throw") {
+  const nlohmann::json body = {{"title", std::string("Allerta \xC3\x28 meteo")}, {"id", 7}};
+  std::string text;
+  CHECK_NOTHROW(text = banditore::http::json_text(body));
+  CHECK(text == "{\"id\":7,\"title\":\"Allerta \xEF\xBF\xBD( meteo\"}");
+  auto p = banditore::http::problem(400, "Bad Request", std::string("bad \xFF byte"));
+  CHECK(p.body.find("\xEF\xBF\xBD") != std::string::npos);
 }

@@ -95,6 +95,26 @@ TEST_CASE("anything but one strict JSON value is refused") {
   CHECK_FALSE(banditore::json_events::parse(deep, r));
 }
 
+TEST_CASE("a number beyond a double's range is refused by both readers") {
+  for (std::string text : {"5e486", "[1, -5e486]", "{\"a\": 1e309}"}) {
+    CAPTURE(text);
+    recorder nl;
+    CHECK_FALSE(json::sax_parse(text, &nl));
+    recorder r;
+    CHECK_FALSE(banditore::json_events::parse(text, r));
+  }
+  // The largest finite doubles still read the same.
+  const std::string largest = "[1.7976931348623157e308, -1.7976931348623157e308]";
+  recorder r;
+  REQUIRE(banditore::json_events::parse(largest, r));
+  CHECK(r.events == nlohmann_reading(largest));
+}
+
+TEST_CASE("a NUL after the value is refused") {
+  recorder r;
+  CHECK_FALSE(banditore::json_events::parse(std::string("{}\0garbage", 10), r));
+}
+
 TEST_CASE("a handler that refuses an event stops the parse") {
   recorder r;
   r.refuse_string = "stop";

@@ -292,6 +292,32 @@ TEST_CASE("a timestamp string that is not all digits is refused") {
   }
 }
 
+TEST_CASE("a 17-digit timestamp is refused, so its milliseconds cannot overflow") {
+  for (const char* stamp : {"99999999999999999", "253402300800"}) {
+    CAPTURE(stamp);
+    auto j = json::parse(fixture("text.json"));
+    j["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"] = stamp;
+    CHECK(error_of(j.dump()) == "entry[0].changes[0].value.messages[0].timestamp: a timestamp after the year 9999");
+  }
+  auto j = json::parse(fixture("text.json"));
+  j["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"] = "253402300799";
+  CHECK(parsed(j.dump()).messages.front().timestamp == max_timestamp_seconds);
+}
+
+TEST_CASE("a status's 17-digit timestamp is refused too") {
+  auto j = json::parse(fixture("statuses.json"));
+  j["entry"][0]["changes"][0]["value"]["statuses"][0]["timestamp"] = "99999999999999999";
+  CHECK(error_of(j.dump()).ends_with("timestamp: a timestamp after the year 9999"));
+}
+
+TEST_CASE("a body of JSON followed by a NUL and garbage is refused") {
+  auto body = fixture("text.json");
+  const auto size = body.size();
+  body.push_back('\0');
+  body += "garbage";
+  CHECK(error_of(body) == "body: invalid JSON at byte " + std::to_string(size));
+}
+
 TEST_CASE("an empty message id is refused, since it is the de-duplication key") {
   auto body = edited("text.json", [](json& j) {
     j["entry"][0]["changes"][0]["value"]["messages"][0]["id"] = "";
