@@ -287,3 +287,8 @@ DROP TRIGGER alert_sent_times;
 -- (outbox_leased), which are at most the requests in flight.
 DROP INDEX outbox_pending_by_alert;
 CREATE INDEX outbox_pending_by_alert ON outbox(alert_id) WHERE state IN ('queued', 'sending');
+
+-- migration 7: replies with buttons
+-- A reply that asks ("Vuoi ricevere gli avvisi?") carries WhatsApp reply
+-- buttons: a JSON array of {"id", "title"}; NULL for every other row.
+ALTER TABLE outbox ADD COLUMN buttons TEXT;

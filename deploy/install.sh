@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libsqlitecpp-dev libsqlite3-dev sqlite3
   nlohmann-json3-dev libfmt-dev doctest-dev libssl-dev libpugixml-dev
   ca-certificates curl systemd
+  libstemmer-dev
 )
 
 missing=()

@@ -50,7 +50,9 @@ namespace asio = boost::asio;
 namespace {
 
 domain::reply_texts load_replies(const config::settings& s) {
-  auto texts = s.language == "en" ? domain::english_replies(s.town) : domain::italian_replies(s.town);
+  const domain::reply_contacts contacts{s.office_contact, s.privacy_url};
+  auto texts = s.language == "en" ? domain::english_replies(s.town, contacts)
+                                  : domain::italian_replies(s.town, contacts);
   if (s.replies_file.empty()) return texts;
   std::ifstream in(s.replies_file);
   if (!in) throw std::runtime_error("BANDITORE_REPLIES_FILE: cannot read " + s.replies_file);
@@ -149,6 +151,7 @@ struct service::impl {
     webhook.conversation.texts = load_replies(settings);
     webhook.conversation.help_interval_ms = settings.help_interval_seconds * 1000;
     webhook.conversation.language = settings.language;
+    webhook.conversation.town = settings.town;
     webhook.db = db.get();
     webhook.outbox = outbox.get();
     webhook.inbound = inbound.get();

@@ -96,7 +96,7 @@ void add_webhook_routes(http::router& routes, webhook_context& ctx) {
         log::warn("webhook.unusable_sender", {{"request_id", req.request_id}, {"type", whatsapp::to_string(m.type)}});
         continue;
       }
-      inputs.push_back({m.id, *from, std::string(whatsapp::to_string(m.type)), m.text, m.timestamp * 1000});
+      inputs.push_back({m.id, *from, std::string(whatsapp::to_string(m.type)), m.text, m.timestamp * 1000, m.reply_id});
       metrics::default_registry()
           .counter_for("banditore_inbound_messages_total", "Citizens' messages received, by WhatsApp type",
                        {{"type", std::string(whatsapp::to_string(m.type))}})

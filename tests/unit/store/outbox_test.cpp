@@ -135,3 +135,17 @@ TEST_CASE("cancelling a leaving subscriber's deliveries seeks them instead of sc
   CHECK(steps.find("SEARCH outbox USING INDEX") != std::string::npos);
   CHECK(steps.find("SCAN outbox") == std::string::npos);
 }
+
+TEST_CASE("a reply's buttons come back with it when leased") {
+  fixture f;
+  const auto phone = crypto::phone_hash(f.keys, "393331234567");
+  f.out.enqueue_reply(phone, "393331234567", "Vuoi ricevere gli avvisi?", now,
+                      {{"banditore:join", "Attiva"}, {"banditore:leave", "Disattiva"}});
+  f.out.enqueue_reply(phone, "393331234567", "plain", now + 1);
+  auto items = f.out.lease(10, now + 10, 60'000);
+  REQUIRE(items.size() == 2);
+  REQUIRE(items[0].buttons.size() == 2);
+  CHECK(items[0].buttons[0].id == "banditore:join");
+  CHECK(items[0].buttons[1].title == "Disattiva");
+  CHECK(items[1].buttons.empty());
+}
