@@ -302,3 +302,8 @@ ALTER TABLE subscribers ADD COLUMN welcome_alert_id INTEGER;
 -- clears the error, so this index holds failures and retries only.
 CREATE INDEX outbox_errors ON outbox(alert_id, state, error_code, error_title)
   WHERE error_code IS NOT NULL OR error_title IS NOT NULL;
+
+-- migration 8: replies with buttons
+-- A reply that asks ("Vuoi ricevere gli avvisi?") carries WhatsApp reply
+-- buttons: a JSON array of {"id", "title"}; NULL for every other row.
+ALTER TABLE outbox ADD COLUMN buttons TEXT;

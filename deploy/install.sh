@@ -12,6 +12,9 @@ packages=(
   # (libclang-rt is only a recommendation of clang-14, and recommendations
   # are not installed here).
   clang-14 libclang-rt-14-dev libfuzzer-14-dev
+  # Snowball's stemmer (Italian words of citizens), Howard Hinnant's date
+  # with the system's time-zone database (local times in Europe/Rome).
+  libstemmer-dev libhowardhinnant-date-dev tzdata
 )
 
 missing=()

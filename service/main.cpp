@@ -13,6 +13,7 @@
 #include "alerts_command.hpp"
 #include "backup_command.hpp"
 #include "cli.hpp"
+#include "inbound_command.hpp"
 #include "keys_command.hpp"
 #include "rotate_command.hpp"
 #include "subscribers_command.hpp"
@@ -49,6 +50,8 @@ void print_help() {
       "  alerts     alerts in the database: list, show, cancel\n"
       "  keys       API keys of the REST API: create, list, revoke\n"
       "  subscribers  the subscriber list: lookup, forget, count, import\n"
+      "  inbound    what citizens wrote: `inbound unknown` lists the most frequent\n"
+      "             texts not understood, digits masked\n"
       "  backup     a consistent copy of the live database (backup PATH)\n"
       "  rotate-keys  seal every phone number again under a new encryption key,\n"
       "             while the service runs (the lookup key stays; rotate-keys --help)\n"
@@ -168,6 +171,7 @@ int main(int argc, char** argv) {
     if (command == "alerts") return run_alerts_command(settings, args);
     if (command == "keys") return run_keys_command(settings, args);
     if (command == "subscribers") return run_subscribers_command(settings, args);
+    if (command == "inbound") return run_inbound_command(settings, args);
     if (command == "backup") return run_backup_command(settings, args);
     if (command == "rotate-keys") return run_rotate_keys_command(settings, args);
   } catch (const std::invalid_argument& e) {

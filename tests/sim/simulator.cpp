@@ -61,6 +61,7 @@ struct inbox_entry {
   std::string template_name;
   std::string template_language;
   std::vector<std::string> parameters;
+  std::vector<std::pair<std::string, std::string>> buttons;  // interactive: (id, title) in order
   std::int64_t at_ms = 0;
 };
 
@@ -250,6 +251,65 @@ std::string hydrate(std::string_view body, const std::vector<std::string>& param
 }
 
 // ---- end of Meta's rules ---------------------------------------------------
+
+// ---- Interactive reply buttons --------------------------------------------
+// Meta's rules for an interactive message of type "button"
+// (developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-reply-buttons-messages):
+// body.text 1-1024 characters, 1-3 buttons of type "reply", each reply.id
+// 1-256 characters and reply.title 1-20 characters, ids and titles unique;
+// header (text at most 60) and footer (at most 60) optional. A missing
+// required parameter is answered (#100) like any other; a value out of its
+// limits with 131009 "Parameter value is not valid"
+// (developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes).
+std::size_t code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::optional<http::response> check_reply_buttons(const flat_json& body, inbox_entry& entry) {
+  auto invalid = [](std::string details) {
+    return meta_error(400, 131009, "(#131009) Parameter value is not valid", std::move(details));
+  };
+  const auto kind = body.string_at("interactive.type");
+  if (kind.empty()) return meta_error(400, 100, "(#100) The parameter interactive['type'] is required.");
+  if (kind != "button") return meta_error(400, 100, "(#100) Unsupported interactive type for this simulator: " + kind);
+  const auto* text = body.find("interactive.body.text");
+  if (!text || text->type != json::value_t::string)
+    return meta_error(400, 100, "(#100) The parameter interactive['body']['text'] is required.");
+  if (text->text.empty() || code_points(text->text) > 1024)
+    return invalid("Body text length invalid. Min length: 1, Max length: 1024");
+  if (auto footer = body.find("interactive.footer.text"); footer && code_points(footer->text) > 60)
+    return invalid("Footer text length invalid. Min length: 1, Max length: 60");
+  if (auto header = body.find("interactive.header.text"); header && code_points(header->text) > 60)
+    return invalid("Header text length invalid. Min length: 1, Max length: 60");
+  std::size_t buttons = 0;
+  std::vector<std::string> types, ids, titles;
+  for (const auto& e : body.entries()) {
+    if (e.path == "interactive.action.buttons[]" && e.type == json::value_t::object) ++buttons;
+    if (e.path == "interactive.action.buttons[].type") types.push_back(e.text);
+    if (e.path == "interactive.action.buttons[].reply.id") ids.push_back(e.text);
+    if (e.path == "interactive.action.buttons[].reply.title") titles.push_back(e.text);
+  }
+  if (buttons == 0) return meta_error(400, 100, "(#100) The parameter interactive['action']['buttons'] is required.");
+  if (buttons > 3) return invalid("Too many buttons. Min: 1, Max: 3");
+  if (types.size() != buttons || ids.size() != buttons || titles.size() != buttons)
+    return meta_error(400, 100, "(#100) Each button needs type 'reply' and reply['id'] and reply['title']");
+  for (std::size_t i = 0; i < buttons; ++i) {
+    if (types[i] != "reply") return invalid("Button type must be 'reply'");
+    if (ids[i].empty() || code_points(ids[i]) > 256) return invalid("Button id length invalid. Min length: 1, Max length: 256");
+    if (titles[i].empty() || code_points(titles[i]) > 20)
+      return invalid("Button title length invalid. Min length: 1, Max length: 20");
+    for (std::size_t j = 0; j < i; ++j) {
+      if (ids[j] == ids[i]) return invalid("Button ids must be unique");
+      if (titles[j] == titles[i]) return invalid("Button titles must be unique");
+    }
+    entry.buttons.emplace_back(ids[i], titles[i]);
+  }
+  entry.text = text->text;
+  return std::nullopt;
+}
+// ---- end of interactive reply buttons ---------------------------------------
 
 }  // namespace
 
@@ -447,6 +507,11 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
       if (auto refusal = check_template(body, entry)) {
         bump("rejected_invalid");
         return refusal;
+      }
+    } else if (entry.type == "interactive") {  // ---- interactive reply buttons ----
+      if (auto refused = check_reply_buttons(body, entry)) {
+        bump("rejected_invalid");
+        return refused;
       }
     } else {
       bump("rejected_invalid");
@@ -682,6 +747,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
       for (const auto& e : it->second) {
         json m = {{"id", e.id}, {"type", e.type}, {"at", e.at_ms}};
         if (e.type == "text") m["text"] = e.text;
+        else if (e.type == "interactive") m["interactive"] = interactive_json(e);
         else m["template"] = {{"name", e.template_name}, {"language", e.template_language}, {"parameters", e.parameters}};
         list.push_back(std::move(m));
       }
@@ -689,6 +755,53 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     auto count = key && received_.count(key) ? received_.at(key) : 0;
     return http::json_response(200, json{{"wa_id", wa_id}, {"received", count}, {"messages", list}}.dump());
   }
+
+  // ---- Interactive reply buttons: what the phone shows, and a tap ----
+  static json interactive_json(const inbox_entry& e) {
+    json buttons = json::array();
+    for (const auto& [id, title] : e.buttons) buttons.push_back({{"id", id}, {"title", title}});
+    return {{"body", e.text}, {"buttons", buttons}};
+  }
+
+  // The citizen taps a reply button of a message in their inbox (the last
+  // one with buttons unless message_id names one): WhatsApp then posts an
+  // interactive button_reply with the button's id and title, its context
+  // naming the message tapped.
+  asio::awaitable<http::response> tap(http::request& req) {
+    json in = json::parse(req.body, nullptr, false);
+    if (in.is_discarded() || !in.is_object() || !in.contains("button") || !in["button"].is_string())
+      co_return bad_control("body must be {\"button\": id or title, \"message_id\": optional}");
+    const auto wa_id = req.path_params["wa_id"];
+    const auto wanted = in["button"].get<std::string>();
+    const auto message_id = in.value("message_id", std::string{});
+    const inbox_entry* tapped = nullptr;
+    const std::pair<std::string, std::string>* button = nullptr;
+    if (auto it = inboxes_.find(wa_id); it != inboxes_.end())
+      for (auto m = it->second.rbegin(); m != it->second.rend() && !tapped; ++m) {
+        if (m->type != "interactive" || (!message_id.empty() && m->id != message_id)) continue;
+        for (const auto& b : m->buttons)
+          if (b.first == wanted || b.second == wanted) tapped = &*m, button = &b;
+        if (!message_id.empty()) break;
+      }
+    if (!tapped) co_return http::problem(404, "Not Found", "no message with that button in this phone's inbox");
+    wa::simulated_message tap_message;
+    tap_message.from = wa_id;
+    tap_message.id = new_wamid(wa_id);
+    tap_message.type = "interactive";
+    tap_message.text = button->second;
+    tap_message.reply_id = button->first;
+    tap_message.context_id = tapped->id;
+    tap_message.profile_name = in.value("name", std::string("Cittadino"));
+    tap_message.timestamp = unix_seconds();
+    std::vector<wa::simulated_message> one{tap_message};
+    auto body = wa::make_text_message_notification(opt_.phone_number_id, opt_.display_number, one);
+    // Named before the co_await: g++ 12 mishandles temporaries inside one.
+    std::string signature = "valid";
+    const int status = co_await post_webhook(std::move(body), std::move(signature));
+    json answer = {{"id", tap_message.id}, {"webhook_status", status}};
+    co_return http::json_response(200, answer.dump());
+  }
+  // ---- end of interactive reply buttons ----
 
   http::response stats() {
     json s = json::object();
@@ -815,6 +928,8 @@ void simulator::add_routes(http::router& routes) {
   routes.add("PUT", "/sim/phones/{wa_id}", [self](http::request& r) -> asio::awaitable<http::response> {
     co_return self->set_phone(r);
   });
+  // ---- interactive reply buttons: a citizen taps one ----
+  routes.add("POST", "/sim/phones/{wa_id}/tap", [self](http::request& r) { return self->tap(r); });
 }
 
 }  // namespace wa_sim

@@ -59,7 +59,9 @@ namespace {
 // Every problem with the replies file is the configuration's: exit code 3,
 // naming the variable, as for any other setting.
 domain::reply_texts load_replies(const config::settings& s) {
-  auto texts = s.language == "en" ? domain::english_replies(s.town) : domain::italian_replies(s.town);
+  const domain::reply_contacts contacts{s.office_contact, s.privacy_url};
+  auto texts = s.language == "en" ? domain::english_replies(s.town, contacts)
+                                  : domain::italian_replies(s.town, contacts);
   if (s.replies_file.empty()) return texts;
   const std::string variable = "BANDITORE_REPLIES_FILE";
   std::ifstream in(s.replies_file);
@@ -219,6 +221,7 @@ struct service::impl {
     webhook.conversation.texts = std::move(replies);
     webhook.conversation.help_interval_ms = settings.help_interval_seconds * 1000;
     webhook.conversation.language = settings.language;
+    webhook.conversation.town = settings.town;
     webhook.db = db.get();
     webhook.outbox = outbox.get();
     webhook.inbound = inbound.get();

@@ -98,7 +98,7 @@ void add_webhook_routes(http::router& routes, webhook_context& ctx) {
         continue;
       }
       // parse_notification bounds timestamps (max_timestamp_seconds): no overflow.
-      inputs.push_back({m.id, *from, std::string(whatsapp::to_string(m.type)), m.text, m.timestamp * 1000});
+      inputs.push_back({m.id, *from, std::string(whatsapp::to_string(m.type)), m.text, m.timestamp * 1000, m.reply_id});
       metrics::default_registry()
           .counter_for("banditore_inbound_messages_total", "Citizens' messages received, by WhatsApp type",
                        {{"type", std::string(whatsapp::to_string(m.type))}})

@@ -141,6 +141,16 @@ settings from_environment(const env_lookup& env) {
   s.duplicate_window_seconds =
       read_number<std::int64_t>(env, "BANDITORE_DUPLICATE_WINDOW", s.duplicate_window_seconds, 0, 24 * 3600);
   s.help_interval_seconds = read_number<std::int64_t>(env, "BANDITORE_HELP_INTERVAL", s.help_interval_seconds, 0, 365LL * 24 * 3600);
+  // ---- What the replies tell citizens ----
+  read_text(env, "BANDITORE_OFFICE_CONTACT", s.office_contact);
+  read_text(env, "BANDITORE_PRIVACY_URL", s.privacy_url);
+  if (!s.privacy_url.empty() && !s.privacy_url.starts_with("https://") && !s.privacy_url.starts_with("http://"))
+    throw std::invalid_argument("BANDITORE_PRIVACY_URL must be an http(s) URL");
+  if (s.privacy_url.find_first_of(" \t\r\n") != std::string::npos)
+    throw std::invalid_argument("BANDITORE_PRIVACY_URL must not contain spaces or line breaks");
+  if (s.office_contact.size() > 300)
+    throw std::invalid_argument("BANDITORE_OFFICE_CONTACT must be at most 300 bytes");
+  // ---- end of the replies' block ----
   s.max_connections = read_number<std::size_t>(env, "BANDITORE_MAX_CONNECTIONS", s.max_connections, 1, 100000);
   s.max_body_bytes = read_number<std::size_t>(env, "BANDITORE_MAX_BODY_BYTES", s.max_body_bytes, 1024, 64 * 1024 * 1024);
   s.http_idle_timeout_ms = read_number<std::int64_t>(env, "BANDITORE_HTTP_IDLE_TIMEOUT_MS", s.http_idle_timeout_ms, 100, 3600000);
@@ -209,7 +219,11 @@ const std::vector<setting_doc>& documented_settings() {
       {"BANDITORE_SEVERITY_LABELS", "", "symbol and word per severity on the phone, e.g. extreme=🔴 ALLERTA ROSSA;minor=ℹ️ AVVISO (defaults: 🔴 ALLERTA ROSSA, 🟠 ALLERTA ARANCIONE, 🟡 ATTENZIONE, ℹ️ AVVISO)"},
       {"BANDITORE_DUPLICATE_WINDOW", "600", "seconds within which the same alert posted again without an Idempotency-Key is refused with 409 (0 = never)"},
       {"BANDITORE_REPLIES_FILE", "", "JSON object overriding reply texts (subscribed, already_subscribed, unsubscribed, not_subscribed, help)"},
-      {"BANDITORE_HELP_INTERVAL", "86400", "seconds before the help text is sent again to the same number"},
+      {"BANDITORE_HELP_INTERVAL", "86400", "seconds before the help text is sent again to a number whose messages ask for nothing"},
+      // ---- What the replies tell citizens ----
+      {"BANDITORE_OFFICE_CONTACT", "", "where citizens write or call instead of this unstaffed number, named in the replies (e.g. l'URP, 0776 123456)"},
+      {"BANDITORE_PRIVACY_URL", "", "the privacy notice's URL, linked from the subscribe reply"},
+      // ---- end of the replies' block ----
       {"BANDITORE_MAX_CONNECTIONS", "512", "open HTTP connections at most"},
       {"BANDITORE_MAX_BODY_BYTES", "1048576", "largest request body accepted"},
       {"BANDITORE_HTTP_IDLE_TIMEOUT_MS", "10000", "how long a connection may stay open without sending a byte (at first and between requests); from a request's first byte its head has three times as long"},

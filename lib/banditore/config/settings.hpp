@@ -49,6 +49,10 @@ struct settings {
   std::int64_t duplicate_window_seconds = 600;  // the same alert again within it: 409
   std::string replies_file;            // JSON overriding some reply texts
   std::int64_t help_interval_seconds = 24 * 3600;
+  // ---- What the replies tell citizens (domain/replies.hpp) ----
+  std::string office_contact;  // where to write or call instead of this number
+  std::string privacy_url;     // the privacy notice, linked from the subscribe reply
+  // ---- end of the replies' block ----
 
   std::size_t max_connections = 512;
   std::size_t max_body_bytes = 1024 * 1024;

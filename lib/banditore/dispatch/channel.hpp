@@ -4,6 +4,8 @@
 // the verdict, never on a provider's HTTP status.
 #pragma once
 
+#include <banditore/domain/replies.hpp>
+
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
@@ -23,6 +25,9 @@ struct template_content {
 struct outgoing_message {
   std::string to;    // E.164 digits
   std::string text;  // used when no template is set
+  // Reply buttons sent with the text (an interactive message); only for a
+  // reply, which is inside the 24-hour window.
+  std::vector<domain::reply_button> buttons;
   std::optional<template_content> templ;
   // Echoed by the provider in this message's status notifications: how a
   // status finds its delivery without an index over message ids.

@@ -298,6 +298,7 @@ struct sender::impl : std::enable_shared_from_this<impl> {
       } else {
         msg.to = std::move(item.recipient);
         msg.text = std::move(item.text);
+        msg.buttons = std::move(item.buttons);
       }
       msg.callback_data = store::delivery_reference(item.id);
       out = co_await channel_.send(msg);

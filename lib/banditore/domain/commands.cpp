@@ -1,5 +1,6 @@
 #include <banditore/domain/commands.hpp>
 
+#include <banditore/domain/italian_words.hpp>
 #include <banditore/domain/utf8.hpp>
 
 #include <algorithm>
@@ -11,53 +12,90 @@ namespace banditore::domain {
 
 namespace {
 
-constexpr std::size_t max_words = 8;
 constexpr std::size_t max_normalised_bytes = 80;
-// Shorter digit runs are house numbers, dates, counts; from 5 digits on a
-// run may be (part of) a phone number, which must never be recorded.
-constexpr std::size_t min_masked_digits = 5;
+// Longer texts talk about something; a request that long is only probable.
+constexpr std::size_t max_request_words = 40;
+// How far a negation reaches: "non voglio più ricevere" negates "ricevere".
+constexpr int negation_reach = 4;
+// After "sono" or "mi chiamo" up to this many unknown words are a name.
+constexpr int name_words = 2;
 
-struct command_word {
+// Words that are a request on their own, whatever their form.
+struct keyword {
   std::string_view word;
   command kind;
 };
-
-constexpr std::array command_words{
-    command_word{"attiva", command::subscribe},
-    command_word{"attivare", command::subscribe},
-    command_word{"attivami", command::subscribe},
-    command_word{"iscrivi", command::subscribe},
-    command_word{"iscrivimi", command::subscribe},
-    command_word{"iscrizione", command::subscribe},
-    command_word{"abbonami", command::subscribe},
-    command_word{"start", command::subscribe},
-    command_word{"subscribe", command::subscribe},
-    command_word{"join", command::subscribe},
-    command_word{"disattiva", command::unsubscribe},
-    command_word{"disattivare", command::unsubscribe},
-    command_word{"disattivami", command::unsubscribe},
-    command_word{"disiscrivi", command::unsubscribe},
-    command_word{"disiscrivimi", command::unsubscribe},
-    command_word{"cancella", command::unsubscribe},
-    command_word{"cancellami", command::unsubscribe},
-    command_word{"annulla", command::unsubscribe},
-    command_word{"stop", command::unsubscribe},
-    command_word{"basta", command::unsubscribe},
-    command_word{"unsubscribe", command::unsubscribe},
-    command_word{"esci", command::unsubscribe},
-    command_word{"info", command::info},
-    command_word{"informazioni", command::info},
-    command_word{"aiuto", command::info},
-    command_word{"help", command::info},
+constexpr std::array keywords{
+    keyword{"start", command::subscribe},      keyword{"subscribe", command::subscribe},
+    keyword{"join", command::subscribe},       keyword{"stop", command::unsubscribe},
+    keyword{"basta", command::unsubscribe},    keyword{"unsubscribe", command::unsubscribe},
+    keyword{"cancel", command::unsubscribe},   keyword{"info", command::info},
+    keyword{"informazioni", command::info},    keyword{"informazione", command::info},
+    keyword{"aiuto", command::info},           keyword{"help", command::info},
+    keyword{"funziona", command::info},        keyword{"funzionamento", command::info},
 };
 
-// Words people wrap a command in: greetings, courtesy, the object of the
-// request. A text made only of these and one kind of command word is clear.
+// Negations; "no" only counts before the words it negates ("no messaggi").
+constexpr std::string_view negations[]{"non", "no", "niente", "nessun", "nessuno", "nessuna",
+                                       "mai", "neanche", "nemmeno", "neppure", "senza", "dont",
+                                       "don", "not", "nulla"};
+// "Più" after a negation: no longer.
+constexpr std::string_view no_longer[]{"piu", "anymore", "more", "ancora", "oltre"};
+// Wanting: "non voglio ricevere" refuses, "non ricevo" complains.
+constexpr std::string_view volition[]{
+    "voglio", "vorrei", "volevo", "vogliamo", "vorremmo", "desidero", "desideriamo",
+    "desidererei", "gradirei", "gradiremmo", "intendo", "preferisco", "preferirei", "chiedo",
+    "chiediamo", "richiedo", "want", "wish", "would", "like", "need"};
+// Names follow these.
+constexpr std::string_view name_introducers[]{"sono", "chiamo", "io", "am", "im", "name"};
+
+// The service's own nouns: "niente più messaggi", "basta avvisi".
+constexpr std::string_view service_nouns[]{
+    "avvisi", "avviso", "notifiche", "notifica", "messaggi", "messaggio", "allerta", "allerte",
+    "comunicazioni", "comunicazione", "aggiornamenti", "aggiornamento", "news", "newsletter",
+    "sms", "whatsapp", "servizio", "lista", "elenco", "messages", "alerts", "notifications"};
+
+// Everything else people wrap a request in: greetings, courtesy, function
+// words, the town, questions about how. Matched by Snowball stem too, so
+// every inflection counts ("gentili", "gentilissimi" by their own entry).
 constexpr std::string_view filler_words[]{
-    "avvisi", "notifiche", "servizio", "messaggi", "il", "lo", "la", "le", "gli", "i", "mi",
-    "me", "per", "favore", "piacere", "grazie", "mille", "ciao", "buongiorno", "buonasera",
-    "salve", "ok", "voglio", "vorrei", "desidero", "gentilmente", "cortesemente", "prego",
-    "please", "pls", "thanks", "thank", "you", "hi", "hello", "the", "alerts",
+    // greetings and courtesy
+    "ciao", "salve", "buongiorno", "buonasera", "buondi", "buonpomeriggio", "buon", "buona",
+    "giorno", "sera", "pomeriggio", "giornata", "serata", "arrivederci", "saluti", "saluto",
+    "cordiali", "distinti", "grazie", "mille", "tante", "infinite", "prego", "favore", "piacere",
+    "cortesia", "cortesemente", "gentilmente", "gentile", "gentili", "gentilissimi",
+    "gentilissima", "gentilissimo", "egregio", "egregi", "spettabile", "spett", "signori",
+    "signora", "signor", "signore", "sig", "dott", "ufficio", "sindaco", "ok", "okay", "oki",
+    "va", "bene", "perfetto", "si", "pure", "hey", "ehi", "ehila", "hola", "hi", "hello",
+    "please", "pls", "plz", "thanks", "thank", "thx", "you", "dear", "sir", "madam",
+    "subito", "adesso", "ora", "oggi", "immediatamente", "definitivamente", "gia",
+    "anche", "invece", "allora", "quindi", "pero", "ma", "comunque", "magari", "davvero",
+    "tutto", "tutti", "tutte", "ogni", "altro", "altri", "piu", "meno",
+    // asking and wanting
+    "voglio", "vorrei", "volevo", "vogliamo", "vorremmo", "desidero", "desideriamo",
+    "desidererei", "gradirei", "chiedo", "chiediamo", "richiedo", "richiesta", "chiedere",
+    "richiedere", "potete", "potreste", "puoi", "potresti", "posso", "possiamo", "possibile",
+    "potrei", "per", "come", "faccio", "fare", "fate", "fatemi", "fammi", "devo", "bisogna",
+    "serve", "essere", "venire", "stato", "stata", "cosa", "che", "quando", "dove", "perche",
+    "vedere", "sapere", "intendo", "preferisco", "preferirei", "mi", "me", "ti",
+    "te", "ci", "ce", "vi", "ve", "si", "se", "lo", "la", "li", "le", "ne", "gli", "io", "noi",
+    "voi", "lei", "loro", "sono", "siamo", "e", "ed", "o", "od", "oppure", "sia", "ho", "abbiamo",
+    "avere", "hai", "avete", "c", "chiamo", "want", "would", "like", "need", "wish", "can", "could",
+    "i", "we", "me", "my", "to", "from", "of", "for", "the", "a", "an", "and", "in", "on", "with",
+    "this", "these", "up", "am", "im", "is", "it", "get", "receive", "send", "alerts",
+    // function words
+    "il", "lo", "l", "un", "uno", "una", "un", "di", "d", "a", "ad", "da", "in", "con", "su",
+    "tra", "fra", "del", "dello", "della", "dei", "degli", "delle", "al", "allo", "alla", "ai",
+    "agli", "alle", "dal", "dallo", "dalla", "dai", "dagli", "dalle", "nel", "nello", "nella",
+    "nei", "negli", "nelle", "sul", "sullo", "sulla", "sui", "sugli", "sulle", "col", "coi",
+    "mio", "mia", "miei", "mie", "nostro", "nostra", "nostri", "vostro", "vostra", "vostri",
+    "vostre", "suo", "sua", "questo", "questa", "questi", "queste", "quello", "quella", "qui",
+    "qua", "li", "la", "cui", "quale", "quali",
+    // what the request is about
+    "numero", "cellulare", "telefono", "contatto", "chat", "gruppo", "canale", "comune",
+    "citta", "paese", "municipio", "cittadini", "cittadino", "protezione", "civile", "meteo",
+    "emergenza", "emergenze", "pubblica", "pubblico", "utilita", "dati", "consenso",
+    "privacy", "informativa", "trattamento", "personali",
 };
 
 // ---- Folding ----------------------------------------------------------------
@@ -193,8 +231,9 @@ folded_text fold(std::string_view text) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// Replaces each run of digits, possibly split by single spaces, that holds
-// min_masked_digits or more digits by "#".
+// Replaces each run of digits, possibly split by single spaces, by "#":
+// a house number may be a piece of a phone number typed in groups, and no
+// digit is worth keeping to learn what people write.
 std::string mask_digit_runs(const std::string& text) {
   std::string out;
   std::size_t i = 0;
@@ -203,10 +242,9 @@ std::string mask_digit_runs(const std::string& text) {
       out.push_back(text[i++]);
       continue;
     }
-    std::size_t end = i, digits = 0, last_digit = i;
+    std::size_t end = i, last_digit = i;
     while (end < text.size()) {
       if (is_digit(text[end])) {
-        ++digits;
         last_digit = end++;
       } else if (text[end] == ' ' && end + 1 < text.size() && is_digit(text[end + 1])) {
         ++end;
@@ -214,10 +252,7 @@ std::string mask_digit_runs(const std::string& text) {
         break;
       }
     }
-    if (digits >= min_masked_digits)
-      out.push_back('#');
-    else
-      out.append(text, i, last_digit + 1 - i);
+    out.push_back('#');
     i = last_digit + 1;
   }
   return out;
@@ -241,15 +276,163 @@ std::string recordable(const std::vector<std::string>& words) {
   return truncate_utf8(mask_digit_runs(joined), max_normalised_bytes);
 }
 
-const command_word* find_command(std::string_view word) {
-  auto it = std::find_if(command_words.begin(), command_words.end(),
-                         [&](const command_word& c) { return c.word == word; });
-  return it == command_words.end() ? nullptr : &*it;
+template <std::size_t N>
+bool among(const std::string_view (&list)[N], std::string_view word) {
+  return std::find(std::begin(list), std::end(list), word) != std::end(list);
 }
 
-bool is_filler(std::string_view word) {
-  return std::find(std::begin(filler_words), std::end(filler_words), word) !=
-         std::end(filler_words);
+const keyword* find_keyword(std::string_view word) {
+  auto it = std::find_if(keywords.begin(), keywords.end(), [&](const keyword& k) { return k.word == word; });
+  return it == keywords.end() ? nullptr : &*it;
+}
+
+// Filler by its Snowball stem, so "avviso" and "avvisi", "cordiale" and
+// "cordiali" are one entry each.
+bool is_filler_by_stem(std::string_view word) {
+  static const std::vector<std::string> stems = [] {
+    std::vector<std::string> out;
+    for (auto w : filler_words)
+      if (w.size() >= 4) out.push_back(italian::stem(w));
+    for (auto w : service_nouns) out.push_back(italian::stem(w));
+    std::sort(out.begin(), out.end());
+    return out;
+  }();
+  if (word.size() < 4) return false;
+  return std::binary_search(stems.begin(), stems.end(), italian::stem(word));
+}
+
+bool has_digit(std::string_view word) {
+  return std::any_of(word.begin(), word.end(), [](char c) { return is_digit(c); });
+}
+
+// Imperatives and infinitives ask someone to do something: "non mandatemi",
+// "non mandarmi" refuse; "non mi mandano" reports.
+bool addresses_someone(std::string_view ending) {
+  for (std::string_view e : {"", "ate", "ete", "ite", "are", "ere", "ire", "ar", "er", "ir", "iscite"})
+    if (ending == e) return true;
+  return false;
+}
+
+// What the words of one text add up to.
+struct reading {
+  const char* join = nullptr;   // the first word that clearly asks to join
+  const char* leave = nullptr;  // ... to leave
+  bool join_by_typo = false, leave_by_typo = false;
+  // Joins that yield to a leave: its object ("annullare l'iscrizione",
+  // "smettete di mandarmi messaggi").
+  bool join_only_as_object = true;
+  // Leaves read only from a refusal ("non mandate più avvisi"): with a
+  // question mark that may be a question, not a request.
+  bool leave_only_by_refusal = true;
+  bool info = false;
+  bool probable = false;  // something that may be a request: a state, a refusal
+  bool number = false;
+  std::size_t unknown = 0;
+};
+
+reading read_words(const std::vector<std::string>& words, const std::vector<std::string>& town) {
+  reading r;
+  bool wants = false, more = false, negated_seen = false, being = false;
+  for (const auto& w : words) {
+    wants = wants || among(volition, w);
+    being = being || w == "essere" || w == "venire";
+    negated_seen = negated_seen || among(negations, w);
+    if (negated_seen && among(no_longer, w)) more = true;
+  }
+  auto ask_join = [&](const std::string& w, bool typo, bool as_object = false) {
+    if (!r.join) r.join = w.c_str(), r.join_by_typo = typo;
+    else r.join_by_typo = r.join_by_typo && typo;
+    r.join_only_as_object = r.join_only_as_object && as_object;
+  };
+  auto ask_leave = [&](const std::string& w, bool typo, bool by_refusal = false) {
+    if (!r.leave) r.leave = w.c_str(), r.leave_by_typo = typo;
+    else r.leave_by_typo = r.leave_by_typo && typo;
+    r.leave_only_by_refusal = r.leave_only_by_refusal && by_refusal;
+  };
+
+  int negation_left = 0, names_left = 0;
+  bool strong_negation = false;  // niente, nessun, no: negate a noun alone
+  for (const auto& w : words) {
+    const bool negated = negation_left > 0;
+    if (negation_left > 0) --negation_left;
+    if (has_digit(w)) {
+      r.number = true;
+      ++r.unknown;
+      continue;
+    }
+    if (among(negations, w)) {
+      negation_left = negation_reach;
+      strong_negation = w != "non";
+      continue;
+    }
+    if (const auto* k = find_keyword(w)) {
+      if (k->kind == command::info) r.info = true;
+      if (k->kind == command::subscribe) ask_join(w, false);
+      if (k->kind == command::unsubscribe) ask_leave(w, false);
+      continue;
+    }
+    if (among(service_nouns, w) || among(filler_words, w) ||
+        std::find(town.begin(), town.end(), w) != town.end()) {
+      if (negated && among(service_nouns, w) && (strong_negation || wants)) {
+        ask_leave(w, false, true);  // "niente più messaggi", "non voglio messaggi"
+        negation_left = 0;
+      }
+      if (among(name_introducers, w)) names_left = name_words;
+      continue;
+    }
+    auto verb = italian::match_verb(w);
+    if (!verb && is_filler_by_stem(w)) continue;
+    if (!verb) {
+      if (names_left > 0) {
+        --names_left;  // "sono Maria Rossi"
+        continue;
+      }
+      ++r.unknown;
+      continue;
+    }
+    names_left = 0;
+    negation_left = 0;
+    using italian::form;
+    using italian::intent;
+    // "vorrei essere iscritta", "chiedo di essere cancellato": a state wanted.
+    const bool asks = verb->how == form::request || (verb->how == form::participle && wants && being);
+    switch (verb->what) {
+      case intent::join:
+        if (!negated && asks) ask_join(w, verb->typo, verb->noun);
+        else if (negated && more && wants) ask_leave(w, verb->typo, true);  // "non voglio più essere iscritto"
+        else r.probable = true;
+        break;
+      case intent::leave:
+        if (!negated && asks) ask_leave(w, verb->typo);
+        else r.probable = true;
+        break;
+      case intent::receive:
+        if (negated && (wants || addresses_someone(verb->ending))) {
+          ask_leave(w, verb->typo, true);
+        } else if (!negated && verb->how == form::request &&
+                   (wants || !verb->pronoun.empty() || (verb->ending.size() == 3 && verb->ending.ends_with("re")))) {
+          // "vorrei ricevere", "mandatemi", "ricevere avvisi"; not "quando inviate?"
+          ask_join(w, verb->typo, true);
+        } else if (negated) {
+          r.probable = true;  // "non ricevo più gli avvisi"
+        }
+        break;
+      case intent::contact:
+        if (negated && (wants || addresses_someone(verb->ending))) ask_leave(w, verb->typo, true);
+        break;
+      case intent::interest:
+        if (negated) ask_leave(w, verb->typo, true);
+        else r.probable = true;
+        break;
+    }
+  }
+  return r;
+}
+
+std::vector<std::string> town_words(std::string_view town) {
+  auto words = fold(town).words;
+  std::erase_if(words, [](const std::string& w) { return w.size() < 2; });
+  return words;
 }
 
 }  // namespace
@@ -259,12 +442,13 @@ std::string_view to_string(command c) {
     case command::subscribe: return "subscribe";
     case command::unsubscribe: return "unsubscribe";
     case command::info: return "info";
+    case command::unclear: return "unclear";
     case command::none: return "none";
   }
   return "unknown";
 }
 
-command_match classify_command(std::string_view utf8_text) {
+command_match classify_command(std::string_view utf8_text, std::string_view town) {
   auto folded = fold(utf8_text);
   command_match match;
 
@@ -278,22 +462,33 @@ command_match classify_command(std::string_view utf8_text) {
   }
   match.normalised = recordable(folded.words);
 
-  const command_word* first = nullptr;
-  bool other_word = false;
-  for (const auto& w : folded.words) {
-    if (const auto* c = find_command(w)) {
-      if (!first)
-        first = c;
-      else if (c->kind != first->kind)
-        match.conflicting = true;
-    } else if (!is_filler(w)) {
-      other_word = true;
+  auto r = read_words(folded.words, town_words(town));
+  const std::size_t n = folded.words.size();
+  if (r.join && r.leave && r.join_only_as_object) r.join = nullptr;
+  if (r.join && r.leave) {
+    match.conflicting = true;
+    match.kind = command::unclear;
+    return match;
+  }
+  if (r.join || r.leave) {
+    const bool typo = r.join ? r.join_by_typo : r.leave_by_typo;
+    // Unknown words are names, places, dialect: a few among many are fine.
+    const bool surrounded = r.unknown > 0 && (typo || r.unknown * 4 > n);
+    const bool asked_back = !r.join && r.leave_only_by_refusal && folded.question_mark;
+    if (r.number || r.info || n > max_request_words || surrounded || asked_back) {
+      match.kind = command::unclear;
+      return match;
     }
+    match.kind = r.join ? command::subscribe : command::unsubscribe;
+    match.keyword = r.join ? r.join : r.leave;
+    return match;
   }
-  if (first && !match.conflicting && !other_word && folded.words.size() <= max_words) {
-    match.kind = first->kind;
-    match.keyword = std::string(first->word);
+  if (r.info) {
+    match.kind = command::info;
+    match.keyword = "info";
+    return match;
   }
+  if (r.probable) match.kind = command::unclear;
   return match;
 }
 

@@ -15,6 +15,7 @@ std::string_view to_string(decision d) {
     case decision::unsubscribe: return "unsubscribe";
     case decision::not_subscribed: return "not_subscribed";
     case decision::info: return "info";
+    case decision::ask: return "ask";
     case decision::help: return "help";
     case decision::help_suppressed: return "help_suppressed";
     case decision::ignored: return "ignored";
@@ -28,6 +29,7 @@ std::optional<reply_kind> reply_for(decision d) {
     case decision::already_subscribed: return reply_kind::already_subscribed;
     case decision::unsubscribe: return reply_kind::unsubscribed;
     case decision::not_subscribed: return reply_kind::not_subscribed;
+    case decision::ask: return reply_kind::ask;
     case decision::info:
     case decision::help: return reply_kind::help;
     case decision::help_suppressed:
@@ -44,10 +46,22 @@ decision decide(type_policy policy, command what, bool subscribed, bool help_all
       case command::unsubscribe: return subscribed ? decision::unsubscribe : decision::not_subscribed;
       // An explicit question is always answered.
       case command::info: return decision::info;
+      case command::unclear: return decision::ask;
       case command::none: break;
     }
   }
   return help_allowed ? decision::help : decision::help_suppressed;
+}
+
+}  // namespace banditore::domain
+
+namespace banditore::domain {
+
+std::optional<command> command_for_button(std::string_view reply_id) {
+  if (reply_id == join_button_id) return command::subscribe;
+  if (reply_id == leave_button_id) return command::unsubscribe;
+  if (reply_id == info_button_id) return command::info;
+  return std::nullopt;
 }
 
 }  // namespace banditore::domain

@@ -27,8 +27,9 @@ enum class decision {
   unsubscribe,         // subscription ended, number erased
   not_subscribed,      // asked to stop, was not subscribed
   info,                // asked for information
-  help,                // not understood: help text
-  help_suppressed,     // not understood, help sent recently: silence
+  ask,                 // probably a request: reply buttons settle it
+  help,                // asked nothing: help text
+  help_suppressed,     // asked nothing, help sent recently: silence
   ignored,             // a type that needs no answer
 };
 
@@ -37,6 +38,19 @@ std::string_view to_string(decision);
 // The reply a decision sends, if any.
 std::optional<reply_kind> reply_for(decision);
 
+// A request is always answered: to join, to leave (whatever the help limit),
+// for information, or probably one of them (the buttons). help_allowed
+// limits only the answer to messages that ask for nothing.
 decision decide(type_policy policy, command what, bool subscribed, bool help_allowed);
+
+// The ids of the reply buttons the ask reply carries (replies.hpp), read
+// back from a citizen's tap: Meta returns the id of the button tapped in
+// interactive.button_reply.id.
+inline constexpr std::string_view join_button_id = "banditore:join";
+inline constexpr std::string_view leave_button_id = "banditore:leave";
+inline constexpr std::string_view info_button_id = "banditore:info";
+
+// The command a tapped button stands for; nothing for an id not ours.
+std::optional<command> command_for_button(std::string_view reply_id);
 
 }  // namespace banditore::domain

@@ -8,6 +8,9 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
+#include <map>
+
 namespace banditore::store {
 
 namespace {
@@ -87,7 +90,16 @@ inbound_result inbound_store::handle(const inbound_message_input& m, const conve
   const auto policy = domain::policy_for_type(m.type);
   domain::command_match match{};
   match.kind = domain::command::none;
-  if (policy == domain::type_policy::read_command) match = domain::classify_command(m.text);
+  if (policy == domain::type_policy::read_command) {
+    match = domain::classify_command(m.text, settings.town);
+    // A tap on one of our reply buttons says what it stands for, whatever
+    // its title reads.
+    if (auto tapped = domain::command_for_button(m.reply_id)) {
+      match.kind = *tapped;
+      match.keyword = m.reply_id;
+      match.conflicting = false;
+    }
+  }
   result.keyword = match.keyword;
   const bool help_allowed = last_help_at == 0 || now_ms - last_help_at >= settings.help_interval_ms;
   result.decision = domain::decide(policy, match.kind, subscriber_id != 0, help_allowed);
@@ -154,8 +166,47 @@ inbound_result inbound_store::handle(const inbound_message_input& m, const conve
   r.exec();
 
   if (auto reply = domain::reply_for(result.decision))
-    outbox_.enqueue_reply(phone, m.from, domain::reply_text(settings.texts, *reply), now_ms);
+    outbox_.enqueue_reply(phone, m.from, domain::reply_text(settings.texts, *reply), now_ms,
+                          domain::reply_buttons(settings.texts, *reply));
   return result;
+}
+
+std::string mask_all_digits(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    if (!digit) out.push_back(text[i]);
+    else if (i == 0 || text[i - 1] < '0' || text[i - 1] > '9') out.push_back('#');
+  }
+  return out;
+}
+
+std::vector<unknown_text> unknown_texts(SQLite::Database& db, std::int64_t since_ms, std::size_t limit) {
+  SQLite::Statement q(db,
+                      "SELECT matched_text, COUNT(*), SUM(decision = 'ask'), MAX(received_at) FROM inbound_messages "
+                      "WHERE received_at >= :since AND decision IN ('help', 'help_suppressed', 'ask') "
+                      "AND matched_text IS NOT NULL AND matched_text <> '' "
+                      "GROUP BY matched_text");
+  q.bind(":since", since_ms);
+  // Grouped again after masking: "via 12" and "via 13" recorded before
+  // every digit was masked are one text now.
+  std::map<std::string, unknown_text> by_text;
+  while (q.executeStep()) {
+    auto text = mask_all_digits(q.getColumn(0).getString());
+    auto& u = by_text[text];
+    u.text = std::move(text);
+    u.count += q.getColumn(1).getInt64();
+    u.asked += q.getColumn(2).getInt64();
+    u.last_at_ms = std::max(u.last_at_ms, q.getColumn(3).getInt64());
+  }
+  std::vector<unknown_text> all;
+  all.reserve(by_text.size());
+  for (auto& [text, u] : by_text) all.push_back(std::move(u));
+  std::sort(all.begin(), all.end(), [](const unknown_text& a, const unknown_text& b) {
+    return a.count != b.count ? a.count > b.count : a.text < b.text;
+  });
+  if (all.size() > limit) all.resize(limit);
+  return all;
 }
 
 }  // namespace banditore::store

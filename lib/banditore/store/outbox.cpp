@@ -6,6 +6,7 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -65,7 +66,7 @@ std::string due_sql(bool with_window) {
          // wait behind it (evaluated only for imported subscribers).
          "CASE WHEN s.welcome_alert_id IS NOT NULL AND s.welcome_alert_id <> o.alert_id THEN EXISTS "
          "(SELECT 1 FROM outbox w WHERE w.alert_id = s.welcome_alert_id AND w.subscriber_id = o.subscriber_id "
-         "AND w.state IN ('queued', 'sending')) ELSE 0 END, s.welcome_alert_id "
+         "AND w.state IN ('queued', 'sending')) ELSE 0 END, s.welcome_alert_id, o.buttons "
          "FROM outbox o LEFT JOIN subscribers s ON s.id = o.subscriber_id "
          "LEFT JOIN alerts a ON a.id = o.alert_id " +
          (with_window ? "LEFT JOIN contacts c ON c.phone_hash = o.phone_hash " : "") +
@@ -77,8 +78,8 @@ std::string due_sql(bool with_window) {
 
 struct outbox::statements {
   explicit statements(SQLite::Database& db)
-      : insert_reply(db, "INSERT INTO outbox (priority, phone_hash, recipient_cipher, body, not_before, created_at, updated_at) "
-                         "VALUES (:priority, :phone_hash, :cipher, :body, :now, :now, :now)"),
+      : insert_reply(db, "INSERT INTO outbox (priority, phone_hash, recipient_cipher, body, buttons, not_before, created_at, updated_at) "
+                         "VALUES (:priority, :phone_hash, :cipher, :body, :buttons, :now, :now, :now)"),
         due(db, due_sql(true)),
         due_without_window(db, due_sql(false)),
         defer(db, "UPDATE outbox SET not_before = :until, error_title = :why, updated_at = :now WHERE id = :id"),
@@ -148,7 +149,8 @@ std::string outbox::provider_hash(std::string_view provider_message_id) const {
 }
 
 std::int64_t outbox::enqueue_reply(std::string_view phone_hash, std::string_view e164,
-                                   std::string_view text, std::int64_t now_ms) {
+                                   std::string_view text, std::int64_t now_ms,
+                                   const std::vector<domain::reply_button>& buttons) {
   auto cipher = keys_.seal(e164, phone_hash);
   auto& st = st_->insert_reply;
   st.reset();
@@ -156,6 +158,13 @@ std::int64_t outbox::enqueue_reply(std::string_view phone_hash, std::string_view
   bind_blob(st, ":phone_hash", phone_hash);
   bind_blob(st, ":cipher", cipher);
   st.bind(":body", std::string(text));
+  if (buttons.empty()) {
+    st.bind(":buttons");
+  } else {
+    auto list = nlohmann::json::array();
+    for (const auto& b : buttons) list.push_back({{"id", b.id}, {"title", b.title}});
+    st.bind(":buttons", list.dump());
+  }
   st.bind(":now", now_ms);
   st.exec();
   return db_.getLastInsertRowid();
@@ -203,6 +212,14 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
     item.priority = q.getColumn(1).getInt();
     item.phone_hash = column_blob(q.getColumn(2));
     item.text = q.getColumn(4).isNull() ? std::string{} : q.getColumn(4).getString();
+    if (!q.getColumn(22).isNull()) {
+      // Written by enqueue_reply; a row that does not parse goes as plain text.
+      auto list = nlohmann::json::parse(q.getColumn(22).getString(), nullptr, false);
+      if (list.is_array())
+        for (const auto& b : list)
+          if (b.is_object() && b.contains("id") && b.contains("title") && b["id"].is_string() && b["title"].is_string())
+            item.buttons.push_back({b["id"].get<std::string>(), b["title"].get<std::string>()});
+    }
     item.alert_id = q.getColumn(5).isNull() ? 0 : q.getColumn(5).getInt64();
     const bool is_delivery = !q.getColumn(6).isNull();
     item.subscriber_id = is_delivery ? q.getColumn(6).getInt64() : 0;

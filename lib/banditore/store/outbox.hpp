@@ -5,6 +5,8 @@
 // thread, inside the caller's transaction where one is open.
 #pragma once
 
+#include <banditore/domain/replies.hpp>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -26,6 +28,7 @@ struct outbox_item {
   std::string phone_hash;
   std::string recipient;  // E.164 digits, decrypted for the send only
   std::string text;       // a reply's text, or an alert's text
+  std::vector<domain::reply_button> buttons;  // a reply's buttons, if any
   std::int64_t alert_id = 0;  // 0 for a reply
   std::int64_t subscriber_id = 0;
   std::string title, category, severity, link;  // the alert's, for deliveries
@@ -119,9 +122,11 @@ class outbox {
   outbox(SQLite::Database& db, live_keys& keys);
   ~outbox();
 
-  // Queues a reply to a citizen; the number is stored encrypted.
+  // Queues a reply to a citizen, with reply buttons if any; the number is
+  // stored encrypted.
   std::int64_t enqueue_reply(std::string_view phone_hash, std::string_view e164,
-                             std::string_view text, std::int64_t now_ms);
+                             std::string_view text, std::int64_t now_ms,
+                             const std::vector<domain::reply_button>& buttons = {});
 
   // At start-up: rows a previous process leased and never settled go back
   // to the queue. Those are the only messages that may be sent twice.

@@ -82,6 +82,14 @@ std::string template_content(const template_message& message) {
   return members(oj{{"type", "template"}, {"template", std::move(tmpl)}});
 }
 
+std::string buttons_content(std::string_view body_text, const std::vector<interactive_button>& buttons) {
+  oj list = oj::array();
+  for (const auto& b : buttons) list.push_back({{"type", "reply"}, {"reply", {{"id", b.id}, {"title", b.title}}}});
+  return members(oj{{"type", "interactive"},
+                    {"interactive",
+                     {{"type", "button"}, {"body", {{"text", body_text}}}, {"action", {{"buttons", std::move(list)}}}}}});
+}
+
 std::string message_body(std::string_view to, std::string_view content, std::string_view callback_data) {
   std::string body;
   body.reserve(96 + to.size() + content.size() + callback_data.size());

@@ -44,6 +44,25 @@ std::string text_content(std::string_view text, bool preview_url = false);
 std::string template_content(const template_message& message);
 std::string message_body(std::string_view to, std::string_view content, std::string_view callback_data = {});
 
+// An interactive message with reply buttons, free-form (so only inside the
+// 24-hour window): the citizen taps one and the webhook brings back its id
+// in interactive.button_reply.id. Meta's limits: 1 to 3 buttons, each id
+// unique and at most 256 characters, each title unique and at most 20
+// characters, body text at most 1024
+// (developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-reply-buttons-messages).
+struct interactive_button {
+  std::string id;
+  std::string title;
+};
+inline constexpr std::size_t max_reply_buttons = 3;
+inline constexpr std::size_t max_button_id = 256;
+inline constexpr std::size_t max_button_title = 20;
+inline constexpr std::size_t max_interactive_body = 1024;
+
+// "type":"interactive","interactive":{"type":"button","body":{"text":...},
+//  "action":{"buttons":[{"type":"reply","reply":{"id":...,"title":...}}]}}
+std::string buttons_content(std::string_view body_text, const std::vector<interactive_button>& buttons);
+
 // "/" + version + "/" + phone_number_id + "/messages"; version as configured
 // ("v21.0"), a leading slash tolerated.
 std::string messages_path(std::string_view version, std::string_view phone_number_id);

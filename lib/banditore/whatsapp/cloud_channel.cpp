@@ -4,6 +4,7 @@
 #include <banditore/whatsapp/cloud_api.hpp>
 #include <banditore/whatsapp/errors.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -50,13 +51,14 @@ struct cloud_channel::impl {
   struct cached_content {
     std::optional<dispatch::template_content> templ;
     std::string text;
+    std::vector<domain::reply_button> buttons;
     std::string json;  // empty: the slot is unused
   };
   const std::string& content(const dispatch::outgoing_message& m) {
     auto same = [&m](const cached_content& c) {
       if (c.json.empty()) return false;
       if (m.templ.has_value() != c.templ.has_value()) return false;
-      if (!m.templ) return c.text == m.text;
+      if (!m.templ) return c.text == m.text && same_buttons(c.buttons, m.buttons);
       return c.templ->name == m.templ->name && c.templ->language == m.templ->language &&
              c.templ->body_parameters == m.templ->body_parameters;
     };
@@ -65,9 +67,22 @@ struct cloud_channel::impl {
     auto& slot = contents[next_content++ % contents.size()];
     slot.templ = m.templ;
     slot.text = m.templ ? std::string{} : m.text;
-    slot.json = m.templ ? template_content(template_message{m.templ->name, m.templ->language, m.templ->body_parameters})
-                        : text_content(m.text);
+    slot.buttons = m.templ ? std::vector<domain::reply_button>{} : m.buttons;
+    if (m.templ) {
+      slot.json = template_content(template_message{m.templ->name, m.templ->language, m.templ->body_parameters});
+    } else if (!m.buttons.empty()) {
+      std::vector<interactive_button> buttons;
+      for (const auto& b : m.buttons) buttons.push_back({b.id, b.title});
+      slot.json = buttons_content(m.text, buttons);
+    } else {
+      slot.json = text_content(m.text);
+    }
     return slot.json;
+  }
+
+  static bool same_buttons(const std::vector<domain::reply_button>& a, const std::vector<domain::reply_button>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [](const auto& x, const auto& y) { return x.id == y.id && x.title == y.title; });
   }
 
   cloud_channel_options options;

@@ -154,6 +154,25 @@ std::string message_text(const json& message, message_type type, const std::stri
   }
 }
 
+// The id a tap answers with: the reply button's or list row's id we sent,
+// or a template quick-reply button's payload. Optional: a reply without
+// one is still read by its title.
+std::string reply_id(const json& message, message_type type, const std::string& path,
+                     const parse_limits& limits) {
+  if (type == message_type::button) {
+    const auto p = child(path, "button");
+    const auto* payload = optional(message.at("button"), "payload");
+    return payload ? bounded_text(*payload, child(p, "payload"), limits) : std::string{};
+  }
+  if (type != message_type::interactive) return {};
+  const auto& interactive = message.at("interactive");
+  const auto& kind = interactive.at("type").get_ref<const std::string&>();
+  if (kind != "button_reply" && kind != "list_reply") return {};
+  const auto p = child(child(path, "interactive"), kind);
+  const auto* id = optional(interactive.at(kind), "id");
+  return id ? bounded_text(*id, child(p, "id"), limits) : std::string{};
+}
+
 inbound_message parse_message(const json& value, const std::string& path,
                               const std::string& phone_number_id,
                               const std::unordered_map<std::string, std::string>& names,
@@ -166,6 +185,7 @@ inbound_message parse_message(const json& value, const std::string& path,
   m.timestamp = required_timestamp(value, "timestamp", path);
   m.type = message_type_from(required_string(value, "type", path));
   m.text = message_text(value, m.type, path, limits);
+  m.reply_id = reply_id(value, m.type, path, limits);
   if (auto it = names.find(m.from); it != names.end()) m.profile_name = it->second;
   return m;
 }
@@ -480,9 +500,13 @@ std::string make_text_message_notification(std::string_view phone_number_id,
       item["context"] = {{"from", display_number}, {"id", "wamid.template-" + m.id}};
       item["button"] = {{"payload", m.text}, {"text", m.text}};
     } else if (m.type == "interactive") {
-      item["context"] = {{"from", display_number}, {"id", "wamid.interactive-" + m.id}};
+      // As Meta posts a tap on a reply button: the context names the
+      // message tapped, button_reply the button's id and title
+      // (developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#reply-button).
+      item["context"] = {{"from", display_number},
+                         {"id", m.context_id.empty() ? "wamid.interactive-" + m.id : m.context_id}};
       item["interactive"] = {{"type", "button_reply"},
-                             {"button_reply", {{"id", m.text}, {"title", m.text}}}};
+                             {"button_reply", {{"id", m.reply_id.empty() ? m.text : m.reply_id}, {"title", m.text}}}};
     } else if (m.type == "image" || m.type == "audio" || m.type == "sticker") {
       const char* mime = m.type == "image"   ? "image/jpeg"
                          : m.type == "audio" ? "audio/ogg; codecs=opus"

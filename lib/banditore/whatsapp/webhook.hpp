@@ -34,6 +34,10 @@ struct inbound_message {
   // text.body, button.text, or the title of an interactive button_reply /
   // list_reply: what a command parser reads. Empty for other types.
   std::string text;
+  // What a tap answers with: interactive.button_reply.id or list_reply.id
+  // (the id we gave the button when sending), or a template quick-reply
+  // button's button.payload. Empty for other messages.
+  std::string reply_id;
   std::string profile_name;  // contacts[].profile.name for this sender, if any
 };
 
@@ -108,6 +112,8 @@ struct simulated_message {
   std::string type = "text";  // "text", "button" or "interactive" carry `text`
   std::string text;
   std::int64_t timestamp = 0;
+  std::string reply_id{};    // interactive: the button's id (text when empty)
+  std::string context_id{};  // interactive: the message tapped (made up when empty)
 };
 
 // A "messages" notification as Meta sends it when citizens write to the

@@ -35,3 +35,22 @@ TEST_CASE("each WhatsApp message type has a documented treatment") {
   CHECK(decide(type_policy::ignore, command::subscribe, false, true) == decision::ignored);
   CHECK_FALSE(reply_for(decision::ignored).has_value());
 }
+
+TEST_CASE("a request to leave is answered whatever the help limit") {
+  CHECK(decide(type_policy::read_command, command::unsubscribe, true, false) == decision::unsubscribe);
+  CHECK(decide(type_policy::read_command, command::unsubscribe, false, false) == decision::not_subscribed);
+}
+
+TEST_CASE("a probable request is asked with buttons, whatever the help limit") {
+  CHECK(decide(type_policy::read_command, command::unclear, true, false) == decision::ask);
+  CHECK(decide(type_policy::read_command, command::unclear, false, true) == decision::ask);
+  CHECK(reply_for(decision::ask) == reply_kind::ask);
+}
+
+TEST_CASE("only our button ids stand for commands") {
+  CHECK(command_for_button("banditore:join") == command::subscribe);
+  CHECK(command_for_button("banditore:leave") == command::unsubscribe);
+  CHECK(command_for_button("banditore:info") == command::info);
+  CHECK_FALSE(command_for_button("Attiva").has_value());
+  CHECK_FALSE(command_for_button("").has_value());
+}

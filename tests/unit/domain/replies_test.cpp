@@ -12,7 +12,7 @@ using nlohmann::json;
 namespace {
 constexpr reply_kind all_kinds[]{reply_kind::subscribed, reply_kind::already_subscribed,
                                  reply_kind::unsubscribed, reply_kind::not_subscribed,
-                                 reply_kind::help};
+                                 reply_kind::help, reply_kind::ask};
 }  // namespace
 
 TEST_CASE("the Italian subscribed text says how to stop") {
@@ -78,12 +78,13 @@ TEST_CASE("a town name too long for WhatsApp is refused") {
 }
 
 TEST_CASE("reply_text returns the text of each kind") {
-  reply_texts t{"a", "b", "c", "d", "e"};
+  reply_texts t{"a", "b", "c", "d", "e", "f", "Attiva", "Disattiva", "Info"};
   CHECK(reply_text(t, reply_kind::subscribed) == "a");
   CHECK(reply_text(t, reply_kind::already_subscribed) == "b");
   CHECK(reply_text(t, reply_kind::unsubscribed) == "c");
   CHECK(reply_text(t, reply_kind::not_subscribed) == "d");
   CHECK(reply_text(t, reply_kind::help) == "e");
+  CHECK(reply_text(t, reply_kind::ask) == "f");
 }
 
 TEST_CASE("reply kinds have the names used as configuration keys") {
@@ -146,4 +147,58 @@ TEST_CASE("a text that is not valid UTF-8 is refused") {
 TEST_CASE("reply texts must be given as a JSON object") {
   CHECK_THROWS_AS(replies_from_json(json::array({"x"}), italian_replies()), std::invalid_argument);
   CHECK_THROWS_AS(replies_from_json(json("x"), italian_replies()), std::invalid_argument);
+}
+
+TEST_CASE("a town written as Comune di X never reads Comune di Comune di") {
+  for (std::string_view town : {"Comune di Roccasecca", "COMUNE DI Roccasecca", " comune di Roccasecca ",
+                                "Roccasecca"}) {
+    CAPTURE(town);
+    CHECK(comune_name(town).ends_with("di Roccasecca"));
+    for (const auto& texts : {italian_replies(town), english_replies(town)})
+      for (auto kind : all_kinds) {
+        CAPTURE(to_string(kind));
+        const auto& text = reply_text(texts, kind);
+        CHECK(text.find("Comune di Roccasecca") != std::string::npos);
+        CHECK(text.find("Comune di Comune") == std::string::npos);
+        CHECK(text.find("Comune di COMUNE") == std::string::npos);
+        CHECK(text.find("Comune di comune") == std::string::npos);
+      }
+  }
+  CHECK(comune_name("") == "Comune");
+  CHECK(comune_name("Comunello") == "Comune di Comunello");
+}
+
+TEST_CASE("the default replies say the number is not staffed, where to turn, and 112") {
+  reply_contacts contacts{"l'URP, 0776 123456", "https://comune.example.it/privacy"};
+  auto it = italian_replies("Roccasecca", contacts);
+  for (const auto* text : {&it.subscribed, &it.help, &it.not_subscribed}) {
+    CHECK(text->find("non è presidiato") != std::string::npos);
+    CHECK(text->find("contatta l'URP, 0776 123456") != std::string::npos);
+    CHECK(text->find("112") != std::string::npos);
+  }
+  CHECK(it.subscribed.find("Informativa privacy: https://comune.example.it/privacy") != std::string::npos);
+  CHECK(italian_replies("Roccasecca").subscribed.find("Informativa privacy") == std::string::npos);
+  CHECK(italian_replies("Roccasecca").help.find("rivolgiti agli uffici del Comune di Roccasecca") !=
+        std::string::npos);
+  auto en = english_replies("Roccasecca", contacts);
+  CHECK(en.subscribed.find("Privacy notice: https://comune.example.it/privacy") != std::string::npos);
+  CHECK(en.help.find("112") != std::string::npos);
+}
+
+TEST_CASE("the ask reply carries three buttons within Meta's limits") {
+  auto texts = italian_replies("Roccasecca");
+  CHECK(texts.ask.find("Vuoi ricevere gli avvisi del Comune di Roccasecca?") != std::string::npos);
+  auto buttons = reply_buttons(texts, reply_kind::ask);
+  REQUIRE(buttons.size() == 3);
+  CHECK(buttons[0].title == "Attiva");
+  CHECK(buttons[1].title == "Disattiva");
+  CHECK(buttons[2].title == "Info");
+  for (const auto& b : buttons) CHECK(b.title.size() <= max_button_title_code_points);
+  CHECK(reply_buttons(texts, reply_kind::help).empty());
+}
+
+TEST_CASE("an ask text over the interactive body limit is refused") {
+  CHECK_THROWS_AS(replies_from_json(json{{"ask", std::string(1025, 'a')}}, italian_replies()),
+                  std::invalid_argument);
+  CHECK(replies_from_json(json{{"ask", std::string(1024, 'a')}}, italian_replies()).ask.size() == 1024);
 }

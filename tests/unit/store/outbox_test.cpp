@@ -213,3 +213,17 @@ TEST_CASE("the welcome notice itself and subscribers without one are never held"
   REQUIRE(items.size() == 1);
   CHECK(items[0].alert_id == welcome);
 }
+
+TEST_CASE("a reply's buttons come back with it when leased") {
+  fixture f;
+  const auto phone = crypto::phone_hash(f.keys, "393331234567");
+  f.out.enqueue_reply(phone, "393331234567", "Vuoi ricevere gli avvisi?", now,
+                      {{"banditore:join", "Attiva"}, {"banditore:leave", "Disattiva"}});
+  f.out.enqueue_reply(phone, "393331234567", "plain", now + 1);
+  auto items = f.out.lease(10, now + 10, 60'000);
+  REQUIRE(items.size() == 2);
+  REQUIRE(items[0].buttons.size() == 2);
+  CHECK(items[0].buttons[0].id == "banditore:join");
+  CHECK(items[0].buttons[1].title == "Disattiva");
+  CHECK(items[1].buttons.empty());
+}

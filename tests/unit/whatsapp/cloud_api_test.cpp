@@ -137,3 +137,20 @@ TEST_CASE("the simulator's error body has Meta's shape and parses back") {
   CHECK(back->message == sent.message);
   CHECK(back->details == sent.details);
 }
+
+TEST_CASE("a reply-buttons message has Meta's interactive shape") {
+  // developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-reply-buttons-messages
+  auto body = nlohmann::json::parse(message_body(
+      "393331234567", buttons_content("Vuoi ricevere gli avvisi?", {{"banditore:join", "Attiva"}, {"banditore:leave", "Disattiva"}}),
+      "outbox:7"));
+  CHECK(body["messaging_product"] == "whatsapp");
+  CHECK(body["type"] == "interactive");
+  CHECK(body["interactive"]["type"] == "button");
+  CHECK(body["interactive"]["body"]["text"] == "Vuoi ricevere gli avvisi?");
+  const auto& buttons = body["interactive"]["action"]["buttons"];
+  REQUIRE(buttons.size() == 2);
+  CHECK(buttons[0]["type"] == "reply");
+  CHECK(buttons[0]["reply"]["id"] == "banditore:join");
+  CHECK(buttons[1]["reply"]["title"] == "Disattiva");
+  CHECK(body["biz_opaque_callback_data"] == "outbox:7");
+}

@@ -111,6 +111,28 @@ TEST_CASE("an interactive button reply gives the button's title") {
   CHECK(m.text == "Attiva");
 }
 
+TEST_CASE("an interactive button reply gives the id of the button tapped") {
+  CHECK(only_message("interactive_button_reply.json").reply_id == "subscribe");
+  CHECK(only_message("interactive_list_reply.json").reply_id.size() > 0);
+  CHECK(only_message("button.json").reply_id.size() > 0);
+}
+
+TEST_CASE("a simulated tap carries the button's id, title and the message tapped") {
+  simulated_message tap;
+  tap.id = "wamid.T1";
+  tap.from = "393331234567";
+  tap.type = "interactive";
+  tap.text = "Disattiva";
+  tap.reply_id = "banditore:leave";
+  tap.context_id = "wamid.ASKED";
+  tap.timestamp = 1718035200;
+  auto parsed = parse_notification(make_text_message_notification("106540352242922", "15550783881", {tap}));
+  REQUIRE(parsed.value);
+  REQUIRE(parsed.value->messages.size() == 1);
+  CHECK(parsed.value->messages[0].text == "Disattiva");
+  CHECK(parsed.value->messages[0].reply_id == "banditore:leave");
+}
+
 TEST_CASE("an interactive list reply gives the row's title") {
   auto m = only_message("interactive_list_reply.json");
   CHECK(m.type == message_type::interactive);
