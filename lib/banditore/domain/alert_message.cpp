@@ -76,6 +76,8 @@ std::string town_label(std::string_view town) {
   // What a municipality or a union of them calls itself in Italian.
   static constexpr std::string_view already_named[] = {"comune", "città", "citta", "unione", "municipio",
                                                        "comunità", "comunita", "provincia", "regione"};
+  // "COMUNE DI Lodi" or "comune di Lodi" reads as the replies write it.
+  if (starts_with_word(town, "comune di")) return "Comune di " + std::string(trim(town.substr(9)));
   for (auto prefix : already_named)
     if (starts_with_word(town, prefix)) return std::string(town);
   return "Comune di " + std::string(town);

@@ -1,5 +1,6 @@
 #include <banditore/domain/replies.hpp>
 
+#include <banditore/domain/alert_message.hpp>
 #include <banditore/domain/conversation.hpp>
 #include <banditore/domain/utf8.hpp>
 
@@ -89,13 +90,22 @@ std::vector<reply_button> reply_buttons(const reply_texts& texts, reply_kind kin
 }
 
 std::string comune_name(std::string_view town) {
-  auto name = trimmed(town);
-  if (name.empty()) return "Comune";
-  // An operator may write the town as "Comune di X" (in any case): the
-  // name is then whole, and "di" is written as the replies write it.
-  if (starts_with_word(name, "comune di")) return "Comune di " + trimmed(name.substr(9));
-  if (starts_with_word(name, "comune")) return "Comune " + trimmed(name.substr(6));
-  return "Comune di " + name;
+  // One rule for the replies and the alerts' first line (town_label).
+  auto name = town_label(town);
+  return name.empty() ? std::string("Comune") : name;
+}
+
+std::string of_town(std::string_view town) {
+  // The articled preposition follows the first word: "del Comune di X",
+  // "della Città di X", "dell'Unione dei Comuni ...".
+  auto name = comune_name(town);
+  std::string first = name.substr(0, name.find(' '));
+  for (auto& c : first) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (first == "unione") return "dell'" + name;
+  if (first == "città" || first == "citta" || first == "comunità" || first == "comunita" || first == "provincia" ||
+      first == "regione")
+    return "della " + name;
+  return "del " + name;
 }
 
 const std::string& reply_text(const reply_texts& texts, reply_kind kind) {
@@ -104,7 +114,7 @@ const std::string& reply_text(const reply_texts& texts, reply_kind kind) {
 
 reply_texts italian_replies(std::string_view town, const reply_contacts& contacts) {
   // "del Comune di X" names the sender; "del Comune" alone still reads well.
-  const std::string comune = "del " + comune_name(town);
+  const std::string comune = of_town(town);
   const std::string how_to_stop =
       "Scrivi DISATTIVA in qualsiasi momento per non ricevere più messaggi.";
   const std::string office = trimmed(contacts.office);

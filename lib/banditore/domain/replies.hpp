@@ -56,6 +56,10 @@ struct reply_contacts {
 // alike (any case), so no reply ever reads "Comune di Comune di".
 std::string comune_name(std::string_view town);
 
+// "del Comune di Roccasecca", "della Città di Torino", "dell'Unione dei
+// Comuni ..."; "del Comune" without a town.
+std::string of_town(std::string_view town);
+
 // The default texts. With a town ("Roccasecca") they name the "Comune di
 // Roccasecca"; with none they read "del Comune". They say that the number
 // is not staffed, where to turn instead (contacts.office, or the town) and

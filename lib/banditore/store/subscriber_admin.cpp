@@ -3,6 +3,7 @@
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/store/live_keys.hpp>
 #include <banditore/domain/alert.hpp>
+#include <banditore/domain/alert_message.hpp>
 #include <banditore/domain/phone.hpp>
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/audit.hpp>
@@ -122,7 +123,9 @@ subscriber_counts count_subscribers(SQLite::Database& db) {
 // --- import ---------------------------------------------------------------
 
 std::string default_import_notice(std::string_view town) {
-  const std::string comune = town.empty() ? std::string("Il Comune") : fmt::format("Il Comune di {}", town);
+  // "Il Comune di Lugo", never "Il Comune di Comune di Lugo".
+  const auto label = domain::town_label(town);
+  const std::string comune = label.empty() ? std::string("Il Comune") : (label.starts_with("Comune") ? "Il " + label : label);
   return fmt::format(
       "{} ora invia i suoi avvisi di pubblica utilità (strade chiuse, guasti, allerte meteo) con questo "
       "servizio WhatsApp. Ricevi questo messaggio perché eri nella lista broadcast del Comune: gli avvisi "

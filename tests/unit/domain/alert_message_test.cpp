@@ -71,7 +71,8 @@ TEST_CASE("severity labels are configurable level by level") {
 TEST_CASE("the town is named once, whatever the operator wrote") {
   CHECK(town_label("Lodi") == "Comune di Lodi");
   CHECK(town_label("Comune di Lodi") == "Comune di Lodi");
-  CHECK(town_label("comune di Lodi") == "comune di Lodi");
+  CHECK(town_label("comune di Lodi") == "Comune di Lodi");
+  CHECK(town_label("COMUNE DI  Lodi") == "Comune di Lodi");
   CHECK(town_label("Città di Torino") == "Città di Torino");
   CHECK(town_label("Unione dei Comuni della Bassa Romagna") == "Unione dei Comuni della Bassa Romagna");
   CHECK(town_label("  Comunanza ") == "Comune di Comunanza");  // a town whose name starts like "Comune"

@@ -166,6 +166,10 @@ TEST_CASE("a town written as Comune di X never reads Comune di Comune di") {
   }
   CHECK(comune_name("") == "Comune");
   CHECK(comune_name("Comunello") == "Comune di Comunello");
+  CHECK(of_town("") == "del Comune");
+  CHECK(of_town("comune di Lugo") == "del Comune di Lugo");
+  CHECK(of_town("Città di Torino") == "della Città di Torino");
+  CHECK(of_town("Unione dei Comuni della Bassa Romagna") == "dell'Unione dei Comuni della Bassa Romagna");
 }
 
 TEST_CASE("the default replies say the number is not staffed, where to turn, and 112") {
