@@ -352,6 +352,7 @@ reading read_words(const std::vector<std::string>& words, const std::vector<std:
 
   int negation_left = 0, names_left = 0;
   bool strong_negation = false;  // niente, nessun, no: negate a noun alone
+  bool no_before_verb = false;
   for (const auto& w : words) {
     const bool negated = negation_left > 0;
     if (negation_left > 0) --negation_left;
@@ -363,6 +364,7 @@ reading read_words(const std::vector<std::string>& words, const std::vector<std:
     if (among(negations, w)) {
       negation_left = negation_reach;
       strong_negation = w != "non";
+      no_before_verb = w == "no";
       continue;
     }
     if (const auto* k = find_keyword(w)) {
@@ -392,36 +394,39 @@ reading read_words(const std::vector<std::string>& words, const std::vector<std:
     }
     names_left = 0;
     negation_left = 0;
+    // "No" negates nouns ("no messaggi"); before a verb it answers
+    // something ("Attiva. No, disattiva"): Italian negates verbs with "non".
+    const bool verb_negated = negated && !no_before_verb;
     using italian::form;
     using italian::intent;
     // "vorrei essere iscritta", "chiedo di essere cancellato": a state wanted.
     const bool asks = verb->how == form::request || (verb->how == form::participle && wants && being);
     switch (verb->what) {
       case intent::join:
-        if (!negated && asks) ask_join(w, verb->typo, verb->noun);
-        else if (negated && more && wants) ask_leave(w, verb->typo, true);  // "non voglio più essere iscritto"
+        if (!verb_negated && asks) ask_join(w, verb->typo, verb->noun);
+        else if (verb_negated && more && wants) ask_leave(w, verb->typo, true);  // "non voglio più essere iscritto"
         else r.probable = true;
         break;
       case intent::leave:
-        if (!negated && asks) ask_leave(w, verb->typo);
+        if (!verb_negated && asks) ask_leave(w, verb->typo);
         else r.probable = true;
         break;
       case intent::receive:
-        if (negated && (wants || addresses_someone(verb->ending))) {
+        if (verb_negated && (wants || addresses_someone(verb->ending))) {
           ask_leave(w, verb->typo, true);
-        } else if (!negated && verb->how == form::request &&
+        } else if (!verb_negated && verb->how == form::request &&
                    (wants || !verb->pronoun.empty() || (verb->ending.size() == 3 && verb->ending.ends_with("re")))) {
           // "vorrei ricevere", "mandatemi", "ricevere avvisi"; not "quando inviate?"
           ask_join(w, verb->typo, true);
-        } else if (negated) {
+        } else if (verb_negated) {
           r.probable = true;  // "non ricevo più gli avvisi"
         }
         break;
       case intent::contact:
-        if (negated && (wants || addresses_someone(verb->ending))) ask_leave(w, verb->typo, true);
+        if (verb_negated && (wants || addresses_someone(verb->ending))) ask_leave(w, verb->typo, true);
         break;
       case intent::interest:
-        if (negated) ask_leave(w, verb->typo, true);
+        if (verb_negated) ask_leave(w, verb->typo, true);
         else r.probable = true;
         break;
     }

@@ -160,7 +160,7 @@ TEST_CASE("upgrading counts queued and sending deliveries together, and reports 
            "updated_at) VALUES (1, 'queued', x'01', 1, 1, 0, 0, 0), (1, 'queued', x'02', 1, 2, 0, 0, 0), "
            "(1, 'sent', x'03', 1, 3, 0, 0, 0)");
   db->exec("UPDATE outbox SET state = 'sending' WHERE id = 2");
-  CHECK(migrate(*db) == 2);  // 5, then 6 (the pending index keyed by alert alone)
+  CHECK(migrate(*db) == latest_schema_version() - 4);  // 5, then 6 (the pending index keyed by alert alone) and later
   CHECK(db->execAndGet("SELECT group_concat(name) FROM pragma_index_info('outbox_pending_by_alert')").getString() ==
         "alert_id");
   CHECK(db->execAndGet("SELECT COUNT(*) FROM alert_progress WHERE state IN ('queued', 'sending')").getInt() == 0);
