@@ -69,9 +69,26 @@ TEST_CASE("the retention is read in days within 1 to 3650") {
 
 TEST_CASE("the operator settings are documented, the token as a secret") {
   const auto& docs = documented_ops_settings();
-  REQUIRE(docs.size() == 2);
+  REQUIRE(docs.size() == 3);
   CHECK(docs[0].name == "BANDITORE_METRICS_TOKEN");
   CHECK(docs[0].secret);
   CHECK(docs[1].name == "BANDITORE_RETENTION_DAYS");
   CHECK(docs[1].default_value == "90");
+  CHECK(docs[2].name == "BANDITORE_WA_CHECK_SECONDS");
+  CHECK(docs[2].default_value == "300");
+  CHECK_FALSE(docs[2].secret);
+}
+
+TEST_CASE("the credentials check interval is 1 to 86400 seconds") {
+  CHECK(ops_from_environment([](const std::string&) { return std::optional<std::string>{}; }).wa_check_seconds == 300);
+  auto with = [](std::string v) {
+    return [v](const std::string& name) -> std::optional<std::string> {
+      if (name == "BANDITORE_WA_CHECK_SECONDS") return v;
+      return std::nullopt;
+    };
+  };
+  CHECK(ops_from_environment(with("30")).wa_check_seconds == 30);
+  CHECK_THROWS_AS(ops_from_environment(with("0")), std::invalid_argument);
+  CHECK_THROWS_AS(ops_from_environment(with("86401")), std::invalid_argument);
+  CHECK_THROWS_AS(ops_from_environment(with("5m")), std::invalid_argument);
 }

@@ -15,12 +15,6 @@ const std::int64_t now = *parse_rfc3339("2025-03-01T12:00:00Z");
 
 subscriber_list parse(std::string_view text) { return parse_subscriber_list(text, "39", now); }
 
-std::vector<std::size_t> rejected_lines(const subscriber_list& l) {
-  std::vector<std::size_t> out;
-  for (const auto& r : l.rejected) out.push_back(r.line);
-  return out;
-}
-
 std::int64_t rome_midnight(int y, unsigned m, unsigned d) {
   using namespace std::chrono;
   const auto t = to_utc("Europe/Rome", local_days{year{y} / month{m} / day{d}});
