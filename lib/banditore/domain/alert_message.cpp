@@ -1,8 +1,7 @@
 #include <banditore/domain/alert_message.hpp>
 
+#include <banditore/domain/local_time.hpp>
 #include <banditore/domain/utf8.hpp>
-
-#include <date/tz.h>
 
 #include <algorithm>
 #include <cctype>
@@ -84,12 +83,11 @@ std::string town_label(std::string_view town) {
 }
 
 std::string rome_time_text(std::int64_t unix_ms) {
-  // Looked up once: the database is read from /usr/share/zoneinfo (tzdata),
-  // so a change of Italy's rules arrives with the system's updates.
-  static const date::time_zone* rome = date::locate_zone("Europe/Rome");
-  const auto at = std::chrono::floor<std::chrono::minutes>(
-      std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(unix_ms)));
-  return date::format("%d/%m/%Y alle %H:%M", rome->to_local(at));
+  // "24/11/2026 15:04" from the system's time-zone database, said as a
+  // sentence says it.
+  auto text = format_local_ms(default_time_zone, unix_ms);
+  if (auto space = text.find(' '); space != std::string::npos) text.insert(space, " alle");
+  return text;
 }
 
 std::string compose_alert_text(const alert_content& a, const severity_labels& labels) {
