@@ -113,7 +113,7 @@ TEST_CASE("one address holding many idle sockets does not make another get 503")
 }
 
 TEST_CASE("with every ordinary connection taken, health checks and the webhook still get through") {
-  world w({{"BANDITORE_MAX_CONNECTIONS", "8"}});
+  world w(std::map<std::string, std::string>{{"BANDITORE_MAX_CONNECTIONS", "8"}});
   // Eight addresses, one idle connection each: the ordinary cap is full
   // without any address reaching its own limit.
   std::vector<raw_socket> idle;
@@ -180,7 +180,7 @@ TEST_CASE("wrong tokens from one address are throttled with 429, and the answer 
 }
 
 TEST_CASE("behind a trusted proxy each forwarded client is throttled on its own; untrusted forwarding is ignored") {
-  world w({{"BANDITORE_TRUSTED_PROXIES", "127.0.0.1"}});
+  world w(std::map<std::string, std::string>{{"BANDITORE_TRUSTED_PROXIES", "127.0.0.1"}});
   auto attempt = [&](const std::string& forwarded_for) {
     std::vector<banditore::http::header_field> h{{"Authorization", "Bearer bnd_" + std::string(80, 'e')},
                                                  {"X-Forwarded-For", forwarded_for}};
