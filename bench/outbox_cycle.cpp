@@ -68,7 +68,7 @@ int run(std::int64_t subscribers, std::size_t batch) {
   store::live_keys live(*db, keys);
   store::outbox out(*db, live);
   store::new_alert a;
-  a.draft = {"water", domain::severity::severe, "Guasto", "Acqua sospesa in via Roma", std::nullopt};
+  a.draft = {"water", domain::severity::severe, "Guasto", "Acqua sospesa in via Roma", "", std::nullopt};
   alerts.create(a, now);
   t = clock_type::now();
   for (;;) {

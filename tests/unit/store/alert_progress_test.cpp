@@ -40,7 +40,7 @@ void add_subscribers(SQLite::Database& db, const crypto::data_keys& keys, int n)
 
 std::int64_t planned_alert(alert_store& alerts) {
   new_alert a;
-  a.draft = {"water", domain::severity::severe, "Guasto", "Acqua sospesa in via Roma", std::nullopt};
+  a.draft = {"water", domain::severity::severe, "Guasto", "Acqua sospesa in via Roma", "", std::nullopt};
   const auto id = alerts.create(a, now).id;
   while (auto step = alerts.plan_next(5000, now))
     if (step->finished_planning) break;
