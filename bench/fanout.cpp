@@ -204,6 +204,10 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
     return false;
   }, std::chrono::seconds(30));
   const long rss_idle = peak_rss_kb(app);
+  if (status_connections > 0) {
+    json hook = {{"webhook_url", app_base + "/webhook/whatsapp"}};
+    call(sim_base, "POST", "/sim/config", hook.dump());
+  }
 
   // 3. One POST, then watch.
   json alert = {{"category", "water"}, {"severity", "severe"}, {"title", "Guasto acquedotto"},
