@@ -6,6 +6,12 @@
 //
 //   ./build/release/bench/fanout --subscribers 1000000 --rate 0
 //   ./build/release/bench/fanout --subscribers 8000 --rate 80 --sim-rate 80
+//   ./build/release/bench/fanout --subscribers 100000 --rate 0 --statuses
+//
+// With --statuses wa-sim posts sent, delivered and read for every message,
+// one status per webhook request from several connections (Meta's usual
+// shape), and the run ends when every status is applied: the figure is
+// then messages per second until the last one is marked read.
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/crypto/sealed_box.hpp>
 #include <banditore/http/client.hpp>
@@ -117,7 +123,8 @@ long peak_rss_kb(pid_t pid) {
 std::string banditore_bin = BANDITORE_BIN;
 std::string wa_sim_bin = WA_SIM_BIN;
 
-int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int poll_ms, bool with_template) {
+int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int poll_ms, bool with_template,
+        int status_connections) {
   auto dir = fs::temp_directory_path() / fmt::format("banditore-bench-{}", getpid());
   fs::create_directories(dir);
   const auto db_path = dir / "banditore.db";
@@ -157,7 +164,12 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
 
   // 2. wa-sim and banditore.
   std::vector<std::string> sim_args{wa_sim_bin, "--listen", "127.0.0.1:0", "--port-file", (dir / "sim.port").string(),
-                                    "--no-statuses", "--no-inbox", "--rate", std::to_string(sim_rate)};
+                                    "--no-inbox", "--rate", std::to_string(sim_rate)};
+  if (status_connections > 0) {
+    sim_args.insert(sim_args.end(), {"--status-connections", std::to_string(status_connections)});
+  } else {
+    sim_args.push_back("--no-statuses");
+  }
   pid_t sim = spawn(sim_args, {}, dir / "sim.log");
   wait_for([&] { return fs::exists(dir / "sim.port"); }, std::chrono::seconds(10));
   auto sim_port = slurp(dir / "sim.port");
@@ -192,6 +204,10 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
     return false;
   }, std::chrono::seconds(30));
   const long rss_idle = peak_rss_kb(app);
+  if (status_connections > 0) {
+    json hook = {{"webhook_url", app_base + "/webhook/whatsapp"}};
+    call(sim_base, "POST", "/sim/config", hook.dump());
+  }
 
   // 3. One POST, then watch.
   json alert = {{"category", "water"}, {"severity", "severe"}, {"title", "Guasto acquedotto"},
@@ -217,6 +233,23 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
     return json::parse(r.body)["state"] == "done";
   }, std::chrono::seconds(3600), std::chrono::milliseconds(poll_ms));
   stats = json::parse(call(sim_base, "GET", "/sim/stats").body);
+  // Every status applied: each message this alert sent is marked read.
+  std::int64_t read_rows = 0;
+  std::int64_t all_read_ms = 0;
+  if (status_connections > 0 && done) {
+    SQLite::Database reader(db_path.string(), SQLite::OPEN_READONLY);
+    reader.setBusyTimeout(5000);
+    SQLite::Statement q(reader, "SELECT COUNT(*) FROM outbox WHERE alert_id = :id AND state = 'read'");
+    wait_for([&] {
+      q.reset();
+      q.bind(":id", id);
+      q.executeStep();
+      read_rows = q.getColumn(0).getInt64();
+      return read_rows >= subscribers;
+    }, std::chrono::seconds(600), std::chrono::milliseconds(20));
+    all_read_ms = wall_ms();
+    stats = json::parse(call(sim_base, "GET", "/sim/stats").body);
+  }
   const long rss_peak = peak_rss_kb(app);
   const double app_cpu = cpu_seconds(app) - app_cpu_start, sim_cpu = cpu_seconds(sim) - sim_cpu_start;
   kill(app, SIGTERM);
@@ -237,6 +270,15 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
   fmt::print("429 from the simulator {}\n", stats.value("rejected_429", 0));
   fmt::print("end-to-end rate        {:.0f} messages/s over {:.2f} s\n", rate_achieved, span_ms / 1000.0);
   if (rate > 0) fmt::print("rate vs limit          {:+.2f}%\n", (rate_achieved / rate - 1) * 100);
+  if (status_connections > 0) {
+    const auto status_span_ms = all_read_ms - first_ms;
+    fmt::print("statuses               {} posted in {} webhook requests ({} connections), {} failed\n",
+               stats.value("statuses_posted", 0), stats.value("status_webhooks", 0), status_connections,
+               stats.value("webhook_failures", 0));
+    fmt::print("all statuses applied   {} of {} messages read; {:.0f} messages/s until the last was applied ({:.2f} s)\n",
+               read_rows, subscribers, status_span_ms > 0 ? read_rows * 1000.0 / static_cast<double>(status_span_ms) : 0.0,
+               status_span_ms / 1000.0);
+  }
   fmt::print("POST to first message  {} ms\n", first_ms - returned_ms);
   if (accepted > 0)
     fmt::print("CPU per message        banditore {:.1f} us, wa-sim {:.1f} us\n", app_cpu * 1e6 / static_cast<double>(accepted),
@@ -253,8 +295,14 @@ int main(int argc, char** argv) {
   std::int64_t subscribers = 100000;
   int rate = 0, sim_rate = 0, in_flight = 256, poll_ms = 200;
   bool with_template = false;
+  int status_connections = 0;
   for (int i = 1; i < argc; i += 2) {
     std::string a = argv[i];
+    if (a == "--statuses") {
+      status_connections = 4;
+      --i;
+      continue;
+    }
     if (a == "--template") {
       with_template = true;
       --i;
@@ -268,14 +316,17 @@ int main(int argc, char** argv) {
     else if (a == "--poll-ms") poll_ms = std::stoi(argv[i + 1]);
     else if (a == "--banditore") banditore_bin = argv[i + 1];
     else if (a == "--wa-sim") wa_sim_bin = argv[i + 1];
+    else if (a == "--status-connections") status_connections = std::stoi(argv[i + 1]);
     else {
       fmt::print(stderr,
                  "usage: fanout [--subscribers N] [--rate R (0 = no pacing)] [--sim-rate R (0 = no limit)]\n"
                  "              [--in-flight N (BANDITORE_WA_MAX_IN_FLIGHT, 256)] [--poll-ms MS (GET of the alert, 200)]\n"
                  "              [--template (deliveries go as a template: the window is looked up)]\n"
+                 "              [--statuses (wa-sim posts sent/delivered/read, one per request; waits until all applied)]\n"
+                 "              [--status-connections N (status webhooks in flight, 4; implies --statuses)]\n"
                  "              [--banditore PATH] [--wa-sim PATH] (other builds' binaries, to compare)\n");
       return 2;
     }
   }
-  return run(subscribers, rate, sim_rate, in_flight, poll_ms, with_template);
+  return run(subscribers, rate, sim_rate, in_flight, poll_ms, with_template, status_connections);
 }

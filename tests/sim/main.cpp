@@ -10,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -28,6 +29,8 @@ constexpr const char* usage =
     "  --rate N                  messages per second accepted, 0 = unlimited (default 0)\n"
     "  --pair-interval-ms N      per-recipient spacing, 0 = off (default 0)\n"
     "  --no-statuses             do not post delivery statuses\n"
+    "  --status-batch N          statuses per webhook request (default 1, Meta's usual shape)\n"
+    "  --status-connections N    status webhooks in flight at once (default 4)\n"
     "  --no-inbox                count messages without keeping their texts\n"
     "  --log-level LEVEL         debug, info, warn, error, off (default warn)\n";
 
@@ -60,6 +63,8 @@ int main(int argc, char** argv) {
       else if (a == "--rate") opts.rate_limit = std::stod(value());
       else if (a == "--pair-interval-ms") opts.pair_interval_ms = std::stoll(value());
       else if (a == "--no-statuses") opts.statuses = false;
+      else if (a == "--status-batch") opts.status_batch = std::max(1, std::stoi(value()));
+      else if (a == "--status-connections") opts.status_connections = std::max(1, std::stoi(value()));
       else if (a == "--no-inbox") opts.record_inbox = false;
       else if (a == "--log-level") level = value();
       else throw std::invalid_argument("unknown option " + a);

@@ -66,7 +66,7 @@ struct inbox_entry {
 };
 
 struct fault {
-  std::string kind;     // "5xx", "502", "timeout", "429", or "code"
+  std::string kind;     // "5xx", "502", "timeout", "delivered_timeout", "429", or "code"
   int code = 0;         // for "code"
   int remaining = -1;   // -1: until cleared (rate-based)
   double rate = 1.0;
@@ -314,7 +314,7 @@ std::optional<http::response> check_reply_buttons(const flat_json& body, inbox_e
 }  // namespace
 
 struct simulator::impl : std::enable_shared_from_this<impl> {
-  impl(asio::io_context& io, options o) : io_(io), opt_(std::move(o)), random_(opt_.seed), flush_timer_(io) {
+  impl(asio::io_context& io, options o) : io_(io), opt_(std::move(o)), random_(opt_.seed) {
     set_webhook(opt_.webhook_url);
     reset_bucket();
   }
@@ -325,7 +325,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     if (!url.empty()) {
       http::client_options co;
       co.base = url;
-      co.max_connections = 8;
+      co.max_connections = webhook_connections();
       co.request_timeout = std::chrono::seconds(30);
       webhook_ = std::make_unique<http::client>(io_.get_executor(), co);
     }
@@ -518,7 +518,9 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
       return meta_error(400, 100, "(#100) Unsupported message type for this simulator: " + entry.type);
     }
 
-    if (auto f = next_fault(to)) {
+    const auto f = next_fault(to);
+    const bool hold_after_delivery = delivers_then_holds(f);
+    if (f && !hold_after_delivery) {
       bump("faults_injected");
       if (f->kind == "timeout") return std::nullopt;
       if (f->kind == "5xx") return meta_error(500, 131000, "Something went wrong");
@@ -556,6 +558,10 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     ++received_[recipient];
     if (opt_.record_inbox) inboxes_[to].push_back(entry);
     if (opt_.statuses) queue_statuses(entry.id, to, body.string_at("biz_opaque_callback_data"));
+    if (hold_after_delivery) {
+      bump("delivered_unanswered");
+      return std::nullopt;
+    }
     return http::json_response(200, wa::make_success_body(to, entry.id));
   }
 
@@ -657,29 +663,105 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
       if (unit(random_) < chaos_reorder_) std::reverse(list.begin(), list.end());
       if (unit(random_) < chaos_duplicate_) list.push_back(list.front());
     }
-    for (auto& u : list) pending_statuses_.push_back(std::move(u));
-    if (!flushing_) {
-      flushing_ = true;
-      asio::co_spawn(io_, flush_statuses(), asio::detached);
+    enqueue_statuses(std::move(list));
+  }
+
+  // ---- Statuses posted as Meta posts them ------------------------------
+  // Meta usually sends one status per webhook request, from several
+  // connections at once, and retries a request not answered 200
+  // (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components
+  // "statuses"; https://developers.facebook.com/docs/graph-api/webhooks/getting-started
+  // on retries). So: opt_.status_batch statuses per request (1 by default),
+  // up to opt_.status_connections requests in flight, each status no
+  // earlier than status_delay_ms_ after its send, and a request that fails
+  // posted again a few times. Stats: statuses_posted counts statuses in
+  // answered requests, status_webhooks the requests, status_retries the
+  // requests posted again.
+  struct pending_status {
+    wa::status_update update;
+    steady::time_point due;
+    int attempts = 0;
+  };
+  static constexpr int status_attempts = 5;
+
+  std::size_t webhook_connections() const {
+    return static_cast<std::size_t>(std::max(8, opt_.status_connections + 4));
+  }
+
+  void enqueue_statuses(std::vector<wa::status_update> list) {
+    const auto due = steady::now() + std::chrono::milliseconds(status_delay_ms_);
+    for (auto& u : list) pending_statuses_.push_back({std::move(u), due, 0});
+    start_status_posters();
+  }
+
+  void start_status_posters() {
+    const auto wanted = std::max(1, opt_.status_connections);
+    while (active_status_posters_ < wanted &&
+           pending_statuses_.size() > static_cast<std::size_t>(active_status_posters_)) {
+      ++active_status_posters_;
+      asio::co_spawn(io_, status_poster(), asio::detached);
     }
   }
 
-  asio::awaitable<void> flush_statuses() {
-    auto self = shared_from_this();
-    while (!pending_statuses_.empty()) {
-      flush_timer_.expires_after(std::chrono::milliseconds(status_delay_ms_));
-      co_await flush_timer_.async_wait(use_nothrow);
-      std::vector<wa::status_update> batch;
-      while (!pending_statuses_.empty() && batch.size() < 200) {
-        batch.push_back(std::move(pending_statuses_.front()));
-        pending_statuses_.pop_front();
-      }
-      auto body = wa::make_status_notification(opt_.phone_number_id, opt_.display_number, batch);
-      co_await post_webhook(std::move(body), "valid");
-      bump("statuses_posted", static_cast<std::int64_t>(batch.size()));
+  // The statuses due now at the front of the queue, at most one batch.
+  std::vector<pending_status> take_due_statuses() {
+    std::vector<pending_status> batch;
+    const auto size = static_cast<std::size_t>(std::max(1, opt_.status_batch));
+    const auto now = steady::now();
+    while (!pending_statuses_.empty() && batch.size() < size && pending_statuses_.front().due <= now) {
+      batch.push_back(std::move(pending_statuses_.front()));
+      pending_statuses_.pop_front();
     }
-    flushing_ = false;
+    return batch;
   }
+
+  // One of the connections posting statuses; ends when none is left.
+  asio::awaitable<void> status_poster() {
+    auto self = shared_from_this();
+    asio::steady_timer wait(io_);
+    while (!pending_statuses_.empty()) {
+      auto batch = take_due_statuses();
+      if (batch.empty()) {
+        wait.expires_at(pending_statuses_.front().due);
+        co_await wait.async_wait(use_nothrow);
+        continue;
+      }
+      std::vector<wa::status_update> updates;
+      for (const auto& p : batch) updates.push_back(p.update);
+      auto body = wa::make_status_notification(opt_.phone_number_id, opt_.display_number, updates);
+      const std::string signature = "valid";
+      const int status = co_await post_webhook(std::move(body), signature);
+      if (status == 200) {
+        bump("statuses_posted", static_cast<std::int64_t>(batch.size()));
+        bump("status_webhooks");
+        continue;
+      }
+      // Not taken: posted again later, as Meta does, a few times.
+      const auto again = steady::now() + std::chrono::milliseconds(100 << std::min(batch.front().attempts, 4));
+      for (auto& p : batch) {
+        if (++p.attempts >= status_attempts) {
+          bump("statuses_dropped");
+          continue;
+        }
+        p.due = again;
+        pending_statuses_.push_back(std::move(p));
+      }
+      bump("status_retries");
+    }
+    --active_status_posters_;
+  }
+
+  // "delivered_timeout": the message is accepted and delivered (inbox,
+  // statuses) but the answer never comes in time, as a Cloud API call can
+  // end; the caller cannot know, retries, and the citizen gets it twice.
+  // Stats: delivered_unanswered counts them, so a test can tell its
+  // duplicates from the ones a bug would make.
+  bool delivers_then_holds(const std::optional<fault>& f) {
+    if (!f || f->kind != "delivered_timeout") return false;
+    bump("faults_injected");
+    return true;
+  }
+  // ---- end of statuses posted as Meta posts them ------------------------
 
   asio::awaitable<int> post_webhook(std::string body, std::string signature) {
     if (!webhook_) {
@@ -827,6 +909,11 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     if (in.contains("rate_limit")) { opt_.rate_limit = in["rate_limit"].get<double>(); reset_bucket(); }
     if (in.contains("pair_interval_ms")) opt_.pair_interval_ms = in["pair_interval_ms"].get<std::int64_t>();
     if (in.contains("statuses")) opt_.statuses = in["statuses"].get<bool>();
+    if (in.contains("status_batch")) opt_.status_batch = std::max(1, in["status_batch"].get<int>());
+    if (in.contains("status_connections")) {
+      opt_.status_connections = std::max(1, in["status_connections"].get<int>());
+      set_webhook(opt_.webhook_url);  // room for that many connections
+    }
     if (in.contains("record_inbox")) opt_.record_inbox = in["record_inbox"].get<bool>();
     if (in.contains("status_delay_ms")) status_delay_ms_ = in["status_delay_ms"].get<int>();
     if (in.contains("timeout_hold_ms")) timeout_hold_ms_ = in["timeout_hold_ms"].get<int>();
@@ -842,12 +929,13 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
   http::response add_fault(http::request& req) {
     json in = json::parse(req.body, nullptr, false);
     if (in.is_discarded() || !in.is_object() || !in.contains("kind"))
-      return bad_control("body must be {\"kind\": \"5xx|502|timeout|429|code\", \"count\": n | \"rate\": r, \"code\": c, \"to\": wa_id, \"retry_after\": s}");
+      return bad_control("body must be {\"kind\": \"5xx|502|timeout|delivered_timeout|429|code\", \"count\": n | \"rate\": r, \"code\": c, \"to\": wa_id, \"retry_after\": s}");
     fault f;
     f.kind = in["kind"].get<std::string>();
     if (f.kind == "131026") { f.kind = "code"; f.code = 131026; }
     if (f.kind == "code") f.code = in.value("code", f.code);
-    if (f.kind != "5xx" && f.kind != "502" && f.kind != "timeout" && f.kind != "429" && f.kind != "code")
+    if (f.kind != "5xx" && f.kind != "502" && f.kind != "timeout" && f.kind != "delivered_timeout" && f.kind != "429" &&
+        f.kind != "code")
       return bad_control("unknown fault kind");
     f.remaining = in.value("count", -1);
     f.rate = in.value("rate", 1.0);
@@ -872,7 +960,6 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
   asio::io_context& io_;
   options opt_;
   std::mt19937_64 random_;
-  asio::steady_timer flush_timer_;
   std::unique_ptr<http::client> webhook_;
   std::unordered_map<std::string, std::vector<inbox_entry>> inboxes_;
   std::unordered_map<std::uint64_t, std::size_t> received_;  // by number_key
@@ -881,8 +968,8 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
   std::vector<fault> faults_;
   std::map<std::string, template_definition, std::less<>> templates_;
   std::vector<request_entry> requests_;
-  std::deque<wa::status_update> pending_statuses_;
-  bool flushing_ = false;
+  std::deque<pending_status> pending_statuses_;
+  int active_status_posters_ = 0;
   std::map<std::string, std::int64_t, std::less<>> stats_;
   double capacity_ = 0, tokens_ = 0;
   steady::time_point refilled_;

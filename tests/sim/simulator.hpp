@@ -24,6 +24,12 @@ struct options {
   double rate_limit = 0;         // messages/s accepted per number, 0 = unlimited
   std::int64_t pair_interval_ms = 0;  // per-recipient spacing (Meta: ~6000), 0 = off
   bool statuses = true;          // post sent/delivered/read statuses
+  // Statuses per webhook request: 1 is Meta's usual shape (one status per
+  // notification); more batches them, as Meta may under load.
+  int status_batch = 1;
+  // Webhook requests of statuses in flight at once, each on its own
+  // connection, as Meta delivers from several connections.
+  int status_connections = 4;
   bool record_inbox = true;      // keep message texts (off for the million-message benchmark)
   std::uint64_t seed = 1;
 };

@@ -22,6 +22,7 @@
 #include <banditore/domain/replies.hpp>
 #include <banditore/http/server.hpp>
 #include <banditore/log/log.hpp>
+#include <banditore/metrics/registry.hpp>
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/api_keys.hpp>
 #include <banditore/store/cap_alerts.hpp>
@@ -157,6 +158,17 @@ struct service::impl {
                                {"schema_version", store::latest_schema_version()},
                                {"key_created", opened.key_created}});
     db = std::make_unique<store::db_worker>(std::move(opened.db));
+    {
+      // Webhook requests that arrive together share one commit.
+      auto& commits = metrics::default_registry().counter_for(
+          "banditore_db_group_commits_total", "Transactions committed for groups of webhook requests");
+      auto& jobs = metrics::default_registry().counter_for(
+          "banditore_db_grouped_requests_total", "Webhook requests committed in those groups");
+      db->on_group_commit([&commits, &jobs](std::size_t n) {
+        commits.inc();
+        jobs.inc(static_cast<double>(n));
+      });
+    }
     db->run_sync([this, &opened](SQLite::Database& conn) {
       // The keys follow `banditore rotate-keys` run beside the service.
       store::key_loader reload;

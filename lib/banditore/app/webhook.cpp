@@ -9,7 +9,6 @@
 #include <banditore/whatsapp/webhook.hpp>
 
 #include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Transaction.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -107,9 +106,10 @@ void add_webhook_routes(http::router& routes, webhook_context& ctx) {
     auto statuses = std::move(parsed.value->statuses);
 
     const auto now = now_ms();
-    auto work = [&ctx, inputs = std::move(inputs), statuses = std::move(statuses), now](SQLite::Database& db) {
+    auto work = [&ctx, inputs = std::move(inputs), statuses = std::move(statuses), now](SQLite::Database&) {
+      // The transaction is the group's (db_worker::run_grouped): this
+      // request's changes sit in a savepoint of it.
       batch_outcome out;
-      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
       for (const auto& in : inputs) out.results.push_back(ctx.inbound->handle(in, ctx.conversation, now));
       for (const auto& s : statuses) {
         if (s.status == whatsapp::delivery_status::unknown || s.status == whatsapp::delivery_status::deleted) continue;
@@ -120,10 +120,10 @@ void add_webhook_routes(http::router& routes, webhook_context& ctx) {
           case store::status_outcome::unknown: ++out.statuses_unknown; break;
         }
       }
-      tx.commit();
       return out;
     };
-    auto out = co_await ctx.db->run(std::move(work));
+    // Answered only once the group's COMMIT is done.
+    auto out = co_await ctx.db->run_grouped(std::move(work));
 
     bool replies = false;
     for (const auto& r : out.results) {

@@ -1,0 +1,441 @@
+// Webhook ingest benchmark: the real banditore binary answering signed
+// webhook POSTs as Meta sends them, against a bare Beast server (bench/
+// bare_beast.cpp) on the same machine in the same run. Three phases, each
+// with C keep-alive connections sending as fast as answers come back:
+//
+//   bare       the same "Attiva" bodies to the bare Beast server
+//   subscribe  "Attiva" from a new number in every request (a subscription,
+//              a consent record and a queued reply each)
+//   status     one "delivered" status per request for a message banditore
+//              sent (Meta's usual shape: one status per notification)
+//
+// Every body is distinct and signed with the app secret (signing happens in
+// the load generator, as Meta does it). Prints requests per second, p50 and
+// p99 latency and the ratio to bare Beast; then checks that every answered
+// "Attiva" is in the database exactly once and every status was applied.
+//
+//   ./build/release/bench/ingest --seconds 5 --connections 32
+//   ./build/release/bench/ingest --banditore /path/to/other/banditore   (compare builds)
+#include <banditore/crypto/data_keys.hpp>
+#include <banditore/crypto/hash.hpp>
+#include <banditore/store/database.hpp>
+#include <banditore/whatsapp/webhook.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using json = nlohmann::json;
+using steady = std::chrono::steady_clock;
+using namespace banditore;
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+std::string banditore_bin = BANDITORE_BIN;
+std::string wa_sim_bin = WA_SIM_BIN;
+std::string bare_bin = BARE_BEAST_BIN;
+const std::string app_secret = "bench-app-secret";
+const std::string phone_number_id = "100000000000001";
+constexpr std::int64_t first_row = 100000000;  // outbox ids the status phase refers to (nine digits)
+
+pid_t spawn(std::vector<std::string> argv, const std::vector<std::string>& env, const fs::path& log) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    std::vector<char*> a, e;
+    for (auto& s : argv) a.push_back(s.data());
+    a.push_back(nullptr);
+    std::vector<std::string> env_copy = env;
+    for (char** p = environ; *p; ++p)
+      if (std::string(*p).rfind("BANDITORE_", 0) != 0) env_copy.push_back(*p);
+    for (auto& s : env_copy) e.push_back(s.data());
+    e.push_back(nullptr);
+    execve(a[0], a.data(), e.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+template <class F>
+bool wait_for(F cond, std::chrono::seconds limit) {
+  auto until = steady::now() + limit;
+  while (steady::now() < until) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(text.substr(text.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i)
+    if (i >= 14) ticks += std::stod(field);
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+std::uint16_t port_from_file(const fs::path& file) {
+  if (!wait_for([&] { return fs::exists(file); }, std::chrono::seconds(10))) throw std::runtime_error("no port file");
+  return static_cast<std::uint16_t>(std::stoi(slurp(file)));
+}
+
+std::uint16_t port_from_log(const fs::path& log) {
+  std::uint16_t port = 0;
+  wait_for([&] {
+    std::istringstream lines(slurp(log));
+    for (std::string line; std::getline(lines, line);)
+      if (line.find("server.listening") != std::string::npos) {
+        port = static_cast<std::uint16_t>(json::parse(line)["port"].get<int>());
+        return true;
+      }
+    return false;
+  }, std::chrono::seconds(30));
+  if (port == 0) throw std::runtime_error("banditore did not start: see " + log.string());
+  return port;
+}
+
+// A body with fixed-width placeholders, rewritten in place for each
+// request: building JSON per request would take the load generator's core.
+class body_template {
+ public:
+  body_template(std::string body, std::vector<std::string> placeholders) : body_(std::move(body)) {
+    for (const auto& p : placeholders) {
+      std::vector<std::size_t> at;
+      for (auto pos = body_.find(p); pos != std::string::npos; pos = body_.find(p, pos + 1)) at.push_back(pos);
+      if (at.empty()) throw std::logic_error("placeholder not in body: " + p);
+      slots_.push_back({p.size(), std::move(at)});
+    }
+  }
+  // The request for values (one per placeholder, each as wide as its
+  // placeholder), signed.
+  std::string request(const std::vector<std::string>& values) {
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+      for (auto pos : slots_[i].at) body_.replace(pos, slots_[i].width, values[i]);
+    return fmt::format("POST /webhook/whatsapp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                       "X-Hub-Signature-256: {}\r\nContent-Length: {}\r\n\r\n{}",
+                       whatsapp::sign_body(body_, app_secret), body_.size(), body_);
+  }
+
+ private:
+  struct slot {
+    std::size_t width;
+    std::vector<std::size_t> at;
+  };
+  std::string body_;
+  std::vector<slot> slots_;
+};
+
+std::string subscribe_number(std::uint64_t n) { return fmt::format("39330{:07d}", n); }
+std::string status_wamid(std::uint64_t n) { return fmt::format("wamid.BENCH{:010d}", n); }
+
+body_template subscribe_template() {
+  whatsapp::simulated_message m;
+  m.id = "wamid.@@@@@@@@@@@@";
+  m.from = "@@FROM@@@@@@";
+  m.profile_name = "Cittadino";
+  m.text = "Attiva";
+  m.timestamp = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::vector<whatsapp::simulated_message> one{m};
+  return body_template(whatsapp::make_text_message_notification(phone_number_id, "390000000000", one),
+                       {"@@@@@@@@@@@@", "@@FROM@@@@@@"});
+}
+
+body_template status_template() {
+  whatsapp::status_update s;
+  s.id = "wamid.BENCH@@@@@@@@@@";
+  s.recipient_id = "393300000000";
+  s.phone_number_id = phone_number_id;
+  s.status = whatsapp::delivery_status::delivered;
+  s.timestamp = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  s.callback_data = "outbox:#########";
+  std::vector<whatsapp::status_update> one{s};
+  return body_template(whatsapp::make_status_notification(phone_number_id, "390000000000", one),
+                       {"@@@@@@@@@@", "#########"});
+}
+
+struct load {
+  tcp::endpoint target;
+  std::function<std::string(std::uint64_t)> next_request;
+  std::uint64_t sent = 0;
+  steady::time_point measure_from, stop_at;
+  std::vector<std::int64_t> latencies_us;  // answers of requests started after the warm-up
+  std::uint64_t ok = 0;                    // all 200 answers, warm-up included
+  std::uint64_t not_ok = 0, io_errors = 0;
+};
+
+// Content-Length of a response head, or -1.
+long content_length(std::string_view head) {
+  for (std::size_t pos = head.find("\r\n"); pos != std::string_view::npos; pos = head.find("\r\n", pos + 2)) {
+    auto line = head.substr(pos + 2, head.find("\r\n", pos + 2) - pos - 2);
+    if (line.size() > 15 && strncasecmp(line.data(), "content-length:", 15) == 0)
+      return std::stol(std::string(line.substr(15)));
+  }
+  return -1;
+}
+
+asio::awaitable<void> drive(load& l) {
+  auto ex = co_await asio::this_coro::executor;
+  while (steady::now() < l.stop_at) {
+    tcp::socket socket(ex);
+    auto [connect_error] = co_await socket.async_connect(l.target, use_nothrow);
+    if (connect_error) {
+      ++l.io_errors;
+      co_return;
+    }
+    socket.set_option(tcp::no_delay(true));
+    std::string buffer;
+    bool open = true;
+    while (open && steady::now() < l.stop_at) {
+      const auto request = l.next_request(l.sent++);
+      const auto started = steady::now();
+      const auto out = asio::buffer(request);
+      auto [write_error, written] = co_await asio::async_write(socket, out, use_nothrow);
+      if (write_error) { ++l.io_errors; break; }
+      auto dynamic = asio::dynamic_buffer(buffer);
+      auto [read_error, head_size] = co_await asio::async_read_until(socket, dynamic, "\r\n\r\n", use_nothrow);
+      if (read_error) { ++l.io_errors; break; }
+      const std::string_view head(buffer.data(), head_size);
+      const long body = content_length(head);
+      const std::size_t whole = head_size + static_cast<std::size_t>(std::max(0L, body));
+      open = head.find("onnection: close") == std::string_view::npos;
+      const bool is_200 = head.starts_with("HTTP/1.1 200");
+      if (buffer.size() < whole) {
+        auto rest = asio::transfer_exactly(whole - buffer.size());
+        auto more = asio::dynamic_buffer(buffer);
+        auto [body_error, body_size] = co_await asio::async_read(socket, more, rest, use_nothrow);
+        if (body_error) { ++l.io_errors; break; }
+      }
+      buffer.erase(0, whole);
+      const auto finished = steady::now();
+      if (is_200) ++l.ok; else ++l.not_ok;
+      if (started >= l.measure_from)
+        l.latencies_us.push_back(std::chrono::duration_cast<std::chrono::microseconds>(finished - started).count());
+    }
+  }
+}
+
+struct figures {
+  std::string name;
+  double rps = 0, p50_ms = 0, p99_ms = 0, server_cpu = 0;
+  std::uint64_t ok = 0, not_ok = 0, io_errors = 0;
+};
+
+figures run_load(const std::string& name, std::uint16_t port, int connections, double seconds,
+                 std::function<std::string(std::uint64_t)> next_request, pid_t server) {
+  load l;
+  l.target = tcp::endpoint(asio::ip::make_address("127.0.0.1"), port);
+  l.next_request = std::move(next_request);
+  const auto warm_up = std::chrono::milliseconds(500);
+  l.measure_from = steady::now() + warm_up;
+  l.stop_at = l.measure_from + std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6));
+  asio::io_context io{1};
+  for (int i = 0; i < connections; ++i) asio::co_spawn(io, drive(l), asio::detached);
+  double cpu_before = 0;
+  std::thread cpu_probe([&] {
+    std::this_thread::sleep_until(l.measure_from);
+    cpu_before = cpu_seconds(server);
+  });
+  io.run();
+  cpu_probe.join();
+  figures f;
+  f.name = name;
+  f.server_cpu = cpu_seconds(server) - cpu_before;
+  f.ok = l.ok;
+  f.not_ok = l.not_ok;
+  f.io_errors = l.io_errors;
+  auto& lat = l.latencies_us;
+  std::sort(lat.begin(), lat.end());
+  if (!lat.empty()) {
+    f.rps = static_cast<double>(lat.size()) / seconds;
+    f.p50_ms = static_cast<double>(lat[lat.size() / 2]) / 1000.0;
+    f.p99_ms = static_cast<double>(lat[std::min(lat.size() - 1, lat.size() * 99 / 100)]) / 1000.0;
+  }
+  return f;
+}
+
+int run(int connections, double seconds, std::int64_t status_rows) {
+  auto dir = fs::temp_directory_path() / fmt::format("banditore-ingest-{}", getpid());
+  fs::create_directories(dir);
+  const auto db_path = dir / "banditore.db";
+  const auto key_path = dir / "banditore.key";
+
+  // Messages banditore sent, as the sender records them, for the statuses
+  // to land on.
+  {
+    auto db = store::open_database(db_path.string());
+    store::migrate(*db);
+    bool created = false;
+    auto keys = crypto::load_or_create_key_file(key_path, created);
+    SQLite::Statement fp(*db, "INSERT INTO meta (key, value) VALUES ('key_fingerprint', :fp)");
+    fp.bind(":fp", crypto::key_fingerprint(keys));
+    fp.exec();
+    SQLite::Transaction tx(*db);
+    SQLite::Statement ins(*db,
+        "INSERT INTO outbox (id, priority, state, phone_hash, not_before, provider_hash, created_at, sent_at, updated_at) "
+        "VALUES (?, 0, 'sent', x'00', 0, ?, ?3, ?3, ?3)");
+    // Sent just now: the retention job erases old rows.
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch()).count();
+    for (std::int64_t i = 0; i < status_rows; ++i) {
+      auto d = crypto::hmac_sha256(keys.lookup, "wamid:" + status_wamid(static_cast<std::uint64_t>(i)));
+      ins.bind(1, first_row + i);
+      ins.bind(2, d.data(), static_cast<int>(d.size()));
+      ins.bind(3, static_cast<std::int64_t>(now_ms));
+      ins.exec();
+      ins.reset();
+    }
+    tx.commit();
+  }
+
+  // Replies to the subscribers go to wa-sim, at the default 80/s.
+  pid_t sim = spawn({wa_sim_bin, "--listen", "127.0.0.1:0", "--port-file", (dir / "sim.port").string(),
+                     "--no-statuses", "--no-inbox"}, {}, dir / "sim.log");
+  const auto sim_port = port_from_file(dir / "sim.port");
+  std::vector<std::string> env{"BANDITORE_DB=" + db_path.string(), "BANDITORE_KEY_FILE=" + key_path.string(),
+                               "BANDITORE_LISTEN=127.0.0.1:0",
+                               "BANDITORE_WA_API_BASE=http://127.0.0.1:" + std::to_string(sim_port),
+                               "BANDITORE_WA_PHONE_NUMBER_ID=" + phone_number_id, "BANDITORE_WA_TOKEN=sim-token",
+                               "BANDITORE_WA_APP_SECRET=" + app_secret, "BANDITORE_WA_VERIFY_TOKEN=v"};
+  pid_t bare = spawn({bare_bin, "--port-file", (dir / "bare.port").string()}, {}, dir / "bare.log");
+  const auto bare_port = port_from_file(dir / "bare.port");
+
+  std::vector<figures> rows;
+  {
+    auto t = subscribe_template();
+    auto next = [&t](std::uint64_t n) {
+      std::vector<std::string> v{fmt::format("{:012d}", n), subscribe_number(n)};
+      return t.request(v);
+    };
+    rows.push_back(run_load("bare Beast", bare_port, connections, seconds, next, bare));
+  }
+  kill(bare, SIGTERM);
+  waitpid(bare, nullptr, 0);
+
+  pid_t app = spawn({banditore_bin, "serve"}, env, dir / "banditore.log");
+  const auto app_port = port_from_log(dir / "banditore.log");
+  std::uint64_t subscribed = 0;
+  {
+    auto t = subscribe_template();
+    auto next = [&t, &subscribed](std::uint64_t n) {
+      subscribed = n + 1;
+      std::vector<std::string> v{fmt::format("{:012d}", n), subscribe_number(n)};
+      return t.request(v);
+    };
+    rows.push_back(run_load("subscribe (Attiva)", app_port, connections, seconds, next, app));
+  }
+  std::uint64_t statuses_sent = 0;
+  {
+    auto t = status_template();
+    auto next = [&t, &statuses_sent, status_rows](std::uint64_t n) {
+      statuses_sent = n + 1;
+      const auto row = n % static_cast<std::uint64_t>(status_rows);
+      std::vector<std::string> v{fmt::format("{:010d}", row), std::to_string(first_row + static_cast<std::int64_t>(row))};
+      return t.request(v);
+    };
+    rows.push_back(run_load("status (1 per request)", app_port, connections, seconds, next, app));
+  }
+  kill(app, SIGTERM);
+  waitpid(app, nullptr, 0);
+  kill(sim, SIGTERM);
+  waitpid(sim, nullptr, 0);
+
+  fmt::print("connections {}, {:.1f} s per phase after 0.5 s of warm-up, distinct signed bodies\n", connections, seconds);
+  fmt::print("{:<24} {:>9} {:>9} {:>9} {:>9} {:>12} {:>8}\n", "phase", "req/s", "p50 ms", "p99 ms", "vs bare",
+             "server CPU/s", "non-200");
+  for (const auto& r : rows)
+    fmt::print("{:<24} {:>9.0f} {:>9.2f} {:>9.2f} {:>8.0f}% {:>12.2f} {:>8}\n", r.name, r.rps, r.p50_ms, r.p99_ms,
+               rows[0].rps > 0 ? 100.0 * r.rps / rows[0].rps : 0.0, r.server_cpu / seconds, r.not_ok + r.io_errors);
+
+  // Exactly once: every "Attiva" answered 200 is one subscriber (requests
+  // cut off by the end of the phase may have been applied unanswered), and
+  // every status answered 200 moved its row.
+  SQLite::Database db(db_path.string(), SQLite::OPEN_READONLY);
+  const auto subscribers = db.execAndGet("SELECT COUNT(*) FROM subscribers").getInt64();
+  const auto delivered = db.execAndGet("SELECT COUNT(*) FROM outbox WHERE state = 'delivered'").getInt64();
+  const auto sub_ok = rows[1].ok, status_ok = rows[2].ok;
+  const bool subs_fine = static_cast<std::uint64_t>(subscribers) >= sub_ok && static_cast<std::uint64_t>(subscribers) <= subscribed;
+  const auto expected_delivered = std::min<std::uint64_t>(status_ok, static_cast<std::uint64_t>(status_rows));
+  const bool statuses_fine = static_cast<std::uint64_t>(delivered) >= expected_delivered;
+  fmt::print("subscribers in the database {} (answered 200: {}, sent: {}) {}\n", subscribers, sub_ok, subscribed,
+             subs_fine ? "ok" : "MISMATCH");
+  fmt::print("rows delivered {} (statuses answered 200: {}, sent: {}) {}\n", delivered, status_ok, statuses_sent,
+             statuses_fine ? "ok" : "MISMATCH");
+  if (subs_fine && statuses_fine) fs::remove_all(dir);
+  else fmt::print("kept for a look: {}\n", dir.string());
+  return subs_fine && statuses_fine && rows[1].not_ok + rows[2].not_ok == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int connections = 32;
+  double seconds = 5;
+  std::int64_t status_rows = 300000;
+  for (int i = 1; i < argc; i += 2) {
+    std::string a = argv[i];
+    if (i + 1 >= argc) a = "--help";
+    if (a == "--connections") connections = std::stoi(argv[i + 1]);
+    else if (a == "--seconds") seconds = std::stod(argv[i + 1]);
+    else if (a == "--status-rows") status_rows = std::stoll(argv[i + 1]);
+    else if (a == "--banditore") banditore_bin = argv[i + 1];
+    else if (a == "--bare") bare_bin = argv[i + 1];
+    else if (a == "--wa-sim") wa_sim_bin = argv[i + 1];
+    else {
+      fmt::print(stderr,
+                 "usage: ingest [--connections N (32)] [--seconds S per phase (5)] [--status-rows N (300000)]\n"
+                 "              [--banditore PATH] [--bare PATH] [--wa-sim PATH] (other builds' binaries, to compare)\n");
+      return 2;
+    }
+  }
+  try {
+    return run(connections, seconds, status_rows);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "ingest: {}\n", e.what());
+    return 2;
+  }
+}
