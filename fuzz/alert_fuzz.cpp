@@ -5,6 +5,7 @@
 #include "check.hpp"
 
 #include <banditore/domain/alert.hpp>
+#include <banditore/domain/alert_message.hpp>
 #include <banditore/domain/utf8.hpp>
 
 #include <nlohmann/json.hpp>
@@ -23,7 +24,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (body.is_discarded()) return 0;
 
   constexpr std::int64_t now_ms = 1'790'000'000'000;  // 2026-09-20
-  const domain::alert_limits limits{1024};
+  // A town with a template of title and text, as a real deployment has.
+  const domain::severity_labels labels;
+  const std::string_view town = "Comune di Lodi";
+  domain::alert_limits limits;
+  limits.text_framing = domain::alert_text_framing(town, labels);
+  limits.template_form = true;
+  limits.template_params = {"title", "text"};
+  limits.template_room = 1024 - 40;
   const auto v = domain::validate_alert(body, limits, now_ms);
   require(v.draft.has_value() == v.errors.empty(), "a validation is a draft or errors");
   nlohmann::json errors = nlohmann::json::array();
@@ -37,11 +45,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto& d = *v.draft;
     require(domain::valid_category(d.category), "a draft has a known category");
     const auto title = domain::utf8::count_code_points(d.title);
-    const auto body_text = domain::utf8::count_code_points(d.text);
-    require(title && *title >= 1 && *title <= domain::max_title, "a draft title has 1 to max_title characters");
-    require(body_text && *body_text >= 1 && *body_text <= limits.max_text, "a draft text keeps max_text");
-    const auto whole = domain::utf8::count_code_points(domain::compose_text(d.title, d.text));
+    const domain::alert_content content{town, d.level, d.title, d.text, d.link, now_ms};
+    const auto whole = domain::utf8::count_code_points(domain::compose_alert_text(content, labels));
     require(whole && *whole <= domain::max_text_body, "the composed message keeps WhatsApp's 4096");
+    std::size_t template_chars = 0;
+    for (const auto& p : domain::template_parameters(limits.template_params, content, d.category, labels)) {
+      require(domain::valid_template_parameter(p), "every template parameter is one Meta accepts");
+      template_chars += domain::utf8::count_code_points(p).value_or(p.size());
+    }
+    require(template_chars <= limits.template_room, "the template's parameters keep the room of its 1024");
     if (d.expires_at_ms) {
       require(*d.expires_at_ms > now_ms, "a draft expires in the future");
       // What is stored is shown back as RFC 3339: it must read back to the

@@ -60,7 +60,7 @@ void check_draft(const cap::cap_alert& alert, std::size_t index, bool text_valid
                                {"severity", domain::to_string(draft.level)},
                                {"title", draft.title},
                                {"text", draft.text}};
-  const auto validation = domain::validate_alert(body, domain::alert_limits{options.max_text}, 0);
+  const auto validation = domain::validate_alert(body, domain::alert_limits{}, 0);
   if (!validation.errors.empty())
     std::fprintf(stderr, "validate_alert: %s %s\n", validation.errors.front().field.c_str(),
                  validation.errors.front().reason.c_str());
