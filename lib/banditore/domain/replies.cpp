@@ -61,13 +61,6 @@ std::string trimmed(std::string_view s) {
   return std::string(s);
 }
 
-bool starts_with_word(std::string_view text, std::string_view word) {
-  if (text.size() < word.size()) return false;
-  for (std::size_t i = 0; i < word.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(text[i])) != word[i]) return false;
-  return text.size() == word.size() || text[word.size()] == ' ';
-}
-
 }  // namespace
 
 std::string_view to_string(reply_kind kind) {
