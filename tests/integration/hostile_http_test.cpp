@@ -99,7 +99,7 @@ TEST_CASE("a header field over 8 KiB is answered 431 and a target over 8 KiB 414
 }
 
 TEST_CASE("one address holding many idle sockets does not make another get 503") {
-  world w;
+  world w(std::map<std::string, std::string>{{"BANDITORE_MAX_CONNECTIONS_PER_ADDRESS", "32"}});
   // 40 idle connections from 127.0.0.2: the per-address limit (32) answers
   // the ones over it at once, and 127.0.0.1 is still served.
   std::vector<raw_socket> idle;

@@ -162,9 +162,16 @@ TEST_CASE("the alert's report counts failures by state and WhatsApp code") {
   CHECK(failed[1]["count"] == 1);
   // No number in the report.
   for (const auto& p : phones) CHECK(report.dump().find(p) == std::string::npos);
-  // A clean alert reports no errors.
+}
+
+TEST_CASE("an alert that reached everyone reports no errors") {
+  alert_world w;
+  w.sim.subscribe_many(3);
   auto clean = w.post_alert({{"category", "roads"}, {"severity", "minor"}, {"title", "Mercato"}, {"text", "Spostato."}});
-  CHECK(w.report(clean["id"].get<std::int64_t>())["errors"].empty());
+  const auto report = w.await_state(clean["id"].get<std::int64_t>(), "done");
+  INFO(report.dump());
+  CHECK(report["reached"] == 3);
+  CHECK(report["errors"].empty());
 }
 
 TEST_CASE("a blank title or text, or a text too long for its form, is 422 and nothing is stored") {

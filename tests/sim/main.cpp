@@ -78,6 +78,9 @@ int main(int argc, char** argv) {
     banditore::http::server_options so;
     banditore::http::parse_listen_address(listen, so);
     so.max_connections = 4096;
+    // The Cloud API it plays takes a sender's whole pool from one address:
+    // banditore's connections and the tests' calls all come from loopback.
+    so.max_connections_per_address = 4096;
     so.max_body_bytes = 4 * 1024 * 1024;
     banditore::http::server server(io, so, routes);
     server.start();

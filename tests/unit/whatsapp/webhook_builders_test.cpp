@@ -19,9 +19,10 @@ TEST_CASE("a sent status at the largest timestamp builds a window end that does 
   const auto body = make_status_notification("106540352242922", "15550783881", {s});
   const auto sent = nlohmann::json::parse(body)["entry"][0]["changes"][0]["value"]["statuses"][0];
   CHECK(sent["conversation"]["expiration_timestamp"] == "9223372036854775807");
+  // The parser refuses a time past the year 9999 (max_timestamp_seconds):
+  // what the builder writes must still be well formed, and refused whole.
   const auto again = parse_notification(body);
-  REQUIRE(again.value.has_value());
-  CHECK(again.value->statuses.at(0).timestamp == s.timestamp);
+  CHECK_FALSE(again.value.has_value());
 }
 
 TEST_CASE("a sent status an hour before the largest timestamp still ends its window at the largest") {
