@@ -45,6 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto& d = *v.draft;
     require(domain::valid_category(d.category), "a draft has a known category");
     const auto title = domain::utf8::count_code_points(d.title);
+    require(title && *title >= 1 && *title <= domain::max_title, "a draft title has 1 to max_title characters");
+    require(!domain::is_blank(d.text), "a draft text is not blank");
     const domain::alert_content content{town, d.level, d.title, d.text, d.link, now_ms};
     const auto whole = domain::utf8::count_code_points(domain::compose_alert_text(content, labels));
     require(whole && *whole <= domain::max_text_body, "the composed message keeps WhatsApp's 4096");

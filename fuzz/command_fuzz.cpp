@@ -31,8 +31,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   require(m.normalised.size() <= 80, "the normalised text has at most 80 bytes");
   require(domain::utf8::count_code_points(m.normalised).has_value(), "the normalised text is valid UTF-8");
   require(!fuzz::has_digit_run(digits_joined(m.normalised), 5), "the normalised text holds no run of 5 digits");
-  require((m.kind == domain::command::none) == m.keyword.empty(), "a command has a keyword, none has none");
-  if (m.conflicting) require(m.kind == domain::command::none, "conflicting words are no command");
+  // A request (subscribe, unsubscribe, info) names the word it was read
+  // from; a text read as no request, or as only probably one, may still
+  // carry the word it hesitated on ("non attiva").
+  const bool request = m.kind == domain::command::subscribe || m.kind == domain::command::unsubscribe ||
+                       m.kind == domain::command::info;
+  if (request) require(!m.keyword.empty(), "a request has its keyword");
+  if (m.conflicting) require(m.kind == domain::command::unclear, "conflicting words are no request");
 
   std::string upper(text);
   for (auto& c : upper)
