@@ -14,12 +14,6 @@ using env_map = std::map<std::string, std::string>;
 
 namespace {
 
-std::int64_t count(const fs::path& db, const std::string& sql) {
-  SQLite::Database conn(db.string(), SQLite::OPEN_READONLY);
-  conn.setBusyTimeout(5000);
-  return conn.execAndGet(sql).getInt64();
-}
-
 struct world : alert_world {
   using alert_world::alert_world;
   // How many messages each phone received whose text holds the marker.

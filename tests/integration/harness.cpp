@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <SQLiteCpp/Database.h>
 
 #include <csignal>
 #include <cstdlib>
@@ -123,6 +124,12 @@ bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds dea
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return cond();
+}
+
+std::int64_t count(const fs::path& db, const std::string& sql) {
+  SQLite::Database conn(db.string(), SQLite::OPEN_READONLY);
+  conn.setBusyTimeout(5000);
+  return conn.execAndGet(sql).getInt64();
 }
 
 std::string read_file(const fs::path& p) {

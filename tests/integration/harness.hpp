@@ -54,6 +54,10 @@ bool wait_until(const std::function<bool()>& cond,
 
 std::string read_file(const fs::path&);
 
+// The first column of sql's first row, read from the database file on a
+// read-only connection of its own (what another process would see).
+std::int64_t count(const fs::path& db, const std::string& sql);
+
 // wa-sim on a free port.
 struct wa_sim {
   explicit wa_sim(const fs::path& dir, std::vector<std::string> extra_args = {});

@@ -20,12 +20,6 @@ using env_map = std::map<std::string, std::string>;
 
 namespace {
 
-std::int64_t count(const fs::path& db, const std::string& sql) {
-  SQLite::Database conn(db.string(), SQLite::OPEN_READONLY);
-  conn.setBusyTimeout(5000);
-  return conn.execAndGet(sql).getInt64();
-}
-
 // The approved template as registered in WhatsApp Manager, told to both
 // wa-sim (which then checks names, counts and the 1024 characters) and
 // banditore (which counts its fixed text).

@@ -79,12 +79,6 @@ opened_count opened_by(const fs::path& db_file, const crypto::key& k) {
   return c;
 }
 
-std::int64_t count(const fs::path& db, const std::string& sql) {
-  SQLite::Database conn(db.string(), SQLite::OPEN_READONLY);
-  conn.setBusyTimeout(5000);
-  return conn.execAndGet(sql).getInt64();
-}
-
 std::string stored_fingerprint(const fs::path& db) {
   SQLite::Database conn(db.string(), SQLite::OPEN_READONLY);
   conn.setBusyTimeout(5000);

@@ -22,12 +22,6 @@ using env_map = std::map<std::string, std::string>;
 
 namespace {
 
-std::int64_t count(const fs::path& db, const std::string& sql) {
-  SQLite::Database conn(db.string(), SQLite::OPEN_READONLY);
-  conn.setBusyTimeout(5000);
-  return conn.execAndGet(sql).getInt64();
-}
-
 // Waits until the phone's inbox holds n texts and returns them.
 std::vector<std::string> await_texts(wa_sim& sim, const std::string& phone, std::size_t n) {
   std::vector<std::string> texts;

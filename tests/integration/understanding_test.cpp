@@ -12,12 +12,6 @@ using namespace harness;
 
 namespace {
 
-std::int64_t count(const fs::path& db, const std::string& sql) {
-  SQLite::Database conn(db.string(), SQLite::OPEN_READONLY);
-  conn.setBusyTimeout(5000);
-  return conn.execAndGet(sql).getInt64();
-}
-
 struct world {
   temp_dir dir;
   wa_sim sim{dir.path};
