@@ -28,6 +28,20 @@ void check_token(std::string_view what, std::string_view s) {
     throw std::invalid_argument(std::string(what) + " is not an HTTP token");
 }
 
+// RFC 9110 5.6.1: #token, elements separated by commas with optional
+// whitespace around them; empty elements are allowed and ignored.
+bool token_list(std::string_view value) {
+  while (true) {
+    const auto comma = value.find(',');
+    auto element = value.substr(0, comma);
+    while (!element.empty() && (element.front() == ' ' || element.front() == '\t')) element.remove_prefix(1);
+    while (!element.empty() && (element.back() == ' ' || element.back() == '\t')) element.remove_suffix(1);
+    if (!std::all_of(element.begin(), element.end(), token_char)) return false;
+    if (comma == std::string_view::npos) return true;
+    value.remove_prefix(comma + 1);
+  }
+}
+
 void check_field(std::string_view name, std::string_view value) {
   check_token("header name", name);
   // RFC 9110 5.5: a field value is visible characters, spaces and tabs
@@ -40,6 +54,11 @@ void check_field(std::string_view name, std::string_view value) {
     throw std::invalid_argument("header " + std::string(name) + " has a control character in its value");
   if (boost::beast::iequals(name, "Content-Length") || boost::beast::iequals(name, "Transfer-Encoding"))
     throw std::invalid_argument("header " + std::string(name) + " is set from the body");
+  // RFC 9110 7.6.1: Connection = #connection-option, each a token; a
+  // recipient (Beast among them) refuses the message otherwise.
+  if ((boost::beast::iequals(name, "Connection") || boost::beast::iequals(name, "Proxy-Connection")) &&
+      !token_list(value))
+    throw std::invalid_argument("header " + std::string(name) + " is not a list of tokens");
 }
 
 void append_field(std::string& out, std::string_view name, std::string_view value) {
