@@ -12,7 +12,7 @@
 # Output: build/fuzz/campaign/<harness>/{corpus,crashes,log}. With
 # --update-corpus the inputs that add coverage are also merged into
 # fuzz/corpus/<harness>, ready to commit (each crash first becomes a unit
-# test under tests/unit/, see fuzz/README.md).
+# test under tests/unit/, see docs/testing.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -17,8 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace banditore;
   using fuzz::require;
   const auto text = fuzz::bytes(data, size);
-  // A JSON text followed by a NUL is read up to the NUL by nlohmann: a
-  // known fault of the request path, fixed separately (fuzz/README.md).
+  // A JSON text followed by a NUL is read up to the NUL by nlohmann; the
+  // request path refuses a NUL before parsing (app/alerts_api.cpp).
   if (text.find('\0') != std::string_view::npos) return 0;
   const auto body = nlohmann::json::parse(text, nullptr, false);
   if (body.is_discarded()) return 0;

@@ -45,10 +45,8 @@ std::string_view trimmed(std::string_view v) {
   return v;
 }
 
-// Control characters other than CR, LF and NUL (and HTAB, which is
-// allowed) in a value are written but refused by Beast: a known fault,
-// fixed separately in head.cpp (see fuzz/README.md); such inputs are
-// skipped until then.
+// Control characters other than HTAB in a value are refused by head.cpp
+// (tests/unit/http/head_test.cpp); such inputs are skipped here.
 bool has_other_control(const std::vector<http::header_field>& fields) {
   return std::any_of(fields.begin(), fields.end(), [](const http::header_field& f) {
     return std::any_of(f.value.begin(), f.value.end(), [](char c) {
