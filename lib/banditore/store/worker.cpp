@@ -1,6 +1,7 @@
 #include <banditore/store/worker.hpp>
 
 #include <banditore/log/log.hpp>
+#include <banditore/store/checkpointer.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <sqlite3.h>
@@ -10,10 +11,14 @@
 
 namespace banditore::store {
 
-db_worker::db_worker(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+db_worker::db_worker(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {
+  if (const char* file = sqlite3_db_filename(db_->getHandle(), "main"); file && *file)
+    checkpointer_ = std::make_unique<wal_checkpointer>(db_->getHandle(), file);
+}
 
 db_worker::~db_worker() {
   pool_.join();
+  checkpointer_.reset();
   db_.reset();
 }
 

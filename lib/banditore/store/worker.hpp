@@ -31,6 +31,8 @@ namespace SQLite { class Database; }
 
 namespace banditore::store {
 
+class wal_checkpointer;
+
 class db_worker {
  public:
   explicit db_worker(std::unique_ptr<SQLite::Database> db);
@@ -112,6 +114,9 @@ class db_worker {
   // At most this many jobs share one transaction; more wait for the next.
   static constexpr std::size_t max_group = 256;
 
+  // The WAL checkpoints, off the database thread (tests).
+  wal_checkpointer* checkpointer() { return checkpointer_.get(); }
+
   // Called on the database thread after each group's COMMIT with the
   // number of jobs it held (metrics, tests). Set before the first job.
   void on_group_commit(std::function<void(std::size_t jobs)> observer) { group_observer_ = std::move(observer); }
@@ -130,6 +135,7 @@ class db_worker {
   void commit_group();  // on the database thread
 
   std::unique_ptr<SQLite::Database> db_;
+  std::unique_ptr<wal_checkpointer> checkpointer_;  // for a database in a file
   std::mutex grouped_mutex_;
   std::vector<grouped_job> grouped_;  // waiting for the next group
   bool group_posted_ = false;         // a commit_group() is queued

@@ -1,5 +1,6 @@
 #include <banditore/store/worker.hpp>
 
+#include <banditore/store/checkpointer.hpp>
 #include <banditore/store/database.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -145,4 +146,42 @@ TEST_CASE("more grouped jobs than a group holds are committed in several groups"
   int visible = 0;
   for (const auto& a : answers) visible += a.visible;
   CHECK(visible == n);
+}
+
+TEST_CASE("the WAL is checkpointed off the database thread, and stays bounded while the writer writes") {
+  temp_db t;
+  auto conn = open_database(t.file.string());
+  conn->exec("CREATE TABLE t (v BLOB NOT NULL)");
+  db_worker worker(std::move(conn));
+  REQUIRE(worker.checkpointer() != nullptr);
+
+  // Enough pages past the background threshold for the thread to be woken.
+  const std::string page(4000, 'x');
+  auto write_pages = [&](int pages) {
+    worker.run_sync([&](SQLite::Database& db) {
+      SQLite::Statement st(db, "INSERT INTO t (v) VALUES (?)");
+      for (int i = 0; i < pages; ++i) {
+        st.bind(1, page.data(), static_cast<int>(page.size()));
+        st.exec();
+        st.reset();
+      }
+      return 0;
+    });
+  };
+  write_pages(wal_checkpointer::background_pages + 200);
+  worker.checkpointer()->wait_for_checkpoint_after(0);
+  // Pages were copied into the database file, which held only the schema
+  // (two pages) before: only a checkpoint writes there.
+  CHECK(fs::file_size(t.file) >= 100u * 4096u);
+
+  // A writer that keeps going past the inline bound checkpoints itself:
+  // the WAL restarts and never holds much more than the bound.
+  for (int round = 0; round < 4; ++round) write_pages(wal_checkpointer::inline_pages / 3);
+  const auto wal = fs::path(t.file.string() + "-wal");
+  CHECK(fs::file_size(wal) <= static_cast<std::uintmax_t>(wal_checkpointer::inline_pages + 4000) * 4200);
+}
+
+TEST_CASE("a database in memory has no WAL and no checkpointer") {
+  db_worker worker(open_database(":memory:"));
+  CHECK(worker.checkpointer() == nullptr);
 }
