@@ -100,7 +100,9 @@ for _ in $(seq 300); do [ -s "$tmp/sim.port" ] && break; sleep 0.1; done
 [ -s "$tmp/sim.port" ] || fail "wa-sim did not start"
 sim="http://127.0.0.1:$(cat "$tmp/sim.port")"
 # The settings of the example file the package installs, with this test's
-# paths and wa-sim's credentials.
+# paths and wa-sim's credentials. The log exists before the binary starts:
+# the background shell opens it later than the loop below may read it.
+: >"$tmp/serve.log"
 env -i PATH="$PATH" \
   BANDITORE_LISTEN=127.0.0.1:0 BANDITORE_DB="$tmp/data/banditore.db" BANDITORE_KEY_FILE="$tmp/data/banditore.key" \
   BANDITORE_WA_API_BASE="$sim" BANDITORE_WA_PHONE_NUMBER_ID=100000000000001 BANDITORE_WA_TOKEN=sim-token \

@@ -42,8 +42,16 @@ bool two_digits(std::string_view s, std::size_t at, int& v) {
   return true;
 }
 
+// A CAP number is a decimal (CAP 1.2 3.2.4: WGS 84 degrees, kilometres):
+// a sign, digits and a point. from_chars alone would also take "inf",
+// "nan" and exponents, and a NaN passes every range check.
 std::optional<double> parse_number(std::string_view s) {
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  const auto digits = s.substr(!s.empty() && s.front() == '-' ? 1 : 0);
+  if (digits.empty() || digits.front() == '.' || digits.back() == '.' ||
+      digits.find_first_not_of("0123456789.") != std::string_view::npos ||
+      std::count(digits.begin(), digits.end(), '.') > 1)
+    return std::nullopt;
   double v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc{} || end != s.data() + s.size() || s.empty()) return std::nullopt;

@@ -365,12 +365,27 @@ TEST_CASE("polygons that are short, open or out of range are refused naming poly
 
 TEST_CASE("a circle that is not lat,lon radius is refused naming circle") {
   for (std::string bad : {"<circle>45.46,9.19</circle>", "<circle>9.19 5</circle>",
-                          "<circle>45.46,9.19 -1</circle>", "<circle>45.46,9.19 5 km</circle>"}) {
+                          "<circle>45.46,9.19 -1</circle>", "<circle>45.46,9.19 5 km</circle>",
+                          // not decimals (CAP 1.2 3.2.4): a NaN would pass every range check
+                          "<circle>nan,9.19 5</circle>", "<circle>45.46,nan 5</circle>",
+                          "<circle>45.46,9.19 nan</circle>", "<circle>45.46,9.19 inf</circle>",
+                          "<circle>45.46,9.19 1e3</circle>", "<circle>45.46,9.19 .5</circle>",
+                          "<circle>45.46,9.19 5.</circle>", "<circle>45.46,9.19 1.2.3</circle>",
+                          "<circle>-,9.19 5</circle>", "<circle>45.46,9.19 0x10</circle>"}) {
     CAPTURE(bad);
     auto r = parse_edited(flood, "<geocode>", bad + "<geocode>");
     REQUIRE_FALSE(r.ok());
     CHECK(r.element == "circle");
   }
+}
+
+TEST_CASE("decimal coordinates with a sign are read, and a polygon of NaNs is refused") {
+  auto r = parse_edited(flood, "<geocode>", "<circle>+45.46,-9.19 0.5</circle><geocode>");
+  REQUIRE(r.ok());
+  CHECK(r.alert->infos.at(0).areas.at(0).circles.at(0).centre == geo_point{45.46, -9.19});
+  auto bad = parse_edited(flood, "<geocode>", "<polygon>nan,nan nan,1 1,nan nan,nan</polygon><geocode>");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.element == "polygon");
 }
 
 TEST_CASE("malformed XML is refused as not well-formed") {
