@@ -3,12 +3,15 @@
 // recorded), and not care about ASCII letter case.
 #include "check.hpp"
 
+#include <banditore/domain/audience.hpp>
 #include <banditore/domain/commands.hpp>
 #include <banditore/domain/utf8.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -19,6 +22,26 @@ std::string digits_joined(const std::string& s) {
   for (char c : s)
     if (c != ' ' && c != '-' && c != '.') out.push_back(c);
   return out;
+}
+
+// A union of two towns with frazioni of several words, and the default
+// topics: every name a reading returns must be one of these.
+const banditore::domain::audience_catalogue& catalogue() {
+  static const auto c = [] {
+    banditore::domain::audience_catalogue c;
+    c.towns = {{"lugo", "Comune di Lugo", {}}, {"santagata", "Comune di Sant'Agata sul Santerno", {}}};
+    c.areas = {{"fabriago", "lugo", "Santa Maria in Fabriago", {}}, {"voltana", "lugo", "Voltana", {}}};
+    c.topics = banditore::domain::default_topics();
+    return c;
+  }();
+  return c;
+}
+
+template <class T>
+bool known(const std::vector<std::string>& ids, const std::vector<T>& things) {
+  return std::all_of(ids.begin(), ids.end(), [&](const std::string& id) {
+    return std::any_of(things.begin(), things.end(), [&](const T& t) { return t.id == id; });
+  });
 }
 
 }  // namespace
@@ -43,5 +66,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (auto& c : upper)
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   require(domain::classify_command(upper).kind == m.kind, "ASCII letter case does not change the command");
+
+  static const domain::audience_reader reader(catalogue());
+  const auto a = reader.read(text);
+  require(known(a.towns, catalogue().towns) && known(a.areas, catalogue().areas) && known(a.topics, catalogue().topics),
+          "a reading names only what the catalogue has");
+  require(a.command.normalised == m.normalised, "the recorded text is the whole message's");
+  if (a.action == domain::audience_action::join || a.action == domain::audience_action::leave)
+    require(a.command.kind == (a.action == domain::audience_action::join ? domain::command::subscribe
+                                                                         : domain::command::unsubscribe),
+            "a choice to join or leave is a request to join or leave");
+  require(!(a.only_severe && a.everything), "the floor and everything are never both chosen");
   return 0;
 }

@@ -204,10 +204,7 @@ bool fold_into(char32_t cp, std::string& out) {
   return true;
 }
 
-struct folded_text {
-  std::vector<std::string> words;
-  bool question_mark = false;
-};
+}  // namespace
 
 folded_text fold(std::string_view text) {
   folded_text result;
@@ -226,6 +223,8 @@ folded_text fold(std::string_view text) {
   end_word();
   return result;
 }
+
+namespace {
 
 // ---- Recording --------------------------------------------------------------
 

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace banditore::domain {
 
@@ -30,6 +31,14 @@ struct command_match {
   // disattiva?"); kind is then unclear.
   bool conflicting = false;
 };
+
+// A text as words, folded as classify_command reads it (below), and
+// whether it had a question mark.
+struct folded_text {
+  std::vector<std::string> words;
+  bool question_mark = false;
+};
+folded_text fold(std::string_view utf8_text);
 
 // Reads a text as a citizen typed it; town is the municipality's name,
 // whose words may appear around a request.
