@@ -61,7 +61,8 @@ struct inbox_entry {
   std::string template_name;
   std::string template_language;
   std::vector<std::string> parameters;
-  std::vector<std::pair<std::string, std::string>> buttons;  // interactive: (id, title) in order
+  std::vector<std::pair<std::string, std::string>> buttons;  // interactive: (id, title) in order, buttons or list rows
+  std::string list_button;  // a list message: the button that opens the list
   std::int64_t at_ms = 0;
 };
 
@@ -267,12 +268,78 @@ std::size_t code_points(std::string_view s) {
   return n;
 }
 
+// ---- Interactive list messages ---------------------------------------------
+// Meta's rules for an interactive message of type "list"
+// (developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-list-messages,
+// and the Cloud API's own SDK, whatsapp.github.io/WhatsApp-Nodejs-SDK):
+// body.text 1-1024 characters (the SDK's limit; the newer page allows
+// 4096, the stricter holds for both), header text and footer at most 60,
+// action.button 1-20 characters, 1-10 sections and 1-10 rows in all, a
+// section title at most 24 characters and required when there are several
+// sections, each row an id of 1-200 characters unique in the message, a
+// title of 1-24 characters and an optional description of at most 72.
+std::optional<http::response> check_list(const flat_json& body, inbox_entry& entry) {
+  auto invalid = [](std::string details) {
+    return meta_error(400, 131009, "(#131009) Parameter value is not valid", std::move(details));
+  };
+  const auto* text = body.find("interactive.body.text");
+  if (!text || text->type != json::value_t::string)
+    return meta_error(400, 100, "(#100) The parameter interactive['body']['text'] is required.");
+  if (text->text.empty() || code_points(text->text) > 1024)
+    return invalid("Body text length invalid. Min length: 1, Max length: 1024");
+  if (auto footer = body.find("interactive.footer.text"); footer && code_points(footer->text) > 60)
+    return invalid("Footer text length invalid. Min length: 1, Max length: 60");
+  if (auto header = body.find("interactive.header.text"); header && code_points(header->text) > 60)
+    return invalid("Header text length invalid. Min length: 1, Max length: 60");
+  const auto* button = body.find("interactive.action.button");
+  if (!button || button->type != json::value_t::string)
+    return meta_error(400, 100, "(#100) The parameter interactive['action']['button'] is required.");
+  if (button->text.empty() || code_points(button->text) > 20)
+    return invalid("Button text length invalid. Min length: 1, Max length: 20");
+  std::size_t sections = 0, rows = 0;
+  std::vector<std::string> section_titles, ids, titles, descriptions;
+  std::vector<std::size_t> row_fields;  // fields seen per row: id and title required
+  for (const auto& e : body.entries()) {
+    if (e.path == "interactive.action.sections[]" && e.type == json::value_t::object) ++sections;
+    if (e.path == "interactive.action.sections[].title") section_titles.push_back(e.text);
+    if (e.path == "interactive.action.sections[].rows[]" && e.type == json::value_t::object) ++rows;
+    if (e.path == "interactive.action.sections[].rows[].id") ids.push_back(e.text);
+    if (e.path == "interactive.action.sections[].rows[].title") titles.push_back(e.text);
+    if (e.path == "interactive.action.sections[].rows[].description") descriptions.push_back(e.text);
+  }
+  if (sections == 0) return meta_error(400, 100, "(#100) The parameter interactive['action']['sections'] is required.");
+  if (sections > 10) return invalid("Too many sections. Min: 1, Max: 10");
+  if (sections > 1 && section_titles.size() != sections)
+    return invalid("Section title is required when there is more than one section");
+  for (const auto& t : section_titles)
+    if (t.empty() || code_points(t) > 24) return invalid("Section title length invalid. Min length: 1, Max length: 24");
+  if (rows == 0) return invalid("Total row count invalid. Min: 1, Max: 10");
+  if (rows > 10) return invalid("Total row count invalid. Min: 1, Max: 10");
+  if (ids.size() != rows || titles.size() != rows)
+    return meta_error(400, 100, "(#100) Each row needs an id and a title");
+  for (const auto& d : descriptions)
+    if (code_points(d) > 72) return invalid("Row description length invalid. Max length: 72");
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (ids[i].empty() || code_points(ids[i]) > 200) return invalid("Row id length invalid. Min length: 1, Max length: 200");
+    if (titles[i].empty() || code_points(titles[i]) > 24)
+      return invalid("Row title length invalid. Min length: 1, Max length: 24");
+    for (std::size_t j = 0; j < i; ++j)
+      if (ids[j] == ids[i]) return invalid("Row ids must be unique");
+    entry.buttons.emplace_back(ids[i], titles[i]);
+  }
+  entry.list_button = button->text;
+  entry.text = text->text;
+  return std::nullopt;
+}
+// ---- end of interactive list messages ---------------------------------------
+
 std::optional<http::response> check_reply_buttons(const flat_json& body, inbox_entry& entry) {
   auto invalid = [](std::string details) {
     return meta_error(400, 131009, "(#131009) Parameter value is not valid", std::move(details));
   };
   const auto kind = body.string_at("interactive.type");
   if (kind.empty()) return meta_error(400, 100, "(#100) The parameter interactive['type'] is required.");
+  if (kind == "list") return check_list(body, entry);
   if (kind != "button") return meta_error(400, 100, "(#100) Unsupported interactive type for this simulator: " + kind);
   const auto* text = body.find("interactive.body.text");
   if (!text || text->type != json::value_t::string)
@@ -842,6 +909,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
   static json interactive_json(const inbox_entry& e) {
     json buttons = json::array();
     for (const auto& [id, title] : e.buttons) buttons.push_back({{"id", id}, {"title", title}});
+    if (!e.list_button.empty()) return {{"body", e.text}, {"list", {{"button", e.list_button}, {"rows", buttons}}}};
     return {{"body", e.text}, {"buttons", buttons}};
   }
 

@@ -90,6 +90,58 @@ std::string buttons_content(std::string_view body_text, const std::vector<intera
                      {{"type", "button"}, {"body", {{"text", body_text}}}, {"action", {{"buttons", std::move(list)}}}}}});
 }
 
+namespace {
+
+// Meta counts characters as code points.
+std::size_t characters(std::string_view s) {
+  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+}  // namespace
+
+std::optional<std::string> list_problem(std::string_view body_text, std::string_view button,
+                                        const std::vector<list_section>& sections) {
+  if (body_text.empty() || characters(body_text) > max_interactive_body) return "the body needs 1 to 1024 characters";
+  if (button.empty() || characters(button) > max_list_button) return "the list button needs 1 to 20 characters";
+  if (sections.empty() || sections.size() > max_list_sections) return "a list needs 1 to 10 sections";
+  std::size_t rows = 0;
+  std::vector<std::string_view> ids;
+  for (const auto& s : sections) {
+    if ((sections.size() > 1 && s.title.empty()) || characters(s.title) > max_section_title)
+      return "a section title needs at most 24 characters, and is needed with several sections";
+    for (const auto& r : s.rows) {
+      ++rows;
+      if (r.id.empty() || characters(r.id) > max_row_id) return "a row id needs 1 to 200 characters";
+      if (r.title.empty() || characters(r.title) > max_row_title) return "a row title needs 1 to 24 characters";
+      if (characters(r.description) > max_row_description) return "a row description has at most 72 characters";
+      if (std::find(ids.begin(), ids.end(), r.id) != ids.end()) return "row ids must be unique";
+      ids.push_back(r.id);
+    }
+  }
+  if (rows == 0 || rows > max_list_rows) return "a list needs 1 to 10 rows in all";
+  return std::nullopt;
+}
+
+std::string list_content(std::string_view body_text, std::string_view button, const std::vector<list_section>& sections) {
+  oj list = oj::array();
+  for (const auto& s : sections) {
+    oj rows = oj::array();
+    for (const auto& r : s.rows) {
+      oj row = {{"id", r.id}, {"title", r.title}};
+      if (!r.description.empty()) row["description"] = r.description;
+      rows.push_back(std::move(row));
+    }
+    oj section = {{"rows", std::move(rows)}};
+    if (!s.title.empty()) section["title"] = s.title;
+    list.push_back(std::move(section));
+  }
+  return members(oj{{"type", "interactive"},
+                    {"interactive",
+                     {{"type", "list"},
+                      {"body", {{"text", body_text}}},
+                      {"action", {{"button", button}, {"sections", std::move(list)}}}}}});
+}
+
 std::string message_body(std::string_view to, std::string_view content, std::string_view callback_data) {
   std::string body;
   body.reserve(96 + to.size() + content.size() + callback_data.size());

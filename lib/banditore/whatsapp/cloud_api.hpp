@@ -63,6 +63,38 @@ inline constexpr std::size_t max_interactive_body = 1024;
 //  "action":{"buttons":[{"type":"reply","reply":{"id":...,"title":...}}]}}
 std::string buttons_content(std::string_view body_text, const std::vector<interactive_button>& buttons);
 
+// An interactive list message, free-form like the buttons: a button opens
+// a list of rows in sections; the row tapped comes back in
+// interactive.list_reply.id. Meta's limits
+// (developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-list-messages):
+// body at most 1024 characters, the button 1-20, 1-10 sections with 1-10
+// rows in all, a section title at most 24 and needed when there are
+// several, each row an id of 1-200 unique in the message, a title of 1-24
+// and a description of at most 72. list_problem says which one a message
+// breaks, in words for the operator; list_content builds it.
+struct list_row {
+  std::string id;
+  std::string title;
+  std::string description;  // optional
+};
+struct list_section {
+  std::string title;  // optional with one section
+  std::vector<list_row> rows;
+};
+inline constexpr std::size_t max_list_rows = 10;
+inline constexpr std::size_t max_list_sections = 10;
+inline constexpr std::size_t max_list_button = 20;
+inline constexpr std::size_t max_section_title = 24;
+inline constexpr std::size_t max_row_id = 200;
+inline constexpr std::size_t max_row_title = 24;
+inline constexpr std::size_t max_row_description = 72;
+
+std::optional<std::string> list_problem(std::string_view body_text, std::string_view button,
+                                        const std::vector<list_section>& sections);
+// "type":"interactive","interactive":{"type":"list","body":{"text":...},
+//  "action":{"button":...,"sections":[{"title":...,"rows":[{"id","title","description"}]}]}}
+std::string list_content(std::string_view body_text, std::string_view button, const std::vector<list_section>& sections);
+
 // "/" + version + "/" + phone_number_id + "/messages"; version as configured
 // ("v21.0"), a leading slash tolerated.
 std::string messages_path(std::string_view version, std::string_view phone_number_id);

@@ -154,3 +154,31 @@ TEST_CASE("a reply-buttons message has Meta's interactive shape") {
   CHECK(buttons[1]["reply"]["title"] == "Disattiva");
   CHECK(body["biz_opaque_callback_data"] == "outbox:7");
 }
+
+TEST_CASE("a list message has Meta's interactive shape, with titles and descriptions only where given") {
+  // developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-list-messages
+  auto body = nlohmann::json::parse(message_body(
+      "393331234567",
+      list_content("Scegli cosa ricevere", "Scegli",
+                   {{"", {{"topic:strade", "Strade", "Lavori e chiusure"}, {"topic:meteo", "Meteo", ""}}}})));
+  CHECK(body["type"] == "interactive");
+  CHECK(body["interactive"]["type"] == "list");
+  CHECK(body["interactive"]["body"]["text"] == "Scegli cosa ricevere");
+  CHECK(body["interactive"]["action"]["button"] == "Scegli");
+  const auto& sections = body["interactive"]["action"]["sections"];
+  REQUIRE(sections.size() == 1);
+  CHECK_FALSE(sections[0].contains("title"));
+  REQUIRE(sections[0]["rows"].size() == 2);
+  CHECK(sections[0]["rows"][0]["description"] == "Lavori e chiusure");
+  CHECK_FALSE(sections[0]["rows"][1].contains("description"));
+}
+
+TEST_CASE("the list check counts characters, not bytes, and names the limit broken") {
+  const std::vector<list_section> accented{{"", {{"a", "Viabilità è città", ""}}}};
+  CHECK_FALSE(list_problem("Scegli", "Scegli", accented));
+  const std::vector<list_section> eleven{{"", std::vector<list_row>(11, list_row{"", "T", ""})}};
+  CHECK(list_problem("Scegli", "Scegli", eleven).has_value());
+  auto unique = list_problem("Scegli", "Scegli", {{"", {{"a", "A", ""}, {"a", "B", ""}}}});
+  REQUIRE(unique);
+  CHECK(unique->find("unique") != std::string::npos);
+}
