@@ -15,6 +15,9 @@ packages=(
   # Snowball's stemmer (Italian words of citizens), Howard Hinnant's date
   # with the system's time-zone database (local times in Europe/Rome).
   libstemmer-dev libhowardhinnant-date-dev tzdata
+  # The QR code of the town's poster and page, and zbarimg, which reads it
+  # back in the tests as a phone would.
+  libqrencode-dev zbar-tools
 )
 
 missing=()
