@@ -18,6 +18,8 @@ packages=(
   # The QR code of the town's poster and page, and zbarimg, which reads it
   # back in the tests as a phone would.
   libqrencode-dev zbar-tools
+  # feedparser reads the Atom feeds back in the tests as aggregators do.
+  python3-feedparser
 )
 
 missing=()
