@@ -19,6 +19,8 @@
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/crypto/hash.hpp>
 #include <banditore/store/database.hpp>
+#include <banditore/testing/webhook_bodies.hpp>
+#include <banditore/whatsapp/signature.hpp>
 #include <banditore/whatsapp/webhook.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -174,14 +176,14 @@ std::string subscribe_number(std::uint64_t n) { return fmt::format("39330{:07d}"
 std::string status_wamid(std::uint64_t n) { return fmt::format("wamid.BENCH{:010d}", n); }
 
 body_template subscribe_template() {
-  whatsapp::simulated_message m;
+  testing::simulated_message m;
   m.id = "wamid.@@@@@@@@@@@@";
   m.from = "@@FROM@@@@@@";
   m.profile_name = "Cittadino";
   m.text = "Attiva";
   m.timestamp = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  std::vector<whatsapp::simulated_message> one{m};
-  return body_template(whatsapp::make_text_message_notification(phone_number_id, "390000000000", one),
+  std::vector<testing::simulated_message> one{m};
+  return body_template(testing::make_text_message_notification(phone_number_id, "390000000000", one),
                        {"@@@@@@@@@@@@", "@@FROM@@@@@@"});
 }
 
@@ -194,7 +196,7 @@ body_template status_template() {
   s.timestamp = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   s.callback_data = "outbox:#########";
   std::vector<whatsapp::status_update> one{s};
-  return body_template(whatsapp::make_status_notification(phone_number_id, "390000000000", one),
+  return body_template(testing::make_status_notification(phone_number_id, "390000000000", one),
                        {"@@@@@@@@@@", "#########"});
 }
 

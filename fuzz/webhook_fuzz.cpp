@@ -5,6 +5,8 @@
 #include "check.hpp"
 
 #include <banditore/domain/utf8.hpp>
+#include <banditore/testing/webhook_bodies.hpp>
+#include <banditore/whatsapp/signature.hpp>
 #include <banditore/whatsapp/webhook.hpp>
 
 #include <cstddef>
@@ -27,13 +29,13 @@ void check_error(const std::string& error) {
 }
 
 void check_round_trip(const whatsapp::notification& n) {
-  std::vector<whatsapp::simulated_message> texts;
+  std::vector<testing::simulated_message> texts;
   for (const auto& m : n.messages) {
     if (m.type != whatsapp::message_type::text) continue;
     texts.push_back({m.id, m.from, m.profile_name, "text", m.text, m.timestamp});
   }
   if (!texts.empty()) {
-    const auto body = whatsapp::make_text_message_notification("106540352242922", "15550783881", texts);
+    const auto body = testing::make_text_message_notification("106540352242922", "15550783881", texts);
     const auto again = whatsapp::parse_notification(body);
     require(again.value.has_value(), "a built text notification parses");
     require(again.value->messages.size() == texts.size(), "every built message is read back");
@@ -45,7 +47,7 @@ void check_round_trip(const whatsapp::notification& n) {
     }
   }
   if (!n.statuses.empty()) {
-    const auto body = whatsapp::make_status_notification("106540352242922", "15550783881", n.statuses);
+    const auto body = testing::make_status_notification("106540352242922", "15550783881", n.statuses);
     const auto again = whatsapp::parse_notification(body);
     require(again.value.has_value(), "a built status notification parses");
     require(again.value->statuses.size() == n.statuses.size(), "every built status is read back");

@@ -49,27 +49,6 @@ std::optional<std::int64_t> parse_positive(std::string_view s) {
   return v;
 }
 
-// Reads `--opt VALUE` or `--opt=VALUE` at args[i]; advances i past it.
-// nullopt when args[i] is not this option; throws on a missing value.
-std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& i, std::string_view opt) {
-  const std::string_view arg = args[i];
-  if (arg == opt) {
-    if (i + 1 >= args.size()) throw std::invalid_argument(fmt::format("{} needs a value", opt));
-    i += 2;
-    return args[i - 1];
-  }
-  if (arg.size() > opt.size() && arg.substr(0, opt.size()) == opt && arg[opt.size()] == '=') {
-    i += 1;
-    return std::string(arg.substr(opt.size() + 1));
-  }
-  return std::nullopt;
-}
-
-std::string unexpected(const std::string& arg) {
-  const bool looks_like_option = arg.rfind('-', 0) == 0;
-  return fmt::format("{} '{}'", looks_like_option ? "unknown option" : "unexpected argument", arg);
-}
-
 // The town's clock, with its offset: what the press office reads.
 std::string format_time(const std::optional<std::int64_t>& ms) {
   return ms ? domain::format_rfc3339_local_ms(domain::default_time_zone, *ms) : std::string("-");
@@ -147,17 +126,18 @@ void print_send_help() {
 std::optional<std::int64_t> id_argument(const std::vector<std::string>& args, const std::string& sub, int& code,
                                         void (*help)()) {
   std::vector<std::string> positional;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    if (is_help(args[i])) {
+  for (argument_reader in(args, 1); !in.done();) {
+    if (in.at_help()) {
       help();
       code = exit_ok;
       return std::nullopt;
     }
-    if (args[i].size() > 1 && args[i][0] == '-') {
-      code = fail(exit_usage, fmt::format("alerts {}: {}; see banditore alerts {} --help", sub, unexpected(args[i]), sub));
+    if (in.at_option()) {
+      code = fail(exit_usage,
+                  fmt::format("alerts {}: {}; see banditore alerts {} --help", sub, unexpected(in.current()), sub));
       return std::nullopt;
     }
-    positional.push_back(args[i]);
+    positional.push_back(in.take());
   }
   if (positional.size() != 1) {
     code = fail(exit_usage, fmt::format("alerts {}: give exactly one alert id; see banditore alerts {} --help", sub, sub));
@@ -171,20 +151,20 @@ std::optional<std::int64_t> id_argument(const std::vector<std::string>& args, co
 int alerts_list(const config::settings& settings, const std::vector<std::string>& args) {
   std::int64_t limit = default_list_limit;
   try {
-    for (std::size_t i = 1; i < args.size();) {
-      if (is_help(args[i])) {
+    for (argument_reader in(args, 1); !in.done();) {
+      if (in.at_help()) {
         print_list_help();
         return exit_ok;
       }
-      if (auto value = option_value(args, i, "--limit")) {
+      if (auto value = in.value("--limit")) {
         auto n = parse_positive(*value);
-        if (!n || *n > max_list_limit) throw std::invalid_argument("--limit must be from 1 to 100");
+        if (!n || *n > max_list_limit) throw usage_error("--limit must be from 1 to 100");
         limit = *n;
         continue;
       }
-      throw std::invalid_argument(unexpected(args[i]));
+      throw usage_error(unexpected(in.current()));
     }
-  } catch (const std::invalid_argument& e) {
+  } catch (const usage_error& e) {
     return fail(exit_usage, fmt::format("alerts list: {}; see banditore alerts list --help", e.what()));
   }
   int code = exit_ok;
@@ -368,29 +348,28 @@ int run_send_command(const config::settings& settings, const std::vector<std::st
   nlohmann::json body = nlohmann::json::object();
   bool wait = true;
   try {
-    for (std::size_t i = 0; i < args.size();) {
-      if (is_help(args[i])) {
+    for (argument_reader in(args, 0); !in.done();) {
+      if (in.at_help()) {
         print_send_help();
         return exit_ok;
       }
-      if (args[i] == "--no-wait") {
+      if (in.flag("--no-wait")) {
         wait = false;
-        ++i;
         continue;
       }
       bool matched = false;
       for (const auto& [opt, field] : {std::pair{"--category", "category"}, std::pair{"--severity", "severity"},
                                        std::pair{"--title", "title"}, std::pair{"--text", "text"},
                                        std::pair{"--expires-at", "expires_at"}}) {
-        if (auto value = option_value(args, i, opt)) {
+        if (auto value = in.value(opt)) {
           body[field] = std::move(*value);
           matched = true;
           break;
         }
       }
-      if (!matched) throw std::invalid_argument(unexpected(args[i]));
+      if (!matched) throw usage_error(unexpected(in.current()));
     }
-  } catch (const std::invalid_argument& e) {
+  } catch (const usage_error& e) {
     return fail(exit_usage, fmt::format("send: {}; see banditore send --help", e.what()));
   }
 

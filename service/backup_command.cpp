@@ -44,22 +44,20 @@ void print_backup_help() {
 int run_backup_command(const config::settings& settings, const std::vector<std::string>& args) {
   std::optional<std::string> path;
   bool force = false;
-  bool options_done = false;
-  for (const auto& arg : args) {
-    if (!options_done && is_help(arg)) {
+  for (argument_reader in(args, 0); !in.done();) {
+    if (in.at_help()) {
       print_backup_help();
       return exit_ok;
     }
-    if (!options_done && arg == "--") {
-      options_done = true;
-    } else if (!options_done && arg == "--force") {
+    if (in.end_of_options()) continue;
+    if (in.flag("--force")) {
       force = true;
-    } else if (!options_done && arg.size() > 1 && arg[0] == '-') {
-      return fail(exit_usage, fmt::format("backup: unknown option '{}'; see banditore backup --help", arg));
+    } else if (in.at_option()) {
+      return fail(exit_usage, fmt::format("backup: unknown option '{}'; see banditore backup --help", in.current()));
     } else if (path) {
       return fail(exit_usage, "backup: give one destination path");
     } else {
-      path = arg;
+      path = in.take();
     }
   }
   if (!path) return fail(exit_usage, "backup: give the destination path; see banditore backup --help");

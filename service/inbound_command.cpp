@@ -41,17 +41,20 @@ bool read_count(std::string_view text, std::int64_t min, std::int64_t max, std::
 int unknown(const config::settings& settings, const std::vector<std::string>& args) {
   std::int64_t days = 30, limit = 50;
   bool as_json = false;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    const auto& a = args[i];
-    if (is_help(a)) {
+  for (argument_reader in(args, 1); !in.done();) {
+    if (in.at_help()) {
       std::fputs(inbound_help, stdout);
       return exit_ok;
     }
-    if (a == "--json") {
+    if (in.flag("--json")) {
       as_json = true;
-    } else if ((a == "--days" || a == "--limit") && i + 1 < args.size()) {
+      continue;
+    }
+    const std::string a = in.take();
+    // --days N and --limit N: the value as the next argument only.
+    if ((a == "--days" || a == "--limit") && !in.done()) {
       auto& into = a == "--days" ? days : limit;
-      if (!read_count(args[++i], 1, a == "--days" ? 3650 : 100000, into))
+      if (!read_count(in.take(), 1, a == "--days" ? 3650 : 100000, into))
         return fail(exit_usage, a + " needs a positive number");
     } else {
       return fail(exit_usage, "unknown option '" + a + "'; see banditore inbound --help");

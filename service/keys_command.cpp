@@ -79,22 +79,6 @@ struct opened_keys {
   explicit opened_keys(const config::settings& s) : opened(app::open_store(s)), keys(*opened.db) {}
 };
 
-// Reads `--opt VALUE` or `--opt=VALUE` at args[i]; advances i past it.
-// nullopt when args[i] is not this option; throws on a missing value.
-std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& i, std::string_view opt) {
-  const std::string_view arg = args[i];
-  if (arg == opt) {
-    if (i + 1 >= args.size()) throw std::invalid_argument(fmt::format("{} needs a value", opt));
-    i += 2;
-    return args[i - 1];
-  }
-  if (arg.size() > opt.size() && arg.substr(0, opt.size()) == opt && arg[opt.size()] == '=') {
-    i += 1;
-    return std::string(arg.substr(opt.size() + 1));
-  }
-  return std::nullopt;
-}
-
 std::string format_time(const std::optional<std::int64_t>& ms) {
   return ms ? domain::format_rfc3339_utc(*ms) : std::string("-");
 }
@@ -102,24 +86,22 @@ std::string format_time(const std::optional<std::int64_t>& ms) {
 int keys_create(const config::settings& settings, const std::vector<std::string>& args) {
   std::optional<std::string> name, scopes;
   try {
-    for (std::size_t i = 1; i < args.size();) {
-      if (is_help(args[i])) {
+    for (argument_reader in(args, 1); !in.done();) {
+      if (in.at_help()) {
         print_create_help();
         return exit_ok;
       }
-      if (auto value = option_value(args, i, "--name")) {
+      if (auto value = in.value("--name")) {
         name = std::move(value);
         continue;
       }
-      if (auto value = option_value(args, i, "--scopes")) {
+      if (auto value = in.value("--scopes")) {
         scopes = std::move(value);
         continue;
       }
-      const bool looks_like_option = args[i].rfind('-', 0) == 0;
-      throw std::invalid_argument(
-          fmt::format("{} '{}'", looks_like_option ? "unknown option" : "unexpected argument", args[i]));
+      throw usage_error(unexpected(in.current()));
     }
-  } catch (const std::invalid_argument& e) {
+  } catch (const usage_error& e) {
     return fail(exit_usage, fmt::format("keys create: {}; see banditore keys create --help", e.what()));
   }
   if (!name) return fail(exit_usage, "keys create: --name is required; see banditore keys create --help");
@@ -150,13 +132,13 @@ int keys_create(const config::settings& settings, const std::vector<std::string>
 }
 
 int keys_list(const config::settings& settings, const std::vector<std::string>& args) {
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    if (is_help(args[i])) {
+  for (argument_reader in(args, 1); !in.done();) {
+    if (in.at_help()) {
       print_list_help();
       return exit_ok;
     }
     return fail(exit_usage,
-                fmt::format("keys list: unexpected argument '{}'; see banditore keys list --help", args[i]));
+                fmt::format("keys list: unexpected argument '{}'; see banditore keys list --help", in.current()));
   }
   std::optional<opened_keys> opened;
   try {
@@ -193,20 +175,16 @@ int keys_list(const config::settings& settings, const std::vector<std::string>& 
 
 int keys_revoke(const config::settings& settings, const std::vector<std::string>& args) {
   std::vector<std::string> positional;
-  bool options_done = false;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (!options_done && is_help(arg)) {
+  for (argument_reader in(args, 1); !in.done();) {
+    if (in.at_help()) {
       print_revoke_help();
       return exit_ok;
     }
-    if (!options_done && arg == "--") {
-      options_done = true;
-      continue;
-    }
-    if (!options_done && arg.size() > 1 && arg[0] == '-')
-      return fail(exit_usage, fmt::format("keys revoke: unknown option '{}'; see banditore keys revoke --help", arg));
-    positional.push_back(arg);
+    if (in.end_of_options()) continue;
+    if (in.at_option())
+      return fail(exit_usage,
+                  fmt::format("keys revoke: unknown option '{}'; see banditore keys revoke --help", in.current()));
+    positional.push_back(in.take());
   }
   if (positional.size() != 1)
     return fail(exit_usage, "keys revoke: give exactly one key id or name; see banditore keys revoke --help");

@@ -68,26 +68,23 @@ std::optional<std::size_t> parse_batch_size(std::string_view text) {
 
 int run_rotate_keys_command(const config::settings& settings, const std::vector<std::string>& args) {
   app::rotation_options options;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view arg = args[i];
-    if (is_help(arg)) {
-      print_rotate_help();
-      return exit_ok;
+  try {
+    for (argument_reader in(args, 0); !in.done();) {
+      if (in.at_help()) {
+        print_rotate_help();
+        return exit_ok;
+      }
+      if (auto value = in.value("--batch-size")) {
+        auto n = parse_batch_size(*value);
+        if (!n) return fail(exit_usage, "rotate-keys: --batch-size takes a number of rows from 1 to 100000");
+        options.batch_size = *n;
+        continue;
+      }
+      return fail(exit_usage,
+                  fmt::format("rotate-keys: unexpected argument '{}'; see banditore rotate-keys --help", in.current()));
     }
-    std::optional<std::string_view> value;
-    if (arg == "--batch-size") {
-      if (i + 1 == args.size()) return fail(exit_usage, "rotate-keys: --batch-size needs a value");
-      value = args[++i];
-    }
-    else if (arg.starts_with("--batch-size=")) value = arg.substr(13);
-    if (value) {
-      auto n = parse_batch_size(*value);
-      if (!n) return fail(exit_usage, "rotate-keys: --batch-size takes a number of rows from 1 to 100000");
-      options.batch_size = *n;
-      continue;
-    }
-    return fail(exit_usage,
-                fmt::format("rotate-keys: unexpected argument '{}'; see banditore rotate-keys --help", arg));
+  } catch (const usage_error& e) {
+    return fail(exit_usage, fmt::format("rotate-keys: {}", e.what()));
   }
 
   // Keys that do not match the data are the configuration's fault: check

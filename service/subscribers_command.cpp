@@ -154,12 +154,12 @@ std::optional<std::string> read_whole_file(const std::string& path) {
 std::optional<int> one_number(const std::vector<std::string>& args, std::string_view sub, void (*help)(),
                               std::string& e164) {
   std::vector<std::string> positional;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    if (is_help(args[i])) {
+  for (argument_reader in(args, 1); !in.done();) {
+    if (in.at_help()) {
       help();
       return exit_ok;
     }
-    positional.push_back(args[i]);
+    positional.push_back(in.take());
   }
   if (positional.size() != 1)
     return fail(exit_usage, fmt::format("subscribers {}: give exactly one number; see banditore subscribers {} --help",
@@ -224,12 +224,12 @@ int cmd_forget(const config::settings& settings, const std::vector<std::string>&
 }
 
 int cmd_count(const config::settings& settings, const std::vector<std::string>& args) {
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    if (is_help(args[i])) {
+  for (argument_reader in(args, 1); !in.done();) {
+    if (in.at_help()) {
       print_count_help();
       return exit_ok;
     }
-    return fail(exit_usage, fmt::format("subscribers count: unexpected argument '{}'", args[i]));
+    return fail(exit_usage, fmt::format("subscribers count: unexpected argument '{}'", in.current()));
   }
   auto opened = open_or_report(settings);
   if (!opened) return exit_config;
@@ -241,28 +241,29 @@ int cmd_count(const config::settings& settings, const std::vector<std::string>& 
 int cmd_import(const config::settings& settings, const std::vector<std::string>& args) {
   std::optional<std::string> file, notice;
   bool no_notice = false, dry_run = false;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (is_help(arg)) {
-      print_import_help();
-      return exit_ok;
+  try {
+    for (argument_reader in(args, 1); !in.done();) {
+      if (in.at_help()) {
+        print_import_help();
+        return exit_ok;
+      }
+      if (in.flag("--no-notice")) {
+        no_notice = true;
+      } else if (in.flag("--dry-run")) {
+        dry_run = true;
+      } else if (auto value = in.value("--notice", "a text")) {
+        notice = std::move(value);
+      } else if (in.at_option()) {
+        return fail(exit_usage, fmt::format("subscribers import: unknown option '{}'; see banditore subscribers import --help",
+                                            in.current()));
+      } else if (file) {
+        return fail(exit_usage, "subscribers import: give one file");
+      } else {
+        file = in.take();
+      }
     }
-    if (arg == "--no-notice") {
-      no_notice = true;
-    } else if (arg == "--dry-run") {
-      dry_run = true;
-    } else if (arg == "--notice" || arg.rfind("--notice=", 0) == 0) {
-      if (arg == "--notice" && i + 1 >= args.size())
-        return fail(exit_usage, "subscribers import: --notice needs a text");
-      notice = arg == "--notice" ? args[++i] : arg.substr(9);
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      return fail(exit_usage,
-                  fmt::format("subscribers import: unknown option '{}'; see banditore subscribers import --help", arg));
-    } else if (file) {
-      return fail(exit_usage, "subscribers import: give one file");
-    } else {
-      file = arg;
-    }
+  } catch (const usage_error& e) {
+    return fail(exit_usage, fmt::format("subscribers import: {}", e.what()));
   }
   if (!file) return fail(exit_usage, "subscribers import: give the CSV file; see banditore subscribers import --help");
   if (notice && no_notice) return fail(exit_usage, "subscribers import: --notice and --no-notice exclude each other");

@@ -48,13 +48,10 @@ std::string query_text(const fs::path& db, const std::string& sql) {
 // `banditore keys create`, as the operator runs it; the token is the last
 // line of stdout.
 std::string create_key(const temp_dir& dir, const std::string& name, const std::string& scopes) {
-  const auto out = dir.path / "keys.stdout";
-  child process({BANDITORE_BIN, "keys", "create", "--name", name, "--scopes", scopes},
-                {{"BANDITORE_DB", (dir.path / "banditore.db").string()},
-                 {"BANDITORE_KEY_FILE", (dir.path / "banditore.key").string()}},
-                out);
-  REQUIRE(process.stop(0) == 0);
-  std::istringstream lines(read_file(out));
+  const auto r = run_cli(dir.path, {"keys", "create", "--name", name, "--scopes", scopes}, database_env(dir.path));
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  std::istringstream lines(r.out);
   std::string token;
   for (std::string line; std::getline(lines, line);)
     if (!line.empty()) token = line;

@@ -5,6 +5,7 @@
 #include <boost/asio/use_future.hpp>
 #include <SQLiteCpp/Database.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -69,6 +70,37 @@ child::child(const std::vector<std::string>& argv, const std::map<std::string, s
   }
   ::close(log_fd);
   pid_ = pid;
+}
+
+cli_command::cli_command(const fs::path& dir, const std::vector<std::string>& args,
+                         const std::map<std::string, std::string>& env) {
+  static std::atomic<int> runs{0};
+  const auto name = "cli-" + std::to_string(++runs);
+  out_ = dir / (name + ".stdout");
+  err_ = dir / (name + ".stderr");
+  fs::remove(out_);
+  fs::remove(err_);
+  // The child writes stdout to out_; a shell sends its stderr to err_.
+  std::vector<std::string> argv{"/bin/sh", "-c", "exec \"$@\" 2>\"$0\"", err_.string(), BANDITORE_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  process_ = child(argv, env, out_);
+}
+
+cli_result cli_command::wait() {
+  cli_result r;
+  r.exit_code = process_.stop(0);  // signal 0 sends nothing: this waits for the exit
+  r.out = read_file(out_);
+  r.err = read_file(err_);
+  return r;
+}
+
+cli_result run_cli(const fs::path& dir, const std::vector<std::string>& args,
+                   const std::map<std::string, std::string>& env) {
+  return cli_command(dir, args, env).wait();
+}
+
+std::map<std::string, std::string> database_env(const fs::path& dir) {
+  return {{"BANDITORE_DB", (dir / "banditore.db").string()}, {"BANDITORE_KEY_FILE", (dir / "banditore.key").string()}};
 }
 
 child::child(child&& o) noexcept : pid_(o.pid_) { o.pid_ = -1; }
@@ -242,13 +274,9 @@ std::vector<std::string> wa_sim::subscribe_many(std::size_t n, const std::string
 }
 
 std::string banditore_server::create_key(const std::string& name, const std::string& scopes) {
-  auto out = log_file.parent_path() / "key-create.out";
-  fs::remove(out);
-  std::vector<std::string> argv{"/bin/sh", "-c", "exec \"$@\" 2>/dev/null", "sh", BANDITORE_BIN, "keys", "create",
-                                "--name", name, "--scopes", scopes};
-  child process(argv, env, out);
-  if (process.stop(0) != 0) throw std::runtime_error("keys create failed");
-  auto text = read_file(out);
+  const auto r = run_cli(log_file.parent_path(), {"keys", "create", "--name", name, "--scopes", scopes}, env);
+  if (r.exit_code != 0) throw std::runtime_error("keys create failed");
+  auto text = r.out;
   while (!text.empty() && text.back() == '\n') text.pop_back();
   return text.substr(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
 }

@@ -42,6 +42,36 @@ class child {
   int pid_ = -1;
 };
 
+// What a command of the banditore binary wrote, stdout and stderr apart,
+// and how it ended.
+struct cli_result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// `banditore ARGS...` started now with exactly these settings (env), its
+// stdout and stderr going to files of their own in dir, so stdout can be
+// read alone; read when it ends. Several may run at once in one dir.
+class cli_command {
+ public:
+  cli_command(const fs::path& dir, const std::vector<std::string>& args,
+              const std::map<std::string, std::string>& env);
+  // Waits for the exit.
+  cli_result wait();
+
+ private:
+  fs::path out_, err_;
+  child process_;
+};
+
+// Runs `banditore ARGS...` to its end.
+cli_result run_cli(const fs::path& dir, const std::vector<std::string>& args,
+                   const std::map<std::string, std::string>& env);
+
+// The settings of a command on the database and key file in dir.
+std::map<std::string, std::string> database_env(const fs::path& dir);
+
 // One blocking HTTP call over loopback.
 banditore::http::client_response call(const std::string& base, const std::string& method,
                                       const std::string& path, const std::string& body = {},

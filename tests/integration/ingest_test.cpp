@@ -6,7 +6,8 @@
 
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/crypto/hash.hpp>
-#include <banditore/whatsapp/webhook.hpp>
+#include <banditore/testing/webhook_bodies.hpp>
+#include <banditore/whatsapp/signature.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -21,6 +22,7 @@
 
 using namespace harness;
 namespace wa = banditore::whatsapp;
+namespace testing = banditore::testing;
 
 namespace {
 
@@ -37,14 +39,14 @@ struct world {
 std::string number(int i) { return "39351" + std::to_string(1000000 + i); }
 
 std::string attiva_from(int i, int round) {
-  wa::simulated_message m;
+  testing::simulated_message m;
   m.id = "wamid.ingest-" + std::to_string(i);
   m.from = number(i);
   m.profile_name = "Cittadino";
   m.text = "Attiva";
   m.timestamp = 1700000000 + round;
-  std::vector<wa::simulated_message> one{m};
-  return wa::make_text_message_notification(sim_phone_number_id, "390000000000", one);
+  std::vector<testing::simulated_message> one{m};
+  return testing::make_text_message_notification(sim_phone_number_id, "390000000000", one);
 }
 
 // What each request saw: its answer, and whether its subscriber was

@@ -11,30 +11,12 @@ using namespace harness;
 
 namespace {
 
-struct run_result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using run_result = cli_result;
 
-// Runs `banditore keys ARGS...` to its end. The child's stdout goes to one
-// file; a shell sends stderr to another, so stdout can be read alone.
-run_result keys(const temp_dir& dir, const std::vector<std::string>& args) {
-  const auto out = dir.path / "keys.stdout";
-  const auto err = dir.path / "keys.stderr";
-  fs::remove(out);
-  fs::remove(err);
-  std::vector<std::string> argv{"/bin/sh", "-c", "exec \"$@\" 2>\"$0\"", err.string(), BANDITORE_BIN, "keys"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  child process(argv,
-                {{"BANDITORE_DB", (dir.path / "banditore.db").string()},
-                 {"BANDITORE_KEY_FILE", (dir.path / "banditore.key").string()}},
-                out);
-  run_result r;
-  r.exit_code = process.stop(0);  // signal 0 sends nothing: this waits for the exit
-  r.out = read_file(out);
-  r.err = read_file(err);
-  return r;
+// Runs `banditore keys ARGS...` to its end on the directory's database.
+run_result keys(const temp_dir& dir, std::vector<std::string> args) {
+  args.insert(args.begin(), "keys");
+  return run_cli(dir.path, args, database_env(dir.path));
 }
 
 std::vector<std::string> lines(const std::string& text) {

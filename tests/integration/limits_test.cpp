@@ -3,7 +3,7 @@
 // Timings are read from wa-sim's request log, never from sleeps.
 #include "harness.hpp"
 
-#include <banditore/cap/local_time.hpp>
+#include <banditore/domain/local_time.hpp>
 #include <banditore/domain/alert.hpp>
 
 #include <doctest/doctest.h>
@@ -108,7 +108,7 @@ TEST_CASE("during quiet hours a minor alert is held while a severe one goes out 
   // test holds whenever it runs.
   using namespace std::chrono;
   const auto now = time_point_cast<seconds>(system_clock::now());
-  const auto local = banditore::cap::to_local("Europe/Rome", now);
+  const auto local = banditore::domain::to_local("Europe/Rome", now);
   const int minute = static_cast<int>(duration_cast<minutes>(local - floor<days>(local)).count());
   auto clock = [](int m) {
     m = (m % 1440 + 1440) % 1440;

@@ -34,18 +34,16 @@ struct exit_result {
   int code = -1;
   std::vector<json> lines;  // stderr, each line parsed (discarded when not JSON)
   std::string text;
+  std::string out;  // stdout
 };
 
 // Runs `banditore ARGS` to its end with the settings, stderr apart.
 exit_result run(const temp_dir& dir, std::vector<std::string> args, std::map<std::string, std::string> env) {
-  const auto err = dir.path / "run.stderr";
-  std::filesystem::remove(err);
-  std::vector<std::string> argv{"/bin/sh", "-c", "exec \"$@\" 2>\"$0\"", err.string(), BANDITORE_BIN};
-  argv.insert(argv.end(), args.begin(), args.end());
-  child process(argv, env, dir.path / "run.stdout");
+  const auto ran = run_cli(dir.path, args, env);
   exit_result r;
-  r.code = process.stop(0);  // signal 0 sends nothing: this waits for the exit
-  r.text = read_file(err);
+  r.code = ran.exit_code;
+  r.text = ran.err;
+  r.out = ran.out;
   std::istringstream in(r.text);
   for (std::string line; std::getline(in, line);) r.lines.push_back(json::parse(line, nullptr, false));
   return r;
@@ -209,7 +207,6 @@ TEST_CASE("operator: --version prints the version and the licence") {
   temp_dir dir;
   auto r = run(dir, {"--version"}, {});
   CHECK(r.code == 0);
-  const auto out = read_file(dir.path / "run.stdout");
-  CHECK(out.rfind("banditore 0.", 0) == 0);
-  CHECK(out.find("EUPL-1.2") != std::string::npos);
+  CHECK(r.out.rfind("banditore 0.", 0) == 0);
+  CHECK(r.out.find("EUPL-1.2") != std::string::npos);
 }

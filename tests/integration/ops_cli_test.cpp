@@ -13,32 +13,17 @@ using namespace harness;
 
 namespace {
 
-struct run_result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using run_result = cli_result;
 
 // Runs `banditore ARGS...` to its end against the directory's database and
 // key file (or another database, for reading a backup), with extra settings.
 run_result cli(const temp_dir& dir, const std::vector<std::string>& args, const fs::path& db = {},
                const std::map<std::string, std::string>& extra_env = {}) {
-  const auto out = dir.path / "cli.stdout";
-  const auto err = dir.path / "cli.stderr";
-  fs::remove(out);
-  fs::remove(err);
-  std::vector<std::string> argv{"/bin/sh", "-c", "exec \"$@\" 2>\"$0\"", err.string(), BANDITORE_BIN};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::map<std::string, std::string> env = {{"BANDITORE_DB", (db.empty() ? dir.path / "banditore.db" : db).string()},
-                                            {"BANDITORE_KEY_FILE", (dir.path / "banditore.key").string()},
-                                            {"BANDITORE_TOWN", "Lodi"}};
+  auto env = database_env(dir.path);
+  if (!db.empty()) env["BANDITORE_DB"] = db.string();
+  env["BANDITORE_TOWN"] = "Lodi";
   env.insert(extra_env.begin(), extra_env.end());
-  child process(argv, env, out);
-  run_result r;
-  r.exit_code = process.stop(0);  // signal 0 sends nothing: this waits for the exit
-  r.out = read_file(out);
-  r.err = read_file(err);
-  return r;
+  return run_cli(dir.path, args, env);
 }
 
 // Line 2 and 5 are new numbers, 3 repeats line 2 in another form, 4 and 6

@@ -227,9 +227,7 @@ namespace {
 int import_list(const temp_dir& dir, const banditore_server& app, const std::string& csv_text) {
   const auto csv = dir.path / "import.csv";
   std::ofstream(csv) << csv_text;
-  std::vector<std::string> argv{BANDITORE_BIN, "subscribers", "import", csv.string()};
-  child process(argv, app.env, dir.path / "import.log");
-  return process.stop(0);  // signal 0 sends nothing: this waits for the exit
+  return run_cli(dir.path, {"subscribers", "import", csv.string()}, app.env).exit_code;
 }
 
 // Quiet hours around now in Rome: the notice to imported numbers is held.

@@ -21,36 +21,8 @@ namespace crypto = banditore::crypto;
 
 namespace {
 
-struct run_result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// A command started now and read when it ends; stdout and stderr apart.
-struct command {
-  fs::path out, err;
-  child process;
-  command(const fs::path& dir, const env_map& env, const std::vector<std::string>& args) {
-    out = dir / "rotate.stdout";
-    err = dir / "rotate.stderr";
-    fs::remove(out);
-    fs::remove(err);
-    std::vector<std::string> argv{"/bin/sh", "-c", "exec \"$@\" 2>\"$0\"", err.string(), BANDITORE_BIN};
-    argv.insert(argv.end(), args.begin(), args.end());
-    process = child(argv, env, out);
-  }
-  run_result wait() {
-    run_result r;
-    r.exit_code = process.stop(0);  // signal 0 sends nothing: this waits for the exit
-    r.out = read_file(out);
-    r.err = read_file(err);
-    return r;
-  }
-};
-
-run_result run(const fs::path& dir, const env_map& env, const std::vector<std::string>& args) {
-  return command(dir, env, args).wait();
+cli_result run(const fs::path& dir, const env_map& env, const std::vector<std::string>& args) {
+  return run_cli(dir, args, env);
 }
 
 std::string column_blob(const SQLite::Column& c) {
@@ -141,7 +113,7 @@ TEST_CASE("keys rotated while the service runs: everyone before, during and afte
 
   // One row per transaction keeps the rotation running while citizens
   // subscribe and the service sends their confirmations.
-  command rotation(w.dir.path, w.app.env, {"rotate-keys", "--batch-size", "1"});
+  cli_command rotation(w.dir.path, {"rotate-keys", "--batch-size", "1"}, w.app.env);
   // Once the database names the new key, the service must follow it to
   // seal the next subscriptions.
   REQUIRE(wait_until([&] { return stored_fingerprint(w.app.db_file) != crypto::key_fingerprint(old_keys); }));

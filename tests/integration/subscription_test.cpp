@@ -3,7 +3,7 @@
 #include "harness.hpp"
 
 #include <banditore/domain/replies.hpp>
-#include <banditore/whatsapp/webhook.hpp>
+#include <banditore/whatsapp/signature.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <doctest/doctest.h>

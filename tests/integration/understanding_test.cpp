@@ -132,14 +132,12 @@ TEST_CASE("inbound unknown lists what was not understood, most frequent first, w
   w.await_messages(dario, 3);  // help, buttons, subscribed (the second help is suppressed)
   REQUIRE(wait_until([&] { return count(w.app.db_file, "SELECT COUNT(*) FROM inbound_messages") == 4; }));
 
-  const auto out = w.dir.path / "unknown.json";
-  std::vector<std::string> argv{BANDITORE_BIN, "inbound", "unknown", "--json"};
-  child process(argv,
-                {{"BANDITORE_DB", w.app.db_file.string()},
-                 {"BANDITORE_KEY_FILE", (w.dir.path / "banditore.key").string()}},
-                out);
-  REQUIRE(process.stop(0) == 0);
-  const auto report = json::parse(read_file(out));
+  const auto listed = run_cli(w.dir.path, {"inbound", "unknown", "--json"},
+                              {{"BANDITORE_DB", w.app.db_file.string()},
+                               {"BANDITORE_KEY_FILE", (w.dir.path / "banditore.key").string()}});
+  INFO("stderr: " << listed.err);
+  REQUIRE(listed.exit_code == 0);
+  const auto report = json::parse(listed.out);
   const auto& texts = report["texts"];
   REQUIRE(texts.size() == 2);
   CHECK(texts[0]["text"] == "quando passa la raccolta");

@@ -3,8 +3,10 @@
 #include <banditore/http/client.hpp>
 #include <banditore/json/sax.hpp>
 #include <banditore/log/log.hpp>
+#include <banditore/testing/webhook_bodies.hpp>
 #include <banditore/whatsapp/cloud_api.hpp>
 #include <banditore/whatsapp/credentials_check.hpp>
+#include <banditore/whatsapp/signature.hpp>
 #include <banditore/whatsapp/webhook.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -28,6 +30,7 @@ namespace wa_sim {
 namespace asio = boost::asio;
 namespace http = banditore::http;
 namespace wa = banditore::whatsapp;
+namespace testing = banditore::testing;
 using json = nlohmann::json;
 using steady = std::chrono::steady_clock;
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
@@ -795,7 +798,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
       }
       std::vector<wa::status_update> updates;
       for (const auto& p : batch) updates.push_back(p.update);
-      auto body = wa::make_status_notification(opt_.phone_number_id, opt_.display_number, updates);
+      auto body = testing::make_status_notification(opt_.phone_number_id, opt_.display_number, updates);
       const std::string signature = "valid";
       const int status = co_await post_webhook(std::move(body), signature);
       if (status == 200) {
@@ -848,11 +851,11 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     json in = json::parse(req.body, nullptr, false);
     if (in.is_discarded() || !in.is_object() || !in.contains("messages") || !in["messages"].is_array())
       co_return bad_control("body must be {\"messages\": [{\"from\": ..., \"text\": ...}], \"batch\": bool}");
-    std::vector<wa::simulated_message> msgs;
+    std::vector<testing::simulated_message> msgs;
     for (const auto& m : in["messages"]) {
       if (!m.is_object() || !m.contains("from") || !m["from"].is_string())
         co_return bad_control("each message needs a string 'from'");
-      wa::simulated_message s;
+      testing::simulated_message s;
       s.from = m["from"].get<std::string>();
       s.text = m.value("text", std::string{});
       s.type = m.value("type", std::string("text"));
@@ -872,11 +875,11 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
       // temporaries inside a co_await expression.
       std::vector<std::string> bodies;
       if (batch) {
-        bodies.push_back(wa::make_text_message_notification(opt_.phone_number_id, opt_.display_number, msgs));
+        bodies.push_back(testing::make_text_message_notification(opt_.phone_number_id, opt_.display_number, msgs));
       } else {
         for (const auto& m : msgs) {
-          std::vector<wa::simulated_message> one{m};
-          bodies.push_back(wa::make_text_message_notification(opt_.phone_number_id, opt_.display_number, one));
+          std::vector<testing::simulated_message> one{m};
+          bodies.push_back(testing::make_text_message_notification(opt_.phone_number_id, opt_.display_number, one));
         }
       }
       for (auto& body : bodies) {
@@ -934,7 +937,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
         if (!message_id.empty()) break;
       }
     if (!tapped) co_return http::problem(404, "Not Found", "no message with that button in this phone's inbox");
-    wa::simulated_message tap_message;
+    testing::simulated_message tap_message;
     tap_message.from = wa_id;
     tap_message.id = new_wamid(wa_id);
     tap_message.type = "interactive";
@@ -943,8 +946,8 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     tap_message.context_id = tapped->id;
     tap_message.profile_name = in.value("name", std::string("Cittadino"));
     tap_message.timestamp = unix_seconds();
-    std::vector<wa::simulated_message> one{tap_message};
-    auto body = wa::make_text_message_notification(opt_.phone_number_id, opt_.display_number, one);
+    std::vector<testing::simulated_message> one{tap_message};
+    auto body = testing::make_text_message_notification(opt_.phone_number_id, opt_.display_number, one);
     // Named before the co_await: g++ 12 mishandles temporaries inside one.
     std::string signature = "valid";
     const int status = co_await post_webhook(std::move(body), std::move(signature));

@@ -6,6 +6,7 @@
 #include <banditore/metrics/registry.hpp>
 #include <banditore/store/outbox.hpp>
 #include <banditore/store/worker.hpp>
+#include <banditore/whatsapp/signature.hpp>
 #include <banditore/whatsapp/webhook.hpp>
 
 #include <SQLiteCpp/Database.h>

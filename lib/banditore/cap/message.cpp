@@ -1,6 +1,6 @@
 #include <banditore/cap/message.hpp>
 
-#include <banditore/cap/local_time.hpp>
+#include <banditore/domain/local_time.hpp>
 
 #include <fmt/format.h>
 
@@ -51,7 +51,7 @@ std::string cut_on_word(std::string_view text, std::size_t budget) {
 
 std::string local_text(const cap_time& t, const std::string& zone) {
   using namespace std::chrono;
-  auto local = to_local(zone, t.utc);
+  auto local = domain::to_local(zone, t.utc);
   auto day = floor<days>(local);
   year_month_day ymd{day};
   hh_mm_ss hms{local - day};
@@ -132,7 +132,7 @@ std::string_view prefix_code_points(std::string_view utf8, std::size_t n) {
 std::string render_whatsapp_text(const cap_alert& alert, std::size_t info_index,
                                  const render_options& options) {
   const auto& info = alert.infos.at(info_index);
-  if (!is_known_zone(options.time_zone))
+  if (!domain::is_known_zone(options.time_zone))
     throw std::invalid_argument("unknown time zone \"" + options.time_zone + "\"");
 
   parts p;

@@ -14,7 +14,7 @@ struct render_options {
   // Limit in Unicode code points (WhatsApp counts characters, not bytes);
   // 1024 is the longest body of a template message.
   std::size_t max_chars = 1024;
-  std::string time_zone = "Europe/Rome";  // see local_time.hpp
+  std::string time_zone = "Europe/Rome";  // see domain/local_time.hpp
 };
 
 // Renders alert.infos[info_index]. An Update starts "AGGIORNAMENTO: ", a

@@ -1,6 +1,7 @@
 #include <banditore/cap/parse.hpp>
 
 #include <banditore/cap/xml_util.hpp>
+#include <banditore/domain/rfc3339.hpp>
 
 #include <fmt/format.h>
 
@@ -32,14 +33,6 @@ std::string listed(value_set set) {
   std::string out;
   for (auto v : set) out.append(out.empty() ? "" : "|").append(v);
   return out;
-}
-
-bool two_digits(std::string_view s, std::size_t at, int& v) {
-  if (at + 2 > s.size()) return false;
-  char a = s[at], b = s[at + 1];
-  if (a < '0' || a > '9' || b < '0' || b > '9') return false;
-  v = (a - '0') * 10 + (b - '0');
-  return true;
 }
 
 // A CAP number is a decimal (CAP 1.2 3.2.4: WGS 84 degrees, kilometres):
@@ -147,7 +140,9 @@ class reader {
   }
 
   bool time_of(std::string_view name, const std::string& text, cap_time& into) {
-    auto t = parse_cap_time(text);
+    // CAP 1.2 writes an XML Schema dateTime with an offset; real feeds
+    // also send Z and fractions, which RFC 3339 reads as well.
+    auto t = domain::parse_rfc3339_seconds(text);
     if (!t)
       return fail(std::string(name),
                   fmt::format("\"{}\" is not a CAP date-time with an offset "
@@ -277,37 +272,6 @@ class reader {
 };
 
 }  // namespace
-
-std::optional<std::chrono::sys_seconds> parse_cap_time(std::string_view s) {
-  using namespace std::chrono;
-  int y_hi = 0, y_lo = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-  if (s.size() < 20 || !two_digits(s, 0, y_hi) || !two_digits(s, 2, y_lo) || s[4] != '-' ||
-      !two_digits(s, 5, mo) || s[7] != '-' || !two_digits(s, 8, d) || s[10] != 'T' ||
-      !two_digits(s, 11, h) || s[13] != ':' || !two_digits(s, 14, mi) || s[16] != ':' ||
-      !two_digits(s, 17, sec))
-    return std::nullopt;
-  std::size_t pos = 19;
-  if (s[pos] == '.') {
-    auto digits = ++pos;
-    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
-    if (pos == digits) return std::nullopt;
-  }
-  auto zone = s.substr(pos);
-  int offset_minutes = 0;
-  if (zone == "Z") {
-    offset_minutes = 0;
-  } else {
-    int oh = 0, om = 0;
-    if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || !two_digits(zone, 1, oh) ||
-        zone[3] != ':' || !two_digits(zone, 4, om))
-      return std::nullopt;
-    if (om > 59 || oh * 60 + om > 14 * 60) return std::nullopt;
-    offset_minutes = (zone[0] == '-' ? -1 : 1) * (oh * 60 + om);
-  }
-  year_month_day date{year{y_hi * 100 + y_lo}, month{unsigned(mo)}, day{unsigned(d)}};
-  if (!date.ok() || h > 23 || mi > 59 || sec > 59) return std::nullopt;
-  return sys_days{date} + hours{h} + minutes{mi} + seconds{sec} - minutes{offset_minutes};
-}
 
 cap_parse_result parse_cap(std::string_view xml, std::size_t max_bytes) {
   cap_parse_result out;

@@ -5,7 +5,6 @@
 
 #include <banditore/cap/alert.hpp>
 
-#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -29,10 +28,5 @@ struct cap_parse_result {
 // required element; a value outside the CAP enumerations; an Update or
 // Cancel without references; an unreadable date, polygon or circle.
 cap_parse_result parse_cap(std::string_view xml, std::size_t max_bytes = std::size_t{1} << 20);
-
-// A CAP dateTime, "YYYY-MM-DDThh:mm:ss+hh:mm" ("-00:00" is UTC). Real feeds
-// also send "Z" and fractional seconds, so both are accepted (fractions are
-// dropped). A time without an offset is refused: we never guess a time zone.
-std::optional<std::chrono::sys_seconds> parse_cap_time(std::string_view text);
 
 }  // namespace banditore::cap

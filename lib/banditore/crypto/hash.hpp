@@ -26,11 +26,15 @@ std::string to_hex(std::span<const std::uint8_t> bytes);
 std::string to_hex(std::string_view bytes);
 // Accepts upper and lower case; nullopt on odd length or a non-hex character.
 std::optional<std::string> from_hex(std::string_view hex);
+// A digest written as 64 hex digits, in either case (a signature header's
+// value); nullopt for any other text.
+std::optional<digest> digest_from_hex(std::string_view hex);
 
 // Compares secrets (signatures, tokens) without leaking through timing where
 // they first differ. Lengths are not secret: different lengths are unequal
 // at once, equal lengths are always compared in full.
 bool constant_time_equal(std::string_view a, std::string_view b);
+bool constant_time_equal(const digest& a, const digest& b);
 
 // n bytes from OpenSSL's CSPRNG. Throws std::runtime_error if it fails: a
 // missing entropy source is not something to carry on without.

@@ -3,6 +3,9 @@
 // and the reason; the limits are WhatsApp's.
 #pragma once
 
+// expires_at is read, and alert times are shown, as RFC 3339.
+#include <banditore/domain/rfc3339.hpp>
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
@@ -76,10 +79,6 @@ struct alert_limits {
 // A title or text blank after trimming, or too long for a form the alert
 // may take, is an error: nothing broken reaches citizens.
 alert_validation validate_alert(const nlohmann::json& body, const alert_limits& limits, std::int64_t now_ms);
-
-// RFC 3339 timestamp with explicit offset -> Unix milliseconds.
-std::optional<std::int64_t> parse_rfc3339(std::string_view);
-std::string format_rfc3339_utc(std::int64_t unix_ms);
 
 // Whether text holds nothing but white space (of any script).
 bool is_blank(std::string_view text);

@@ -1,8 +1,8 @@
 #include <banditore/domain/subscriber_list.hpp>
 
-#include <banditore/domain/alert.hpp>
 #include <banditore/domain/local_time.hpp>
 #include <banditore/domain/phone.hpp>
+#include <banditore/domain/rfc3339.hpp>
 
 #include <fmt/format.h>
 

@@ -1,15 +1,13 @@
 #include <banditore/whatsapp/webhook.hpp>
 
-#include <nlohmann/json.hpp>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <banditore/crypto/hash.hpp>
 
-#include <algorithm>
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <charconv>
 #include <limits>
-#include <stdexcept>
+#include <new>
 #include <unordered_map>
 #include <utility>
 
@@ -302,64 +300,6 @@ notification parse_document(const json& root, const parse_limits& limits) {
   return out;
 }
 
-using digest = std::array<unsigned char, 32>;
-
-digest hmac_sha256(std::string_view data, std::string_view key) {
-  digest out{};
-  unsigned int length = 0;
-  // HMAC() accepts a null data pointer only with a zero length; string_view
-  // of an empty string may carry either.
-  static const unsigned char empty = 0;
-  const auto* bytes =
-      data.empty() ? &empty : reinterpret_cast<const unsigned char*>(data.data());
-  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), bytes, data.size(),
-            out.data(), &length) ||
-      length != out.size())
-    throw std::runtime_error("HMAC-SHA256 failed in OpenSSL");
-  return out;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  // The length of a token is no secret worth a timing-safe comparison; its
-  // bytes are.
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-constexpr std::string_view signature_prefix = "sha256=";
-
-// Meta's sample WABA id, for the entry id of simulated bodies: banditore
-// reads the phone number id, never the entry id.
-constexpr std::string_view simulated_waba_id = "102290129340398";
-
-nlohmann::ordered_json envelope(std::string_view phone_number_id,
-                                std::string_view display_number,
-                                nlohmann::ordered_json value) {
-  using oj = nlohmann::ordered_json;
-  oj full_value = {{"messaging_product", "whatsapp"},
-                   {"metadata",
-                    {{"display_phone_number", display_number},
-                     {"phone_number_id", phone_number_id}}}};
-  for (auto& [key, item] : value.items()) full_value[key] = std::move(item);
-  return oj{{"object", "whatsapp_business_account"},
-            {"entry",
-             oj::array({oj{{"id", simulated_waba_id},
-                           {"changes", oj::array({oj{{"value", std::move(full_value)},
-                                                     {"field", "messages"}}})}}})}};
-}
-
-// Meta escapes every non-ASCII character as \uXXXX in webhook bodies, which
-// is why a body re-serialised by a receiver rarely matches its signature.
-std::string meta_dump(const nlohmann::ordered_json& body) {
-  return body.dump(-1, ' ', true, nlohmann::ordered_json::error_handler_t::replace);
-}
-
 }  // namespace
 
 std::string_view to_string(message_type type) {
@@ -395,16 +335,6 @@ std::string_view to_string(delivery_status status) {
   return "unknown";
 }
 
-std::string_view to_string(signature_check check) {
-  switch (check) {
-    case signature_check::ok: return "ok";
-    case signature_check::missing: return "missing";
-    case signature_check::malformed: return "malformed";
-    case signature_check::mismatch: return "mismatch";
-  }
-  return "mismatch";
-}
-
 parse_result parse_notification(std::string_view body, const parse_limits& limits) {
   parse_result result;
   // nlohmann's lexer takes a NUL byte for the end of the input, so a body
@@ -432,144 +362,19 @@ parse_result parse_notification(std::string_view body, const parse_limits& limit
   return result;
 }
 
-signature_check verify_signature(std::string_view raw_body, std::string_view header_value,
-                                 std::string_view app_secret) {
-  if (header_value.empty()) return signature_check::missing;
-  if (!header_value.starts_with(signature_prefix)) return signature_check::malformed;
-  const auto hex = header_value.substr(signature_prefix.size());
-  digest claimed{};
-  if (hex.size() != claimed.size() * 2) return signature_check::malformed;
-  for (std::size_t i = 0; i < claimed.size(); ++i) {
-    const int high = hex_value(hex[2 * i]);
-    const int low = hex_value(hex[2 * i + 1]);
-    if (high < 0 || low < 0) return signature_check::malformed;
-    claimed[i] = static_cast<unsigned char>(high * 16 + low);
-  }
-  // An empty secret would let anyone sign: refuse rather than accept.
-  if (app_secret.empty()) return signature_check::mismatch;
-  const auto actual = hmac_sha256(raw_body, app_secret);
-  return CRYPTO_memcmp(actual.data(), claimed.data(), actual.size()) == 0
-             ? signature_check::ok
-             : signature_check::mismatch;
-}
-
-std::string sign_body(std::string_view raw_body, std::string_view app_secret) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string header(signature_prefix);
-  for (unsigned char byte : hmac_sha256(raw_body, app_secret)) {
-    header += digits[byte >> 4];
-    header += digits[byte & 0x0f];
-  }
-  return header;
-}
-
 std::optional<std::string> verification_challenge(std::string_view mode, std::string_view token,
                                                   std::string_view challenge,
                                                   std::string_view expected_token) {
   // An unset verify token must not let an empty hub.verify_token subscribe.
   if (expected_token.empty()) return std::nullopt;
   if (mode != "subscribe") return std::nullopt;
-  if (!constant_time_equal(token, expected_token)) return std::nullopt;
+  if (!crypto::constant_time_equal(token, expected_token)) return std::nullopt;
   // The challenge is echoed as the response body: keep it short and to
   // visible ASCII (Meta sends digits), so nothing odd is reflected.
   if (challenge.empty() || challenge.size() > 256) return std::nullopt;
   for (char c : challenge)
     if (c < '!' || c > '~') return std::nullopt;
   return std::string(challenge);
-}
-
-std::string make_text_message_notification(std::string_view phone_number_id,
-                                           std::string_view display_number,
-                                           const std::vector<simulated_message>& messages) {
-  using oj = nlohmann::ordered_json;
-  oj contacts = oj::array();
-  oj items = oj::array();
-  std::vector<std::string_view> seen;
-  for (const auto& m : messages) {
-    if (std::find(seen.begin(), seen.end(), m.from) == seen.end()) {
-      seen.push_back(m.from);
-      contacts.push_back({{"profile", {{"name", m.profile_name}}}, {"wa_id", m.from}});
-    }
-    oj item = {{"from", m.from},
-               {"id", m.id},
-               {"timestamp", std::to_string(m.timestamp)},
-               {"type", m.type}};
-    if (m.type == "text") {
-      item["text"] = {{"body", m.text}};
-    } else if (m.type == "button") {
-      item["context"] = {{"from", display_number}, {"id", "wamid.template-" + m.id}};
-      item["button"] = {{"payload", m.text}, {"text", m.text}};
-    } else if (m.type == "interactive") {
-      // As Meta posts a tap on a reply button: the context names the
-      // message tapped, button_reply the button's id and title
-      // (developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#reply-button).
-      item["context"] = {{"from", display_number},
-                         {"id", m.context_id.empty() ? "wamid.interactive-" + m.id : m.context_id}};
-      item["interactive"] = {{"type", "button_reply"},
-                             {"button_reply", {{"id", m.reply_id.empty() ? m.text : m.reply_id}, {"title", m.text}}}};
-    } else if (m.type == "image" || m.type == "audio" || m.type == "sticker") {
-      const char* mime = m.type == "image"   ? "image/jpeg"
-                         : m.type == "audio" ? "audio/ogg; codecs=opus"
-                                             : "image/webp";
-      item[m.type] = {{"mime_type", mime},
-                      {"sha256", "sim-sha256-" + m.id},
-                      {"id", "media-" + m.id}};
-      if (m.type == "image" && !m.text.empty()) item[m.type]["caption"] = m.text;
-    } else if (m.type == "reaction") {
-      item["reaction"] = {{"message_id", "wamid.reacted-" + m.id}, {"emoji", m.text}};
-    } else if (m.type == "unsupported") {
-      item["errors"] = oj::array({{{"code", 131051},
-                                   {"title", "Message type unknown"},
-                                   {"message", "Message type unknown"},
-                                   {"error_data",
-                                    {{"details", "Message type is currently not supported."}}}}});
-      item["unsupported"] = {{"type", "poll_creation"}};
-    } else {
-      throw std::invalid_argument("make_text_message_notification: type '" + m.type +
-                                  "' is not simulated");
-    }
-    items.push_back(std::move(item));
-  }
-  return meta_dump(envelope(phone_number_id, display_number,
-                            {{"contacts", std::move(contacts)}, {"messages", std::move(items)}}));
-}
-
-std::string make_status_notification(std::string_view phone_number_id,
-                                     std::string_view display_number,
-                                     const std::vector<status_update>& statuses) {
-  using oj = nlohmann::ordered_json;
-  oj items = oj::array();
-  for (const auto& s : statuses) {
-    oj item = {{"id", s.id},
-               {"status", to_string(s.status)},
-               {"timestamp", std::to_string(s.timestamp)},
-               {"recipient_id", s.recipient_id}};
-    if (!s.callback_data.empty()) item["biz_opaque_callback_data"] = s.callback_data;
-    if (s.status == delivery_status::sent || s.status == delivery_status::delivered) {
-      oj conversation = {{"id", "conv-" + s.id}};
-      // Meta states when the 24-hour window closes only on the first status.
-      // A timestamp read from a body can be any int64: the window's end
-      // stops at the largest one rather than overflowing.
-      constexpr std::int64_t window = 24 * 3600;
-      if (s.status == delivery_status::sent)
-        conversation["expiration_timestamp"] = std::to_string(
-            s.timestamp > std::numeric_limits<std::int64_t>::max() - window ? std::numeric_limits<std::int64_t>::max()
-                                                                           : s.timestamp + window);
-      conversation["origin"] = {{"type", "utility"}};
-      item["conversation"] = std::move(conversation);
-      item["pricing"] = {{"billable", true}, {"pricing_model", "CBP"}, {"category", "utility"}};
-    }
-    if (s.status == delivery_status::failed) {
-      item["errors"] = oj::array(
-          {{{"code", s.error_code},
-            {"title", s.error_title},
-            {"message", s.error_title},
-            {"error_data", {{"details", s.error_title}}},
-            {"href", "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/"}}});
-    }
-    items.push_back(std::move(item));
-  }
-  return meta_dump(envelope(phone_number_id, display_number, {{"statuses", std::move(items)}}));
 }
 
 }  // namespace banditore::whatsapp

@@ -1,6 +1,7 @@
 // What Meta's WhatsApp Cloud API webhook tells us: citizens' messages and the
-// delivery status of ours, read from the signed POST body, plus the GET
-// verification handshake. Pure functions over bytes: no sockets, no storage.
+// delivery status of ours, read from the POST body once its signature has
+// been checked (signature.hpp), plus the GET verification handshake. Pure
+// functions over bytes: no sockets, no storage.
 #pragma once
 
 #include <cstddef>
@@ -85,47 +86,11 @@ struct parse_result {
 // an error in the result.
 parse_result parse_notification(std::string_view body, const parse_limits& limits = {});
 
-// X-Hub-Signature-256 is "sha256=" + hex HMAC-SHA256 of the raw body, keyed
-// with the app secret. It covers the bytes as received: verify before
-// parsing, and never over a re-serialised body.
-enum class signature_check { ok, missing, malformed, mismatch };
-std::string_view to_string(signature_check);
-
-signature_check verify_signature(std::string_view raw_body, std::string_view header_value,
-                                 std::string_view app_secret);
-
-// The header value ("sha256=<64 lower-case hex>") Meta would send for a body.
-std::string sign_body(std::string_view raw_body, std::string_view app_secret);
-
 // The GET handshake: Meta sends hub.mode=subscribe, hub.verify_token and
 // hub.challenge, and expects the challenge echoed back. Returns the challenge
 // to echo, or nothing when the request must be refused (403).
 std::optional<std::string> verification_challenge(std::string_view mode, std::string_view token,
                                                   std::string_view challenge,
                                                   std::string_view expected_token);
-
-// Builders of Meta-shaped bodies, for wa-sim and tests.
-struct simulated_message {
-  std::string id;
-  std::string from;
-  std::string profile_name;
-  std::string type = "text";  // "text", "button" or "interactive" carry `text`
-  std::string text;
-  std::int64_t timestamp = 0;
-  std::string reply_id{};    // interactive: the button's id (text when empty)
-  std::string context_id{};  // interactive: the message tapped (made up when empty)
-};
-
-// A "messages" notification as Meta sends it when citizens write to the
-// number: one entry, one change, contacts[] and messages[].
-std::string make_text_message_notification(std::string_view phone_number_id,
-                                           std::string_view display_number,
-                                           const std::vector<simulated_message>& messages);
-
-// A "messages" notification carrying statuses[] of messages we sent; failed
-// ones carry errors[] with the code and title.
-std::string make_status_notification(std::string_view phone_number_id,
-                                     std::string_view display_number,
-                                     const std::vector<status_update>& statuses);
 
 }  // namespace banditore::whatsapp

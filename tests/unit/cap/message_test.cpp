@@ -1,6 +1,7 @@
 #include <banditore/cap/message.hpp>
 
 #include <banditore/cap/parse.hpp>
+#include <banditore/domain/local_time.hpp>
 
 #include "fixtures.hpp"
 
@@ -64,6 +65,16 @@ TEST_CASE("the UTC zone shows times unchanged") {
   o.time_zone = "UTC";
   auto text = render_whatsapp_text(load("meteoalarm_it_orange_thunderstorm_lombardia.xml"), 0, o);
   CHECK(text.find("Valido dal 14/07/2024 ore 22:00 al 15/07/2024 ore 21:59") != std::string::npos);
+}
+
+TEST_CASE("CAP times read the service's clock, domain/local_time, in any zone it knows") {
+  // CAP keeps no clock of its own: the offset its text shows is domain's.
+  using namespace std::chrono;
+  CHECK(banditore::domain::utc_offset("America/New_York", sys_days{2024y / July / 14}) == -4h);
+  render_options o;
+  o.time_zone = "America/New_York";
+  auto text = render_whatsapp_text(load("meteoalarm_it_orange_thunderstorm_lombardia.xml"), 0, o);
+  CHECK(text.find("Valido dal 14/07/2024 ore 18:00 al 15/07/2024 ore 17:59") != std::string::npos);
 }
 
 TEST_CASE("the start of validity falls back from onset to effective, and may be absent") {

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <string>
 #include <thread>
 #include <vector>
@@ -135,6 +136,26 @@ TEST_CASE("from_hex rejects a character that is not hex") {
 
 TEST_CASE("from_hex of nothing is nothing") {
   CHECK(from_hex("") == std::string());
+}
+
+TEST_CASE("digest_from_hex reads exactly 64 hex digits, in either case") {
+  const auto d = sha256("abc");
+  const auto hex = to_hex(d);
+  CHECK(digest_from_hex(hex) == d);
+  std::string upper = hex;
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  CHECK(digest_from_hex(upper) == d);
+  CHECK_FALSE(digest_from_hex(hex.substr(2)).has_value());
+  CHECK_FALSE(digest_from_hex(hex + "00").has_value());
+  CHECK_FALSE(digest_from_hex("").has_value());
+  std::string bad = hex;
+  bad.back() = 'g';
+  CHECK_FALSE(digest_from_hex(bad).has_value());
+}
+
+TEST_CASE("constant_time_equal of digests is true for equal digests only") {
+  CHECK(constant_time_equal(sha256("abc"), sha256("abc")));
+  CHECK_FALSE(constant_time_equal(sha256("abc"), sha256("abd")));
 }
 
 TEST_CASE("constant_time_equal is true for equal strings only") {

@@ -1,7 +1,5 @@
 #include <banditore/domain/local_time.hpp>
 
-#include <banditore/cap/local_time.hpp>
-
 #include <doctest/doctest.h>
 
 #include <stdexcept>
@@ -81,8 +79,4 @@ TEST_CASE("a zone the database does not know is refused") {
   CHECK_FALSE(is_known_zone("Europe/Atlantis"));
   CHECK_FALSE(is_known_zone(""));
   CHECK_THROWS_AS(utc_offset("Europe/Atlantis", sys_days{2024y / July / 14}), std::invalid_argument);
-}
-
-TEST_CASE("CAP code reads the same clock") {
-  CHECK(banditore::cap::utc_offset("Europe/Rome", sys_days{2026y / July / 15}) == 2h);
 }

@@ -1,6 +1,6 @@
 #include <banditore/domain/quiet_hours.hpp>
 
-#include <banditore/domain/alert.hpp>
+#include <banditore/domain/rfc3339.hpp>
 
 #include <doctest/doctest.h>
 

@@ -1,7 +1,7 @@
 #include <banditore/domain/subscriber_list.hpp>
 
-#include <banditore/domain/alert.hpp>
 #include <banditore/domain/local_time.hpp>
+#include <banditore/domain/rfc3339.hpp>
 
 #include <doctest/doctest.h>
 

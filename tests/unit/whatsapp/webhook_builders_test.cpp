@@ -1,6 +1,6 @@
 // Inputs found by fuzz/webhook_fuzz.cpp: what the parser accepts, the
 // builders wa-sim uses must write back without undefined behaviour.
-#include <banditore/whatsapp/webhook.hpp>
+#include <banditore/testing/webhook_bodies.hpp>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -9,6 +9,7 @@
 #include <limits>
 
 using namespace banditore::whatsapp;
+using namespace banditore::testing;
 
 TEST_CASE("a sent status at the largest timestamp builds a window end that does not overflow") {
   status_update s;
