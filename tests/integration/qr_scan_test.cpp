@@ -28,14 +28,18 @@ void write_pgm(const banditore::web::qr_matrix& code, const fs::path& file, int 
 }
 
 std::string zbar_read(const fs::path& file) {
-  // stderr holds zbar's complaints about D-Bus on a machine without it.
-  const std::string command = "zbarimg --quiet --raw '" + file.string() + "' 2>/dev/null";
+  // stderr, kept for a failure's report, also holds zbar's complaints
+  // about D-Bus on a machine without it (--nodbus is not in every zbar).
+  const auto errors = fs::path(file.string() + ".stderr");
+  const std::string command = "zbarimg --quiet --raw '" + file.string() + "' 2>'" + errors.string() + "'";
   std::string out;
   FILE* pipe = ::popen(command.c_str(), "r");
   REQUIRE(pipe != nullptr);
   char buf[512];
   while (std::fgets(buf, sizeof buf, pipe)) out += buf;
-  ::pclose(pipe);
+  const int status = ::pclose(pipe);
+  INFO("zbarimg exit status " << status << ", stderr: " << read_file(errors));
+  CHECK(status == 0);
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   return out;
 }
