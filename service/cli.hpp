@@ -2,9 +2,10 @@
 // and the README, the one-line error on stderr, and --help recognition.
 #pragma once
 
+#include <banditore/domain/clock.hpp>
+
 #include <fmt/format.h>
 
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <string_view>
@@ -24,9 +25,6 @@ inline int fail(int code, std::string_view message) {
 
 inline bool is_help(std::string_view arg) { return arg == "--help" || arg == "-h"; }
 
-inline std::int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+using domain::now_ms;
 
 }  // namespace banditore::cli
