@@ -4,6 +4,8 @@
 // the alert's outbox rows by state. Runs on the database thread.
 #pragma once
 
+#include <banditore/store/alerts.hpp>
+
 #include <banditore/domain/alert.hpp>
 #include <banditore/store/sqlite/outbox.hpp>
 
@@ -13,8 +15,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <banditore/store/alerts.hpp>
 
 namespace SQLite { class Database; }
 

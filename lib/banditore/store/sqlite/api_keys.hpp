@@ -3,6 +3,8 @@
 // its SHA-256 is kept, so a copy of the database hands out no working key.
 #pragma once
 
+#include <banditore/store/api_keys.hpp>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -11,8 +13,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <banditore/store/api_keys.hpp>
 
 namespace SQLite { class Database; }
 

@@ -3,14 +3,14 @@
 // or a phone number, so the log can be shown to whoever runs the service.
 #pragma once
 
+#include <banditore/store/audit.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <banditore/store/audit.hpp>
 
 namespace SQLite { class Database; }
 

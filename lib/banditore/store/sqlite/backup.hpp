@@ -4,11 +4,11 @@
 // file at the destination is always a whole backup.
 #pragma once
 
+#include <banditore/store/backup.hpp>
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
-
-#include <banditore/store/backup.hpp>
 
 namespace SQLite { class Database; }
 

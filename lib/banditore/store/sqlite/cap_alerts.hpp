@@ -5,14 +5,14 @@
 // Runs on the database thread, inside the caller's transaction.
 #pragma once
 
+#include <banditore/store/cap_alerts.hpp>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <banditore/store/cap_alerts.hpp>
 
 namespace SQLite { class Database; }
 

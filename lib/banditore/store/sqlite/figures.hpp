@@ -3,11 +3,11 @@
 // oldest due message is. Counts only: nothing here identifies anyone.
 #pragma once
 
+#include <banditore/store/operations.hpp>
+
 #include <cstdint>
 #include <map>
 #include <string>
-
-#include <banditore/store/operations.hpp>
 
 namespace SQLite { class Database; }
 

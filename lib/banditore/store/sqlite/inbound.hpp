@@ -1,9 +1,11 @@
 // Applying citizens' messages to the subscriber list. One call handles one
 // inbound message inside the caller's transaction: it drops a message id
-// already seen, decides (domain/conversation.hpp), changes the
+// already seen, decides (domain/inbound_decision.hpp), changes the
 // subscription, writes the consent log and queues the reply in the outbox,
 // so the change and its confirmation commit together or not at all.
 #pragma once
+
+#include <banditore/store/inbound.hpp>
 
 #include <banditore/domain/conversation.hpp>
 #include <banditore/domain/replies.hpp>
@@ -13,8 +15,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <banditore/store/inbound.hpp>
 
 namespace SQLite { class Database; }
 namespace banditore::store::sqlite {

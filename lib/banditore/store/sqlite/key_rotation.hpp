@@ -3,13 +3,13 @@
 // so a service running on the same database keeps writing between them.
 #pragma once
 
+#include <banditore/store/key_rotation.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <banditore/store/key_rotation.hpp>
 
 namespace SQLite { class Database; }
 namespace banditore::crypto { struct data_keys; }

@@ -5,6 +5,8 @@
 // thread, inside the caller's transaction where one is open.
 #pragma once
 
+#include <banditore/store/outbox.hpp>
+
 #include <banditore/domain/replies.hpp>
 
 #include <cstdint>
@@ -13,8 +15,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <banditore/store/outbox.hpp>
 
 namespace SQLite { class Database; }
 namespace banditore::store::sqlite {

@@ -5,10 +5,10 @@
 // kept a week. The consent log, alerts and the audit log are not touched.
 #pragma once
 
+#include <banditore/store/operations.hpp>
+
 #include <cstddef>
 #include <cstdint>
-
-#include <banditore/store/operations.hpp>
 
 namespace SQLite { class Database; }
 
