@@ -1,6 +1,7 @@
 #include <banditore/store/sqlite/engine.hpp>
 
 #include <banditore/crypto/data_keys.hpp>
+#include <banditore/domain/revocation.hpp>
 #include <banditore/store/sqlite/alerts.hpp>
 #include <banditore/store/sqlite/api_keys.hpp>
 #include <banditore/store/sqlite/audit.hpp>
@@ -259,25 +260,19 @@ asio::awaitable<cap_applied> engine::apply(cap_document doc, std::int64_t now) {
           out.reason = "none of the referenced alerts was broadcast here";
         } else {
           // Read before cancelling: what went out decides whether a
-          // revocation is owed, and the most severe original sets its
-          // priority.
-          bool reached = false;
-          std::optional<domain::severity> level;
-          for (auto id : referenced) {
-            auto report = s.alerts->report(id);
-            if (!report) continue;
-            reached = reached || reached_anyone(*report);
-            auto sev = domain::parse_severity(report->alert.severity);
-            if (sev && (!level || domain::priority_of(*sev) < domain::priority_of(*level))) level = sev;
-          }
+          // revocation is owed, and at which severity.
+          std::vector<domain::cancelled_broadcast> originals;
+          for (auto id : referenced)
+            if (auto report = s.alerts->report(id)) originals.push_back({report->alert.severity, reached_anyone(*report)});
+          const auto revocation = domain::revocation_for(originals);
           cancel_all(referenced);
           out.cancelled_alert_ids = referenced;
-          if (!reached) {
+          if (!revocation.owed) {
             out.verdict = cap_verdict_cancelled;
             out.reason = "the referenced alerts were stopped before reaching anyone: no revocation is sent";
           } else {
             auto draft = doc.draft;
-            if (level) draft.level = *level;
+            if (revocation.level) draft.level = *revocation.level;
             out.alert_id = create_audited(*s.alerts, db, new_alert_of(draft), doc.who, doc.audit_detail, now);
             out.created = true;
           }
