@@ -15,7 +15,7 @@
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/crypto/sealed_box.hpp>
 #include <banditore/http/client.hpp>
-#include <banditore/store/database.hpp>
+#include <banditore/store/sqlite/database.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -133,8 +133,8 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
   // 1. Subscribers, encrypted and hashed as the service stores them.
   auto t_fill = std::chrono::steady_clock::now();
   {
-    auto db = store::open_database(db_path.string());
-    store::migrate(*db);
+    auto db = store::sqlite::open_database(db_path.string());
+    store::sqlite::migrate(*db);
     bool created = false;
     auto keys = crypto::load_or_create_key_file(key_path, created);
     SQLite::Statement fp(*db, "INSERT INTO meta (key, value) VALUES ('key_fingerprint', :fp)");

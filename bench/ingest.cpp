@@ -18,7 +18,7 @@
 //   ./build/release/bench/ingest --banditore /path/to/other/banditore   (compare builds)
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/crypto/hash.hpp>
-#include <banditore/store/database.hpp>
+#include <banditore/store/sqlite/database.hpp>
 #include <banditore/testing/webhook_bodies.hpp>
 #include <banditore/whatsapp/signature.hpp>
 #include <banditore/whatsapp/webhook.hpp>
@@ -309,8 +309,8 @@ int run(int connections, double seconds, std::int64_t status_rows) {
   // Messages banditore sent, as the sender records them, for the statuses
   // to land on.
   {
-    auto db = store::open_database(db_path.string());
-    store::migrate(*db);
+    auto db = store::sqlite::open_database(db_path.string());
+    store::sqlite::migrate(*db);
     bool created = false;
     auto keys = crypto::load_or_create_key_file(key_path, created);
     SQLite::Statement fp(*db, "INSERT INTO meta (key, value) VALUES ('key_fingerprint', :fp)");

@@ -6,10 +6,10 @@
 //   ./build/release/bench/outbox_cycle --subscribers 1000000 --batch 256
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/crypto/sealed_box.hpp>
-#include <banditore/store/alerts.hpp>
-#include <banditore/store/database.hpp>
-#include <banditore/store/live_keys.hpp>
-#include <banditore/store/outbox.hpp>
+#include <banditore/store/sqlite/alerts.hpp>
+#include <banditore/store/sqlite/database.hpp>
+#include <banditore/store/sqlite/live_keys.hpp>
+#include <banditore/store/sqlite/outbox.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -35,8 +35,8 @@ double seconds_since(clock_type::time_point t) {
 int run(std::int64_t subscribers, std::size_t batch) {
   const auto dir = fs::temp_directory_path() / fmt::format("banditore-outbox-cycle-{}", getpid());
   fs::create_directories(dir);
-  auto db = store::open_database((dir / "banditore.db").string());
-  store::migrate(*db);
+  auto db = store::sqlite::open_database((dir / "banditore.db").string());
+  store::sqlite::migrate(*db);
   const auto keys = crypto::generate_data_keys();
 
   auto t = clock_type::now();
@@ -64,9 +64,9 @@ int run(std::int64_t subscribers, std::size_t batch) {
   const double fill_s = seconds_since(t);
 
   std::int64_t now = 1'000'000;
-  store::alert_store alerts(*db);
-  store::live_keys live(*db, keys);
-  store::outbox out(*db, live);
+  store::sqlite::alert_store alerts(*db);
+  store::sqlite::live_keys live(*db, keys);
+  store::sqlite::outbox out(*db, live);
   store::new_alert a;
   a.draft = {"water", domain::severity::severe, "Guasto", "Acqua sospesa in via Roma", "", std::nullopt};
   alerts.create(a, now);

@@ -1,17 +1,14 @@
 #include "alerts_command.hpp"
 #include "cli.hpp"
 
-#include <banditore/app/startup.hpp>
 #include <banditore/config/alert_form.hpp>
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/local_time.hpp>
 #include <banditore/domain/quiet_hours.hpp>
 #include <banditore/domain/utf8.hpp>
 #include <banditore/store/alerts.hpp>
-#include <banditore/store/audit.hpp>
+#include <banditore/store/sqlite/engine.hpp>
 
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Transaction.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -56,9 +53,9 @@ std::string format_time(const std::optional<std::int64_t>& ms) {
 
 // A failure to open is the configuration's (database path, key file, keys
 // that do not match the data).
-std::optional<app::opened_store> open_or_report(const config::settings& settings, int& code) {
+std::optional<store::sqlite::opened_engine> open_or_report(const config::settings& settings, int& code) {
   try {
-    return app::open_store(settings);
+    return store::sqlite::open_engine(settings);
   } catch (const std::exception& e) {
     code = fail(exit_config, e.what());
     return std::nullopt;
@@ -170,8 +167,8 @@ int alerts_list(const config::settings& settings, const std::vector<std::string>
   int code = exit_ok;
   auto opened = open_or_report(settings, code);
   if (!opened) return code;
-  store::alert_store alerts(*opened->db);
-  const auto list = alerts.list(0, static_cast<std::size_t>(limit));
+  store::alert_admin& alerts = *opened->store;
+  const auto list = alerts.list_alerts(0, static_cast<std::size_t>(limit));
 
   using row = std::array<std::string, 6>;
   std::vector<row> rows{{"ID", "STATE", "SEVERITY", "CATEGORY", "CREATED", "TITLE"}};
@@ -228,8 +225,8 @@ int alerts_show(const config::settings& settings, const std::vector<std::string>
   if (!id) return code;
   auto opened = open_or_report(settings, code);
   if (!opened) return code;
-  store::alert_store alerts(*opened->db);
-  auto report = alerts.report(*id);
+  store::alert_admin& alerts = *opened->store;
+  auto report = alerts.alert_report_of(*id);
   if (!report) return fail(exit_failure, fmt::format("alerts show: no alert has the id {}", *id));
   print_report(*report);
   return exit_ok;
@@ -241,27 +238,19 @@ int alerts_cancel(const config::settings& settings, const std::vector<std::strin
   if (!id) return code;
   auto opened = open_or_report(settings, code);
   if (!opened) return code;
-  auto& db = *opened->db;
-  store::alert_store alerts(db);
+  store::alert_admin& alerts = *opened->store;
   const auto now = now_ms();
-  std::optional<store::alert_record> before;
-  bool found = false;
-  {
-    // The cancel and its audit row commit together.
-    SQLite::Transaction tx(db);
-    before = alerts.get(*id);
-    found = alerts.cancel(*id, now);
-    if (found && before && (before->state == "planning" || before->state == "sending"))
-      store::record_audit(db, "cli", "alert.cancel", *id, std::nullopt, "", now);
-    tx.commit();
-  }
-  if (!found || !before) return fail(exit_failure, fmt::format("alerts cancel: no alert has the id {}", *id));
+  const store::actor cli{"cli", std::nullopt};
+  // The cancel and its audit row commit together.
+  const auto cancelled = alerts.cancel_alert(*id, cli, now);
+  const auto& before = cancelled.before;
+  if (!before) return fail(exit_failure, fmt::format("alerts cancel: no alert has the id {}", *id));
   if (before->state != "planning" && before->state != "sending") {
     // Cancelling is idempotent: what has ended stays as it ended.
     fmt::print("Alert {} was already {}.\n", *id, before->state);
     return exit_ok;
   }
-  auto report = alerts.report(*id);
+  const auto& report = cancelled.after;
   const std::int64_t dropped = report ? report->counts.cancelled : 0;
   fmt::print("Cancelled alert {}; {} deliveries not sent.\n", *id, dropped);
   return exit_ok;
@@ -286,7 +275,7 @@ bool finished_state(const std::string& state) {
   return state == "done" || state == "cancelled" || state == "expired";
 }
 
-int follow(SQLite::Database& db, std::int64_t id) {
+int follow(store::alert_admin& alerts, std::int64_t id) {
   using clock = std::chrono::steady_clock;
   const bool terminal = ::isatty(::fileno(stderr)) == 1;
   const auto started = clock::now();
@@ -295,11 +284,7 @@ int follow(SQLite::Database& db, std::int64_t id) {
   std::size_t drawn = 0;
   for (;;) {
     // A fresh store per poll: each read sees what the service committed since.
-    std::optional<store::alert_report> report;
-    {
-      store::alert_store alerts(db);
-      report = alerts.report(id);
-    }
+    auto report = alerts.alert_report_of(id);
     if (!report) return fail(exit_failure, fmt::format("send: alert {} disappeared from the database", id));
     const bool finished = finished_state(report->alert.state);
     const auto line = progress_line(*report, now_ms());
@@ -400,20 +385,14 @@ int run_send_command(const config::settings& settings, const std::vector<std::st
   int code = exit_ok;
   auto opened = open_or_report(settings, code);
   if (!opened) return code;
-  auto& db = *opened->db;
-  std::int64_t id = 0;
-  {
-    SQLite::Transaction tx(db);
-    store::alert_store alerts(db);
-    id = alerts.create(alert, now).id;
-    store::record_audit(db, "cli", "alert.create", id, std::nullopt, alert.draft.title, now);
-    tx.commit();
-  }
+  store::alert_admin& alerts = *opened->store;
+  const store::actor cli{"cli", std::nullopt};
+  const auto id = alerts.create_alert(alert, cli, now);
   fmt::print("{}\n", id);
   std::fflush(stdout);
   if (alert.not_before > now)
     fmt::print(stderr, "Minor alert held for quiet hours until {} ({} local time).\n",
                domain::format_local_ms(domain::default_time_zone, alert.not_before), domain::default_time_zone);
   if (!wait) return exit_ok;
-  return follow(db, id);
+  return follow(alerts, id);
 }

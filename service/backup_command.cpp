@@ -1,10 +1,7 @@
 #include "backup_command.hpp"
 #include "cli.hpp"
 
-#include <banditore/store/backup.hpp>
-#include <banditore/store/database.hpp>
-
-#include <SQLiteCpp/Database.h>
+#include <banditore/store/sqlite/backup.hpp>
 
 #include <fmt/format.h>
 
@@ -69,8 +66,7 @@ int run_backup_command(const config::settings& settings, const std::vector<std::
 
   try {
     // No migration and no key check: a backup copies what is there.
-    auto db = store::open_database(settings.db_path);
-    const auto r = store::backup_database(*db, *path, force);
+    const auto r = store::sqlite::backup_database(settings.db_path, *path, force);
     if (r.outcome == store::backup_outcome::destination_exists)
       return fail(exit_failure, fmt::format("backup: {} exists; choose another path or add --force", *path));
     fmt::print("backup written to {}: {} bytes, schema version {}\n", *path, r.bytes, r.schema_version);

@@ -2,9 +2,10 @@
 // and the README, the one-line error on stderr, and how arguments are read.
 #pragma once
 
+#include <banditore/domain/clock.hpp>
+
 #include <fmt/format.h>
 
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -99,9 +100,6 @@ class argument_reader {
   bool options_ended_ = false;
 };
 
-inline std::int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+using domain::now_ms;
 
 }  // namespace banditore::cli

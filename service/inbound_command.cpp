@@ -1,10 +1,8 @@
 #include "inbound_command.hpp"
 #include "cli.hpp"
 
-#include <banditore/app/startup.hpp>
-#include <banditore/store/inbound.hpp>
+#include <banditore/store/sqlite/engine.hpp>
 
-#include <SQLiteCpp/Database.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -60,9 +58,10 @@ int unknown(const config::settings& settings, const std::vector<std::string>& ar
       return fail(exit_usage, "unknown option '" + a + "'; see banditore inbound --help");
     }
   }
-  auto opened = app::open_store(settings);
+  auto opened = store::sqlite::open_engine(settings);
+  store::unknown_text_report& report = *opened.store;
   const auto since = now_ms() - days * 24 * 3600 * 1000;
-  auto texts = store::unknown_texts(*opened.db, since, static_cast<std::size_t>(limit));
+  auto texts = report.unknown_texts(since, static_cast<std::size_t>(limit));
   if (as_json) {
     auto list = nlohmann::json::array();
     for (const auto& t : texts)

@@ -1,12 +1,11 @@
 #include "keys_command.hpp"
 #include "cli.hpp"
 
-#include <banditore/app/startup.hpp>
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/utf8.hpp>
 #include <banditore/store/api_keys.hpp>
+#include <banditore/store/sqlite/engine.hpp>
 
-#include <SQLiteCpp/Database.h>
 
 #include <fmt/format.h>
 
@@ -74,9 +73,9 @@ void print_revoke_help() {
 // Opens the store; a failure here is the configuration's (database path,
 // key file, keys that do not match the data).
 struct opened_keys {
-  app::opened_store opened;
-  store::api_key_store keys;
-  explicit opened_keys(const config::settings& s) : opened(app::open_store(s)), keys(*opened.db) {}
+  store::sqlite::opened_engine opened;
+  store::api_key_admin& keys;
+  explicit opened_keys(const config::settings& s) : opened(store::sqlite::open_engine(s)), keys(*opened.store) {}
 };
 
 std::string format_time(const std::optional<std::int64_t>& ms) {
@@ -116,7 +115,7 @@ int keys_create(const config::settings& settings, const std::vector<std::string>
   }
   store::created_key created;
   try {
-    created = opened->keys.create(*name, store::split_scopes(*scopes), now_ms());
+    created = opened->keys.create_key(*name, store::split_scopes(*scopes), now_ms());
   } catch (const std::invalid_argument& e) {
     return fail(exit_usage, fmt::format("keys create: {}", e.what()));
   }
@@ -146,7 +145,7 @@ int keys_list(const config::settings& settings, const std::vector<std::string>& 
   } catch (const std::exception& e) {
     return fail(exit_config, e.what());
   }
-  const auto keys = opened->keys.list();
+  const auto keys = opened->keys.list_keys();
 
   using row = std::array<std::string, 7>;
   std::vector<row> rows{{"ID", "NAME", "PREFIX", "SCOPES", "CREATED", "REVOKED", "LAST USED"}};
@@ -204,7 +203,7 @@ int keys_revoke(const config::settings& settings, const std::vector<std::string>
   }
   store::revoke_result result;
   try {
-    result = opened->keys.revoke(target, now_ms());
+    result = opened->keys.revoke_key(target, now_ms());
   } catch (const std::invalid_argument& e) {
     return fail(exit_failure, fmt::format("keys revoke: {}", e.what()));
   }

@@ -1,14 +1,14 @@
 // banditore: the command line. Each subcommand reads the same environment
 // (see `banditore --help`); errors go to stderr on one line.
 #include <banditore/app/service.hpp>
-#include <banditore/app/startup.hpp>
 #include <banditore/config/cap_settings.hpp>
 #include <banditore/config/config_error.hpp>
 #include <banditore/config/ops_settings.hpp>
 #include <banditore/config/settings.hpp>
 #include <banditore/config/unknown_variables.hpp>
 #include <banditore/log/log.hpp>
-#include <banditore/store/database.hpp>
+#include <banditore/store/sqlite/database.hpp>
+#include <banditore/store/sqlite/engine.hpp>
 
 #include "alerts_command.hpp"
 #include "backup_command.hpp"
@@ -18,7 +18,6 @@
 #include "rotate_command.hpp"
 #include "subscribers_command.hpp"
 
-#include <SQLiteCpp/Database.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -77,8 +76,8 @@ int cmd_migrate(const config::settings& settings, const std::vector<std::string>
               "schema migration it does not have yet. `serve` does the same at start.");
     return exit_ok;
   }
-  auto opened = app::open_store(settings);
-  fmt::print("schema version {} ({} migration(s) applied)\n", store::latest_schema_version(),
+  auto opened = store::sqlite::open_engine(settings);
+  fmt::print("schema version {} ({} migration(s) applied)\n", store::sqlite::latest_schema_version(),
              opened.migrations_applied);
   return exit_ok;
 }
@@ -89,7 +88,10 @@ int cmd_serve(const config::settings& settings, const std::vector<std::string>& 
               "See `banditore --help` for the configuration variables.");
     return exit_ok;
   }
-  app::service svc(settings);
+  // Read once, here: the service is given its whole configuration.
+  auto cap = config::cap_settings::from_environment(config::process_environment());
+  auto ops = config::ops_from_environment(config::process_environment());
+  app::service svc(settings, std::move(cap), std::move(ops));
   return svc.run();
 }
 

@@ -2,9 +2,8 @@
 #include "cli.hpp"
 
 #include <banditore/app/key_rotation.hpp>
-#include <banditore/app/startup.hpp>
+#include <banditore/store/sqlite/engine.hpp>
 
-#include <SQLiteCpp/Database.h>
 
 #include <fmt/format.h>
 
@@ -90,7 +89,7 @@ int run_rotate_keys_command(const config::settings& settings, const std::vector<
   // Keys that do not match the data are the configuration's fault: check
   // them apart, before anything changes.
   try {
-    auto opened = app::open_store(settings);
+    auto opened = store::sqlite::open_engine(settings);
     if (!settings.data_keys.empty() && opened.keys.retired.empty())
       return fail(exit_config, configuration_procedure);
   } catch (const std::exception& e) {

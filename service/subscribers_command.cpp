@@ -1,7 +1,6 @@
 #include "subscribers_command.hpp"
 #include "cli.hpp"
 
-#include <banditore/app/startup.hpp>
 #include <banditore/config/alert_form.hpp>
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/domain/alert.hpp>
@@ -9,9 +8,10 @@
 #include <banditore/domain/phone.hpp>
 #include <banditore/domain/quiet_hours.hpp>
 #include <banditore/domain/subscriber_list.hpp>
+#include <banditore/domain/import_notice.hpp>
+#include <banditore/store/sqlite/engine.hpp>
 #include <banditore/store/subscriber_admin.hpp>
 
-#include <SQLiteCpp/Database.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -131,9 +131,9 @@ void print_import_help() {
 
 // Opens the store; a failure here is the configuration's (database path,
 // key file, keys that do not match the data): exit code 3.
-std::optional<app::opened_store> open_or_report(const config::settings& settings) {
+std::optional<store::sqlite::opened_engine> open_or_report(const config::settings& settings) {
   try {
-    return app::open_store(settings);
+    return store::sqlite::open_engine(settings);
   } catch (const std::exception& e) {
     fail(exit_config, e.what());
     return std::nullopt;
@@ -182,7 +182,7 @@ int cmd_lookup(const config::settings& settings, const std::vector<std::string>&
   if (auto done = one_number(args, "lookup", print_lookup_help, e164)) return *done;
   auto opened = open_or_report(settings);
   if (!opened) return exit_config;
-  const auto rec = store::lookup_subscriber(*opened->db, crypto::phone_hash(opened->keys, e164));
+  const auto rec = opened->store->lookup(crypto::phone_hash(opened->keys, e164));
   if (rec.subscribed) {
     fmt::print("+{}: subscribed since {} (source {})\n", e164, local_record_time(rec.subscribed_at), rec.source);
     if (rec.flagged_at)
@@ -205,7 +205,7 @@ int cmd_forget(const config::settings& settings, const std::vector<std::string>&
   if (auto done = one_number(args, "forget", print_forget_help, e164)) return *done;
   auto opened = open_or_report(settings);
   if (!opened) return exit_config;
-  const auto r = store::forget_subscriber(*opened->db, crypto::phone_hash(opened->keys, e164), now_ms());
+  const auto r = opened->store->forget(crypto::phone_hash(opened->keys, e164), now_ms());
   if (!r.known) {
     fmt::print("+{}: nothing stored for this number; nothing to erase\n", e164);
     return exit_ok;
@@ -233,7 +233,7 @@ int cmd_count(const config::settings& settings, const std::vector<std::string>& 
   }
   auto opened = open_or_report(settings);
   if (!opened) return exit_config;
-  const auto c = store::count_subscribers(*opened->db);
+  const auto c = opened->store->count();
   fmt::print("subscribers {}\nflagged {}\n", c.subscribers, c.flagged);
   return exit_ok;
 }
@@ -278,7 +278,7 @@ int cmd_import(const config::settings& settings, const std::vector<std::string>&
   options.language = settings.language;
   options.dry_run = dry_run;
   if (!no_notice) {
-    options.notice = notice ? *notice : store::default_import_notice(settings.town);
+    options.notice = notice ? *notice : domain::default_import_notice(settings.town);
     // The notice is an alert: the same checks as banditore send, so a text
     // too long for the template's parameter is refused here, not by Meta.
     const nlohmann::json body = {
@@ -303,8 +303,7 @@ int cmd_import(const config::settings& settings, const std::vector<std::string>&
   auto opened = open_or_report(settings);
   if (!opened) return exit_config;
   // A rotation may run beside the import: the keys follow it.
-  store::live_keys keys(*opened->db, opened->keys, app::key_loader_for(settings));
-  const auto r = store::import_subscribers(*opened->db, keys, *text, options, now);
+  const auto r = opened->store->import(*text, options, now);
   if (!r.error.empty()) return fail(exit_failure, fmt::format("subscribers import: {}: {}", *file, r.error));
 
   // Each refused line with its reason, so the town can fix its file; the

@@ -6,19 +6,14 @@
 #include <banditore/domain/quiet_hours.hpp>
 #include <banditore/http/json_text.hpp>
 #include <banditore/log/log.hpp>
+#include <banditore/domain/clock.hpp>
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/api_keys.hpp>
-#include <banditore/store/audit.hpp>
-#include <banditore/store/outbox.hpp>
-#include <banditore/store/worker.hpp>
 
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Transaction.h>
 #include <nlohmann/json.hpp>
 
 #include <charconv>
 #include <cmath>
-#include <chrono>
 
 namespace banditore::app {
 
@@ -27,10 +22,7 @@ using json = nlohmann::json;
 
 namespace {
 
-std::int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+using domain::now_ms;
 
 json time_or_null(const std::optional<std::int64_t>& t) {
   return t ? json(domain::format_rfc3339_utc(*t)) : json(nullptr);
@@ -105,30 +97,14 @@ bool sane_idempotency_key(std::string_view k) {
   return true;
 }
 
-// Checks the bearer key on the database thread.
-// A throttled address or a token of the wrong shape never reaches it.
 asio::awaitable<auth_result> authorize(alerts_context& ctx, const http::request& req, std::string_view scope) {
-  const auto now = now_ms();
-  auth_result out;
-  if (ctx.throttle) out.refusal = refuse_before_lookup(req, *ctx.throttle, now);
-  if (out.refusal) co_return out;
-  auto check = [&ctx, &req, scope, now](SQLite::Database&) { return check_access(req, scope, *ctx.keys, now); };
-  auto checked = co_await ctx.db->run(std::move(check));
-  if (ctx.throttle) count_refusal(req, checked, *ctx.throttle, now);
-  co_return checked;
+  return app::authorize(req, scope, *ctx.keys, ctx.throttle, now_ms());
 }
 
 http::response not_found(std::int64_t id) {
   const std::string detail = "there is no alert " + std::to_string(id);
   return http::problem(404, "Not Found", detail);
 }
-
-struct created {
-  store::create_result result;
-  std::optional<store::alert_report> report;
-  std::int64_t outside_window = 0;
-  store::messaging_limit_usage usage;
-};
 
 }  // namespace
 
@@ -172,23 +148,8 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
       if (auto until = domain::quiet_until(q, now)) a.not_before = *until;
     }
     const auto tier = ctx.tier_limit;
-    const std::string actor = "key:" + auth.key->name;
-    auto work = [&ctx, a = std::move(a), now, tier, actor](SQLite::Database& db) {
-      created out;
-      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-      out.result = ctx.alerts->create(a, now);
-      if (out.result.outcome == store::create_outcome::created)
-        store::record_audit(db, actor, "alert.create", out.result.id, a.api_key_id, a.draft.title, now);
-      if (out.result.outcome == store::create_outcome::created || out.result.outcome == store::create_outcome::replayed)
-        out.report = ctx.alerts->report(out.result.id);
-      if (tier > 0) {
-        out.outside_window = ctx.alerts->outside_window_count(now);
-        out.usage = ctx.outbox->limit_usage(tier, now);
-      }
-      tx.commit();
-      return out;
-    };
-    auto out = co_await ctx.db->run(std::move(work));
+    store::actor who{"key:" + auth.key->name, auth.key->id};
+    auto out = co_await ctx.alerts->create(std::move(a), std::move(who), tier, now);
     if (out.result.outcome == store::create_outcome::conflict) {
       const std::string detail = "Idempotency-Key was already used for alert " + std::to_string(out.result.id) +
                                  " with a different request";
@@ -235,8 +196,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     auto id = parse_id(req.path_params["id"]);
     if (!id) co_return http::problem(404, "Not Found", "alert ids are positive integers");
     const auto alert_id = *id;
-    auto work = [&ctx, alert_id](SQLite::Database&) { return ctx.alerts->report(alert_id); };
-    auto report = co_await ctx.db->run(std::move(work));
+    auto report = co_await ctx.alerts->report(alert_id);
     if (!report) co_return not_found(alert_id);
     co_return http::json_response(200, http::json_text(report_json(*report)));
   });
@@ -255,10 +215,8 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
       if (!v) co_return http::problem(400, "Bad Request", "before must be an alert id");
       before = *v;
     }
-    auto work = [&ctx, before, limit](SQLite::Database&) {
-      return ctx.alerts->list(before, static_cast<std::size_t>(limit));
-    };
-    auto list = co_await ctx.db->run(std::move(work));
+    const auto count = static_cast<std::size_t>(limit);
+    auto list = co_await ctx.alerts->list(before, count);
     json items = json::array();
     for (const auto& a : list) items.push_back(alert_json(a));
     json page = {{"alerts", items}};
@@ -274,19 +232,8 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     if (!id) co_return http::problem(404, "Not Found", "alert ids are positive integers");
     const auto alert_id = *id;
     const auto now = now_ms();
-    const auto key_id = auth.key->id;
-    const std::string actor = "key:" + auth.key->name;
-    auto work = [&ctx, alert_id, now, key_id, actor](SQLite::Database& db) {
-      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-      std::optional<store::alert_report> report;
-      if (ctx.alerts->cancel(alert_id, now)) {
-        store::record_audit(db, actor, "alert.cancel", alert_id, key_id, "", now);
-        report = ctx.alerts->report(alert_id);
-      }
-      tx.commit();
-      return report;
-    };
-    auto report = co_await ctx.db->run(std::move(work));
+    store::actor who{"key:" + auth.key->name, auth.key->id};
+    auto report = co_await ctx.alerts->cancel(alert_id, std::move(who), now);
     if (!report) co_return not_found(alert_id);
     log::info("alert.cancelled", {{"request_id", req.request_id}, {"alert_id", alert_id}, {"state", report->alert.state}});
     co_return http::json_response(200, http::json_text(report_json(*report)));
@@ -297,15 +244,11 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     if (auth.refusal) co_return std::move(*auth.refusal);
     const auto now = now_ms();
     const auto tier = ctx.tier_limit;
-    auto work = [&ctx, now, tier](SQLite::Database&) {
-      json j = {{"subscribers", ctx.alerts->subscriber_count()},
-                {"flagged_subscribers", ctx.alerts->flagged_count()},
-                {"deliveries", counts_json(ctx.alerts->all_delivery_counts())}};
-      auto usage = ctx.outbox->limit_usage(tier, now);
-      j["messaging_limit"] = {{"tier", tier == 0 ? json("unlimited") : json(tier)}, {"used_last_24h", usage.used}};
-      return j;
-    };
-    auto j = co_await ctx.db->run(std::move(work));
+    auto stats = co_await ctx.alerts->stats(tier, now);
+    json j = {{"subscribers", stats.subscribers},
+              {"flagged_subscribers", stats.flagged},
+              {"deliveries", counts_json(stats.deliveries)}};
+    j["messaging_limit"] = {{"tier", tier == 0 ? json("unlimited") : json(tier)}, {"used_last_24h", stats.usage.used}};
     co_return http::json_response(200, http::json_text(j));
   });
 }

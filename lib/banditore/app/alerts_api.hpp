@@ -11,10 +11,8 @@
 #include <string>
 
 namespace banditore::store {
-class db_worker;
-class alert_store;
-class api_key_store;
-class outbox;
+class alerts;
+class api_keys;
 }  // namespace banditore::store
 
 namespace banditore::app {
@@ -22,12 +20,9 @@ namespace banditore::app {
 class auth_throttle;
 
 struct alerts_context {
-  store::db_worker* db = nullptr;
+  store::alerts* alerts = nullptr;
+  store::api_keys* keys = nullptr;
   auth_throttle* throttle = nullptr;  // failed authentications per address
-  // Owned by the database thread; used only inside db->run().
-  store::alert_store* alerts = nullptr;
-  store::api_key_store* keys = nullptr;
-  store::outbox* outbox = nullptr;
   domain::alert_limits limits;      // the forms an alert may take on the phone
   // The same alert again within this window, without an Idempotency-Key,
   // is refused with 409 unless allow_duplicate is set; 0: no check.

@@ -31,8 +31,8 @@ http::response forbidden(std::string_view scope) {
 
 }  // namespace
 
-auth_result check_access(const http::request& request, std::string_view scope, store::api_key_store& keys,
-                         std::int64_t now_ms) {
+auth_result check_access(const http::request& request, std::string_view scope,
+                         const std::optional<store::key_info>& key) {
   if (!store::valid_scope(scope))
     throw std::invalid_argument(fmt::format("a route asks for the unknown scope '{}'", scope));
 
@@ -44,7 +44,6 @@ auth_result check_access(const http::request& request, std::string_view scope, s
   }
   // Unknown and revoked keys get the same words: the answer must not
   // tell an attacker which tokens once worked.
-  auto key = keys.authenticate(*token, now_ms);
   if (!key || key->revoked()) {
     out.refusal = unauthorized(invalid_key_detail, true);
     return out;
@@ -53,7 +52,7 @@ auth_result check_access(const http::request& request, std::string_view scope, s
     out.refusal = forbidden(scope);
     return out;
   }
-  out.key = std::move(key);
+  out.key = key;
   return out;
 }
 
@@ -71,6 +70,21 @@ std::optional<http::response> refuse_before_lookup(const http::request& request,
     return unauthorized(invalid_key_detail, true);
   }
   return std::nullopt;
+}
+
+boost::asio::awaitable<auth_result> authorize(const http::request& request, std::string_view scope,
+                                              store::api_keys& keys, auth_throttle* throttle, std::int64_t now_ms) {
+  auth_result out;
+  if (throttle) out.refusal = refuse_before_lookup(request, *throttle, now_ms);
+  if (out.refusal) co_return out;
+  std::optional<store::key_info> key;
+  if (auto token = request.bearer_token()) {
+    std::string presented(*token);
+    key = co_await keys.authenticate(std::move(presented), now_ms);
+  }
+  out = check_access(request, scope, key);
+  if (throttle) count_refusal(request, out, *throttle, now_ms);
+  co_return out;
 }
 
 void count_refusal(const http::request& request, const auth_result& result, auth_throttle& throttle,

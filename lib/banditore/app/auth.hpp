@@ -8,6 +8,8 @@
 #include <banditore/http/message.hpp>
 #include <banditore/store/api_keys.hpp>
 
+#include <boost/asio/awaitable.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -19,12 +21,17 @@ struct auth_result {
   std::optional<http::response> refusal;   // set otherwise
 };
 
-// Runs on the database thread (it reads and may touch the key's row);
-// handlers hop there to call it. scope must be one of store::api_scopes.
-// A refusal never repeats the token presented.
-// Unknown and revoked keys get the same 401.
-auth_result check_access(const http::request& request, std::string_view scope, store::api_key_store& keys,
-                         std::int64_t now_ms);
+// The answer for a request whose bearer token, if any, belongs to key
+// (nullopt: no key has it, or no token was sent). scope must be one of
+// store::api_scopes. A refusal never repeats the token presented. Unknown
+// and revoked keys get the same 401.
+auth_result check_access(const http::request& request, std::string_view scope,
+                         const std::optional<store::key_info>& key);
+
+// What a handler calls: refuse_before_lookup, then one lookup of the token
+// in the store, check_access, and count_refusal. throttle may be null.
+boost::asio::awaitable<auth_result> authorize(const http::request& request, std::string_view scope,
+                                              store::api_keys& keys, auth_throttle* throttle, std::int64_t now_ms);
 
 // On the network thread, before check_access: 429 with Retry-After while
 // the client address is throttled, 401 for a token that cannot be one of

@@ -9,6 +9,7 @@
 #include <banditore/cap/policy.hpp>
 #include <banditore/cap/to_alert.hpp>
 #include <banditore/http/router.hpp>
+#include <banditore/store/cap_alerts.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -19,13 +20,9 @@
 #include <string_view>
 #include <vector>
 
-namespace SQLite { class Database; }
-
 namespace banditore::store {
-class db_worker;
-class alert_store;
-class api_key_store;
-class cap_store;
+class api_keys;
+class cap_alerts;
 }  // namespace banditore::store
 
 namespace banditore::app {
@@ -35,12 +32,9 @@ class auth_throttle;
 struct cap_context {
   cap::cap_policy policy;
   cap::draft_options drafts;  // time zone and text limits of the alerts made
-  store::db_worker* db = nullptr;
+  store::api_keys* keys = nullptr;
+  store::cap_alerts* cap = nullptr;
   auth_throttle* throttle = nullptr;  // failed authentications per address
-  // Owned by the database thread; used only inside db->run().
-  store::api_key_store* keys = nullptr;
-  store::alert_store* alerts = nullptr;
-  store::cap_store* cap = nullptr;
   std::function<void()> alerts_changed;  // wakes the planner after a broadcast is created
 };
 
@@ -55,9 +49,9 @@ struct cap_origin {
 // Verdicts beyond cap::cap_verdict's: the document was already received;
 // a Cancel stopped alerts that had reached nobody yet, so no revocation
 // is sent; a Cancel none of whose references became a broadcast here.
-inline constexpr std::string_view verdict_duplicate = "duplicate";
-inline constexpr std::string_view verdict_cancelled = "cancelled";
-inline constexpr std::string_view verdict_unknown_reference = "unknown_reference";
+inline constexpr std::string_view verdict_duplicate = store::cap_verdict_duplicate;
+inline constexpr std::string_view verdict_cancelled = store::cap_verdict_cancelled;
+inline constexpr std::string_view verdict_unknown_reference = store::cap_verdict_unknown_reference;
 
 struct cap_outcome {
   bool refused = false;  // not a valid CAP 1.2 document: element and reason say why
@@ -69,19 +63,18 @@ struct cap_outcome {
   std::vector<std::int64_t> cancelled_alert_ids;  // stopped by a Cancel or superseded by an Update
 };
 
-// The database part, on the database thread, in one transaction: a
-// document already recorded is a duplicate; otherwise decide() rules. A
-// broadcast Alert or Update becomes an alert (source "cap"); an Update also
-// stops what is still queued of the alerts it references, so nobody gets
-// the old version after the new. A Cancel stops the referenced alerts and
-// sends a revocation only to the extent one of them reached somebody (a
-// delivery sending, sent, delivered or read), at the highest severity among
-// them. Every document is recorded with its verdict; every alert created or
-// cancelled is audited.
-cap_outcome apply_cap(SQLite::Database& db, cap_context& context, const cap::cap_alert& alert,
-                      const cap_origin& origin, std::int64_t now_ms);
+// Decides (a document already recorded is a duplicate; otherwise
+// cap::decide rules), drafts the alert a broadcast makes, and hands both to
+// the store, which applies them in one transaction (store/cap_alerts.hpp):
+// a broadcast Alert or Update becomes an alert (source "cap"); an Update
+// also stops what is still queued of the alerts it references, so nobody
+// gets the old version after the new. A Cancel stops the referenced alerts
+// and sends a revocation only to the extent one of them reached somebody,
+// at the highest severity among them.
+boost::asio::awaitable<cap_outcome> apply_cap(cap_context& context, const cap::cap_alert& alert,
+                                              const cap_origin& origin, std::int64_t now_ms);
 
-// Parses on the calling thread, then applies on the database thread, then
+// Parses on the calling thread, then applies (apply_cap), then
 // wakes the planner when an alert was created. xml and origin must outlive
 // the call.
 boost::asio::awaitable<cap_outcome> ingest_cap(cap_context& context, std::string_view xml,

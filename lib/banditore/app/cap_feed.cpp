@@ -3,11 +3,10 @@
 #include <banditore/cap/feed.hpp>
 #include <banditore/http/client.hpp>
 #include <banditore/log/log.hpp>
+#include <banditore/dispatch/background.hpp>
+#include <banditore/domain/clock.hpp>
 #include <banditore/store/cap_alerts.hpp>
-#include <banditore/store/worker.hpp>
 
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Transaction.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -20,14 +19,10 @@
 namespace banditore::app {
 
 namespace asio = boost::asio;
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-std::int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+using domain::now_ms;
 
 // A fetched document URL is remembered this long; feeds list a document
 // for days, not weeks.
@@ -65,7 +60,7 @@ std::optional<url_parts> split_url(std::string_view url) {
 
 struct cap_feed_poller::impl : std::enable_shared_from_this<impl> {
   impl(asio::io_context& io, cap_context& ctx, cap_feed_options o)
-      : io_(io), ctx_(ctx), options_(std::move(o)), wake_(io), done_(io) {}
+      : io_(io), ctx_(ctx), options_(std::move(o)), task_(io, "cap_feed") {}
 
   http::client& client_for(const std::string& origin) {
     auto it = clients_.find(origin);
@@ -85,10 +80,9 @@ struct cap_feed_poller::impl : std::enable_shared_from_this<impl> {
 
   asio::awaitable<void> run() {
     auto self = shared_from_this();
-    stats_.running = true;
     std::vector<std::chrono::steady_clock::time_point> due(options_.feeds.size(), std::chrono::steady_clock::now());
-    while (!stopping_) {
-      for (std::size_t i = 0; i < options_.feeds.size() && !stopping_; ++i) {
+    while (!task_.stopping()) {
+      for (std::size_t i = 0; i < options_.feeds.size() && !task_.stopping(); ++i) {
         if (due[i] > std::chrono::steady_clock::now()) continue;
         const auto& url = options_.feeds[i];
         const int failures = co_await poll_feed(url);
@@ -96,16 +90,9 @@ struct cap_feed_poller::impl : std::enable_shared_from_this<impl> {
         due[i] = std::chrono::steady_clock::now() + wait;
       }
       if (clients_.size() > max_clients) clients_.clear();
-      if (stopping_) break;
-      wake_.expires_at(*std::min_element(due.begin(), due.end()));
-      co_await wake_.async_wait(use_nothrow);
+      if (task_.stopping()) break;
+      co_await task_.wait_until(*std::min_element(due.begin(), due.end()));
     }
-    finished();
-  }
-
-  void finished() {
-    stats_.running = false;
-    done_.cancel();
   }
 
   // Returns the feed's consecutive failures: 0 when this poll worked. Never
@@ -125,8 +112,8 @@ struct cap_feed_poller::impl : std::enable_shared_from_this<impl> {
     std::string unrecorded;
     const auto now = now_ms();
     try {
-      auto count = [this, &url, now](SQLite::Database&) { return ctx_.cap->feed_failed(url, now); };
-      failures = co_await ctx_.db->run(std::move(count));
+      std::string feed = url;
+      failures = co_await ctx_.cap->feed_failed(std::move(feed), now);
     } catch (const std::exception& e) {
       unrecorded = e.what();
     }
@@ -143,8 +130,8 @@ struct cap_feed_poller::impl : std::enable_shared_from_this<impl> {
       std::string error = "not an http:// or https:// URL";
       co_return error;
     }
-    auto read_state = [this, &url](SQLite::Database&) { return ctx_.cap->feed(url); };
-    auto state = co_await ctx_.db->run(std::move(read_state));
+    std::string feed_url = url;
+    auto state = co_await ctx_.cap->feed(std::move(feed_url));
 
     std::vector<http::header_field> headers;
     headers.push_back({"Accept", std::string(feed_accept)});
@@ -163,10 +150,9 @@ struct cap_feed_poller::impl : std::enable_shared_from_this<impl> {
       ++stats_.not_modified;
       std::string etag = r.header("ETag").empty() ? state.etag : std::string(r.header("ETag"));
       std::string modified = state.last_modified;
-      auto keep = [this, &url, etag, modified, now](SQLite::Database&) {
-        ctx_.cap->feed_polled(url, etag, modified, now);
-      };
-      co_await ctx_.db->run(std::move(keep));
+      std::string polled = url;
+      const std::optional<std::int64_t> keep_seen;
+      co_await ctx_.cap->feed_polled(std::move(polled), std::move(etag), std::move(modified), now, keep_seen);
       co_return std::string();
     }
     if (r.status != 200) {
@@ -178,16 +164,10 @@ struct cap_feed_poller::impl : std::enable_shared_from_this<impl> {
       std::string error = fmt::format("feed refused: {}: {}", feed.element, feed.reason);
       co_return error;
     }
-    auto unseen_of = [this, links = std::move(feed.links)](SQLite::Database&) {
-      std::vector<std::string> out;
-      for (const auto& link : links)
-        if (!ctx_.cap->seen(link)) out.push_back(link);
-      return out;
-    };
-    auto unseen = co_await ctx_.db->run(std::move(unseen_of));
+    auto unseen = co_await ctx_.cap->unseen(std::move(feed.links));
     bool all_done = true;
     for (const auto& link : unseen) {
-      if (stopping_) {
+      if (task_.stopping()) {
         all_done = false;
         break;
       }
@@ -198,13 +178,9 @@ struct cap_feed_poller::impl : std::enable_shared_from_this<impl> {
     // otherwise a 304 next time would hide the ones still to fetch.
     std::string etag = all_done ? std::string(r.header("ETag")) : std::string();
     std::string modified = all_done ? std::string(r.header("Last-Modified")) : std::string();
-    auto save = [this, &url, etag, modified, now](SQLite::Database& db) {
-      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-      ctx_.cap->feed_polled(url, etag, modified, now);
-      ctx_.cap->forget_seen_before(now - seen_memory_ms);
-      tx.commit();
-    };
-    co_await ctx_.db->run(std::move(save));
+    std::string polled = url;
+    const std::optional<std::int64_t> forget_before = now - seen_memory_ms;
+    co_await ctx_.cap->feed_polled(std::move(polled), std::move(etag), std::move(modified), now, forget_before);
     co_return std::string();
   }
 
@@ -253,19 +229,17 @@ struct cap_feed_poller::impl : std::enable_shared_from_this<impl> {
     }
     // Refused or gone for good: not fetched again.
     const auto now = now_ms();
-    auto give_up = [this, &link, now](SQLite::Database&) { ctx_.cap->mark_seen(link, now); };
-    co_await ctx_.db->run(std::move(give_up));
+    std::string seen = link;
+    co_await ctx_.cap->mark_seen(std::move(seen), now);
     co_return true;
   }
 
   asio::io_context& io_;
   cap_context& ctx_;
   cap_feed_options options_;
-  asio::steady_timer wake_, done_;
+  dispatch::background_task task_;  // the polling loop: started once, stopped
   std::map<std::string, std::unique_ptr<http::client>> clients_;
   cap_feed_stats stats_;
-  bool stopping_ = false;
-  bool started_ = false;
 };
 
 cap_feed_poller::cap_feed_poller(asio::io_context& io, cap_context& context, cap_feed_options options)
@@ -274,35 +248,20 @@ cap_feed_poller::cap_feed_poller(asio::io_context& io, cap_context& context, cap
 cap_feed_poller::~cap_feed_poller() = default;
 
 void cap_feed_poller::start() {
-  if (impl_->started_ || impl_->options_.feeds.empty()) return;
-  impl_->started_ = true;
-  auto self = impl_;
-  asio::co_spawn(impl_->io_, impl_->run(), [self](std::exception_ptr e) {
-    if (!e) return;
-    // run() catches what a poll throws; reaching here is a bug, and the
-    // service goes on without polling.
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& x) {
-      log::error("cap_feed.stopped_by_error", {{"error", x.what()}});
-    } catch (...) {
-      log::error("cap_feed.stopped_by_error", {{"error", "unknown"}});
-    }
-    self->finished();
-  });
+  if (impl_->options_.feeds.empty()) return;
+  auto* impl = impl_.get();
+  impl->task_.start([impl] { return impl->run(); }, impl_);
 }
 
 asio::awaitable<void> cap_feed_poller::stop() {
   auto self = impl_;
-  if (!self->started_) co_return;
-  self->stopping_ = true;
-  self->wake_.cancel();
-  while (self->stats_.running) {
-    self->done_.expires_at(std::chrono::steady_clock::time_point::max());
-    co_await self->done_.async_wait(use_nothrow);
-  }
+  co_await self->task_.stop();
 }
 
-cap_feed_stats cap_feed_poller::stats() const { return impl_->stats_; }
+cap_feed_stats cap_feed_poller::stats() const {
+  auto s = impl_->stats_;
+  s.running = impl_->task_.running();
+  return s;
+}
 
 }  // namespace banditore::app

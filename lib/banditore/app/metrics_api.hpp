@@ -7,7 +7,7 @@
 #include <banditore/http/message.hpp>
 #include <banditore/http/router.hpp>
 #include <banditore/metrics/registry.hpp>
-#include <banditore/store/figures.hpp>
+#include <banditore/store/operations.hpp>
 
 #include <boost/asio/awaitable.hpp>
 

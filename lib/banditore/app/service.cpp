@@ -6,12 +6,9 @@
 #include <banditore/config/alert_form.hpp>
 #include <banditore/config/ops_settings.hpp>
 #include <banditore/http/json_text.hpp>
-#include <banditore/store/figures.hpp>
-#include <banditore/store/retention.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <banditore/app/cap_api.hpp>
 #include <banditore/app/cap_feed.hpp>
-#include <banditore/app/startup.hpp>
 #include <banditore/config/cap_settings.hpp>
 #include <banditore/config/config_error.hpp>
 #include <banditore/app/webhook.hpp>
@@ -23,18 +20,12 @@
 #include <banditore/http/server.hpp>
 #include <banditore/log/log.hpp>
 #include <banditore/metrics/registry.hpp>
-#include <banditore/store/alerts.hpp>
-#include <banditore/store/api_keys.hpp>
-#include <banditore/store/cap_alerts.hpp>
-#include <banditore/store/database.hpp>
-#include <banditore/store/inbound.hpp>
-#include <banditore/store/live_keys.hpp>
-#include <banditore/store/outbox.hpp>
-#include <banditore/store/worker.hpp>
+#include <banditore/domain/clock.hpp>
+#include <banditore/store/sqlite/database.hpp>
+#include <banditore/store/sqlite/engine.hpp>
 #include <banditore/whatsapp/cloud_channel.hpp>
 #include <banditore/whatsapp/credentials_check.hpp>
 
-#include <SQLiteCpp/Database.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -121,15 +112,13 @@ void start_listening(http::server& server, const std::string& listen) {
   }
 }
 
-std::int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+using domain::now_ms;
 
 }  // namespace
 
 struct service::impl {
-  explicit impl(config::settings s) : settings(std::move(s)) {
+  impl(config::settings s, config::cap_settings cap_config, config::ops_settings o)
+      : settings(std::move(s)), ops(std::move(o)) {
     auto problems = config::missing_for_serve(settings);
     if (!problems.empty()) {
       std::string all;
@@ -153,11 +142,28 @@ struct service::impl {
       throw std::invalid_argument(std::string("BANDITORE_TRUSTED_PROXIES: ") + e.what());
     }
 
-    auto opened = open_store(settings);
+    store::sqlite::engine_options engine_options;
+    engine_options.conversation.texts = std::move(replies);
+    engine_options.conversation.help_interval_ms = settings.help_interval_seconds * 1000;
+    engine_options.conversation.language = settings.language;
+    engine_options.conversation.town = settings.town;
+    engine_options.template_fallback = !settings.wa_template_name.empty();
+    engine_options.recover_leases = true;
+    // The keys follow `banditore rotate-keys` run beside the service.
+    if (auto from_file = store::sqlite::key_loader_for(settings)) {
+      engine_options.reload = [from_file] {
+        auto fresh = from_file();
+        log::info("keys.reloaded", {{"fingerprint", crypto::key_fingerprint(fresh)},
+                                    {"retired_keys", fresh.retired.size()}});
+        return fresh;
+      };
+    }
+    auto opened = store::sqlite::open_engine(settings, std::move(engine_options));
     log::info("store.opened", {{"migrations_applied", opened.migrations_applied},
-                               {"schema_version", store::latest_schema_version()},
+                               {"schema_version", store::sqlite::latest_schema_version()},
                                {"key_created", opened.key_created}});
-    db = std::make_unique<store::db_worker>(std::move(opened.db));
+    db = std::move(opened.store);
+    if (db->recovered_leases() > 0) log::warn("outbox.recovered_leases", {{"rows", db->recovered_leases()}});
     {
       // Webhook requests that arrive together share one commit.
       auto& commits = metrics::default_registry().counter_for(
@@ -169,27 +175,6 @@ struct service::impl {
         jobs.inc(static_cast<double>(n));
       });
     }
-    db->run_sync([this, &opened](SQLite::Database& conn) {
-      // The keys follow `banditore rotate-keys` run beside the service.
-      store::key_loader reload;
-      if (auto from_file = key_loader_for(settings)) {
-        reload = [from_file] {
-          auto fresh = from_file();
-          log::info("keys.reloaded", {{"fingerprint", crypto::key_fingerprint(fresh)},
-                                      {"retired_keys", fresh.retired.size()}});
-          return fresh;
-        };
-      }
-      keys = std::make_unique<store::live_keys>(conn, opened.keys, std::move(reload));
-      outbox = std::make_unique<store::outbox>(conn, *keys);
-      outbox->set_template_fallback(!settings.wa_template_name.empty());
-      inbound = std::make_unique<store::inbound_store>(conn, *keys, *outbox);
-      api_keys = std::make_unique<store::api_key_store>(conn);
-      alerts = std::make_unique<store::alert_store>(conn);
-      cap_alerts = std::make_unique<store::cap_store>(conn);
-      int recovered = outbox->recover_leases(now_ms());
-      if (recovered > 0) log::warn("outbox.recovered_leases", {{"rows", recovered}});
-    });
 
     whatsapp::cloud_channel_options wa;
     wa.api_base = settings.wa_api_base;
@@ -224,27 +209,19 @@ struct service::impl {
     so.always_template = settings.wa_template_mode == "always";
     so.tier_limit = settings.wa_tier;
     if (settings.wa_rate == 0) log::warn("sender.unpaced", {{"detail", "BANDITORE_WA_RATE=0: no pacing; only for benchmarks against the simulator"}});
-    sender = std::make_unique<dispatch::sender>(io, *db, *outbox, *channel, so);
-    planner = std::make_unique<dispatch::planner>(io, *db, *alerts, [this] { sender->wake(); });
+    sender = std::make_unique<dispatch::sender>(io, *db, *channel, so);
+    planner = std::make_unique<dispatch::planner>(io, *db, [this] { sender->wake(); });
 
     webhook.verify_token = settings.wa_verify_token;
     webhook.app_secret = settings.wa_app_secret;
     webhook.phone_number_id = settings.wa_phone_number_id;
-    webhook.conversation.texts = std::move(replies);
-    webhook.conversation.help_interval_ms = settings.help_interval_seconds * 1000;
-    webhook.conversation.language = settings.language;
-    webhook.conversation.town = settings.town;
-    webhook.db = db.get();
-    webhook.outbox = outbox.get();
-    webhook.inbound = inbound.get();
+    webhook.inbound = db.get();
     webhook.outbox_changed = [this] { sender->wake(); };
     add_webhook_routes(routes, webhook);
 
-    alerts_api.db = db.get();
-    alerts_api.alerts = alerts.get();
-    alerts_api.keys = api_keys.get();
+    alerts_api.alerts = db.get();
+    alerts_api.keys = db.get();
     alerts_api.throttle = &auth_failures;
-    alerts_api.outbox = outbox.get();
     // Free text allows WhatsApp's 4096 characters; with a template
     // configured, alerts may go as its parameters, within its 1024.
     alerts_api.limits = config::alert_limits_for(settings);
@@ -257,7 +234,6 @@ struct service::impl {
     alerts_api.alerts_changed = [this] { planner->wake(); };
     alerts_api.outbox_changed = [this] { sender->wake(); };
     add_alert_routes(routes, alerts_api);
-    auto cap_config = config::cap_settings::from_environment(config::process_environment());
     cap.policy = cap_config.policy;
     if (alerts_api.limits.template_form) {
       // A CAP text is cut to what the template leaves it beside the
@@ -267,23 +243,20 @@ struct service::impl {
       const std::size_t margin = domain::max_title + 40;
       cap.drafts.max_text = std::min<std::size_t>(cap.drafts.max_text, room > margin + 100 ? room - margin : 100);
     }
-    cap.db = db.get();
-    cap.keys = api_keys.get();
+    cap.keys = db.get();
     cap.throttle = &auth_failures;
-    cap.alerts = alerts.get();
     cap.alerts_changed = [this] { planner->wake(); };
-    cap.cap = cap_alerts.get();
+    cap.cap = db.get();
     add_cap_routes(routes, cap);
     cap_feed_options feed_options;
     feed_options.feeds = cap_config.feeds;
     feed_options.interval = cap_config.poll_interval;
     feed_options.ca_file = settings.wa_ca_file;
     cap_poller = std::make_unique<cap_feed_poller>(io, cap, feed_options);
-    ops = config::ops_from_environment(config::process_environment());
     metrics_ctx.token = ops.metrics_token;
     metrics_ctx.refresh = [this]() -> asio::awaitable<void> {
-      auto read = [](SQLite::Database& conn) { return store::read_store_figures(conn, now_ms()); };
-      auto figures = co_await db->run(read);
+      const auto now = now_ms();
+      auto figures = co_await db->figures(now);
       publish_store_figures(figures, metrics::default_registry());
     };
     add_metrics_route(routes, metrics_ctx);
@@ -291,19 +264,6 @@ struct service::impl {
 
     server = std::make_unique<http::server>(io, server_options, routes);
     start_listening(*server, settings.listen);
-  }
-
-  ~impl() {
-    // The database thread may still hold statements of the outbox and the
-    // inbound store: destroy them there, before the connection closes.
-    if (db) db->run_sync([this](SQLite::Database&) {
-      cap_alerts.reset();
-      alerts.reset();
-      api_keys.reset();
-      inbound.reset();
-      outbox.reset();
-      keys.reset();
-    });
   }
 
   void add_health_routes() {
@@ -314,13 +274,8 @@ struct service::impl {
       bool writable = false;
       std::string failure;
       try {
-        auto probe = [](SQLite::Database& conn) {
-          // Taking the write lock proves the database is writable now.
-          conn.exec("BEGIN IMMEDIATE");
-          conn.exec("ROLLBACK");
-          return true;
-        };
-        writable = co_await db->run(probe);
+        co_await db->probe_writable();
+        writable = true;
       } catch (const std::exception& e) {
         failure = e.what();
       }
@@ -353,10 +308,10 @@ struct service::impl {
   asio::awaitable<void> purge_periodically() {
     for (;;) {
       const auto age = ops.retention_ms();
-      auto purge = [age](SQLite::Database& conn) { return store::purge_old(conn, age, now_ms()); };
       std::string failure;
       try {
-        co_await db->run(purge);
+        const auto now = now_ms();
+        co_await db->purge(age, now);
       } catch (const std::exception& e) {
         failure = e.what();
       }
@@ -430,13 +385,8 @@ struct service::impl {
   config::settings settings;
   http::server_options server_options;
   asio::io_context io{1};
-  std::unique_ptr<store::db_worker> db;
-  std::unique_ptr<store::live_keys> keys;  // used on the database thread only
-  std::unique_ptr<store::outbox> outbox;
-  std::unique_ptr<store::inbound_store> inbound;
-  std::unique_ptr<store::api_key_store> api_keys;
-  std::unique_ptr<store::alert_store> alerts;
-  std::unique_ptr<store::cap_store> cap_alerts;
+  // The store, behind its interfaces (store/); SQLite is the engine.
+  std::unique_ptr<store::sqlite::engine> db;
   std::unique_ptr<whatsapp::cloud_channel> channel;
   std::unique_ptr<dispatch::sender> sender;
   std::unique_ptr<dispatch::planner> planner;
@@ -457,7 +407,8 @@ struct service::impl {
   bool stopping = false;
 };
 
-service::service(config::settings settings) : impl_(std::make_unique<impl>(std::move(settings))) {}
+service::service(config::settings settings, config::cap_settings cap, config::ops_settings ops)
+    : impl_(std::make_unique<impl>(std::move(settings), std::move(cap), std::move(ops))) {}
 service::~service() = default;
 int service::run() { return impl_->run(); }
 

@@ -3,6 +3,8 @@
 // service{settings}.run().
 #pragma once
 
+#include <banditore/config/cap_settings.hpp>
+#include <banditore/config/ops_settings.hpp>
 #include <banditore/config/settings.hpp>
 
 #include <memory>
@@ -12,8 +14,9 @@ namespace banditore::app {
 class service {
  public:
   // Opens the store and binds the port; throws std::runtime_error or
-  // std::invalid_argument on bad configuration.
-  explicit service(config::settings settings);
+  // std::invalid_argument on bad configuration. The configuration is read
+  // once, at start-up, by the caller.
+  service(config::settings settings, config::cap_settings cap, config::ops_settings ops);
   ~service();
 
   // Serves until SIGINT or SIGTERM, then stops gracefully. Returns the

@@ -4,24 +4,18 @@
 #include <banditore/http/json_text.hpp>
 #include <banditore/log/log.hpp>
 #include <banditore/metrics/registry.hpp>
-#include <banditore/store/outbox.hpp>
-#include <banditore/store/worker.hpp>
+#include <banditore/domain/clock.hpp>
+#include <banditore/store/inbound.hpp>
 #include <banditore/whatsapp/signature.hpp>
 #include <banditore/whatsapp/webhook.hpp>
 
-#include <SQLiteCpp/Database.h>
 #include <nlohmann/json.hpp>
-
-#include <chrono>
 
 namespace banditore::app {
 
 namespace {
 
-std::int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+using domain::now_ms;
 
 bool is_json(std::string_view content_type) {
   auto semi = content_type.find(';');
@@ -40,13 +34,6 @@ store::status_kind status_of(whatsapp::delivery_status s) {
     default: return store::status_kind::sent;
   }
 }
-
-struct batch_outcome {
-  std::vector<store::inbound_result> results;
-  std::size_t statuses_applied = 0;
-  std::size_t statuses_early = 0;
-  std::size_t statuses_unknown = 0;
-};
 
 }  // namespace
 
@@ -84,7 +71,8 @@ void add_webhook_routes(http::router& routes, webhook_context& ctx) {
     if (!parsed.value)
       co_return http::problem(400, "Bad Request", "not a WhatsApp notification: " + parsed.error);
 
-    std::vector<store::inbound_message_input> inputs;
+    store::inbound_batch batch;
+    auto& inputs = batch.messages;
     std::size_t skipped = 0;
     for (auto& m : parsed.value->messages) {
       if (!ctx.phone_number_id.empty() && !m.phone_number_id.empty() && m.phone_number_id != ctx.phone_number_id) {
@@ -104,27 +92,15 @@ void add_webhook_routes(http::router& routes, webhook_context& ctx) {
                        {{"type", std::string(whatsapp::to_string(m.type))}})
           .inc();
     }
-    auto statuses = std::move(parsed.value->statuses);
+    for (const auto& s : parsed.value->statuses) {
+      if (s.status == whatsapp::delivery_status::unknown || s.status == whatsapp::delivery_status::deleted) continue;
+      batch.statuses.push_back({s.id, s.callback_data, status_of(s.status), s.timestamp * 1000, s.error_code,
+                                s.error_title});
+    }
 
     const auto now = now_ms();
-    auto work = [&ctx, inputs = std::move(inputs), statuses = std::move(statuses), now](SQLite::Database&) {
-      // The transaction is the group's (db_worker::run_grouped): this
-      // request's changes sit in a savepoint of it.
-      batch_outcome out;
-      for (const auto& in : inputs) out.results.push_back(ctx.inbound->handle(in, ctx.conversation, now));
-      for (const auto& s : statuses) {
-        if (s.status == whatsapp::delivery_status::unknown || s.status == whatsapp::delivery_status::deleted) continue;
-        switch (ctx.outbox->apply_status(s.id, s.callback_data, status_of(s.status), s.timestamp * 1000,
-                                         s.error_code, s.error_title, now)) {
-          case store::status_outcome::applied: ++out.statuses_applied; break;
-          case store::status_outcome::kept_early: ++out.statuses_early; break;
-          case store::status_outcome::unknown: ++out.statuses_unknown; break;
-        }
-      }
-      return out;
-    };
-    // Answered only once the group's COMMIT is done.
-    auto out = co_await ctx.db->run_grouped(std::move(work));
+    // Answered only once the batch is committed.
+    auto out = co_await ctx.inbound->apply(std::move(batch), now);
 
     bool replies = false;
     for (const auto& r : out.results) {

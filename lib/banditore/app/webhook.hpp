@@ -3,14 +3,13 @@
 #pragma once
 
 #include <banditore/http/router.hpp>
-#include <banditore/store/inbound.hpp>
+
 
 #include <functional>
 #include <string>
 
 namespace banditore::store {
-class db_worker;
-class outbox;
+class inbound;
 }  // namespace banditore::store
 
 namespace banditore::app {
@@ -19,11 +18,7 @@ struct webhook_context {
   std::string verify_token;
   std::string app_secret;
   std::string phone_number_id;
-  store::conversation_settings conversation;
-  store::db_worker* db = nullptr;
-  // Owned by the database thread; used only inside db->run().
-  store::outbox* outbox = nullptr;
-  store::inbound_store* inbound = nullptr;
+  store::inbound* inbound = nullptr;  // applies each request's batch
   std::function<void()> outbox_changed;  // wakes the sender
 };
 

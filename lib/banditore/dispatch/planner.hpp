@@ -11,8 +11,7 @@
 #include <memory>
 
 namespace banditore::store {
-class db_worker;
-class alert_store;
+class planning;
 }  // namespace banditore::store
 
 namespace banditore::dispatch {
@@ -25,7 +24,7 @@ struct planner_options {
 class planner {
  public:
   // planned() is called after each batch committed (wake the sender).
-  planner(boost::asio::io_context& io, store::db_worker& db, store::alert_store& alerts,
+  planner(boost::asio::io_context& io, store::planning& plans,
           std::function<void()> planned, planner_options options = {});
   ~planner();
   void start();

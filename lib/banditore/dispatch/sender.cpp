@@ -1,15 +1,14 @@
 #include <banditore/dispatch/sender.hpp>
 
+#include <banditore/dispatch/background.hpp>
 #include <banditore/dispatch/rate_limiter.hpp>
 #include <banditore/log/log.hpp>
 #include <banditore/metrics/registry.hpp>
 #include <banditore/store/outbox.hpp>
-#include <banditore/store/worker.hpp>
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/domain/alert.hpp>
+#include <banditore/domain/clock.hpp>
 
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Transaction.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -28,11 +27,7 @@ namespace asio = boost::asio;
 using std::chrono::milliseconds;
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
-namespace {
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-}  // namespace
+using domain::now_ms;
 
 milliseconds backoff_delay(int attempt, milliseconds base, milliseconds max, double unit_random) {
   double cap = static_cast<double>(base.count()) * std::pow(2.0, std::max(0, attempt - 1));
@@ -61,20 +56,19 @@ outgoing_message delivery_message(const sender_options& o, std::string to,
 }
 
 struct sender::impl : std::enable_shared_from_this<impl> {
-  impl(asio::io_context& io, store::db_worker& db, store::outbox& out, channel& ch, sender_options o)
-      : io_(io), db_(db), outbox_(out), channel_(ch), options_(o),
-        limiter_(o.rate_per_second > 0 ? o.rate_per_second : 1, o.burst), signal_(io), done_(io), pace_(io),
+  impl(asio::io_context& io, store::outbox_rounds& out, channel& ch, sender_options o)
+      : io_(io), outbox_(out), channel_(ch), options_(o),
+        limiter_(o.rate_per_second > 0 ? o.rate_per_second : 1, o.burst), task_(io, "sender"), pace_(io),
         random_(std::random_device{}()) {}
 
-  void wake() { signal_.cancel(); }
+  void wake() { task_.wake(); }
 
   asio::awaitable<void> run() {
     auto self = shared_from_this();
-    stats_.running = true;
     for (;;) {
       auto records = std::exchange(pending_, {});
       const auto settled = records.size();
-      const bool leasing = !stopping_;
+      const bool leasing = !task_.stopping();
       // Lease only what the pace lets out in about 100 ms, so a more urgent
       // row queued meanwhile is picked up next instead of waiting behind a
       // long leased batch.
@@ -86,30 +80,17 @@ struct sender::impl : std::enable_shared_from_this<impl> {
       // connection set-ups.
       const std::size_t first_batch = unsettled_ == 0 ? std::size_t{8} : pace_batch;
       const std::size_t room = leasing ? std::min({free_slots, pace_batch, first_batch}) : 0;
-      struct batch {
-        std::vector<store::outbox_item> items;
-        std::optional<std::int64_t> next_due;
-      };
       const auto now = now_ms();
       store::delivery_policy policy;
       policy.template_available = !options_.template_name.empty();
       policy.always_template = options_.always_template;
       policy.tier_limit = options_.tier_limit;
-      auto work = [this, records = std::move(records), room, now, policy](SQLite::Database& db) {
-        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-        outbox_.record(records, now);
-        batch b;
-        if (room > 0) b.items = outbox_.lease(std::min(room, options_.lease_batch), now, options_.lease_duration.count(), policy);
-        // Asked only when there was room and nothing was due: with every
-        // slot busy the next completion wakes the loop anyway.
-        if (room > 0 && b.items.empty()) b.next_due = outbox_.next_due();
-        tx.commit();
-        return b;
-      };
-      batch b;
+      const std::size_t lease_limit = room > 0 ? std::min(room, options_.lease_batch) : 0;
+      const std::int64_t lease_ms = options_.lease_duration.count();
+      store::sender_round b;
       std::string failure;
       try {
-        b = co_await db_.run(std::move(work));
+        b = co_await outbox_.round(std::move(records), lease_limit, lease_ms, policy, now);
       } catch (const std::exception& e) {
         failure = e.what();
       }
@@ -123,7 +104,7 @@ struct sender::impl : std::enable_shared_from_this<impl> {
       }
       unsettled_ -= settled;
       rounds_.inc();
-      if (stopping_ && unsettled_ == 0 && pending_.empty()) break;
+      if (task_.stopping() && unsettled_ == 0 && pending_.empty()) break;
 
       unsettled_ += b.items.size();
       // Unpaced, the batch's sends start once this loop is waiting on the
@@ -132,7 +113,7 @@ struct sender::impl : std::enable_shared_from_this<impl> {
       // database thread idle for the whole batch.
       std::vector<store::outbox_item> unpaced;
       for (auto& item : b.items) {
-        if (stopping_) {
+        if (task_.stopping()) {
           // Leased but not sent: back to the queue untouched.
           auto back = store::record_for(item);
           back.kind = store::result_kind::retry;
@@ -155,7 +136,7 @@ struct sender::impl : std::enable_shared_from_this<impl> {
             pace_.expires_at(at);
             co_await pace_.async_wait(use_nothrow);
           }
-          if (pauses_ == pauses || stopping_) break;
+          if (pauses_ == pauses || task_.stopping()) break;
         }
         auto send = send_one(std::move(item));
         asio::co_spawn(io_, std::move(send), asio::detached);
@@ -177,8 +158,6 @@ struct sender::impl : std::enable_shared_from_this<impl> {
       }
       co_await wait_signal(wait);
     }
-    stats_.running = false;
-    done_.cancel();
   }
 
   // A slot is free again only once its outcome is committed, and a round
@@ -191,15 +170,14 @@ struct sender::impl : std::enable_shared_from_this<impl> {
   std::size_t gather_target() const { return unsettled_ / 4; }
 
   asio::awaitable<void> gather() {
-    if (pending_.size() >= gather_target() || stopping_) co_return;
+    if (pending_.size() >= gather_target() || task_.stopping()) co_return;
     gathering_ = true;
     co_await wait_signal(options_.gather_wait);
     gathering_ = false;
   }
 
   asio::awaitable<void> wait_signal(milliseconds wait) {
-    signal_.expires_after(wait);
-    co_await signal_.async_wait(use_nothrow);
+    co_await task_.wait_for(wait);
   }
 
   // The current send rate: accepted sends in the last whole second.
@@ -331,7 +309,7 @@ struct sender::impl : std::enable_shared_from_this<impl> {
                   {"outcome", record.kind == store::result_kind::failed ? "failed" : "retry"}});
     }
     pending_.push_back(std::move(record));
-    if (!gathering_ || pending_.size() >= gather_target()) signal_.cancel();
+    if (!gathering_ || pending_.size() >= gather_target()) task_.wake();
   }
 
   // Looked up once: at thousands of sends a second, finding a series by its
@@ -346,20 +324,18 @@ struct sender::impl : std::enable_shared_from_this<impl> {
   }
 
   asio::io_context& io_;
-  store::db_worker& db_;
-  store::outbox& outbox_;
+  store::outbox_rounds& outbox_;
   channel& channel_;
   sender_options options_;
   rate_limiter limiter_;
-  asio::steady_timer signal_, done_, pace_;
+  background_task task_;  // the loop: started once, woken, stopped
+  asio::steady_timer pace_;
   std::mt19937_64 random_;
   std::vector<store::send_record> pending_;
   std::int64_t rate_second_ = 0;
   std::int64_t rate_count_ = 0;
   std::size_t unsettled_ = 0;  // sent or sending, outcome not yet committed
   std::uint64_t pauses_ = 0;   // slow-downs so far: a waiting send re-reserves after one
-  bool stopping_ = false;
-  bool started_ = false;
   bool gathering_ = false;  // the loop waits for more outcomes before its next round
   sender_stats stats_;
   metrics::histogram& latency_ = metrics::default_registry().histogram_for(
@@ -371,39 +347,28 @@ struct sender::impl : std::enable_shared_from_this<impl> {
       "Database rounds of the sender: each records the outcomes in and leases for the free slots");
 };
 
-sender::sender(asio::io_context& io, store::db_worker& db, store::outbox& outbox, channel& ch,
-               sender_options options)
-    : impl_(std::make_shared<impl>(io, db, outbox, ch, options)) {}
+sender::sender(asio::io_context& io, store::outbox_rounds& outbox, channel& ch, sender_options options)
+    : impl_(std::make_shared<impl>(io, outbox, ch, options)) {}
 
 sender::~sender() = default;
 
 void sender::start() {
-  impl_->started_ = true;
-  asio::co_spawn(impl_->io_, impl_->run(), [](std::exception_ptr e) {
-    if (e) {
-      try { std::rethrow_exception(e); } catch (const std::exception& x) {
-        log::error("sender.stopped_by_error", {{"error", x.what()}});
-      }
-    }
-  });
+  auto* impl = impl_.get();
+  impl->task_.start([impl] { return impl->run(); }, impl_);
 }
 
 void sender::wake() { impl_->wake(); }
 
 asio::awaitable<void> sender::stop() {
   auto self = impl_;
-  if (!self->started_) co_return;
-  self->stopping_ = true;
+  if (!self->task_.started()) co_return;
   self->pace_.cancel();
-  self->signal_.cancel();
-  while (self->stats_.running) {
-    self->done_.expires_at(std::chrono::steady_clock::time_point::max());
-    co_await self->done_.async_wait(use_nothrow);
-  }
+  co_await self->task_.stop();
 }
 
 sender_stats sender::stats() const {
   auto s = impl_->stats_;
+  s.running = impl_->task_.running();
   s.in_flight = impl_->unsettled_;
   return s;
 }

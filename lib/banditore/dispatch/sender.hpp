@@ -18,8 +18,7 @@
 #include <vector>
 
 namespace banditore::store {
-class db_worker;
-class outbox;
+class outbox_rounds;
 }  // namespace banditore::store
 
 namespace banditore::dispatch {
@@ -80,10 +79,8 @@ outgoing_message delivery_message(const sender_options& options, std::string to,
 
 class sender {
  public:
-  // The outbox lives on the database thread; the sender touches it only
-  // through the worker.
-  sender(boost::asio::io_context& io, store::db_worker& db, store::outbox& outbox, channel& ch,
-         sender_options options);
+  // Each round of the sender is one call on the outbox.
+  sender(boost::asio::io_context& io, store::outbox_rounds& outbox, channel& ch, sender_options options);
   ~sender();
 
   void start();

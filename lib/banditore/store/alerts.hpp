@@ -1,20 +1,19 @@
-// Alerts and their fan-out. An alert is one row; the planner streams the
-// subscriber list, in id order and in batches, into one outbox row per
-// (alert, subscriber), so memory does not grow with the list. Reports count
-// the alert's outbox rows by state. Runs on the database thread.
+// Alerts as the press office and the command line see them: create one
+// (one call = one broadcast, audited), read its report, list, cancel,
+// and the totals of /v1/stats. Each call is one transaction.
 #pragma once
 
 #include <banditore/domain/alert.hpp>
 #include <banditore/store/outbox.hpp>
+#include <banditore/store/planning.hpp>
+
+#include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-namespace SQLite { class Database; }
 
 namespace banditore::store {
 
@@ -66,65 +65,62 @@ struct alert_report {
   std::int64_t waiting_for_limit = 0;  // deliveries held by WhatsApp's messaging limit
 };
 
-struct plan_step {
-  std::int64_t alert_id = 0;
-  std::int64_t added = 0;
-  bool finished_planning = false;
+
+// Who acts, for the audit log: "key:<name>" for the API, "cli" for the
+// command line.
+struct actor {
+  std::string name;
+  std::optional<std::int64_t> api_key_id;
 };
 
-class alert_store {
+struct created_alert {
+  create_result result;
+  std::optional<alert_report> report;  // created or replayed
+  // With a messaging limit (tier_limit > 0): who the broadcast reaches
+  // outside their window, and how much of the limit is used.
+  std::int64_t outside_window = 0;
+  messaging_limit_usage usage;
+};
+
+struct alert_stats {
+  std::int64_t subscribers = 0;
+  std::int64_t flagged = 0;
+  delivery_counts deliveries;
+  messaging_limit_usage usage;
+};
+
+class alerts {
  public:
-  explicit alert_store(SQLite::Database& db);
-  ~alert_store();
+  virtual ~alerts() = default;
 
   // One call = one broadcast: a repeated idempotency key with the same
-  // request returns the first alert; with another request, a conflict.
-  create_result create(const new_alert& alert, std::int64_t now_ms);
-
-  // An alert for chosen subscribers rather than for everyone (the notice to
-  // numbers just imported): it is created already planned, so plan_next
-  // never fans it out, and add_recipient queues its deliveries. Call both
-  // in one transaction, or the alert may finish before its recipients exist.
-  std::int64_t create_addressed(const new_alert& alert, std::int64_t now_ms);
-  // Queues the alert's delivery to one subscriber, counted among its
-  // recipients; false when the alert or subscriber does not exist or the
-  // delivery is already there.
-  bool add_recipient(std::int64_t alert_id, std::int64_t subscriber_id, std::int64_t now_ms);
-  // Makes the alert the subscriber's welcome: their other alerts wait
-  // until its delivery to them has left.
-  void set_welcome(std::int64_t alert_id, std::int64_t subscriber_id);
-
-  std::optional<alert_record> get(std::int64_t id);
+  // request returns the first alert; with another request, a conflict. A
+  // created alert is audited as who did it.
+  virtual boost::asio::awaitable<created_alert> create(new_alert alert, actor who, std::int64_t tier_limit,
+                                                       std::int64_t now_ms) = 0;
+  virtual boost::asio::awaitable<std::optional<alert_report>> report(std::int64_t id) = 0;
   // Newest first; before_id = 0 starts from the newest.
-  std::vector<alert_record> list(std::int64_t before_id, std::size_t limit);
-  std::optional<alert_report> report(std::int64_t id);
+  virtual boost::asio::awaitable<std::vector<alert_record>> list(std::int64_t before_id, std::size_t limit) = 0;
+  // Stops what has not been sent, audited; nullopt when there is no such
+  // alert. An alert already finished or cancelled is left as it is.
+  virtual boost::asio::awaitable<std::optional<alert_report>> cancel(std::int64_t id, actor who,
+                                                                     std::int64_t now_ms) = 0;
+  virtual boost::asio::awaitable<alert_stats> stats(std::int64_t tier_limit, std::int64_t now_ms) = 0;
+};
 
-  // Stops what has not been sent. Returns false when the alert does not
-  // exist; an alert already finished or cancelled is left as it is.
-  bool cancel(std::int64_t id, std::int64_t now_ms);
-
-  // Plans the next batch of the most urgent alert still planning; nullopt
-  // when none is. Expired alerts stop here.
-  // An alert's first step plans at most first_plan_batch subscribers.
-  std::optional<plan_step> plan_next(std::size_t batch, std::int64_t now_ms);
-  static constexpr std::size_t first_plan_batch = 256;
-
-  // Marks alerts whose deliveries are all settled as done.
-  int finish_settled(std::int64_t now_ms);
-
-  std::int64_t subscriber_count();
-  std::int64_t flagged_count();
-  // Subscribers who have not written in the last 24 hours: a broadcast
-  // reaches them as business-initiated, counted by the messaging limit.
-  std::int64_t outside_window_count(std::int64_t now_ms);
-  delivery_counts all_delivery_counts();
-
- private:
-  std::int64_t insert_alert(const new_alert& alert, std::string_view state, std::int64_t now_ms);
-
-  struct statements;
-  SQLite::Database& db_;
-  std::unique_ptr<statements> st_;
+// The same for the command line, as plain calls.
+struct cli_cancel {
+  std::optional<alert_record> before;  // nullopt: no such alert
+  std::optional<alert_report> after;   // when it was still planning or sending
+};
+class alert_admin {
+ public:
+  virtual ~alert_admin() = default;
+  virtual std::int64_t create_alert(const new_alert& alert, const actor& who, std::int64_t now_ms) = 0;
+  virtual std::vector<alert_record> list_alerts(std::int64_t before_id, std::size_t limit) = 0;
+  virtual std::optional<alert_report> alert_report_of(std::int64_t id) = 0;
+  // Audited only when the alert was still planning or sending.
+  virtual cli_cancel cancel_alert(std::int64_t id, const actor& who, std::int64_t now_ms) = 0;
 };
 
 }  // namespace banditore::store

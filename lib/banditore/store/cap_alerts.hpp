@@ -2,17 +2,20 @@
 // A sender repeats documents (retries, feeds listing them for days), so a
 // document is named by sender, identifier and sent, and recorded once;
 // Update and Cancel find the broadcasts of the documents they reference.
-// Runs on the database thread, inside the caller's transaction.
+// The caller decides (cap::decide) and drafts; cap_alerts applies the
+// outcome in one transaction.
 #pragma once
 
+#include <banditore/domain/alert.hpp>
+#include <banditore/store/alerts.hpp>
+
+#include <boost/asio/awaitable.hpp>
+
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-namespace SQLite { class Database; }
 
 namespace banditore::store {
 
@@ -48,46 +51,60 @@ struct feed_state {
   int failures = 0;
 };
 
-class cap_store {
- public:
-  explicit cap_store(SQLite::Database& db);
-  ~cap_store();
+// Verdicts beyond cap::cap_verdict's: the document was already received;
+// a Cancel stopped alerts that had reached nobody yet, so no revocation
+// is sent; a Cancel none of whose references became a broadcast here.
+inline constexpr std::string_view cap_verdict_duplicate = "duplicate";
+inline constexpr std::string_view cap_verdict_cancelled = "cancelled";
+inline constexpr std::string_view cap_verdict_unknown_reference = "unknown_reference";
 
-  // The earlier record of this document, if any.
-  std::optional<cap_document_record> find(const cap_document_key& key);
-
-  // Records a document; nullopt when it was already recorded (nothing is
-  // changed then: the first record stands).
-  std::optional<std::int64_t> record(const cap_document_row& row, std::int64_t now_ms);
-
-  // The broadcasts made from the referenced documents, each once, in the
-  // order of the references; references never seen or not broadcast are
-  // skipped.
-  std::vector<std::int64_t> alert_ids_of(const std::vector<cap_document_key>& references);
-
-  // Conditional GET state of a feed; a feed never polled has the default.
-  feed_state feed(std::string_view url);
-  // A poll answered (200 or 304): keeps the validators, clears failures.
-  void feed_polled(std::string_view url, std::string_view etag, std::string_view last_modified,
-                   std::int64_t now_ms);
-  // A poll failed: counts it; returns the consecutive failures so far.
-  int feed_failed(std::string_view url, std::int64_t now_ms);
-
-  // Document URLs of feeds already fetched.
-  bool seen(std::string_view document_url);
-  void mark_seen(std::string_view document_url, std::int64_t now_ms);
-  // Forgets URLs fetched before the cutoff: a feed stops listing a document
-  // long before this, and a URL forgotten too early is at worst fetched
-  // again and found a duplicate.
-  int forget_seen_before(std::int64_t cutoff_ms);
-
- private:
-  struct statements;
-  SQLite::Database& db_;
-  std::unique_ptr<statements> st_;
+// A document as decided by the caller.
+struct cap_document {
+  cap_document_key key;
+  std::vector<cap_document_key> references;
+  std::string status;    // Actual, Exercise, ...
+  std::string msg_type;  // Alert, Update, Cancel, ...
+  std::string verdict;   // the decision's
+  std::string reason;
+  bool broadcast = false;     // the decision is to broadcast
+  domain::alert_draft draft;  // the alert (or a Cancel's revocation) when broadcast
+  actor who;                  // for the alert and the audit log
+  std::string audit_detail;
+  std::string document_url;   // fetched documents: marked seen in the same transaction
 };
 
-// "2024-07-14T13:02:11Z": the form of cap_alerts.sent.
-std::string cap_sent_text(std::int64_t sent_ms);
+struct cap_applied {
+  std::string verdict;  // the decision's, or one of the verdicts above
+  std::string reason;
+  std::optional<std::int64_t> alert_id;  // the broadcast created, or a duplicate's earlier one
+  bool created = false;
+  std::vector<std::int64_t> cancelled_alert_ids;
+};
+
+class cap_alerts {
+ public:
+  virtual ~cap_alerts() = default;
+
+  // In one transaction: a document already recorded is a duplicate;
+  // otherwise a broadcast Alert or Update becomes an alert (source "cap"),
+  // an Update also stops the alerts it references, and a Cancel stops them
+  // and sends a revocation only if one of them reached somebody (a
+  // delivery sending, sent, delivered or read), at the highest severity
+  // among them. Every document is recorded with its verdict; every alert
+  // created or cancelled is audited.
+  virtual boost::asio::awaitable<cap_applied> apply(cap_document document, std::int64_t now_ms) = 0;
+
+  // Conditional GET state of a feed; a feed never polled has the default.
+  virtual boost::asio::awaitable<feed_state> feed(std::string url) = 0;
+  // A poll answered (200 or 304): keeps the validators, clears failures;
+  // with forget_before, forgets document URLs fetched before it.
+  virtual boost::asio::awaitable<void> feed_polled(std::string url, std::string etag, std::string last_modified,
+                                                   std::int64_t now_ms, std::optional<std::int64_t> forget_before) = 0;
+  // A poll failed: counts it; returns the consecutive failures so far.
+  virtual boost::asio::awaitable<int> feed_failed(std::string url, std::int64_t now_ms) = 0;
+  // The links not fetched before, in their order.
+  virtual boost::asio::awaitable<std::vector<std::string>> unseen(std::vector<std::string> links) = 0;
+  virtual boost::asio::awaitable<void> mark_seen(std::string document_url, std::int64_t now_ms) = 0;
+};
 
 }  // namespace banditore::store

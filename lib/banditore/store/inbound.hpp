@@ -1,24 +1,21 @@
-// Applying citizens' messages to the subscriber list. One call handles one
-// inbound message inside the caller's transaction: it drops a message id
-// already seen, decides (domain/conversation.hpp), changes the
-// subscription, writes the consent log and queues the reply in the outbox,
-// so the change and its confirmation commit together or not at all.
+// Applying a webhook's batch: citizens' messages (dropped when their id
+// was seen, otherwise decided by domain/inbound_decision.hpp, the
+// subscription changed, the consent log written and the reply queued) and
+// delivery statuses, so a change and its confirmation commit together.
 #pragma once
 
-#include <banditore/domain/conversation.hpp>
 #include <banditore/domain/replies.hpp>
+#include <banditore/domain/conversation.hpp>
+#include <banditore/store/outbox.hpp>
+
+#include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace SQLite { class Database; }
 namespace banditore::store {
-
-class live_keys;
-class outbox;
 
 struct inbound_message_input {
   std::string message_id;   // Meta's wamid
@@ -43,22 +40,34 @@ struct inbound_result {
   std::string phone_tag;  // short, for logs
 };
 
-class inbound_store {
+// A delivery status as the webhook read it.
+struct status_update {
+  std::string provider_message_id;
+  std::string callback_data;
+  status_kind status = status_kind::sent;
+  std::int64_t at_ms = 0;
+  int error_code = 0;
+  std::string error_title;
+};
+
+struct inbound_batch {
+  std::vector<inbound_message_input> messages;
+  std::vector<status_update> statuses;
+};
+
+struct batch_outcome {
+  std::vector<inbound_result> results;  // one per message, in order
+  std::size_t statuses_applied = 0;
+  std::size_t statuses_early = 0;
+  std::size_t statuses_unknown = 0;
+};
+
+class inbound {
  public:
-  inbound_store(SQLite::Database& db, live_keys& keys, outbox& out);
-  ~inbound_store();
-
-  inbound_result handle(const inbound_message_input& message, const conversation_settings& settings,
-                        std::int64_t now_ms);
-
-  std::string message_hash(std::string_view message_id) const;
-
- private:
-  struct statements;
-  SQLite::Database& db_;
-  live_keys& keys_;
-  outbox& outbox_;
-  std::unique_ptr<statements> st_;
+  virtual ~inbound() = default;
+  // Returns once the batch is committed (it may share its transaction with
+  // other batches arriving together; a batch that fails is undone alone).
+  virtual boost::asio::awaitable<batch_outcome> apply(inbound_batch batch, std::int64_t now_ms) = 0;
 };
 
 // What people wrote that was not understood, most frequent first: texts
@@ -66,14 +75,18 @@ class inbound_store {
 // buttons (probably a request), so the words understood can grow from real
 // use. Texts are the recorded folded ones with every run of digits shown as
 // "#" (also records older than that rule, which kept short runs); nothing
-// identifies a person. Runs on the database thread.
+// identifies a person.
 struct unknown_text {
   std::string text;
   std::int64_t count = 0;       // messages with this text
   std::int64_t asked = 0;       // of which answered with the reply buttons
   std::int64_t last_at_ms = 0;  // when it was last received
 };
-std::vector<unknown_text> unknown_texts(SQLite::Database& db, std::int64_t since_ms, std::size_t limit);
+class unknown_text_report {
+ public:
+  virtual ~unknown_text_report() = default;
+  virtual std::vector<unknown_text> unknown_texts(std::int64_t since_ms, std::size_t limit) = 0;
+};
 
 // Every run of ASCII digits replaced by "#".
 std::string mask_all_digits(std::string_view text);

@@ -1,16 +1,15 @@
-// Sealing the stored phone numbers again under the current encryption key,
-// for `banditore rotate-keys`. The work goes in short write transactions,
-// so a service running on the same database keeps writing between them.
+// Sealing the stored phone numbers again under a new encryption key, for
+// `banditore rotate-keys` (app/key_rotation.hpp drives the steps). Each
+// step holds the database's write lock while it works, so another
+// rotation cannot interleave and a running service sees the new key
+// named before it seals anything with the old one.
 #pragma once
+
+#include <banditore/crypto/data_keys.hpp>
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
-#include <string_view>
-
-namespace SQLite { class Database; }
-namespace banditore::crypto { struct data_keys; }
 
 namespace banditore::store {
 
@@ -19,15 +18,22 @@ struct reseal_counts {
   std::int64_t unreadable = 0;  // opened with none of the keys: left as they are
 };
 
-// One pass over subscribers.phone_cipher and the outbox's recipient_cipher,
-// in id order, batch_size rows to an immediate transaction. A ciphertext
-// the current key opens is left alone, so a pass over rotated data only
-// reads.
-reseal_counts reseal_pass(SQLite::Database& db, const crypto::data_keys& keys, std::size_t batch_size = 1000);
-
-// meta 'key_fingerprint': which keys the stored data is sealed under.
-std::optional<std::string> stored_key_fingerprint(SQLite::Database& db);
-// Sets it, inside the caller's transaction.
-void store_key_fingerprint(SQLite::Database& db, std::string_view fingerprint);
+class key_rotation {
+ public:
+  virtual ~key_rotation() = default;
+  // Under the write lock: reads the key file again; unless it already has
+  // a retired key (an interrupted rotation, resumed = true), replaces it
+  // with a new encryption key and the old one retired; then names the
+  // keys in the database. Throws std::runtime_error when the file no
+  // longer holds the keys the database names.
+  virtual crypto::data_keys name_new_key(const std::string& key_file, bool& resumed) = 0;
+  // Names the keys in the database (keys from configuration).
+  virtual void name_keys(const crypto::data_keys& keys) = 0;
+  // One pass over every sealed number, batch_size rows to a transaction.
+  virtual reseal_counts reseal_pass(const crypto::data_keys& keys, std::size_t batch_size) = 0;
+  // Under the write lock: the retired keys leave the key file, unless it
+  // changed meanwhile (std::runtime_error).
+  virtual void drop_retired(const std::string& key_file, const crypto::data_keys& keys) = 0;
+};
 
 }  // namespace banditore::store

@@ -1,23 +1,21 @@
-// The outbox: every message that leaves is first a committed row here.
-// The sender leases due rows, sends them, and records what the provider
+// The outbox: every message that leaves is first a committed row. The
+// sender leases due rows, sends them, and records what the provider
 // answered; status notifications move a row forward (sent, delivered, read,
-// failed) in whatever order they arrive. All functions run on the database
-// thread, inside the caller's transaction where one is open.
+// failed) in whatever order they arrive. outbox_rounds is what the sender
+// asks of the store: one round, one transaction.
 #pragma once
 
 #include <banditore/domain/replies.hpp>
 
+#include <boost/asio/awaitable.hpp>
+
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace SQLite { class Database; }
 namespace banditore::store {
-
-class live_keys;
 
 // Lower goes first: replies to citizens are never starved by a broadcast.
 inline constexpr int reply_priority = 0;
@@ -80,13 +78,6 @@ struct send_record {
   std::string error_title;
 };
 
-// Cancels what is still queued for a subscriber (:id) who left, at :now.
-// Queued deliveries belong to alerts still planning or sending, a handful:
-// the query seeks each one's (alert, subscriber) key instead of scanning
-// every queued row, which mid-broadcast is up to the whole list.
-inline constexpr const char* cancel_queued_for_subscriber_sql =
-    "UPDATE outbox SET state = 'cancelled', updated_at = :now WHERE alert_id IN "
-    "(SELECT id FROM alerts WHERE state IN ('planning', 'sending')) AND subscriber_id = :id AND state = 'queued'";
 
 // A record of what became of a leased item, to be filled in.
 send_record record_for(const outbox_item& item);
@@ -117,57 +108,23 @@ struct delivery_counts {
 };
 using outbox_counts = delivery_counts;
 
-class outbox {
+// What one round of the sender got back.
+struct sender_round {
+  std::vector<outbox_item> items;        // leased, marked sending
+  std::optional<std::int64_t> next_due;  // when nothing was due: the earliest queued row's time
+};
+
+class outbox_rounds {
  public:
-  outbox(SQLite::Database& db, live_keys& keys);
-  ~outbox();
+  virtual ~outbox_rounds() = default;
 
-  // Queues a reply to a citizen, with reply buttons if any; the number is
-  // stored encrypted.
-  std::int64_t enqueue_reply(std::string_view phone_hash, std::string_view e164,
-                             std::string_view text, std::int64_t now_ms,
-                             const std::vector<domain::reply_button>& buttons = {});
-
-  // At start-up: rows a previous process leased and never settled go back
-  // to the queue. Those are the only messages that may be sent twice.
-  int recover_leases(std::int64_t now_ms);
-
-  // Marks up to limit due rows as sending and returns them, highest
-  // priority first. Rows whose subscriber has left are cancelled instead.
-  std::vector<outbox_item> lease(std::size_t limit, std::int64_t now_ms, std::int64_t lease_ms,
-                                 const delivery_policy& policy = {});
-
-  messaging_limit_usage limit_usage(std::int64_t tier_limit, std::int64_t now_ms);
-
-  void record(const std::vector<send_record>& records, std::int64_t now_ms);
-
-  // Applies a status notification: callback_data names the row, and the
-  // row's recorded message id must be provider_message_id.
-  status_outcome apply_status(std::string_view provider_message_id, std::string_view callback_data,
-                              status_kind status, std::int64_t at_ms, int error_code,
-                              std::string_view error_title, std::int64_t now_ms);
-
-  // A delivery reported failed with 131047 is re-sent as the template
-  // (only when one is configured).
-  void set_template_fallback(bool enabled) { template_fallback_ = enabled; }
-
-  // Earliest not_before among queued rows, if any.
-  std::optional<std::int64_t> next_due();
-
-  outbox_counts counts();
-
-  // The keyed hash under which a provider message id is stored.
-  std::string provider_hash(std::string_view provider_message_id) const;
-
- private:
-  void requeue_as_template(std::int64_t id, int code, std::string_view title, std::int64_t now_ms);
-  void opt_out(std::int64_t id, std::int64_t now_ms);
-
-  struct statements;
-  bool template_fallback_ = false;
-  SQLite::Database& db_;
-  live_keys& keys_;
-  std::unique_ptr<statements> st_;
+  // One transaction: records the outcomes of earlier sends, then leases up
+  // to lease_limit due rows (none when 0), highest priority first, for
+  // lease_ms; rows whose subscriber has left are cancelled instead. When
+  // it could lease and nothing was due, next_due says when to look again.
+  virtual boost::asio::awaitable<sender_round> round(std::vector<send_record> outcomes, std::size_t lease_limit,
+                                                     std::int64_t lease_ms, delivery_policy policy,
+                                                     std::int64_t now_ms) = 0;
 };
 
 }  // namespace banditore::store

@@ -5,6 +5,7 @@
 // nothing returned here contains a number.
 #pragma once
 
+#include <banditore/domain/import_notice.hpp>
 #include <banditore/domain/subscriber_list.hpp>
 
 #include <cstddef>
@@ -14,10 +15,7 @@
 #include <string_view>
 #include <vector>
 
-namespace SQLite { class Database; }
 namespace banditore::store {
-
-class live_keys;
 
 struct consent_event {
   std::string event;  // subscribe, unsubscribe, opt_out, import, forget
@@ -32,8 +30,6 @@ struct subscriber_record {
   std::vector<consent_event> consent;  // oldest first; kept after leaving
 };
 
-subscriber_record lookup_subscriber(SQLite::Database& db, std::string_view phone_hash);
-
 struct forget_result {
   bool known = false;  // anything at all was stored under this hash
   std::int64_t subscribers_deleted = 0;
@@ -44,27 +40,16 @@ struct forget_result {
   std::int64_t consent_kept = 0;       // events kept, before the 'forget' event
 };
 
-// Erases what identifies or describes the person, in one transaction: the
-// subscriber row (with the encrypted number), queued messages (cancelled),
-// every encrypted recipient in the outbox, the contact row and the inbound
-// message records. The consent log stays (proof of consent without the
-// number) and gets a 'forget' event, unless nothing was known at all.
-forget_result forget_subscriber(SQLite::Database& db, std::string_view phone_hash, std::int64_t now_ms);
-
 struct subscriber_counts {
   std::int64_t subscribers = 0;
   std::int64_t flagged = 0;  // deliveries kept failing permanently
 };
-subscriber_counts count_subscribers(SQLite::Database& db);
-
-// --- import -------------------------------------------------------------
-
 // The file is read by domain::parse_subscriber_list (the formats towns
 // have, the reasons a line is refused); this stores what it accepts.
 
 // The title of the notice to imported numbers (the template's first
 // parameter when it goes as a template).
-inline constexpr std::string_view import_notice_title = "Nuovo servizio di avvisi";
+inline constexpr std::string_view import_notice_title = domain::import_notice_title;
 
 struct import_options {
   std::string default_country = "39";
@@ -86,18 +71,16 @@ struct import_result {
   std::string error;  // the file as a whole was refused; nothing imported
 };
 
-// Imports in one transaction: each new number becomes a subscriber (source
-// 'import', subscribed at its consent date) and gets an 'import' consent
-// event. When options.notice is set and someone was imported, the notice is
-// one alert (source 'import', category other, severity minor) addressed to
-// the imported numbers only, with one delivery each: imported people have
-// not written within 24 hours, so it must go the way broadcasts go, as the
-// template outside the window and within the messaging limit.
-import_result import_subscribers(SQLite::Database& db, live_keys& keys, std::string_view csv_text,
-                                 const import_options& options, std::int64_t now_ms);
-
-// The notice sent to imported numbers unless the operator gives another:
-// who writes, why, and how to leave.
-std::string default_import_notice(std::string_view town);
+class subscriber_admin {
+ public:
+  virtual ~subscriber_admin() = default;
+  virtual subscriber_record lookup(std::string_view phone_hash) = 0;
+  // Erases what identifies or describes the person, in one transaction;
+  // the consent log stays and gets a 'forget' event.
+  virtual forget_result forget(std::string_view phone_hash, std::int64_t now_ms) = 0;
+  virtual subscriber_counts count() = 0;
+  // Imports in one transaction (see store/sqlite/subscriber_admin.hpp).
+  virtual import_result import(std::string_view csv_text, const import_options& options, std::int64_t now_ms) = 0;
+};
 
 }  // namespace banditore::store

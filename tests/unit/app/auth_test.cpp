@@ -1,6 +1,7 @@
 #include <banditore/app/auth.hpp>
 
-#include <banditore/store/database.hpp>
+#include <banditore/store/sqlite/api_keys.hpp>
+#include <banditore/store/sqlite/database.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <doctest/doctest.h>
@@ -10,7 +11,6 @@
 #include <stdexcept>
 
 using namespace banditore;
-using banditore::app::check_access;
 using json = nlohmann::json;
 
 namespace {
@@ -19,14 +19,23 @@ constexpr std::int64_t t0 = 1'700'000'000'000;
 
 struct fixture {
   std::unique_ptr<SQLite::Database> db = [] {
-    auto d = store::open_database(":memory:");
-    store::migrate(*d);
+    auto d = store::sqlite::open_database(":memory:");
+    store::sqlite::migrate(*d);
     return d;
   }();
-  store::api_key_store keys{*db};
+  store::sqlite::api_key_store keys{*db};
   std::string sender = keys.create("press-office", {"alerts:send", "alerts:read"}, t0).token;
   std::string reader = keys.create("dashboard", {"stats:read"}, t0).token;
 };
+
+// What app::authorize does with the store's answer: the key the token
+// belongs to, then the verdict.
+app::auth_result check_access(const http::request& request, std::string_view scope,
+                              store::sqlite::api_key_store& keys, std::int64_t now_ms) {
+  std::optional<store::key_info> key;
+  if (auto token = request.bearer_token()) key = keys.authenticate(*token, now_ms);
+  return app::check_access(request, scope, key);
+}
 
 http::request with_authorization(std::string value) {
   http::request r;

@@ -2,13 +2,15 @@
 
 #include <banditore/app/cap_feed.hpp>
 #include <banditore/cap/parse.hpp>
-#include <banditore/store/alerts.hpp>
-#include <banditore/store/api_keys.hpp>
-#include <banditore/store/audit.hpp>
-#include <banditore/store/cap_alerts.hpp>
-#include <banditore/store/database.hpp>
+#include <banditore/store/sqlite/alerts.hpp>
+#include <banditore/store/sqlite/api_keys.hpp>
+#include <banditore/store/sqlite/audit.hpp>
+#include <banditore/store/sqlite/cap_alerts.hpp>
+#include <banditore/store/sqlite/database.hpp>
+#include <banditore/store/sqlite/engine.hpp>
 
 #include "../cap/fixtures.hpp"
+#include "../run_blocking.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <doctest/doctest.h>
@@ -28,29 +30,37 @@ cap::cap_alert load(std::string_view name) {
   return *r.alert;
 }
 
-// Milano: the municipality by ISTAT code, Lombardia by EMMA_ID.
+std::unique_ptr<SQLite::Database> migrated_memory_database() {
+  auto db = store::sqlite::open_database(":memory:");
+  store::sqlite::migrate(*db);
+  return db;
+}
+
+// Milano: the municipality by ISTAT code, Lombardia by EMMA_ID. The store
+// is the SQLite engine on an in-memory database; the test reads that
+// database between calls, when the engine's thread is idle.
 struct world {
-  std::unique_ptr<SQLite::Database> db = store::open_database(":memory:");
-  std::unique_ptr<store::alert_store> alerts;
-  std::unique_ptr<store::cap_store> cap;
+  std::unique_ptr<SQLite::Database> connection = migrated_memory_database();
+  SQLite::Database* db = connection.get();
+  std::int64_t key_id = store::sqlite::api_key_store(*db).create("civil-protection", {"cap:ingest"}, 0).id;
+  std::unique_ptr<store::sqlite::engine> engine =
+      std::make_unique<store::sqlite::engine>(std::move(connection), crypto::generate_data_keys(),
+                                              store::sqlite::engine_options{});
+  std::unique_ptr<store::sqlite::alert_store> alerts = std::make_unique<store::sqlite::alert_store>(*db);
+  std::unique_ptr<store::sqlite::cap_store> cap = std::make_unique<store::sqlite::cap_store>(*db);
   cap_context ctx;
   cap_origin origin;
-  std::int64_t key_id = 0;
 
   world() {
-    store::migrate(*db);
-    key_id = store::api_key_store(*db).create("civil-protection", {"cap:ingest"}, 0).id;
     origin = {"civil-protection", key_id, {}, {}};
-    alerts = std::make_unique<store::alert_store>(*db);
-    cap = std::make_unique<store::cap_store>(*db);
     ctx.policy.where.istat_codes = {"015146"};
     ctx.policy.where.region_codes = {"IT003"};
-    ctx.alerts = alerts.get();
-    ctx.cap = cap.get();
+    ctx.cap = engine.get();
   }
 
   cap_outcome apply(std::string_view fixture_name, const char* now) {
-    return apply_cap(*db, ctx, load(fixture_name), origin, at(now));
+    const auto alert = load(fixture_name);
+    return testing::run_blocking(apply_cap(ctx, alert, origin, at(now)));
   }
 
   std::int64_t count(const std::string& sql) { return db->execAndGet(sql).getInt64(); }
@@ -99,7 +109,7 @@ TEST_CASE("a document is recorded with its verdict and the alert it became") {
 TEST_CASE("a broadcast is audited with the actor, the key and the document") {
   world w;
   auto out = w.apply(orange, during_orange);
-  auto log = store::recent_audit(*w.db, 1);  // the newest entry; the key's creation came before
+  auto log = store::sqlite::recent_audit(*w.db, 1);  // the newest entry; the key's creation came before
   REQUIRE(log.size() == 1);
   CHECK(log[0].action == "alert.create");
   CHECK(log[0].actor == "civil-protection");

@@ -1,9 +1,9 @@
 #include <banditore/app/key_rotation.hpp>
 
-#include <banditore/app/startup.hpp>
+#include <banditore/store/sqlite/open.hpp>
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/crypto/sealed_box.hpp>
-#include <banditore/store/key_rotation.hpp>
+#include <banditore/store/sqlite/key_rotation.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -34,7 +34,7 @@ struct deployment {
     fs::create_directories(dir);
     settings.db_path = (dir / "banditore.db").string();
     settings.key_file = (dir / "banditore.key").string();
-    auto opened = app::open_store(settings);
+    auto opened = store::sqlite::open_store(settings);
     first = opened.keys;
     for (int i = 0; i < 5; ++i) {
       const auto e164 = "39333000000" + std::to_string(i);
@@ -62,7 +62,7 @@ struct deployment {
   }
   std::optional<std::string> stored_fingerprint() {
     SQLite::Database db(settings.db_path);
-    return store::stored_key_fingerprint(db);
+    return store::sqlite::stored_key_fingerprint(db);
   }
 };
 
@@ -96,7 +96,7 @@ TEST_CASE("a rotation interrupted after replacing the key file is finished by ru
   // The state a crash leaves between the file and the database.
   const auto next = crypto::with_new_encryption_key(d.first);
   crypto::replace_key_file(d.settings.key_file, next);
-  CHECK_NOTHROW(app::open_store(d.settings));  // the service still starts
+  CHECK_NOTHROW(store::sqlite::open_store(d.settings));  // the service still starts
 
   auto report = app::rotate_data_keys(d.settings);
   CHECK(report.resumed);
@@ -113,7 +113,7 @@ TEST_CASE("a rotation interrupted while sealing again is finished by running it 
   crypto::replace_key_file(d.settings.key_file, next);
   {
     SQLite::Database db(d.settings.db_path, SQLite::OPEN_READWRITE);
-    store::store_key_fingerprint(db, crypto::key_fingerprint(next));
+    store::sqlite::store_key_fingerprint(db, crypto::key_fingerprint(next));
   }
   auto report = app::rotate_data_keys(d.settings);
   CHECK(report.resumed);

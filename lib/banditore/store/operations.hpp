@@ -1,0 +1,53 @@
+// What the service watches and keeps tidy: whether the database takes
+// writes (/readyz), the figures monitoring reads (/metrics), and the
+// retention purge. Counts only: nothing here identifies anyone.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace banditore::store {
+
+// Every state a row of the outbox can be in, so a state with no rows is
+// reported as 0 rather than missing.
+inline constexpr const char* outbox_states[] = {"queued", "sending", "sent", "delivered", "read", "failed",
+                                                "cancelled"};
+
+struct store_figures {
+  std::int64_t subscribers = 0;
+  std::int64_t flagged = 0;
+  std::map<std::string, std::int64_t> outbox_by_state;  // every outbox_states entry
+  std::int64_t oldest_due_ms = 0;  // how long the oldest due queued row has waited; 0 if none
+};
+
+// Status notifications waiting for a send that was never recorded.
+inline constexpr std::int64_t early_status_keep_ms = 7LL * 24 * 3600 * 1000;
+// Rows deleted per transaction: the writer is never held long, so the
+// sender and the webhook keep going while a purge runs.
+inline constexpr std::size_t purge_batch_rows = 10000;
+
+struct retention_result {
+  std::int64_t inbound_deleted = 0;
+  std::int64_t outbox_deleted = 0;
+  std::int64_t early_statuses_deleted = 0;
+  std::int64_t transactions = 0;
+};
+
+class operations {
+ public:
+  virtual ~operations() = default;
+  // Takes the write lock and lets it go: the database is writable now.
+  // Throws, saying why, when it is not.
+  virtual boost::asio::awaitable<void> probe_writable() = 0;
+  virtual boost::asio::awaitable<store_figures> figures(std::int64_t now_ms) = 0;
+  // Deletes inbound_messages received more than older_than_ms ago, outbox
+  // rows in a final state last changed before that, and early statuses
+  // received more than 7 days ago, in short transactions.
+  virtual boost::asio::awaitable<retention_result> purge(std::int64_t older_than_ms, std::int64_t now_ms) = 0;
+};
+
+}  // namespace banditore::store

@@ -1,0 +1,388 @@
+#include <banditore/store/sqlite/alerts.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace banditore::store::sqlite {
+
+namespace {
+
+std::optional<std::int64_t> opt_int(const SQLite::Column& c) {
+  if (c.isNull()) return std::nullopt;
+  return c.getInt64();
+}
+
+constexpr const char* alert_columns =
+    "id, category, severity, title, text, state, source, priority, api_key_id, expires_at, "
+    "cancelled_at, finished_at, not_before, created_at, planned_count, link";
+
+alert_record read_alert(SQLite::Statement& q) {
+  alert_record a;
+  a.id = q.getColumn(0).getInt64();
+  a.category = q.getColumn(1).getString();
+  a.severity = q.getColumn(2).getString();
+  a.title = q.getColumn(3).getString();
+  a.text = q.getColumn(4).getString();
+  a.state = q.getColumn(5).getString();
+  a.source = q.getColumn(6).getString();
+  a.priority = q.getColumn(7).getInt();
+  a.api_key_id = opt_int(q.getColumn(8));
+  a.expires_at = opt_int(q.getColumn(9));
+  a.cancelled_at = opt_int(q.getColumn(10));
+  a.finished_at = opt_int(q.getColumn(11));
+  a.not_before = q.getColumn(12).getInt64();
+  a.created_at = q.getColumn(13).getInt64();
+  a.planned_count = q.getColumn(14).getInt64();
+  a.link = q.getColumn(15).isNull() ? std::string{} : q.getColumn(15).getString();
+  return a;
+}
+
+std::int64_t single_count(SQLite::Statement& q) {
+  q.executeStep();
+  auto n = q.getColumn(0).getInt64();
+  q.reset();
+  return n;
+}
+
+}  // namespace
+
+struct alert_store::statements {
+  explicit statements(SQLite::Database& db)
+      : by_key(db, "SELECT id, request_hash FROM alerts WHERE api_key_id IS :key AND idempotency_key = :idem"),
+        insert(db, "INSERT INTO alerts (category, severity, title, text, link, priority, state, source, api_key_id, "
+                   "idempotency_key, request_hash, expires_at, not_before, created_at) VALUES "
+                   "(:category, :severity, :title, :text, :link, :priority, :state, :source, :key, :idem, :hash, "
+                   ":expires, :not_before, :now)"),
+        duplicate(db, "SELECT id FROM alerts WHERE created_at >= :since AND state <> 'cancelled' AND source = :source "
+                      "AND category = :category AND severity = :severity AND title = :title AND text = :text "
+                      "AND COALESCE(link, '') = :link ORDER BY id DESC LIMIT 1"),
+        welcome(db, "UPDATE subscribers SET welcome_alert_id = :alert WHERE id = :subscriber"),
+        errors(db, "SELECT state, COALESCE(error_code, 0), COALESCE(error_title, ''), COUNT(*) FROM outbox "
+                   "INDEXED BY outbox_errors WHERE alert_id = :id AND (error_code IS NOT NULL OR error_title IS NOT NULL) "
+                   "GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2 LIMIT 50"),
+        add_recipient(db, "INSERT OR IGNORE INTO outbox (priority, phone_hash, alert_id, subscriber_id, not_before, "
+                          "created_at, updated_at) SELECT a.priority, s.phone_hash, a.id, s.id, a.not_before, :now, "
+                          ":now FROM alerts a JOIN subscribers s ON s.id = :subscriber WHERE a.id = :alert"),
+        count_recipient(db, "UPDATE alerts SET planned_count = planned_count + 1 WHERE id = :id"),
+        get(db, std::string("SELECT ") + alert_columns + " FROM alerts WHERE id = :id"),
+        list(db, std::string("SELECT ") + alert_columns +
+                     " FROM alerts WHERE id < :before ORDER BY id DESC LIMIT :limit"),
+        counts(db, "SELECT state, count FROM alert_progress WHERE alert_id = :id"),
+        // Both read at most the rows in flight, through the partial
+        // indexes; left to choose, SQLite reads every row of the alert.
+        sending(db, "SELECT COUNT(*) FROM outbox INDEXED BY outbox_leased WHERE state = 'sending' "
+                    "AND alert_id = :id"),
+        all_sending(db, "SELECT COUNT(*) FROM outbox INDEXED BY outbox_leased WHERE state = 'sending' "
+                        "AND alert_id IS NOT NULL"),
+        sent_times(db, "SELECT first_sent_at, last_sent_at FROM alerts WHERE id = :id"),
+        waiting(db, "SELECT COUNT(*) FROM outbox INDEXED BY outbox_waiting WHERE alert_id = :id AND state = 'queued' "
+                    "AND error_title = 'waiting for the messaging limit'"),
+        cancel_alert(db, "UPDATE alerts SET state = 'cancelled', cancelled_at = :now "
+                         "WHERE id = :id AND state IN ('planning', 'sending')"),
+        // "state IN ('queued', 'sending')" repeats outbox_pending_by_alert's
+        // condition: SQLite uses a partial index only for a query that
+        // states it.
+        cancel_rows(db, "UPDATE outbox SET state = 'cancelled', updated_at = :now "
+                        "WHERE alert_id = :id AND state IN ('queued', 'sending') AND state = 'queued'"),
+        next_to_plan(db, "SELECT id, priority, planned_through, not_before, expires_at, created_at "
+                         "FROM alerts WHERE state = 'planning' ORDER BY priority, id LIMIT 1"),
+        batch_end(db, "SELECT MAX(id), COUNT(*) FROM (SELECT id FROM subscribers WHERE id > :after "
+                      "AND subscribed_at <= :created ORDER BY id LIMIT :batch)"),
+        plan(db, "INSERT OR IGNORE INTO outbox (priority, phone_hash, alert_id, subscriber_id, not_before, "
+                 "created_at, updated_at) SELECT :priority, phone_hash, :alert, id, :not_before, :now, :now "
+                 "FROM subscribers WHERE id > :after AND id <= :upto AND subscribed_at <= :created"),
+        advance(db, "UPDATE alerts SET planned_through = :upto, planned_count = planned_count + :added "
+                    "WHERE id = :id"),
+        planned(db, "UPDATE alerts SET state = 'sending' WHERE id = :id AND state = 'planning'"),
+        expire(db, "UPDATE alerts SET state = 'expired', finished_at = :now WHERE id = :id"),
+        finish(db, "UPDATE alerts SET state = 'done', finished_at = :now WHERE state = 'sending' AND "
+                   "NOT EXISTS (SELECT 1 FROM outbox WHERE alert_id = alerts.id AND state IN ('queued', 'sending'))"),
+        expire_sending(db, "UPDATE outbox SET state = 'cancelled', updated_at = :now WHERE state = 'queued' AND "
+                           "state IN ('queued', 'sending') AND "
+                           "alert_id IN (SELECT id FROM alerts WHERE state = 'sending' AND expires_at <= :now)"),
+        subscribers(db, "SELECT COUNT(*) FROM subscribers"),
+        flagged(db, "SELECT COUNT(*) FROM subscribers WHERE flagged_at IS NOT NULL"),
+        outside(db, "SELECT COUNT(*) FROM subscribers s LEFT JOIN contacts c ON c.phone_hash = s.phone_hash "
+                    "WHERE c.last_inbound_at IS NULL OR c.last_inbound_at <= :since"),
+        all_counts(db, "SELECT state, SUM(count) FROM alert_progress GROUP BY state") {}
+
+  SQLite::Statement by_key, insert, duplicate, welcome, errors, add_recipient, count_recipient, get, list, counts, sending, all_sending, sent_times, waiting, cancel_alert, cancel_rows, next_to_plan, batch_end,
+      plan, advance, planned, expire, finish, expire_sending, subscribers, flagged, outside, all_counts;
+};
+
+alert_store::alert_store(SQLite::Database& db) : db_(db), st_(std::make_unique<statements>(db)) {}
+alert_store::~alert_store() = default;
+
+create_result alert_store::create(const new_alert& a, std::int64_t now_ms) {
+  if (!a.idempotency_key.empty()) {
+    auto& q = st_->by_key;
+    q.reset();
+    if (a.api_key_id) q.bind(":key", *a.api_key_id); else q.bind(":key");
+    q.bind(":idem", a.idempotency_key);
+    if (q.executeStep()) {
+      create_result r;
+      r.id = q.getColumn(0).getInt64();
+      const auto stored = q.getColumn(1).isNull() ? std::string{} : q.getColumn(1).getString();
+      r.outcome = stored == a.request_hash ? create_outcome::replayed : create_outcome::conflict;
+      q.reset();
+      return r;
+    }
+    q.reset();
+  } else if (a.duplicate_since > 0) {
+    auto& q = st_->duplicate;
+    q.reset();
+    q.bind(":since", a.duplicate_since);
+    q.bind(":source", a.source);
+    q.bind(":category", a.draft.category);
+    q.bind(":severity", std::string(domain::to_string(a.draft.level)));
+    q.bind(":title", a.draft.title);
+    q.bind(":text", a.draft.text);
+    q.bind(":link", a.draft.link);
+    std::optional<std::int64_t> earlier;
+    if (q.executeStep()) earlier = q.getColumn(0).getInt64();
+    q.reset();
+    if (earlier) return {create_outcome::duplicate, *earlier};
+  }
+  return {create_outcome::created, insert_alert(a, "planning", now_ms)};
+}
+
+std::int64_t alert_store::create_addressed(const new_alert& a, std::int64_t now_ms) {
+  // 'sending' from the start: the planner only picks alerts still planning.
+  return insert_alert(a, "sending", now_ms);
+}
+
+bool alert_store::add_recipient(std::int64_t alert_id, std::int64_t subscriber_id, std::int64_t now_ms) {
+  auto& st = st_->add_recipient;
+  st.reset();
+  st.bind(":alert", alert_id);
+  st.bind(":subscriber", subscriber_id);
+  st.bind(":now", now_ms);
+  if (st.exec() == 0) return false;
+  auto& n = st_->count_recipient;
+  n.reset();
+  n.bind(":id", alert_id);
+  n.exec();
+  return true;
+}
+
+void alert_store::set_welcome(std::int64_t alert_id, std::int64_t subscriber_id) {
+  auto& st = st_->welcome;
+  st.reset();
+  st.bind(":alert", alert_id);
+  st.bind(":subscriber", subscriber_id);
+  st.exec();
+}
+
+std::int64_t alert_store::insert_alert(const new_alert& a, std::string_view state, std::int64_t now_ms) {
+  auto& st = st_->insert;
+  st.reset();
+  st.bind(":category", a.draft.category);
+  st.bind(":severity", std::string(domain::to_string(a.draft.level)));
+  st.bind(":title", a.draft.title);
+  st.bind(":text", a.draft.text);
+  if (a.draft.link.empty()) st.bind(":link"); else st.bind(":link", a.draft.link);
+  st.bind(":priority", domain::priority_of(a.draft.level));
+  st.bind(":state", std::string(state));
+  st.bind(":source", a.source);
+  if (a.api_key_id) st.bind(":key", *a.api_key_id); else st.bind(":key");
+  if (a.idempotency_key.empty()) st.bind(":idem"); else st.bind(":idem", a.idempotency_key);
+  if (a.request_hash.empty()) st.bind(":hash");
+  else st.bind(":hash", a.request_hash.data(), static_cast<int>(a.request_hash.size()));
+  if (a.draft.expires_at_ms) st.bind(":expires", *a.draft.expires_at_ms); else st.bind(":expires");
+  st.bind(":not_before", std::max(a.not_before, now_ms));
+  st.bind(":now", now_ms);
+  st.exec();
+  return db_.getLastInsertRowid();
+}
+
+std::optional<alert_record> alert_store::get(std::int64_t id) {
+  auto& q = st_->get;
+  q.reset();
+  q.bind(":id", id);
+  std::optional<alert_record> out;
+  if (q.executeStep()) out = read_alert(q);
+  q.reset();
+  return out;
+}
+
+std::vector<alert_record> alert_store::list(std::int64_t before_id, std::size_t limit) {
+  auto& q = st_->list;
+  q.reset();
+  q.bind(":before", before_id > 0 ? before_id : std::numeric_limits<std::int64_t>::max());
+  q.bind(":limit", static_cast<std::int64_t>(limit));
+  std::vector<alert_record> out;
+  while (q.executeStep()) out.push_back(read_alert(q));
+  q.reset();
+  return out;
+}
+
+std::optional<alert_report> alert_store::report(std::int64_t id) {
+  auto a = get(id);
+  if (!a) return std::nullopt;
+  alert_report r;
+  r.alert = std::move(*a);
+  auto& q = st_->counts;
+  q.reset();
+  q.bind(":id", id);
+  while (q.executeStep()) r.counts.add(q.getColumn(0).getString(), q.getColumn(1).getInt64());
+  q.reset();
+  auto& sending = st_->sending;
+  sending.reset();
+  sending.bind(":id", id);
+  r.counts.split_sending(single_count(sending));
+  auto& t = st_->sent_times;
+  t.reset();
+  t.bind(":id", id);
+  if (t.executeStep()) {
+    r.first_sent_at = opt_int(t.getColumn(0));
+    r.last_sent_at = opt_int(t.getColumn(1));
+  }
+  t.reset();
+  if (r.counts.queued > 0) {
+    auto& w = st_->waiting;
+    w.reset();
+    w.bind(":id", id);
+    if (w.executeStep()) r.waiting_for_limit = w.getColumn(0).getInt64();
+    w.reset();
+  }
+  auto& e = st_->errors;
+  e.reset();
+  e.bind(":id", id);
+  while (e.executeStep())
+    r.errors.push_back({e.getColumn(0).getString(), e.getColumn(1).getInt(), e.getColumn(2).getString(),
+                        e.getColumn(3).getInt64()});
+  e.reset();
+  return r;
+}
+
+bool alert_store::cancel(std::int64_t id, std::int64_t now_ms) {
+  if (!get(id)) return false;
+  auto& a = st_->cancel_alert;
+  a.reset();
+  a.bind(":id", id);
+  a.bind(":now", now_ms);
+  if (a.exec() > 0) {
+    auto& rows = st_->cancel_rows;
+    rows.reset();
+    rows.bind(":id", id);
+    rows.bind(":now", now_ms);
+    rows.exec();
+  }
+  return true;
+}
+
+std::optional<plan_step> alert_store::plan_next(std::size_t batch, std::int64_t now_ms) {
+  auto& q = st_->next_to_plan;
+  q.reset();
+  if (!q.executeStep()) {
+    q.reset();
+    return std::nullopt;
+  }
+  const auto id = q.getColumn(0).getInt64();
+  const auto priority = q.getColumn(1).getInt();
+  const auto after = q.getColumn(2).getInt64();
+  const auto not_before = q.getColumn(3).getInt64();
+  const auto expires = opt_int(q.getColumn(4));
+  const auto created = q.getColumn(5).getInt64();
+  q.reset();
+  // A small first batch: its deliveries can leave while the rest of the
+  // list is planned, so the first message goes within milliseconds.
+  if (after == 0) batch = std::min(batch, first_plan_batch);
+
+  plan_step step;
+  step.alert_id = id;
+  if (expires && *expires <= now_ms) {
+    auto& e = st_->expire;
+    e.reset();
+    e.bind(":id", id);
+    e.bind(":now", now_ms);
+    e.exec();
+    step.finished_planning = true;
+    return step;
+  }
+
+  auto& end = st_->batch_end;
+  end.reset();
+  end.bind(":after", after);
+  end.bind(":created", created);
+  end.bind(":batch", static_cast<std::int64_t>(batch));
+  end.executeStep();
+  const auto upto = end.getColumn(0).isNull() ? after : end.getColumn(0).getInt64();
+  const auto found = end.getColumn(1).getInt64();
+  end.reset();
+
+  if (found > 0) {
+    auto& p = st_->plan;
+    p.reset();
+    p.bind(":priority", priority);
+    p.bind(":alert", id);
+    p.bind(":not_before", not_before);
+    p.bind(":now", now_ms);
+    p.bind(":after", after);
+    p.bind(":upto", upto);
+    p.bind(":created", created);
+    step.added = p.exec();
+    auto& adv = st_->advance;
+    adv.reset();
+    adv.bind(":upto", upto);
+    adv.bind(":added", step.added);
+    adv.bind(":id", id);
+    adv.exec();
+  }
+  if (found < static_cast<std::int64_t>(batch)) {
+    auto& done = st_->planned;
+    done.reset();
+    done.bind(":id", id);
+    done.exec();
+    step.finished_planning = true;
+  }
+  return step;
+}
+
+int alert_store::finish_settled(std::int64_t now_ms) {
+  auto& e = st_->expire_sending;
+  e.reset();
+  e.bind(":now", now_ms);
+  e.exec();
+  auto& f = st_->finish;
+  f.reset();
+  f.bind(":now", now_ms);
+  return f.exec();
+}
+
+std::int64_t alert_store::subscriber_count() {
+  auto& q = st_->subscribers;
+  q.reset();
+  q.executeStep();
+  auto n = q.getColumn(0).getInt64();
+  q.reset();
+  return n;
+}
+
+std::int64_t alert_store::flagged_count() {
+  st_->flagged.reset();
+  return single_count(st_->flagged);
+}
+
+std::int64_t alert_store::outside_window_count(std::int64_t now_ms) {
+  auto& q = st_->outside;
+  q.reset();
+  q.bind(":since", static_cast<std::int64_t>(now_ms - 24 * 3600 * 1000));
+  return single_count(q);
+}
+
+delivery_counts alert_store::all_delivery_counts() {
+  delivery_counts c;
+  auto& q = st_->all_counts;
+  q.reset();
+  while (q.executeStep()) c.add(q.getColumn(0).getString(), q.getColumn(1).getInt64());
+  q.reset();
+  st_->all_sending.reset();
+  c.split_sending(single_count(st_->all_sending));
+  return c;
+}
+
+}  // namespace banditore::store::sqlite

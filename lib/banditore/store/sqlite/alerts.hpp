@@ -1,0 +1,78 @@
+// Alerts and their fan-out. An alert is one row; the planner streams the
+// subscriber list, in id order and in batches, into one outbox row per
+// (alert, subscriber), so memory does not grow with the list. Reports count
+// the alert's outbox rows by state. Runs on the database thread.
+#pragma once
+
+#include <banditore/store/alerts.hpp>
+
+#include <banditore/domain/alert.hpp>
+#include <banditore/store/sqlite/outbox.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace SQLite { class Database; }
+
+namespace banditore::store::sqlite {
+
+class alert_store {
+ public:
+  explicit alert_store(SQLite::Database& db);
+  ~alert_store();
+
+  // One call = one broadcast: a repeated idempotency key with the same
+  // request returns the first alert; with another request, a conflict.
+  create_result create(const new_alert& alert, std::int64_t now_ms);
+
+  // An alert for chosen subscribers rather than for everyone (the notice to
+  // numbers just imported): it is created already planned, so plan_next
+  // never fans it out, and add_recipient queues its deliveries. Call both
+  // in one transaction, or the alert may finish before its recipients exist.
+  std::int64_t create_addressed(const new_alert& alert, std::int64_t now_ms);
+  // Queues the alert's delivery to one subscriber, counted among its
+  // recipients; false when the alert or subscriber does not exist or the
+  // delivery is already there.
+  bool add_recipient(std::int64_t alert_id, std::int64_t subscriber_id, std::int64_t now_ms);
+  // Makes the alert the subscriber's welcome: their other alerts wait
+  // until its delivery to them has left.
+  void set_welcome(std::int64_t alert_id, std::int64_t subscriber_id);
+
+  std::optional<alert_record> get(std::int64_t id);
+  // Newest first; before_id = 0 starts from the newest.
+  std::vector<alert_record> list(std::int64_t before_id, std::size_t limit);
+  std::optional<alert_report> report(std::int64_t id);
+
+  // Stops what has not been sent. Returns false when the alert does not
+  // exist; an alert already finished or cancelled is left as it is.
+  bool cancel(std::int64_t id, std::int64_t now_ms);
+
+  // Plans the next batch of the most urgent alert still planning; nullopt
+  // when none is. Expired alerts stop here.
+  // An alert's first step plans at most first_plan_batch subscribers.
+  std::optional<plan_step> plan_next(std::size_t batch, std::int64_t now_ms);
+  static constexpr std::size_t first_plan_batch = 256;
+
+  // Marks alerts whose deliveries are all settled as done.
+  int finish_settled(std::int64_t now_ms);
+
+  std::int64_t subscriber_count();
+  std::int64_t flagged_count();
+  // Subscribers who have not written in the last 24 hours: a broadcast
+  // reaches them as business-initiated, counted by the messaging limit.
+  std::int64_t outside_window_count(std::int64_t now_ms);
+  delivery_counts all_delivery_counts();
+
+ private:
+  std::int64_t insert_alert(const new_alert& alert, std::string_view state, std::int64_t now_ms);
+
+  struct statements;
+  SQLite::Database& db_;
+  std::unique_ptr<statements> st_;
+};
+
+}  // namespace banditore::store::sqlite

@@ -1,0 +1,513 @@
+#include <banditore/store/sqlite/engine.hpp>
+
+#include <banditore/crypto/data_keys.hpp>
+#include <banditore/domain/revocation.hpp>
+#include <banditore/store/sqlite/alerts.hpp>
+#include <banditore/store/sqlite/api_keys.hpp>
+#include <banditore/store/sqlite/audit.hpp>
+#include <banditore/store/sqlite/cap_alerts.hpp>
+#include <banditore/store/sqlite/figures.hpp>
+#include <banditore/store/sqlite/inbound.hpp>
+#include <banditore/store/sqlite/key_rotation.hpp>
+#include <banditore/store/sqlite/live_keys.hpp>
+#include <banditore/store/sqlite/open.hpp>
+#include <banditore/store/sqlite/outbox.hpp>
+#include <banditore/store/sqlite/retention.hpp>
+#include <banditore/store/sqlite/subscriber_admin.hpp>
+#include <banditore/store/sqlite/worker.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Transaction.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace banditore::store::sqlite {
+
+namespace asio = boost::asio;
+
+struct engine::impl {
+  impl(std::unique_ptr<SQLite::Database> db, engine_options o) : options(std::move(o)), worker(std::move(db)) {}
+
+  engine_options options;
+  int recovered = 0;
+  db_worker worker;
+  // Prepared on the database thread and used only there.
+  std::unique_ptr<live_keys> keys;
+  std::unique_ptr<outbox> out;
+  std::unique_ptr<inbound_store> inbound;
+  std::unique_ptr<api_key_store> api_keys;
+  std::unique_ptr<alert_store> alerts;
+  std::unique_ptr<cap_store> cap;
+};
+
+namespace {
+
+// Whether any delivery of the alert may have reached a phone.
+bool reached_anyone(const alert_report& r) {
+  return r.counts.sending + r.counts.sent + r.counts.delivered + r.counts.read > 0;
+}
+
+std::int64_t create_audited(alert_store& alerts, SQLite::Database& db, const new_alert& a, const actor& who,
+                            std::string_view detail, std::int64_t now) {
+  auto created = alerts.create(a, now);
+  record_audit(db, who.name, "alert.create", created.id, who.api_key_id, detail, now);
+  return created.id;
+}
+
+bool holds(const std::vector<crypto::key>& keys, const crypto::key& k) {
+  return std::find(keys.begin(), keys.end(), k) != keys.end();
+}
+
+}  // namespace
+
+engine::engine(std::unique_ptr<SQLite::Database> db, crypto::data_keys keys, engine_options options)
+    : impl_(std::make_unique<impl>(std::move(db), std::move(options))) {
+  auto& s = *impl_;
+  s.worker.run_sync([&s, &keys](SQLite::Database& conn) {
+    s.keys = std::make_unique<live_keys>(conn, std::move(keys), s.options.reload);
+    s.out = std::make_unique<outbox>(conn, *s.keys);
+    s.out->set_template_fallback(s.options.template_fallback);
+    s.inbound = std::make_unique<inbound_store>(conn, *s.keys, *s.out);
+    s.api_keys = std::make_unique<api_key_store>(conn);
+    s.alerts = std::make_unique<alert_store>(conn);
+    s.cap = std::make_unique<cap_store>(conn);
+    if (s.options.recover_leases) {
+      using namespace std::chrono;
+      s.recovered = s.out->recover_leases(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+    }
+  });
+}
+
+engine::~engine() {
+  // The statements belong to the database thread: destroy them there,
+  // before the connection closes.
+  auto& s = *impl_;
+  s.worker.run_sync([&s](SQLite::Database&) {
+    s.cap.reset();
+    s.alerts.reset();
+    s.api_keys.reset();
+    s.inbound.reset();
+    s.out.reset();
+    s.keys.reset();
+  });
+}
+
+int engine::recovered_leases() const { return impl_->recovered; }
+
+void engine::on_group_commit(std::function<void(std::size_t)> observer) {
+  impl_->worker.on_group_commit(std::move(observer));
+}
+
+// --- inbound ---------------------------------------------------------------
+
+asio::awaitable<batch_outcome> engine::apply(inbound_batch batch, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, batch = std::move(batch), now](SQLite::Database&) {
+    // The transaction is the group's (db_worker::run_grouped): this
+    // batch's changes sit in a savepoint of it.
+    batch_outcome out;
+    for (const auto& in : batch.messages) out.results.push_back(s.inbound->handle(in, s.options.conversation, now));
+    for (const auto& st : batch.statuses) {
+      switch (s.out->apply_status(st.provider_message_id, st.callback_data, st.status, st.at_ms, st.error_code,
+                                  st.error_title, now)) {
+        case status_outcome::applied: ++out.statuses_applied; break;
+        case status_outcome::kept_early: ++out.statuses_early; break;
+        case status_outcome::unknown: ++out.statuses_unknown; break;
+      }
+    }
+    return out;
+  };
+  co_return co_await s.worker.run_grouped(std::move(work));
+}
+
+// --- alerts ------------------------------------------------------------------
+
+asio::awaitable<created_alert> engine::create(new_alert alert, actor who, std::int64_t tier, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, a = std::move(alert), who = std::move(who), tier, now](SQLite::Database& db) {
+    created_alert out;
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    out.result = s.alerts->create(a, now);
+    if (out.result.outcome == create_outcome::created)
+      record_audit(db, who.name, "alert.create", out.result.id, who.api_key_id, a.draft.title, now);
+    if (out.result.outcome == create_outcome::created || out.result.outcome == create_outcome::replayed)
+      out.report = s.alerts->report(out.result.id);
+    if (tier > 0) {
+      out.outside_window = s.alerts->outside_window_count(now);
+      out.usage = s.out->limit_usage(tier, now);
+    }
+    tx.commit();
+    return out;
+  };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<std::optional<alert_report>> engine::report(std::int64_t id) {
+  auto& s = *impl_;
+  auto work = [&s, id](SQLite::Database&) { return s.alerts->report(id); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<std::vector<alert_record>> engine::list(std::int64_t before_id, std::size_t limit) {
+  auto& s = *impl_;
+  auto work = [&s, before_id, limit](SQLite::Database&) { return s.alerts->list(before_id, limit); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<std::optional<alert_report>> engine::cancel(std::int64_t id, actor who, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, id, who = std::move(who), now](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    std::optional<alert_report> report;
+    if (s.alerts->cancel(id, now)) {
+      record_audit(db, who.name, "alert.cancel", id, who.api_key_id, "", now);
+      report = s.alerts->report(id);
+    }
+    tx.commit();
+    return report;
+  };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<alert_stats> engine::stats(std::int64_t tier, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, tier, now](SQLite::Database&) {
+    alert_stats out;
+    out.subscribers = s.alerts->subscriber_count();
+    out.flagged = s.alerts->flagged_count();
+    out.deliveries = s.alerts->all_delivery_counts();
+    out.usage = s.out->limit_usage(tier, now);
+    return out;
+  };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+// --- planning ------------------------------------------------------------------
+
+asio::awaitable<std::optional<plan_step>> engine::next_step(std::size_t batch, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, batch, now](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto step = s.alerts->plan_next(batch, now);
+    if (!step) s.alerts->finish_settled(now);
+    tx.commit();
+    return step;
+  };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+// --- outbox ----------------------------------------------------------------------
+
+asio::awaitable<sender_round> engine::round(std::vector<send_record> outcomes, std::size_t lease_limit,
+                                            std::int64_t lease_ms, delivery_policy policy, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, outcomes = std::move(outcomes), lease_limit, lease_ms, policy, now](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    s.out->record(outcomes, now);
+    sender_round r;
+    if (lease_limit > 0) r.items = s.out->lease(lease_limit, now, lease_ms, policy);
+    // Asked only when there was room and nothing was due: with every
+    // slot busy the next completion wakes the sender anyway.
+    if (lease_limit > 0 && r.items.empty()) r.next_due = s.out->next_due();
+    tx.commit();
+    return r;
+  };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+// --- api keys ----------------------------------------------------------------------
+
+asio::awaitable<std::optional<key_info>> engine::authenticate(std::string token, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, token = std::move(token), now](SQLite::Database&) { return s.api_keys->authenticate(token, now); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+// --- CAP -----------------------------------------------------------------------------
+
+asio::awaitable<cap_applied> engine::apply(cap_document doc, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, doc = std::move(doc), now](SQLite::Database& db) {
+    cap_applied out;
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const auto new_alert_of = [&](const domain::alert_draft& draft) {
+      new_alert a;
+      a.draft = draft;
+      a.source = "cap";
+      a.api_key_id = doc.who.api_key_id;
+      a.not_before = now;
+      return a;
+    };
+    const auto cancel_all = [&](const std::vector<std::int64_t>& ids) {
+      for (auto id : ids) {
+        s.alerts->cancel(id, now);
+        record_audit(db, doc.who.name, "alert.cancel", id, doc.who.api_key_id, doc.audit_detail, now);
+      }
+    };
+    if (auto earlier = s.cap->find(doc.key)) {
+      out.verdict = cap_verdict_duplicate;
+      out.reason = fmt::format("already received; it was {}", earlier->verdict);
+      out.alert_id = earlier->alert_id;
+    } else {
+      out.verdict = doc.verdict;
+      out.reason = doc.reason;
+      if (doc.broadcast && doc.msg_type == "Cancel") {
+        auto referenced = s.cap->alert_ids_of(doc.references);
+        if (referenced.empty()) {
+          out.verdict = cap_verdict_unknown_reference;
+          out.reason = "none of the referenced alerts was broadcast here";
+        } else {
+          // Read before cancelling: what went out decides whether a
+          // revocation is owed, and at which severity.
+          std::vector<domain::cancelled_broadcast> originals;
+          for (auto id : referenced)
+            if (auto report = s.alerts->report(id)) originals.push_back({report->alert.severity, reached_anyone(*report)});
+          const auto revocation = domain::revocation_for(originals);
+          cancel_all(referenced);
+          out.cancelled_alert_ids = referenced;
+          if (!revocation.owed) {
+            out.verdict = cap_verdict_cancelled;
+            out.reason = "the referenced alerts were stopped before reaching anyone: no revocation is sent";
+          } else {
+            auto draft = doc.draft;
+            if (revocation.level) draft.level = *revocation.level;
+            out.alert_id = create_audited(*s.alerts, db, new_alert_of(draft), doc.who, doc.audit_detail, now);
+            out.created = true;
+          }
+        }
+      } else if (doc.broadcast) {
+        if (doc.msg_type == "Update") {
+          out.cancelled_alert_ids = s.cap->alert_ids_of(doc.references);
+          cancel_all(out.cancelled_alert_ids);
+        }
+        out.alert_id = create_audited(*s.alerts, db, new_alert_of(doc.draft), doc.who, doc.audit_detail, now);
+        out.created = true;
+      }
+      cap_document_row row;
+      row.key = doc.key;
+      row.status = doc.status;
+      row.msg_type = doc.msg_type;
+      row.verdict = out.verdict;
+      row.reason = out.reason;
+      if (out.created) row.alert_id = out.alert_id;
+      s.cap->record(row, now);
+    }
+    if (!doc.document_url.empty()) s.cap->mark_seen(doc.document_url, now);
+    tx.commit();
+    return out;
+  };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<feed_state> engine::feed(std::string url) {
+  auto& s = *impl_;
+  auto work = [&s, url = std::move(url)](SQLite::Database&) { return s.cap->feed(url); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<void> engine::feed_polled(std::string url, std::string etag, std::string last_modified,
+                                          std::int64_t now, std::optional<std::int64_t> forget_before) {
+  auto& s = *impl_;
+  auto work = [&s, url = std::move(url), etag = std::move(etag), last_modified = std::move(last_modified), now,
+               forget_before](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    s.cap->feed_polled(url, etag, last_modified, now);
+    if (forget_before) s.cap->forget_seen_before(*forget_before);
+    tx.commit();
+  };
+  co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<int> engine::feed_failed(std::string url, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, url = std::move(url), now](SQLite::Database&) { return s.cap->feed_failed(url, now); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<std::vector<std::string>> engine::unseen(std::vector<std::string> links) {
+  auto& s = *impl_;
+  auto work = [&s, links = std::move(links)](SQLite::Database&) {
+    std::vector<std::string> out;
+    for (const auto& link : links)
+      if (!s.cap->seen(link)) out.push_back(link);
+    return out;
+  };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<void> engine::mark_seen(std::string document_url, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, url = std::move(document_url), now](SQLite::Database&) { s.cap->mark_seen(url, now); };
+  co_await s.worker.run(std::move(work));
+}
+
+// --- operations --------------------------------------------------------------------
+
+asio::awaitable<void> engine::probe_writable() {
+  auto probe = [](SQLite::Database& conn) {
+    // Taking the write lock proves the database is writable now.
+    conn.exec("BEGIN IMMEDIATE");
+    conn.exec("ROLLBACK");
+  };
+  co_await impl_->worker.run(std::move(probe));
+}
+
+asio::awaitable<store_figures> engine::figures(std::int64_t now) {
+  auto read = [now](SQLite::Database& conn) { return read_store_figures(conn, now); };
+  co_return co_await impl_->worker.run(std::move(read));
+}
+
+asio::awaitable<retention_result> engine::purge(std::int64_t older_than_ms, std::int64_t now) {
+  auto work = [older_than_ms, now](SQLite::Database& conn) { return purge_old(conn, older_than_ms, now); };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+// --- the command line ------------------------------------------------------------------
+
+// The command line's calls prepare their statements afresh, as each
+// command did: every read sees what the service committed since.
+std::int64_t engine::create_alert(const new_alert& alert, const actor& who, std::int64_t now) {
+  return impl_->worker.run_sync([&](SQLite::Database& db) {
+    SQLite::Transaction tx(db);
+    alert_store alerts(db);
+    auto id = create_audited(alerts, db, alert, who, alert.draft.title, now);
+    tx.commit();
+    return id;
+  });
+}
+
+std::vector<alert_record> engine::list_alerts(std::int64_t before_id, std::size_t limit) {
+  return impl_->worker.run_sync([&](SQLite::Database& db) { return alert_store(db).list(before_id, limit); });
+}
+
+std::optional<alert_report> engine::alert_report_of(std::int64_t id) {
+  return impl_->worker.run_sync([&](SQLite::Database& db) { return alert_store(db).report(id); });
+}
+
+cli_cancel engine::cancel_alert(std::int64_t id, const actor& who, std::int64_t now) {
+  return impl_->worker.run_sync([&](SQLite::Database& db) {
+    alert_store alerts(db);
+    cli_cancel out;
+    // The cancel and its audit row commit together.
+    SQLite::Transaction tx(db);
+    out.before = alerts.get(id);
+    const bool found = alerts.cancel(id, now);
+    const bool live = out.before && (out.before->state == "planning" || out.before->state == "sending");
+    if (found && live) record_audit(db, who.name, "alert.cancel", id, who.api_key_id, "", now);
+    tx.commit();
+    if (!found) out.before.reset();
+    if (found && live) out.after = alerts.report(id);
+    return out;
+  });
+}
+
+created_key engine::create_key(std::string_view name, const std::vector<std::string>& scopes, std::int64_t now) {
+  auto& s = *impl_;
+  return s.worker.run_sync([&](SQLite::Database&) { return s.api_keys->create(name, scopes, now); });
+}
+
+std::vector<key_info> engine::list_keys() {
+  auto& s = *impl_;
+  return s.worker.run_sync([&](SQLite::Database&) { return s.api_keys->list(); });
+}
+
+revoke_result engine::revoke_key(std::string_view id_or_name, std::int64_t now) {
+  auto& s = *impl_;
+  return s.worker.run_sync([&](SQLite::Database&) { return s.api_keys->revoke(id_or_name, now); });
+}
+
+subscriber_record engine::lookup(std::string_view phone_hash) {
+  return impl_->worker.run_sync([&](SQLite::Database& db) { return lookup_subscriber(db, phone_hash); });
+}
+
+forget_result engine::forget(std::string_view phone_hash, std::int64_t now) {
+  return impl_->worker.run_sync([&](SQLite::Database& db) { return forget_subscriber(db, phone_hash, now); });
+}
+
+subscriber_counts engine::count() {
+  return impl_->worker.run_sync([](SQLite::Database& db) { return count_subscribers(db); });
+}
+
+import_result engine::import(std::string_view csv_text, const import_options& options, std::int64_t now) {
+  auto& s = *impl_;
+  return s.worker.run_sync(
+      [&](SQLite::Database& db) { return import_subscribers(db, *s.keys, csv_text, options, now); });
+}
+
+std::vector<unknown_text> engine::unknown_texts(std::int64_t since_ms, std::size_t limit) {
+  return impl_->worker.run_sync([&](SQLite::Database& db) { return sqlite::unknown_texts(db, since_ms, limit); });
+}
+
+
+// Step 1 of a rotation with a key file. The write lock is held across the
+// file's replacement, so another rotate-keys cannot interleave, and a
+// service sealing meanwhile waits and then sees the new fingerprint.
+crypto::data_keys engine::name_new_key(const std::string& key_file, bool& resumed) {
+  return impl_->worker.run_sync([&](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto keys = crypto::read_key_file(key_file);  // again, under the lock
+    const auto stored = stored_key_fingerprint(db);
+    if (stored && !crypto::answers_to(keys, *stored))
+      throw std::runtime_error(fmt::format(
+          "the key file {} no longer holds the keys this database names (fingerprint {}); nothing was changed",
+          key_file, *stored));
+    if (keys.retired.empty()) {
+      auto next = crypto::with_new_encryption_key(keys);
+      // The file first: until the database names the new key, a crash
+      // leaves a file whose retired key is the one the database names.
+      crypto::replace_key_file(key_file, next);
+      keys = std::move(next);
+    } else {
+      resumed = true;
+    }
+    store_key_fingerprint(db, crypto::key_fingerprint(keys));
+    tx.commit();
+    return keys;
+  });
+}
+
+void engine::name_keys(const crypto::data_keys& keys) {
+  impl_->worker.run_sync([&](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    store_key_fingerprint(db, crypto::key_fingerprint(keys));
+    tx.commit();
+  });
+}
+
+reseal_counts engine::reseal_pass(const crypto::data_keys& keys, std::size_t batch_size) {
+  return impl_->worker.run_sync([&](SQLite::Database& db) { return sqlite::reseal_pass(db, keys, batch_size); });
+}
+
+// Step 3: the retired keys leave the key file, unless it changed meanwhile.
+void engine::drop_retired(const std::string& key_file, const crypto::data_keys& keys) {
+  impl_->worker.run_sync([&](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto file = crypto::read_key_file(key_file);
+    bool ours = file.encryption == keys.encryption && file.lookup == keys.lookup;
+    for (const auto& r : file.retired) ours = ours && holds(keys.retired, r);
+    if (!ours)
+      throw std::runtime_error(fmt::format(
+          "the key file {} changed during the rotation; its retired keys were kept: run rotate-keys again",
+          key_file));
+    if (!file.retired.empty()) {
+      file.retired.clear();
+      crypto::replace_key_file(key_file, file);
+    }
+    tx.commit();
+  });
+}
+
+opened_engine open_engine(const config::settings& settings, engine_options options) {
+  auto opened = open_store(settings);
+  opened_engine out;
+  out.keys = opened.keys;
+  out.migrations_applied = opened.migrations_applied;
+  out.key_created = opened.key_created;
+  if (!options.reload) options.reload = key_loader_for(settings);
+  out.store = std::make_unique<engine>(std::move(opened.db), std::move(opened.keys), std::move(options));
+  return out;
+}
+
+}  // namespace banditore::store::sqlite

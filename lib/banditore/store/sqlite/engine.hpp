@@ -1,0 +1,130 @@
+// The SQLite engine behind every store interface: one database file, one
+// thread that owns the writer connection (worker.hpp) and the statements
+// prepared on it. The service and the command line hold it through the
+// interfaces of store/; only this folder speaks SQL.
+#pragma once
+
+#include <banditore/config/settings.hpp>
+#include <banditore/crypto/data_keys.hpp>
+#include <banditore/store/alerts.hpp>
+#include <banditore/store/api_keys.hpp>
+#include <banditore/store/cap_alerts.hpp>
+#include <banditore/store/inbound.hpp>
+#include <banditore/store/key_rotation.hpp>
+#include <banditore/store/operations.hpp>
+#include <banditore/store/outbox.hpp>
+#include <banditore/store/planning.hpp>
+#include <banditore/store/subscriber_admin.hpp>
+#include <banditore/store/sqlite/open.hpp>
+
+#include <functional>
+#include <memory>
+
+namespace SQLite { class Database; }
+
+namespace banditore::store::sqlite {
+
+using key_loader = std::function<crypto::data_keys()>;
+
+struct engine_options {
+  conversation_settings conversation;  // how citizens' messages are answered
+  bool template_fallback = false;      // 131047 reported late re-sends as the template
+  key_loader reload;                   // re-reads the keys after `banditore rotate-keys`
+  bool recover_leases = false;         // the service, at start-up: requeue what a crash left leased
+};
+
+class engine final : public store::inbound,
+                     public store::alerts,
+                     public store::planning,
+                     public store::outbox_rounds,
+                     public store::api_keys,
+                     public store::cap_alerts,
+                     public store::operations,
+                     public store::alert_admin,
+                     public store::api_key_admin,
+                     public store::subscriber_admin,
+                     public store::unknown_text_report,
+                     public store::key_rotation {
+ public:
+  engine(std::unique_ptr<SQLite::Database> db, crypto::data_keys keys, engine_options options);
+  ~engine() override;  // finishes queued work, then closes the database
+  engine(const engine&) = delete;
+  engine& operator=(const engine&) = delete;
+
+  // Rows a previous process leased and never settled, put back in the
+  // queue at start-up (recover_leases): the only messages sent twice.
+  int recovered_leases() const;
+  // Called on the database thread after each group commit of webhook
+  // batches with the number of batches it held. Set before serving.
+  void on_group_commit(std::function<void(std::size_t batches)> observer);
+
+  // inbound
+  boost::asio::awaitable<batch_outcome> apply(inbound_batch batch, std::int64_t now_ms) override;
+  // alerts
+  boost::asio::awaitable<created_alert> create(new_alert alert, actor who, std::int64_t tier_limit,
+                                               std::int64_t now_ms) override;
+  boost::asio::awaitable<std::optional<alert_report>> report(std::int64_t id) override;
+  boost::asio::awaitable<std::vector<alert_record>> list(std::int64_t before_id, std::size_t limit) override;
+  boost::asio::awaitable<std::optional<alert_report>> cancel(std::int64_t id, actor who, std::int64_t now_ms) override;
+  boost::asio::awaitable<alert_stats> stats(std::int64_t tier_limit, std::int64_t now_ms) override;
+  // planning
+  boost::asio::awaitable<std::optional<plan_step>> next_step(std::size_t batch, std::int64_t now_ms) override;
+  // outbox_rounds
+  boost::asio::awaitable<sender_round> round(std::vector<send_record> outcomes, std::size_t lease_limit,
+                                             std::int64_t lease_ms, delivery_policy policy,
+                                             std::int64_t now_ms) override;
+  // api_keys
+  boost::asio::awaitable<std::optional<key_info>> authenticate(std::string token, std::int64_t now_ms) override;
+  // cap_alerts
+  boost::asio::awaitable<cap_applied> apply(cap_document document, std::int64_t now_ms) override;
+  boost::asio::awaitable<feed_state> feed(std::string url) override;
+  boost::asio::awaitable<void> feed_polled(std::string url, std::string etag, std::string last_modified,
+                                           std::int64_t now_ms, std::optional<std::int64_t> forget_before) override;
+  boost::asio::awaitable<int> feed_failed(std::string url, std::int64_t now_ms) override;
+  boost::asio::awaitable<std::vector<std::string>> unseen(std::vector<std::string> links) override;
+  boost::asio::awaitable<void> mark_seen(std::string document_url, std::int64_t now_ms) override;
+  // operations
+  boost::asio::awaitable<void> probe_writable() override;
+  boost::asio::awaitable<store_figures> figures(std::int64_t now_ms) override;
+  boost::asio::awaitable<retention_result> purge(std::int64_t older_than_ms, std::int64_t now_ms) override;
+  // alert_admin
+  std::int64_t create_alert(const new_alert& alert, const actor& who, std::int64_t now_ms) override;
+  std::vector<alert_record> list_alerts(std::int64_t before_id, std::size_t limit) override;
+  std::optional<alert_report> alert_report_of(std::int64_t id) override;
+  cli_cancel cancel_alert(std::int64_t id, const actor& who, std::int64_t now_ms) override;
+  // api_key_admin
+  created_key create_key(std::string_view name, const std::vector<std::string>& scopes,
+                         std::int64_t now_ms) override;
+  std::vector<key_info> list_keys() override;
+  revoke_result revoke_key(std::string_view id_or_name, std::int64_t now_ms) override;
+  // subscriber_admin
+  subscriber_record lookup(std::string_view phone_hash) override;
+  forget_result forget(std::string_view phone_hash, std::int64_t now_ms) override;
+  subscriber_counts count() override;
+  import_result import(std::string_view csv_text, const import_options& options, std::int64_t now_ms) override;
+  // unknown_text_report
+  std::vector<unknown_text> unknown_texts(std::int64_t since_ms, std::size_t limit) override;
+  // key_rotation
+  crypto::data_keys name_new_key(const std::string& key_file, bool& resumed) override;
+  void name_keys(const crypto::data_keys& keys) override;
+  reseal_counts reseal_pass(const crypto::data_keys& keys, std::size_t batch_size) override;
+  void drop_retired(const std::string& key_file, const crypto::data_keys& keys) override;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+// The database of the settings, migrated, with its data keys checked
+// (open.hpp), behind the engine.
+struct opened_engine {
+  std::unique_ptr<engine> store;
+  crypto::data_keys keys;  // for phone hashes on the command line
+  int migrations_applied = 0;
+  bool key_created = false;
+};
+// Throws std::runtime_error (config::config_error for the settings') with
+// an operator-readable reason.
+opened_engine open_engine(const config::settings& settings, engine_options options = {});
+
+}  // namespace banditore::store::sqlite

@@ -1,0 +1,25 @@
+#include <banditore/store/sqlite/figures.hpp>
+
+#include <banditore/store/sqlite/subscriber_admin.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+namespace banditore::store::sqlite {
+
+store_figures read_store_figures(SQLite::Database& db, std::int64_t now_ms) {
+  store_figures f;
+  const auto counts = count_subscribers(db);
+  f.subscribers = counts.subscribers;
+  f.flagged = counts.flagged;
+  for (const char* state : outbox_states) f.outbox_by_state[state] = 0;
+  SQLite::Statement by_state(db, "SELECT state, COUNT(*) FROM outbox GROUP BY state");
+  while (by_state.executeStep()) f.outbox_by_state[by_state.getColumn(0).getString()] = by_state.getColumn(1).getInt64();
+  // The partial index outbox_due serves this.
+  SQLite::Statement due(db, "SELECT MIN(not_before) FROM outbox WHERE state = 'queued' AND not_before <= :now");
+  due.bind(":now", now_ms);
+  if (due.executeStep() && !due.getColumn(0).isNull()) f.oldest_due_ms = now_ms - due.getColumn(0).getInt64();
+  return f;
+}
+
+}  // namespace banditore::store::sqlite

@@ -1,0 +1,85 @@
+// The outbox: every message that leaves is first a committed row here.
+// The sender leases due rows, sends them, and records what the provider
+// answered; status notifications move a row forward (sent, delivered, read,
+// failed) in whatever order they arrive. All functions run on the database
+// thread, inside the caller's transaction where one is open.
+#pragma once
+
+#include <banditore/store/outbox.hpp>
+
+#include <banditore/domain/replies.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace SQLite { class Database; }
+namespace banditore::store::sqlite {
+
+class live_keys;
+
+// Cancels what is still queued for a subscriber (:id) who left, at :now.
+// Queued deliveries belong to alerts still planning or sending, a handful:
+// the query seeks each one's (alert, subscriber) key instead of scanning
+// every queued row, which mid-broadcast is up to the whole list.
+inline constexpr const char* cancel_queued_for_subscriber_sql =
+    "UPDATE outbox SET state = 'cancelled', updated_at = :now WHERE alert_id IN "
+    "(SELECT id FROM alerts WHERE state IN ('planning', 'sending')) AND subscriber_id = :id AND state = 'queued'";
+
+class outbox {
+ public:
+  outbox(SQLite::Database& db, live_keys& keys);
+  ~outbox();
+
+  // Queues a reply to a citizen, with reply buttons if any; the number is
+  // stored encrypted.
+  std::int64_t enqueue_reply(std::string_view phone_hash, std::string_view e164,
+                             std::string_view text, std::int64_t now_ms,
+                             const std::vector<domain::reply_button>& buttons = {});
+
+  // At start-up: rows a previous process leased and never settled go back
+  // to the queue. Those are the only messages that may be sent twice.
+  int recover_leases(std::int64_t now_ms);
+
+  // Marks up to limit due rows as sending and returns them, highest
+  // priority first. Rows whose subscriber has left are cancelled instead.
+  std::vector<outbox_item> lease(std::size_t limit, std::int64_t now_ms, std::int64_t lease_ms,
+                                 const delivery_policy& policy = {});
+
+  messaging_limit_usage limit_usage(std::int64_t tier_limit, std::int64_t now_ms);
+
+  void record(const std::vector<send_record>& records, std::int64_t now_ms);
+
+  // Applies a status notification: callback_data names the row, and the
+  // row's recorded message id must be provider_message_id.
+  status_outcome apply_status(std::string_view provider_message_id, std::string_view callback_data,
+                              status_kind status, std::int64_t at_ms, int error_code,
+                              std::string_view error_title, std::int64_t now_ms);
+
+  // A delivery reported failed with 131047 is re-sent as the template
+  // (only when one is configured).
+  void set_template_fallback(bool enabled) { template_fallback_ = enabled; }
+
+  // Earliest not_before among queued rows, if any.
+  std::optional<std::int64_t> next_due();
+
+  outbox_counts counts();
+
+  // The keyed hash under which a provider message id is stored.
+  std::string provider_hash(std::string_view provider_message_id) const;
+
+ private:
+  void requeue_as_template(std::int64_t id, int code, std::string_view title, std::int64_t now_ms);
+  void opt_out(std::int64_t id, std::int64_t now_ms);
+
+  struct statements;
+  bool template_fallback_ = false;
+  SQLite::Database& db_;
+  live_keys& keys_;
+  std::unique_ptr<statements> st_;
+};
+
+}  // namespace banditore::store::sqlite

@@ -1,0 +1,84 @@
+#include <banditore/store/sqlite/worker.hpp>
+
+#include <banditore/log/log.hpp>
+#include <banditore/store/sqlite/checkpointer.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <sqlite3.h>
+#include <nlohmann/json.hpp>
+
+#include <utility>
+
+namespace banditore::store::sqlite {
+
+db_worker::db_worker(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {
+  if (const char* file = sqlite3_db_filename(db_->getHandle(), "main"); file && *file)
+    checkpointer_ = std::make_unique<wal_checkpointer>(db_->getHandle(), file);
+}
+
+db_worker::~db_worker() {
+  pool_.join();
+  checkpointer_.reset();
+  db_.reset();
+}
+
+void db_worker::post_sync(std::function<void()> job) { boost::asio::post(pool_, std::move(job)); }
+
+void db_worker::enqueue_grouped(grouped_job job) {
+  bool post = false;
+  {
+    std::lock_guard lock(grouped_mutex_);
+    grouped_.push_back(std::move(job));
+    post = !std::exchange(group_posted_, true);
+  }
+  // One commit_group() in the queue at a time: jobs that arrive while it
+  // waits or runs join the group it takes next.
+  if (post) boost::asio::post(pool_, [this] { commit_group(); });
+}
+
+void db_worker::commit_group() {
+  std::vector<grouped_job> group;
+  {
+    std::lock_guard lock(grouped_mutex_);
+    if (grouped_.size() <= max_group) {
+      group.swap(grouped_);
+      group_posted_ = false;
+    } else {
+      auto split = grouped_.begin() + static_cast<std::ptrdiff_t>(max_group);
+      group.assign(std::make_move_iterator(grouped_.begin()), std::make_move_iterator(split));
+      grouped_.erase(grouped_.begin(), split);
+      boost::asio::post(pool_, [this] { commit_group(); });
+    }
+  }
+  if (group.empty()) return;
+
+  std::vector<std::exception_ptr> errors(group.size());
+  std::exception_ptr commit_error;
+  try {
+    db_->exec("BEGIN IMMEDIATE");
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      db_->exec("SAVEPOINT grouped_job");
+      try {
+        group[i].work(*db_);
+        db_->exec("RELEASE grouped_job");
+      } catch (...) {
+        errors[i] = std::current_exception();
+        // Undo this job's changes alone; the transaction stays open.
+        db_->exec("ROLLBACK TO grouped_job");
+        db_->exec("RELEASE grouped_job");
+      }
+    }
+    db_->exec("COMMIT");
+  } catch (...) {
+    commit_error = std::current_exception();
+    try {
+      if (sqlite3_get_autocommit(db_->getHandle()) == 0) db_->exec("ROLLBACK");
+    } catch (const std::exception& e) {
+      log::error("db.group_rollback_failed", {{"error", e.what()}});
+    }
+  }
+  if (!commit_error && group_observer_) group_observer_(group.size());
+  for (std::size_t i = 0; i < group.size(); ++i) group[i].finish(commit_error ? commit_error : errors[i]);
+}
+
+}  // namespace banditore::store::sqlite

@@ -1,0 +1,164 @@
+#include <banditore/app/alerts_api.hpp>
+
+#include <banditore/app/auth_throttle.hpp>
+
+#include "../fake_store.hpp"
+#include "route_call.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+using namespace banditore;
+using json = nlohmann::json;
+using testing::call;
+using testing::fake_store;
+using testing::header_of;
+using testing::make_request;
+
+namespace {
+
+const std::string alert_body =
+    R"({"category":"water","severity":"severe","title":"Guasto acquedotto","text":"Via Roma senz'acqua fino alle 18."})";
+
+// The press office's API over the in-memory store.
+struct api {
+  fake_store store;
+  app::auth_throttle throttle;
+  app::alerts_context ctx;
+  http::router routes;
+  std::string sender = store.add_key("press-office", {"alerts:send", "alerts:read"});
+  std::string reader = store.add_key("dashboard", {"stats:read"});
+  int planner_wakes = 0;
+
+  api() {
+    ctx.alerts = &store;
+    ctx.keys = &store;
+    ctx.throttle = &throttle;
+    ctx.alerts_changed = [this] { ++planner_wakes; };
+    app::add_alert_routes(routes, ctx);
+  }
+
+  http::response send(std::string method, std::string target, const std::string& token, std::string body = {},
+                      std::string idempotency_key = {}) {
+    auto req = make_request(std::move(method), std::move(target), std::move(body));
+    if (!token.empty()) req.headers.push_back({"Authorization", "Bearer " + token});
+    req.headers.push_back({"Content-Type", "application/json"});
+    if (!idempotency_key.empty()) req.headers.push_back({"Idempotency-Key", std::move(idempotency_key)});
+    return call(routes, req);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("POST /v1/alerts creates one broadcast: 202, Location, the report, an audit entry and a planner wake") {
+  api a;
+  auto res = a.send("POST", "/v1/alerts", a.sender, alert_body);
+  REQUIRE(res.status == 202);
+  auto j = json::parse(res.body);
+  const auto id = j["id"].get<std::int64_t>();
+  CHECK(header_of(res, "Location") == "/v1/alerts/" + std::to_string(id));
+  CHECK(j["state"] == "planning");
+  CHECK(j["title"] == "Guasto acquedotto");
+  CHECK(j["counts"]["queued"] == 0);
+  CHECK(a.planner_wakes == 1);
+  REQUIRE(a.store.audit.size() == 1);
+  CHECK(a.store.audit[0] == std::make_pair(std::string("key:press-office"), std::string("alert.create")));
+  CHECK(a.store.alert_rows.at(id).api_key_id.has_value());
+}
+
+TEST_CASE("a request without a key is refused 401 before the store is asked to create anything") {
+  api a;
+  auto res = a.send("POST", "/v1/alerts", "", alert_body);
+  CHECK(res.status == 401);
+  CHECK(a.store.alert_rows.empty());
+  CHECK(header_of(res, "WWW-Authenticate").rfind("Bearer", 0) == 0);
+}
+
+TEST_CASE("a key without alerts:send is refused 403; a revoked one 401") {
+  api a;
+  CHECK(a.send("POST", "/v1/alerts", a.reader, alert_body).status == 403);
+  const auto revoked = a.store.add_key("old", {"alerts:send"}, true);
+  CHECK(a.send("POST", "/v1/alerts", revoked, alert_body).status == 401);
+  CHECK(a.store.alert_rows.empty());
+}
+
+TEST_CASE("a body that is not a valid alert is answered 422 with each field's reason, and nothing is created") {
+  api a;
+  auto res = a.send("POST", "/v1/alerts", a.sender, R"({"category":"water"})");
+  CHECK(res.status == 422);
+  auto j = json::parse(res.body);
+  CHECK(j["errors"].is_array());
+  CHECK(a.store.alert_rows.empty());
+}
+
+TEST_CASE("the same Idempotency-Key replays the first alert; with another body it is a conflict") {
+  api a;
+  auto first = a.send("POST", "/v1/alerts", a.sender, alert_body, "acqua-1");
+  REQUIRE(first.status == 202);
+  auto again = a.send("POST", "/v1/alerts", a.sender, alert_body, "acqua-1");
+  CHECK(again.status == 202);
+  CHECK(header_of(again, "Idempotent-Replayed") == "true");
+  CHECK(json::parse(again.body)["id"] == json::parse(first.body)["id"]);
+  const std::string other =
+      R"({"category":"water","severity":"severe","title":"Guasto acquedotto","text":"Un altro testo."})";
+  CHECK(a.send("POST", "/v1/alerts", a.sender, other, "acqua-1").status == 409);
+  CHECK(a.store.alert_rows.size() == 1);
+  CHECK(a.planner_wakes == 1);
+}
+
+TEST_CASE("the same alert again without a key is refused 409 naming the earlier one") {
+  api a;
+  auto first = a.send("POST", "/v1/alerts", a.sender, alert_body);
+  auto again = a.send("POST", "/v1/alerts", a.sender, alert_body);
+  CHECK(again.status == 409);
+  CHECK(json::parse(again.body)["alert_id"] == json::parse(first.body)["id"]);
+}
+
+TEST_CASE("GET /v1/alerts/{id} reports an alert; an unknown id is 404") {
+  api a;
+  const auto id = json::parse(a.send("POST", "/v1/alerts", a.sender, alert_body).body)["id"].get<std::int64_t>();
+  auto res = a.send("GET", "/v1/alerts/" + std::to_string(id), a.sender);
+  CHECK(res.status == 200);
+  CHECK(json::parse(res.body)["id"] == id);
+  CHECK(a.send("GET", "/v1/alerts/999", a.sender).status == 404);
+  CHECK(a.send("GET", "/v1/alerts/abc", a.sender).status == 404);
+}
+
+TEST_CASE("GET /v1/alerts pages newest first and links the next page") {
+  api a;
+  for (int i = 0; i < 3; ++i) {
+    const std::string body = R"({"category":"water","severity":"severe","title":"Avviso )" + std::to_string(i) +
+                             R"(","text":"Testo."})";
+    REQUIRE(a.send("POST", "/v1/alerts", a.sender, body).status == 202);
+  }
+  auto page = json::parse(a.send("GET", "/v1/alerts?limit=2", a.sender).body);
+  REQUIRE(page["alerts"].size() == 2);
+  CHECK(page["alerts"][0]["id"] == 3);
+  CHECK(page["next"] == "/v1/alerts?limit=2&before=2");
+  auto rest = json::parse(a.send("GET", "/v1/alerts?limit=2&before=2", a.sender).body);
+  REQUIRE(rest["alerts"].size() == 1);
+  CHECK_FALSE(rest.contains("next"));
+  CHECK(a.send("GET", "/v1/alerts?limit=101", a.sender).status == 400);
+}
+
+TEST_CASE("POST /v1/alerts/{id}/cancel stops the alert and audits it; an unknown id is 404") {
+  api a;
+  const auto id = json::parse(a.send("POST", "/v1/alerts", a.sender, alert_body).body)["id"].get<std::int64_t>();
+  auto res = a.send("POST", "/v1/alerts/" + std::to_string(id) + "/cancel", a.sender);
+  CHECK(res.status == 200);
+  CHECK(json::parse(res.body)["state"] == "cancelled");
+  CHECK(a.store.audit.back().second == "alert.cancel");
+  CHECK(a.send("POST", "/v1/alerts/42/cancel", a.sender).status == 404);
+}
+
+TEST_CASE("GET /v1/stats gives totals only, the messaging limit unlimited by default") {
+  api a;
+  a.store.add_subscriber();
+  a.store.add_subscriber();
+  auto res = a.send("GET", "/v1/stats", a.reader);
+  REQUIRE(res.status == 200);
+  auto j = json::parse(res.body);
+  CHECK(j["subscribers"] == 2);
+  CHECK(j["messaging_limit"]["tier"] == "unlimited");
+  CHECK(j["deliveries"]["queued"] == 0);
+}

@@ -1,0 +1,225 @@
+#include <banditore/dispatch/sender.hpp>
+
+#include "../fake_store.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <functional>
+
+using namespace banditore;
+namespace asio = boost::asio;
+using testing::fake_store;
+
+namespace {
+
+// The Cloud API as the sender sees it: every message is kept; the answer
+// is accepted unless the test says otherwise.
+struct fake_channel : dispatch::channel {
+  std::vector<dispatch::outgoing_message> sent;
+  std::function<dispatch::send_outcome(const dispatch::outgoing_message&, std::size_t nth)> answer;
+
+  asio::awaitable<dispatch::send_outcome> send(const dispatch::outgoing_message& m) override {
+    sent.push_back(m);
+    dispatch::send_outcome out;
+    if (answer) {
+      out = answer(m, sent.size());
+    } else {
+      out.verdict = dispatch::send_verdict::accepted;
+      out.message_id = "wamid." + std::to_string(sent.size());
+    }
+    co_return out;
+  }
+};
+
+dispatch::sender_options quick_options() {
+  dispatch::sender_options o;
+  o.rate_per_second = 0;  // unpaced: the test does not wait for a rate
+  o.idle_poll = std::chrono::milliseconds(5);
+  o.backoff_base = std::chrono::milliseconds(1);
+  o.backoff_max = std::chrono::milliseconds(1);
+  o.slow_down_pause = std::chrono::milliseconds(1);
+  o.pair_pause = std::chrono::milliseconds(1);
+  return o;
+}
+
+store::outbox_item reply(std::string text) {
+  store::outbox_item item;
+  item.priority = store::reply_priority;
+  item.phone_hash = "hash";
+  item.recipient = "393331234567";
+  item.text = std::move(text);
+  return item;
+}
+
+store::outbox_item delivery(std::int64_t alert_id, bool as_template) {
+  store::outbox_item item;
+  item.priority = 10;
+  item.phone_hash = "hash";
+  item.recipient = "393331234567";
+  item.alert_id = alert_id;
+  item.subscriber_id = 7;
+  item.title = "Guasto acquedotto";
+  item.text = "Via Roma senz'acqua fino alle 18.";
+  item.category = "water";
+  item.severity = "severe";
+  item.as_template = as_template;
+  return item;
+}
+
+// Runs the sender until done() holds (or five seconds pass), then stops it.
+bool run_sender(fake_store& store, fake_channel& channel, dispatch::sender_options options,
+                const std::function<bool()>& done) {
+  asio::io_context io;
+  dispatch::sender sender(io, store, channel, options);
+  sender.start();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  bool reached = false;
+  while (!(reached = done()) && std::chrono::steady_clock::now() < deadline) io.run_for(std::chrono::milliseconds(2));
+  bool stopped = false;
+  auto stop = [&sender, &stopped]() -> asio::awaitable<void> {
+    co_await sender.stop();
+    stopped = true;
+  };
+  asio::co_spawn(io, stop(), asio::detached);
+  while (!stopped && std::chrono::steady_clock::now() < deadline + std::chrono::seconds(5))
+    io.run_for(std::chrono::milliseconds(2));
+  CHECK(stopped);
+  return reached;
+}
+
+}  // namespace
+
+TEST_CASE("a queued reply leaves as text with its buttons and is recorded as sent under the provider's id") {
+  fake_store store;
+  fake_channel channel;
+  auto item = reply("Iscrizione attivata.");
+  item.buttons = {{"disattiva", "Disattiva"}};
+  const auto id = store.queue(item);
+  REQUIRE(run_sender(store, channel, quick_options(), [&] { return store.outbox[id].state == "sent"; }));
+  REQUIRE(channel.sent.size() == 1);
+  CHECK(channel.sent[0].to == "393331234567");
+  CHECK(channel.sent[0].text == "Iscrizione attivata.");
+  CHECK(channel.sent[0].buttons.size() == 1);
+  CHECK_FALSE(channel.sent[0].templ.has_value());
+  CHECK(channel.sent[0].callback_data == store::delivery_reference(id));
+  CHECK(store.outbox[id].provider_message_id == "wamid.1");
+}
+
+TEST_CASE("a broadcast delivery outside the window goes as the configured template, parameters from the alert") {
+  fake_store store;
+  fake_channel channel;
+  auto options = quick_options();
+  options.template_name = "avviso_comune";
+  options.template_params = {"title", "text"};
+  const auto id = store.queue(delivery(3, true));
+  REQUIRE(run_sender(store, channel, options, [&] { return store.outbox[id].state == "sent"; }));
+  REQUIRE(channel.sent.size() == 1);
+  REQUIRE(channel.sent[0].templ.has_value());
+  CHECK(channel.sent[0].templ->name == "avviso_comune");
+  REQUIRE(channel.sent[0].templ->body_parameters.size() == 2);
+  CHECK(channel.sent[0].templ->body_parameters[0] == "Guasto acquedotto");
+}
+
+TEST_CASE("a broadcast refused as outside the window (131047) is queued again as the template and sent so") {
+  fake_store store;
+  fake_channel channel;
+  channel.answer = [](const dispatch::outgoing_message& m, std::size_t) {
+    dispatch::send_outcome out;
+    out.verdict = m.templ ? dispatch::send_verdict::accepted : dispatch::send_verdict::use_template;
+    out.error_code = m.templ ? 0 : 131047;
+    out.message_id = m.templ ? "wamid.template" : "";
+    return out;
+  };
+  auto options = quick_options();
+  options.template_name = "avviso_comune";
+  const auto id = store.queue(delivery(3, false));
+  REQUIRE(run_sender(store, channel, options, [&] { return store.outbox[id].state == "sent"; }));
+  REQUIRE(store.recorded.size() == 2);
+  CHECK(store.recorded[0].kind == store::result_kind::requeue_as_template);
+  CHECK(store.recorded[1].kind == store::result_kind::sent);
+  CHECK(store.outbox[id].provider_message_id == "wamid.template");
+}
+
+TEST_CASE("without a template a 131047 fails the delivery instead of retrying it") {
+  fake_store store;
+  fake_channel channel;
+  channel.answer = [](const dispatch::outgoing_message&, std::size_t) {
+    dispatch::send_outcome out;
+    out.verdict = dispatch::send_verdict::use_template;
+    out.error_code = 131047;
+    return out;
+  };
+  const auto id = store.queue(delivery(3, false));
+  REQUIRE(run_sender(store, channel, quick_options(), [&] { return store.outbox[id].state == "failed"; }));
+  CHECK(channel.sent.size() == 1);
+  CHECK(store.outbox[id].error_code == 131047);
+}
+
+TEST_CASE("a slow-down answer retries the message later without counting it as an attempt") {
+  fake_store store;
+  fake_channel channel;
+  channel.answer = [](const dispatch::outgoing_message&, std::size_t nth) {
+    dispatch::send_outcome out;
+    out.verdict = nth == 1 ? dispatch::send_verdict::slow_down : dispatch::send_verdict::accepted;
+    out.error_code = nth == 1 ? 130429 : 0;
+    out.message_id = "wamid." + std::to_string(nth);
+    return out;
+  };
+  const auto id = store.queue(reply("Ciao"));
+  REQUIRE(run_sender(store, channel, quick_options(), [&] { return store.outbox[id].state == "sent"; }));
+  REQUIRE(store.recorded.size() == 2);
+  CHECK(store.recorded[0].kind == store::result_kind::retry);
+  CHECK_FALSE(store.recorded[0].count_attempt);
+  CHECK(store.recorded[0].error_code == 130429);
+}
+
+TEST_CASE("a message that keeps failing transiently is given up after the last attempt") {
+  fake_store store;
+  fake_channel channel;
+  channel.answer = [](const dispatch::outgoing_message&, std::size_t) {
+    dispatch::send_outcome out;
+    out.verdict = dispatch::send_verdict::retry_later;
+    return out;
+  };
+  auto options = quick_options();
+  options.max_attempts = 3;
+  const auto id = store.queue(reply("Ciao"));
+  REQUIRE(run_sender(store, channel, options, [&] { return store.outbox[id].state == "failed"; }));
+  CHECK(channel.sent.size() == 3);
+  CHECK(store.recorded.back().error_title == "gave up after 3 attempts");
+}
+
+TEST_CASE("a database failure in a round is survived: the next round sends what is queued") {
+  fake_store store;
+  fake_channel channel;
+  store.fail_next_round = "database is locked";
+  const auto id = store.queue(reply("Ciao"));
+  REQUIRE(run_sender(store, channel, quick_options(), [&] { return store.outbox[id].state == "sent"; }));
+  CHECK(store.rounds >= 2);
+  CHECK(channel.sent.size() == 1);
+}
+
+TEST_CASE("replies go before broadcast deliveries queued earlier") {
+  fake_store store;
+  fake_channel channel;
+  auto options = quick_options();
+  for (int i = 0; i < 3; ++i) store.queue(delivery(3, false));
+  const auto answer = store.queue(reply("Iscrizione attivata."));
+  REQUIRE(run_sender(store, channel, options, [&] { return channel.sent.size() == 4; }));
+  CHECK(channel.sent[0].callback_data == store::delivery_reference(answer));
+}
+
+TEST_CASE("from idle the first round leases a few, never more than the slots in flight") {
+  fake_store store;
+  fake_channel channel;
+  auto options = quick_options();
+  options.max_in_flight = 4;
+  for (int i = 0; i < 20; ++i) store.queue(delivery(3, false));
+  REQUIRE(run_sender(store, channel, options, [&] { return channel.sent.size() == 20; }));
+  REQUIRE_FALSE(store.lease_limits.empty());
+  for (auto limit : store.lease_limits) CHECK(limit <= 4);
+}

@@ -1,0 +1,228 @@
+#include "fake_store.hpp"
+
+#include <algorithm>
+#include <utility>
+#include <stdexcept>
+
+namespace banditore::testing {
+
+namespace asio = boost::asio;
+
+std::string fake_store::add_key(std::string name, std::vector<std::string> scopes, bool revoked) {
+  store::key_info k;
+  k.id = next_key_id_++;
+  k.name = std::move(name);
+  k.scopes = std::move(scopes);
+  if (revoked) k.revoked_at = 1;
+  std::string token = "bnd_" + std::string(80, static_cast<char>('0' + k.id % 10));
+  keys_[token] = k;
+  return token;
+}
+
+std::int64_t fake_store::add_subscriber() {
+  subscribers_.push_back(next_subscriber_id_);
+  return next_subscriber_id_++;
+}
+
+std::int64_t fake_store::queue(store::outbox_item item, std::int64_t not_before) {
+  item.id = next_outbox_id_++;
+  row r;
+  r.item = std::move(item);
+  r.not_before = not_before;
+  const auto id = r.item.id;
+  outbox[id] = std::move(r);
+  return id;
+}
+
+std::optional<store::alert_report> fake_store::report_now(std::int64_t id) const {
+  auto a = alert_rows.find(id);
+  if (a == alert_rows.end()) return std::nullopt;
+  store::alert_report r;
+  r.alert = a->second;
+  for (const auto& [_, o] : outbox)
+    if (o.item.alert_id == id) r.counts.add(o.state, 1);
+  return r;
+}
+
+asio::awaitable<store::created_alert> fake_store::create(store::new_alert a, store::actor who, std::int64_t tier,
+                                                         std::int64_t now) {
+  store::created_alert out;
+  if (!a.idempotency_key.empty()) {
+    if (auto it = idempotency_.find(a.idempotency_key); it != idempotency_.end()) {
+      out.result.id = it->second.alert_id;
+      out.result.outcome = it->second.request_hash == a.request_hash ? store::create_outcome::replayed
+                                                                     : store::create_outcome::conflict;
+      if (out.result.outcome == store::create_outcome::replayed) out.report = report_now(out.result.id);
+      co_return out;
+    }
+  }
+  if (a.duplicate_since > 0) {
+    for (const auto& [id, r] : alert_rows) {
+      if (r.created_at >= a.duplicate_since && r.state != "cancelled" && r.title == a.draft.title &&
+          r.text == a.draft.text) {
+        out.result = {store::create_outcome::duplicate, id};
+        co_return out;
+      }
+    }
+  }
+  store::alert_record r;
+  r.id = next_alert_id_++;
+  r.category = a.draft.category;
+  r.severity = std::string(domain::to_string(a.draft.level));
+  r.title = a.draft.title;
+  r.text = a.draft.text;
+  r.link = a.draft.link;
+  r.state = "planning";
+  r.source = a.source;
+  r.api_key_id = a.api_key_id;
+  r.expires_at = a.draft.expires_at_ms;
+  r.not_before = a.not_before;
+  r.created_at = now;
+  alert_rows[r.id] = r;
+  planning_[r.id] = {};
+  if (!a.idempotency_key.empty()) idempotency_[a.idempotency_key] = {r.id, a.request_hash};
+  audit.emplace_back(who.name, "alert.create");
+  out.result = {store::create_outcome::created, r.id};
+  out.report = report_now(r.id);
+  if (tier > 0) out.outside_window = static_cast<std::int64_t>(subscribers_.size());
+  out.usage.tier_limit = tier;
+  co_return out;
+}
+
+asio::awaitable<std::optional<store::alert_report>> fake_store::report(std::int64_t id) { co_return report_now(id); }
+
+asio::awaitable<std::vector<store::alert_record>> fake_store::list(std::int64_t before_id, std::size_t limit) {
+  std::vector<store::alert_record> out;
+  for (auto it = alert_rows.rbegin(); it != alert_rows.rend() && out.size() < limit; ++it)
+    if (before_id == 0 || it->first < before_id) out.push_back(it->second);
+  co_return out;
+}
+
+asio::awaitable<std::optional<store::alert_report>> fake_store::cancel(std::int64_t id, store::actor who,
+                                                                       std::int64_t now) {
+  auto a = alert_rows.find(id);
+  if (a == alert_rows.end()) co_return std::nullopt;
+  if (a->second.state == "planning" || a->second.state == "sending") {
+    a->second.state = "cancelled";
+    a->second.cancelled_at = now;
+    planning_.erase(id);
+    for (auto& [_, o] : outbox)
+      if (o.item.alert_id == id && o.state == "queued") o.state = "cancelled";
+  }
+  audit.emplace_back(who.name, "alert.cancel");
+  co_return report_now(id);
+}
+
+asio::awaitable<store::alert_stats> fake_store::stats(std::int64_t tier, std::int64_t) {
+  store::alert_stats s;
+  s.subscribers = static_cast<std::int64_t>(subscribers_.size());
+  for (const auto& [_, o] : outbox) s.deliveries.add(o.state, 1);
+  s.usage.tier_limit = tier;
+  co_return s;
+}
+
+asio::awaitable<std::optional<store::plan_step>> fake_store::next_step(std::size_t batch, std::int64_t now) {
+  ++plan_calls;
+  // The most urgent alert still planning: here, the oldest.
+  for (auto& [id, p] : planning_) {
+    auto& alert = alert_rows.at(id);
+    const std::size_t size = p.first ? std::min<std::size_t>(batch, 256) : batch;
+    p.first = false;
+    store::plan_step step;
+    step.alert_id = id;
+    for (std::size_t n = 0; n < size && p.next < subscribers_.size(); ++n, ++p.next) {
+      store::outbox_item item;
+      item.alert_id = id;
+      item.subscriber_id = subscribers_[p.next];
+      item.priority = 10;
+      item.title = alert.title;
+      item.text = alert.text;
+      queue(std::move(item), now);
+      ++step.added;
+    }
+    alert.planned_count += step.added;
+    if (p.next >= subscribers_.size()) {
+      step.finished_planning = true;
+      alert.state = "sending";
+      planning_.erase(id);
+    }
+    co_return step;
+  }
+  co_return std::nullopt;
+}
+
+asio::awaitable<store::sender_round> fake_store::round(std::vector<store::send_record> outcomes,
+                                                       std::size_t lease_limit, std::int64_t,
+                                                       store::delivery_policy, std::int64_t now) {
+  ++rounds;
+  lease_limits.push_back(lease_limit);
+  if (!fail_next_round.empty()) {
+    auto why = std::exchange(fail_next_round, std::string());
+    throw std::runtime_error(why);
+  }
+  for (auto& r : outcomes) {
+    auto& o = outbox.at(r.id);
+    o.error_code = r.error_code;
+    switch (r.kind) {
+      case store::result_kind::sent:
+        o.state = "sent";
+        o.provider_message_id = r.provider_message_id;
+        break;
+      case store::result_kind::retry:
+        o.state = "queued";
+        o.not_before = r.not_before;
+        if (!r.count_attempt) --o.item.attempts;
+        break;
+      case store::result_kind::failed: o.state = "failed"; break;
+      case store::result_kind::requeue_as_template:
+        o.state = "queued";
+        o.item.as_template = true;
+        o.not_before = now;
+        break;
+      case store::result_kind::opt_out: o.state = "cancelled"; break;
+    }
+    recorded.push_back(std::move(r));
+  }
+  store::sender_round out;
+  std::vector<row*> due;
+  for (auto& [_, o] : outbox)
+    if (o.state == "queued" && o.not_before <= now) due.push_back(&o);
+  std::stable_sort(due.begin(), due.end(), [](const row* a, const row* b) {
+    return a->item.priority != b->item.priority ? a->item.priority < b->item.priority : a->not_before < b->not_before;
+  });
+  for (auto* o : due) {
+    if (out.items.size() >= lease_limit) break;
+    o->state = "sending";
+    ++o->item.attempts;
+    out.items.push_back(o->item);
+  }
+  if (lease_limit > 0 && out.items.empty())
+    for (const auto& [_, o] : outbox)
+      if (o.state == "queued" && (!out.next_due || o.not_before < *out.next_due)) out.next_due = o.not_before;
+  co_return out;
+}
+
+asio::awaitable<std::optional<store::key_info>> fake_store::authenticate(std::string token, std::int64_t) {
+  auto it = keys_.find(token);
+  if (it == keys_.end()) co_return std::nullopt;
+  co_return it->second;
+}
+
+asio::awaitable<store::batch_outcome> fake_store::apply(store::inbound_batch batch, std::int64_t) {
+  store::batch_outcome out;
+  for (const auto& m : batch.messages) {
+    store::inbound_result r;
+    if (decide) {
+      r = decide(m);
+    } else {
+      r.decision = domain::decision::subscribe;
+      r.keyword = "attiva";
+    }
+    out.results.push_back(r);
+  }
+  out.statuses_applied = batch.statuses.size();
+  batches.push_back(std::move(batch));
+  co_return out;
+}
+
+}  // namespace banditore::testing

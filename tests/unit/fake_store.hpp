@@ -1,0 +1,101 @@
+// An in-memory store behind the interfaces of lib/banditore/store/, for
+// unit tests of what sits on top of them (the sender, the planner, the
+// HTTP handlers) without SQLite. It keeps the rules callers rely on (an
+// idempotency key replays, a leased row is not leased again, an alert is
+// planned in batches) and records every call, so a test can say what was
+// asked. It is not a second engine: what SQL does is tested against the
+// SQLite engine in tests/unit/store/sqlite/.
+#pragma once
+
+#include <banditore/store/alerts.hpp>
+#include <banditore/store/api_keys.hpp>
+#include <banditore/store/inbound.hpp>
+#include <banditore/store/outbox.hpp>
+#include <banditore/store/planning.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace banditore::testing {
+
+class fake_store final : public store::alerts,
+                         public store::planning,
+                         public store::outbox_rounds,
+                         public store::api_keys,
+                         public store::inbound {
+ public:
+  // --- what a test sets up ------------------------------------------------
+  // A key; returns its token (any text: the fake does not check shapes).
+  std::string add_key(std::string name, std::vector<std::string> scopes, bool revoked = false);
+  // A subscriber the planner will fan alerts out to.
+  std::int64_t add_subscriber();
+  // A queued outbox row; returns its id.
+  std::int64_t queue(store::outbox_item item, std::int64_t not_before = 0);
+
+  // --- what a test reads ----------------------------------------------------
+  struct row {
+    store::outbox_item item;
+    std::string state = "queued";
+    std::int64_t not_before = 0;
+    std::string provider_message_id;
+    int error_code = 0;
+  };
+  std::map<std::int64_t, row> outbox;                 // by id
+  std::map<std::int64_t, store::alert_record> alert_rows;  // by id
+  std::vector<store::send_record> recorded;           // every outcome the sender recorded
+  std::vector<std::size_t> lease_limits;              // asked in each round
+  std::vector<std::pair<std::string, std::string>> audit;  // (actor, action)
+  std::vector<store::inbound_batch> batches;          // applied webhook batches
+  int rounds = 0;
+  int plan_calls = 0;
+  // What apply() answers for each message; by default a subscription.
+  std::function<store::inbound_result(const store::inbound_message_input&)> decide;
+  // Thrown by the next round() when not empty (a database failure).
+  std::string fail_next_round;
+
+  // --- the interfaces -------------------------------------------------------
+  boost::asio::awaitable<store::created_alert> create(store::new_alert alert, store::actor who,
+                                                      std::int64_t tier_limit, std::int64_t now_ms) override;
+  boost::asio::awaitable<std::optional<store::alert_report>> report(std::int64_t id) override;
+  boost::asio::awaitable<std::vector<store::alert_record>> list(std::int64_t before_id, std::size_t limit) override;
+  boost::asio::awaitable<std::optional<store::alert_report>> cancel(std::int64_t id, store::actor who,
+                                                                    std::int64_t now_ms) override;
+  boost::asio::awaitable<store::alert_stats> stats(std::int64_t tier_limit, std::int64_t now_ms) override;
+
+  boost::asio::awaitable<std::optional<store::plan_step>> next_step(std::size_t batch, std::int64_t now_ms) override;
+
+  boost::asio::awaitable<store::sender_round> round(std::vector<store::send_record> outcomes, std::size_t lease_limit,
+                                                    std::int64_t lease_ms, store::delivery_policy policy,
+                                                    std::int64_t now_ms) override;
+
+  boost::asio::awaitable<std::optional<store::key_info>> authenticate(std::string token, std::int64_t now_ms) override;
+
+  boost::asio::awaitable<store::batch_outcome> apply(store::inbound_batch batch, std::int64_t now_ms) override;
+
+  // The synchronous parts, for tests that need no coroutine.
+  std::optional<store::alert_report> report_now(std::int64_t id) const;
+
+ private:
+  struct idempotent {
+    std::int64_t alert_id = 0;
+    std::string request_hash;
+  };
+  struct planning_state {
+    std::size_t next = 0;  // index into subscribers_
+    bool first = true;
+  };
+  std::map<std::string, store::key_info> keys_;  // by token
+  std::map<std::string, idempotent> idempotency_;
+  std::map<std::int64_t, planning_state> planning_;
+  std::vector<std::int64_t> subscribers_;
+  std::int64_t next_alert_id_ = 1;
+  std::int64_t next_outbox_id_ = 1;
+  std::int64_t next_subscriber_id_ = 1;
+  std::int64_t next_key_id_ = 1;
+};
+
+}  // namespace banditore::testing

@@ -1,0 +1,185 @@
+#include <banditore/store/sqlite/alerts.hpp>
+
+#include <banditore/domain/alert.hpp>
+#include <banditore/store/sqlite/database.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace banditore;
+using namespace banditore::store;
+using namespace banditore::store::sqlite;
+
+namespace {
+
+const std::int64_t now = *domain::parse_rfc3339("2025-03-01T12:00:00Z");
+
+std::unique_ptr<SQLite::Database> migrated_database() {
+  auto db = open_database(":memory:");
+  migrate(*db);
+  return db;
+}
+
+struct fixture {
+  std::unique_ptr<SQLite::Database> db = migrated_database();
+  alert_store alerts{*db};  // prepares its statements: after the migration
+  fixture() {
+    // Three subscribers, all subscribed before the alerts below.
+    db->exec("INSERT INTO subscribers (phone_hash, phone_cipher, subscribed_at) VALUES "
+             "(x'01', x'00', 0), (x'02', x'00', 0), (x'03', x'00', 0)");
+  }
+  std::int64_t count(const std::string& sql) { return db->execAndGet(sql).getInt64(); }
+};
+
+new_alert notice() {
+  new_alert a;
+  a.draft.category = "other";
+  a.draft.level = domain::severity::minor;
+  a.draft.title = "Nuovo servizio di avvisi";
+  a.draft.text = "Benvenuto";
+  a.source = "import";
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("an addressed alert is never fanned out to the other subscribers by the planner") {
+  fixture f;
+  const auto id = f.alerts.create_addressed(notice(), now);
+  REQUIRE(f.alerts.add_recipient(id, 2, now));
+  CHECK_FALSE(f.alerts.plan_next(100, now).has_value());
+  CHECK(f.count("SELECT COUNT(*) FROM outbox") == 1);
+  CHECK(f.count("SELECT subscriber_id FROM outbox WHERE alert_id = " + std::to_string(id)) == 2);
+  CHECK(f.alerts.get(id)->planned_count == 1);
+}
+
+TEST_CASE("an addressed alert's deliveries take its priority and its start") {
+  fixture f;
+  auto a = notice();
+  a.not_before = now + 60000;
+  const auto id = f.alerts.create_addressed(a, now);
+  f.alerts.add_recipient(id, 1, now);
+  CHECK(f.count("SELECT priority FROM outbox") == domain::priority_of(domain::severity::minor));
+  CHECK(f.count("SELECT not_before FROM outbox") == now + 60000);
+  CHECK(f.count("SELECT COUNT(*) FROM outbox WHERE phone_hash = x'01'") == 1);
+}
+
+TEST_CASE("a recipient added twice gets one delivery and is counted once") {
+  fixture f;
+  const auto id = f.alerts.create_addressed(notice(), now);
+  CHECK(f.alerts.add_recipient(id, 1, now));
+  CHECK_FALSE(f.alerts.add_recipient(id, 1, now));
+  CHECK_FALSE(f.alerts.add_recipient(id, 99, now));  // no such subscriber
+  CHECK(f.count("SELECT COUNT(*) FROM outbox") == 1);
+  CHECK(f.alerts.get(id)->planned_count == 1);
+}
+
+TEST_CASE("an addressed alert is done once its deliveries are settled") {
+  fixture f;
+  const auto id = f.alerts.create_addressed(notice(), now);
+  f.alerts.add_recipient(id, 1, now);
+  f.alerts.finish_settled(now);
+  CHECK(f.alerts.get(id)->state == "sending");
+  f.db->exec("UPDATE outbox SET state = 'sent'");
+  f.alerts.finish_settled(now + 1);
+  CHECK(f.alerts.get(id)->state == "done");
+}
+
+TEST_CASE("cancelling an addressed alert cancels its queued deliveries") {
+  fixture f;
+  const auto id = f.alerts.create_addressed(notice(), now);
+  f.alerts.add_recipient(id, 1, now);
+  f.alerts.add_recipient(id, 3, now);
+  REQUIRE(f.alerts.cancel(id, now));
+  CHECK(f.alerts.get(id)->state == "cancelled");
+  CHECK(f.alerts.report(id)->counts.cancelled == 2);
+}
+
+TEST_CASE("an alert's first planning step is small so its first messages leave at once") {
+  fixture f;
+  f.db->exec("WITH RECURSIVE n(i) AS (SELECT 4 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+             "INSERT INTO subscribers (phone_hash, phone_cipher, subscribed_at) SELECT randomblob(32), x'00', 0 FROM n");
+  auto a = notice();
+  a.source = "api";
+  const auto id = f.alerts.create(a, now).id;
+  const auto first = f.alerts.plan_next(5000, now);
+  REQUIRE(first);
+  CHECK(first->added == static_cast<std::int64_t>(alert_store::first_plan_batch));
+  CHECK_FALSE(first->finished_planning);
+  const auto rest = f.alerts.plan_next(5000, now);
+  REQUIRE(rest);
+  CHECK(rest->added == 2000 - static_cast<std::int64_t>(alert_store::first_plan_batch));
+  CHECK(f.count("SELECT COUNT(*) FROM outbox WHERE alert_id = " + std::to_string(id)) == 2000);
+}
+
+namespace {
+
+new_alert api_alert(const std::string& text) {
+  new_alert a;
+  a.draft.category = "water";
+  a.draft.level = domain::severity::severe;
+  a.draft.title = "Guasto";
+  a.draft.text = text;
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("the same alert within the window is a duplicate naming the first; outside it, or cancelled, it is new") {
+  fixture f;
+  auto a = api_alert("Via Roma senz'acqua");
+  a.duplicate_since = now - 600'000;
+  const auto first = f.alerts.create(a, now);
+  REQUIRE(first.outcome == create_outcome::created);
+  const auto again = f.alerts.create(a, now + 1000);
+  CHECK(again.outcome == create_outcome::duplicate);
+  CHECK(again.id == first.id);
+  // Another link, text or severity is another alert.
+  auto linked = a;
+  linked.draft.link = "https://a.it/x";
+  CHECK(f.alerts.create(linked, now + 1000).outcome == create_outcome::created);
+  auto other = api_alert("Via Verdi senz'acqua");
+  other.duplicate_since = a.duplicate_since;
+  CHECK(f.alerts.create(other, now + 1000).outcome == create_outcome::created);
+  // No check asked: created.
+  auto unchecked = a;
+  unchecked.duplicate_since = 0;
+  CHECK(f.alerts.create(unchecked, now + 1000).outcome == create_outcome::created);
+  // Past the window: created.
+  auto later = a;
+  later.duplicate_since = now + 2000;
+  CHECK(f.alerts.create(later, now + 700'000).outcome == create_outcome::created);
+  f.db->exec("UPDATE alerts SET state = 'cancelled'");
+  CHECK(f.alerts.create(a, now + 2000).outcome == create_outcome::created);
+}
+
+TEST_CASE("the report counts deliveries by state and error, most frequent first") {
+  fixture f;
+  const auto id = f.alerts.create_addressed(notice(), now);
+  for (int s = 1; s <= 3; ++s) f.alerts.add_recipient(id, s, now);
+  f.db->exec("UPDATE outbox SET state = 'failed', error_code = 131026, error_title = 'Message undeliverable' "
+             "WHERE subscriber_id IN (1, 2)");
+  f.db->exec("UPDATE outbox SET error_code = 131000, error_title = 'Something went wrong' WHERE subscriber_id = 3");
+  auto r = f.alerts.report(id);
+  REQUIRE(r);
+  REQUIRE(r->errors.size() == 2);
+  CHECK(r->errors[0].state == "failed");
+  CHECK(r->errors[0].code == 131026);
+  CHECK(r->errors[0].count == 2);
+  CHECK(r->errors[1].state == "queued");
+  CHECK(r->errors[1].code == 131000);
+  // A delivery sent after a retry carries no error.
+  f.db->exec("UPDATE outbox SET state = 'sent', error_code = NULL, error_title = NULL WHERE subscriber_id = 3");
+  CHECK(f.alerts.report(id)->errors.size() == 1);
+}
+
+TEST_CASE("an alert's link is stored and read back") {
+  fixture f;
+  auto a = api_alert("x");
+  a.draft.link = "https://www.comune.lodi.it/avvisi/1";
+  const auto id = f.alerts.create(a, now).id;
+  CHECK(f.alerts.get(id)->link == "https://www.comune.lodi.it/avvisi/1");
+  CHECK(f.alerts.get(f.alerts.create(api_alert("y"), now).id)->link.empty());
+}

@@ -1,0 +1,111 @@
+#include <banditore/store/sqlite/retention.hpp>
+
+#include <banditore/store/sqlite/database.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace banditore::store;
+using namespace banditore::store::sqlite;
+
+namespace {
+
+constexpr std::int64_t day = 24LL * 3600 * 1000;
+constexpr std::int64_t now = 1000 * day;
+constexpr std::int64_t ninety_days = 90 * day;
+
+std::unique_ptr<SQLite::Database> fresh() {
+  auto db = open_database(":memory:");
+  migrate(*db);
+  return db;
+}
+
+void inbound(SQLite::Database& db, const std::string& id, std::int64_t received_at) {
+  SQLite::Statement st(db, "INSERT INTO inbound_messages (message_hash, phone_hash, type, decision, received_at) "
+                           "VALUES (:id, x'01', 'text', 'ignored', :at)");
+  st.bind(":id", id);
+  st.bind(":at", received_at);
+  st.exec();
+}
+
+void outbox_row(SQLite::Database& db, const std::string& state, std::int64_t updated_at) {
+  SQLite::Statement st(db, "INSERT INTO outbox (priority, state, phone_hash, not_before, created_at, updated_at) "
+                           "VALUES (0, :state, x'01', 0, 0, :at)");
+  st.bind(":state", state);
+  st.bind(":at", updated_at);
+  st.exec();
+}
+
+void early_status(SQLite::Database& db, const std::string& provider, std::int64_t received_at) {
+  SQLite::Statement st(db, "INSERT INTO early_statuses (provider_hash, status, at, received_at) "
+                           "VALUES (:p, 'delivered', 0, :at)");
+  st.bind(":p", provider);
+  st.bind(":at", received_at);
+  st.exec();
+}
+
+int count(SQLite::Database& db, const std::string& sql) { return db.execAndGet(sql).getInt(); }
+
+}  // namespace
+
+TEST_CASE("inbound messages older than the window are deleted and newer ones kept") {
+  auto db = fresh();
+  inbound(*db, "old", now - ninety_days - 1);
+  inbound(*db, "new", now - ninety_days + 1);
+  auto r = purge_old(*db, ninety_days, now);
+  CHECK(r.inbound_deleted == 1);
+  CHECK(count(*db, "SELECT COUNT(*) FROM inbound_messages WHERE message_hash = 'new'") == 1);
+  CHECK(count(*db, "SELECT COUNT(*) FROM inbound_messages") == 1);
+}
+
+TEST_CASE("old outbox rows in every final state are deleted") {
+  auto db = fresh();
+  for (const char* state : {"sent", "delivered", "read", "failed", "cancelled"})
+    outbox_row(*db, state, now - ninety_days - 1);
+  auto r = purge_old(*db, ninety_days, now);
+  CHECK(r.outbox_deleted == 5);
+  CHECK(count(*db, "SELECT COUNT(*) FROM outbox") == 0);
+}
+
+TEST_CASE("old outbox rows still queued or sending are kept") {
+  auto db = fresh();
+  outbox_row(*db, "queued", now - 2 * ninety_days);
+  outbox_row(*db, "sending", now - 2 * ninety_days);
+  CHECK(purge_old(*db, ninety_days, now).outbox_deleted == 0);
+  CHECK(count(*db, "SELECT COUNT(*) FROM outbox") == 2);
+}
+
+TEST_CASE("finished outbox rows inside the window are kept") {
+  auto db = fresh();
+  outbox_row(*db, "delivered", now - ninety_days + 1);
+  CHECK(purge_old(*db, ninety_days, now).outbox_deleted == 0);
+}
+
+TEST_CASE("early statuses go after seven days whatever the retention window") {
+  auto db = fresh();
+  early_status(*db, "old", now - 8 * day);
+  early_status(*db, "recent", now - 6 * day);
+  auto r = purge_old(*db, ninety_days, now);
+  CHECK(r.early_statuses_deleted == 1);
+  CHECK(count(*db, "SELECT COUNT(*) FROM early_statuses WHERE provider_hash = 'recent'") == 1);
+}
+
+TEST_CASE("a purge deletes in batches, one transaction each") {
+  auto db = fresh();
+  for (int i = 0; i < 5; ++i) inbound(*db, "m" + std::to_string(i), 0);
+  auto r = purge_old(*db, ninety_days, now, 2);
+  CHECK(r.inbound_deleted == 5);
+  // inbound: 2 + 2 + 1; outbox and early statuses: one empty batch each.
+  CHECK(r.transactions == 5);
+  CHECK(count(*db, "SELECT COUNT(*) FROM inbound_messages") == 0);
+}
+
+TEST_CASE("a purge leaves the consent log alone") {
+  auto db = fresh();
+  db->exec("INSERT INTO consent_log (phone_hash, event, at) VALUES (x'01', 'subscribe', 0)");
+  purge_old(*db, ninety_days, now);
+  CHECK(count(*db, "SELECT COUNT(*) FROM consent_log") == 1);
+}

@@ -1,0 +1,188 @@
+#include <banditore/store/sqlite/worker.hpp>
+
+#include <banditore/store/sqlite/checkpointer.hpp>
+#include <banditore/store/sqlite/database.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <future>
+#include <thread>
+#include <stdexcept>
+#include <unistd.h>
+
+using namespace banditore::store;
+using namespace banditore::store::sqlite;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct temp_db {
+  fs::path dir = fs::temp_directory_path() / ("banditore-worker-test-" + std::to_string(getpid()));
+  fs::path file = dir / "w.db";
+  temp_db() {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  ~temp_db() { fs::remove_all(dir); }
+};
+
+struct answer {
+  bool done = false;
+  bool failed = false;
+  bool visible = false;  // the row was readable from another connection when the caller resumed
+};
+
+bool row_visible(const fs::path& file, int value) {
+  SQLite::Database reader(file.string(), SQLite::OPEN_READONLY);
+  reader.setBusyTimeout(5000);
+  SQLite::Statement q(reader, "SELECT COUNT(*) FROM t WHERE v = ?");
+  q.bind(1, value);
+  q.executeStep();
+  return q.getColumn(0).getInt() == 1;
+}
+
+boost::asio::awaitable<void> insert(db_worker& worker, const fs::path& file, int value, answer& out) {
+  auto work = [value](SQLite::Database& db) {
+    SQLite::Statement st(db, "INSERT INTO t (v) VALUES (?)");
+    st.bind(1, value);
+    st.exec();
+    if (value % 5 == 0) throw std::runtime_error("refused after writing");  // its row must vanish
+    return value;
+  };
+  try {
+    auto got = co_await worker.run_grouped(std::move(work));
+    out.visible = got == value && row_visible(file, value);
+  } catch (const std::runtime_error&) {
+    out.failed = true;
+  }
+  out.done = true;
+}
+
+}  // namespace
+
+TEST_CASE("grouped jobs share one commit, a failing job is undone alone, and callers resume after the commit") {
+  temp_db t;
+  auto conn = open_database(t.file.string());
+  conn->exec("CREATE TABLE t (v INTEGER NOT NULL)");
+  db_worker worker(std::move(conn));
+  std::vector<std::size_t> groups;
+  worker.on_group_commit([&groups](std::size_t n) { groups.push_back(n); });
+
+  // Hold the database thread so that every job queues behind it.
+  std::promise<void> release;
+  auto held = release.get_future().share();
+  std::promise<void> holding;
+  std::thread blocker([&] {
+    worker.run_sync([&](SQLite::Database&) {
+      holding.set_value();
+      held.wait();
+      return 0;
+    });
+  });
+  holding.get_future().wait();
+
+  boost::asio::io_context io;
+  constexpr int n = 20;
+  std::vector<answer> answers(n);
+  for (int i = 1; i <= n; ++i)
+    boost::asio::co_spawn(io, insert(worker, t.file, i, answers[static_cast<std::size_t>(i - 1)]),
+                          boost::asio::detached);
+  io.poll();  // every coroutine has queued its job
+  release.set_value();
+  blocker.join();
+  io.run();
+
+  int failed = 0, visible = 0;
+  for (const auto& a : answers) {
+    CHECK(a.done);
+    failed += a.failed;
+    visible += a.visible;
+  }
+  CHECK(failed == n / 5);
+  CHECK(visible == n - n / 5);
+  REQUIRE(groups.size() == 1);
+  CHECK(groups[0] == n);
+  SQLite::Database reader(t.file.string(), SQLite::OPEN_READONLY);
+  CHECK(reader.execAndGet("SELECT COUNT(*) FROM t").getInt() == n - n / 5);
+  CHECK(reader.execAndGet("SELECT COUNT(*) FROM t WHERE v % 5 = 0").getInt() == 0);
+}
+
+TEST_CASE("more grouped jobs than a group holds are committed in several groups") {
+  temp_db t;
+  auto conn = open_database(t.file.string());
+  conn->exec("CREATE TABLE t (v INTEGER NOT NULL)");
+  db_worker worker(std::move(conn));
+  std::vector<std::size_t> groups;
+  worker.on_group_commit([&groups](std::size_t n) { groups.push_back(n); });
+  std::promise<void> release, holding;
+  auto held = release.get_future().share();
+  std::thread blocker([&] {
+    worker.run_sync([&](SQLite::Database&) {
+      holding.set_value();
+      held.wait();
+      return 0;
+    });
+  });
+  holding.get_future().wait();
+  boost::asio::io_context io;
+  const int n = static_cast<int>(db_worker::max_group) + 10;
+  std::vector<answer> answers(static_cast<std::size_t>(n));
+  for (int i = 1; i <= n; ++i)
+    boost::asio::co_spawn(io, insert(worker, t.file, i * 5 + 1, answers[static_cast<std::size_t>(i - 1)]),
+                          boost::asio::detached);
+  io.poll();
+  release.set_value();
+  blocker.join();
+  io.run();
+  REQUIRE(groups.size() == 2);
+  CHECK(groups[0] == db_worker::max_group);
+  CHECK(groups[1] == 10);
+  int visible = 0;
+  for (const auto& a : answers) visible += a.visible;
+  CHECK(visible == n);
+}
+
+TEST_CASE("the WAL is checkpointed off the database thread, and stays bounded while the writer writes") {
+  temp_db t;
+  auto conn = open_database(t.file.string());
+  conn->exec("CREATE TABLE t (v BLOB NOT NULL)");
+  db_worker worker(std::move(conn));
+  REQUIRE(worker.checkpointer() != nullptr);
+
+  // Enough pages past the background threshold for the thread to be woken.
+  const std::string page(4000, 'x');
+  auto write_pages = [&](int pages) {
+    worker.run_sync([&](SQLite::Database& db) {
+      SQLite::Statement st(db, "INSERT INTO t (v) VALUES (?)");
+      for (int i = 0; i < pages; ++i) {
+        st.bind(1, page.data(), static_cast<int>(page.size()));
+        st.exec();
+        st.reset();
+      }
+      return 0;
+    });
+  };
+  write_pages(wal_checkpointer::background_pages + 200);
+  worker.checkpointer()->wait_for_checkpoint_after(0);
+  // Pages were copied into the database file, which held only the schema
+  // (two pages) before: only a checkpoint writes there.
+  CHECK(fs::file_size(t.file) >= 100u * 4096u);
+
+  // A writer that keeps going past the inline bound checkpoints itself:
+  // the WAL restarts and never holds much more than the bound.
+  for (int round = 0; round < 4; ++round) write_pages(wal_checkpointer::inline_pages / 3);
+  const auto wal = fs::path(t.file.string() + "-wal");
+  CHECK(fs::file_size(wal) <= static_cast<std::uintmax_t>(wal_checkpointer::inline_pages + 4000) * 4200);
+}
+
+TEST_CASE("a database in memory has no WAL and no checkpointer") {
+  db_worker worker(open_database(":memory:"));
+  CHECK(worker.checkpointer() == nullptr);
+}
