@@ -103,11 +103,16 @@ TEST_CASE("a number beyond a double's range is refused by both readers") {
     recorder r;
     CHECK_FALSE(banditore::json_events::parse(text, r));
   }
-  // The largest finite doubles still read the same.
-  const std::string largest = "[1.7976931348623157e308, -1.7976931348623157e308]";
-  recorder r;
-  REQUIRE(banditore::json_events::parse(largest, r));
-  CHECK(r.events == nlohmann_reading(largest));
+  // The largest finite doubles still read the same, also written with the
+  // 17 digits that round to DBL_MAX (Boost.JSON 1.81 alone reads that one
+  // as infinity; found by the json_sax fuzzer).
+  for (std::string largest : {"[1.7976931348623157e308, -1.7976931348623157e308]",
+                              "[1.7976931348623158e308, -1.7976931348623158e308]"}) {
+    CAPTURE(largest);
+    recorder r;
+    REQUIRE(banditore::json_events::parse(largest, r));
+    CHECK(r.events == nlohmann_reading(largest));
+  }
 }
 
 TEST_CASE("a NUL after the value is refused") {
