@@ -944,6 +944,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     tap_message.text = button->second;
     tap_message.reply_id = button->first;
     tap_message.context_id = tapped->id;
+    tap_message.list_reply = !tapped->list_button.empty();
     tap_message.profile_name = in.value("name", std::string("Cittadino"));
     tap_message.timestamp = unix_seconds();
     std::vector<testing::simulated_message> one{tap_message};
@@ -955,6 +956,29 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     co_return http::json_response(200, answer.dump());
   }
   // ---- end of interactive reply buttons ----
+
+  // The citizen shares a location (a pin, not a named place): WhatsApp
+  // posts a message of type "location" with its latitude and longitude.
+  asio::awaitable<http::response> share_location(http::request& req) {
+    json in = json::parse(req.body, nullptr, false);
+    if (in.is_discarded() || !in.is_object() || !in.contains("latitude") || !in["latitude"].is_number() ||
+        !in.contains("longitude") || !in["longitude"].is_number())
+      co_return bad_control("body must be {\"latitude\": degrees, \"longitude\": degrees}");
+    const auto wa_id = req.path_params["wa_id"];
+    testing::simulated_message m;
+    m.from = wa_id;
+    m.id = new_wamid(wa_id);
+    m.type = "location";
+    m.latitude = in["latitude"].get<double>();
+    m.longitude = in["longitude"].get<double>();
+    m.profile_name = in.value("name", std::string("Cittadino"));
+    m.timestamp = unix_seconds();
+    std::vector<testing::simulated_message> one{m};
+    auto body = testing::make_text_message_notification(opt_.phone_number_id, opt_.display_number, one);
+    std::string signature = "valid";
+    const int status = co_await post_webhook(std::move(body), std::move(signature));
+    co_return http::json_response(200, json{{"id", m.id}, {"webhook_status", status}}.dump());
+  }
 
   http::response stats() {
     json s = json::object();
@@ -1088,6 +1112,7 @@ void simulator::add_routes(http::router& routes) {
   });
   // ---- interactive reply buttons: a citizen taps one ----
   routes.add("POST", "/sim/phones/{wa_id}/tap", [self](http::request& r) { return self->tap(r); });
+  routes.add("POST", "/sim/phones/{wa_id}/location", [self](http::request& r) { return self->share_location(r); });
 }
 
 }  // namespace wa_sim

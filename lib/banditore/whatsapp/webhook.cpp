@@ -6,6 +6,7 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <limits>
 #include <new>
 #include <unordered_map>
@@ -171,6 +172,23 @@ std::string reply_id(const json& message, message_type type, const std::string& 
   return id ? bounded_text(*id, child(p, "id"), limits) : std::string{};
 }
 
+// A location message's point: latitude and longitude are numbers within
+// their ranges, as WhatsApp sends them (name and address, optional, are
+// not read).
+std::optional<shared_location> message_location(const json& message, message_type type, const std::string& path) {
+  if (type != message_type::location) return std::nullopt;
+  const auto p = child(path, "location");
+  const auto& location = as_object(required(message, "location", path), p);
+  auto degrees = [&](const char* name, double bound) {
+    const auto& v = required(location, name, p);
+    if (!v.is_number()) fail(child(p, name), "not a number");
+    const double d = v.get<double>();
+    if (!std::isfinite(d) || d < -bound || d > bound) fail(child(p, name), "out of range");
+    return d;
+  };
+  return shared_location{degrees("latitude", 90), degrees("longitude", 180)};
+}
+
 inbound_message parse_message(const json& value, const std::string& path,
                               const std::string& phone_number_id,
                               const std::unordered_map<std::string, std::string>& names,
@@ -184,6 +202,7 @@ inbound_message parse_message(const json& value, const std::string& path,
   m.type = message_type_from(required_string(value, "type", path));
   m.text = message_text(value, m.type, path, limits);
   m.reply_id = reply_id(value, m.type, path, limits);
+  m.location = message_location(value, m.type, path);
   if (auto it = names.find(m.from); it != names.end()) m.profile_name = it->second;
   return m;
 }

@@ -26,6 +26,13 @@ std::string_view to_string(message_type);
 // milliseconds (seconds * 1000) always fits in 64 bits.
 inline constexpr std::int64_t max_timestamp_seconds = 253'402'300'799;
 
+// Where a citizen is, from a message of type "location": never log it,
+// never store it (only what it is used to find, a town or an area).
+struct shared_location {
+  double latitude = 0;   // WGS 84 degrees, -90..90
+  double longitude = 0;  // -180..180
+};
+
 struct inbound_message {
   std::string id;               // wamid: the key for de-duplicating redeliveries
   std::string from;             // the citizen's number (wa_id): never log it
@@ -40,6 +47,7 @@ struct inbound_message {
   // button's button.payload. Empty for other messages.
   std::string reply_id;
   std::string profile_name;  // contacts[].profile.name for this sender, if any
+  std::optional<shared_location> location;  // a "location" message's point
 };
 
 enum class delivery_status { sent, delivered, read, failed, deleted, unknown };

@@ -508,3 +508,57 @@ TEST_CASE("a simulated sent status carries Meta's conversation and pricing objec
   CHECK(status["conversation"]["expiration_timestamp"] == "86500");
   CHECK(status["pricing"]["billable"] == true);
 }
+
+TEST_CASE("a location message gives its point; other messages have none") {
+  // developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#location-messages
+  auto m = only_message("location.json");
+  REQUIRE(m.location);
+  CHECK(m.location->latitude == doctest::Approx(43.7696));
+  CHECK(m.location->longitude == doctest::Approx(11.2558));
+  CHECK(m.text.empty());
+  CHECK_FALSE(only_message("text.json").location);
+}
+
+TEST_CASE("a location without its point, or out of the globe, is refused naming the field") {
+  const std::string at = "entry[0].changes[0].value.messages[0].location";
+  auto without = edited("location.json", [](json& j) {
+    j["entry"][0]["changes"][0]["value"]["messages"][0]["location"].erase("latitude");
+  });
+  CHECK(error_of(without) == at + ".latitude: missing");
+  auto text = edited("location.json", [](json& j) {
+    j["entry"][0]["changes"][0]["value"]["messages"][0]["location"]["longitude"] = "11.2558";
+  });
+  CHECK(error_of(text) == at + ".longitude: not a number");
+  auto beyond = edited("location.json", [](json& j) {
+    j["entry"][0]["changes"][0]["value"]["messages"][0]["location"]["latitude"] = 91.5;
+  });
+  CHECK(error_of(beyond) == at + ".latitude: out of range");
+  auto none = edited("location.json", [](json& j) { j["entry"][0]["changes"][0]["value"]["messages"][0].erase("location"); });
+  CHECK(error_of(none) == at + ": missing");
+}
+
+TEST_CASE("simulated list taps and shared locations read back as Meta's shapes") {
+  simulated_message row;
+  row.id = "wamid.L1";
+  row.from = "393331234567";
+  row.type = "interactive";
+  row.text = "Strade";
+  row.reply_id = "topic:strade";
+  row.list_reply = true;
+  row.timestamp = 1718035200;
+  simulated_message pin;
+  pin.id = "wamid.P1";
+  pin.from = "393331234567";
+  pin.type = "location";
+  pin.latitude = 44.4167;
+  pin.longitude = 11.9167;
+  pin.timestamp = 1718035201;
+  const auto body = make_text_message_notification("106540352242922", "15550783881", {row, pin});
+  CHECK(json::parse(body)["entry"][0]["changes"][0]["value"]["messages"][0]["interactive"]["type"] == "list_reply");
+  auto n = parsed(body);
+  REQUIRE(n.messages.size() == 2);
+  CHECK(n.messages[0].reply_id == "topic:strade");
+  CHECK(n.messages[0].text == "Strade");
+  REQUIRE(n.messages[1].location);
+  CHECK(n.messages[1].location->latitude == doctest::Approx(44.4167));
+}

@@ -66,8 +66,14 @@ std::string make_text_message_notification(std::string_view phone_number_id,
       // (developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#reply-button).
       item["context"] = {{"from", display_number},
                          {"id", m.context_id.empty() ? "wamid.interactive-" + m.id : m.context_id}};
-      item["interactive"] = {{"type", "button_reply"},
-                             {"button_reply", {{"id", m.reply_id.empty() ? m.text : m.reply_id}, {"title", m.text}}}};
+      // A list row comes back as list_reply, with the same id and title
+      // (developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#list-reply).
+      const char* kind = m.list_reply ? "list_reply" : "button_reply";
+      item["interactive"] = {{"type", kind}, {kind, {{"id", m.reply_id.empty() ? m.text : m.reply_id}, {"title", m.text}}}};
+    } else if (m.type == "location") {
+      // A shared location (payload-examples#location-messages); name and
+      // address only for a named place, which a citizen's pin is not.
+      item["location"] = {{"latitude", m.latitude}, {"longitude", m.longitude}};
     } else if (m.type == "image" || m.type == "audio" || m.type == "sticker") {
       const char* mime = m.type == "image"   ? "image/jpeg"
                          : m.type == "audio" ? "audio/ogg; codecs=opus"

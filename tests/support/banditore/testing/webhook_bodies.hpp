@@ -21,6 +21,8 @@ struct simulated_message {
   std::int64_t timestamp = 0;
   std::string reply_id{};    // interactive: the button's id (text when empty)
   std::string context_id{};  // interactive: the message tapped (made up when empty)
+  bool list_reply = false;   // interactive: a row of a list, not a reply button
+  double latitude = 0, longitude = 0;  // location
 };
 
 // A "messages" notification as Meta sends it when citizens write to the
