@@ -90,3 +90,24 @@ TEST_CASE("towns --help, topics --help and areas --help describe the subcommands
   }
   CHECK(run(dir, {"--help"}).out.find("towns") != std::string::npos);
 }
+
+TEST_CASE("the running service answers /v1/areas: a key made with audience:admin adds, any key reads") {
+  temp_dir dir;
+  wa_sim sim{dir.path};
+  banditore_server app(dir.path, sim, {{"BANDITORE_TOWN", "Lugo"}});
+  app.start();
+  const auto admin = app.create_key("unione", "audience:admin");
+  const auto reader = app.create_key("dashboard", "stats:read");
+  auto added = app.api("POST", "/v1/areas", admin, R"({"id":"voltana","town":"lugo","name":"Voltana"})");
+  INFO("body: " << added.body);
+  REQUIRE(added.status == 201);
+  CHECK(app.api("POST", "/v1/areas", reader, R"({"id":"x","town":"lugo","name":"X"})").status == 403);
+  auto listed = app.api("GET", "/v1/areas?town=lugo", reader);
+  REQUIRE(listed.status == 200);
+  auto areas = json::parse(listed.body)["areas"];
+  REQUIRE(areas.size() == 1);
+  CHECK(areas[0]["name"] == "Voltana");
+  CHECK(json::parse(app.api("GET", "/v1/towns/lugo", reader).body)["name"] == "Comune di Lugo");
+  // The command line sees what the API wrote, while the service runs.
+  CHECK(run(dir, {"areas", "list"}).out.find("voltana") != std::string::npos);
+}
