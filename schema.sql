@@ -307,3 +307,34 @@ CREATE INDEX outbox_errors ON outbox(alert_id, state, error_code, error_title)
 -- A reply that asks ("Vuoi ricevere gli avvisi?") carries WhatsApp reply
 -- buttons: a JSON array of {"id", "title"}; NULL for every other row.
 ALTER TABLE outbox ADD COLUMN buttons TEXT;
+
+-- migration 9: towns, topics and areas
+-- The audience a deployment offers its citizens, managed at run time
+-- (REST /v1/towns, /v1/topics, /v1/areas; `banditore towns|topics|areas`).
+-- Ids are lowercase letters, digits and dashes; keywords a JSON array of
+-- strings. Rows are listed in rowid order, the order they were added. The
+-- default topics and the configured town are written at the first start
+-- after this migration (meta 'audience_seeded'), since the town comes from
+-- the configuration, not from this file. No column holds anything about a
+-- citizen.
+CREATE TABLE towns (
+  id         TEXT NOT NULL UNIQUE,
+  name       TEXT NOT NULL,
+  istat_code TEXT,
+  keywords   TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE topics (
+  id         TEXT NOT NULL UNIQUE,
+  name       TEXT NOT NULL,
+  keywords   TEXT NOT NULL DEFAULT '[]',
+  in_default INTEGER NOT NULL DEFAULT 1
+);
+-- polygon: reserved for a boundary (GeoJSON), unused so far.
+CREATE TABLE areas (
+  id       TEXT NOT NULL UNIQUE,
+  town_id  TEXT NOT NULL REFERENCES towns(id),
+  name     TEXT NOT NULL,
+  keywords TEXT NOT NULL DEFAULT '[]',
+  polygon  TEXT
+);
+CREATE INDEX areas_by_town ON areas(town_id);

@@ -29,7 +29,7 @@ std::string digits_joined(const std::string& s) {
 const banditore::domain::audience_catalogue& catalogue() {
   static const auto c = [] {
     banditore::domain::audience_catalogue c;
-    c.towns = {{"lugo", "Comune di Lugo", {}}, {"santagata", "Comune di Sant'Agata sul Santerno", {}}};
+    c.towns = {{"lugo", "Comune di Lugo", {}, ""}, {"santagata", "Comune di Sant'Agata sul Santerno", {}, ""}};
     c.areas = {{"fabriago", "lugo", "Santa Maria in Fabriago", {}}, {"voltana", "lugo", "Voltana", {}}};
     c.topics = banditore::domain::default_topics();
     return c;

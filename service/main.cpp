@@ -11,6 +11,7 @@
 #include <banditore/store/sqlite/engine.hpp>
 
 #include "alerts_command.hpp"
+#include "audience_command.hpp"
 #include "backup_command.hpp"
 #include "cli.hpp"
 #include "inbound_command.hpp"
@@ -48,6 +49,9 @@ void print_help() {
       "  send       send an alert to every subscriber (send --help)\n"
       "  alerts     alerts in the database: list, show, cancel\n"
       "  keys       API keys of the REST API: create, list, revoke\n"
+      "  towns      the towns of this deployment: list, add, update, remove\n"
+      "  topics     the topics citizens choose from: list, add, update, remove\n"
+      "  areas      the areas of the towns (frazioni, quartieri): list, add, update, remove\n"
       "  subscribers  the subscriber list: lookup, forget, count, import\n"
       "  inbound    what citizens wrote: `inbound unknown` lists the most frequent\n"
       "             texts not understood, digits masked\n"
@@ -172,6 +176,8 @@ int main(int argc, char** argv) {
     if (command == "send") return run_send_command(settings, args);
     if (command == "alerts") return run_alerts_command(settings, args);
     if (command == "keys") return run_keys_command(settings, args);
+    if (command == "towns" || command == "topics" || command == "areas")
+      return run_audience_command(settings, command, args);
     if (command == "subscribers") return run_subscribers_command(settings, args);
     if (command == "inbound") return run_inbound_command(settings, args);
     if (command == "backup") return run_backup_command(settings, args);

@@ -225,4 +225,36 @@ asio::awaitable<store::batch_outcome> fake_store::apply(store::inbound_batch bat
   co_return out;
 }
 
+asio::awaitable<domain::audience_catalogue> fake_store::catalogue() { co_return catalogue_data; }
+
+asio::awaitable<domain::catalogue_verdict> fake_store::add(domain::catalogue_entry entry, store::actor who,
+                                                           std::int64_t) {
+  auto verdict = domain::check_add(catalogue_data, entry);
+  if (verdict.ok()) {
+    domain::apply_add(catalogue_data, entry);
+    audit.emplace_back(who.name, std::string(domain::to_string(domain::kind_of(entry))) + ".add");
+  }
+  co_return verdict;
+}
+
+asio::awaitable<domain::catalogue_verdict> fake_store::update(domain::catalogue_entry entry, store::actor who,
+                                                              std::int64_t) {
+  auto verdict = domain::check_update(catalogue_data, entry);
+  if (verdict.ok()) {
+    domain::apply_update(catalogue_data, entry);
+    audit.emplace_back(who.name, std::string(domain::to_string(domain::kind_of(entry))) + ".update");
+  }
+  co_return verdict;
+}
+
+asio::awaitable<domain::catalogue_verdict> fake_store::remove(domain::catalogue_kind kind, std::string id,
+                                                              store::actor who, std::int64_t) {
+  auto verdict = domain::check_remove(catalogue_data, kind, id);
+  if (verdict.ok()) {
+    domain::apply_remove(catalogue_data, kind, id);
+    audit.emplace_back(who.name, std::string(domain::to_string(kind)) + ".remove");
+  }
+  co_return verdict;
+}
+
 }  // namespace banditore::testing

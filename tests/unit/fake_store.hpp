@@ -9,6 +9,7 @@
 
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/api_keys.hpp>
+#include <banditore/store/audience.hpp>
 #include <banditore/store/inbound.hpp>
 #include <banditore/store/outbox.hpp>
 #include <banditore/store/planning.hpp>
@@ -26,7 +27,8 @@ class fake_store final : public store::alerts,
                          public store::planning,
                          public store::outbox_rounds,
                          public store::api_keys,
-                         public store::inbound {
+                         public store::inbound,
+                         public store::audience {
  public:
   // --- what a test sets up ------------------------------------------------
   // A key; returns its token (any text: the fake does not check shapes).
@@ -54,6 +56,9 @@ class fake_store final : public store::alerts,
   int plan_calls = 0;
   // What apply() answers for each message; by default a subscription.
   std::function<store::inbound_result(const store::inbound_message_input&)> decide;
+  // The towns, topics and areas; changed through the audience interface
+  // by the rules of domain/audience_rules.hpp, as the engine does.
+  domain::audience_catalogue catalogue_data;
   // Thrown by the next round() when not empty (a database failure).
   std::string fail_next_round;
 
@@ -75,6 +80,14 @@ class fake_store final : public store::alerts,
   boost::asio::awaitable<std::optional<store::key_info>> authenticate(std::string token, std::int64_t now_ms) override;
 
   boost::asio::awaitable<store::batch_outcome> apply(store::inbound_batch batch, std::int64_t now_ms) override;
+
+  boost::asio::awaitable<domain::audience_catalogue> catalogue() override;
+  boost::asio::awaitable<domain::catalogue_verdict> add(domain::catalogue_entry entry, store::actor who,
+                                                        std::int64_t now_ms) override;
+  boost::asio::awaitable<domain::catalogue_verdict> update(domain::catalogue_entry entry, store::actor who,
+                                                           std::int64_t now_ms) override;
+  boost::asio::awaitable<domain::catalogue_verdict> remove(domain::catalogue_kind kind, std::string id,
+                                                           store::actor who, std::int64_t now_ms) override;
 
   // The synchronous parts, for tests that need no coroutine.
   std::optional<store::alert_report> report_now(std::int64_t id) const;

@@ -16,6 +16,9 @@
 
 namespace banditore::app {
 
+// What a route asks when any valid key may read it (the audience lists).
+inline constexpr std::string_view any_key{};
+
 struct auth_result {
   std::optional<store::key_info> key;      // set when access is granted
   std::optional<http::response> refusal;   // set otherwise
@@ -23,8 +26,9 @@ struct auth_result {
 
 // The answer for a request whose bearer token, if any, belongs to key
 // (nullopt: no key has it, or no token was sent). scope must be one of
-// store::api_scopes. A refusal never repeats the token presented. Unknown
-// and revoked keys get the same 401.
+// store::api_scopes, or any_key: a valid key with whatever scopes. A
+// refusal never repeats the token presented. Unknown and revoked keys get
+// the same 401.
 auth_result check_access(const http::request& request, std::string_view scope,
                          const std::optional<store::key_info>& key);
 

@@ -1,6 +1,7 @@
 #include <banditore/app/route_list.hpp>
 
 #include <banditore/app/alerts_api.hpp>
+#include <banditore/app/audience_api.hpp>
 #include <banditore/app/cap_api.hpp>
 #include <banditore/app/metrics_api.hpp>
 #include <banditore/app/webhook.hpp>
@@ -12,11 +13,13 @@ std::vector<http::route_info> registered_routes() {
   // never invoked, so empty contexts are enough to learn the patterns.
   webhook_context webhook;
   alerts_context alerts;
+  audience_context audience;
   cap_context cap;
   metrics_context metrics;
   http::router routes;
   add_webhook_routes(routes, webhook);
   add_alert_routes(routes, alerts);
+  add_audience_routes(routes, audience);
   add_cap_routes(routes, cap);
   add_metrics_route(routes, metrics);
   // The service registers the health probes itself because /readyz needs

@@ -1,6 +1,7 @@
 #include <banditore/app/service.hpp>
 
 #include <banditore/app/alerts_api.hpp>
+#include <banditore/app/audience_api.hpp>
 #include <banditore/app/auth_throttle.hpp>
 #include <banditore/app/metrics_api.hpp>
 #include <banditore/config/alert_form.hpp>
@@ -234,6 +235,10 @@ struct service::impl {
     alerts_api.alerts_changed = [this] { planner->wake(); };
     alerts_api.outbox_changed = [this] { sender->wake(); };
     add_alert_routes(routes, alerts_api);
+    audience_api.audience = db.get();
+    audience_api.keys = db.get();
+    audience_api.throttle = &auth_failures;
+    add_audience_routes(routes, audience_api);
     cap.policy = cap_config.policy;
     if (alerts_api.limits.template_form) {
       // A CAP text is cut to what the template leaves it beside the
@@ -392,6 +397,7 @@ struct service::impl {
   std::unique_ptr<dispatch::planner> planner;
   auth_throttle auth_failures;
   alerts_context alerts_api;
+  audience_context audience_api;
   http::router routes;
   webhook_context webhook;
   cap_context cap;

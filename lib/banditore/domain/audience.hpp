@@ -27,6 +27,7 @@ struct town {
   std::string id;    // "lugo"
   std::string name;  // "Comune di Lugo"; matched without "Comune di"
   std::vector<std::string> keywords;
+  std::string istat_code;  // six digits ("039012"); empty when not given
 };
 
 struct topic {

@@ -1,5 +1,5 @@
 // API keys of the REST API: which caller may send alerts, read them, read
-// statistics or push CAP. A token is shown once, when it is created; only
+// statistics, push CAP or change the audience. A token is shown once, when it is created; only
 // its SHA-256 is kept, so a copy of the database hands out no working key.
 #pragma once
 
@@ -16,8 +16,9 @@
 namespace banditore::store {
 
 // What a key may do. Stored comma-separated, so no scope contains a comma.
-inline constexpr std::array<std::string_view, 4> api_scopes{"alerts:send", "alerts:read", "stats:read",
-                                                             "cap:ingest"};
+// audience:admin changes the towns, topics and areas.
+inline constexpr std::array<std::string_view, 5> api_scopes{"alerts:send", "alerts:read", "stats:read",
+                                                             "cap:ingest", "audience:admin"};
 bool valid_scope(std::string_view scope);
 
 // "bnd_" and 40 random bytes in lowercase hex: the prefix lets secret

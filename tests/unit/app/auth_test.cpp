@@ -59,6 +59,15 @@ TEST_CASE("a key with the scope is let through and named") {
   CHECK(result.key->name == "press-office");
 }
 
+TEST_CASE("a route open to any valid key lets every scope through, and still refuses no key or a revoked one") {
+  fixture f;
+  auto result = check_access(bearer(f.reader), app::any_key, f.keys, t0);
+  CHECK_FALSE(result.refusal.has_value());
+  CHECK(check_access(with_authorization(""), app::any_key, f.keys, t0).refusal->status == 401);
+  f.keys.revoke("dashboard", t0);
+  CHECK(check_access(bearer(f.reader), app::any_key, f.keys, t0).refusal->status == 401);
+}
+
 TEST_CASE("a request without a bearer token gets 401 and a Bearer challenge") {
   fixture f;
   auto result = check_access(http::request{}, "alerts:send", f.keys, t0);

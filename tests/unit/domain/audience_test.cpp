@@ -14,9 +14,9 @@ namespace {
 // accents, the default topics.
 audience_catalogue bassa_romagna() {
   audience_catalogue c;
-  c.towns = {{"lugo", "Comune di Lugo", {}},
-             {"bagnacavallo", "Comune di Bagnacavallo", {}},
-             {"santagata", "Comune di Sant'Agata sul Santerno", {"Sant'Agata"}}};
+  c.towns = {{"lugo", "Comune di Lugo", {}, ""},
+             {"bagnacavallo", "Comune di Bagnacavallo", {}, ""},
+             {"santagata", "Comune di Sant'Agata sul Santerno", {"Sant'Agata"}, ""}};
   c.areas = {{"fabriago", "lugo", "Santa Maria in Fabriago", {"Fabriago"}},
              {"voltana", "lugo", "Voltana", {}},
              {"san-potito", "lugo", "San Potito", {}},

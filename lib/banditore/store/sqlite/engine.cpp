@@ -4,6 +4,7 @@
 #include <banditore/domain/revocation.hpp>
 #include <banditore/store/sqlite/alerts.hpp>
 #include <banditore/store/sqlite/api_keys.hpp>
+#include <banditore/store/sqlite/audience.hpp>
 #include <banditore/store/sqlite/audit.hpp>
 #include <banditore/store/sqlite/cap_alerts.hpp>
 #include <banditore/store/sqlite/figures.hpp>
@@ -497,6 +498,52 @@ void engine::drop_retired(const std::string& key_file, const crypto::data_keys& 
     }
     tx.commit();
   });
+}
+
+asio::awaitable<domain::audience_catalogue> engine::catalogue() {
+  auto work = [](SQLite::Database& db) { return read_catalogue(db); };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<domain::catalogue_verdict> engine::add(domain::catalogue_entry entry, actor who, std::int64_t now) {
+  auto work = [entry = std::move(entry), who = std::move(who), now](SQLite::Database& db) {
+    return add_catalogue_entry(db, entry, who, now);
+  };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<domain::catalogue_verdict> engine::update(domain::catalogue_entry entry, actor who,
+                                                          std::int64_t now) {
+  auto work = [entry = std::move(entry), who = std::move(who), now](SQLite::Database& db) {
+    return update_catalogue_entry(db, entry, who, now);
+  };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<domain::catalogue_verdict> engine::remove(domain::catalogue_kind kind, std::string id, actor who,
+                                                          std::int64_t now) {
+  auto work = [kind, id = std::move(id), who = std::move(who), now](SQLite::Database& db) {
+    return remove_catalogue_entry(db, kind, id, who, now);
+  };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+domain::audience_catalogue engine::list_catalogue() {
+  return impl_->worker.run_sync([](SQLite::Database& db) { return read_catalogue(db); });
+}
+
+domain::catalogue_verdict engine::add_entry(const domain::catalogue_entry& entry, const actor& who, std::int64_t now) {
+  return impl_->worker.run_sync([&](SQLite::Database& db) { return add_catalogue_entry(db, entry, who, now); });
+}
+
+domain::catalogue_verdict engine::update_entry(const domain::catalogue_entry& entry, const actor& who,
+                                               std::int64_t now) {
+  return impl_->worker.run_sync([&](SQLite::Database& db) { return update_catalogue_entry(db, entry, who, now); });
+}
+
+domain::catalogue_verdict engine::remove_entry(domain::catalogue_kind kind, std::string_view id, const actor& who,
+                                               std::int64_t now) {
+  return impl_->worker.run_sync([&](SQLite::Database& db) { return remove_catalogue_entry(db, kind, id, who, now); });
 }
 
 opened_engine open_engine(const config::settings& settings, engine_options options) {

@@ -7,6 +7,7 @@
 #include <banditore/config/settings.hpp>
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/store/alerts.hpp>
+#include <banditore/store/audience.hpp>
 #include <banditore/store/api_keys.hpp>
 #include <banditore/store/cap_alerts.hpp>
 #include <banditore/store/inbound.hpp>
@@ -44,7 +45,9 @@ class engine final : public store::inbound,
                      public store::api_key_admin,
                      public store::subscriber_admin,
                      public store::unknown_text_report,
-                     public store::key_rotation {
+                     public store::key_rotation,
+                     public store::audience,
+                     public store::audience_admin {
  public:
   engine(std::unique_ptr<SQLite::Database> db, crypto::data_keys keys, engine_options options);
   ~engine() override;  // finishes queued work, then closes the database
@@ -109,6 +112,22 @@ class engine final : public store::inbound,
   void name_keys(const crypto::data_keys& keys) override;
   reseal_counts reseal_pass(const crypto::data_keys& keys, std::size_t batch_size) override;
   void drop_retired(const std::string& key_file, const crypto::data_keys& keys) override;
+  // audience
+  boost::asio::awaitable<domain::audience_catalogue> catalogue() override;
+  boost::asio::awaitable<domain::catalogue_verdict> add(domain::catalogue_entry entry, actor who,
+                                                        std::int64_t now_ms) override;
+  boost::asio::awaitable<domain::catalogue_verdict> update(domain::catalogue_entry entry, actor who,
+                                                           std::int64_t now_ms) override;
+  boost::asio::awaitable<domain::catalogue_verdict> remove(domain::catalogue_kind kind, std::string id, actor who,
+                                                           std::int64_t now_ms) override;
+  // audience_admin
+  domain::audience_catalogue list_catalogue() override;
+  domain::catalogue_verdict add_entry(const domain::catalogue_entry& entry, const actor& who,
+                                      std::int64_t now_ms) override;
+  domain::catalogue_verdict update_entry(const domain::catalogue_entry& entry, const actor& who,
+                                         std::int64_t now_ms) override;
+  domain::catalogue_verdict remove_entry(domain::catalogue_kind kind, std::string_view id, const actor& who,
+                                         std::int64_t now_ms) override;
 
  private:
   struct impl;

@@ -1,6 +1,8 @@
 #include <banditore/store/sqlite/open.hpp>
 
 #include <banditore/config/config_error.hpp>
+#include <banditore/domain/audience_rules.hpp>
+#include <banditore/store/sqlite/audience.hpp>
 #include <banditore/store/sqlite/database.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -48,6 +50,9 @@ opened_store open_store(const config::settings& settings) {
     ins.bind(":fp", fingerprint);
     ins.exec();
   }
+  // A database from before towns were stored gets today's town and the
+  // default topics: a one-town deployment keeps working unchanged.
+  seed_catalogue(*out.db, domain::configured_town(settings.town));
   return out;
 }
 
