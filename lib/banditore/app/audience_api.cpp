@@ -67,6 +67,7 @@ struct kind_traits;
 
 template <>
 struct kind_traits<domain::town> {
+  static constexpr domain::catalogue_kind kind = domain::catalogue_kind::town;
   static constexpr std::string_view singular = "town";
   static constexpr std::string_view collection = "towns";
   static constexpr std::array<std::string_view, 4> fields{"id", "name", "istat_code", "keywords"};
@@ -81,6 +82,7 @@ struct kind_traits<domain::town> {
 
 template <>
 struct kind_traits<domain::topic> {
+  static constexpr domain::catalogue_kind kind = domain::catalogue_kind::topic;
   static constexpr std::string_view singular = "topic";
   static constexpr std::string_view collection = "topics";
   static constexpr std::array<std::string_view, 4> fields{"id", "name", "keywords", "in_default"};
@@ -97,6 +99,7 @@ struct kind_traits<domain::topic> {
 
 template <>
 struct kind_traits<domain::area> {
+  static constexpr domain::catalogue_kind kind = domain::catalogue_kind::area;
   static constexpr std::string_view singular = "area";
   static constexpr std::string_view collection = "areas";
   static constexpr std::array<std::string_view, 4> fields{"id", "town", "name", "keywords"};
@@ -186,7 +189,7 @@ void add_kind_routes(http::router& routes, audience_context& ctx) {
   using traits = kind_traits<T>;
   const std::string base = "/v1/" + std::string(traits::collection);
   const std::string one = base + "/{id}";
-  constexpr auto kind = static_cast<domain::catalogue_kind>(domain::catalogue_entry(T{}).index());
+  constexpr auto kind = traits::kind;
 
   routes.add("GET", base, [&ctx](http::request& req) -> asio::awaitable<http::response> {
     auto auth = co_await authorize(req, any_key, *ctx.keys, ctx.throttle, now_ms());

@@ -34,7 +34,10 @@ preview_estimate estimate_preview(const std::vector<number_load>& numbers, const
   out.free_form = out.recipients - out.templates;
   if (every_number_paced) out.seconds = slowest;
 
-  for (const auto& [portfolio, wanted] : demand) {
+  for (const auto& group : demand) {
+    // Named, not bound: clang 14 cannot capture a structured binding.
+    const auto& portfolio = group.first;
+    const auto wanted = group.second;
     const auto limit = std::find_if(limits.begin(), limits.end(),
                                     [&](const messaging_limit& l) { return l.portfolio == portfolio; });
     if (limit == limits.end() || limit->limit <= 0) continue;
