@@ -12,6 +12,8 @@
 // one status per webhook request from several connections (Meta's usual
 // shape), and the run ends when every status is applied: the figure is
 // then messages per second until the last one is marked read.
+#include "process.hpp"
+
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/crypto/sealed_box.hpp>
 #include <banditore/http/client.hpp>
@@ -41,6 +43,11 @@
 #include <unistd.h>
 
 namespace fs = std::filesystem;
+using bench::cpu_seconds;
+using bench::peak_rss_kb;
+using bench::slurp;
+using bench::spawn;
+using bench::wait_for;
 using json = nlohmann::json;
 using namespace banditore;
 
@@ -51,34 +58,6 @@ std::int64_t wall_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-pid_t spawn(std::vector<std::string> argv, const std::vector<std::string>& env, const fs::path& log) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    std::vector<char*> a, e;
-    for (auto& s : argv) a.push_back(s.data());
-    a.push_back(nullptr);
-    std::vector<std::string> env_copy = env;
-    for (char** p = environ; *p; ++p)
-      if (std::string(*p).rfind("BANDITORE_", 0) != 0) env_copy.push_back(*p);
-    for (auto& s : env_copy) e.push_back(s.data());
-    e.push_back(nullptr);
-    execve(a[0], a.data(), e.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 http::client_response call(const std::string& base, const std::string& method, const std::string& path,
                            const std::string& body = {}, std::vector<http::header_field> headers = {}) {
   boost::asio::io_context io;
@@ -87,35 +66,6 @@ http::client_response call(const std::string& base, const std::string& method, c
   auto f = boost::asio::co_spawn(io, c.request(method, path, body, std::move(headers)), boost::asio::use_future);
   io.run();
   return f.get();
-}
-
-template <class F>
-bool wait_for(F cond, std::chrono::seconds limit, std::chrono::milliseconds step = std::chrono::milliseconds(2)) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(step);
-  }
-  return false;
-}
-
-// User plus system CPU a process has used so far, in seconds.
-double cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::istringstream fields(text.substr(text.rfind(')') + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && fields >> field; ++i)
-    if (i >= 14) ticks += std::stod(field);  // utime, stime
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-long peak_rss_kb(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
-  return -1;
 }
 
 // The binaries under test: this build's, or others given on the command

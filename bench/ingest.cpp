@@ -16,6 +16,8 @@
 //
 //   ./build/release/bench/ingest --seconds 5 --connections 32
 //   ./build/release/bench/ingest --banditore /path/to/other/banditore   (compare builds)
+#include "process.hpp"
+
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/crypto/hash.hpp>
 #include <banditore/store/sqlite/database.hpp>
@@ -56,6 +58,11 @@
 #include <unistd.h>
 
 namespace fs = std::filesystem;
+using bench::cpu_seconds;
+using bench::peak_rss_kb;
+using bench::slurp;
+using bench::spawn;
+using bench::wait_for;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using json = nlohmann::json;
@@ -71,55 +78,6 @@ std::string bare_bin = BARE_BEAST_BIN;
 const std::string app_secret = "bench-app-secret";
 const std::string phone_number_id = "100000000000001";
 constexpr std::int64_t first_row = 100000000;  // outbox ids the status phase refers to (nine digits)
-
-pid_t spawn(std::vector<std::string> argv, const std::vector<std::string>& env, const fs::path& log) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    std::vector<char*> a, e;
-    for (auto& s : argv) a.push_back(s.data());
-    a.push_back(nullptr);
-    std::vector<std::string> env_copy = env;
-    for (char** p = environ; *p; ++p)
-      if (std::string(*p).rfind("BANDITORE_", 0) != 0) env_copy.push_back(*p);
-    for (auto& s : env_copy) e.push_back(s.data());
-    e.push_back(nullptr);
-    execve(a[0], a.data(), e.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-template <class F>
-bool wait_for(F cond, std::chrono::seconds limit) {
-  auto until = steady::now() + limit;
-  while (steady::now() < until) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return false;
-}
-
-double cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::istringstream fields(text.substr(text.rfind(')') + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && fields >> field; ++i)
-    if (i >= 14) ticks += std::stod(field);
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
 
 std::uint16_t port_from_file(const fs::path& file) {
   if (!wait_for([&] { return fs::exists(file); }, std::chrono::seconds(10))) throw std::runtime_error("no port file");
