@@ -2,6 +2,7 @@
 #include "cli.hpp"
 
 #include <banditore/domain/audience_rules.hpp>
+#include <banditore/domain/comma_list.hpp>
 #include <banditore/domain/utf8.hpp>
 #include <banditore/store/api_keys.hpp>
 #include <banditore/store/audience.hpp>
@@ -61,20 +62,6 @@ void print_help(const kind_words& w) {
   if (w.kind == catalogue_kind::topic) fmt::print("--in-default yes|no: whether a plain \"Attiva\" includes it (yes when added).\n");
 }
 
-std::vector<std::string> split_keywords(std::string_view text) {
-  std::vector<std::string> out;
-  while (!text.empty()) {
-    auto comma = text.find(',');
-    auto item = text.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) out.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return out;
-}
-
 std::string joined(const std::vector<std::string>& items) { return fmt::format("{}", fmt::join(items, ", ")); }
 
 // The options of add and update, as given.
@@ -114,7 +101,7 @@ void fill(domain::catalogue_entry& entry, const given& g) {
       [&g](auto& e) {
         using T = std::decay_t<decltype(e)>;
         if (g.name) e.name = *g.name;
-        if (g.keywords) e.keywords = split_keywords(*g.keywords);
+        if (g.keywords) e.keywords = domain::split_comma_list(*g.keywords);
         if constexpr (std::is_same_v<T, domain::town>) {
           if (g.istat) e.istat_code = *g.istat;
         }

@@ -1,5 +1,7 @@
 #include <banditore/store/api_keys.hpp>
 
+#include <banditore/domain/comma_list.hpp>
+
 #include <algorithm>
 
 namespace banditore::store {
@@ -8,19 +10,7 @@ bool valid_scope(std::string_view scope) {
   return std::find(api_scopes.begin(), api_scopes.end(), scope) != api_scopes.end();
 }
 
-std::vector<std::string> split_scopes(std::string_view text) {
-  std::vector<std::string> out;
-  while (!text.empty()) {
-    auto comma = text.find(',');
-    auto item = text.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) out.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return out;
-}
+std::vector<std::string> split_scopes(std::string_view text) { return domain::split_comma_list(text); }
 
 bool key_info::has_scope(std::string_view scope) const {
   return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
