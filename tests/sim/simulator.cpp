@@ -271,6 +271,26 @@ std::size_t code_points(std::string_view s) {
   return n;
 }
 
+// Meta's answer to a value outside its limits.
+http::response invalid_parameter(std::string details) {
+  return meta_error(400, 131009, "(#131009) Parameter value is not valid", std::move(details));
+}
+
+// What every interactive message has: body.text of 1-1024 characters, and
+// optional header and footer texts of at most 60.
+std::optional<http::response> check_interactive_texts(const flat_json& body) {
+  const auto* text = body.find("interactive.body.text");
+  if (!text || text->type != json::value_t::string)
+    return meta_error(400, 100, "(#100) The parameter interactive['body']['text'] is required.");
+  if (text->text.empty() || code_points(text->text) > 1024)
+    return invalid_parameter("Body text length invalid. Min length: 1, Max length: 1024");
+  if (auto footer = body.find("interactive.footer.text"); footer && code_points(footer->text) > 60)
+    return invalid_parameter("Footer text length invalid. Min length: 1, Max length: 60");
+  if (auto header = body.find("interactive.header.text"); header && code_points(header->text) > 60)
+    return invalid_parameter("Header text length invalid. Min length: 1, Max length: 60");
+  return std::nullopt;
+}
+
 // ---- Interactive list messages ---------------------------------------------
 // Meta's rules for an interactive message of type "list"
 // (developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-list-messages,
@@ -282,23 +302,12 @@ std::size_t code_points(std::string_view s) {
 // sections, each row an id of 1-200 characters unique in the message, a
 // title of 1-24 characters and an optional description of at most 72.
 std::optional<http::response> check_list(const flat_json& body, inbox_entry& entry) {
-  auto invalid = [](std::string details) {
-    return meta_error(400, 131009, "(#131009) Parameter value is not valid", std::move(details));
-  };
-  const auto* text = body.find("interactive.body.text");
-  if (!text || text->type != json::value_t::string)
-    return meta_error(400, 100, "(#100) The parameter interactive['body']['text'] is required.");
-  if (text->text.empty() || code_points(text->text) > 1024)
-    return invalid("Body text length invalid. Min length: 1, Max length: 1024");
-  if (auto footer = body.find("interactive.footer.text"); footer && code_points(footer->text) > 60)
-    return invalid("Footer text length invalid. Min length: 1, Max length: 60");
-  if (auto header = body.find("interactive.header.text"); header && code_points(header->text) > 60)
-    return invalid("Header text length invalid. Min length: 1, Max length: 60");
+  if (auto refused = check_interactive_texts(body)) return refused;
   const auto* button = body.find("interactive.action.button");
   if (!button || button->type != json::value_t::string)
     return meta_error(400, 100, "(#100) The parameter interactive['action']['button'] is required.");
   if (button->text.empty() || code_points(button->text) > 20)
-    return invalid("Button text length invalid. Min length: 1, Max length: 20");
+    return invalid_parameter("Button text length invalid. Min length: 1, Max length: 20");
   std::size_t sections = 0, rows = 0;
   std::vector<std::string> section_titles, ids, titles, descriptions;
   std::vector<std::size_t> row_fields;  // fields seen per row: id and title required
@@ -311,48 +320,37 @@ std::optional<http::response> check_list(const flat_json& body, inbox_entry& ent
     if (e.path == "interactive.action.sections[].rows[].description") descriptions.push_back(e.text);
   }
   if (sections == 0) return meta_error(400, 100, "(#100) The parameter interactive['action']['sections'] is required.");
-  if (sections > 10) return invalid("Too many sections. Min: 1, Max: 10");
+  if (sections > 10) return invalid_parameter("Too many sections. Min: 1, Max: 10");
   if (sections > 1 && section_titles.size() != sections)
-    return invalid("Section title is required when there is more than one section");
+    return invalid_parameter("Section title is required when there is more than one section");
   for (const auto& t : section_titles)
-    if (t.empty() || code_points(t) > 24) return invalid("Section title length invalid. Min length: 1, Max length: 24");
-  if (rows == 0) return invalid("Total row count invalid. Min: 1, Max: 10");
-  if (rows > 10) return invalid("Total row count invalid. Min: 1, Max: 10");
+    if (t.empty() || code_points(t) > 24) return invalid_parameter("Section title length invalid. Min length: 1, Max length: 24");
+  if (rows == 0) return invalid_parameter("Total row count invalid. Min: 1, Max: 10");
+  if (rows > 10) return invalid_parameter("Total row count invalid. Min: 1, Max: 10");
   if (ids.size() != rows || titles.size() != rows)
     return meta_error(400, 100, "(#100) Each row needs an id and a title");
   for (const auto& d : descriptions)
-    if (code_points(d) > 72) return invalid("Row description length invalid. Max length: 72");
+    if (code_points(d) > 72) return invalid_parameter("Row description length invalid. Max length: 72");
   for (std::size_t i = 0; i < rows; ++i) {
-    if (ids[i].empty() || code_points(ids[i]) > 200) return invalid("Row id length invalid. Min length: 1, Max length: 200");
+    if (ids[i].empty() || code_points(ids[i]) > 200) return invalid_parameter("Row id length invalid. Min length: 1, Max length: 200");
     if (titles[i].empty() || code_points(titles[i]) > 24)
-      return invalid("Row title length invalid. Min length: 1, Max length: 24");
+      return invalid_parameter("Row title length invalid. Min length: 1, Max length: 24");
     for (std::size_t j = 0; j < i; ++j)
-      if (ids[j] == ids[i]) return invalid("Row ids must be unique");
+      if (ids[j] == ids[i]) return invalid_parameter("Row ids must be unique");
     entry.buttons.emplace_back(ids[i], titles[i]);
   }
   entry.list_button = button->text;
-  entry.text = text->text;
+  entry.text = body.string_at("interactive.body.text");
   return std::nullopt;
 }
 // ---- end of interactive list messages ---------------------------------------
 
 std::optional<http::response> check_reply_buttons(const flat_json& body, inbox_entry& entry) {
-  auto invalid = [](std::string details) {
-    return meta_error(400, 131009, "(#131009) Parameter value is not valid", std::move(details));
-  };
   const auto kind = body.string_at("interactive.type");
   if (kind.empty()) return meta_error(400, 100, "(#100) The parameter interactive['type'] is required.");
   if (kind == "list") return check_list(body, entry);
   if (kind != "button") return meta_error(400, 100, "(#100) Unsupported interactive type for this simulator: " + kind);
-  const auto* text = body.find("interactive.body.text");
-  if (!text || text->type != json::value_t::string)
-    return meta_error(400, 100, "(#100) The parameter interactive['body']['text'] is required.");
-  if (text->text.empty() || code_points(text->text) > 1024)
-    return invalid("Body text length invalid. Min length: 1, Max length: 1024");
-  if (auto footer = body.find("interactive.footer.text"); footer && code_points(footer->text) > 60)
-    return invalid("Footer text length invalid. Min length: 1, Max length: 60");
-  if (auto header = body.find("interactive.header.text"); header && code_points(header->text) > 60)
-    return invalid("Header text length invalid. Min length: 1, Max length: 60");
+  if (auto refused = check_interactive_texts(body)) return refused;
   std::size_t buttons = 0;
   std::vector<std::string> types, ids, titles;
   for (const auto& e : body.entries()) {
@@ -362,21 +360,21 @@ std::optional<http::response> check_reply_buttons(const flat_json& body, inbox_e
     if (e.path == "interactive.action.buttons[].reply.title") titles.push_back(e.text);
   }
   if (buttons == 0) return meta_error(400, 100, "(#100) The parameter interactive['action']['buttons'] is required.");
-  if (buttons > 3) return invalid("Too many buttons. Min: 1, Max: 3");
+  if (buttons > 3) return invalid_parameter("Too many buttons. Min: 1, Max: 3");
   if (types.size() != buttons || ids.size() != buttons || titles.size() != buttons)
     return meta_error(400, 100, "(#100) Each button needs type 'reply' and reply['id'] and reply['title']");
   for (std::size_t i = 0; i < buttons; ++i) {
-    if (types[i] != "reply") return invalid("Button type must be 'reply'");
-    if (ids[i].empty() || code_points(ids[i]) > 256) return invalid("Button id length invalid. Min length: 1, Max length: 256");
+    if (types[i] != "reply") return invalid_parameter("Button type must be 'reply'");
+    if (ids[i].empty() || code_points(ids[i]) > 256) return invalid_parameter("Button id length invalid. Min length: 1, Max length: 256");
     if (titles[i].empty() || code_points(titles[i]) > 20)
-      return invalid("Button title length invalid. Min length: 1, Max length: 20");
+      return invalid_parameter("Button title length invalid. Min length: 1, Max length: 20");
     for (std::size_t j = 0; j < i; ++j) {
-      if (ids[j] == ids[i]) return invalid("Button ids must be unique");
-      if (titles[j] == titles[i]) return invalid("Button titles must be unique");
+      if (ids[j] == ids[i]) return invalid_parameter("Button ids must be unique");
+      if (titles[j] == titles[i]) return invalid_parameter("Button titles must be unique");
     }
     entry.buttons.emplace_back(ids[i], titles[i]);
   }
-  entry.text = text->text;
+  entry.text = body.string_at("interactive.body.text");
   return std::nullopt;
 }
 // ---- end of interactive reply buttons ---------------------------------------
