@@ -20,6 +20,12 @@ packages=(
   libqrencode-dev zbar-tools
   # feedparser reads the Atom feeds back in the tests as aggregators do.
   python3-feedparser
+  # Staff passwords (Argon2id) and random tokens; Mustache templates of the
+  # public pages and the console (header-only).
+  libsodium-dev libkainjow-mustache-dev
+  # Browser tests: headless Chromium driven by Selenium; xmllint checks the
+  # Atom and CAP documents against their schemas.
+  chromium chromium-driver python3-selenium libxml2-utils
 )
 
 missing=()
