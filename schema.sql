@@ -338,3 +338,34 @@ CREATE TABLE areas (
   polygon  TEXT
 );
 CREATE INDEX areas_by_town ON areas(town_id);
+
+-- migration 10: what each subscriber chose
+-- A subscriber receives the alerts of the towns, topics and areas listed
+-- here for them; no area means the whole town. Keyed by the choice first,
+-- so the planner reads the audience of an alert by town, topic or area
+-- through the key, in subscriber order, without reading every subscriber;
+-- the second index serves Disattiva (the rows go with the subscriber) and
+-- "Stato". Choices name catalogue ids: removing a town, topic or area that
+-- someone chose is refused. Subscribers from before this migration get the
+-- deployment's town and the default topics at the first start
+-- (meta 'choices_seeded'), like the catalogue itself.
+-- only_severe: "Solo emergenze", only severe and extreme alerts.
+ALTER TABLE subscribers ADD COLUMN only_severe INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE subscriber_towns (
+  town_id       TEXT NOT NULL REFERENCES towns(id),
+  subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+  PRIMARY KEY (town_id, subscriber_id)
+) WITHOUT ROWID;
+CREATE INDEX subscriber_towns_by_subscriber ON subscriber_towns(subscriber_id);
+CREATE TABLE subscriber_topics (
+  topic_id      TEXT NOT NULL REFERENCES topics(id),
+  subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+  PRIMARY KEY (topic_id, subscriber_id)
+) WITHOUT ROWID;
+CREATE INDEX subscriber_topics_by_subscriber ON subscriber_topics(subscriber_id);
+CREATE TABLE subscriber_areas (
+  area_id       TEXT NOT NULL REFERENCES areas(id),
+  subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+  PRIMARY KEY (area_id, subscriber_id)
+) WITHOUT ROWID;
+CREATE INDEX subscriber_areas_by_subscriber ON subscriber_areas(subscriber_id);

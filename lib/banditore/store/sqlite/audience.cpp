@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -34,6 +35,18 @@ std::string_view table_of(catalogue_kind kind) {
     case catalogue_kind::area: return "areas";
   }
   return "";
+}
+
+// How many subscribers chose the entry (subscriber_towns and the like).
+std::int64_t chosen_by(SQLite::Database& db, catalogue_kind kind, std::string_view id) {
+  const std::string singular(kind == catalogue_kind::town    ? "town"
+                             : kind == catalogue_kind::topic ? "topic"
+                                                             : "area");
+  SQLite::Statement q(db, "SELECT COUNT(*) FROM subscriber_" + std::string(table_of(kind)) + " WHERE " + singular +
+                              "_id = :id");
+  q.bind(":id", std::string(id));
+  q.executeStep();
+  return q.getColumn(0).getInt64();
 }
 
 // These tables change a few times a year: statements are prepared per
@@ -150,6 +163,10 @@ domain::catalogue_verdict remove_catalogue_entry(SQLite::Database& db, domain::c
   SQLite::Transaction tx(db);
   auto verdict = domain::check_remove(read_catalogue(db), kind, id);
   if (!verdict.ok()) return verdict;
+  if (const auto people = chosen_by(db, kind, id); people > 0)
+    return {domain::catalogue_outcome::in_use, "id",
+            fmt::format("is chosen by {} subscriber{}: they would silently stop receiving it", people,
+                        people == 1 ? "" : "s")};
   SQLite::Statement q(db, "DELETE FROM " + std::string(table_of(kind)) + " WHERE id = :id");
   q.bind(":id", std::string(id));
   q.exec();

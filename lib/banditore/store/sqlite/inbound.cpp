@@ -3,6 +3,7 @@
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/crypto/hash.hpp>
 #include <banditore/domain/inbound_decision.hpp>
+#include <banditore/store/sqlite/choices.hpp>
 #include <banditore/store/sqlite/live_keys.hpp>
 #include <banditore/store/sqlite/outbox.hpp>
 
@@ -35,10 +36,12 @@ struct inbound_store::statements {
         cancel_deliveries(db, cancel_queued_for_subscriber_sql),
         consent(db, "INSERT INTO consent_log (phone_hash, event, message_hash, at) VALUES (:phone, :event, :message, :now)"),
         record(db, "INSERT INTO inbound_messages (message_hash, phone_hash, type, decision, matched_text, sent_at, received_at) "
-                   "VALUES (:hash, :phone, :type, :decision, :text, :sent_at, :now)") {}
+                   "VALUES (:hash, :phone, :type, :decision, :text, :sent_at, :now)"),
+        choices(db) {}
 
   SQLite::Statement seen, contact, touch_contact, helped, subscriber, subscribe, unsubscribe,
       cancel_deliveries, consent, record;
+  default_choices choices;
 };
 
 inbound_store::inbound_store(SQLite::Database& db, live_keys& keys, outbox& out)
@@ -114,6 +117,7 @@ inbound_result inbound_store::handle(const inbound_message_input& m, const conve
       st.bind(":language", settings.language);
       st.bind(":now", now_ms);
       st.exec();
+      st_->choices.give(db_.getLastInsertRowid());
       log_consent("subscribe");
       break;
     }

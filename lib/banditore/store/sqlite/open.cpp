@@ -3,6 +3,7 @@
 #include <banditore/config/config_error.hpp>
 #include <banditore/domain/audience_rules.hpp>
 #include <banditore/store/sqlite/audience.hpp>
+#include <banditore/store/sqlite/choices.hpp>
 #include <banditore/store/sqlite/database.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -53,6 +54,7 @@ opened_store open_store(const config::settings& settings) {
   // A database from before towns were stored gets today's town and the
   // default topics: a one-town deployment keeps working unchanged.
   seed_catalogue(*out.db, domain::configured_town(settings.town));
+  seed_choices(*out.db);
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <banditore/domain/alert_message.hpp>
 #include <banditore/domain/phone.hpp>
 #include <banditore/store/sqlite/alerts.hpp>
+#include <banditore/store/sqlite/choices.hpp>
 #include <banditore/store/sqlite/audit.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -141,6 +142,7 @@ import_result import_subscribers(SQLite::Database& db, live_keys& keys, std::str
   SQLite::Statement insert(db, "INSERT INTO subscribers (phone_hash, phone_cipher, language, source, subscribed_at) "
                                "VALUES (:phone, :cipher, :language, 'import', :at)");
   SQLite::Statement consent(db, "INSERT INTO consent_log (phone_hash, event, at) VALUES (:phone, 'import', :at)");
+  default_choices choices(db);
   std::unordered_set<std::string> seen;
   std::vector<std::int64_t> imported_ids;
 
@@ -163,6 +165,7 @@ import_result import_subscribers(SQLite::Database& db, live_keys& keys, std::str
     insert.bind(":at", consent_at);
     insert.exec();
     imported_ids.push_back(db.getLastInsertRowid());
+    choices.give(imported_ids.back());
     consent.reset();
     bind_blob(consent, ":phone", phone);
     consent.bind(":at", consent_at);

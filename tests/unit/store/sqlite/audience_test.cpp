@@ -1,6 +1,7 @@
 #include <banditore/store/sqlite/audience.hpp>
 
 #include <banditore/store/sqlite/audit.hpp>
+#include <banditore/store/sqlite/choices.hpp>
 #include <banditore/store/sqlite/database.hpp>
 #include <banditore/store/sqlite/open.hpp>
 
@@ -131,6 +132,7 @@ TEST_CASE("a database of the previous version migrates and has today's town and 
       tx.commit();
     }
     db->exec("INSERT INTO subscribers (phone_hash, phone_cipher, subscribed_at) VALUES (x'01', x'02', 1)");
+    db->exec("INSERT INTO subscribers (phone_hash, phone_cipher, subscribed_at) VALUES (x'03', x'04', 2)");
   }
   config::settings s;
   s.db_path = db_path;
@@ -142,5 +144,52 @@ TEST_CASE("a database of the previous version migrates and has today's town and 
   REQUIRE(c.towns.size() == 1);
   CHECK(c.towns[0].id == "lugo");
   CHECK(c.topics.size() == domain::default_topics().size());
-  CHECK(opened.db->execAndGet("SELECT COUNT(*) FROM subscribers").getInt() == 1);
+  CHECK(opened.db->execAndGet("SELECT COUNT(*) FROM subscribers").getInt() == 2);
+
+  // Everyone keeps receiving what they received: the town, every default
+  // topic, no area, no floor.
+  std::size_t in_default = 0;
+  for (const auto& t : domain::default_topics()) in_default += t.in_default ? 1 : 0;
+  auto& db = *opened.db;
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM subscriber_towns WHERE town_id = 'lugo'").getInt() == 2);
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM subscriber_topics").getInt64() == static_cast<std::int64_t>(2 * in_default));
+  CHECK(db.execAndGet("SELECT COUNT(DISTINCT subscriber_id) FROM subscriber_topics").getInt() == 2);
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM subscriber_areas").getInt() == 0);
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM subscribers WHERE only_severe").getInt() == 0);
+  // Once: a second start gives nothing twice.
+  CHECK(seed_choices(db) == 0);
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM subscriber_towns").getInt() == 2);
+}
+
+TEST_CASE("a new subscriber gets the only town and the default topics; their choices go with them") {
+  fixture f;
+  seed_catalogue(*f.db, domain::town{"lugo", "Comune di Lugo", {}, {}});
+  seed_choices(*f.db);
+  f.db->exec("INSERT INTO subscribers (phone_hash, phone_cipher, subscribed_at) VALUES (x'01', x'02', 1)");
+  default_choices choices(*f.db);
+  choices.give(f.db->getLastInsertRowid());
+  CHECK(f.db->execAndGet("SELECT COUNT(*) FROM subscriber_towns WHERE town_id = 'lugo'").getInt() == 1);
+  CHECK(f.db->execAndGet("SELECT COUNT(*) FROM subscriber_topics WHERE topic_id = 'emergenze'").getInt() == 1);
+
+  // A chosen topic or town cannot be removed from under its subscribers.
+  auto refused = remove_catalogue_entry(*f.db, catalogue_kind::topic, "emergenze", operator_cli, t0);
+  CHECK(refused.outcome == catalogue_outcome::in_use);
+  CHECK(refused.reason.find("1 subscriber") != std::string::npos);
+  CHECK(remove_catalogue_entry(*f.db, catalogue_kind::town, "lugo", operator_cli, t0).outcome ==
+        catalogue_outcome::in_use);
+
+  f.db->exec("DELETE FROM subscribers");
+  CHECK(f.db->execAndGet("SELECT COUNT(*) FROM subscriber_towns").getInt() == 0);
+  CHECK(f.db->execAndGet("SELECT COUNT(*) FROM subscriber_topics").getInt() == 0);
+  CHECK(remove_catalogue_entry(*f.db, catalogue_kind::topic, "emergenze", operator_cli, t0).ok());
+}
+
+TEST_CASE("with several towns a new subscriber has no town until they choose one") {
+  fixture f;
+  seed_catalogue(*f.db, domain::town{"lugo", "Comune di Lugo", {}, {}});
+  REQUIRE(add_catalogue_entry(*f.db, domain::town{"cotignola", "Comune di Cotignola", {}, {}}, operator_cli, t0).ok());
+  f.db->exec("INSERT INTO subscribers (phone_hash, phone_cipher, subscribed_at) VALUES (x'01', x'02', 1)");
+  default_choices(*f.db).give(f.db->getLastInsertRowid());
+  CHECK(f.db->execAndGet("SELECT COUNT(*) FROM subscriber_towns").getInt() == 0);
+  CHECK(f.db->execAndGet("SELECT COUNT(*) FROM subscriber_topics").getInt() > 0);
 }
