@@ -369,3 +369,42 @@ CREATE TABLE subscriber_areas (
   PRIMARY KEY (area_id, subscriber_id)
 ) WITHOUT ROWID;
 CREATE INDEX subscriber_areas_by_subscriber ON subscriber_areas(subscriber_id);
+
+-- migration 11: drafts, and the news of the towns' websites
+-- An alert not sent yet. A news item of a town's website becomes one
+-- (source 'news'), never sent by itself: a person sends it as an alert
+-- (POST /v1/alerts with draft_id, which marks it sent in the same
+-- transaction) or discards it. A news draft is named by its feed and the
+-- item's id (news_key, a SHA-256: ids are often long URLs); news_hash
+-- (title, summary, link) tells a changed item, which rewrites its draft
+-- while it is still a draft and never makes a second one.
+CREATE TABLE drafts (
+  id           INTEGER PRIMARY KEY,
+  source       TEXT NOT NULL,
+  town_id      TEXT,
+  category     TEXT NOT NULL DEFAULT 'other',
+  severity     TEXT NOT NULL DEFAULT 'minor',
+  title        TEXT NOT NULL,
+  text         TEXT NOT NULL,
+  link         TEXT,
+  state        TEXT NOT NULL DEFAULT 'draft',
+  alert_id     INTEGER REFERENCES alerts(id),
+  news_feed    TEXT,
+  news_key     BLOB,
+  news_hash    BLOB,
+  published_at INTEGER,
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX drafts_by_news ON drafts(news_key) WHERE news_key IS NOT NULL;
+CREATE INDEX drafts_by_state ON drafts(state, id);
+-- Conditional GET state of each polled news feed, and its consecutive
+-- failures (they set the back-off).
+CREATE TABLE news_feed_state (
+  url            TEXT PRIMARY KEY,
+  etag           TEXT,
+  last_modified  TEXT,
+  failures       INTEGER NOT NULL DEFAULT 0,
+  last_polled_at INTEGER,
+  last_ok_at     INTEGER
+) WITHOUT ROWID;

@@ -2,14 +2,10 @@
 // pushing documents to POST /v1/cap, and a feed served by the test itself
 // that banditore polls. Outcomes are read from the database, read-only.
 #include "harness.hpp"
-
-#include <banditore/http/router.hpp>
-#include <banditore/http/server.hpp>
+#include "loopback_site.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <doctest/doctest.h>
-
-#include <boost/asio/io_context.hpp>
 
 #include <atomic>
 #include <sstream>
@@ -248,11 +244,7 @@ namespace {
 // A CAP publisher on loopback: an Atom feed listing one document (with an
 // ETag, answering 304 when it is presented back), the document itself, and
 // a feed that always fails.
-struct publisher {
-  boost::asio::io_context io{1};
-  banditore::http::router routes;
-  std::unique_ptr<banditore::http::server> server;
-  std::thread thread;
+struct publisher : loopback_site {
   std::string document;
   std::atomic<int> feed_requests{0}, not_modified{0}, document_requests{0}, broken_requests{0};
 
@@ -297,20 +289,9 @@ struct publisher {
       ++broken_requests;
       co_return banditore::http::problem(500, "Internal Server Error", "the feed is down");
     });
-    banditore::http::server_options o;
-    o.address = "127.0.0.1";
-    o.port = 0;
-    server = std::make_unique<banditore::http::server>(io, o, routes);
-    server->start();
-    thread = std::thread([this] { io.run(); });
+    start();
   }
-
-  ~publisher() {
-    io.stop();
-    thread.join();
-  }
-
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(server->port()) + path; }
+  ~publisher() { stop(); }
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <banditore/domain/clock.hpp>
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/api_keys.hpp>
+#include <banditore/store/drafts.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -90,6 +91,27 @@ std::optional<std::int64_t> parse_id(std::string_view text) {
   return id;
 }
 
+// ?limit=1..100 (default 20) and ?before=<id> of a list, newest first.
+struct page_query {
+  std::int64_t limit = 20;
+  std::int64_t before = 0;
+  std::optional<http::response> refusal;
+};
+page_query read_page(const http::request& req, std::string_view id_kind) {
+  page_query q;
+  if (auto l = req.query_param("limit")) {
+    auto v = parse_id(*l);
+    if (!v || *v > 100) q.refusal = http::problem(400, "Bad Request", "limit must be from 1 to 100");
+    else q.limit = *v;
+  }
+  if (auto b = req.query_param("before"); b && !q.refusal) {
+    auto v = parse_id(*b);
+    if (!v) q.refusal = http::problem(400, "Bad Request", "before must be " + std::string(id_kind));
+    else q.before = *v;
+  }
+  return q;
+}
+
 bool sane_idempotency_key(std::string_view k) {
   if (k.empty() || k.size() > 200) return false;
   for (unsigned char c : k)
@@ -138,6 +160,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     a.draft = std::move(*validation.draft);
     a.api_key_id = auth.key->id;
     a.idempotency_key = idem;
+    a.draft_id = validation.draft_id;
     const auto digest = crypto::sha256(http::json_text(body));
     a.request_hash.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
     a.not_before = now;
@@ -153,6 +176,11 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     if (out.result.outcome == store::create_outcome::conflict) {
       const std::string detail = "Idempotency-Key was already used for alert " + std::to_string(out.result.id) +
                                  " with a different request";
+      co_return http::problem(409, "Conflict", detail);
+    }
+    if (out.result.outcome == store::create_outcome::draft_unavailable) {
+      const std::string detail = "draft " + std::to_string(out.result.id) +
+                                 " is not a draft any more (sent or discarded) or does not exist";
       co_return http::problem(409, "Conflict", detail);
     }
     if (out.result.outcome == store::create_outcome::duplicate) {
@@ -204,17 +232,9 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
   routes.add("GET", "/v1/alerts", [&ctx](http::request& req) -> asio::awaitable<http::response> {
     auto auth = co_await authorize(ctx, req, "alerts:read");
     if (auth.refusal) co_return std::move(*auth.refusal);
-    std::int64_t limit = 20, before = 0;
-    if (auto l = req.query_param("limit")) {
-      auto v = parse_id(*l);
-      if (!v || *v > 100) co_return http::problem(400, "Bad Request", "limit must be from 1 to 100");
-      limit = *v;
-    }
-    if (auto b = req.query_param("before")) {
-      auto v = parse_id(*b);
-      if (!v) co_return http::problem(400, "Bad Request", "before must be an alert id");
-      before = *v;
-    }
+    auto page_of = read_page(req, "an alert id");
+    if (page_of.refusal) co_return std::move(*page_of.refusal);
+    const auto [limit, before] = std::pair{page_of.limit, page_of.before};
     const auto count = static_cast<std::size_t>(limit);
     auto list = co_await ctx.alerts->list(before, count);
     json items = json::array();
@@ -250,6 +270,84 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
               {"deliveries", counts_json(stats.deliveries)}};
     j["messaging_limit"] = {{"tier", tier == 0 ? json("unlimited") : json(tier)}, {"used_last_24h", stats.usage.used}};
     co_return http::json_response(200, http::json_text(j));
+  });
+}
+
+namespace {
+
+json draft_json(const store::draft_record& d) {
+  json j = {{"id", d.id},
+            {"source", d.source},
+            {"state", d.state},
+            {"town", d.town_id.empty() ? json(nullptr) : json(d.town_id)},
+            {"category", d.category},
+            {"severity", d.severity},
+            {"title", d.title},
+            {"text", d.text},
+            {"link", d.link.empty() ? json(nullptr) : json(d.link)},
+            {"alert_id", d.alert_id ? json(*d.alert_id) : json(nullptr)},
+            {"published_at", time_or_null(d.published_at)},
+            {"created_at", domain::format_rfc3339_utc(d.created_at)},
+            {"updated_at", domain::format_rfc3339_utc(d.updated_at)}};
+  if (!d.news_feed.empty()) j["news_feed"] = d.news_feed;
+  return j;
+}
+
+http::response draft_not_found(std::string_view id) {
+  return http::problem(404, "Not Found", "there is no draft " + std::string(id));
+}
+
+}  // namespace
+
+void add_draft_routes(http::router& routes, alerts_context& ctx) {
+  routes.add("GET", "/v1/drafts", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:read");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    auto page_of = read_page(req, "a draft id");
+    if (page_of.refusal) co_return std::move(*page_of.refusal);
+    const auto [limit, before] = std::pair{page_of.limit, page_of.before};
+    // Open drafts unless asked otherwise: they are what waits for a person.
+    std::string state(store::draft_open);
+    if (auto st = req.query_param("state")) {
+      if (*st != store::draft_open && *st != store::draft_sent && *st != store::draft_discarded && *st != "all")
+        co_return http::problem(400, "Bad Request", "state must be draft, sent, discarded or all");
+      state = *st == "all" ? std::string() : *st;
+    }
+    const std::string state_query = state.empty() ? "all" : state;
+    auto list = co_await ctx.drafts->list_drafts(std::move(state), before, static_cast<std::size_t>(limit));
+    json items = json::array();
+    for (const auto& d : list) items.push_back(draft_json(d));
+    json page = {{"drafts", items}};
+    if (static_cast<std::int64_t>(list.size()) == limit && !list.empty())
+      page["next"] = "/v1/drafts?state=" + state_query + "&limit=" + std::to_string(limit) +
+                     "&before=" + std::to_string(list.back().id);
+    co_return http::json_response(200, http::json_text(page));
+  });
+
+  routes.add("GET", "/v1/drafts/{id}", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:read");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    auto id = parse_id(req.path_params["id"]);
+    if (!id) co_return draft_not_found(req.path_params["id"]);
+    auto d = co_await ctx.drafts->draft(*id);
+    if (!d) co_return draft_not_found(req.path_params["id"]);
+    co_return http::json_response(200, http::json_text(draft_json(*d)));
+  });
+
+  routes.add("POST", "/v1/drafts/{id}/discard", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:send");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    auto id = parse_id(req.path_params["id"]);
+    if (!id) co_return draft_not_found(req.path_params["id"]);
+    store::actor who{"key:" + auth.key->name, auth.key->id};
+    auto d = co_await ctx.drafts->discard_draft(*id, std::move(who), now_ms());
+    if (!d) co_return draft_not_found(req.path_params["id"]);
+    if (d->state == store::draft_sent) {
+      const std::string detail = "draft " + std::to_string(d->id) + " was already sent as alert " +
+                                 std::to_string(d->alert_id.value_or(0));
+      co_return http::problem(409, "Conflict", detail);
+    }
+    co_return http::json_response(200, http::json_text(draft_json(*d)));
   });
 }
 

@@ -13,6 +13,7 @@
 namespace banditore::store {
 class alerts;
 class api_keys;
+class drafts;
 }  // namespace banditore::store
 
 namespace banditore::app {
@@ -22,6 +23,7 @@ class auth_throttle;
 struct alerts_context {
   store::alerts* alerts = nullptr;
   store::api_keys* keys = nullptr;
+  store::drafts* drafts = nullptr;  // for the draft routes
   auth_throttle* throttle = nullptr;  // failed authentications per address
   domain::alert_limits limits;      // the forms an alert may take on the phone
   // The same alert again within this window, without an Idempotency-Key,
@@ -34,5 +36,10 @@ struct alerts_context {
 };
 
 void add_alert_routes(http::router& routes, alerts_context& context);
+
+// GET /v1/drafts[/{id}] (scope alerts:read) and POST /v1/drafts/{id}/discard
+// (alerts:send): the drafts news feeds make. A draft is sent with
+// POST /v1/alerts and "draft_id".
+void add_draft_routes(http::router& routes, alerts_context& context);
 
 }  // namespace banditore::app

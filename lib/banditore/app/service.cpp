@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <banditore/app/cap_api.hpp>
 #include <banditore/app/cap_feed.hpp>
+#include <banditore/app/news_feed.hpp>
 #include <banditore/config/cap_settings.hpp>
 #include <banditore/config/config_error.hpp>
 #include <banditore/app/webhook.hpp>
@@ -222,6 +223,7 @@ struct service::impl {
 
     alerts_api.alerts = db.get();
     alerts_api.keys = db.get();
+    alerts_api.drafts = db.get();
     alerts_api.throttle = &auth_failures;
     // Free text allows WhatsApp's 4096 characters; with a template
     // configured, alerts may go as its parameters, within its 1024.
@@ -235,6 +237,7 @@ struct service::impl {
     alerts_api.alerts_changed = [this] { planner->wake(); };
     alerts_api.outbox_changed = [this] { sender->wake(); };
     add_alert_routes(routes, alerts_api);
+    add_draft_routes(routes, alerts_api);
     audience_api.audience = db.get();
     audience_api.keys = db.get();
     audience_api.throttle = &auth_failures;
@@ -258,6 +261,11 @@ struct service::impl {
     feed_options.interval = cap_config.poll_interval;
     feed_options.ca_file = settings.wa_ca_file;
     cap_poller = std::make_unique<cap_feed_poller>(io, cap, feed_options);
+    news_feed_options news_options;
+    for (const auto& f : ops.news_feeds) news_options.feeds.push_back({f.town_id, f.url});
+    news_options.interval = std::chrono::seconds(ops.news_poll_seconds);
+    news_options.ca_file = settings.wa_ca_file;
+    news_poller = std::make_unique<news_feed_poller>(io, *db, news_options);
     metrics_ctx.token = ops.metrics_token;
     metrics_ctx.refresh = [this]() -> asio::awaitable<void> {
       const auto now = now_ms();
@@ -364,6 +372,7 @@ struct service::impl {
     co_await server->stop();
     log::info("server.connections_closed", nlohmann::json::object());
     co_await cap_poller->stop();
+    co_await news_poller->stop();
     co_await planner->stop();
     co_await sender->stop();
     log::info("server.stopped", nlohmann::json::object());
@@ -381,6 +390,7 @@ struct service::impl {
     asio::co_spawn(io, purge_periodically(), asio::detached);
     asio::co_spawn(io, check_credentials_periodically(), asio::detached);
     cap_poller->start();
+    news_poller->start();
     log::info("server.listening", {{"address", server_options.address}, {"port", server->port()},
                                    {"wa_api_base", settings.wa_api_base}, {"rate", settings.wa_rate}});
     io.run();
@@ -402,6 +412,7 @@ struct service::impl {
   webhook_context webhook;
   cap_context cap;
   std::unique_ptr<cap_feed_poller> cap_poller;
+  std::unique_ptr<news_feed_poller> news_poller;
   std::unique_ptr<http::server> server;
   config::ops_settings ops;
   metrics_context metrics_ctx;

@@ -1,5 +1,8 @@
 #include <banditore/config/ops_settings.hpp>
 
+#include <banditore/domain/comma_list.hpp>
+
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -58,6 +61,35 @@ ops_settings ops_from_environment(const env_lookup& env) {
                                   "'");
     s.wa_check_seconds = n;
   }
+  if (auto feeds = env("BANDITORE_NEWS_FEEDS")) {
+    for (const auto& entry : domain::split_comma_list(*feeds)) {
+      ops_settings::news_feed f;
+      const auto eq = entry.find('=');
+      // "lugo=https://..." names the town; a URL has no "=" before "://".
+      if (eq != std::string::npos && eq < entry.find("://")) {
+        f.town_id = entry.substr(0, eq);
+        f.url = entry.substr(eq + 1);
+      } else {
+        f.url = entry;
+      }
+      const bool town_ok = std::all_of(f.town_id.begin(), f.town_id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+      });
+      if (!town_ok || !(f.url.starts_with("https://") || f.url.starts_with("http://")) || f.url.size() > 2000)
+        throw std::invalid_argument(
+            "BANDITORE_NEWS_FEEDS must list feeds as town=https://... (town: a town id such as lugo), separated by "
+            "commas, got '" + entry + "'");
+      s.news_feeds.push_back(std::move(f));
+    }
+  }
+  if (auto seconds = env("BANDITORE_NEWS_POLL_SECONDS")) {
+    std::int64_t n = 0;
+    auto [p, ec] = std::from_chars(seconds->data(), seconds->data() + seconds->size(), n);
+    if (ec != std::errc{} || p != seconds->data() + seconds->size() || n < 1 || n > 86400)
+      throw std::invalid_argument("BANDITORE_NEWS_POLL_SECONDS must be a number from 1 to 86400, got '" + *seconds +
+                                  "'");
+    s.news_poll_seconds = n;
+  }
   return s;
 }
 
@@ -69,6 +101,10 @@ const std::vector<setting_doc>& documented_ops_settings() {
        "days inbound message records and finished outbox rows are kept (1-3650)"},
       {"BANDITORE_WA_CHECK_SECONDS", "300",
        "seconds between the checks of the WhatsApp credentials that /readyz reports (a Graph API read; 1-86400)"},
+      {"BANDITORE_NEWS_FEEDS", "",
+       "news feeds (RSS or Atom) of the towns' websites, as town=https://...,...: each new item becomes a draft, "
+       "never sent by itself"},
+      {"BANDITORE_NEWS_POLL_SECONDS", "900", "seconds between polls of each news feed (1-86400)"},
   };
   return docs;
 }

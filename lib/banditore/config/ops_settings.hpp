@@ -19,6 +19,14 @@ struct ops_settings {
   // How often /readyz's view of the WhatsApp credentials is refreshed with
   // a Graph API read (whatsapp/credentials_check.hpp).
   std::int64_t wa_check_seconds = 300;
+  // The towns' website news feeds whose items become drafts
+  // (BANDITORE_NEWS_FEEDS "town=url,..."; a URL alone belongs to no town).
+  struct news_feed {
+    std::string town_id;
+    std::string url;
+  };
+  std::vector<news_feed> news_feeds;
+  std::int64_t news_poll_seconds = 900;
 
   std::int64_t retention_ms() const { return retention_days * 24 * 3600 * 1000; }
 };

@@ -76,7 +76,7 @@ alert_validation validate_alert(const nlohmann::json& body, const alert_limits& 
     return out;
   }
   static const std::vector<std::string> known = {"category", "severity", "title", "text", "link", "expires_at",
-                                                 "allow_duplicate"};
+                                                 "allow_duplicate", "draft_id"};
   for (auto it = body.begin(); it != body.end(); ++it)
     if (std::find(known.begin(), known.end(), it.key()) == known.end())
       errors.push_back({it.key(), "unknown field"});
@@ -116,6 +116,11 @@ alert_validation validate_alert(const nlohmann::json& body, const alert_limits& 
   if (auto it = body.find("allow_duplicate"); it != body.end()) {
     if (!it->is_boolean()) errors.push_back({"allow_duplicate", "must be true or false"});
     else out.allow_duplicate = it->get<bool>();
+  }
+  if (auto it = body.find("draft_id"); it != body.end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<std::int64_t>() <= 0)
+      errors.push_back({"draft_id", "must be the id of a draft, a positive integer"});
+    else out.draft_id = it->get<std::int64_t>();
   }
   if (errors.empty()) {
     // Free text: the title, text and link inside the alert's frame.

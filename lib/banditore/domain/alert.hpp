@@ -59,6 +59,8 @@ struct alert_validation {
   // "allow_duplicate": true sends an alert even when the same one was
   // sent moments ago (a deliberate repeat, not a double click).
   bool allow_duplicate = false;
+  // "draft_id": the draft this alert is made from (store/drafts.hpp).
+  std::optional<std::int64_t> draft_id;
 };
 
 // What an alert must fit in the forms it may take on the phone.

@@ -36,11 +36,15 @@ struct new_alert {
   // text, link) created since this time and not cancelled is a duplicate;
   // 0: no check.
   std::int64_t duplicate_since = 0;
+  // The draft this alert was made from: marked sent in the same
+  // transaction, so a draft becomes at most one alert.
+  std::optional<std::int64_t> draft_id;
 };
 
 // conflict: the idempotency key was used for another request; duplicate:
-// the same alert was created moments ago (id names it).
-enum class create_outcome { created, replayed, conflict, duplicate };
+// the same alert was created moments ago (id names it); draft_unavailable:
+// draft_id names no draft still open (none, sent or discarded).
+enum class create_outcome { created, replayed, conflict, duplicate, draft_unavailable };
 
 struct create_result {
   create_outcome outcome = create_outcome::created;

@@ -69,7 +69,7 @@ TEST_CASE("the retention is read in days within 1 to 3650") {
 
 TEST_CASE("the operator settings are documented, the token as a secret") {
   const auto& docs = documented_ops_settings();
-  REQUIRE(docs.size() == 3);
+  REQUIRE(docs.size() == 5);
   CHECK(docs[0].name == "BANDITORE_METRICS_TOKEN");
   CHECK(docs[0].secret);
   CHECK(docs[1].name == "BANDITORE_RETENTION_DAYS");
@@ -77,6 +77,26 @@ TEST_CASE("the operator settings are documented, the token as a secret") {
   CHECK(docs[2].name == "BANDITORE_WA_CHECK_SECONDS");
   CHECK(docs[2].default_value == "300");
   CHECK_FALSE(docs[2].secret);
+  CHECK(docs[3].name == "BANDITORE_NEWS_FEEDS");
+  CHECK(docs[4].name == "BANDITORE_NEWS_POLL_SECONDS");
+  CHECK(docs[4].default_value == "900");
+}
+
+TEST_CASE("news feeds are read as town=URL, a URL alone belonging to no town") {
+  auto s = ops_from_environment(from({{"BANDITORE_NEWS_FEEDS",
+                                       "lugo=https://www.comune.lugo.example/feed/, "
+                                       "https://www.unione.example/rss.xml?a=b,cotignola=http://x.example/?q=1"}}));
+  REQUIRE(s.news_feeds.size() == 3);
+  CHECK(s.news_feeds[0].town_id == "lugo");
+  CHECK(s.news_feeds[0].url == "https://www.comune.lugo.example/feed/");
+  CHECK(s.news_feeds[1].town_id.empty());
+  CHECK(s.news_feeds[1].url == "https://www.unione.example/rss.xml?a=b");
+  CHECK(s.news_feeds[2].town_id == "cotignola");
+  CHECK(s.news_poll_seconds == 900);
+  CHECK(ops_from_environment(from({{"BANDITORE_NEWS_POLL_SECONDS", "60"}})).news_poll_seconds == 60);
+  for (const char* bad : {"lugo=ftp://x.example/", "Lugo=https://x.example/", "www.comune.example/feed", "lugo="})
+    CHECK_THROWS_AS(ops_from_environment(from({{"BANDITORE_NEWS_FEEDS", bad}})), std::invalid_argument);
+  CHECK_THROWS_AS(ops_from_environment(from({{"BANDITORE_NEWS_POLL_SECONDS", "0"}})), std::invalid_argument);
 }
 
 TEST_CASE("the credentials check interval is 1 to 86400 seconds") {

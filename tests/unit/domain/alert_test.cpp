@@ -105,3 +105,19 @@ TEST_CASE("allow_duplicate is a boolean and is read apart from the alert") {
   CHECK(reason_for(validate_alert(a, free_text_only(), now), "allow_duplicate") == "must be true or false");
   CHECK_FALSE(validate_alert(alert("Guasto", "Via Roma"), free_text_only(), now).allow_duplicate);
 }
+
+TEST_CASE("draft_id names a draft by a positive integer") {
+  auto a = alert("Guasto", "Via Roma");
+  CHECK_FALSE(validate_alert(a, free_text_only(), now).draft_id);
+  a["draft_id"] = 12;
+  CHECK(validate_alert(a, free_text_only(), now).draft_id == 12);
+  a["draft_id"] = nullptr;
+  CHECK_FALSE(validate_alert(a, free_text_only(), now).draft_id);
+  for (const auto& bad : {nlohmann::json(0), nlohmann::json(-3), nlohmann::json(1.5), nlohmann::json("12"),
+                          nlohmann::json(18446744073709551615ULL)}) {
+    a["draft_id"] = bad;
+    INFO(bad.dump());
+    CHECK(reason_for(validate_alert(a, free_text_only(), now), "draft_id").find("positive integer") !=
+          std::string::npos);
+  }
+}

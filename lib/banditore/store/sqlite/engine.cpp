@@ -7,6 +7,7 @@
 #include <banditore/store/sqlite/audience.hpp>
 #include <banditore/store/sqlite/audit.hpp>
 #include <banditore/store/sqlite/cap_alerts.hpp>
+#include <banditore/store/sqlite/drafts.hpp>
 #include <banditore/store/sqlite/figures.hpp>
 #include <banditore/store/sqlite/inbound.hpp>
 #include <banditore/store/sqlite/key_rotation.hpp>
@@ -130,7 +131,18 @@ asio::awaitable<created_alert> engine::create(new_alert alert, actor who, std::i
   auto work = [&s, a = std::move(alert), who = std::move(who), tier, now](SQLite::Database& db) {
     created_alert out;
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    // A draft becomes at most one alert: a second send of it, or a send of
+    // a discarded one, creates nothing (an idempotent replay still answers).
+    if (a.draft_id && a.idempotency_key.empty() && !draft_is_open(db, *a.draft_id)) {
+      out.result = {create_outcome::draft_unavailable, *a.draft_id};
+      return out;
+    }
     out.result = s.alerts->create(a, now);
+    if (out.result.outcome == create_outcome::created && a.draft_id &&
+        !mark_draft_sent(db, *a.draft_id, out.result.id, now)) {
+      out.result = {create_outcome::draft_unavailable, *a.draft_id};
+      return out;  // not committed: the alert is undone
+    }
     if (out.result.outcome == create_outcome::created)
       record_audit(db, who.name, "alert.create", out.result.id, who.api_key_id, a.draft.title, now);
     if (out.result.outcome == create_outcome::created || out.result.outcome == create_outcome::replayed)
@@ -524,6 +536,60 @@ asio::awaitable<domain::catalogue_verdict> engine::remove(domain::catalogue_kind
                                                           std::int64_t now) {
   auto work = [kind, id = std::move(id), who = std::move(who), now](SQLite::Database& db) {
     return remove_catalogue_entry(db, kind, id, who, now);
+  };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<news_applied> engine::apply_news(std::string feed_url, std::string town_id,
+                                                 std::vector<news_item_input> items, std::int64_t now) {
+  auto work = [feed_url = std::move(feed_url), town_id = std::move(town_id), items = std::move(items),
+               now](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto out = apply_news_items(db, feed_url, town_id, items, now);
+    tx.commit();
+    return out;
+  };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<feed_state> engine::news_feed(std::string url) {
+  auto work = [url = std::move(url)](SQLite::Database& db) { return news_feed_state_of(db, url); };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<void> engine::news_feed_polled(std::string url, std::string etag, std::string last_modified,
+                                               std::int64_t now) {
+  auto work = [url = std::move(url), etag = std::move(etag), last_modified = std::move(last_modified),
+               now](SQLite::Database& db) { record_news_feed_polled(db, url, etag, last_modified, now); };
+  co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<int> engine::news_feed_failed(std::string url, std::int64_t now) {
+  auto work = [url = std::move(url), now](SQLite::Database& db) { return record_news_feed_failed(db, url, now); };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<std::vector<draft_record>> engine::list_drafts(std::string state, std::int64_t before_id,
+                                                              std::size_t limit) {
+  auto work = [state = std::move(state), before_id, limit](SQLite::Database& db) {
+    return list_draft_records(db, state, before_id, limit);
+  };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<std::optional<draft_record>> engine::draft(std::int64_t id) {
+  auto work = [id](SQLite::Database& db) { return draft_record_of(db, id); };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<std::optional<draft_record>> engine::discard_draft(std::int64_t id, actor who, std::int64_t now) {
+  auto work = [id, who = std::move(who), now](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    if (mark_draft_discarded(db, id, now))
+      record_audit(db, who.name, "draft.discard", std::nullopt, who.api_key_id, fmt::format("draft={}", id), now);
+    auto out = draft_record_of(db, id);
+    tx.commit();
+    return out;
   };
   co_return co_await impl_->worker.run(std::move(work));
 }

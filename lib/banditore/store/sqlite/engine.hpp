@@ -10,6 +10,7 @@
 #include <banditore/store/audience.hpp>
 #include <banditore/store/api_keys.hpp>
 #include <banditore/store/cap_alerts.hpp>
+#include <banditore/store/drafts.hpp>
 #include <banditore/store/inbound.hpp>
 #include <banditore/store/key_rotation.hpp>
 #include <banditore/store/operations.hpp>
@@ -47,7 +48,8 @@ class engine final : public store::inbound,
                      public store::unknown_text_report,
                      public store::key_rotation,
                      public store::audience,
-                     public store::audience_admin {
+                     public store::audience_admin,
+                     public store::drafts {
  public:
   engine(std::unique_ptr<SQLite::Database> db, crypto::data_keys keys, engine_options options);
   ~engine() override;  // finishes queued work, then closes the database
@@ -120,6 +122,18 @@ class engine final : public store::inbound,
                                                            std::int64_t now_ms) override;
   boost::asio::awaitable<domain::catalogue_verdict> remove(domain::catalogue_kind kind, std::string id, actor who,
                                                            std::int64_t now_ms) override;
+  // drafts
+  boost::asio::awaitable<news_applied> apply_news(std::string feed_url, std::string town_id,
+                                                  std::vector<news_item_input> items, std::int64_t now_ms) override;
+  boost::asio::awaitable<feed_state> news_feed(std::string url) override;
+  boost::asio::awaitable<void> news_feed_polled(std::string url, std::string etag, std::string last_modified,
+                                                std::int64_t now_ms) override;
+  boost::asio::awaitable<int> news_feed_failed(std::string url, std::int64_t now_ms) override;
+  boost::asio::awaitable<std::vector<draft_record>> list_drafts(std::string state, std::int64_t before_id,
+                                                               std::size_t limit) override;
+  boost::asio::awaitable<std::optional<draft_record>> draft(std::int64_t id) override;
+  boost::asio::awaitable<std::optional<draft_record>> discard_draft(std::int64_t id, actor who,
+                                                                   std::int64_t now_ms) override;
   // audience_admin
   domain::audience_catalogue list_catalogue() override;
   domain::catalogue_verdict add_entry(const domain::catalogue_entry& entry, const actor& who,
