@@ -176,10 +176,14 @@ TEST_CASE("the WAL is checkpointed off the database thread, and stays bounded wh
   CHECK(fs::file_size(t.file) >= 100u * 4096u);
 
   // A writer that keeps going past the inline bound checkpoints itself:
-  // the WAL restarts and never holds much more than the bound.
-  for (int round = 0; round < 4; ++round) write_pages(wal_checkpointer::inline_pages / 3);
+  // the WAL restarts and stays far below what was written. How far past
+  // the bound it grows depends on how long a checkpoint of the background
+  // thread keeps the inline one waiting, which a loaded machine stretches:
+  // twice the bound is the margin, for three times the bound written.
+  constexpr int rounds = 9;
+  for (int round = 0; round < rounds; ++round) write_pages(wal_checkpointer::inline_pages / 3);
   const auto wal = fs::path(t.file.string() + "-wal");
-  CHECK(fs::file_size(wal) <= static_cast<std::uintmax_t>(wal_checkpointer::inline_pages + 4000) * 4200);
+  CHECK(fs::file_size(wal) <= static_cast<std::uintmax_t>(2 * wal_checkpointer::inline_pages) * 4200);
 }
 
 TEST_CASE("a database in memory has no WAL and no checkpointer") {
