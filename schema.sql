@@ -369,3 +369,9 @@ CREATE TABLE subscriber_areas (
   PRIMARY KEY (area_id, subscriber_id)
 ) WITHOUT ROWID;
 CREATE INDEX subscriber_areas_by_subscriber ON subscriber_areas(subscriber_id);
+
+-- migration 11: reserved
+-- Numbers 11 and 12 belong to changes made alongside migration 13; these
+-- empty sections keep the numbering continuous until they arrive.
+
+-- migration 12: reserved
