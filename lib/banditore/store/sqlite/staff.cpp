@@ -298,7 +298,13 @@ bool staff_store::enroll_totp(std::string_view email, std::string_view secret,
   savepoint sp(db_);
   const auto id = id_of(email);
   if (!id) return false;
-  // Sealed inside the transaction that stores it (live_keys::seal).
+  // A write first, so the transaction holds the write lock before the
+  // secret is sealed: live_keys::seal then cannot miss a key rotation
+  // committed in between (see live_keys.hpp).
+  auto& clear = st_->clear_codes;
+  clear.reset();
+  clear.bind(":id", *id);
+  clear.exec();
   const auto cipher = keys_.seal(secret, totp_aad(*id));
   auto& st = st_->set_totp;
   st.reset();
@@ -306,10 +312,6 @@ bool staff_store::enroll_totp(std::string_view email, std::string_view secret,
   st.bind(":now", now);
   st.bind(":id", *id);
   st.exec();
-  auto& clear = st_->clear_codes;
-  clear.reset();
-  clear.bind(":id", *id);
-  clear.exec();
   for (const auto& h : code_hashes) {
     auto& add = st_->add_code;
     add.reset();
