@@ -5,6 +5,10 @@
 
 #include <banditore/crypto/recovery_codes.hpp>
 #include <banditore/crypto/totp.hpp>
+#include <banditore/store/sqlite/database.hpp>
+#include <banditore/store/sqlite/engine.hpp>
+
+#include <SQLiteCpp/Database.h>
 
 #include <doctest/doctest.h>
 
@@ -187,4 +191,47 @@ TEST_CASE("Argon2id runs on the hashing pool and the answer comes back") {
   CHECK(run_blocking(pooled.login({"m.rossi@comune.it", "wrong", "", "192.0.2.1"}, t0)).outcome ==
         login_outcome::refused);
   pool.join();
+}
+
+TEST_CASE("against the SQLite engine: login with TOTP, a session, logout, and a password change ending the others") {
+  auto connection = store::sqlite::open_database(":memory:");
+  store::sqlite::migrate(*connection);
+  store::sqlite::engine engine(std::move(connection), crypto::generate_data_keys(), store::sqlite::engine_options{});
+  staff_login_options options;
+  options.cost = crypto::minimum_password_cost();
+  login_throttle throttle;
+  staff_login login(engine, throttle, options);
+  store::staff_admin& admin = engine;
+
+  const auto id = admin.create_user(
+      {"m.rossi@comune.it", "Maria Rossi", "publisher", {}, crypto::hash_password(password, options.cost)}, "cli", t0);
+  REQUIRE(admin.enroll_totp("m.rossi@comune.it", secret, {}, "cli", t0));
+
+  CHECK(run_blocking(login.login({"m.rossi@comune.it", password, "", "192.0.2.1"}, t0)).outcome ==
+        login_outcome::code_needed);
+  const auto code = crypto::totp(secret, t0 / 1000);
+  const auto first = run_blocking(login.login({"m.rossi@comune.it", password, code, "192.0.2.1"}, t0));
+  REQUIRE(first.outcome == login_outcome::ok);
+  CHECK(first.user->id == id);
+  // The same code again, from another browser: refused.
+  CHECK(run_blocking(login.login({"m.rossi@comune.it", password, code, "192.0.2.2"}, t0 + 1000)).outcome ==
+        login_outcome::refused);
+  CHECK(admin.list_users().front().failed_logins == 1);
+  const auto next = crypto::totp(secret, t0 / 1000 + 30);
+  const auto second = run_blocking(login.login({"m.rossi@comune.it", password, next, "192.0.2.2"}, t0 + 30'000));
+  REQUIRE(second.outcome == login_outcome::ok);
+
+  const auto limits = options.limits;
+  const auto checked = run_blocking(engine.check_session(first.session->token, limits, t0 + minute));
+  REQUIRE(checked);
+  CHECK(checked->user.email == "m.rossi@comune.it");
+  CHECK(checked->user.last_login_at == t0 + 30'000);
+
+  const auto new_hash = crypto::hash_password("un'altra frase lunga e strana", options.cost);
+  CHECK(run_blocking(engine.change_password(id, new_hash, first.session->token, t0 + minute)) == 1);
+  CHECK_FALSE(run_blocking(engine.check_session(second.session->token, limits, t0 + minute)));
+  CHECK(run_blocking(engine.end_session(first.session->token, t0 + minute)));
+  CHECK_FALSE(run_blocking(engine.check_session(first.session->token, limits, t0 + minute)));
+  // The failure was counted, and the next success cleared it.
+  CHECK(admin.list_users().front().failed_logins == 0);
 }
