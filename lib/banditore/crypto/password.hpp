@@ -22,10 +22,10 @@ struct password_cost {
 
 // libsodium's "interactive" class: 2 passes over 64 MiB, one lane
 // (libsodium's Argon2id always uses one). It is above OWASP's minimum for
-// Argon2id (19 MiB, 2 passes); one hash took 170-220 ms on this project's
-// busy 2-core test machine (bench/password_hash, docs/operations.md): slow
-// for a guesser with a stolen database, quick enough for a person logging
-// in. On 2 cores, two logins hash at once at 128 MiB; the
+// Argon2id (19 MiB, 2 passes); one hash costs about 80 ms of one core of
+// this project's 2-core test machine (bench/password_hash,
+// docs/operations.md): slow for a guesser with a stolen database, quick
+// enough for a person logging in. On 2 cores, two logins hash at once at 128 MiB; the
 // login throttle keeps a crowd of guesses from hashing at all.
 password_cost interactive_password_cost();
 // The least libsodium accepts (1 pass, 8 KiB): for tests only, where a
