@@ -408,3 +408,42 @@ CREATE TABLE news_feed_state (
   last_polled_at INTEGER,
   last_ok_at     INTEGER
 ) WITHOUT ROWID;
+
+-- migration 12: staff accounts and their sessions
+-- The console's users. Only an Argon2id hash of each password (libsodium's
+-- string, salt and cost inside it); the TOTP secret sealed with AES-256-GCM
+-- under the data keys as phone numbers are (aad 'staff-totp:<id>', so
+-- `banditore rotate-keys` reseals it too); email in lower case; towns a
+-- comma list of town ids, '' for every town.
+CREATE TABLE staff_users (
+  id             INTEGER PRIMARY KEY,
+  email          TEXT NOT NULL UNIQUE,
+  name           TEXT NOT NULL,
+  role           TEXT NOT NULL CHECK (role IN ('editor', 'publisher', 'admin')),
+  towns          TEXT NOT NULL DEFAULT '',
+  password_hash  TEXT NOT NULL,
+  totp_cipher    BLOB,
+  totp_last_step INTEGER,
+  disabled_at    INTEGER,
+  failed_logins  INTEGER NOT NULL DEFAULT 0,
+  last_login_at  INTEGER,
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+-- One-time recovery codes: SHA-256 of each (80 random bits), deleted when used.
+CREATE TABLE staff_recovery_codes (
+  user_id   INTEGER NOT NULL REFERENCES staff_users(id),
+  code_hash BLOB NOT NULL,
+  PRIMARY KEY (user_id, code_hash)
+) WITHOUT ROWID;
+-- Only the SHA-256 of a session token; expires_at is the absolute expiry,
+-- last_seen_at measures the idle one.
+CREATE TABLE staff_sessions (
+  id           INTEGER PRIMARY KEY,
+  token_hash   BLOB NOT NULL UNIQUE,
+  user_id      INTEGER NOT NULL REFERENCES staff_users(id),
+  created_at   INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+);
+CREATE INDEX staff_sessions_by_user ON staff_sessions(user_id);

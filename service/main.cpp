@@ -3,6 +3,7 @@
 #include <banditore/app/service.hpp>
 #include <banditore/config/cap_settings.hpp>
 #include <banditore/config/config_error.hpp>
+#include <banditore/config/console_settings.hpp>
 #include <banditore/config/ops_settings.hpp>
 #include <banditore/config/settings.hpp>
 #include <banditore/config/unknown_variables.hpp>
@@ -18,6 +19,7 @@
 #include "keys_command.hpp"
 #include "rotate_command.hpp"
 #include "subscribers_command.hpp"
+#include "users_command.hpp"
 
 
 #include <fmt/format.h>
@@ -49,6 +51,8 @@ void print_help() {
       "  send       send an alert to every subscriber (send --help)\n"
       "  alerts     alerts in the database: list, show, cancel\n"
       "  keys       API keys of the REST API: create, list, revoke\n"
+      "  users      staff accounts of the console: create, list, disable, enable,\n"
+      "             reset-password, set-role, totp-enroll\n"
       "  towns      the towns of this deployment: list, add, update, remove\n"
       "  topics     the topics citizens choose from: list, add, update, remove\n"
       "  areas      the areas of the towns (frazioni, quartieri): list, add, update, remove\n"
@@ -63,7 +67,8 @@ void print_help() {
       "\n"
       "Configuration (environment; every secret also as NAME_FILE):\n";
   std::vector<config::setting_doc> all = config::documented_settings();
-  for (const auto* more : {&config::cap_setting_docs(), &config::documented_ops_settings()})
+  for (const auto* more : {&config::cap_setting_docs(), &config::documented_ops_settings(),
+                           &config::documented_console_settings()})
     all.insert(all.end(), more->begin(), more->end());
   for (const auto& s : all)
     text += fmt::format("  {:<30} {}{}\n", s.name, s.meaning,
@@ -95,6 +100,9 @@ int cmd_serve(const config::settings& settings, const std::vector<std::string>& 
   // Read once, here: the service is given its whole configuration.
   auto cap = config::cap_settings::from_environment(config::process_environment());
   auto ops = config::ops_from_environment(config::process_environment());
+  // No route reads the console's settings yet; checked now so a typo in
+  // them stops the start rather than the first login.
+  (void)config::console_from_environment(config::process_environment());
   app::service svc(settings, std::move(cap), std::move(ops));
   return svc.run();
 }
@@ -182,6 +190,7 @@ int main(int argc, char** argv) {
     if (command == "inbound") return run_inbound_command(settings, args);
     if (command == "backup") return run_backup_command(settings, args);
     if (command == "rotate-keys") return run_rotate_keys_command(settings, args);
+    if (command == "users") return run_users_command(settings, args);
   } catch (const std::invalid_argument& e) {
     return fatal(json, exit_config, e.what());
   } catch (const std::exception& e) {

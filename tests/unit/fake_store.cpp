@@ -1,5 +1,7 @@
 #include "fake_store.hpp"
 
+#include <banditore/crypto/password.hpp>
+
 #include <algorithm>
 #include <utility>
 #include <stdexcept>
@@ -255,6 +257,203 @@ asio::awaitable<domain::catalogue_verdict> fake_store::remove(domain::catalogue_
     audit.emplace_back(who.name, std::string(domain::to_string(kind)) + ".remove");
   }
   co_return verdict;
+}
+
+// --- staff ----------------------------------------------------------------
+
+fake_store::staff_row* fake_store::staff_by_email(std::string_view email) {
+  const auto normal = store::normalise_staff_email(email);
+  if (!normal) return nullptr;
+  for (auto& [id, r] : staff_)
+    if (r.credentials.user.email == *normal) return &r;
+  return nullptr;
+}
+
+fake_store::staff_row* fake_store::staff_by_id(std::int64_t id) {
+  auto it = staff_.find(id);
+  return it == staff_.end() ? nullptr : &it->second;
+}
+
+std::string fake_store::staff_actor(std::int64_t id) {
+  auto* r = staff_by_id(id);
+  return r ? r->credentials.user.email : "anonymous";
+}
+
+int fake_store::end_sessions_of(std::int64_t user_id, const std::string& keep_token) {
+  return static_cast<int>(std::erase_if(sessions_, [&](const auto& entry) {
+    return entry.second.user_id == user_id && entry.first != keep_token;
+  }));
+}
+
+asio::awaitable<std::optional<store::staff_credentials>> fake_store::find_for_login(std::string email) {
+  auto* r = staff_by_email(email);
+  if (!r) co_return std::nullopt;
+  auto c = r->credentials;
+  c.user.recovery_codes_left = static_cast<int>(r->recovery_hashes.size());
+  co_return c;
+}
+
+asio::awaitable<void> fake_store::login_succeeded(std::int64_t user_id, std::optional<std::string> rehashed,
+                                                  std::int64_t now) {
+  if (auto* r = staff_by_id(user_id)) {
+    r->credentials.user.failed_logins = 0;
+    r->credentials.user.last_login_at = now;
+    if (rehashed) r->credentials.password_hash = *rehashed;
+  }
+  audit.emplace_back(staff_actor(user_id), "staff.login");
+  co_return;
+}
+
+asio::awaitable<void> fake_store::login_failed(std::optional<std::int64_t> user_id, store::login_failure,
+                                               std::int64_t) {
+  if (user_id)
+    if (auto* r = staff_by_id(*user_id)) ++r->credentials.user.failed_logins;
+  audit.emplace_back(user_id ? staff_actor(*user_id) : "anonymous", "staff.login_failed");
+  co_return;
+}
+
+asio::awaitable<bool> fake_store::accept_totp_step(std::int64_t user_id, std::int64_t step, std::int64_t) {
+  auto* r = staff_by_id(user_id);
+  if (!r || (r->credentials.totp_last_step && *r->credentials.totp_last_step >= step)) co_return false;
+  r->credentials.totp_last_step = step;
+  co_return true;
+}
+
+asio::awaitable<bool> fake_store::use_recovery_code(std::int64_t user_id, std::string code_hash, std::int64_t) {
+  auto* r = staff_by_id(user_id);
+  if (!r) co_return false;
+  auto it = std::find(r->recovery_hashes.begin(), r->recovery_hashes.end(), code_hash);
+  if (it == r->recovery_hashes.end()) co_return false;
+  r->recovery_hashes.erase(it);
+  audit.emplace_back(staff_actor(user_id), "staff.recovery_code");
+  co_return true;
+}
+
+asio::awaitable<store::created_session> fake_store::create_session(std::int64_t user_id,
+                                                                   store::session_limits limits, std::int64_t now) {
+  store::created_session out;
+  out.id = next_session_id_++;
+  out.token = crypto::base64url(crypto::sodium_random_bytes(store::session_token_bytes));
+  out.expires_at = now + limits.absolute_ms;
+  sessions_[out.token] = {out.id, user_id, now, now, out.expires_at};
+  co_return out;
+}
+
+asio::awaitable<std::optional<store::staff_session>> fake_store::check_session(std::string token,
+                                                                              store::session_limits limits,
+                                                                              std::int64_t now) {
+  auto it = sessions_.find(token);
+  if (it == sessions_.end()) co_return std::nullopt;
+  auto* user = staff_by_id(it->second.user_id);
+  if (!user || user->credentials.user.disabled || now >= it->second.expires_at ||
+      now - it->second.last_seen_at >= limits.idle_ms) {
+    sessions_.erase(it);
+    co_return std::nullopt;
+  }
+  it->second.last_seen_at = now;
+  store::staff_session s;
+  s.id = it->second.id;
+  s.user = user->credentials.user;
+  s.created_at = it->second.created_at;
+  s.last_seen_at = now;
+  s.expires_at = it->second.expires_at;
+  co_return s;
+}
+
+asio::awaitable<bool> fake_store::end_session(std::string token, std::int64_t) {
+  auto it = sessions_.find(token);
+  if (it == sessions_.end()) co_return false;
+  audit.emplace_back(staff_actor(it->second.user_id), "staff.logout");
+  sessions_.erase(it);
+  co_return true;
+}
+
+asio::awaitable<int> fake_store::end_other_sessions(std::int64_t user_id, std::string keep_token, std::int64_t) {
+  co_return end_sessions_of(user_id, keep_token);
+}
+
+asio::awaitable<int> fake_store::change_password(std::int64_t user_id, std::string password_hash,
+                                                 std::string keep_token, std::int64_t) {
+  if (auto* r = staff_by_id(user_id)) r->credentials.password_hash = std::move(password_hash);
+  audit.emplace_back(staff_actor(user_id), "staff.password");
+  co_return end_sessions_of(user_id, keep_token);
+}
+
+std::int64_t fake_store::create_user(const store::new_staff_user& user, std::string_view actor, std::int64_t now) {
+  const auto email = store::normalise_staff_email(user.email);
+  if (!email) throw std::invalid_argument("not an email address");
+  if (!store::valid_staff_role(user.role)) throw std::invalid_argument("unknown role");
+  if (staff_by_email(*email)) throw std::invalid_argument("email taken");
+  staff_row r;
+  auto& u = r.credentials.user;
+  u.id = next_staff_id_++;
+  u.email = *email;
+  u.name = user.name;
+  u.role = user.role;
+  u.towns = user.towns;
+  u.created_at = u.updated_at = now;
+  r.credentials.password_hash = user.password_hash;
+  staff_[u.id] = r;
+  audit.emplace_back(std::string(actor), "staff.create");
+  return u.id;
+}
+
+std::vector<store::staff_user> fake_store::list_users() {
+  std::vector<store::staff_user> out;
+  for (const auto& [id, r] : staff_) {
+    out.push_back(r.credentials.user);
+    out.back().recovery_codes_left = static_cast<int>(r.recovery_hashes.size());
+  }
+  return out;
+}
+
+std::optional<store::staff_user> fake_store::find_user(std::string_view email) {
+  auto* r = staff_by_email(email);
+  if (!r) return std::nullopt;
+  auto u = r->credentials.user;
+  u.recovery_codes_left = static_cast<int>(r->recovery_hashes.size());
+  return u;
+}
+
+bool fake_store::set_disabled(std::string_view email, bool disabled, std::string_view actor, std::int64_t) {
+  auto* r = staff_by_email(email);
+  if (!r) return false;
+  r->credentials.user.disabled = disabled;
+  if (disabled) end_sessions_of(r->credentials.user.id, {});
+  audit.emplace_back(std::string(actor), disabled ? "staff.disable" : "staff.enable");
+  return true;
+}
+
+bool fake_store::set_role(std::string_view email, std::string_view role, std::string_view actor, std::int64_t) {
+  if (!store::valid_staff_role(role)) throw std::invalid_argument("unknown role");
+  auto* r = staff_by_email(email);
+  if (!r) return false;
+  r->credentials.user.role = std::string(role);
+  audit.emplace_back(std::string(actor), "staff.role");
+  return true;
+}
+
+bool fake_store::reset_password(std::string_view email, std::string_view password_hash, std::string_view actor,
+                                std::int64_t) {
+  auto* r = staff_by_email(email);
+  if (!r) return false;
+  r->credentials.password_hash = std::string(password_hash);
+  end_sessions_of(r->credentials.user.id, {});
+  audit.emplace_back(std::string(actor), "staff.reset_password");
+  return true;
+}
+
+bool fake_store::enroll_totp(std::string_view email, std::string_view secret,
+                             const std::vector<std::string>& recovery_code_hashes, std::string_view actor,
+                             std::int64_t) {
+  auto* r = staff_by_email(email);
+  if (!r) return false;
+  r->credentials.totp_secret = std::string(secret);
+  r->credentials.totp_last_step.reset();
+  r->credentials.user.totp_enrolled = true;
+  r->recovery_hashes = recovery_code_hashes;
+  audit.emplace_back(std::string(actor), "staff.totp_enroll");
+  return true;
 }
 
 }  // namespace banditore::testing

@@ -13,6 +13,7 @@
 #include <banditore/store/inbound.hpp>
 #include <banditore/store/outbox.hpp>
 #include <banditore/store/planning.hpp>
+#include <banditore/store/staff.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -28,7 +29,9 @@ class fake_store final : public store::alerts,
                          public store::outbox_rounds,
                          public store::api_keys,
                          public store::inbound,
-                         public store::audience {
+                         public store::audience,
+                         public store::staff_accounts,
+                         public store::staff_admin {
  public:
   // --- what a test sets up ------------------------------------------------
   // A key; returns its token (any text: the fake does not check shapes).
@@ -89,6 +92,38 @@ class fake_store final : public store::alerts,
   boost::asio::awaitable<domain::catalogue_verdict> remove(domain::catalogue_kind kind, std::string id,
                                                            store::actor who, std::int64_t now_ms) override;
 
+  // Staff: the rules callers rely on (a TOTP step taken once, a recovery
+  // code used once, sessions expiring idle and absolute, a password change
+  // or a disable ending sessions), kept in memory; tokens are kept in
+  // clear here, the engine keeps their SHA-256.
+  boost::asio::awaitable<std::optional<store::staff_credentials>> find_for_login(std::string email) override;
+  boost::asio::awaitable<void> login_succeeded(std::int64_t user_id, std::optional<std::string> rehashed,
+                                                std::int64_t now_ms) override;
+  boost::asio::awaitable<void> login_failed(std::optional<std::int64_t> user_id, store::login_failure why,
+                                            std::int64_t now_ms) override;
+  boost::asio::awaitable<bool> accept_totp_step(std::int64_t user_id, std::int64_t step, std::int64_t now_ms) override;
+  boost::asio::awaitable<bool> use_recovery_code(std::int64_t user_id, std::string code_hash,
+                                                 std::int64_t now_ms) override;
+  boost::asio::awaitable<store::created_session> create_session(std::int64_t user_id, store::session_limits limits,
+                                                                std::int64_t now_ms) override;
+  boost::asio::awaitable<std::optional<store::staff_session>> check_session(std::string token,
+                                                                           store::session_limits limits,
+                                                                           std::int64_t now_ms) override;
+  boost::asio::awaitable<bool> end_session(std::string token, std::int64_t now_ms) override;
+  boost::asio::awaitable<int> end_other_sessions(std::int64_t user_id, std::string keep_token,
+                                                 std::int64_t now_ms) override;
+  boost::asio::awaitable<int> change_password(std::int64_t user_id, std::string password_hash, std::string keep_token,
+                                              std::int64_t now_ms) override;
+  std::int64_t create_user(const store::new_staff_user& user, std::string_view actor, std::int64_t now_ms) override;
+  std::vector<store::staff_user> list_users() override;
+  std::optional<store::staff_user> find_user(std::string_view email) override;
+  bool set_disabled(std::string_view email, bool disabled, std::string_view actor, std::int64_t now_ms) override;
+  bool set_role(std::string_view email, std::string_view role, std::string_view actor, std::int64_t now_ms) override;
+  bool reset_password(std::string_view email, std::string_view password_hash, std::string_view actor,
+                      std::int64_t now_ms) override;
+  bool enroll_totp(std::string_view email, std::string_view secret, const std::vector<std::string>& recovery_code_hashes,
+                   std::string_view actor, std::int64_t now_ms) override;
+
   // The synchronous parts, for tests that need no coroutine.
   std::optional<store::alert_report> report_now(std::int64_t id) const;
 
@@ -109,6 +144,26 @@ class fake_store final : public store::alerts,
   std::int64_t next_outbox_id_ = 1;
   std::int64_t next_subscriber_id_ = 1;
   std::int64_t next_key_id_ = 1;
+
+  struct staff_row {
+    store::staff_credentials credentials;
+    std::vector<std::string> recovery_hashes;
+  };
+  struct session_row {
+    std::int64_t id = 0;
+    std::int64_t user_id = 0;
+    std::int64_t created_at = 0;
+    std::int64_t last_seen_at = 0;
+    std::int64_t expires_at = 0;
+  };
+  staff_row* staff_by_email(std::string_view email);
+  staff_row* staff_by_id(std::int64_t id);
+  std::string staff_actor(std::int64_t id);
+  int end_sessions_of(std::int64_t user_id, const std::string& keep_token);
+  std::map<std::int64_t, staff_row> staff_;          // by id
+  std::map<std::string, session_row> sessions_;      // by token
+  std::int64_t next_staff_id_ = 1;
+  std::int64_t next_session_id_ = 1;
 };
 
 }  // namespace banditore::testing

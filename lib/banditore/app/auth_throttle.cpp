@@ -32,6 +32,11 @@ void auth_throttle::failed(std::string_view address, std::int64_t now_ms) {
   it->second.at_ms = now_ms;
 }
 
+void auth_throttle::forget(std::string_view address) {
+  std::lock_guard lock(mutex_);
+  buckets_.erase(std::string(address));
+}
+
 std::size_t auth_throttle::addresses() const {
   std::lock_guard lock(mutex_);
   return buckets_.size();

@@ -30,6 +30,9 @@ class auth_throttle {
   std::int64_t wait_ms(std::string_view address, std::int64_t now_ms);
   // A refused key or token from the address.
   void failed(std::string_view address, std::int64_t now_ms);
+  // Drops what is counted against the address (a key whose owner proved
+  // who they are: a staff login that succeeded).
+  void forget(std::string_view address);
   std::size_t addresses() const;
 
  private:

@@ -15,6 +15,7 @@
 #include <banditore/store/sqlite/open.hpp>
 #include <banditore/store/sqlite/outbox.hpp>
 #include <banditore/store/sqlite/retention.hpp>
+#include <banditore/store/sqlite/staff.hpp>
 #include <banditore/store/sqlite/subscriber_admin.hpp>
 #include <banditore/store/sqlite/worker.hpp>
 
@@ -42,6 +43,7 @@ struct engine::impl {
   std::unique_ptr<api_key_store> api_keys;
   std::unique_ptr<alert_store> alerts;
   std::unique_ptr<cap_store> cap;
+  std::unique_ptr<staff_store> staff;
 };
 
 namespace {
@@ -75,6 +77,7 @@ engine::engine(std::unique_ptr<SQLite::Database> db, crypto::data_keys keys, eng
     s.api_keys = std::make_unique<api_key_store>(conn);
     s.alerts = std::make_unique<alert_store>(conn);
     s.cap = std::make_unique<cap_store>(conn);
+    s.staff = std::make_unique<staff_store>(conn, *s.keys);
     if (s.options.recover_leases) {
       using namespace std::chrono;
       s.recovered = s.out->recover_leases(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
@@ -87,6 +90,7 @@ engine::~engine() {
   // before the connection closes.
   auto& s = *impl_;
   s.worker.run_sync([&s](SQLite::Database&) {
+    s.staff.reset();
     s.cap.reset();
     s.alerts.reset();
     s.api_keys.reset();
@@ -610,6 +614,116 @@ domain::catalogue_verdict engine::update_entry(const domain::catalogue_entry& en
 domain::catalogue_verdict engine::remove_entry(domain::catalogue_kind kind, std::string_view id, const actor& who,
                                                std::int64_t now) {
   return impl_->worker.run_sync([&](SQLite::Database& db) { return remove_catalogue_entry(db, kind, id, who, now); });
+}
+
+// --- staff ---------------------------------------------------------------
+
+asio::awaitable<std::optional<staff_credentials>> engine::find_for_login(std::string email) {
+  auto& s = *impl_;
+  auto work = [&s, email = std::move(email)](SQLite::Database&) { return s.staff->find_for_login(email); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<void> engine::login_succeeded(std::int64_t user_id, std::optional<std::string> rehashed,
+                                              std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, user_id, rehashed = std::move(rehashed), now](SQLite::Database&) {
+    s.staff->login_succeeded(user_id, rehashed, now);
+  };
+  co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<void> engine::login_failed(std::optional<std::int64_t> user_id, login_failure why, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, user_id, why, now](SQLite::Database&) { s.staff->login_failed(user_id, why, now); };
+  co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<bool> engine::accept_totp_step(std::int64_t user_id, std::int64_t step, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, user_id, step, now](SQLite::Database&) { return s.staff->accept_totp_step(user_id, step, now); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<bool> engine::use_recovery_code(std::int64_t user_id, std::string code_hash, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, user_id, code_hash = std::move(code_hash), now](SQLite::Database&) {
+    return s.staff->use_recovery_code(user_id, code_hash, now);
+  };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<created_session> engine::create_session(std::int64_t user_id, session_limits limits,
+                                                        std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, user_id, limits, now](SQLite::Database&) { return s.staff->create_session(user_id, limits, now); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<std::optional<staff_session>> engine::check_session(std::string token, session_limits limits,
+                                                                   std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, token = std::move(token), limits, now](SQLite::Database&) {
+    return s.staff->check_session(token, limits, now);
+  };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<bool> engine::end_session(std::string token, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, token = std::move(token), now](SQLite::Database&) { return s.staff->end_session(token, now); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<int> engine::end_other_sessions(std::int64_t user_id, std::string keep_token, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, user_id, keep_token = std::move(keep_token), now](SQLite::Database&) {
+    return s.staff->end_other_sessions(user_id, keep_token, now);
+  };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<int> engine::change_password(std::int64_t user_id, std::string password_hash, std::string keep_token,
+                                             std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, user_id, password_hash = std::move(password_hash), keep_token = std::move(keep_token),
+               now](SQLite::Database&) { return s.staff->change_password(user_id, password_hash, keep_token, now); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+std::int64_t engine::create_user(const new_staff_user& user, std::string_view actor, std::int64_t now) {
+  return impl_->worker.run_sync([&](SQLite::Database&) { return impl_->staff->create_user(user, actor, now); });
+}
+
+std::vector<staff_user> engine::list_users() {
+  return impl_->worker.run_sync([&](SQLite::Database&) { return impl_->staff->list_users(); });
+}
+
+std::optional<staff_user> engine::find_user(std::string_view email) {
+  return impl_->worker.run_sync([&](SQLite::Database&) { return impl_->staff->find_user(email); });
+}
+
+bool engine::set_disabled(std::string_view email, bool disabled, std::string_view actor, std::int64_t now) {
+  return impl_->worker.run_sync(
+      [&](SQLite::Database&) { return impl_->staff->set_disabled(email, disabled, actor, now); });
+}
+
+bool engine::set_role(std::string_view email, std::string_view role, std::string_view actor, std::int64_t now) {
+  return impl_->worker.run_sync([&](SQLite::Database&) { return impl_->staff->set_role(email, role, actor, now); });
+}
+
+bool engine::reset_password(std::string_view email, std::string_view password_hash, std::string_view actor,
+                            std::int64_t now) {
+  return impl_->worker.run_sync(
+      [&](SQLite::Database&) { return impl_->staff->reset_password(email, password_hash, actor, now); });
+}
+
+bool engine::enroll_totp(std::string_view email, std::string_view secret,
+                         const std::vector<std::string>& recovery_code_hashes, std::string_view actor,
+                         std::int64_t now) {
+  return impl_->worker.run_sync([&](SQLite::Database&) {
+    return impl_->staff->enroll_totp(email, secret, recovery_code_hashes, actor, now);
+  });
 }
 
 opened_engine open_engine(const config::settings& settings, engine_options options) {

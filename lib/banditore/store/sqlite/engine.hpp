@@ -16,6 +16,7 @@
 #include <banditore/store/operations.hpp>
 #include <banditore/store/outbox.hpp>
 #include <banditore/store/planning.hpp>
+#include <banditore/store/staff.hpp>
 #include <banditore/store/subscriber_admin.hpp>
 #include <banditore/store/sqlite/open.hpp>
 
@@ -49,7 +50,9 @@ class engine final : public store::inbound,
                      public store::key_rotation,
                      public store::audience,
                      public store::audience_admin,
-                     public store::drafts {
+                     public store::drafts,
+                     public store::staff_accounts,
+                     public store::staff_admin {
  public:
   engine(std::unique_ptr<SQLite::Database> db, crypto::data_keys keys, engine_options options);
   ~engine() override;  // finishes queued work, then closes the database
@@ -142,6 +145,35 @@ class engine final : public store::inbound,
                                          std::int64_t now_ms) override;
   domain::catalogue_verdict remove_entry(domain::catalogue_kind kind, std::string_view id, const actor& who,
                                          std::int64_t now_ms) override;
+  // staff_accounts
+  boost::asio::awaitable<std::optional<staff_credentials>> find_for_login(std::string email) override;
+  boost::asio::awaitable<void> login_succeeded(std::int64_t user_id, std::optional<std::string> rehashed,
+                                                std::int64_t now_ms) override;
+  boost::asio::awaitable<void> login_failed(std::optional<std::int64_t> user_id, login_failure why,
+                                            std::int64_t now_ms) override;
+  boost::asio::awaitable<bool> accept_totp_step(std::int64_t user_id, std::int64_t step,
+                                                std::int64_t now_ms) override;
+  boost::asio::awaitable<bool> use_recovery_code(std::int64_t user_id, std::string code_hash,
+                                                 std::int64_t now_ms) override;
+  boost::asio::awaitable<created_session> create_session(std::int64_t user_id, session_limits limits,
+                                                         std::int64_t now_ms) override;
+  boost::asio::awaitable<std::optional<staff_session>> check_session(std::string token, session_limits limits,
+                                                                    std::int64_t now_ms) override;
+  boost::asio::awaitable<bool> end_session(std::string token, std::int64_t now_ms) override;
+  boost::asio::awaitable<int> end_other_sessions(std::int64_t user_id, std::string keep_token,
+                                                 std::int64_t now_ms) override;
+  boost::asio::awaitable<int> change_password(std::int64_t user_id, std::string password_hash, std::string keep_token,
+                                              std::int64_t now_ms) override;
+  // staff_admin
+  std::int64_t create_user(const new_staff_user& user, std::string_view actor, std::int64_t now_ms) override;
+  std::vector<staff_user> list_users() override;
+  std::optional<staff_user> find_user(std::string_view email) override;
+  bool set_disabled(std::string_view email, bool disabled, std::string_view actor, std::int64_t now_ms) override;
+  bool set_role(std::string_view email, std::string_view role, std::string_view actor, std::int64_t now_ms) override;
+  bool reset_password(std::string_view email, std::string_view password_hash, std::string_view actor,
+                      std::int64_t now_ms) override;
+  bool enroll_totp(std::string_view email, std::string_view secret, const std::vector<std::string>& recovery_code_hashes,
+                   std::string_view actor, std::int64_t now_ms) override;
 
  private:
   struct impl;

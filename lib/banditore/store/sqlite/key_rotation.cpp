@@ -34,6 +34,12 @@ const sealed_column outbox_column{
     "ORDER BY id LIMIT :limit",
     "UPDATE outbox SET recipient_cipher = :cipher WHERE id = :id"};
 
+// A staff user's TOTP secret: its aad is 'staff-totp:<id>' (store/sqlite/staff.cpp).
+const sealed_column staff_totp_column{
+    "SELECT id, 'staff-totp:' || id, totp_cipher FROM staff_users WHERE id > :after AND totp_cipher IS NOT NULL "
+    "ORDER BY id LIMIT :limit",
+    "UPDATE staff_users SET totp_cipher = :cipher WHERE id = :id"};
+
 void reseal_column(SQLite::Database& db, const crypto::data_keys& keys, const sealed_column& column,
                    std::size_t batch_size, reseal_counts& counts) {
   const crypto::sealed_box current(keys.encryption);
@@ -88,6 +94,7 @@ reseal_counts reseal_pass(SQLite::Database& db, const crypto::data_keys& keys, s
   if (batch_size == 0) batch_size = 1;
   reseal_column(db, keys, subscribers_column, batch_size, counts);
   reseal_column(db, keys, outbox_column, batch_size, counts);
+  reseal_column(db, keys, staff_totp_column, batch_size, counts);
   return counts;
 }
 
