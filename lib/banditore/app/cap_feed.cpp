@@ -27,8 +27,6 @@ using domain::now_ms;
 // A fetched document URL is remembered this long; feeds list a document
 // for days, not weeks.
 constexpr std::int64_t seen_memory_ms = 30LL * 24 * 3600 * 1000;
-// Distinct hosts whose connections are kept between polls.
-constexpr std::size_t max_clients = 16;
 
 constexpr std::string_view feed_accept = "application/atom+xml, application/rss+xml, application/xml;q=0.9, */*;q=0.1";
 constexpr std::string_view document_accept = "application/cap+xml, application/xml;q=0.9, */*;q=0.1";
@@ -58,41 +56,59 @@ std::optional<url_parts> split_url(std::string_view url) {
   return out;
 }
 
+feed_clients::feed_clients(asio::io_context& io, http::client_options defaults, std::size_t max_origins)
+    : io_(io), defaults_(std::move(defaults)), max_origins_(max_origins) {}
+
+feed_clients::~feed_clients() = default;
+
+http::client& feed_clients::for_origin(const std::string& origin) {
+  auto it = clients_.find(origin);
+  if (it != clients_.end()) return *it->second;
+  if (clients_.size() >= max_origins_) clients_.clear();
+  auto o = defaults_;
+  o.base = origin;
+  auto c = std::make_unique<http::client>(io_.get_executor(), o);
+  auto& ref = *c;
+  clients_.emplace(origin, std::move(c));
+  return ref;
+}
+
+asio::awaitable<void> poll_feeds_when_due(dispatch::background_task& task, std::size_t feeds,
+                                          std::function<asio::awaitable<int>(std::size_t)> poll,
+                                          std::chrono::seconds interval, std::chrono::seconds max_backoff) {
+  using clock = std::chrono::steady_clock;
+  std::vector<clock::time_point> due(feeds, clock::now());
+  while (!task.stopping() && feeds > 0) {
+    for (std::size_t i = 0; i < feeds && !task.stopping(); ++i) {
+      if (due[i] > clock::now()) continue;
+      const int failures = co_await poll(i);
+      due[i] = clock::now() + (failures == 0 ? interval : feed_backoff(failures, interval, max_backoff));
+    }
+    if (task.stopping()) break;
+    co_await task.wait_until(*std::min_element(due.begin(), due.end()));
+  }
+}
+
 struct cap_feed_poller::impl : std::enable_shared_from_this<impl> {
   impl(asio::io_context& io, cap_context& ctx, cap_feed_options o)
-      : io_(io), ctx_(ctx), options_(std::move(o)), task_(io, "cap_feed") {}
+      : ctx_(ctx), options_(std::move(o)), task_(io, "cap_feed"), clients_(io, client_defaults(options_)) {}
 
-  http::client& client_for(const std::string& origin) {
-    auto it = clients_.find(origin);
-    if (it != clients_.end()) return *it->second;
-    http::client_options o;
-    o.base = origin;
-    o.max_connections = 2;
-    o.request_timeout = options_.request_timeout;
-    o.connect_timeout = std::min(options_.request_timeout, std::chrono::milliseconds(10'000));
-    o.max_response_bytes = options_.max_bytes;
-    o.ca_file = options_.ca_file;
-    auto c = std::make_unique<http::client>(io_.get_executor(), o);
-    auto& ref = *c;
-    clients_.emplace(origin, std::move(c));
-    return ref;
+  static http::client_options client_defaults(const cap_feed_options& o) {
+    http::client_options c;
+    c.max_connections = 2;
+    c.request_timeout = o.request_timeout;
+    c.connect_timeout = std::min(o.request_timeout, std::chrono::milliseconds(10'000));
+    c.max_response_bytes = o.max_bytes;
+    c.ca_file = o.ca_file;
+    return c;
   }
+
+  http::client& client_for(const std::string& origin) { return clients_.for_origin(origin); }
 
   asio::awaitable<void> run() {
     auto self = shared_from_this();
-    std::vector<std::chrono::steady_clock::time_point> due(options_.feeds.size(), std::chrono::steady_clock::now());
-    while (!task_.stopping()) {
-      for (std::size_t i = 0; i < options_.feeds.size() && !task_.stopping(); ++i) {
-        if (due[i] > std::chrono::steady_clock::now()) continue;
-        const auto& url = options_.feeds[i];
-        const int failures = co_await poll_feed(url);
-        const auto wait = failures == 0 ? options_.interval : feed_backoff(failures, options_.interval, options_.max_backoff);
-        due[i] = std::chrono::steady_clock::now() + wait;
-      }
-      if (clients_.size() > max_clients) clients_.clear();
-      if (task_.stopping()) break;
-      co_await task_.wait_until(*std::min_element(due.begin(), due.end()));
-    }
+    auto poll = [this](std::size_t i) { return poll_feed(options_.feeds[i]); };
+    co_await poll_feeds_when_due(task_, options_.feeds.size(), poll, options_.interval, options_.max_backoff);
   }
 
   // Returns the feed's consecutive failures: 0 when this poll worked. Never
@@ -234,11 +250,10 @@ struct cap_feed_poller::impl : std::enable_shared_from_this<impl> {
     co_return true;
   }
 
-  asio::io_context& io_;
   cap_context& ctx_;
   cap_feed_options options_;
   dispatch::background_task task_;  // the polling loop: started once, stopped
-  std::map<std::string, std::unique_ptr<http::client>> clients_;
+  feed_clients clients_;
   cap_feed_stats stats_;
 };
 

@@ -7,17 +7,24 @@
 #pragma once
 
 #include <banditore/app/cap_api.hpp>
+#include <banditore/http/client.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
+#include <functional>
+#include <map>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace banditore::dispatch {
+class background_task;
+}
 
 namespace banditore::app {
 
@@ -52,6 +59,31 @@ struct url_parts {
   std::string target;
 };
 std::optional<url_parts> split_url(std::string_view url);
+
+// What the CAP feed poller and the news feed poller share.
+
+// One HTTP client per origin polled, kept between polls. For pollers that
+// make one request at a time: past max_origins distinct origins the kept
+// clients are dropped before a new one is made.
+class feed_clients {
+ public:
+  feed_clients(boost::asio::io_context& io, http::client_options defaults, std::size_t max_origins = 16);
+  ~feed_clients();
+  http::client& for_origin(const std::string& origin);
+
+ private:
+  boost::asio::io_context& io_;
+  http::client_options defaults_;
+  std::size_t max_origins_;
+  std::map<std::string, std::unique_ptr<http::client>> clients_;
+};
+
+// Polls each of `feeds` feeds when it is due, until task stops: poll(i)
+// returns the feed's consecutive failures (0: it worked), and the feed is
+// due again after interval, or after feed_backoff when it failed.
+boost::asio::awaitable<void> poll_feeds_when_due(dispatch::background_task& task, std::size_t feeds,
+                                                 std::function<boost::asio::awaitable<int>(std::size_t)> poll,
+                                                 std::chrono::seconds interval, std::chrono::seconds max_backoff);
 
 class cap_feed_poller {
  public:

@@ -43,38 +43,22 @@ std::string https_only(const std::string& link) { return link.starts_with("https
 
 struct news_feed_poller::impl : std::enable_shared_from_this<impl> {
   impl(asio::io_context& io, store::drafts& drafts, news_feed_options o)
-      : io_(io), drafts_(drafts), options_(std::move(o)), task_(io, "news_feed") {}
+      : drafts_(drafts), options_(std::move(o)), task_(io, "news_feed"), clients_(io, client_defaults(options_)) {}
 
-  http::client& client_for(const std::string& origin) {
-    auto it = clients_.find(origin);
-    if (it != clients_.end()) return *it->second;
-    http::client_options o;
-    o.base = origin;
-    o.max_connections = 1;
-    o.request_timeout = options_.request_timeout;
-    o.connect_timeout = std::min(options_.request_timeout, std::chrono::milliseconds(10'000));
-    o.max_response_bytes = options_.max_bytes;
-    o.ca_file = options_.ca_file;
-    auto c = std::make_unique<http::client>(io_.get_executor(), o);
-    auto& ref = *c;
-    clients_.emplace(origin, std::move(c));
-    return ref;
+  static http::client_options client_defaults(const news_feed_options& o) {
+    http::client_options c;
+    c.max_connections = 1;
+    c.request_timeout = o.request_timeout;
+    c.connect_timeout = std::min(o.request_timeout, std::chrono::milliseconds(10'000));
+    c.max_response_bytes = o.max_bytes;
+    c.ca_file = o.ca_file;
+    return c;
   }
 
   asio::awaitable<void> run() {
     auto self = shared_from_this();
-    std::vector<std::chrono::steady_clock::time_point> due(options_.feeds.size(), std::chrono::steady_clock::now());
-    while (!task_.stopping()) {
-      for (std::size_t i = 0; i < options_.feeds.size() && !task_.stopping(); ++i) {
-        if (due[i] > std::chrono::steady_clock::now()) continue;
-        const int failures = co_await poll(options_.feeds[i]);
-        const auto wait =
-            failures == 0 ? options_.interval : feed_backoff(failures, options_.interval, options_.max_backoff);
-        due[i] = std::chrono::steady_clock::now() + wait;
-      }
-      if (task_.stopping()) break;
-      co_await task_.wait_until(*std::min_element(due.begin(), due.end()));
-    }
+    auto poll_one = [this](std::size_t i) { return poll(options_.feeds[i]); };
+    co_await poll_feeds_when_due(task_, options_.feeds.size(), poll_one, options_.interval, options_.max_backoff);
   }
 
   // The feed's consecutive failures: 0 when this poll worked. Never throws.
@@ -110,7 +94,7 @@ struct news_feed_poller::impl : std::enable_shared_from_this<impl> {
     if (!state.etag.empty()) headers.push_back({"If-None-Match", state.etag});
     if (!state.last_modified.empty()) headers.push_back({"If-Modified-Since", state.last_modified});
     std::string no_body;
-    auto r = co_await client_for(parts->origin).request("GET", parts->target, std::move(no_body), std::move(headers));
+    auto r = co_await clients_.for_origin(parts->origin).request("GET", parts->target, std::move(no_body), std::move(headers));
     if (!r.answered()) co_return fmt::format("GET failed: {}", r.transport_error);
     const auto now = domain::now_ms();
     if (r.status == 304) {
@@ -143,11 +127,10 @@ struct news_feed_poller::impl : std::enable_shared_from_this<impl> {
     co_return std::string();
   }
 
-  asio::io_context& io_;
   store::drafts& drafts_;
   news_feed_options options_;
   dispatch::background_task task_;
-  std::map<std::string, std::unique_ptr<http::client>> clients_;
+  feed_clients clients_;
 };
 
 news_feed_poller::news_feed_poller(asio::io_context& io, store::drafts& drafts, news_feed_options options)
