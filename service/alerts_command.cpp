@@ -174,20 +174,7 @@ int alerts_list(const config::settings& settings, const std::vector<std::string>
   std::vector<row> rows{{"ID", "STATE", "SEVERITY", "CATEGORY", "CREATED", "TITLE"}};
   for (const auto& a : list)
     rows.push_back({std::to_string(a.id), a.state, a.severity, a.category, format_time(a.created_at), a.title});
-  // Padded by characters, not bytes: titles may be accented. The title is
-  // last, so it is never padded.
-  auto columns = [](const std::string& s) { return domain::utf8::count_code_points(s).value_or(s.size()); };
-  std::array<std::size_t, 6> width{};
-  for (const auto& r : rows)
-    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], columns(r[c]));
-  for (const auto& r : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < r.size(); ++c) {
-      line += r[c];
-      if (c + 1 < r.size()) line.append(width[c] - columns(r[c]) + 2, ' ');
-    }
-    fmt::print("{}\n", line);
-  }
+  print_table(rows);
   if (list.empty()) fmt::print(stderr, "No alerts yet: send one with banditore send.\n");
   return exit_ok;
 }

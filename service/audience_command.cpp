@@ -166,21 +166,6 @@ struct opened_audience {
       : opened(store::sqlite::open_engine(s)), audience(*opened.store) {}
 };
 
-void print_table(const std::vector<std::vector<std::string>>& rows) {
-  auto columns = [](const std::string& s) { return domain::utf8::count_code_points(s).value_or(s.size()); };
-  std::vector<std::size_t> width(rows.front().size(), 0);
-  for (const auto& r : rows)
-    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], columns(r[c]));
-  for (const auto& r : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < r.size(); ++c) {
-      line += r[c];
-      if (c + 1 < r.size()) line.append(width[c] - columns(r[c]) + 2, ' ');
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    fmt::print("{}\n", line);
-  }
-}
 
 int list(const kind_words& w, const config::settings& settings, const std::vector<std::string>& args) {
   std::optional<std::string> town;

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <banditore/domain/clock.hpp>
+#include <banditore/domain/utf8.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -26,6 +28,26 @@ inline constexpr int exit_config = 3;
 inline int fail(int code, std::string_view message) {
   fmt::print(stderr, "banditore: {}\n", message);
   return code;
+}
+
+// Rows as columns padded by characters, not bytes (names and titles may be
+// accented), two spaces apart; the first row is the header.
+template <class Rows>
+void print_table(const Rows& rows) {
+  if (rows.empty()) return;
+  auto columns = [](const std::string& s) { return domain::utf8::count_code_points(s).value_or(s.size()); };
+  std::vector<std::size_t> width(rows.front().size(), 0);
+  for (const auto& r : rows)
+    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], columns(r[c]));
+  for (const auto& r : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < r.size(); ++c) {
+      line += r[c];
+      if (c + 1 < r.size()) line.append(width[c] - columns(r[c]) + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    fmt::print("{}\n", line);
+  }
 }
 
 inline bool is_help(std::string_view arg) { return arg == "--help" || arg == "-h"; }

@@ -155,19 +155,7 @@ int keys_list(const config::settings& settings, const std::vector<std::string>& 
     rows.push_back({std::to_string(k.id), k.name, k.prefix, scopes, format_time(k.created_at),
                     format_time(k.revoked_at), format_time(k.last_used_at)});
   }
-  // Columns are padded by characters, not bytes: names may be accented.
-  auto columns = [](const std::string& s) { return domain::utf8::count_code_points(s).value_or(s.size()); };
-  std::array<std::size_t, 7> width{};
-  for (const auto& r : rows)
-    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], columns(r[c]));
-  for (const auto& r : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < r.size(); ++c) {
-      line += r[c];
-      if (c + 1 < r.size()) line.append(width[c] - columns(r[c]) + 2, ' ');
-    }
-    fmt::print("{}\n", line);
-  }
+  print_table(rows);
   if (keys.empty()) fmt::print(stderr, "No API keys yet: create one with banditore keys create.\n");
   return exit_ok;
 }

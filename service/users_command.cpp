@@ -204,18 +204,7 @@ int users_list(const config::settings& settings, const std::vector<std::string>&
                     u.totp_enrolled ? fmt::format("yes ({} codes)", u.recovery_codes_left) : "no",
                     u.disabled ? "yes" : "no", format_time(u.last_login_at)});
   }
-  auto columns = [](const std::string& s) { return domain::utf8::count_code_points(s).value_or(s.size()); };
-  std::array<std::size_t, 8> width{};
-  for (const auto& r : rows)
-    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], columns(r[c]));
-  for (const auto& r : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < r.size(); ++c) {
-      line += r[c];
-      if (c + 1 < r.size()) line.append(width[c] - columns(r[c]) + 2, ' ');
-    }
-    fmt::print("{}\n", line);
-  }
+  print_table(rows);
   if (users.empty()) fmt::print(stderr, "No staff users yet: create one with banditore users create.\n");
   return exit_ok;
 }
