@@ -408,3 +408,11 @@ CREATE TABLE news_feed_state (
   last_polled_at INTEGER,
   last_ok_at     INTEGER
 ) WITHOUT ROWID;
+
+-- migration 12: the public archive
+-- Whether an alert appears on the public pages and feeds (/avvisi, the
+-- Atom and CAP feeds): public by default, 0 for the rare alert the press
+-- office marks "non pubblicare". The archive is read newest first by id,
+-- so this partial index is the archive itself.
+ALTER TABLE alerts ADD COLUMN public INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX alerts_public ON alerts(id) WHERE public = 1;

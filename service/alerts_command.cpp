@@ -372,6 +372,7 @@ int run_send_command(const config::settings& settings, const std::vector<std::st
   store::new_alert alert;
   alert.draft = std::move(*validation.draft);
   alert.source = "cli";
+  alert.publish = validation.publish;
   alert.not_before = now;
   try {
     if (!settings.quiet_hours.empty() && alert.draft.level == domain::severity::minor) {

@@ -4,6 +4,7 @@
 #include <banditore/config/cap_settings.hpp>
 #include <banditore/config/config_error.hpp>
 #include <banditore/config/ops_settings.hpp>
+#include <banditore/config/public_settings.hpp>
 #include <banditore/config/settings.hpp>
 #include <banditore/config/unknown_variables.hpp>
 #include <banditore/log/log.hpp>
@@ -63,7 +64,8 @@ void print_help() {
       "\n"
       "Configuration (environment; every secret also as NAME_FILE):\n";
   std::vector<config::setting_doc> all = config::documented_settings();
-  for (const auto* more : {&config::cap_setting_docs(), &config::documented_ops_settings()})
+  for (const auto* more : {&config::cap_setting_docs(), &config::documented_ops_settings(),
+                           &config::documented_public_settings()})
     all.insert(all.end(), more->begin(), more->end());
   for (const auto& s : all)
     text += fmt::format("  {:<30} {}{}\n", s.name, s.meaning,
@@ -95,7 +97,8 @@ int cmd_serve(const config::settings& settings, const std::vector<std::string>& 
   // Read once, here: the service is given its whole configuration.
   auto cap = config::cap_settings::from_environment(config::process_environment());
   auto ops = config::ops_from_environment(config::process_environment());
-  app::service svc(settings, std::move(cap), std::move(ops));
+  auto pub = config::public_from_environment(config::process_environment());
+  app::service svc(settings, std::move(cap), std::move(ops), std::move(pub));
   return svc.run();
 }
 

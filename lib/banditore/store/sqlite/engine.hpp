@@ -16,6 +16,7 @@
 #include <banditore/store/operations.hpp>
 #include <banditore/store/outbox.hpp>
 #include <banditore/store/planning.hpp>
+#include <banditore/store/public_alerts.hpp>
 #include <banditore/store/subscriber_admin.hpp>
 #include <banditore/store/sqlite/open.hpp>
 
@@ -49,7 +50,8 @@ class engine final : public store::inbound,
                      public store::key_rotation,
                      public store::audience,
                      public store::audience_admin,
-                     public store::drafts {
+                     public store::drafts,
+                     public store::public_alerts {
  public:
   engine(std::unique_ptr<SQLite::Database> db, crypto::data_keys keys, engine_options options);
   ~engine() override;  // finishes queued work, then closes the database
@@ -142,6 +144,10 @@ class engine final : public store::inbound,
                                          std::int64_t now_ms) override;
   domain::catalogue_verdict remove_entry(domain::catalogue_kind kind, std::string_view id, const actor& who,
                                          std::int64_t now_ms) override;
+  // public_alerts
+  boost::asio::awaitable<std::vector<public_alert>> public_list(public_alert_query query) override;
+  boost::asio::awaitable<std::optional<public_alert>> public_alert_by_id(std::int64_t id) override;
+  boost::asio::awaitable<std::int64_t> public_version() override;
 
  private:
   struct impl;
