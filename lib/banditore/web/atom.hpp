@@ -15,10 +15,10 @@ struct atom_entry {
   std::string title;
   std::string summary;  // plain text
   std::string link;     // the alert's page (rel="alternate")
-  std::string link_type = "text/html";  // the CAP index links documents: application/cap+xml
   std::int64_t published_ms = 0;
   std::int64_t updated_ms = 0;  // an update or the cancellation moves it
   std::vector<std::string> categories;  // town, topic: atom:category terms
+  std::string link_type = "text/html";  // the CAP index links documents: application/cap+xml
 };
 
 struct atom_feed {
