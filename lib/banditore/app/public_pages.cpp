@@ -375,7 +375,11 @@ struct public_pages::impl : std::enable_shared_from_this<impl> {
     if (!town.empty()) filter_query += "&comune=" + query_escape(town);
     if (!topic.empty()) filter_query += "&argomento=" + query_escape(topic);
     json items = json::array();
-    for (const auto& a : list) items.push_back(alert_view(a, t, ""));
+    for (const auto& a : list) {
+      auto v = alert_view(a, t, "");
+      v["top_level"] = true;  // under the page's h1
+      items.push_back(std::move(v));
+    }
     data["alerts"] = std::move(items);
     json towns = json::array();
     for (const auto& x : catalogue.towns) towns.push_back({{"id", x.id}, {"name", x.name}, {"selected", x.id == town}});
@@ -462,6 +466,7 @@ struct public_pages::impl : std::enable_shared_from_this<impl> {
     for (const auto& a : list) {
       auto v = alert_view(a, t, site.base_url);
       v["target"] = "_blank";
+      v["top_level"] = true;
       items.push_back(std::move(v));
     }
     data["alerts"] = std::move(items);
