@@ -340,25 +340,19 @@ struct public_pages::impl : std::enable_shared_from_this<impl> {
   }
 
   // The town and topic a page is filtered by, checked against the
-  // catalogue; an error page when one is unknown.
-  struct filters {
-    std::string town, topic;
-    std::optional<page> problem;
-  };
-
-  filters read_filters(const http::request& req, const domain::audience_catalogue& c) const {
-    filters f;
-    f.town = req.query_param("comune").value_or("");
-    f.topic = req.query_param("argomento").value_or("");
-    if (!f.town.empty() && std::none_of(c.towns.begin(), c.towns.end(), [&](const auto& t) { return t.id == f.town; }))
-      f.problem = error_page(400, "Comune sconosciuto", "Il filtro «comune» non corrisponde a nessun comune del servizio.");
-    if (!f.topic.empty() && std::none_of(c.topics.begin(), c.topics.end(), [&](const auto& t) { return t.id == f.topic; }))
-      f.problem = error_page(400, "Argomento sconosciuto", "Il filtro «argomento» non corrisponde a nessun argomento.");
-    return f;
+  // catalogue: an error page when one is unknown.
+  std::optional<page> check_filters(const std::string& town, const std::string& topic,
+                                    const domain::audience_catalogue& c) const {
+    if (!town.empty() && std::none_of(c.towns.begin(), c.towns.end(), [&](const auto& t) { return t.id == town; }))
+      return error_page(400, "Comune sconosciuto", "Il filtro «comune» non corrisponde a nessun comune del servizio.");
+    if (!topic.empty() && std::none_of(c.topics.begin(), c.topics.end(), [&](const auto& t) { return t.id == topic; }))
+      return error_page(400, "Argomento sconosciuto", "Il filtro «argomento» non corrisponde a nessun argomento.");
+    return std::nullopt;
   }
 
   asio::awaitable<page> archive(std::int64_t before, std::string town, std::string topic) {
     const auto catalogue = co_await audience->catalogue();
+    if (auto problem = check_filters(town, topic, catalogue)) co_return std::move(*problem);
     store::public_alert_query q;
     q.before_id = before;
     q.limit = archive_page + 1;
@@ -430,6 +424,7 @@ struct public_pages::impl : std::enable_shared_from_this<impl> {
 
   asio::awaitable<page> feed(std::string town) {
     const auto catalogue = co_await audience->catalogue();
+    if (auto problem = check_filters(town, "", catalogue)) co_return std::move(*problem);
     store::public_alert_query q;
     q.limit = feed_entries;
     q.town = town;
@@ -593,11 +588,12 @@ void public_pages::add_routes(http::router& routes) {
       }
       before = *id;
     }
-    const auto catalogue = co_await self->audience->catalogue();
-    auto f = self->read_filters(req, catalogue);
-    if (f.problem) co_return impl::answer(req, cached_page{std::move(*f.problem), {}, 0, 0, 0});
-    const auto key = "/avvisi?" + std::to_string(before) + "&" + f.town + "&" + f.topic;
-    std::function<asio::awaitable<page>()> render = [self, before, town = f.town, topic = f.topic] {
+    // The filters are checked against the catalogue when the page is
+    // rendered; a page served from memory was checked then.
+    const auto town = req.query_param("comune").value_or("");
+    const auto topic = req.query_param("argomento").value_or("");
+    const auto key = "/avvisi?" + std::to_string(before) + "&" + town + "&" + topic;
+    std::function<asio::awaitable<page>()> render = [self, before, town, topic] {
       return self->archive(before, town, topic);
     };
     co_return co_await self->cached(req, key, std::move(render));
@@ -614,11 +610,9 @@ void public_pages::add_routes(http::router& routes) {
     co_return co_await self->cached(req, key, std::move(render));
   });
   routes.add("GET", "/avvisi.atom", [self](http::request& req) -> asio::awaitable<http::response> {
-    const auto catalogue = co_await self->audience->catalogue();
-    auto f = self->read_filters(req, catalogue);
-    if (f.problem) co_return impl::answer(req, cached_page{std::move(*f.problem), {}, 0, 0, 0});
-    std::function<asio::awaitable<page>()> render = [self, town = f.town] { return self->feed(town); };
-    const auto key = "/avvisi.atom?" + f.town;
+    const auto town = req.query_param("comune").value_or("");
+    std::function<asio::awaitable<page>()> render = [self, town] { return self->feed(town); };
+    const auto key = "/avvisi.atom?" + town;
     co_return co_await self->cached(req, key, std::move(render));
   });
   routes.add("GET", "/widget", [self](http::request& req) -> asio::awaitable<http::response> {

@@ -68,7 +68,7 @@ std::int64_t read_public_version(SQLite::Database& db) {
   q.executeStep();
   std::uint64_t v = static_cast<std::uint64_t>(q.getColumn(0).getInt64());
   for (int i = 1; i < 4; ++i) v = v * 1'000'003u + static_cast<std::uint64_t>(q.getColumn(i).getInt64());
-  return static_cast<std::int64_t>(v >> 1);
+  return static_cast<std::int64_t>(v & 0x7fff'ffff'ffff'ffffULL);
 }
 
 }  // namespace banditore::store::sqlite
