@@ -86,7 +86,7 @@ void svg_to_pgm(const std::string& svg, const fs::path& file) {
 
 }  // namespace
 
-TEST_CASE("an alert sent and cancelled shows, marked, on every page and feed; a hidden alert and an exercise never do") {
+TEST_CASE("an alert sent and cancelled shows, marked, on every page and feed, and a hidden alert or an exercise never does") {
   alert_world w({{"BANDITORE_QUIET_HOURS", quiet_now()},
                  {"BANDITORE_PUBLIC_NUMBER", "+39 0545 123456"},
                  {"BANDITORE_CAP_STATUSES", "Actual,Exercise"},

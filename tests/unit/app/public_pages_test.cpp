@@ -233,7 +233,7 @@ TEST_CASE("the Atom feed is well-formed with absolute links, and the widget may 
   CHECK(has(widget.body, "href=\"https://avvisi.example.it/avvisi/1\" target=\"_blank\""));
 }
 
-TEST_CASE("the poster is one town's A4 page; an unknown town is a 404 page") {
+TEST_CASE("the poster is one town's A4 page, and an unknown town is a 404 page") {
   site s;
   auto r = s.get("/manifesto/lugo");
   CHECK(r.status == 200);

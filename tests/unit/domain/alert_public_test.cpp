@@ -6,7 +6,7 @@
 using namespace banditore::domain;
 using json = nlohmann::json;
 
-TEST_CASE("\"public\": false keeps an alert off the public pages; it must be true or false") {
+TEST_CASE("\"public\": false keeps an alert off the public pages, and it must be true or false") {
   const json base = {{"category", "roads"}, {"severity", "minor"}, {"title", "Lavori"}, {"text", "Via Roma."}};
   CHECK(validate_alert(base, {}, 0).publish);
   auto hidden = base;
