@@ -447,3 +447,11 @@ CREATE TABLE staff_sessions (
   expires_at   INTEGER NOT NULL
 );
 CREATE INDEX staff_sessions_by_user ON staff_sessions(user_id);
+
+-- migration 13: the public archive
+-- Whether an alert appears on the public pages and feeds (/avvisi, the
+-- Atom and CAP feeds): public by default, 0 for the rare alert the press
+-- office marks "non pubblicare". The archive is read newest first by id,
+-- so this partial index is the archive itself.
+ALTER TABLE alerts ADD COLUMN public INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX alerts_public ON alerts(id) WHERE public = 1;

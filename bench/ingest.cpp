@@ -16,6 +16,7 @@
 //
 //   ./build/release/bench/ingest --seconds 5 --connections 32
 //   ./build/release/bench/ingest --banditore /path/to/other/banditore   (compare builds)
+#include "http_load.hpp"
 #include "process.hpp"
 
 #include <banditore/crypto/data_keys.hpp>
@@ -63,6 +64,8 @@ using bench::peak_rss_kb;
 using bench::slurp;
 using bench::spawn;
 using bench::wait_for;
+using bench::figures;
+using bench::run_load;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using json = nlohmann::json;
@@ -156,106 +159,6 @@ body_template status_template() {
   std::vector<whatsapp::status_update> one{s};
   return body_template(testing::make_status_notification(phone_number_id, "390000000000", one),
                        {"@@@@@@@@@@", "#########"});
-}
-
-struct load {
-  tcp::endpoint target;
-  std::function<std::string(std::uint64_t)> next_request;
-  std::uint64_t sent = 0;
-  steady::time_point measure_from, stop_at;
-  std::vector<std::int64_t> latencies_us;  // answers of requests started after the warm-up
-  std::uint64_t ok = 0;                    // all 200 answers, warm-up included
-  std::uint64_t not_ok = 0, io_errors = 0;
-};
-
-// Content-Length of a response head, or -1.
-long content_length(std::string_view head) {
-  for (std::size_t pos = head.find("\r\n"); pos != std::string_view::npos; pos = head.find("\r\n", pos + 2)) {
-    auto line = head.substr(pos + 2, head.find("\r\n", pos + 2) - pos - 2);
-    if (line.size() > 15 && strncasecmp(line.data(), "content-length:", 15) == 0)
-      return std::stol(std::string(line.substr(15)));
-  }
-  return -1;
-}
-
-asio::awaitable<void> drive(load& l) {
-  auto ex = co_await asio::this_coro::executor;
-  while (steady::now() < l.stop_at) {
-    tcp::socket socket(ex);
-    auto [connect_error] = co_await socket.async_connect(l.target, use_nothrow);
-    if (connect_error) {
-      ++l.io_errors;
-      co_return;
-    }
-    socket.set_option(tcp::no_delay(true));
-    std::string buffer;
-    bool open = true;
-    while (open && steady::now() < l.stop_at) {
-      const auto request = l.next_request(l.sent++);
-      const auto started = steady::now();
-      const auto out = asio::buffer(request);
-      auto [write_error, written] = co_await asio::async_write(socket, out, use_nothrow);
-      if (write_error) { ++l.io_errors; break; }
-      auto dynamic = asio::dynamic_buffer(buffer);
-      auto [read_error, head_size] = co_await asio::async_read_until(socket, dynamic, "\r\n\r\n", use_nothrow);
-      if (read_error) { ++l.io_errors; break; }
-      const std::string_view head(buffer.data(), head_size);
-      const long body = content_length(head);
-      const std::size_t whole = head_size + static_cast<std::size_t>(std::max(0L, body));
-      open = head.find("onnection: close") == std::string_view::npos;
-      const bool is_200 = head.starts_with("HTTP/1.1 200");
-      if (buffer.size() < whole) {
-        auto rest = asio::transfer_exactly(whole - buffer.size());
-        auto more = asio::dynamic_buffer(buffer);
-        auto [body_error, body_size] = co_await asio::async_read(socket, more, rest, use_nothrow);
-        if (body_error) { ++l.io_errors; break; }
-      }
-      buffer.erase(0, whole);
-      const auto finished = steady::now();
-      if (is_200) ++l.ok; else ++l.not_ok;
-      if (started >= l.measure_from)
-        l.latencies_us.push_back(std::chrono::duration_cast<std::chrono::microseconds>(finished - started).count());
-    }
-  }
-}
-
-struct figures {
-  std::string name;
-  double rps = 0, p50_ms = 0, p99_ms = 0, server_cpu = 0;
-  std::uint64_t ok = 0, not_ok = 0, io_errors = 0;
-};
-
-figures run_load(const std::string& name, std::uint16_t port, int connections, double seconds,
-                 std::function<std::string(std::uint64_t)> next_request, pid_t server) {
-  load l;
-  l.target = tcp::endpoint(asio::ip::make_address("127.0.0.1"), port);
-  l.next_request = std::move(next_request);
-  const auto warm_up = std::chrono::milliseconds(500);
-  l.measure_from = steady::now() + warm_up;
-  l.stop_at = l.measure_from + std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6));
-  asio::io_context io{1};
-  for (int i = 0; i < connections; ++i) asio::co_spawn(io, drive(l), asio::detached);
-  double cpu_before = 0;
-  std::thread cpu_probe([&] {
-    std::this_thread::sleep_until(l.measure_from);
-    cpu_before = cpu_seconds(server);
-  });
-  io.run();
-  cpu_probe.join();
-  figures f;
-  f.name = name;
-  f.server_cpu = cpu_seconds(server) - cpu_before;
-  f.ok = l.ok;
-  f.not_ok = l.not_ok;
-  f.io_errors = l.io_errors;
-  auto& lat = l.latencies_us;
-  std::sort(lat.begin(), lat.end());
-  if (!lat.empty()) {
-    f.rps = static_cast<double>(lat.size()) / seconds;
-    f.p50_ms = static_cast<double>(lat[lat.size() / 2]) / 1000.0;
-    f.p99_ms = static_cast<double>(lat[std::min(lat.size() - 1, lat.size() * 99 / 100)]) / 1000.0;
-  }
-  return f;
 }
 
 int run(int connections, double seconds, std::int64_t status_rows) {

@@ -102,7 +102,8 @@ void print_cancel_help() {
 
 void print_send_help() {
   std::puts(
-      "Usage: banditore send --category C --severity S --title T --text X [--expires-at TIME] [--no-wait]\n"
+      "Usage: banditore send --category C --severity S --title T --text X [--expires-at TIME] [--not-public]\n"
+      "                      [--no-wait]\n"
       "\n"
       "Writes an alert into the database; the running service (banditore serve)\n"
       "broadcasts it to every subscriber. Prints the alert id on stdout, then follows\n"
@@ -114,6 +115,7 @@ void print_send_help() {
       "  --title T          up to 120 characters\n"
       "  --text X           the message citizens read\n"
       "  --expires-at TIME  RFC 3339 with offset, e.g. 2026-11-24T18:00:00+01:00\n"
+      "  --not-public       keep it off the public pages and feeds (non pubblicare)\n"
       "  --no-wait          print the id and return at once\n"
       "\n"
       "Exit codes: 0 sent (or queued with --no-wait), 1 cancelled, expired or failed,\n"
@@ -329,6 +331,10 @@ int run_send_command(const config::settings& settings, const std::vector<std::st
         wait = false;
         continue;
       }
+      if (in.flag("--not-public")) {
+        body["public"] = false;
+        continue;
+      }
       bool matched = false;
       for (const auto& [opt, field] : {std::pair{"--category", "category"}, std::pair{"--severity", "severity"},
                                        std::pair{"--title", "title"}, std::pair{"--text", "text"},
@@ -359,6 +365,7 @@ int run_send_command(const config::settings& settings, const std::vector<std::st
   store::new_alert alert;
   alert.draft = std::move(*validation.draft);
   alert.source = "cli";
+  alert.publish = validation.publish;
   alert.not_before = now;
   try {
     if (!settings.quiet_hours.empty() && alert.draft.level == domain::severity::minor) {

@@ -5,6 +5,7 @@
 #include <banditore/config/config_error.hpp>
 #include <banditore/config/console_settings.hpp>
 #include <banditore/config/ops_settings.hpp>
+#include <banditore/config/public_settings.hpp>
 #include <banditore/config/settings.hpp>
 #include <banditore/config/unknown_variables.hpp>
 #include <banditore/log/log.hpp>
@@ -68,7 +69,8 @@ void print_help() {
       "Configuration (environment; every secret also as NAME_FILE):\n";
   std::vector<config::setting_doc> all = config::documented_settings();
   for (const auto* more : {&config::cap_setting_docs(), &config::documented_ops_settings(),
-                           &config::documented_console_settings()})
+                           &config::documented_console_settings(),
+                           &config::documented_public_settings()})
     all.insert(all.end(), more->begin(), more->end());
   for (const auto& s : all)
     text += fmt::format("  {:<30} {}{}\n", s.name, s.meaning,
@@ -103,7 +105,8 @@ int cmd_serve(const config::settings& settings, const std::vector<std::string>& 
   // No route reads the console's settings yet; checked now so a typo in
   // them stops the start rather than the first login.
   (void)config::console_from_environment(config::process_environment());
-  app::service svc(settings, std::move(cap), std::move(ops));
+  auto pub = config::public_from_environment(config::process_environment());
+  app::service svc(settings, std::move(cap), std::move(ops), std::move(pub));
   return svc.run();
 }
 

@@ -149,3 +149,14 @@ TEST_CASE("alerts cli: send follows the broadcast with progress lines and exits 
   }
   CHECK(midway >= 1);
 }
+
+TEST_CASE("alerts cli: send --not-public keeps the alert off the public pages") {
+  temp_dir dir;
+  auto r = cli(dir, {"send", "--category", "roads", "--severity", "minor", "--title", "Interno", "--text", "X",
+                     "--not-public", "--no-wait"});
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(send_valid(dir).exit_code == 0);
+  CHECK(count(dir.path / "banditore.db", "SELECT COUNT(*) FROM alerts WHERE public = 0 AND title = 'Interno'") == 1);
+  CHECK(count(dir.path / "banditore.db", "SELECT COUNT(*) FROM alerts WHERE public = 1") == 1);
+}

@@ -69,6 +69,7 @@ asio::awaitable<store::created_alert> fake_store::create(store::new_alert a, sto
   }
   store::alert_record r;
   r.id = next_alert_id_++;
+  if (!a.publish) unpublished.insert(r.id);
   r.category = a.draft.category;
   r.severity = std::string(domain::to_string(a.draft.level));
   r.title = a.draft.title;
@@ -454,6 +455,45 @@ bool fake_store::enroll_totp(std::string_view email, std::string_view secret,
   r->recovery_hashes = recovery_code_hashes;
   audit.emplace_back(std::string(actor), "staff.totp_enroll");
   return true;
+}
+
+namespace {
+store::public_alert public_of(const store::alert_record& r) {
+  store::public_alert p;
+  p.id = r.id;
+  p.category = r.category;
+  p.severity = r.severity;
+  p.title = r.title;
+  p.text = r.text;
+  p.link = r.link;
+  p.source = r.source;
+  p.created_at = r.created_at;
+  p.expires_at = r.expires_at;
+  p.cancelled_at = r.cancelled_at;
+  return p;
+}
+}  // namespace
+
+asio::awaitable<std::vector<store::public_alert>> fake_store::public_list(store::public_alert_query q) {
+  std::vector<store::public_alert> out;
+  for (auto it = alert_rows.rbegin(); it != alert_rows.rend() && out.size() < q.limit; ++it)
+    if ((q.before_id == 0 || it->first < q.before_id) && !unpublished.contains(it->first) &&
+        it->second.source != "import")
+      out.push_back(public_of(it->second));
+  co_return out;
+}
+
+asio::awaitable<std::optional<store::public_alert>> fake_store::public_alert_by_id(std::int64_t id) {
+  auto it = alert_rows.find(id);
+  if (it == alert_rows.end() || unpublished.contains(id) || it->second.source == "import") co_return std::nullopt;
+  co_return public_of(it->second);
+}
+
+asio::awaitable<std::int64_t> fake_store::public_version() {
+  std::int64_t v = static_cast<std::int64_t>(alert_rows.size()) * 1000 + static_cast<std::int64_t>(unpublished.size());
+  for (const auto& [id, r] : alert_rows)
+    if (r.cancelled_at) v += *r.cancelled_at % 997 + 1;
+  co_return v;
 }
 
 }  // namespace banditore::testing

@@ -14,11 +14,13 @@
 #include <banditore/store/outbox.hpp>
 #include <banditore/store/planning.hpp>
 #include <banditore/store/staff.hpp>
+#include <banditore/store/public_alerts.hpp>
 
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,7 +33,8 @@ class fake_store final : public store::alerts,
                          public store::inbound,
                          public store::audience,
                          public store::staff_accounts,
-                         public store::staff_admin {
+                         public store::staff_admin,
+                         public store::public_alerts {
  public:
   // --- what a test sets up ------------------------------------------------
   // A key; returns its token (any text: the fake does not check shapes).
@@ -51,6 +54,7 @@ class fake_store final : public store::alerts,
   };
   std::map<std::int64_t, row> outbox;                 // by id
   std::map<std::int64_t, store::alert_record> alert_rows;  // by id
+  std::set<std::int64_t> unpublished;                 // alerts created with publish = false
   std::vector<store::send_record> recorded;           // every outcome the sender recorded
   std::vector<std::size_t> lease_limits;              // asked in each round
   std::vector<std::pair<std::string, std::string>> audit;  // (actor, action)
@@ -123,6 +127,9 @@ class fake_store final : public store::alerts,
                       std::int64_t now_ms) override;
   bool enroll_totp(std::string_view email, std::string_view secret, const std::vector<std::string>& recovery_code_hashes,
                    std::string_view actor, std::int64_t now_ms) override;
+  boost::asio::awaitable<std::vector<store::public_alert>> public_list(store::public_alert_query query) override;
+  boost::asio::awaitable<std::optional<store::public_alert>> public_alert_by_id(std::int64_t id) override;
+  boost::asio::awaitable<std::int64_t> public_version() override;
 
   // The synchronous parts, for tests that need no coroutine.
   std::optional<store::alert_report> report_now(std::int64_t id) const;

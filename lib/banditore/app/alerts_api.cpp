@@ -161,6 +161,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     a.api_key_id = auth.key->id;
     a.idempotency_key = idem;
     a.draft_id = validation.draft_id;
+    a.publish = validation.publish;
     const auto digest = crypto::sha256(http::json_text(body));
     a.request_hash.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
     a.not_before = now;

@@ -4,6 +4,7 @@
 #include <banditore/app/audience_api.hpp>
 #include <banditore/app/cap_api.hpp>
 #include <banditore/app/metrics_api.hpp>
+#include <banditore/app/public_pages.hpp>
 #include <banditore/app/webhook.hpp>
 
 namespace banditore::app {
@@ -23,6 +24,8 @@ std::vector<http::route_info> registered_routes() {
   add_audience_routes(routes, audience);
   add_cap_routes(routes, cap);
   add_metrics_route(routes, metrics);
+  public_pages pages({}, nullptr, nullptr);
+  pages.add_routes(routes);
   // The service registers the health probes itself because /readyz needs
   // its database and sender; keep these two in step with service.cpp.
   auto unused = [](http::request&) -> boost::asio::awaitable<http::response> { co_return http::response{}; };

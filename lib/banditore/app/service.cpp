@@ -4,6 +4,8 @@
 #include <banditore/app/audience_api.hpp>
 #include <banditore/app/auth_throttle.hpp>
 #include <banditore/app/metrics_api.hpp>
+#include <banditore/app/public_pages.hpp>
+#include <banditore/domain/alert_message.hpp>
 #include <banditore/config/alert_form.hpp>
 #include <banditore/config/ops_settings.hpp>
 #include <banditore/http/json_text.hpp>
@@ -119,7 +121,7 @@ using domain::now_ms;
 }  // namespace
 
 struct service::impl {
-  impl(config::settings s, config::cap_settings cap_config, config::ops_settings o)
+  impl(config::settings s, config::cap_settings cap_config, config::ops_settings o, config::public_settings pub)
       : settings(std::move(s)), ops(std::move(o)) {
     auto problems = config::missing_for_serve(settings);
     if (!problems.empty()) {
@@ -234,7 +236,10 @@ struct service::impl {
       auto q = domain::parse_quiet_hours(settings.quiet_hours);
       alerts_api.quiet_hours = std::make_pair(q.start_minute, q.end_minute);
     }
-    alerts_api.alerts_changed = [this] { planner->wake(); };
+    alerts_api.alerts_changed = [this] {
+      planner->wake();
+      public_web->alerts_changed();
+    };
     alerts_api.outbox_changed = [this] { sender->wake(); };
     add_alert_routes(routes, alerts_api);
     add_draft_routes(routes, alerts_api);
@@ -253,7 +258,10 @@ struct service::impl {
     }
     cap.keys = db.get();
     cap.throttle = &auth_failures;
-    cap.alerts_changed = [this] { planner->wake(); };
+    cap.alerts_changed = [this] {
+      planner->wake();
+      public_web->alerts_changed();
+    };
     cap.cap = db.get();
     add_cap_routes(routes, cap);
     cap_feed_options feed_options;
@@ -274,9 +282,25 @@ struct service::impl {
     };
     add_metrics_route(routes, metrics_ctx);
     add_health_routes();
+    {
+      public_site site;
+      site.name = "Avvisi " + (settings.town.empty() ? std::string("di pubblica utilità")
+                                                      : "del " + domain::town_label(settings.town));
+      site.number = pub.number;
+      site.base_url = pub.base_url;
+      site.cap_sender = pub.cap_sender;
+      public_web = std::make_unique<public_pages>(std::move(site), db.get(), db.get());
+      public_web->add_routes(routes);
+    }
 
     server = std::make_unique<http::server>(io, server_options, routes);
     start_listening(*server, settings.listen);
+    // Without BANDITORE_PUBLIC_URL, links name the service's own address.
+    if (pub.base_url.empty()) {
+      const bool v6 = server_options.address.find(':') != std::string::npos;
+      const auto host = v6 ? "[" + server_options.address + "]" : server_options.address;
+      public_web->set_base_url("http://" + host + ":" + std::to_string(server->port()));
+    }
   }
 
   void add_health_routes() {
@@ -413,6 +437,7 @@ struct service::impl {
   cap_context cap;
   std::unique_ptr<cap_feed_poller> cap_poller;
   std::unique_ptr<news_feed_poller> news_poller;
+  std::unique_ptr<public_pages> public_web;
   std::unique_ptr<http::server> server;
   config::ops_settings ops;
   metrics_context metrics_ctx;
@@ -424,8 +449,9 @@ struct service::impl {
   bool stopping = false;
 };
 
-service::service(config::settings settings, config::cap_settings cap, config::ops_settings ops)
-    : impl_(std::make_unique<impl>(std::move(settings), std::move(cap), std::move(ops))) {}
+service::service(config::settings settings, config::cap_settings cap, config::ops_settings ops,
+                 config::public_settings pub)
+    : impl_(std::make_unique<impl>(std::move(settings), std::move(cap), std::move(ops), std::move(pub))) {}
 service::~service() = default;
 int service::run() { return impl_->run(); }
 

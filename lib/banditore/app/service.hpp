@@ -5,6 +5,7 @@
 
 #include <banditore/config/cap_settings.hpp>
 #include <banditore/config/ops_settings.hpp>
+#include <banditore/config/public_settings.hpp>
 #include <banditore/config/settings.hpp>
 
 #include <memory>
@@ -16,7 +17,8 @@ class service {
   // Opens the store and binds the port; throws std::runtime_error or
   // std::invalid_argument on bad configuration. The configuration is read
   // once, at start-up, by the caller.
-  service(config::settings settings, config::cap_settings cap, config::ops_settings ops);
+  service(config::settings settings, config::cap_settings cap, config::ops_settings ops,
+          config::public_settings pub = {});
   ~service();
 
   // Serves until SIGINT or SIGTERM, then stops gracefully. Returns the

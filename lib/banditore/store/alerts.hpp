@@ -39,6 +39,8 @@ struct new_alert {
   // The draft this alert was made from: marked sent in the same
   // transaction, so a draft becomes at most one alert.
   std::optional<std::int64_t> draft_id;
+  // Shown on the public pages and feeds; false: "non pubblicare".
+  bool publish = true;
 };
 
 // conflict: the idempotency key was used for another request; duplicate:

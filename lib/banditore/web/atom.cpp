@@ -59,7 +59,7 @@ std::string atom_xml(const atom_feed& feed) {
     text_child(entry, "title", e.title);
     text_child(entry, "published", atom_date(e.published_ms));
     text_child(entry, "updated", atom_date(e.updated_ms));
-    link(entry, "alternate", e.link, "text/html");
+    link(entry, "alternate", e.link, e.link_type.c_str());
     for (const auto& c : e.categories) entry.append_child("category").append_attribute("term") = xml_text(c).c_str();
     auto summary = entry.append_child("summary");
     summary.append_attribute("type") = "text";

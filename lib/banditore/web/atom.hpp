@@ -18,6 +18,7 @@ struct atom_entry {
   std::int64_t published_ms = 0;
   std::int64_t updated_ms = 0;  // an update or the cancellation moves it
   std::vector<std::string> categories;  // town, topic: atom:category terms
+  std::string link_type = "text/html";  // the CAP index links documents: application/cap+xml
 };
 
 struct atom_feed {

@@ -53,9 +53,9 @@ struct alert_store::statements {
   explicit statements(SQLite::Database& db)
       : by_key(db, "SELECT id, request_hash FROM alerts WHERE api_key_id IS :key AND idempotency_key = :idem"),
         insert(db, "INSERT INTO alerts (category, severity, title, text, link, priority, state, source, api_key_id, "
-                   "idempotency_key, request_hash, expires_at, not_before, created_at) VALUES "
+                   "idempotency_key, request_hash, expires_at, not_before, created_at, public) VALUES "
                    "(:category, :severity, :title, :text, :link, :priority, :state, :source, :key, :idem, :hash, "
-                   ":expires, :not_before, :now)"),
+                   ":expires, :not_before, :now, :public)"),
         duplicate(db, "SELECT id FROM alerts WHERE created_at >= :since AND state <> 'cancelled' AND source = :source "
                       "AND category = :category AND severity = :severity AND title = :title AND text = :text "
                       "AND COALESCE(link, '') = :link ORDER BY id DESC LIMIT 1"),
@@ -194,6 +194,7 @@ std::int64_t alert_store::insert_alert(const new_alert& a, std::string_view stat
   if (a.draft.expires_at_ms) st.bind(":expires", *a.draft.expires_at_ms); else st.bind(":expires");
   st.bind(":not_before", std::max(a.not_before, now_ms));
   st.bind(":now", now_ms);
+  st.bind(":public", a.publish ? 1 : 0);
   st.exec();
   return db_.getLastInsertRowid();
 }

@@ -14,6 +14,7 @@
 #include <banditore/store/sqlite/live_keys.hpp>
 #include <banditore/store/sqlite/open.hpp>
 #include <banditore/store/sqlite/outbox.hpp>
+#include <banditore/store/sqlite/public_alerts.hpp>
 #include <banditore/store/sqlite/retention.hpp>
 #include <banditore/store/sqlite/staff.hpp>
 #include <banditore/store/sqlite/subscriber_admin.hpp>
@@ -735,6 +736,23 @@ opened_engine open_engine(const config::settings& settings, engine_options optio
   if (!options.reload) options.reload = key_loader_for(settings);
   out.store = std::make_unique<engine>(std::move(opened.db), std::move(opened.keys), std::move(options));
   return out;
+}
+
+// --- public_alerts ---------------------------------------------------------------
+
+asio::awaitable<std::vector<public_alert>> engine::public_list(public_alert_query query) {
+  auto work = [query = std::move(query)](SQLite::Database& db) { return read_public_alerts(db, query); };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<std::optional<public_alert>> engine::public_alert_by_id(std::int64_t id) {
+  auto work = [id](SQLite::Database& db) { return read_public_alert(db, id); };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<std::int64_t> engine::public_version() {
+  auto work = [](SQLite::Database& db) { return read_public_version(db); };
+  co_return co_await impl_->worker.run(std::move(work));
 }
 
 }  // namespace banditore::store::sqlite

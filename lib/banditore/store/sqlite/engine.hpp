@@ -17,6 +17,7 @@
 #include <banditore/store/outbox.hpp>
 #include <banditore/store/planning.hpp>
 #include <banditore/store/staff.hpp>
+#include <banditore/store/public_alerts.hpp>
 #include <banditore/store/subscriber_admin.hpp>
 #include <banditore/store/sqlite/open.hpp>
 
@@ -52,7 +53,8 @@ class engine final : public store::inbound,
                      public store::audience_admin,
                      public store::drafts,
                      public store::staff_accounts,
-                     public store::staff_admin {
+                     public store::staff_admin,
+                     public store::public_alerts {
  public:
   engine(std::unique_ptr<SQLite::Database> db, crypto::data_keys keys, engine_options options);
   ~engine() override;  // finishes queued work, then closes the database
@@ -174,6 +176,10 @@ class engine final : public store::inbound,
                       std::int64_t now_ms) override;
   bool enroll_totp(std::string_view email, std::string_view secret, const std::vector<std::string>& recovery_code_hashes,
                    std::string_view actor, std::int64_t now_ms) override;
+  // public_alerts
+  boost::asio::awaitable<std::vector<public_alert>> public_list(public_alert_query query) override;
+  boost::asio::awaitable<std::optional<public_alert>> public_alert_by_id(std::int64_t id) override;
+  boost::asio::awaitable<std::int64_t> public_version() override;
 
  private:
   struct impl;

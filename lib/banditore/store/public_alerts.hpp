@@ -1,0 +1,48 @@
+// The alerts anyone may read: the archive (/avvisi), one alert's page, the
+// Atom and CAP feeds. Read-only. An alert is public unless the press office
+// marked it "non pubblicare", it came from a CAP document whose status is
+// not Actual (an Exercise or a Test never shows), or it is not an alert
+// for the public at all (an import's welcome notice). Nothing about
+// subscribers is ever read here.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace banditore::store {
+
+struct public_alert {
+  std::int64_t id = 0;
+  std::string category, severity, title, text, link, source;
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> expires_at, cancelled_at;
+};
+
+// A page of the archive, newest first, by keyset: the alerts with an id
+// below before_id (0: from the newest).
+struct public_alert_query {
+  std::int64_t before_id = 0;
+  std::size_t limit = 20;
+  // Town and topic ids; empty: every one. Alerts carry no audience yet, so
+  // these select nothing out for now: the engine's query has the place
+  // where the condition on the alert's towns and topics joins in.
+  std::string town, topic;
+};
+
+class public_alerts {
+ public:
+  virtual ~public_alerts() = default;
+  virtual boost::asio::awaitable<std::vector<public_alert>> public_list(public_alert_query query) = 0;
+  // nullopt when there is no such alert or it is not public.
+  virtual boost::asio::awaitable<std::optional<public_alert>> public_alert_by_id(std::int64_t id) = 0;
+  // A number that changes whenever what the public sees may have changed
+  // (an alert created, cancelled, hidden), from any process: the pages'
+  // cache asks it before rendering again. One cheap query.
+  virtual boost::asio::awaitable<std::int64_t> public_version() = 0;
+};
+
+}  // namespace banditore::store

@@ -1,0 +1,74 @@
+#include <banditore/store/sqlite/public_alerts.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <string>
+
+namespace banditore::store::sqlite {
+
+namespace {
+
+// Public: not marked "non pubblicare"; written by the press office, the
+// command line or a CAP document; and, for CAP, from a document with
+// status Actual (an operator may let Exercise through to test the
+// broadcast, never to the public).
+constexpr const char* public_condition =
+    "a.public = 1 AND a.source IN ('api', 'cli', 'cap') AND NOT EXISTS "
+    "(SELECT 1 FROM cap_alerts c WHERE c.alert_id = a.id AND c.status <> 'Actual')";
+
+constexpr const char* columns =
+    "a.id, a.category, a.severity, a.title, a.text, COALESCE(a.link, ''), a.source, a.created_at, a.expires_at, "
+    "a.cancelled_at";
+
+public_alert read_row(SQLite::Statement& q) {
+  public_alert a;
+  a.id = q.getColumn(0).getInt64();
+  a.category = q.getColumn(1).getString();
+  a.severity = q.getColumn(2).getString();
+  a.title = q.getColumn(3).getString();
+  a.text = q.getColumn(4).getString();
+  a.link = q.getColumn(5).getString();
+  a.source = q.getColumn(6).getString();
+  a.created_at = q.getColumn(7).getInt64();
+  if (!q.getColumn(8).isNull()) a.expires_at = q.getColumn(8).getInt64();
+  if (!q.getColumn(9).isNull()) a.cancelled_at = q.getColumn(9).getInt64();
+  return a;
+}
+
+}  // namespace
+
+std::vector<public_alert> read_public_alerts(SQLite::Database& db, const public_alert_query& query) {
+  // When alerts carry towns and topics, the filters join here, e.g.
+  // "AND (:town = '' OR EXISTS (SELECT 1 FROM alert_towns t WHERE
+  // t.alert_id = a.id AND t.town_id = :town))", and likewise for topics;
+  // the keyset on id stays as it is.
+  SQLite::Statement q(db, std::string("SELECT ") + columns + " FROM alerts a INDEXED BY alerts_public WHERE " +
+                              public_condition + " AND a.id < :before ORDER BY a.id DESC LIMIT :limit");
+  q.bind(":before", query.before_id > 0 ? query.before_id : INT64_MAX);
+  q.bind(":limit", static_cast<std::int64_t>(query.limit));
+  std::vector<public_alert> out;
+  while (q.executeStep()) out.push_back(read_row(q));
+  return out;
+}
+
+std::optional<public_alert> read_public_alert(SQLite::Database& db, std::int64_t id) {
+  SQLite::Statement q(db, std::string("SELECT ") + columns + " FROM alerts a WHERE a.id = :id AND " + public_condition);
+  q.bind(":id", id);
+  if (!q.executeStep()) return std::nullopt;
+  return read_row(q);
+}
+
+std::int64_t read_public_version(SQLite::Database& db) {
+  // The newest id, the cancellations and the hidden alerts: what a page
+  // shows changes only when one of them does. Alerts are few (thousands),
+  // so reading the table's ids, times and flags is cheap.
+  SQLite::Statement q(db, "SELECT COALESCE(MAX(id), 0), COUNT(cancelled_at), COALESCE(MAX(cancelled_at), 0), "
+                          "COALESCE(SUM(public), 0) FROM alerts");
+  q.executeStep();
+  std::uint64_t v = static_cast<std::uint64_t>(q.getColumn(0).getInt64());
+  for (int i = 1; i < 4; ++i) v = v * 1'000'003u + static_cast<std::uint64_t>(q.getColumn(i).getInt64());
+  return static_cast<std::int64_t>(v & 0x7fff'ffff'ffff'ffffULL);
+}
+
+}  // namespace banditore::store::sqlite

@@ -1,0 +1,245 @@
+// The public pages as anyone reaches them: the real binary, alerts sent
+// and cancelled over the REST API and a CAP exercise pushed to /v1/cap,
+// then every page and feed read over HTTP. Feeds are checked by tools
+// nobody here wrote: xmllint (well-formed XML), Python's feedparser (Atom)
+// and zbarimg (the QR code of the page's SVG, drawn to an image here).
+#include "harness.hpp"
+#include "raw_socket.hpp"
+
+#include <banditore/cap/parse.hpp>
+#include <banditore/domain/local_time.hpp>
+
+#include <doctest/doctest.h>
+#include <pugixml.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <regex>
+
+using namespace harness;
+using json = nlohmann::json;
+
+namespace {
+
+// Quiet from an hour ago to two hours ahead (Europe/Rome): a minor alert
+// waits in the queue, so cancelling it stops it for real.
+std::string quiet_now() {
+  using namespace std::chrono;
+  const auto now = time_point_cast<seconds>(system_clock::now());
+  const auto local = banditore::domain::to_local("Europe/Rome", now);
+  const int minute = static_cast<int>(duration_cast<minutes>(local - floor<days>(local)).count());
+  auto clock = [](int m) {
+    m = (m % 1440 + 1440) % 1440;
+    char buf[6];
+    std::snprintf(buf, sizeof buf, "%02d:%02d", m / 60, m % 60);
+    return std::string(buf);
+  };
+  return clock(minute - 60) + "-" + clock(minute + 120);
+}
+
+json alert(const std::string& severity, const std::string& title, bool publish = true) {
+  json a = {{"category", "roads"}, {"severity", severity}, {"title", title},
+            {"text", "Testo dell'avviso: " + title + "."}};
+  if (!publish) a["public"] = false;
+  return a;
+}
+
+// Runs a shell command on a file; its exit status and what it printed.
+std::pair<int, std::string> run(const std::string& command) {
+  std::string out;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, pipe)) out += buf;
+  return {::pclose(pipe), out};
+}
+
+fs::path save(const fs::path& dir, const std::string& name, const std::string& text) {
+  const auto file = dir / name;
+  std::ofstream(file, std::ios::binary) << text;
+  return file;
+}
+
+// The QR code of a page's SVG drawn to a PGM image, module by module, as
+// the browser would: each "M x y h n" of the path is n dark modules.
+void svg_to_pgm(const std::string& svg, const fs::path& file) {
+  pugi::xml_document doc;
+  REQUIRE(doc.load_string(svg.c_str()));
+  int side = 0;
+  std::sscanf(doc.child("svg").attribute("viewBox").value(), "0 0 %d", &side);
+  REQUIRE(side > 21);
+  std::vector<bool> dark(static_cast<std::size_t>(side * side), false);
+  std::string d = doc.child("svg").child("path").attribute("d").value();
+  for (std::size_t pos = d.find('M'); pos != std::string::npos; pos = d.find('M', pos + 1)) {
+    int x = 0, y = 0, n = 0;
+    REQUIRE(std::sscanf(d.c_str() + pos, "M%d %dh%d", &x, &y, &n) == 3);
+    for (int i = 0; i < n; ++i) dark[static_cast<std::size_t>(y * side + x + i)] = true;
+  }
+  constexpr int scale = 4;
+  std::ofstream out(file, std::ios::binary);
+  out << "P5\n" << side * scale << " " << side * scale << "\n255\n";
+  for (int py = 0; py < side * scale; ++py)
+    for (int px = 0; px < side * scale; ++px)
+      out.put(static_cast<char>(dark[static_cast<std::size_t>((py / scale) * side + px / scale)] ? 0 : 255));
+}
+
+}  // namespace
+
+TEST_CASE("an alert sent and cancelled shows, marked, on every page and feed, and a hidden alert or an exercise never does") {
+  alert_world w({{"BANDITORE_QUIET_HOURS", quiet_now()},
+                 {"BANDITORE_PUBLIC_NUMBER", "+39 0545 123456"},
+                 {"BANDITORE_CAP_STATUSES", "Actual,Exercise"},
+                 {"BANDITORE_CAP_REGIONS", "IT003"},
+                 {"BANDITORE_CAP_ISTAT", "015146"}});
+  const auto phones = w.sim.subscribe_many(3);
+  const auto& base = w.app.base;
+  auto get = [&](const std::string& path, std::vector<banditore::http::header_field> headers = {}) {
+    auto r = call(base, "GET", path, {}, std::move(headers));
+    INFO("GET " << path << ": " << r.status << " " << r.transport_error);
+    REQUIRE(r.answered());
+    return r;
+  };
+
+  const auto held = w.post_alert(alert("minor", "Spazzamento di via Emilia"))["id"].get<std::int64_t>();
+  const auto sent = w.post_alert(alert("severe", "Chiusura del ponte sul Senio"))["id"].get<std::int64_t>();
+  const auto hidden = w.post_alert(alert("severe", "Prova riservata al Comune", false))["id"].get<std::int64_t>();
+  w.await_state(sent, "done");
+  w.await_state(hidden, "done");
+  REQUIRE(w.app.api("POST", "/v1/alerts/" + std::to_string(held) + "/cancel", w.token).status == 200);
+  CHECK(w.report(held)["state"] == "cancelled");
+
+  // An exercise the operator lets through to test the broadcast: sent, but
+  // never public.
+  const auto cp = w.app.create_key("protezione civile", "cap:ingest");
+  // A real document of 2024, its expiry moved to 2099 so it is current.
+  auto exercise = read_file(fs::path(BANDITORE_FIXTURES) / "cap" / "italert_exercise_lombardia.xml");
+  for (auto at = exercise.find("<expires>2024-"); at != std::string::npos; at = exercise.find("<expires>2024-", at))
+    exercise.replace(at, 14, "<expires>2099-");
+  auto pushed = call(base, "POST", "/v1/cap", exercise,
+                     {{"Content-Type", "application/cap+xml"}, {"Authorization", "Bearer " + cp}});
+  INFO("POST /v1/cap: " << pushed.body);
+  CHECK(pushed.status == 202);
+  const auto verdict = json::parse(pushed.body, nullptr, false);
+  const bool exercise_sent = !verdict.is_discarded() && verdict.value("verdict", "") == "broadcast";
+  std::string exercise_title;
+  if (exercise_sent) {
+    const auto id = verdict["alert_id"].get<std::int64_t>();
+    exercise_title = w.report(id)["title"].get<std::string>();
+  }
+
+  const auto towns = json::parse(w.app.api("GET", "/v1/towns", w.token).body)["towns"];
+  REQUIRE(towns.is_array());
+  REQUIRE_FALSE(towns.empty());
+  const auto first_town = towns[0]["id"].get<std::string>();
+  const auto held_n = std::to_string(held), sent_n = std::to_string(sent), hidden_n = std::to_string(hidden);
+  const auto archive = get("/avvisi");
+  CHECK(archive.status == 200);
+  CHECK(archive.body.find("Chiusura del ponte sul Senio") != std::string::npos);
+  CHECK(archive.body.find("Spazzamento di via Emilia") != std::string::npos);
+  CHECK(archive.body.find("Annullato") != std::string::npos);
+  const auto page = get("/avvisi/" + held_n);
+  CHECK(page.body.find("Avviso annullato") != std::string::npos);
+  CHECK(get("/avvisi/" + sent_n).body.find("Avviso annullato") == std::string::npos);
+  CHECK(get("/avvisi/" + hidden_n).status == 404);
+  const auto feed = get("/avvisi.atom");
+  CHECK(feed.body.find("ANNULLATO: Spazzamento di via Emilia") != std::string::npos);
+  const auto cap_index = get("/cap/index.atom");
+  CHECK(cap_index.body.find("/cap/" + held_n + "-cancel.xml") != std::string::npos);
+  CHECK(cap_index.body.find("/cap/" + sent_n + ".xml") != std::string::npos);
+  const auto cap_cancel = get("/cap/" + held_n + "-cancel.xml");
+  REQUIRE(cap_cancel.status == 200);
+  CHECK(cap_cancel.header("Content-Type") == "application/cap+xml; charset=utf-8");
+  auto parsed = banditore::cap::parse_cap(cap_cancel.body);
+  REQUIRE(parsed.ok());
+  CHECK(parsed.alert->msg_type == "Cancel");
+  auto original = banditore::cap::parse_cap(get("/cap/" + held_n + ".xml").body);
+  REQUIRE(original.ok());
+  REQUIRE(parsed.alert->references.size() == 1);
+  CHECK(parsed.alert->references[0].identifier == original.alert->identifier);
+  CHECK(get("/cap/" + hidden_n + ".xml").status == 404);
+
+  // Nothing hidden, nothing of an exercise, no subscriber's number, on
+  // any page or feed.
+  std::vector<std::string> pages;
+  const std::vector<std::string> every_page = {"/", "/avvisi", "/avvisi/" + held_n, "/avvisi/" + sent_n,
+                                               "/avvisi.atom", "/widget", "/cap", "/cap/index.atom",
+                                               "/cap/" + held_n + ".xml", "/cap/" + held_n + "-cancel.xml",
+                                               "/cap/" + sent_n + ".xml", "/manifesto/" + first_town};
+  for (const auto& path : every_page) {
+    auto r = get(path);
+    CHECK(r.status == 200);
+    pages.push_back(r.body);
+  }
+  for (const auto& body : pages) {
+    CHECK(body.find("Prova riservata al Comune") == std::string::npos);
+    if (exercise_sent) CHECK(body.find(exercise_title) == std::string::npos);
+    for (const auto& phone : phones) {
+      INFO("a subscriber's number in clear");
+      CHECK(body.find(phone) == std::string::npos);
+      CHECK(body.find(phone.substr(2)) == std::string::npos);  // without the country code
+    }
+  }
+
+  // Conditional GET and HEAD.
+  const auto etag = std::string(archive.header("ETag"));
+  REQUIRE_FALSE(etag.empty());
+  auto again = get("/avvisi", {{"If-None-Match", etag}});
+  CHECK(again.status == 304);
+  CHECK(again.body.empty());
+  const auto modified = std::string(get("/avvisi/" + sent_n).header("Last-Modified"));
+  auto since = get("/avvisi/" + sent_n, {{"If-Modified-Since", modified}});
+  CHECK(since.status == 304);
+  {
+    // HEAD over a raw socket: the head of the GET answer and no body.
+    using namespace std::chrono_literals;
+    raw_socket s(port_of(base));
+    REQUIRE(s.send_all("HEAD /avvisi/" + sent_n + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    const auto answer = s.read_all(10s);
+    INFO(answer);
+    CHECK(answer.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    const auto etag_line = "ETag: " + std::string(get("/avvisi/" + sent_n).header("ETag")) + "\r\n";
+    CHECK(answer.find(etag_line) != std::string::npos);
+    CHECK(answer.substr(answer.find("\r\n\r\n") + 4).empty());
+    CHECK(answer.find("Content-Length: 0\r\n") == std::string::npos);
+  }
+
+  // A new alert changes the archive at once: the old tag no longer matches.
+  const auto fresh = w.post_alert(alert("severe", "Riapertura del ponte"))["id"].get<std::int64_t>();
+  auto changed = get("/avvisi", {{"If-None-Match", etag}});
+  CHECK(changed.status == 200);
+  CHECK(changed.body.find("Riapertura del ponte") != std::string::npos);
+  w.await_state(fresh, "done");
+
+  // Tools nobody here wrote: xmllint for the XML, feedparser for Atom.
+  temp_dir files;
+  for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{
+           {"feed.atom", feed.body}, {"index.atom", cap_index.body}, {"cancel.xml", cap_cancel.body}}) {
+    const auto file = save(files.path, name, text);
+    auto [status, out] = run("xmllint --noout '" + file.string() + "'");
+    INFO(name << ": " << out);
+    CHECK(status == 0);
+  }
+  {
+    const auto file = save(files.path, "feed2.atom", feed.body);
+    auto [status, out] = run("/usr/bin/python3 -c \"import feedparser,sys; f=feedparser.parse(sys.argv[1]); "
+                             "print(f.version, f.bozo, len(f.entries)); "
+                             "sys.exit(0 if f.version=='atom10' and not f.bozo and len(f.entries)>=2 else 1)\" '" +
+                             file.string() + "'");
+    INFO(out);
+    CHECK(status == 0);
+  }
+
+  // The QR code on the page opens WhatsApp on the number with ATTIVA typed.
+  const auto home = get("/").body;
+  const auto start = home.find("<svg");
+  REQUIRE(start != std::string::npos);
+  const auto svg = home.substr(start, home.find("</svg>", start) + 6 - start);
+  const auto image = files.path / "qr.pgm";
+  svg_to_pgm(svg, image);
+  auto [status, decoded] = run("zbarimg --quiet --raw '" + image.string() + "'");
+  INFO(decoded);
+  CHECK(status == 0);
+  CHECK(decoded.find("https://wa.me/390545123456?text=ATTIVA") != std::string::npos);
+  CHECK(home.find("href=\"https://wa.me/390545123456?text=ATTIVA\"") != std::string::npos);
+}

@@ -1,0 +1,254 @@
+#include <banditore/app/public_pages.hpp>
+
+#include <banditore/app/public_cap.hpp>
+#include <banditore/cap/parse.hpp>
+#include <banditore/cap/write.hpp>
+#include <banditore/http/caching.hpp>
+
+#include "../fake_store.hpp"
+#include "route_call.hpp"
+
+#include <doctest/doctest.h>
+#include <pugixml.hpp>
+
+#include <memory>
+#include <string>
+
+using namespace banditore;
+using testing::call;
+using testing::fake_store;
+using testing::header_of;
+using testing::make_request;
+using testing::run_blocking;
+
+namespace {
+
+constexpr std::int64_t t0 = 1'796'000'000'000;  // 2026-11-30
+
+struct site {
+  fake_store store;
+  std::int64_t clock = t0;
+  std::unique_ptr<app::public_pages> pages;
+  http::router routes;
+
+  site() {
+    store.catalogue_data.towns = {{"lugo", "Comune di Lugo", {}, "039012"}, {"bagnara", "Comune di Bagnara", {}, ""}};
+    store.catalogue_data.topics = domain::default_topics();
+    store.catalogue_data.areas = {{"voltana", "lugo", "Voltana", {}}};
+    app::public_site s;
+    s.name = "Avvisi della Bassa Romagna";
+    s.number = "+39 0545 123456";
+    s.base_url = "https://avvisi.example.it";
+    s.now = [this] { return clock; };
+    pages = std::make_unique<app::public_pages>(std::move(s), &store, &store);
+    pages->add_routes(routes);
+  }
+
+  std::int64_t create(std::string title, bool publish = true, std::optional<std::int64_t> expires = {}) {
+    store::new_alert a;
+    a.draft.category = "water";
+    a.draft.level = domain::severity::severe;
+    a.draft.title = std::move(title);
+    a.draft.text = "Primo paragrafo.\n\nSecondo.";
+    a.draft.expires_at_ms = expires;
+    a.publish = publish;
+    auto out = run_blocking(store.create(std::move(a), {"test", {}}, 0, clock));
+    pages->alerts_changed();
+    return out.result.id;
+  }
+
+  http::response get(std::string target, std::vector<http::header_field> headers = {}) {
+    auto req = make_request("GET", std::move(target));
+    req.headers = std::move(headers);
+    return call(routes, req);
+  }
+};
+
+bool has(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("the home page shows each town's number, click-to-chat link and QR code, the words and the topics") {
+  site s;
+  auto r = s.get("/");
+  CHECK(r.status == 200);
+  CHECK(r.content_type == "text/html; charset=utf-8");
+  CHECK(has(r.body, "Comune di Lugo"));
+  CHECK(has(r.body, "+39 0545 123456"));
+  // Two towns: the first message names the town.
+  CHECK(has(r.body, "https://wa.me/390545123456?text=ATTIVA%20Lugo"));
+  CHECK(has(r.body, "https://wa.me/390545123456?text=ATTIVA%20Bagnara"));
+  CHECK(has(r.body, "<svg"));
+  for (auto word : {"Attiva", "Disattiva", "Stato", "Solo emergenze", "Tutto"}) CHECK(has(r.body, word));
+  CHECK(has(r.body, "Strade e viabilità"));
+  CHECK(has(r.body, "Voltana"));
+  CHECK(header_of(r, "Content-Security-Policy").find("frame-ancestors 'none'") != std::string::npos);
+  CHECK(header_of(r, "Content-Security-Policy").find("unsafe-inline") == std::string::npos);
+  CHECK_FALSE(has(r.body, "<script"));
+}
+
+TEST_CASE("an alert's page escapes its title, and an unknown or hidden alert is a 404 page") {
+  site s;
+  const auto id = s.create("Guasto <script>alert(1)</script>");
+  const auto hidden = s.create("Da non pubblicare", false);
+  auto r = s.get("/avvisi/" + std::to_string(id));
+  CHECK(r.status == 200);
+  CHECK_FALSE(has(r.body, "<script>"));
+  CHECK(has(r.body, "Guasto &lt;script&gt;alert(1)&lt;/script&gt;"));
+  CHECK(has(r.body, "<p>Primo paragrafo.</p><p>Secondo.</p>"));
+  CHECK(has(r.body, "ALLERTA ARANCIONE"));
+  auto missing = s.get("/avvisi/" + std::to_string(hidden));
+  CHECK(missing.status == 404);
+  CHECK(missing.content_type == "text/html; charset=utf-8");
+  CHECK(s.get("/avvisi/abc").status == 404);
+  CHECK(s.get("/avvisi/999").status == 404);
+  CHECK_FALSE(has(s.get("/avvisi").body, "Da non pubblicare"));
+  CHECK_FALSE(has(s.get("/avvisi.atom").body, "Da non pubblicare"));
+  CHECK(s.get("/cap/" + std::to_string(hidden) + ".xml").status == 404);
+}
+
+TEST_CASE("a cancelled alert is marked on its page, in the archive and in the feeds, and has a Cancel document") {
+  site s;
+  const auto id = s.create("Strada chiusa");
+  s.clock += 60'000;
+  run_blocking(s.store.cancel(id, {"test", {}}, s.clock));
+  s.pages->alerts_changed();
+  const auto n = std::to_string(id);
+  CHECK(has(s.get("/avvisi/" + n).body, "Avviso annullato"));
+  CHECK(has(s.get("/avvisi").body, "Annullato"));
+  CHECK(has(s.get("/avvisi.atom").body, "ANNULLATO: Strada chiusa"));
+  auto index = s.get("/cap/index.atom").body;
+  CHECK(has(index, "https://avvisi.example.it/cap/" + n + "-cancel.xml"));
+  auto cancel = s.get("/cap/" + n + "-cancel.xml");
+  REQUIRE(cancel.status == 200);
+  auto parsed = cap::parse_cap(cancel.body);
+  INFO(parsed.element, ": ", parsed.reason);
+  REQUIRE(parsed.ok());
+  CHECK(parsed.alert->msg_type == "Cancel");
+  REQUIRE(parsed.alert->references.size() == 1);
+  CHECK(parsed.alert->references[0].identifier == app::cap_identifier(id));
+  // The original stays as it was: the same bytes at the same URL.
+  auto original = cap::parse_cap(s.get("/cap/" + n + ".xml").body);
+  REQUIRE(original.ok());
+  CHECK(original.alert->msg_type == "Alert");
+  CHECK(original.alert->identifier == app::cap_identifier(id));
+  CHECK(parsed.alert->references[0].sent.utc == original.alert->sent.utc);
+  CHECK(s.get("/cap/" + n + "-cancel.txt").status == 404);
+}
+
+TEST_CASE("every CAP document the site publishes round-trips through banditore's parser, with the ISTAT geocode") {
+  store::public_alert a;
+  a.id = 12;
+  a.category = "weather";
+  a.severity = "extreme";
+  a.title = "Allerta rossa";
+  a.text = "Piena del Senio.";
+  a.created_at = t0;
+  a.expires_at = t0 + 3'600'000;
+  a.cancelled_at = t0 + 60'000;
+  app::cap_publisher p{"avvisi.example.it", "Avvisi di Lugo", "https://avvisi.example.it"};
+  std::vector<domain::town> towns = {{"lugo", "Comune di Lugo", {}, "039012"}, {"x", "Comune X", {}, ""}};
+  for (const auto& doc : {app::cap_alert_of(a, p, towns), app::cap_cancel_of(a, p, towns)}) {
+    auto back = cap::parse_cap(cap::cap_xml(doc));
+    INFO(back.element, ": ", back.reason);
+    REQUIRE(back.ok());
+    CHECK(back.alert->identifier == doc.identifier);
+    CHECK(back.alert->sender == "avvisi.example.it");
+    REQUIRE(back.alert->infos.size() == 1);
+    const auto& info = back.alert->infos[0];
+    CHECK(info.severity == "Extreme");
+    CHECK(info.categories == std::vector<std::string>{"Met"});
+    REQUIRE(info.areas.size() == 1);
+    CHECK(info.areas[0].desc == "Comune di Lugo, Comune X");
+    CHECK(info.areas[0].geocodes == cap::cap_values{{"ISTAT", "039012"}});
+    CHECK(info.web == "https://avvisi.example.it/avvisi/12");
+  }
+  a.cancelled_at.reset();
+  CHECK_THROWS_AS(app::cap_cancel_of(a, p, towns), std::invalid_argument);
+}
+
+TEST_CASE("an expired alert is marked as expired and stays in the archive") {
+  site s;
+  const auto id = s.create("Acqua non potabile", true, t0 + 3'600'000);
+  CHECK_FALSE(has(s.get("/avvisi/" + std::to_string(id)).body, "Avviso scaduto"));
+  s.clock += 2 * 3'600'000;
+  auto r = s.get("/avvisi/" + std::to_string(id));
+  CHECK(has(r.body, "Avviso scaduto"));
+  CHECK(has(s.get("/avvisi").body, "Scaduto"));
+}
+
+TEST_CASE("pages carry ETag and Last-Modified and answer 304 to either validator") {
+  site s;
+  s.create("Primo");
+  auto first = s.get("/avvisi");
+  const auto etag = header_of(first, "ETag");
+  const auto modified = header_of(first, "Last-Modified");
+  REQUIRE_FALSE(etag.empty());
+  REQUIRE(http::parse_http_date(modified));
+  CHECK(header_of(first, "Cache-Control") == "public, max-age=30");
+  auto again = s.get("/avvisi", {{"If-None-Match", etag}});
+  CHECK(again.status == 304);
+  CHECK(again.body.empty());
+  CHECK(header_of(again, "ETag") == etag);
+  CHECK(s.get("/avvisi", {{"If-Modified-Since", modified}}).status == 304);
+  CHECK(s.get("/avvisi", {{"If-None-Match", "\"other\""}, {"If-Modified-Since", modified}}).status == 200);
+  // A new alert changes the page: a new tag, and the old one no longer matches.
+  s.clock += 5'000;
+  s.create("Secondo");
+  auto changed = s.get("/avvisi", {{"If-None-Match", etag}});
+  CHECK(changed.status == 200);
+  CHECK(has(changed.body, "Secondo"));
+  CHECK(header_of(changed, "ETag") != etag);
+}
+
+TEST_CASE("the archive pages by keyset and refuses a malformed page or an unknown filter with an HTML 400") {
+  site s;
+  for (int i = 1; i <= 25; ++i) s.create("Avviso numero " + std::to_string(i));
+  auto first = s.get("/avvisi");
+  CHECK(has(first.body, "Avviso numero 25"));
+  CHECK_FALSE(has(first.body, "Avviso numero 5<"));
+  CHECK(has(first.body, "/avvisi?prima=6"));
+  auto second = s.get("/avvisi?prima=6");
+  CHECK(has(second.body, "Avviso numero 5<"));
+  CHECK(has(second.body, "Avviso numero 1<"));
+  CHECK_FALSE(has(second.body, "Avviso numero 6<"));
+  auto bad = s.get("/avvisi?prima=x");
+  CHECK(bad.status == 400);
+  CHECK(bad.content_type == "text/html; charset=utf-8");
+  CHECK(s.get("/avvisi?comune=atlantide").status == 400);
+  CHECK(s.get("/avvisi?comune=lugo&argomento=strade").status == 200);
+  CHECK(s.get("/avvisi.atom?comune=nessuno").status == 400);
+}
+
+TEST_CASE("the Atom feed is well-formed with absolute links, and the widget may be framed") {
+  site s;
+  s.create("Lavori in via Roma");
+  auto feed = s.get("/avvisi.atom");
+  CHECK(feed.content_type == "application/atom+xml; charset=utf-8");
+  pugi::xml_document doc;
+  REQUIRE(doc.load_string(feed.body.c_str()));
+  CHECK(std::string(doc.child("feed").child("entry").child("id").child_value()) == "https://avvisi.example.it/avvisi/1");
+  auto widget = s.get("/widget");
+  CHECK(has(header_of(widget, "Content-Security-Policy"), "frame-ancestors *"));
+  CHECK(has(widget.body, "href=\"https://avvisi.example.it/avvisi/1\" target=\"_blank\""));
+}
+
+TEST_CASE("the poster is one town's A4 page, and an unknown town is a 404 page") {
+  site s;
+  auto r = s.get("/manifesto/lugo");
+  CHECK(r.status == 200);
+  CHECK(has(r.body, "Comune di Lugo"));
+  CHECK(has(r.body, "+39 0545 123456"));
+  CHECK(has(r.body, "<svg"));
+  CHECK(has(r.body, "poster-page"));
+  CHECK(s.get("/manifesto/atlantide").status == 404);
+}
+
+TEST_CASE("the style sheet is served with a day's caching and its own ETag") {
+  site s;
+  auto css = s.get("/static/public.css");
+  CHECK(css.status == 200);
+  CHECK(css.content_type == "text/css; charset=utf-8");
+  CHECK(s.get("/static/public.css", {{"If-None-Match", header_of(css, "ETag")}}).status == 304);
+  CHECK(s.get("/static/layout.mustache").status == 404);
+}

@@ -1,0 +1,102 @@
+#include <banditore/store/sqlite/public_alerts.hpp>
+
+#include <banditore/store/sqlite/database.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+
+using namespace banditore::store;
+using namespace banditore::store::sqlite;
+
+namespace {
+
+struct fixture {
+  std::unique_ptr<SQLite::Database> db = [] {
+    auto d = open_database(":memory:");
+    migrate(*d);
+    return d;
+  }();
+
+  // An alert row as the alert paths write it; public as given.
+  std::int64_t alert(const std::string& title, const std::string& source = "api", int is_public = 1) {
+    SQLite::Statement q(*db, "INSERT INTO alerts (category, severity, title, text, priority, state, source, "
+                             "not_before, created_at, public) VALUES ('roads', 'moderate', ?, 'testo', 3, 'done', ?, "
+                             "0, 1700000000000, ?)");
+    q.bind(1, title);
+    q.bind(2, source);
+    q.bind(3, is_public);
+    q.exec();
+    return db->getLastInsertRowid();
+  }
+
+  void from_cap(std::int64_t alert_id, const std::string& status) {
+    SQLite::Statement q(*db, "INSERT INTO cap_alerts (sender, identifier, sent, status, msg_type, verdict, alert_id, "
+                             "received_at) VALUES ('s', ?, '2024-01-01T00:00:00Z', ?, 'Alert', 'broadcast', ?, 0)");
+    q.bind(1, "id-" + std::to_string(alert_id));
+    q.bind(2, status);
+    q.bind(3, alert_id);
+    q.exec();
+  }
+};
+
+std::vector<std::string> titles(const std::vector<public_alert>& list) {
+  std::vector<std::string> out;
+  for (const auto& a : list) out.push_back(a.title);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the public archive leaves out hidden alerts, CAP exercises and tests, and import notices") {
+  fixture f;
+  f.alert("dal portale");
+  f.alert("nascosto", "api", 0);
+  f.alert("benvenuto", "import");
+  const auto actual = f.alert("allerta vera", "cap");
+  f.from_cap(actual, "Actual");
+  const auto drill = f.alert("esercitazione", "cap");
+  f.from_cap(drill, "Exercise");
+  const auto test = f.alert("prova tecnica", "cap");
+  f.from_cap(test, "Test");
+  f.alert("da riga di comando", "cli");
+
+  public_alert_query q;
+  CHECK(titles(read_public_alerts(*f.db, q)) ==
+        std::vector<std::string>{"da riga di comando", "allerta vera", "dal portale"});
+  CHECK(read_public_alert(*f.db, actual));
+  CHECK_FALSE(read_public_alert(*f.db, drill));
+  CHECK_FALSE(read_public_alert(*f.db, test));
+  CHECK_FALSE(read_public_alert(*f.db, 2));  // hidden
+  CHECK_FALSE(read_public_alert(*f.db, 3));  // import notice
+  CHECK_FALSE(read_public_alert(*f.db, 999));
+}
+
+TEST_CASE("the archive pages newest first by keyset, and the version moves with new, cancelled and hidden alerts") {
+  fixture f;
+  for (int i = 1; i <= 5; ++i) f.alert("avviso " + std::to_string(i));
+  public_alert_query q;
+  q.limit = 2;
+  CHECK(titles(read_public_alerts(*f.db, q)) == std::vector<std::string>{"avviso 5", "avviso 4"});
+  q.before_id = 4;
+  CHECK(titles(read_public_alerts(*f.db, q)) == std::vector<std::string>{"avviso 3", "avviso 2"});
+  q.before_id = 2;
+  CHECK(titles(read_public_alerts(*f.db, q)) == std::vector<std::string>{"avviso 1"});
+
+  const auto v0 = read_public_version(*f.db);
+  CHECK(read_public_version(*f.db) == v0);
+  f.alert("avviso 6");
+  const auto v1 = read_public_version(*f.db);
+  CHECK(v1 != v0);
+  f.db->exec("UPDATE alerts SET cancelled_at = 1700000001000, state = 'cancelled' WHERE id = 3");
+  const auto v2 = read_public_version(*f.db);
+  CHECK(v2 != v1);
+  f.db->exec("UPDATE alerts SET public = 0 WHERE id = 2");
+  CHECK(read_public_version(*f.db) != v2);
+  auto cancelled = read_public_alert(*f.db, 3);
+  REQUIRE(cancelled);
+  CHECK(cancelled->cancelled_at == 1'700'000'001'000);
+}
