@@ -369,3 +369,15 @@ CREATE TABLE subscriber_areas (
   PRIMARY KEY (area_id, subscriber_id)
 ) WITHOUT ROWID;
 CREATE INDEX subscriber_areas_by_subscriber ON subscriber_areas(subscriber_id);
+
+-- migration 11: choices made on WhatsApp, and town boundaries
+-- Every change a citizen makes to what they receive is one consent_log
+-- row: its event ("subscribe", "add", "remove", "everything",
+-- "only_severe", "located", ...) and the ids it concerns, comma-separated
+-- catalogue ids (never a name, a number or a coordinate). polygon: a
+-- town's boundary as GeoJSON, like areas.polygon, used to place a shared
+-- location; the point itself is never stored.
+ALTER TABLE consent_log ADD COLUMN town_ids TEXT;
+ALTER TABLE consent_log ADD COLUMN topic_ids TEXT;
+ALTER TABLE consent_log ADD COLUMN area_ids TEXT;
+ALTER TABLE towns ADD COLUMN polygon TEXT;

@@ -55,6 +55,17 @@ struct cloud_channel::impl {
     std::string json;  // empty: the slot is unused
   };
   const std::string& content(const dispatch::outgoing_message& m) {
+    if (!m.templ && !m.list.empty()) {
+      // Lists are replies to one person: nothing to share with a cache.
+      std::vector<list_section> sections;
+      for (const auto& s : m.list.sections) {
+        list_section section{s.title, {}};
+        for (const auto& r : s.rows) section.rows.push_back({r.id, r.title, r.description});
+        sections.push_back(std::move(section));
+      }
+      list_json = list_content(m.text, m.list.button, sections);
+      return list_json;
+    }
     auto same = [&m](const cached_content& c) {
       if (c.json.empty()) return false;
       if (m.templ.has_value() != c.templ.has_value()) return false;
@@ -90,6 +101,7 @@ struct cloud_channel::impl {
   std::string path;
   std::string authorization;
   std::array<cached_content, 4> contents;
+  std::string list_json;
   std::size_t next_content = 0;
 };
 

@@ -34,11 +34,13 @@ class outbox {
   outbox(SQLite::Database& db, live_keys& keys);
   ~outbox();
 
-  // Queues a reply to a citizen, with reply buttons if any; the number is
-  // stored encrypted.
+  // Queues a reply to a citizen, with reply buttons or a list if any (the
+  // buttons column holds a JSON array of buttons, or an object for a
+  // list); the number is stored encrypted.
   std::int64_t enqueue_reply(std::string_view phone_hash, std::string_view e164,
                              std::string_view text, std::int64_t now_ms,
-                             const std::vector<domain::reply_button>& buttons = {});
+                             const std::vector<domain::reply_button>& buttons = {},
+                             const domain::reply_list& list = {});
 
   // At start-up: rows a previous process leased and never settled go back
   // to the queue. Those are the only messages that may be sent twice.
