@@ -23,14 +23,22 @@ inbound_understanding understand_inbound(const inbound_message_view& m, std::str
   out.match.kind = command::none;
   if (out.policy == type_policy::read_command) {
     if (reader) {
-      auto request = reader->read(m.text, town);
-      out.match = std::move(request.command);
-      out.choice = choice_request_from(request);
-      // "Stato", "Solo emergenze", "Tutto" are requests though no verb
-      // says so.
-      if (out.choice && out.match.kind == command::none) out.match.kind = command::unclear;
-      // What asks nothing of the choices is read exactly as before.
-      if (!out.choice) out.match = classify_command(m.text, town);
+      auto plain = classify_command(m.text, town);
+      if ((plain.kind == command::subscribe || plain.kind == command::unsubscribe) &&
+          plain.normalised.find(' ') == std::string::npos) {
+        // One word of request ("Attiva", "STOP") names nothing: the most
+        // common message is read once, as it always was.
+        out.choice = choice_request{plain.kind == command::subscribe ? choice_op::join : choice_op::leave};
+        out.match = std::move(plain);
+      } else {
+        auto request = reader->read(m.text, town);
+        out.choice = choice_request_from(request);
+        // What asks nothing of the choices is read exactly as before.
+        out.match = out.choice ? std::move(request.command) : std::move(plain);
+        // "Stato", "Solo emergenze", "Tutto" are requests though no verb
+        // says so.
+        if (out.choice && out.match.kind == command::none) out.match.kind = command::unclear;
+      }
     } else {
       out.match = classify_command(m.text, town);
     }

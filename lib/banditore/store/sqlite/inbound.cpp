@@ -52,11 +52,13 @@ struct inbound_store::statements {
         drop_topic(db, "DELETE FROM subscriber_topics WHERE topic_id = :choice AND subscriber_id = :id"),
         drop_area(db, "DELETE FROM subscriber_areas WHERE area_id = :choice AND subscriber_id = :id"),
         set_floor(db, "UPDATE subscribers SET only_severe = :floor WHERE id = :id"),
-        version(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'catalogue_version'") {}
+        version(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'catalogue_version'"),
+        defaults(db) {}
 
   SQLite::Statement seen, contact, touch_contact, helped, subscriber, subscribe, unsubscribe,
       cancel_deliveries, consent, record, towns_of, topics_of, areas_of, floor_of, add_town, add_topic, add_area,
       drop_town, drop_topic, drop_area, set_floor, version;
+  default_choices defaults;
 };
 
 // The catalogue as inbound messages need it, read once per change of it
@@ -69,6 +71,15 @@ struct inbound_store::catalogue_copy {
   domain::audience_catalogue catalogue;
   domain::audience_reader reader;
   domain::place_finder places;
+  domain::subscriber_choices defaults = domain::default_choices(catalogue);
+  // The last confirmation of a subscription, which every new subscriber
+  // who names nothing is sent alike: built once, not per message.
+  struct reply {
+    domain::decision verdict = domain::decision::ignored;
+    domain::subscriber_choices after;
+    std::string head;  // the configured confirmation it starts with
+    std::string text, extras_json;
+  } last_reply;
 };
 
 inbound_store::inbound_store(SQLite::Database& db, live_keys& keys, outbox& out)
@@ -237,7 +248,12 @@ inbound_result inbound_store::handle(const inbound_message_input& m, const conve
       st.bind(":now", now_ms);
       st.exec();
       const auto id = db_.getLastInsertRowid();
-      if (plan) {
+      if (plan && plan->after == catalogue_->defaults) {
+        // What a plain Attiva gives, written by two statements, not a row
+        // at a time.
+        st_->defaults.give(id);
+        for (const auto& change : plan->changes) log_consent(change.event, &change);
+      } else if (plan) {
         write_choices(id, {}, plan->after);
         for (const auto& change : plan->changes) log_consent(change.event, &change);
       } else {
@@ -290,8 +306,17 @@ inbound_result inbound_store::handle(const inbound_message_input& m, const conve
   r.exec();
 
   if (plan) {
-    auto reply = domain::reply_for_plan(*plan, catalogue, settings.texts);
-    outbox_.enqueue_reply(phone, m.from, reply.text, now_ms, {}, reply.list);
+    auto& cached = catalogue_->last_reply;
+    const bool alike = plan->verdict == domain::decision::subscribe ||
+                       plan->verdict == domain::decision::already_subscribed;
+    const auto& head = plan->verdict == domain::decision::subscribe ? settings.texts.subscribed
+                                                                      : settings.texts.already_subscribed;
+    if (!alike || cached.verdict != plan->verdict || !(cached.after == plan->after) || cached.head != head) {
+      auto reply = domain::reply_for_plan(*plan, catalogue, settings.texts);
+      cached = {alike ? plan->verdict : domain::decision::ignored, plan->after, alike ? head : std::string{},
+                std::move(reply.text), reply_extras_json({}, reply.list)};
+    }
+    outbox_.enqueue_reply_prepared(phone, m.from, cached.text, now_ms, cached.extras_json);
   } else if (auto reply = domain::reply_for(result.decision)) {
     outbox_.enqueue_reply(phone, m.from, domain::reply_text(settings.texts, *reply), now_ms,
                           domain::reply_buttons(settings.texts, *reply));
