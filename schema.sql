@@ -455,3 +455,15 @@ CREATE INDEX staff_sessions_by_user ON staff_sessions(user_id);
 -- so this partial index is the archive itself.
 ALTER TABLE alerts ADD COLUMN public INTEGER NOT NULL DEFAULT 1;
 CREATE INDEX alerts_public ON alerts(id) WHERE public = 1;
+
+-- migration 14: choices made on WhatsApp, and town boundaries
+-- Every change a citizen makes to what they receive is one consent_log
+-- row: its event ("subscribe", "add", "remove", "everything",
+-- "only_severe", "located", ...) and the ids it concerns, comma-separated
+-- catalogue ids (never a name, a number or a coordinate). polygon: a
+-- town's boundary as GeoJSON, like areas.polygon, used to place a shared
+-- location; the point itself is never stored.
+ALTER TABLE consent_log ADD COLUMN town_ids TEXT;
+ALTER TABLE consent_log ADD COLUMN topic_ids TEXT;
+ALTER TABLE consent_log ADD COLUMN area_ids TEXT;
+ALTER TABLE towns ADD COLUMN polygon TEXT;

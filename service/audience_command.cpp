@@ -1,6 +1,7 @@
 #include "audience_command.hpp"
 #include "cli.hpp"
 
+#include <banditore/domain/audience_geo.hpp>
 #include <banditore/domain/audience_rules.hpp>
 #include <banditore/domain/comma_list.hpp>
 #include <banditore/domain/utf8.hpp>
@@ -12,6 +13,8 @@
 
 #include <algorithm>
 #include <exception>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <string_view>
 
@@ -30,10 +33,10 @@ struct kind_words {
 };
 
 std::optional<kind_words> words_of(std::string_view command) {
-  if (command == "towns") return kind_words{catalogue_kind::town, "towns", "town", "--name NAME [--istat CODE] [--keywords A,B]"};
+  if (command == "towns") return kind_words{catalogue_kind::town, "towns", "town", "--name NAME [--istat CODE] [--keywords A,B] [--polygon FILE]"};
   if (command == "topics")
     return kind_words{catalogue_kind::topic, "topics", "topic", "--name NAME [--keywords A,B] [--in-default yes|no]"};
-  if (command == "areas") return kind_words{catalogue_kind::area, "areas", "area", "--town TOWN --name NAME [--keywords A,B]"};
+  if (command == "areas") return kind_words{catalogue_kind::area, "areas", "area", "--town TOWN --name NAME [--keywords A,B] [--polygon FILE]"};
   return std::nullopt;
 }
 
@@ -59,6 +62,10 @@ void print_help(const kind_words& w) {
       domain::max_audience_id_length, domain::max_audience_name_length, domain::max_keywords,
       domain::max_keyword_length);
   if (w.kind == catalogue_kind::town) fmt::print("--istat CODE: the six-digit ISTAT municipality code (\"\" clears it).\n");
+  if (w.kind != catalogue_kind::topic)
+    fmt::print("--polygon FILE: the {}'s boundary, a GeoJSON Polygon ([longitude, latitude] positions); a shared\n"
+               "location inside it chooses it (\"\" clears it).\n",
+               w.singular);
   if (w.kind == catalogue_kind::topic) fmt::print("--in-default yes|no: whether a plain \"Attiva\" includes it (yes when added).\n");
 }
 
@@ -67,7 +74,18 @@ std::string joined(const std::vector<std::string>& items) { return fmt::format("
 // The options of add and update, as given.
 struct given {
   std::optional<std::string> name, istat, keywords, town, in_default;
+  std::optional<std::string> polygon;  // the file's content; "" clears
 };
+
+// The GeoJSON in FILE; its content is checked by the catalogue's rules.
+std::string polygon_file(const std::string& path) {
+  if (path.empty()) return {};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw usage_error(fmt::format("--polygon: cannot read {}", path));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.size() > domain::max_polygon_text) throw usage_error("--polygon: the file is larger than 1 MiB");
+  return text;
+}
 
 // Reads ID and the options a kind takes; throws usage_error.
 std::string read_arguments(const kind_words& w, const std::vector<std::string>& args, given& g, bool& help) {
@@ -84,6 +102,8 @@ std::string read_arguments(const kind_words& w, const std::vector<std::string>& 
       if (auto v = in.value("--istat")) { g.istat = std::move(v); continue; }
     if (w.kind == catalogue_kind::area)
       if (auto v = in.value("--town")) { g.town = std::move(v); continue; }
+    if (w.kind != catalogue_kind::topic)
+      if (auto v = in.value("--polygon", "a GeoJSON file")) { g.polygon = polygon_file(*v); continue; }
     if (w.kind == catalogue_kind::topic)
       if (auto v = in.value("--in-default", "yes or no")) { g.in_default = std::move(v); continue; }
     if (in.at_option()) throw usage_error(unexpected(in.current()));
@@ -110,6 +130,9 @@ void fill(domain::catalogue_entry& entry, const given& g) {
         }
         if constexpr (std::is_same_v<T, domain::area>) {
           if (g.town) e.town_id = *g.town;
+        }
+        if constexpr (!std::is_same_v<T, domain::topic>) {
+          if (g.polygon) e.polygon = *g.polygon;
         }
       },
       entry);

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <fstream>
 
 using namespace harness;
 
@@ -32,6 +33,24 @@ TEST_CASE("a shared location is received, and its coordinates are nowhere in the
   banditore_server app(dir.path, sim);
   app.start();
   sim.configure({{"webhook_url", app.base + "/webhook/whatsapp"}});
+  // The town's boundary, given from the command line while the service
+  // runs; one that is not a polygon is refused, naming the option.
+  const auto boundary = dir.path / "comune.geojson";
+  {
+    std::ofstream out(boundary);
+    out << R"({"type":"Polygon","coordinates":[[[11.8,44.3],[12.0,44.3],[12.0,44.5],[11.8,44.5],[11.8,44.3]]]})";
+  }
+  const auto not_closed = dir.path / "open.geojson";
+  {
+    std::ofstream out(not_closed);
+    out << R"({"type":"Polygon","coordinates":[[[11.8,44.3],[12.0,44.3],[12.0,44.5],[11.8,44.5]]]})";
+  }
+  auto refused = run_cli(dir.path, {"towns", "update", "comune", "--polygon", not_closed.string()}, database_env(dir.path));
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("--polygon") != std::string::npos);
+  auto given = run_cli(dir.path, {"towns", "update", "comune", "--polygon", boundary.string()}, database_env(dir.path));
+  INFO(given.err);
+  REQUIRE(given.exit_code == 0);
 
   auto r = call(sim.base, "POST", "/sim/phones/" + elena + "/location",
                 json{{"latitude", 44.417731}, {"longitude", 11.916213}}.dump(), {{"Content-Type", "application/json"}});
@@ -40,6 +59,9 @@ TEST_CASE("a shared location is received, and its coordinates are nowhere in the
   REQUIRE(wait_until([&] {
     return count(app.db_file, "SELECT COUNT(*) FROM inbound_messages WHERE type = 'location'") == 1;
   }));
+  // Inside the boundary: subscribed there, and only the town's id kept.
+  REQUIRE(wait_until([&] { return count(app.db_file, "SELECT COUNT(*) FROM subscriber_towns WHERE town_id = 'comune'") == 1; }));
+  CHECK(count(app.db_file, "SELECT COUNT(*) FROM consent_log WHERE event = 'located' AND town_ids = 'comune'") == 1);
   app.stop();
   for (const auto& file : {app.db_file, fs::path(app.db_file.string() + "-wal"), app.log_file}) {
     if (!fs::exists(file)) continue;

@@ -189,8 +189,13 @@ json wa_sim::inbox(const std::string& wa_id) { return json::parse(call(base, "GE
 std::vector<std::string> wa_sim::texts(const std::string& wa_id) {
   std::vector<std::string> out;
   const auto box = inbox(wa_id);
-  for (const auto& m : box["messages"])
+  for (const auto& m : box["messages"]) {
     if (m.contains("text")) out.push_back(m["text"].get<std::string>());
+    // A confirmation carries the list to change one's choices: its body is
+    // what the phone shows as the reply's text.
+    else if (m.contains("interactive") && m["interactive"].contains("list"))
+      out.push_back(m["interactive"]["body"].get<std::string>());
+  }
   return out;
 }
 

@@ -95,7 +95,8 @@ struct wa_sim {
   child process;
   json stats();
   json inbox(const std::string& wa_id);
-  // Texts received by a phone, oldest first.
+  // Texts received by a phone, oldest first, with the bodies of list
+  // messages (the replies that offer choices); not templates or buttons.
   std::vector<std::string> texts(const std::string& wa_id);
   banditore::http::client_response citizen_says(const std::string& from, const std::string& text,
                                                 const std::string& message_id = {});

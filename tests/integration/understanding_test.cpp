@@ -87,7 +87,8 @@ TEST_CASE("a probable request is asked with reply buttons and a tap settles it")
   REQUIRE(tapped.status == 200);
   CHECK(json::parse(tapped.body)["webhook_status"] == 200);
   box = w.await_messages(dario, 2);
-  CHECK(box[1]["text"].get<std::string>().find("DISATTIVA") != std::string::npos);
+  // The confirmation carries the list to choose topics and areas.
+  CHECK(box[1]["interactive"]["body"].get<std::string>().find("DISATTIVA") != std::string::npos);
   CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM subscribers") == 1);
   CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM inbound_messages WHERE decision = 'ask'") == 1);
 

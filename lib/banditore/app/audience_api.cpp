@@ -27,15 +27,23 @@ constexpr std::string_view admin_scope = "audience:admin";
 
 // --- the JSON of each kind ----------------------------------------------------
 
+// A boundary as stored (GeoJSON text, checked when written), or null.
+json polygon_json(const std::string& polygon) {
+  if (polygon.empty()) return nullptr;
+  auto j = json::parse(polygon, nullptr, false);
+  return j.is_discarded() ? json(nullptr) : j;
+}
+
 json to_json(const domain::town& t) {
   return {{"id", t.id}, {"name", t.name}, {"istat_code", t.istat_code.empty() ? json(nullptr) : json(t.istat_code)},
-          {"keywords", t.keywords}};
+          {"keywords", t.keywords}, {"polygon", polygon_json(t.polygon)}};
 }
 json to_json(const domain::topic& t) {
   return {{"id", t.id}, {"name", t.name}, {"keywords", t.keywords}, {"in_default", t.in_default}};
 }
 json to_json(const domain::area& a) {
-  return {{"id", a.id}, {"town", a.town_id}, {"name", a.name}, {"keywords", a.keywords}};
+  return {{"id", a.id}, {"town", a.town_id}, {"name", a.name}, {"keywords", a.keywords},
+          {"polygon", polygon_json(a.polygon)}};
 }
 
 struct field_problem {
@@ -48,6 +56,20 @@ read_result read_text(const json& body, const char* name, std::string& out) {
   if (!body.contains(name)) return std::nullopt;
   if (!body.at(name).is_string()) return field_problem{name, "must be a string"};
   out = body.at(name).get<std::string>();
+  return std::nullopt;
+}
+
+// A GeoJSON Polygon object, or null to clear it; its content is checked
+// by the catalogue's rules (audience_rules), which name the problem.
+read_result read_polygon(const json& body, std::string& out) {
+  if (!body.contains("polygon")) return std::nullopt;
+  const auto& p = body.at("polygon");
+  if (p.is_null()) {
+    out.clear();
+    return std::nullopt;
+  }
+  if (!p.is_object()) return field_problem{"polygon", "must be a GeoJSON Polygon object or null"};
+  out = p.dump();
   return std::nullopt;
 }
 
@@ -70,9 +92,10 @@ struct kind_traits<domain::town> {
   static constexpr domain::catalogue_kind kind = domain::catalogue_kind::town;
   static constexpr std::string_view singular = "town";
   static constexpr std::string_view collection = "towns";
-  static constexpr std::array<std::string_view, 4> fields{"id", "name", "istat_code", "keywords"};
+  static constexpr std::array<std::string_view, 5> fields{"id", "name", "istat_code", "keywords", "polygon"};
   static read_result read(const json& b, domain::town& t) {
     if (auto p = read_text(b, "name", t.name)) return p;
+    if (auto p = read_polygon(b, t.polygon)) return p;
     if (b.contains("istat_code") && b.at("istat_code").is_null()) t.istat_code.clear();
     else if (auto p = read_text(b, "istat_code", t.istat_code)) return field_problem{"istat_code", "must be a string or null"};
     return read_keywords(b, t.keywords);
@@ -102,9 +125,10 @@ struct kind_traits<domain::area> {
   static constexpr domain::catalogue_kind kind = domain::catalogue_kind::area;
   static constexpr std::string_view singular = "area";
   static constexpr std::string_view collection = "areas";
-  static constexpr std::array<std::string_view, 4> fields{"id", "town", "name", "keywords"};
+  static constexpr std::array<std::string_view, 5> fields{"id", "town", "name", "keywords", "polygon"};
   static read_result read(const json& b, domain::area& a) {
     if (auto p = read_text(b, "name", a.name)) return p;
+    if (auto p = read_polygon(b, a.polygon)) return p;
     if (auto p = read_text(b, "town", a.town_id)) return p;
     return read_keywords(b, a.keywords);
   }
@@ -232,7 +256,8 @@ void add_kind_routes(http::router& routes, audience_context& ctx) {
     if (auto p = read_text(body, "id", entry.id)) co_return unprocessable(p->field, p->reason);
     if (auto p = traits::read(body, entry)) co_return unprocessable(p->field, p->reason);
     for (auto required : traits::fields) {
-      if (required == "keywords" || required == "istat_code" || required == "in_default") continue;
+      if (required == "keywords" || required == "istat_code" || required == "in_default" || required == "polygon")
+        continue;
       if (!body.contains(required)) co_return unprocessable(std::string(required), "is required");
     }
     const std::string id = entry.id;

@@ -87,6 +87,9 @@ void add_webhook_routes(http::router& routes, webhook_context& ctx) {
       }
       // parse_notification bounds timestamps (max_timestamp_seconds): no overflow.
       inputs.push_back({m.id, *from, std::string(whatsapp::to_string(m.type)), m.text, m.timestamp * 1000, m.reply_id});
+      // The point goes to the store, which keeps only the town and area
+      // ids it falls in.
+      if (m.location) inputs.back().location = cap::geo_point{m.location->latitude, m.location->longitude};
       metrics::default_registry()
           .counter_for("banditore_inbound_messages_total", "Citizens' messages received, by WhatsApp type",
                        {{"type", std::string(whatsapp::to_string(m.type))}})

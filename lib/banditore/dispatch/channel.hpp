@@ -28,6 +28,8 @@ struct outgoing_message {
   // Reply buttons sent with the text (an interactive message); only for a
   // reply, which is inside the 24-hour window.
   std::vector<domain::reply_button> buttons;
+  // Or a list message (a reply too).
+  domain::reply_list list;
   std::optional<template_content> templ;
   // Echoed by the provider in this message's status notifications: how a
   // status finds its delivery without an index over message ids.

@@ -277,6 +277,7 @@ struct sender::impl : std::enable_shared_from_this<impl> {
         msg.to = std::move(item.recipient);
         msg.text = std::move(item.text);
         msg.buttons = std::move(item.buttons);
+        msg.list = std::move(item.list);
       }
       msg.callback_data = store::delivery_reference(item.id);
       out = co_await channel_.send(msg);

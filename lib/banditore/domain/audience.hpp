@@ -28,6 +28,7 @@ struct town {
   std::string name;  // "Comune di Lugo"; matched without "Comune di"
   std::vector<std::string> keywords;
   std::string istat_code;  // six digits ("039012"); empty when not given
+  std::string polygon{};   // its boundary, GeoJSON Polygon text; empty when not given
 };
 
 struct topic {
@@ -42,6 +43,7 @@ struct area {
   std::string town_id;  // the town it belongs to
   std::string name;     // "Santa Maria in Fabriago"
   std::vector<std::string> keywords;
+  std::string polygon{};  // its boundary, GeoJSON Polygon text; empty when not given
 };
 
 struct audience_catalogue {

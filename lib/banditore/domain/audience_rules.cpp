@@ -1,6 +1,7 @@
 #include <banditore/domain/audience_rules.hpp>
 
 #include <banditore/domain/alert_message.hpp>
+#include <banditore/domain/audience_geo.hpp>
 #include <banditore/domain/commands.hpp>
 #include <banditore/domain/utf8.hpp>
 
@@ -114,6 +115,10 @@ std::optional<catalogue_verdict> check_fields(const catalogue_entry& entry) {
         }
         if constexpr (std::is_same_v<T, area>) {
           if (!valid_audience_id(e.town_id)) return invalid("town", "must be a town id");
+        }
+        if constexpr (std::is_same_v<T, town> || std::is_same_v<T, area>) {
+          std::string why;
+          if (!e.polygon.empty() && !parse_geojson_polygon(e.polygon, &why)) return invalid("polygon", why);
         }
         return std::nullopt;
       },

@@ -41,7 +41,7 @@ enum class catalogue_outcome {
 
 struct catalogue_verdict {
   catalogue_outcome outcome = catalogue_outcome::done;
-  std::string field;   // for invalid: "id", "name", "keywords", "istat_code", "town"
+  std::string field;   // for invalid: "id", "name", "keywords", "istat_code", "town", "polygon"
   std::string reason;  // for invalid and in_use, a phrase after the field
   bool ok() const { return outcome == catalogue_outcome::done; }
 };

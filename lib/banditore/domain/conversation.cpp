@@ -19,6 +19,10 @@ std::string_view to_string(decision d) {
     case decision::help: return "help";
     case decision::help_suppressed: return "help_suppressed";
     case decision::ignored: return "ignored";
+    case decision::choices_changed: return "choices_changed";
+    case decision::unchanged: return "unchanged";
+    case decision::status: return "status";
+    case decision::ask_town: return "ask_town";
   }
   return "ignored";
 }
@@ -33,7 +37,11 @@ std::optional<reply_kind> reply_for(decision d) {
     case decision::info:
     case decision::help: return reply_kind::help;
     case decision::help_suppressed:
-    case decision::ignored: return std::nullopt;
+    case decision::ignored:
+    case decision::choices_changed:
+    case decision::unchanged:
+    case decision::status:
+    case decision::ask_town: return std::nullopt;
   }
   return std::nullopt;
 }

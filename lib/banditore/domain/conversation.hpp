@@ -31,11 +31,17 @@ enum class decision {
   help,                // asked nothing: help text
   help_suppressed,     // asked nothing, help sent recently: silence
   ignored,             // a type that needs no answer
+  // What a subscriber receives (choices.hpp):
+  choices_changed,     // towns, topics, areas or the floor changed
+  unchanged,           // asked a change that changes nothing, or refused
+  status,              // asked what they receive
+  ask_town,            // on a number shared by several towns: which one?
 };
 
 std::string_view to_string(decision);
 
-// The reply a decision sends, if any.
+// The reply a decision sends, if any; the decisions about choices are
+// answered by reply_for_plan (choices.hpp) instead.
 std::optional<reply_kind> reply_for(decision);
 
 // A request is always answered: to join, to leave (whatever the help limit),

@@ -134,6 +134,8 @@ reply_texts italian_replies(std::string_view town, const reply_contacts& contact
       .help = fmt::format("Avvisi di pubblica utilità {} su WhatsApp.\n"
                           "Scrivi:\n"
                           "• ATTIVA per ricevere gli avvisi\n"
+                          "• ATTIVA e un argomento o una zona per sceglierli (ATTIVA STRADE)\n"
+                          "• STATO per vedere e cambiare cosa ricevi\n"
                           "• DISATTIVA per non riceverli più\n"
                           "• INFO per rileggere questo messaggio\n"
                           "Ogni avviso arriva come messaggio individuale: nessuno vede il tuo "

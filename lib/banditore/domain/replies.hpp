@@ -42,6 +42,22 @@ struct reply_button {
   std::string title;
 };
 
+// A list message: a button that opens rows in sections; the row tapped
+// comes back in interactive.list_reply.id. At most 10 rows in all
+// (Meta's limit), so longer choices come in pages (choices.hpp).
+struct reply_list {
+  std::string button;
+  struct row {
+    std::string id, title, description;
+  };
+  struct section {
+    std::string title;
+    std::vector<row> rows;
+  };
+  std::vector<section> sections;
+  bool empty() const { return sections.empty(); }
+};
+
 // The buttons a reply carries: the ask reply's three, none for the others.
 std::vector<reply_button> reply_buttons(const reply_texts& texts, reply_kind kind);
 

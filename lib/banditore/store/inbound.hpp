@@ -4,6 +4,7 @@
 // delivery statuses, so a change and its confirmation commit together.
 #pragma once
 
+#include <banditore/cap/geo.hpp>
 #include <banditore/domain/replies.hpp>
 #include <banditore/domain/conversation.hpp>
 #include <banditore/store/outbox.hpp>
@@ -11,6 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +26,9 @@ struct inbound_message_input {
   std::string text;         // text body / button or list reply title
   std::int64_t sent_at_ms = 0;
   std::string reply_id{};   // the id of a tapped reply button, if any
+  // A shared location: used to find the town and area, never stored or
+  // logged.
+  std::optional<cap::geo_point> location{};
 };
 
 struct conversation_settings {

@@ -27,6 +27,7 @@ struct outbox_item {
   std::string recipient;  // E.164 digits, decrypted for the send only
   std::string text;       // a reply's text, or an alert's text
   std::vector<domain::reply_button> buttons;  // a reply's buttons, if any
+  domain::reply_list list;                    // or a reply's list message
   std::int64_t alert_id = 0;  // 0 for a reply
   std::int64_t subscriber_id = 0;
   std::string title, category, severity, link;  // the alert's, for deliveries

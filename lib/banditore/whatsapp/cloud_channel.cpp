@@ -52,13 +52,14 @@ struct cloud_channel::impl {
     std::optional<dispatch::template_content> templ;
     std::string text;
     std::vector<domain::reply_button> buttons;
+    domain::reply_list list;
     std::string json;  // empty: the slot is unused
   };
   const std::string& content(const dispatch::outgoing_message& m) {
     auto same = [&m](const cached_content& c) {
       if (c.json.empty()) return false;
       if (m.templ.has_value() != c.templ.has_value()) return false;
-      if (!m.templ) return c.text == m.text && same_buttons(c.buttons, m.buttons);
+      if (!m.templ) return c.text == m.text && same_buttons(c.buttons, m.buttons) && same_list(c.list, m.list);
       return c.templ->name == m.templ->name && c.templ->language == m.templ->language &&
              c.templ->body_parameters == m.templ->body_parameters;
     };
@@ -68,8 +69,18 @@ struct cloud_channel::impl {
     slot.templ = m.templ;
     slot.text = m.templ ? std::string{} : m.text;
     slot.buttons = m.templ ? std::vector<domain::reply_button>{} : m.buttons;
+    slot.list = m.templ ? domain::reply_list{} : m.list;
     if (m.templ) {
       slot.json = template_content(template_message{m.templ->name, m.templ->language, m.templ->body_parameters});
+    } else if (!m.list.empty()) {
+      // Every new subscriber is sent the same confirmation and list.
+      std::vector<list_section> sections;
+      for (const auto& s : m.list.sections) {
+        list_section section{s.title, {}};
+        for (const auto& r : s.rows) section.rows.push_back({r.id, r.title, r.description});
+        sections.push_back(std::move(section));
+      }
+      slot.json = list_content(m.text, m.list.button, sections);
     } else if (!m.buttons.empty()) {
       std::vector<interactive_button> buttons;
       for (const auto& b : m.buttons) buttons.push_back({b.id, b.title});
@@ -78,6 +89,17 @@ struct cloud_channel::impl {
       slot.json = text_content(m.text);
     }
     return slot.json;
+  }
+
+  static bool same_list(const domain::reply_list& a, const domain::reply_list& b) {
+    auto same_row = [](const auto& x, const auto& y) {
+      return x.id == y.id && x.title == y.title && x.description == y.description;
+    };
+    auto same_section = [&same_row](const auto& x, const auto& y) {
+      return x.title == y.title && std::equal(x.rows.begin(), x.rows.end(), y.rows.begin(), y.rows.end(), same_row);
+    };
+    return a.button == b.button &&
+           std::equal(a.sections.begin(), a.sections.end(), b.sections.begin(), b.sections.end(), same_section);
   }
 
   static bool same_buttons(const std::vector<domain::reply_button>& a, const std::vector<domain::reply_button>& b) {

@@ -28,7 +28,7 @@ TEST_CASE("the Italian unsubscribed text confirms the number was erased") {
 
 TEST_CASE("the Italian help lists the commands and promises privacy") {
   auto help = italian_replies().help;
-  for (std::string_view part : {"ATTIVA", "DISATTIVA", "INFO", "messaggio individuale",
+  for (std::string_view part : {"ATTIVA", "DISATTIVA", "INFO", "STATO", "ATTIVA STRADE", "messaggio individuale",
                                 "nessuno vede il tuo numero"}) {
     CAPTURE(part);
     CHECK(help.find(part) != std::string::npos);

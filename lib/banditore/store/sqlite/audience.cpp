@@ -51,8 +51,22 @@ std::int64_t chosen_by(SQLite::Database& db, catalogue_kind kind, std::string_vi
 
 // These tables change a few times a year: statements are prepared per
 // call rather than kept.
+void bind_polygon(SQLite::Statement& q, const std::string& polygon) {
+  if (polygon.empty()) q.bind(":polygon"); else q.bind(":polygon", polygon);
+}
+
+// Inbound messages read the catalogue through a copy they keep: a change
+// moves this number on, in the same transaction, so the copy is read again
+// (also by a serving process when the command line made the change).
+void bump_version(SQLite::Database& db) {
+  db.exec("INSERT INTO meta (key, value) VALUES ('catalogue_version', '1') "
+          "ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)");
+}
+
 void insert(SQLite::Database& db, const domain::town& t) {
-  SQLite::Statement q(db, "INSERT INTO towns (id, name, istat_code, keywords) VALUES (:id, :name, :istat, :keywords)");
+  SQLite::Statement q(db, "INSERT INTO towns (id, name, istat_code, keywords, polygon) "
+                          "VALUES (:id, :name, :istat, :keywords, :polygon)");
+  bind_polygon(q, t.polygon);
   q.bind(":id", t.id);
   q.bind(":name", t.name);
   if (t.istat_code.empty()) q.bind(":istat"); else q.bind(":istat", t.istat_code);
@@ -70,7 +84,9 @@ void insert(SQLite::Database& db, const domain::topic& t) {
 }
 
 void insert(SQLite::Database& db, const domain::area& a) {
-  SQLite::Statement q(db, "INSERT INTO areas (id, town_id, name, keywords) VALUES (:id, :town, :name, :keywords)");
+  SQLite::Statement q(db, "INSERT INTO areas (id, town_id, name, keywords, polygon) "
+                          "VALUES (:id, :town, :name, :keywords, :polygon)");
+  bind_polygon(q, a.polygon);
   q.bind(":id", a.id);
   q.bind(":town", a.town_id);
   q.bind(":name", a.name);
@@ -79,7 +95,9 @@ void insert(SQLite::Database& db, const domain::area& a) {
 }
 
 void replace(SQLite::Database& db, const domain::town& t) {
-  SQLite::Statement q(db, "UPDATE towns SET name = :name, istat_code = :istat, keywords = :keywords WHERE id = :id");
+  SQLite::Statement q(db, "UPDATE towns SET name = :name, istat_code = :istat, keywords = :keywords, "
+                          "polygon = :polygon WHERE id = :id");
+  bind_polygon(q, t.polygon);
   q.bind(":id", t.id);
   q.bind(":name", t.name);
   if (t.istat_code.empty()) q.bind(":istat"); else q.bind(":istat", t.istat_code);
@@ -97,7 +115,9 @@ void replace(SQLite::Database& db, const domain::topic& t) {
 }
 
 void replace(SQLite::Database& db, const domain::area& a) {
-  SQLite::Statement q(db, "UPDATE areas SET town_id = :town, name = :name, keywords = :keywords WHERE id = :id");
+  SQLite::Statement q(db, "UPDATE areas SET town_id = :town, name = :name, keywords = :keywords, "
+                          "polygon = :polygon WHERE id = :id");
+  bind_polygon(q, a.polygon);
   q.bind(":id", a.id);
   q.bind(":town", a.town_id);
   q.bind(":name", a.name);
@@ -116,10 +136,12 @@ void audit(SQLite::Database& db, const actor& who, catalogue_kind kind, std::str
 domain::audience_catalogue read_catalogue(SQLite::Database& db) {
   domain::audience_catalogue c;
   {
-    SQLite::Statement q(db, "SELECT id, name, COALESCE(istat_code, ''), keywords FROM towns ORDER BY rowid");
+    SQLite::Statement q(db, "SELECT id, name, COALESCE(istat_code, ''), keywords, COALESCE(polygon, '') "
+                            "FROM towns ORDER BY rowid");
     while (q.executeStep())
       c.towns.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
-                         keywords_of(q.getColumn(3).getString()), q.getColumn(2).getString()});
+                         keywords_of(q.getColumn(3).getString()), q.getColumn(2).getString(),
+                         q.getColumn(4).getString()});
   }
   {
     SQLite::Statement q(db, "SELECT id, name, keywords, in_default FROM topics ORDER BY rowid");
@@ -128,10 +150,10 @@ domain::audience_catalogue read_catalogue(SQLite::Database& db) {
                           keywords_of(q.getColumn(2).getString()), q.getColumn(3).getInt() != 0});
   }
   {
-    SQLite::Statement q(db, "SELECT id, town_id, name, keywords FROM areas ORDER BY rowid");
+    SQLite::Statement q(db, "SELECT id, town_id, name, keywords, COALESCE(polygon, '') FROM areas ORDER BY rowid");
     while (q.executeStep())
       c.areas.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                         keywords_of(q.getColumn(3).getString())});
+                         keywords_of(q.getColumn(3).getString()), q.getColumn(4).getString()});
   }
   return c;
 }
@@ -142,6 +164,7 @@ domain::catalogue_verdict add_catalogue_entry(SQLite::Database& db, const domain
   auto verdict = domain::check_add(read_catalogue(db), entry);
   if (!verdict.ok()) return verdict;
   std::visit([&db](const auto& e) { insert(db, e); }, entry);
+  bump_version(db);
   audit(db, who, domain::kind_of(entry), "add", domain::id_of(entry), now);
   tx.commit();
   return verdict;
@@ -153,6 +176,7 @@ domain::catalogue_verdict update_catalogue_entry(SQLite::Database& db, const dom
   auto verdict = domain::check_update(read_catalogue(db), entry);
   if (!verdict.ok()) return verdict;
   std::visit([&db](const auto& e) { replace(db, e); }, entry);
+  bump_version(db);
   audit(db, who, domain::kind_of(entry), "update", domain::id_of(entry), now);
   tx.commit();
   return verdict;
@@ -170,6 +194,7 @@ domain::catalogue_verdict remove_catalogue_entry(SQLite::Database& db, domain::c
   SQLite::Statement q(db, "DELETE FROM " + std::string(table_of(kind)) + " WHERE id = :id");
   q.bind(":id", std::string(id));
   q.exec();
+  bump_version(db);
   audit(db, who, kind, "remove", id, now);
   tx.commit();
   return verdict;
@@ -182,8 +207,14 @@ bool seed_catalogue(SQLite::Database& db, const domain::town& configured) {
     for (const auto& t : domain::default_topics()) insert(db, t);
   if (db.execAndGet("SELECT COUNT(*) FROM towns").getInt() == 0) insert(db, configured);
   db.exec("INSERT INTO meta (key, value) VALUES ('audience_seeded', '1')");
+  bump_version(db);
   tx.commit();
   return true;
+}
+
+std::int64_t catalogue_version(SQLite::Database& db) {
+  SQLite::Statement q(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'catalogue_version'");
+  return q.executeStep() ? q.getColumn(0).getInt64() : 0;
 }
 
 }  // namespace banditore::store::sqlite

@@ -16,6 +16,10 @@ namespace banditore::store::sqlite {
 
 domain::audience_catalogue read_catalogue(SQLite::Database& db);
 
+// Moved on by every change to the catalogue (meta 'catalogue_version'),
+// whichever process makes it; 0 before the first.
+std::int64_t catalogue_version(SQLite::Database& db);
+
 domain::catalogue_verdict add_catalogue_entry(SQLite::Database& db, const domain::catalogue_entry& entry,
                                               const actor& who, std::int64_t now_ms);
 domain::catalogue_verdict update_catalogue_entry(SQLite::Database& db, const domain::catalogue_entry& entry,

@@ -115,6 +115,9 @@ asio::awaitable<batch_outcome> engine::apply(inbound_batch batch, std::int64_t n
     // The transaction is the group's (db_worker::run_grouped): this
     // batch's changes sit in a savepoint of it.
     batch_outcome out;
+    // One look at the catalogue's version per batch: a change made by the
+    // API or the command line is read before the next batch.
+    if (!batch.messages.empty()) s.inbound->refresh_catalogue();
     for (const auto& in : batch.messages) out.results.push_back(s.inbound->handle(in, s.options.conversation, now));
     for (const auto& st : batch.statuses) {
       switch (s.out->apply_status(st.provider_message_id, st.callback_data, st.status, st.at_ms, st.error_code,

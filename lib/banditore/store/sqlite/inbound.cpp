@@ -2,7 +2,10 @@
 
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/crypto/hash.hpp>
+#include <banditore/domain/audience_geo.hpp>
+#include <banditore/domain/choices.hpp>
 #include <banditore/domain/inbound_decision.hpp>
+#include <banditore/store/sqlite/audience.hpp>
 #include <banditore/store/sqlite/choices.hpp>
 #include <banditore/store/sqlite/live_keys.hpp>
 #include <banditore/store/sqlite/outbox.hpp>
@@ -34,20 +37,123 @@ struct inbound_store::statements {
                       "VALUES (:phone, :cipher, :language, 'whatsapp', :now)"),
         unsubscribe(db, "DELETE FROM subscribers WHERE id = :id"),
         cancel_deliveries(db, cancel_queued_for_subscriber_sql),
-        consent(db, "INSERT INTO consent_log (phone_hash, event, message_hash, at) VALUES (:phone, :event, :message, :now)"),
+        consent(db, "INSERT INTO consent_log (phone_hash, event, message_hash, at, town_ids, topic_ids, area_ids) "
+                    "VALUES (:phone, :event, :message, :now, :towns, :topics, :areas)"),
         record(db, "INSERT INTO inbound_messages (message_hash, phone_hash, type, decision, matched_text, sent_at, received_at) "
                    "VALUES (:hash, :phone, :type, :decision, :text, :sent_at, :now)"),
-        choices(db) {}
+        towns_of(db, "SELECT town_id FROM subscriber_towns WHERE subscriber_id = :id"),
+        topics_of(db, "SELECT topic_id FROM subscriber_topics WHERE subscriber_id = :id"),
+        areas_of(db, "SELECT area_id FROM subscriber_areas WHERE subscriber_id = :id"),
+        floor_of(db, "SELECT only_severe FROM subscribers WHERE id = :id"),
+        add_town(db, "INSERT OR IGNORE INTO subscriber_towns (town_id, subscriber_id) VALUES (:choice, :id)"),
+        add_topic(db, "INSERT OR IGNORE INTO subscriber_topics (topic_id, subscriber_id) VALUES (:choice, :id)"),
+        add_area(db, "INSERT OR IGNORE INTO subscriber_areas (area_id, subscriber_id) VALUES (:choice, :id)"),
+        drop_town(db, "DELETE FROM subscriber_towns WHERE town_id = :choice AND subscriber_id = :id"),
+        drop_topic(db, "DELETE FROM subscriber_topics WHERE topic_id = :choice AND subscriber_id = :id"),
+        drop_area(db, "DELETE FROM subscriber_areas WHERE area_id = :choice AND subscriber_id = :id"),
+        set_floor(db, "UPDATE subscribers SET only_severe = :floor WHERE id = :id"),
+        version(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'catalogue_version'"),
+        defaults(db) {}
 
   SQLite::Statement seen, contact, touch_contact, helped, subscriber, subscribe, unsubscribe,
-      cancel_deliveries, consent, record;
-  default_choices choices;
+      cancel_deliveries, consent, record, towns_of, topics_of, areas_of, floor_of, add_town, add_topic, add_area,
+      drop_town, drop_topic, drop_area, set_floor, version;
+  default_choices defaults;
+};
+
+// The catalogue as inbound messages need it, read once per change of it
+// (meta 'catalogue_version') rather than per message: the names folded
+// and stemmed for reading texts, the boundaries parsed for locations.
+struct inbound_store::catalogue_copy {
+  explicit catalogue_copy(std::int64_t v, domain::audience_catalogue c)
+      : version(v), catalogue(std::move(c)), reader(catalogue), places(catalogue) {}
+  std::int64_t version;
+  domain::audience_catalogue catalogue;
+  domain::audience_reader reader;
+  domain::place_finder places;
+  domain::subscriber_choices defaults = domain::default_choices(catalogue);
+  // The last confirmation of a subscription, which every new subscriber
+  // who names nothing is sent alike: built once, not per message.
+  struct reply {
+    domain::decision verdict = domain::decision::ignored;
+    domain::subscriber_choices after;
+    std::string head;  // the configured confirmation it starts with
+    std::string text, extras_json;
+  } last_reply;
 };
 
 inbound_store::inbound_store(SQLite::Database& db, live_keys& keys, outbox& out)
     : db_(db), keys_(keys), outbox_(out), st_(std::make_unique<statements>(db)) {}
 
 inbound_store::~inbound_store() = default;
+
+void inbound_store::refresh_catalogue() {
+  auto& q = st_->version;
+  q.reset();
+  const std::int64_t version = q.executeStep() ? q.getColumn(0).getInt64() : 0;
+  q.reset();
+  if (catalogue_ && catalogue_->version == version) return;
+  catalogue_ = std::make_unique<catalogue_copy>(version, read_catalogue(db_));
+}
+
+namespace {
+
+std::vector<std::string> ids_of(SQLite::Statement& q, std::int64_t subscriber_id) {
+  std::vector<std::string> out;
+  q.reset();
+  q.bind(":id", subscriber_id);
+  while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+  q.reset();
+  return out;
+}
+
+std::string comma_list(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out.append(out.empty() ? "" : ",").append(id);
+  return out;
+}
+
+}  // namespace
+
+domain::subscriber_choices inbound_store::choices_of(std::int64_t subscriber_id) {
+  domain::subscriber_choices c;
+  c.towns = ids_of(st_->towns_of, subscriber_id);
+  c.topics = ids_of(st_->topics_of, subscriber_id);
+  c.areas = ids_of(st_->areas_of, subscriber_id);
+  auto& f = st_->floor_of;
+  f.reset();
+  f.bind(":id", subscriber_id);
+  if (f.executeStep()) c.only_severe = f.getColumn(0).getInt() != 0;
+  f.reset();
+  return c;
+}
+
+void inbound_store::write_choices(std::int64_t subscriber_id, const domain::subscriber_choices& before,
+                                  const domain::subscriber_choices& after) {
+  auto each = [subscriber_id](SQLite::Statement& st, const std::vector<std::string>& ids,
+                              const std::vector<std::string>& except) {
+    for (const auto& id : ids) {
+      if (std::find(except.begin(), except.end(), id) != except.end()) continue;
+      st.reset();
+      st.bind(":choice", id);
+      st.bind(":id", subscriber_id);
+      st.exec();
+    }
+  };
+  each(st_->drop_area, before.areas, after.areas);
+  each(st_->drop_topic, before.topics, after.topics);
+  each(st_->drop_town, before.towns, after.towns);
+  each(st_->add_town, after.towns, before.towns);
+  each(st_->add_topic, after.topics, before.topics);
+  each(st_->add_area, after.areas, before.areas);
+  if (before.only_severe != after.only_severe) {
+    auto& st = st_->set_floor;
+    st.reset();
+    st.bind(":floor", after.only_severe ? 1 : 0);
+    st.bind(":id", subscriber_id);
+    st.exec();
+  }
+}
 
 std::string inbound_store::message_hash(std::string_view message_id) const {
   // Message ids encode the sender's number: keep only a keyed hash.
@@ -89,23 +195,47 @@ inbound_result inbound_store::handle(const inbound_message_input& m, const conve
   if (s.executeStep()) subscriber_id = s.getColumn(0).getInt64();
   s.reset();
 
-  const domain::inbound_message_view view{m.type, m.text, m.reply_id};
+  if (!catalogue_) refresh_catalogue();
+  const auto& catalogue = catalogue_->catalogue;
+  // A shared location is reduced here to the ids containing it; the
+  // point goes no further (not recorded, not logged).
+  std::optional<domain::choice_request> located;
+  if (m.location && m.type == "location" && !catalogue_->places.empty()) {
+    auto found = catalogue_->places.find(*m.location);
+    located = domain::located_request(std::move(found.towns), std::move(found.areas));
+  }
+  domain::inbound_message_view view{m.type, m.text, m.reply_id};
+  if (located) view.located = &*located;
   const auto understood = domain::understand_inbound(view, settings.town, subscriber_id != 0, last_help_at,
-                                                     settings.help_interval_ms, now_ms);
+                                                     settings.help_interval_ms, now_ms, &catalogue_->reader);
   const auto policy = understood.policy;
   const auto& match = understood.match;
   result.keyword = match.keyword;
   result.decision = understood.verdict;
 
-  auto log_consent = [&](const char* event) {
+  auto log_consent = [&](std::string_view event, const domain::choice_change* ids = nullptr) {
     auto& st = st_->consent;
     st.reset();
     bind_blob(st, ":phone", phone);
-    st.bind(":event", event);
+    st.bind(":event", std::string(event));
     bind_blob(st, ":message", msg_hash);
     st.bind(":now", now_ms);
+    auto bind_ids = [&st](const char* name, const std::vector<std::string>* list) {
+      if (list && !list->empty()) st.bind(name, comma_list(*list)); else st.bind(name);
+    };
+    bind_ids(":towns", ids ? &ids->towns : nullptr);
+    bind_ids(":topics", ids ? &ids->topics : nullptr);
+    bind_ids(":areas", ids ? &ids->areas : nullptr);
     st.exec();
   };
+
+  std::optional<domain::choice_plan> plan;
+  if (understood.choice) {
+    const bool subscribed = subscriber_id != 0;
+    plan = domain::plan_choices(*understood.choice, catalogue, subscribed,
+                                subscribed ? choices_of(subscriber_id) : domain::subscriber_choices{});
+    result.decision = plan->verdict;
+  }
 
   switch (result.decision) {
     case domain::decision::subscribe: {
@@ -117,8 +247,24 @@ inbound_result inbound_store::handle(const inbound_message_input& m, const conve
       st.bind(":language", settings.language);
       st.bind(":now", now_ms);
       st.exec();
-      st_->choices.give(db_.getLastInsertRowid());
-      log_consent("subscribe");
+      const auto id = db_.getLastInsertRowid();
+      if (plan && plan->after == catalogue_->defaults) {
+        // What a plain Attiva gives, written by two statements, not a row
+        // at a time.
+        st_->defaults.give(id);
+        for (const auto& change : plan->changes) log_consent(change.event, &change);
+      } else if (plan) {
+        write_choices(id, {}, plan->after);
+        for (const auto& change : plan->changes) log_consent(change.event, &change);
+      } else {
+        write_choices(id, {}, domain::default_choices(catalogue));
+        log_consent("subscribe");
+      }
+      break;
+    }
+    case domain::decision::choices_changed: {
+      write_choices(subscriber_id, plan->before, plan->after);
+      for (const auto& change : plan->changes) log_consent(change.event, &change);
       break;
     }
     case domain::decision::unsubscribe: {
@@ -159,9 +305,22 @@ inbound_result inbound_store::handle(const inbound_message_input& m, const conve
   r.bind(":now", now_ms);
   r.exec();
 
-  if (auto reply = domain::reply_for(result.decision))
+  if (plan) {
+    auto& cached = catalogue_->last_reply;
+    const bool alike = plan->verdict == domain::decision::subscribe ||
+                       plan->verdict == domain::decision::already_subscribed;
+    const auto& head = plan->verdict == domain::decision::subscribe ? settings.texts.subscribed
+                                                                      : settings.texts.already_subscribed;
+    if (!alike || cached.verdict != plan->verdict || !(cached.after == plan->after) || cached.head != head) {
+      auto reply = domain::reply_for_plan(*plan, catalogue, settings.texts);
+      cached = {alike ? plan->verdict : domain::decision::ignored, plan->after, alike ? head : std::string{},
+                std::move(reply.text), reply_extras_json({}, reply.list)};
+    }
+    outbox_.enqueue_reply_prepared(phone, m.from, cached.text, now_ms, cached.extras_json);
+  } else if (auto reply = domain::reply_for(result.decision)) {
     outbox_.enqueue_reply(phone, m.from, domain::reply_text(settings.texts, *reply), now_ms,
                           domain::reply_buttons(settings.texts, *reply));
+  }
   return result;
 }
 

@@ -7,6 +7,7 @@
 
 #include <banditore/store/inbound.hpp>
 
+#include <banditore/domain/choices.hpp>
 #include <banditore/domain/conversation.hpp>
 #include <banditore/domain/replies.hpp>
 
@@ -32,8 +33,18 @@ class inbound_store {
 
   std::string message_hash(std::string_view message_id) const;
 
+  // Reads the catalogue again if it changed since last read (once per
+  // batch, by the engine); handle reads it the first time.
+  void refresh_catalogue();
+
  private:
+  domain::subscriber_choices choices_of(std::int64_t subscriber_id);
+  void write_choices(std::int64_t subscriber_id, const domain::subscriber_choices& before,
+                     const domain::subscriber_choices& after);
+
   struct statements;
+  struct catalogue_copy;
+  std::unique_ptr<catalogue_copy> catalogue_;
   SQLite::Database& db_;
   live_keys& keys_;
   outbox& outbox_;

@@ -148,9 +148,55 @@ std::string outbox::provider_hash(std::string_view provider_message_id) const {
   return std::string(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
+namespace {
+
+// A list as enqueue_reply wrote it; what does not parse is left out.
+domain::reply_list list_of(const nlohmann::json& j) {
+  domain::reply_list out;
+  auto text = [](const nlohmann::json& o, const char* key) {
+    auto it = o.find(key);
+    return it != o.end() && it->is_string() ? it->get<std::string>() : std::string{};
+  };
+  out.button = text(j, "button");
+  auto sections = j.find("sections");
+  if (sections == j.end() || !sections->is_array()) return {};
+  for (const auto& s : *sections) {
+    if (!s.is_object() || !s.contains("rows") || !s["rows"].is_array()) continue;
+    domain::reply_list::section section{text(s, "title"), {}};
+    for (const auto& r : s["rows"])
+      if (r.is_object()) section.rows.push_back({text(r, "id"), text(r, "title"), text(r, "description")});
+    out.sections.push_back(std::move(section));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string reply_extras_json(const std::vector<domain::reply_button>& buttons, const domain::reply_list& list) {
+  if (!list.empty()) {
+    auto sections = nlohmann::json::array();
+    for (const auto& s : list.sections) {
+      auto rows = nlohmann::json::array();
+      for (const auto& r : s.rows) rows.push_back({{"id", r.id}, {"title", r.title}, {"description", r.description}});
+      sections.push_back({{"title", s.title}, {"rows", std::move(rows)}});
+    }
+    return nlohmann::json{{"button", list.button}, {"sections", std::move(sections)}}.dump();
+  }
+  if (buttons.empty()) return {};
+  auto array = nlohmann::json::array();
+  for (const auto& b : buttons) array.push_back({{"id", b.id}, {"title", b.title}});
+  return array.dump();
+}
+
 std::int64_t outbox::enqueue_reply(std::string_view phone_hash, std::string_view e164,
                                    std::string_view text, std::int64_t now_ms,
-                                   const std::vector<domain::reply_button>& buttons) {
+                                   const std::vector<domain::reply_button>& buttons,
+                                   const domain::reply_list& list) {
+  return enqueue_reply_prepared(phone_hash, e164, text, now_ms, reply_extras_json(buttons, list));
+}
+
+std::int64_t outbox::enqueue_reply_prepared(std::string_view phone_hash, std::string_view e164, std::string_view text,
+                                            std::int64_t now_ms, std::string_view extras_json) {
   auto cipher = keys_.seal(e164, phone_hash);
   auto& st = st_->insert_reply;
   st.reset();
@@ -158,13 +204,7 @@ std::int64_t outbox::enqueue_reply(std::string_view phone_hash, std::string_view
   bind_blob(st, ":phone_hash", phone_hash);
   bind_blob(st, ":cipher", cipher);
   st.bind(":body", std::string(text));
-  if (buttons.empty()) {
-    st.bind(":buttons");
-  } else {
-    auto list = nlohmann::json::array();
-    for (const auto& b : buttons) list.push_back({{"id", b.id}, {"title", b.title}});
-    st.bind(":buttons", list.dump());
-  }
+  if (extras_json.empty()) st.bind(":buttons"); else st.bind(":buttons", std::string(extras_json));
   st.bind(":now", now_ms);
   st.exec();
   return db_.getLastInsertRowid();
@@ -214,11 +254,21 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
     item.text = q.getColumn(4).isNull() ? std::string{} : q.getColumn(4).getString();
     if (!q.getColumn(22).isNull()) {
       // Written by enqueue_reply; a row that does not parse goes as plain text.
-      auto list = nlohmann::json::parse(q.getColumn(22).getString(), nullptr, false);
-      if (list.is_array())
-        for (const auto& b : list)
-          if (b.is_object() && b.contains("id") && b.contains("title") && b["id"].is_string() && b["title"].is_string())
-            item.buttons.push_back({b["id"].get<std::string>(), b["title"].get<std::string>()});
+      // New subscribers are sent the same list: read once while it repeats.
+      auto extras = q.getColumn(22).getString();
+      if (extras != last_extras_.json) {
+        last_extras_ = {};
+        auto list = nlohmann::json::parse(extras, nullptr, false);
+        if (list.is_array())
+          for (const auto& b : list)
+            if (b.is_object() && b.contains("id") && b.contains("title") && b["id"].is_string() &&
+                b["title"].is_string())
+              last_extras_.buttons.push_back({b["id"].get<std::string>(), b["title"].get<std::string>()});
+        if (list.is_object()) last_extras_.list = list_of(list);
+        last_extras_.json = std::move(extras);
+      }
+      item.buttons = last_extras_.buttons;
+      item.list = last_extras_.list;
     }
     item.alert_id = q.getColumn(5).isNull() ? 0 : q.getColumn(5).getInt64();
     const bool is_delivery = !q.getColumn(6).isNull();

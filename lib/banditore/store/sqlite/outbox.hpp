@@ -29,16 +29,26 @@ inline constexpr const char* cancel_queued_for_subscriber_sql =
     "UPDATE outbox SET state = 'cancelled', updated_at = :now WHERE alert_id IN "
     "(SELECT id FROM alerts WHERE state IN ('planning', 'sending')) AND subscriber_id = :id AND state = 'queued'";
 
+// What the buttons column holds for a reply: a JSON array of buttons, an
+// object for a list, or nothing (empty).
+std::string reply_extras_json(const std::vector<domain::reply_button>& buttons, const domain::reply_list& list);
+
 class outbox {
  public:
   outbox(SQLite::Database& db, live_keys& keys);
   ~outbox();
 
-  // Queues a reply to a citizen, with reply buttons if any; the number is
-  // stored encrypted.
+  // Queues a reply to a citizen, with reply buttons or a list if any (the
+  // buttons column holds a JSON array of buttons, or an object for a
+  // list); the number is stored encrypted.
   std::int64_t enqueue_reply(std::string_view phone_hash, std::string_view e164,
                              std::string_view text, std::int64_t now_ms,
-                             const std::vector<domain::reply_button>& buttons = {});
+                             const std::vector<domain::reply_button>& buttons = {},
+                             const domain::reply_list& list = {});
+  // The same with the buttons column already written (reply_extras_json),
+  // for a reply sent to many alike.
+  std::int64_t enqueue_reply_prepared(std::string_view phone_hash, std::string_view e164, std::string_view text,
+                                      std::int64_t now_ms, std::string_view extras_json);
 
   // At start-up: rows a previous process leased and never settled go back
   // to the queue. Those are the only messages that may be sent twice.
@@ -80,6 +90,11 @@ class outbox {
   SQLite::Database& db_;
   live_keys& keys_;
   std::unique_ptr<statements> st_;
+  struct extras {
+    std::string json;
+    std::vector<domain::reply_button> buttons;
+    domain::reply_list list;
+  } last_extras_;  // the buttons column last read, and what it holds
 };
 
 }  // namespace banditore::store::sqlite
