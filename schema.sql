@@ -369,3 +369,24 @@ CREATE TABLE subscriber_areas (
   PRIMARY KEY (area_id, subscriber_id)
 ) WITHOUT ROWID;
 CREATE INDEX subscriber_areas_by_subscriber ON subscriber_areas(subscriber_id);
+
+-- migration 11: reserved for a change being made on another branch
+-- (placeholder so that the numbers stay consecutive; replaced at merge)
+
+-- migration 12: reserved for a change being made on another branch
+-- (placeholder so that the numbers stay consecutive; replaced at merge)
+
+-- migration 13: reserved for a change being made on another branch
+-- (placeholder so that the numbers stay consecutive; replaced at merge)
+
+-- migration 14: alerts for an audience, keys limited to towns
+-- An alert's towns, topics and areas as JSON arrays of catalogue ids;
+-- NULL means all (every alert before this migration). Who they reach is
+-- the rule of domain/alert_audience.hpp, read by the planner through the
+-- choice tables' keys.
+ALTER TABLE alerts ADD COLUMN towns TEXT;
+ALTER TABLE alerts ADD COLUMN topics TEXT;
+ALTER TABLE alerts ADD COLUMN areas TEXT;
+-- A key limited to towns (a town's press office) sends only there: a JSON
+-- array of town ids; NULL for a key that may send anywhere.
+ALTER TABLE api_keys ADD COLUMN towns TEXT;

@@ -8,8 +8,10 @@ namespace banditore::testing {
 
 namespace asio = boost::asio;
 
-std::string fake_store::add_key(std::string name, std::vector<std::string> scopes, bool revoked) {
+std::string fake_store::add_key(std::string name, std::vector<std::string> scopes, bool revoked,
+                                std::vector<std::string> towns) {
   store::key_info k;
+  k.towns = std::move(towns);
   k.id = next_key_id_++;
   k.name = std::move(name);
   k.scopes = std::move(scopes);
@@ -59,7 +61,7 @@ asio::awaitable<store::created_alert> fake_store::create(store::new_alert a, sto
   if (a.duplicate_since > 0) {
     for (const auto& [id, r] : alert_rows) {
       if (r.created_at >= a.duplicate_since && r.state != "cancelled" && r.title == a.draft.title &&
-          r.text == a.draft.text) {
+          r.text == a.draft.text && r.audience == a.audience) {
         out.result = {store::create_outcome::duplicate, id};
         co_return out;
       }
@@ -72,6 +74,7 @@ asio::awaitable<store::created_alert> fake_store::create(store::new_alert a, sto
   r.title = a.draft.title;
   r.text = a.draft.text;
   r.link = a.draft.link;
+  r.audience = a.audience;
   r.state = "planning";
   r.source = a.source;
   r.api_key_id = a.api_key_id;

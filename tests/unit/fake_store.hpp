@@ -32,7 +32,9 @@ class fake_store final : public store::alerts,
  public:
   // --- what a test sets up ------------------------------------------------
   // A key; returns its token (any text: the fake does not check shapes).
-  std::string add_key(std::string name, std::vector<std::string> scopes, bool revoked = false);
+  // towns: the only towns it may send to (empty: anywhere).
+  std::string add_key(std::string name, std::vector<std::string> scopes, bool revoked = false,
+                      std::vector<std::string> towns = {});
   // A subscriber the planner will fan alerts out to.
   std::int64_t add_subscriber();
   // A queued outbox row; returns its id.

@@ -13,6 +13,7 @@
 namespace banditore::store {
 class alerts;
 class api_keys;
+class audience;
 }  // namespace banditore::store
 
 namespace banditore::app {
@@ -22,6 +23,7 @@ class auth_throttle;
 struct alerts_context {
   store::alerts* alerts = nullptr;
   store::api_keys* keys = nullptr;
+  store::audience* audience = nullptr;  // the catalogue an alert's towns, topics and areas name
   auth_throttle* throttle = nullptr;  // failed authentications per address
   domain::alert_limits limits;      // the forms an alert may take on the phone
   // The same alert again within this window, without an Idempotency-Key,

@@ -222,6 +222,7 @@ struct service::impl {
 
     alerts_api.alerts = db.get();
     alerts_api.keys = db.get();
+    alerts_api.audience = db.get();
     alerts_api.throttle = &auth_failures;
     // Free text allows WhatsApp's 4096 characters; with a template
     // configured, alerts may go as its parameters, within its 1024.

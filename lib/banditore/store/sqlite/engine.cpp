@@ -404,9 +404,10 @@ cli_cancel engine::cancel_alert(std::int64_t id, const actor& who, std::int64_t 
   });
 }
 
-created_key engine::create_key(std::string_view name, const std::vector<std::string>& scopes, std::int64_t now) {
+created_key engine::create_key(std::string_view name, const std::vector<std::string>& scopes,
+                               const std::vector<std::string>& towns, std::int64_t now) {
   auto& s = *impl_;
-  return s.worker.run_sync([&](SQLite::Database&) { return s.api_keys->create(name, scopes, now); });
+  return s.worker.run_sync([&](SQLite::Database&) { return s.api_keys->create(name, scopes, now, towns); });
 }
 
 std::vector<key_info> engine::list_keys() {

@@ -97,7 +97,7 @@ class engine final : public store::inbound,
   cli_cancel cancel_alert(std::int64_t id, const actor& who, std::int64_t now_ms) override;
   // api_key_admin
   created_key create_key(std::string_view name, const std::vector<std::string>& scopes,
-                         std::int64_t now_ms) override;
+                         const std::vector<std::string>& towns, std::int64_t now_ms) override;
   std::vector<key_info> list_keys() override;
   revoke_result revoke_key(std::string_view id_or_name, std::int64_t now_ms) override;
   // subscriber_admin
