@@ -97,10 +97,16 @@ struct world : alert_world {
     json body = {{"category", "other"}, {"severity", severity}, {"title", marker},
                  {"text", "Prova di un avviso mirato."}};
     for (const auto& [k, v] : audience.items()) body[k] = v;
+    // The preview counts what the planner will select, and creates nothing.
+    const auto alerts_before = count(app.db_file, "SELECT COUNT(*) FROM alerts");
+    auto preview = app.api("POST", "/v1/alerts/preview", token, body.dump());
+    REQUIRE(preview.status == 200);
+    CHECK(count(app.db_file, "SELECT COUNT(*) FROM alerts") == alerts_before);
     const auto id = post_alert(body)["id"].get<std::int64_t>();
     const auto report = await_state(id, "done");
     auto got = reached(marker);
     CHECK(report["recipients"] == static_cast<std::int64_t>(got.size()));
+    CHECK(json::parse(preview.body)["recipients"] == static_cast<std::int64_t>(got.size()));
     CHECK(report["audience"] == json({{"towns", audience.value("towns", json(nullptr))},
                                       {"topics", audience.value("topics", json(nullptr))},
                                       {"areas", audience.value("areas", json(nullptr))}}));

@@ -116,6 +116,16 @@ asio::awaitable<std::optional<store::alert_report>> fake_store::cancel(std::int6
   co_return report_now(id);
 }
 
+asio::awaitable<store::alert_preview_counts> fake_store::preview(domain::alert_audience audience, domain::severity,
+                                                                 std::int64_t tier, std::int64_t) {
+  previewed.push_back(std::move(audience));
+  store::alert_preview_counts out;
+  out.audience.recipients = static_cast<std::int64_t>(subscribers_.size());
+  out.audience.outside_window = out.audience.recipients;
+  out.usage.tier_limit = tier;
+  co_return out;
+}
+
 asio::awaitable<store::alert_stats> fake_store::stats(std::int64_t tier, std::int64_t) {
   store::alert_stats s;
   s.subscribers = static_cast<std::int64_t>(subscribers_.size());

@@ -72,6 +72,10 @@ class fake_store final : public store::alerts,
   boost::asio::awaitable<std::optional<store::alert_report>> cancel(std::int64_t id, store::actor who,
                                                                     std::int64_t now_ms) override;
   boost::asio::awaitable<store::alert_stats> stats(std::int64_t tier_limit, std::int64_t now_ms) override;
+  // Every subscriber, all outside their window: the fake keeps no choices.
+  boost::asio::awaitable<store::alert_preview_counts> preview(domain::alert_audience audience, domain::severity level,
+                                                              std::int64_t tier_limit, std::int64_t now_ms) override;
+  std::vector<domain::alert_audience> previewed;  // what preview() was asked
 
   boost::asio::awaitable<std::optional<store::plan_step>> next_step(std::size_t batch, std::int64_t now_ms) override;
 

@@ -237,6 +237,47 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     co_return res;
   });
 
+  routes.add("POST", "/v1/alerts/preview", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:send");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    const auto now = now_ms();
+    auto request = co_await read_alert_request(ctx, req, *auth.key, now);
+    if (request.refusal) co_return std::move(*request.refusal);
+    const auto level = request.validation.draft->level;
+    const auto tier = ctx.tier_limit;
+    auto counts = co_await ctx.alerts->preview(request.audience, level, tier, now);
+
+    domain::number_load load;
+    load.number = ctx.phone_number_id;
+    load.recipients = counts.audience.recipients;
+    load.outside_window = counts.audience.outside_window;
+    load.messages_per_second = ctx.messages_per_second;
+    std::vector<domain::messaging_limit> limits;
+    if (tier > 0) limits.push_back({"", tier, counts.usage.used, counts.usage.frees_at});
+    const auto e = domain::estimate_preview({load}, limits, ctx.price, now);
+
+    json j = {{"audience", domain::audience_json(request.audience)},
+              {"recipients", e.recipients},
+              {"outside_window", e.templates},
+              {"inside_window", e.free_form},
+              {"seconds", e.seconds ? json(std::round(*e.seconds * 10) / 10) : json(nullptr)},
+              {"messages_per_second", ctx.messages_per_second > 0 ? json(ctx.messages_per_second) : json(nullptr)}};
+    j["messaging_limit"] = {{"tier", tier == 0 ? json("unlimited") : json(tier)},
+                            {"used", counts.usage.used},
+                            {"will_wait", e.waiting_for_limit},
+                            {"first_frees_at", time_or_null(e.first_frees_at_ms)},
+                            {"all_sent_by", time_or_null(e.all_sent_by_ms)}};
+    if (e.cost)
+      j["cost"] = {{"amount", std::round(*e.cost * 100) / 100},
+                   {"currency", e.currency},
+                   {"per_template", ctx.price.per_delivered},
+                   {"category", ctx.price_category},
+                   {"market", ctx.price_market}};
+    else
+      j["cost"] = nullptr;
+    co_return http::json_response(200, http::json_text(j));
+  });
+
   routes.add("GET", "/v1/alerts/{id}", [&ctx](http::request& req) -> asio::awaitable<http::response> {
     auto auth = co_await authorize(ctx, req, "alerts:read");
     if (auth.refusal) co_return std::move(*auth.refusal);

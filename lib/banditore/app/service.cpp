@@ -6,6 +6,7 @@
 #include <banditore/app/metrics_api.hpp>
 #include <banditore/config/alert_form.hpp>
 #include <banditore/config/ops_settings.hpp>
+#include <banditore/config/template_pricing.hpp>
 #include <banditore/http/json_text.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <banditore/app/cap_api.hpp>
@@ -229,6 +230,11 @@ struct service::impl {
     alerts_api.limits = config::alert_limits_for(settings);
     alerts_api.duplicate_window_ms = settings.duplicate_window_seconds * 1000;
     alerts_api.tier_limit = settings.wa_tier;
+    alerts_api.phone_number_id = settings.wa_phone_number_id;
+    alerts_api.messages_per_second = settings.wa_rate;
+    alerts_api.price = config::template_price_for(settings);
+    alerts_api.price_category = settings.wa_template_category;
+    alerts_api.price_market = settings.wa_market;
     if (!settings.quiet_hours.empty()) {
       auto q = domain::parse_quiet_hours(settings.quiet_hours);
       alerts_api.quiet_hours = std::make_pair(q.start_minute, q.end_minute);

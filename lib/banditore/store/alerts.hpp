@@ -92,6 +92,13 @@ struct audience_count {
   std::int64_t outside_window = 0;  // last wrote more than 24 hours ago, or never
 };
 
+// What POST /v1/alerts/preview counts: who would receive the alert now,
+// and how much of the messaging limit is used.
+struct alert_preview_counts {
+  audience_count audience;
+  messaging_limit_usage usage;
+};
+
 struct alert_stats {
   std::int64_t subscribers = 0;
   std::int64_t flagged = 0;
@@ -116,6 +123,10 @@ class alerts {
   virtual boost::asio::awaitable<std::optional<alert_report>> cancel(std::int64_t id, actor who,
                                                                      std::int64_t now_ms) = 0;
   virtual boost::asio::awaitable<alert_stats> stats(std::int64_t tier_limit, std::int64_t now_ms) = 0;
+  // Counts an alert's audience as the planner would select it; creates
+  // nothing.
+  virtual boost::asio::awaitable<alert_preview_counts> preview(domain::alert_audience audience, domain::severity level,
+                                                               std::int64_t tier_limit, std::int64_t now_ms) = 0;
 };
 
 // The same for the command line, as plain calls.

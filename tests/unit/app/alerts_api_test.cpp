@@ -253,3 +253,45 @@ TEST_CASE("a key limited to towns sends to them when none is named, and is refus
   CHECK(json::parse(refused.body)["detail"] == "this key may send only to lugo, not to cotignola");
   CHECK(a.store.alert_rows.size() == 1);
 }
+
+TEST_CASE("POST /v1/alerts/preview counts the audience, the time, the limit and the cost, and creates nothing") {
+  api a;
+  catalogue_of_two_towns(a.store);
+  for (int i = 0; i < 500; ++i) a.store.add_subscriber();
+  a.ctx.messages_per_second = 80;
+  a.ctx.tier_limit = 250;
+  a.ctx.price = {0.03, "EUR"};
+  a.ctx.price_category = "utility";
+  a.ctx.price_market = "IT";
+  auto res = a.send("POST", "/v1/alerts/preview", a.sender, targeted(R"({"towns":["lugo"]})"));
+  REQUIRE(res.status == 200);
+  auto j = json::parse(res.body);
+  CHECK(j["recipients"] == 500);
+  CHECK(j["outside_window"] == 500);
+  CHECK(j["inside_window"] == 0);
+  CHECK(j["seconds"] == doctest::Approx(6.3));  // 500 at 80/s, to a tenth
+  CHECK(j["messaging_limit"]["will_wait"] == 250);
+  CHECK(j["messaging_limit"]["all_sent_by"].is_string());
+  CHECK(j["cost"]["amount"] == doctest::Approx(15.0));
+  CHECK(j["cost"]["currency"] == "EUR");
+  CHECK(j["audience"]["towns"] == json::array({"lugo"}));
+  REQUIRE(a.store.previewed.size() == 1);
+  CHECK(a.store.previewed[0].towns == std::vector<std::string>{"lugo"});
+  CHECK(a.store.alert_rows.empty());
+  CHECK(a.store.audit.empty());
+  CHECK(a.planner_wakes == 0);
+}
+
+TEST_CASE("the preview refuses what POST /v1/alerts refuses: 422 for a bad field, 403 for another town or scope") {
+  api a;
+  catalogue_of_two_towns(a.store);
+  CHECK(a.send("POST", "/v1/alerts/preview", a.sender, targeted(R"({"topics":["calcio"]})")).status == 422);
+  CHECK(a.send("POST", "/v1/alerts/preview", a.sender, R"({"title":""})").status == 422);
+  const auto lugo = a.store.add_key("lugo", {"alerts:send"}, false, {"lugo"});
+  CHECK(a.send("POST", "/v1/alerts/preview", lugo, targeted(R"({"towns":["cotignola"]})")).status == 403);
+  CHECK(a.send("POST", "/v1/alerts/preview", a.reader, alert_body).status == 403);
+  auto own = json::parse(a.send("POST", "/v1/alerts/preview", lugo, alert_body).body);
+  CHECK(own["audience"]["towns"] == json::array({"lugo"}));
+  CHECK(own["cost"].is_null());  // no price configured
+  CHECK(a.store.previewed.size() == 1);
+}

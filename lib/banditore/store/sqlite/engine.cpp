@@ -185,6 +185,21 @@ asio::awaitable<alert_stats> engine::stats(std::int64_t tier, std::int64_t now) 
   co_return co_await s.worker.run(std::move(work));
 }
 
+asio::awaitable<alert_preview_counts> engine::preview(domain::alert_audience audience, domain::severity level,
+                                                      std::int64_t tier, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, audience = std::move(audience), level, tier, now](SQLite::Database& db) {
+    // One read transaction: the count and the limit's use from one moment.
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::DEFERRED);
+    alert_preview_counts out;
+    out.audience = s.alerts->count_audience(audience, level, now);
+    out.usage = s.out->limit_usage(tier, now);
+    tx.commit();
+    return out;
+  };
+  co_return co_await s.worker.run(std::move(work));
+}
+
 // --- planning ------------------------------------------------------------------
 
 asio::awaitable<std::optional<plan_step>> engine::next_step(std::size_t batch, std::int64_t now) {
