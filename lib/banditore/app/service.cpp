@@ -247,6 +247,8 @@ struct service::impl {
     audience_api.throttle = &auth_failures;
     add_audience_routes(routes, audience_api);
     cap.policy = cap_config.policy;
+    cap.topics = cap_config.topics;
+    cap.audience = db.get();
     if (alerts_api.limits.template_form) {
       // A CAP text is cut to what the template leaves it beside the
       // longest title; folding turns each blank line into " — ", one more

@@ -251,6 +251,7 @@ asio::awaitable<cap_applied> engine::apply(cap_document doc, std::int64_t now) {
     const auto new_alert_of = [&](const domain::alert_draft& draft) {
       new_alert a;
       a.draft = draft;
+      a.audience = doc.audience;
       a.source = "cap";
       a.api_key_id = doc.who.api_key_id;
       a.not_before = now;
