@@ -467,3 +467,15 @@ ALTER TABLE consent_log ADD COLUMN town_ids TEXT;
 ALTER TABLE consent_log ADD COLUMN topic_ids TEXT;
 ALTER TABLE consent_log ADD COLUMN area_ids TEXT;
 ALTER TABLE towns ADD COLUMN polygon TEXT;
+
+-- migration 15: alerts for an audience, keys limited to towns
+-- An alert's towns, topics and areas as JSON arrays of catalogue ids;
+-- NULL means all (every alert before this migration). Who they reach is
+-- the rule of domain/alert_audience.hpp, read by the planner through the
+-- choice tables' keys.
+ALTER TABLE alerts ADD COLUMN towns TEXT;
+ALTER TABLE alerts ADD COLUMN topics TEXT;
+ALTER TABLE alerts ADD COLUMN areas TEXT;
+-- A key limited to towns (a town's press office) sends only there: a JSON
+-- array of town ids; NULL for a key that may send anywhere.
+ALTER TABLE api_keys ADD COLUMN towns TEXT;

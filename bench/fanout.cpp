@@ -7,6 +7,7 @@
 //   ./build/release/bench/fanout --subscribers 1000000 --rate 0
 //   ./build/release/bench/fanout --subscribers 8000 --rate 80 --sim-rate 80
 //   ./build/release/bench/fanout --subscribers 100000 --rate 0 --statuses
+//   ./build/release/bench/fanout --subscribers 1000000 --rate 0 --audience town
 //
 // With --statuses wa-sim posts sent, delivered and read for every message,
 // one status per webhook request from several connections (Meta's usual
@@ -73,8 +74,35 @@ http::client_response call(const std::string& base, const std::string& method, c
 std::string banditore_bin = BANDITORE_BIN;
 std::string wa_sim_bin = WA_SIM_BIN;
 
+// With --audience, subscribers are spread over 10 towns (town-0 ...
+// town-9, by id modulo 10) and each chose emergenze and one of the 7
+// topics (by id / 10 modulo 7), as the choice tables hold them; the alert
+// goes to everyone, to town-3 (a tenth) or to strade in every town (a
+// seventh).
+void fill_choices(SQLite::Database& db, std::int64_t subscribers) {
+  for (int t = 0; t < 10; ++t)
+    db.exec(fmt::format("INSERT INTO towns (id, name) VALUES ('town-{0}', 'Comune {0}')", t));
+  db.exec("INSERT INTO topics (id, name) VALUES ('emergenze', 'Emergenze'), ('acqua', 'Acqua'), "
+          "('strade', 'Strade'), ('meteo', 'Meteo'), ('rifiuti', 'Rifiuti'), ('scuole', 'Scuole'), "
+          "('eventi', 'Eventi')");
+  // The catalogue and the choices are complete: nothing to seed at start.
+  db.exec("INSERT INTO meta (key, value) VALUES ('audience_seeded', '1'), ('choices_seeded', '1')");
+  db.exec(fmt::format(
+      "WITH RECURSIVE n(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM n WHERE id < {0}) "
+      "INSERT INTO subscriber_towns (town_id, subscriber_id) SELECT 'town-' || (id % 10), id FROM n "
+      "ORDER BY 1, 2",
+      subscribers));
+  db.exec(fmt::format(
+      "WITH RECURSIVE n(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM n WHERE id < {0}), "
+      "t(i, name) AS (VALUES (0, 'emergenze'), (1, 'acqua'), (2, 'strade'), (3, 'meteo'), (4, 'rifiuti'), "
+      "(5, 'scuole'), (6, 'eventi')) "
+      "INSERT OR IGNORE INTO subscriber_topics (topic_id, subscriber_id) "
+      "SELECT t.name, n.id FROM n JOIN t ON t.i = 0 OR t.i = (n.id / 10) % 7 ORDER BY 1, 2",
+      subscribers));
+}
+
 int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int poll_ms, bool with_template,
-        int status_connections) {
+        int status_connections, const std::string& audience) {
   auto dir = fs::temp_directory_path() / fmt::format("banditore-bench-{}", getpid());
   fs::create_directories(dir);
   const auto db_path = dir / "banditore.db";
@@ -108,6 +136,7 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
       contact.exec();
       contact.reset();
     }
+    if (!audience.empty()) fill_choices(*db, subscribers);
     tx.commit();
   }
   auto fill_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_fill).count();
@@ -162,6 +191,8 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
   // 3. One POST, then watch.
   json alert = {{"category", "water"}, {"severity", "severe"}, {"title", "Guasto acquedotto"},
                 {"text", "Via Roma senz'acqua fino alle 18."}};
+  if (audience == "town") alert["towns"] = {"town-3"};
+  if (audience == "topic") alert["topics"] = {"strade"};
   auto posted = call(app_base, "POST", "/v1/alerts", alert.dump(),
                      {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}});
   const auto returned_ms = wall_ms();
@@ -211,6 +242,9 @@ int run(std::int64_t subscribers, int rate, int sim_rate, int in_flight, int pol
   const auto span_ms = stats["last_accept_ms"].get<std::int64_t>() - first_ms;
   const double rate_achieved = span_ms > 0 ? (accepted - 1) * 1000.0 / span_ms : 0;
   fmt::print("subscribers            {}\n", subscribers);
+  if (!audience.empty())
+    fmt::print("audience               {} (10 towns, 7 topics chosen)\n",
+               audience == "town" ? "town-3" : audience == "topic" ? "topic strade, every town" : "everyone");
   fmt::print("configured rate        {}\n", rate == 0 ? std::string("unlimited") : std::to_string(rate) + "/s");
   fmt::print("requests in flight     {}\n", in_flight);
   fmt::print("sent as                {}\n", with_template ? "template (window looked up)" : "text");
@@ -246,6 +280,7 @@ int main(int argc, char** argv) {
   int rate = 0, sim_rate = 0, in_flight = 256, poll_ms = 200;
   bool with_template = false;
   int status_connections = 0;
+  std::string audience;
   for (int i = 1; i < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--statuses") {
@@ -267,6 +302,7 @@ int main(int argc, char** argv) {
     else if (a == "--banditore") banditore_bin = argv[i + 1];
     else if (a == "--wa-sim") wa_sim_bin = argv[i + 1];
     else if (a == "--status-connections") status_connections = std::stoi(argv[i + 1]);
+    else if (a == "--audience") audience = argv[i + 1];
     else {
       fmt::print(stderr,
                  "usage: fanout [--subscribers N] [--rate R (0 = no pacing)] [--sim-rate R (0 = no limit)]\n"
@@ -274,9 +310,15 @@ int main(int argc, char** argv) {
                  "              [--template (deliveries go as a template: the window is looked up)]\n"
                  "              [--statuses (wa-sim posts sent/delivered/read, one per request; waits until all applied)]\n"
                  "              [--status-connections N (status webhooks in flight, 4; implies --statuses)]\n"
+                 "              [--audience everyone|town|topic (10 towns and 7 topics chosen; the alert to all,\n"
+                 "               to one town or to one topic of every town)]\n"
                  "              [--banditore PATH] [--wa-sim PATH] (other builds' binaries, to compare)\n");
       return 2;
     }
   }
-  return run(subscribers, rate, sim_rate, in_flight, poll_ms, with_template, status_connections);
+  if (!audience.empty() && audience != "everyone" && audience != "town" && audience != "topic") {
+    fmt::print(stderr, "--audience is everyone, town or topic\n");
+    return 2;
+  }
+  return run(subscribers, rate, sim_rate, in_flight, poll_ms, with_template, status_connections, audience);
 }

@@ -2,6 +2,7 @@
 #include "cli.hpp"
 
 #include <banditore/domain/alert.hpp>
+#include <banditore/domain/comma_list.hpp>
 #include <banditore/domain/utf8.hpp>
 #include <banditore/store/api_keys.hpp>
 #include <banditore/store/sqlite/engine.hpp>
@@ -33,7 +34,8 @@ void print_keys_help() {
       "API keys of the REST API (Authorization: Bearer <token>).\n"
       "\n"
       "Subcommands:\n"
-      "  create --name NAME --scopes a,b   create a key; prints its token once, alone on the last line\n"
+      "  create --name NAME --scopes a,b [--towns x,y]\n"
+      "                                    create a key; prints its token once, alone on the last line\n"
       "  list                              show every key (never a token)\n"
       "  revoke ID|NAME                    revoke a key at once\n"
       "\n"
@@ -44,13 +46,16 @@ void print_keys_help() {
 
 void print_create_help() {
   fmt::print(
-      "Usage: banditore keys create --name NAME --scopes SCOPE[,SCOPE...]\n"
+      "Usage: banditore keys create --name NAME --scopes SCOPE[,SCOPE...] [--towns TOWN[,TOWN...]]\n"
       "\n"
       "Creates an API key and prints its token alone on the last line of stdout.\n"
       "The token is shown only now: only its SHA-256 is stored.\n"
       "\n"
       "  --name NAME      who the key is for, e.g. press-office (up to {} characters, not only digits)\n"
-      "  --scopes LIST    comma-separated, from: {}\n",
+      "  --scopes LIST    comma-separated, from: {}\n"
+      "  --towns LIST     the only towns (ids, see banditore towns list) it may send alerts to:\n"
+      "                   an alert naming no town goes to them, one naming another town is refused\n"
+      "                   (403); without it the key sends anywhere\n",
       store::max_key_name_length, scope_list());
 }
 
@@ -58,7 +63,8 @@ void print_list_help() {
   std::puts(
       "Usage: banditore keys list\n"
       "\n"
-      "Shows every API key: id, name, token prefix, scopes, and when it was created,\n"
+      "Shows every API key: id, name, token prefix, scopes, the towns it may send to,\n"
+      "and when it was created,\n"
       "revoked and last used (UTC, RFC 3339; last use is recorded to the minute).");
 }
 
@@ -83,7 +89,7 @@ std::string format_time(const std::optional<std::int64_t>& ms) {
 }
 
 int keys_create(const config::settings& settings, const std::vector<std::string>& args) {
-  std::optional<std::string> name, scopes;
+  std::optional<std::string> name, scopes, towns;
   try {
     for (argument_reader in(args, 1); !in.done();) {
       if (in.at_help()) {
@@ -96,6 +102,10 @@ int keys_create(const config::settings& settings, const std::vector<std::string>
       }
       if (auto value = in.value("--scopes")) {
         scopes = std::move(value);
+        continue;
+      }
+      if (auto value = in.value("--towns")) {
+        towns = std::move(value);
         continue;
       }
       throw usage_error(unexpected(in.current()));
@@ -115,7 +125,9 @@ int keys_create(const config::settings& settings, const std::vector<std::string>
   }
   store::created_key created;
   try {
-    created = opened->keys.create_key(*name, store::split_scopes(*scopes), now_ms());
+    const auto key_towns = towns ? domain::split_comma_list(*towns) : std::vector<std::string>{};
+    if (towns && key_towns.empty()) throw std::invalid_argument("--towns names no town");
+    created = opened->keys.create_key(*name, store::split_scopes(*scopes), key_towns, now_ms());
   } catch (const std::invalid_argument& e) {
     return fail(exit_usage, fmt::format("keys create: {}", e.what()));
   }
@@ -147,12 +159,14 @@ int keys_list(const config::settings& settings, const std::vector<std::string>& 
   }
   const auto keys = opened->keys.list_keys();
 
-  using row = std::array<std::string, 7>;
-  std::vector<row> rows{{"ID", "NAME", "PREFIX", "SCOPES", "CREATED", "REVOKED", "LAST USED"}};
+  using row = std::array<std::string, 8>;
+  std::vector<row> rows{{"ID", "NAME", "PREFIX", "SCOPES", "TOWNS", "CREATED", "REVOKED", "LAST USED"}};
   for (const auto& k : keys) {
-    std::string scopes;
+    std::string scopes, towns;
     for (const auto& s : k.scopes) scopes += (scopes.empty() ? "" : ",") + s;
-    rows.push_back({std::to_string(k.id), k.name, k.prefix, scopes, format_time(k.created_at),
+    for (const auto& t : k.towns) towns += (towns.empty() ? "" : ",") + t;
+    rows.push_back({std::to_string(k.id), k.name, k.prefix, scopes, towns.empty() ? "all" : towns,
+                    format_time(k.created_at),
                     format_time(k.revoked_at), format_time(k.last_used_at)});
   }
   print_table(rows);

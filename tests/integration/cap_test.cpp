@@ -333,3 +333,28 @@ TEST_CASE("a failing feed is logged with its URL and does not stop the others") 
   CHECK(log.find(broken) != std::string::npos);
   CHECK(log.find("HTTP 500") != std::string::npos);
 }
+
+TEST_CASE("a CAP alert is targeted at the town of its ISTAT geocode and at the mapped topic") {
+  temp_dir dir;
+  auto env = database_env(dir.path);
+  env["BANDITORE_TOWN"] = "Milano";
+  auto town = run_cli(dir.path, {"towns", "update", "milano", "--istat", "015146"}, env);
+  INFO("stderr: " << town.err);
+  REQUIRE(town.exit_code == 0);
+  REQUIRE(run_cli(dir.path, {"towns", "add", "monza", "--name", "Comune di Monza", "--istat", "108033"}, env)
+              .exit_code == 0);
+  const auto token = create_key(dir, "civil-protection", "cap:ingest");
+  wa_sim sim{dir.path};
+  auto app_env = milano;
+  app_env["BANDITORE_TOWN"] = "Milano";
+  app_env["BANDITORE_CAP_TOPICS"] = "Met=meteo";
+  banditore_server app(dir.path, sim, app_env);
+  app.start();
+  auto r = call(app.base, "POST", "/v1/cap", current("civil_protection_milano_flood.xml"),
+                {{"Content-Type", "application/cap+xml"}, {"Authorization", "Bearer " + token}});
+  INFO(r.body);
+  REQUIRE(r.status == 202);
+  const auto id = body_of(r)["alert_id"].get<std::int64_t>();
+  CHECK(query_text(app.db_file, "SELECT towns FROM alerts WHERE id = " + std::to_string(id)) == R"(["milano"])");
+  CHECK(query_text(app.db_file, "SELECT topics FROM alerts WHERE id = " + std::to_string(id)) == R"(["meteo"])");
+}

@@ -10,8 +10,10 @@ namespace banditore::testing {
 
 namespace asio = boost::asio;
 
-std::string fake_store::add_key(std::string name, std::vector<std::string> scopes, bool revoked) {
+std::string fake_store::add_key(std::string name, std::vector<std::string> scopes, bool revoked,
+                                std::vector<std::string> towns) {
   store::key_info k;
+  k.towns = std::move(towns);
   k.id = next_key_id_++;
   k.name = std::move(name);
   k.scopes = std::move(scopes);
@@ -61,7 +63,7 @@ asio::awaitable<store::created_alert> fake_store::create(store::new_alert a, sto
   if (a.duplicate_since > 0) {
     for (const auto& [id, r] : alert_rows) {
       if (r.created_at >= a.duplicate_since && r.state != "cancelled" && r.title == a.draft.title &&
-          r.text == a.draft.text) {
+          r.text == a.draft.text && r.audience == a.audience) {
         out.result = {store::create_outcome::duplicate, id};
         co_return out;
       }
@@ -75,6 +77,7 @@ asio::awaitable<store::created_alert> fake_store::create(store::new_alert a, sto
   r.title = a.draft.title;
   r.text = a.draft.text;
   r.link = a.draft.link;
+  r.audience = a.audience;
   r.state = "planning";
   r.source = a.source;
   r.api_key_id = a.api_key_id;
@@ -114,6 +117,16 @@ asio::awaitable<std::optional<store::alert_report>> fake_store::cancel(std::int6
   }
   audit.emplace_back(who.name, "alert.cancel");
   co_return report_now(id);
+}
+
+asio::awaitable<store::alert_preview_counts> fake_store::preview(domain::alert_audience audience, domain::severity,
+                                                                 std::int64_t tier, std::int64_t) {
+  previewed.push_back(std::move(audience));
+  store::alert_preview_counts out;
+  out.audience.recipients = static_cast<std::int64_t>(subscribers_.size());
+  out.audience.outside_window = out.audience.recipients;
+  out.usage.tier_limit = tier;
+  co_return out;
 }
 
 asio::awaitable<store::alert_stats> fake_store::stats(std::int64_t tier, std::int64_t) {

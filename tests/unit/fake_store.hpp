@@ -38,7 +38,9 @@ class fake_store final : public store::alerts,
  public:
   // --- what a test sets up ------------------------------------------------
   // A key; returns its token (any text: the fake does not check shapes).
-  std::string add_key(std::string name, std::vector<std::string> scopes, bool revoked = false);
+  // towns: the only towns it may send to (empty: anywhere).
+  std::string add_key(std::string name, std::vector<std::string> scopes, bool revoked = false,
+                      std::vector<std::string> towns = {});
   // A subscriber the planner will fan alerts out to.
   std::int64_t add_subscriber();
   // A queued outbox row; returns its id.
@@ -77,6 +79,10 @@ class fake_store final : public store::alerts,
   boost::asio::awaitable<std::optional<store::alert_report>> cancel(std::int64_t id, store::actor who,
                                                                     std::int64_t now_ms) override;
   boost::asio::awaitable<store::alert_stats> stats(std::int64_t tier_limit, std::int64_t now_ms) override;
+  // Every subscriber, all outside their window: the fake keeps no choices.
+  boost::asio::awaitable<store::alert_preview_counts> preview(domain::alert_audience audience, domain::severity level,
+                                                              std::int64_t tier_limit, std::int64_t now_ms) override;
+  std::vector<domain::alert_audience> previewed;  // what preview() was asked
 
   boost::asio::awaitable<std::optional<store::plan_step>> next_step(std::size_t batch, std::int64_t now_ms) override;
 

@@ -3,6 +3,8 @@
 #include <banditore/app/auth.hpp>
 #include <banditore/crypto/hash.hpp>
 #include <banditore/domain/alert.hpp>
+#include <banditore/domain/alert_audience.hpp>
+#include <banditore/store/audience.hpp>
 #include <banditore/domain/quiet_hours.hpp>
 #include <banditore/http/json_text.hpp>
 #include <banditore/log/log.hpp>
@@ -48,6 +50,7 @@ json alert_json(const store::alert_record& a) {
           {"expires_at", time_or_null(a.expires_at)},
           {"cancelled_at", time_or_null(a.cancelled_at)},
           {"finished_at", time_or_null(a.finished_at)},
+          {"audience", domain::audience_json(a.audience)},
           {"recipients", a.planned_count},
           {"location", "/v1/alerts/" + std::to_string(a.id)}};
 }
@@ -123,6 +126,62 @@ asio::awaitable<auth_result> authorize(alerts_context& ctx, const http::request&
   return app::authorize(req, scope, *ctx.keys, ctx.throttle, now_ms());
 }
 
+http::response unprocessable(const std::vector<domain::field_error>& errors) {
+  json list = json::array();
+  for (const auto& e : errors) list.push_back({{"field", e.field}, {"reason", e.reason}});
+  auto p = http::problem(422, "Unprocessable Content", errors.front().field + " " + errors.front().reason);
+  auto j = json::parse(p.body);
+  j["errors"] = list;
+  p.body = http::json_text(j);
+  return p;
+}
+
+// A POST /v1/alerts body read and checked, as the alert and the preview
+// both take it; or the refusal to answer.
+struct alert_request {
+  std::optional<http::response> refusal;
+  json body;
+  domain::alert_validation validation;
+  domain::alert_audience audience;
+};
+
+asio::awaitable<alert_request> read_alert_request(alerts_context& ctx, const http::request& req,
+                                                  const store::key_info& key, std::int64_t now) {
+  alert_request out;
+  if (!is_json(req.header("Content-Type"))) {
+    out.refusal = http::problem(415, "Unsupported Media Type", "Content-Type must be application/json");
+    co_return out;
+  }
+  // A NUL ends nlohmann's input: JSON, a NUL and garbage would parse.
+  out.body = req.body.find('\0') == std::string::npos ? json::parse(req.body, nullptr, false)
+                                                       : json(json::value_t::discarded);
+  if (out.body.is_discarded()) {
+    out.refusal = http::problem(400, "Bad Request", "the body is not valid JSON (UTF-8)");
+    co_return out;
+  }
+  out.validation = domain::validate_alert(out.body, ctx.limits, now);
+  auto reading = domain::read_alert_audience(out.body);
+  auto errors = out.validation.errors;
+  errors.insert(errors.end(), reading.errors.begin(), reading.errors.end());
+  if (!errors.empty()) {
+    out.refusal = unprocessable(errors);
+    co_return out;
+  }
+  out.audience = std::move(reading.audience);
+  if (out.audience.everyone() && key.towns.empty()) co_return out;
+  // The catalogue decides which ids exist and which town an area is in.
+  domain::audience_catalogue catalogue;
+  if (ctx.audience) catalogue = co_await ctx.audience->catalogue();
+  const auto unknown = domain::check_alert_audience(out.audience, catalogue);
+  if (!unknown.empty()) {
+    out.refusal = unprocessable(unknown);
+    co_return out;
+  }
+  const auto verdict = domain::limit_to_key_towns(out.audience, key.towns, catalogue);
+  if (!verdict.allowed) out.refusal = http::problem(403, "Forbidden", verdict.detail);
+  co_return out;
+}
+
 http::response not_found(std::int64_t id) {
   const std::string detail = "there is no alert " + std::to_string(id);
   return http::problem(404, "Not Found", detail);
@@ -134,30 +193,18 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
   routes.add("POST", "/v1/alerts", [&ctx](http::request& req) -> asio::awaitable<http::response> {
     auto auth = co_await authorize(ctx, req, "alerts:send");
     if (auth.refusal) co_return std::move(*auth.refusal);
-    if (!is_json(req.header("Content-Type")))
-      co_return http::problem(415, "Unsupported Media Type", "Content-Type must be application/json");
-    // A NUL ends nlohmann's input: JSON, a NUL and garbage would parse.
-    auto body = req.body.find('\0') == std::string::npos ? json::parse(req.body, nullptr, false)
-                                                          : json(json::value_t::discarded);
-    if (body.is_discarded()) co_return http::problem(400, "Bad Request", "the body is not valid JSON (UTF-8)");
     const auto now = now_ms();
-    auto validation = domain::validate_alert(body, ctx.limits, now);
-    if (!validation.draft) {
-      json errors = json::array();
-      for (const auto& e : validation.errors) errors.push_back({{"field", e.field}, {"reason", e.reason}});
-      auto p = http::problem(422, "Unprocessable Content",
-                             validation.errors.front().field + " " + validation.errors.front().reason);
-      auto j = json::parse(p.body);
-      j["errors"] = errors;
-      p.body = http::json_text(j);
-      co_return p;
-    }
+    auto request = co_await read_alert_request(ctx, req, *auth.key, now);
+    if (request.refusal) co_return std::move(*request.refusal);
+    auto& body = request.body;
+    auto& validation = request.validation;
     const std::string idem(req.header("Idempotency-Key"));
     if (!idem.empty() && !sane_idempotency_key(idem))
       co_return http::problem(400, "Bad Request", "Idempotency-Key must be 1 to 200 printable ASCII characters");
 
     store::new_alert a;
     a.draft = std::move(*validation.draft);
+    a.audience = std::move(request.audience);
     a.api_key_id = auth.key->id;
     a.idempotency_key = idem;
     a.draft_id = validation.draft_id;
@@ -217,6 +264,47 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     res.headers.push_back({"Location", "/v1/alerts/" + std::to_string(out.result.id)});
     if (out.result.outcome == store::create_outcome::replayed) res.headers.push_back({"Idempotent-Replayed", "true"});
     co_return res;
+  });
+
+  routes.add("POST", "/v1/alerts/preview", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:send");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    const auto now = now_ms();
+    auto request = co_await read_alert_request(ctx, req, *auth.key, now);
+    if (request.refusal) co_return std::move(*request.refusal);
+    const auto level = request.validation.draft->level;
+    const auto tier = ctx.tier_limit;
+    auto counts = co_await ctx.alerts->preview(request.audience, level, tier, now);
+
+    domain::number_load load;
+    load.number = ctx.phone_number_id;
+    load.recipients = counts.audience.recipients;
+    load.outside_window = counts.audience.outside_window;
+    load.messages_per_second = ctx.messages_per_second;
+    std::vector<domain::messaging_limit> limits;
+    if (tier > 0) limits.push_back({"", tier, counts.usage.used, counts.usage.frees_at});
+    const auto e = domain::estimate_preview({load}, limits, ctx.price, now);
+
+    json j = {{"audience", domain::audience_json(request.audience)},
+              {"recipients", e.recipients},
+              {"outside_window", e.templates},
+              {"inside_window", e.free_form},
+              {"seconds", e.seconds ? json(std::round(*e.seconds * 10) / 10) : json(nullptr)},
+              {"messages_per_second", ctx.messages_per_second > 0 ? json(ctx.messages_per_second) : json(nullptr)}};
+    j["messaging_limit"] = {{"tier", tier == 0 ? json("unlimited") : json(tier)},
+                            {"used", counts.usage.used},
+                            {"will_wait", e.waiting_for_limit},
+                            {"first_frees_at", time_or_null(e.first_frees_at_ms)},
+                            {"all_sent_by", time_or_null(e.all_sent_by_ms)}};
+    if (e.cost)
+      j["cost"] = {{"amount", std::round(*e.cost * 100) / 100},
+                   {"currency", e.currency},
+                   {"per_template", ctx.price.per_delivered},
+                   {"category", ctx.price_category},
+                   {"market", ctx.price_market}};
+    else
+      j["cost"] = nullptr;
+    co_return http::json_response(200, http::json_text(j));
   });
 
   routes.add("GET", "/v1/alerts/{id}", [&ctx](http::request& req) -> asio::awaitable<http::response> {

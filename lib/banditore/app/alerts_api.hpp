@@ -1,9 +1,11 @@
 // The press office's REST API: POST /v1/alerts (one call = one broadcast,
-// idempotent with Idempotency-Key), GET /v1/alerts[/{id}], cancel, and
+// idempotent with Idempotency-Key), POST /v1/alerts/preview (what it would
+// take and cost; creates nothing), GET /v1/alerts[/{id}], cancel, and
 // GET /v1/stats. Bearer API keys with scopes; problem+json errors.
 #pragma once
 
 #include <banditore/domain/alert.hpp>
+#include <banditore/domain/preview.hpp>
 #include <banditore/http/router.hpp>
 
 #include <functional>
@@ -14,6 +16,7 @@ namespace banditore::store {
 class alerts;
 class api_keys;
 class drafts;
+class audience;
 }  // namespace banditore::store
 
 namespace banditore::app {
@@ -24,12 +27,19 @@ struct alerts_context {
   store::alerts* alerts = nullptr;
   store::api_keys* keys = nullptr;
   store::drafts* drafts = nullptr;  // for the draft routes
+  store::audience* audience = nullptr;  // the catalogue an alert's towns, topics and areas name
   auth_throttle* throttle = nullptr;  // failed authentications per address
   domain::alert_limits limits;      // the forms an alert may take on the phone
   // The same alert again within this window, without an Idempotency-Key,
   // is refused with 409 unless allow_duplicate is set; 0: no check.
   std::int64_t duplicate_window_ms = 10 * 60 * 1000;
   std::int64_t tier_limit = 0;      // WhatsApp messaging limit; 0 = unlimited
+  // What the preview reckons with: the number's pace (0: unpaced), and the
+  // price of a delivered template with its category and market.
+  std::string phone_number_id;
+  double messages_per_second = 0;
+  domain::template_price price;
+  std::string price_category, price_market;
   std::optional<std::pair<int, int>> quiet_hours;  // local minutes: start, end
   std::function<void()> alerts_changed;  // wakes the planner
   std::function<void()> outbox_changed;  // wakes the sender

@@ -6,6 +6,7 @@
 #include <banditore/log/log.hpp>
 #include <banditore/domain/clock.hpp>
 #include <banditore/store/api_keys.hpp>
+#include <banditore/store/audience.hpp>
 #include <banditore/store/cap_alerts.hpp>
 
 #include <fmt/format.h>
@@ -52,7 +53,12 @@ boost::asio::awaitable<cap_outcome> apply_cap(cap_context& ctx, const cap::cap_a
   doc.verdict = cap::to_string(decision.verdict);
   doc.reason = decision.reason;
   doc.broadcast = decision.verdict == cap::cap_verdict::broadcast;
-  if (doc.broadcast) doc.draft = cap::alert_draft_from_cap(alert, decision.info_index, ctx.drafts);
+  if (doc.broadcast) {
+    doc.draft = cap::alert_draft_from_cap(alert, decision.info_index, ctx.drafts);
+    domain::audience_catalogue catalogue;
+    if (ctx.audience) catalogue = co_await ctx.audience->catalogue();
+    doc.audience = cap::cap_audience(alert.infos.at(decision.info_index), catalogue, ctx.topics);
+  }
   doc.who = {origin.actor, origin.api_key_id};
   doc.audit_detail = audit_detail(alert, origin);
   doc.document_url = origin.document_url;

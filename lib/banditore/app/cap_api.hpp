@@ -6,6 +6,7 @@
 #pragma once
 
 #include <banditore/cap/alert.hpp>
+#include <banditore/cap/audience_map.hpp>
 #include <banditore/cap/policy.hpp>
 #include <banditore/cap/to_alert.hpp>
 #include <banditore/http/router.hpp>
@@ -23,6 +24,7 @@
 namespace banditore::store {
 class api_keys;
 class cap_alerts;
+class audience;
 }  // namespace banditore::store
 
 namespace banditore::app {
@@ -34,6 +36,8 @@ struct cap_context {
   cap::draft_options drafts;  // time zone and text limits of the alerts made
   store::api_keys* keys = nullptr;
   store::cap_alerts* cap = nullptr;
+  store::audience* audience = nullptr;  // the catalogue a CAP area and category map onto
+  cap::cap_topic_map topics;
   auth_throttle* throttle = nullptr;  // failed authentications per address
   std::function<void()> alerts_changed;  // wakes the planner after a broadcast is created
 };

@@ -8,6 +8,7 @@
 #include <banditore/domain/alert_message.hpp>
 #include <banditore/config/alert_form.hpp>
 #include <banditore/config/ops_settings.hpp>
+#include <banditore/config/template_pricing.hpp>
 #include <banditore/http/json_text.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <banditore/app/cap_api.hpp>
@@ -226,12 +227,18 @@ struct service::impl {
     alerts_api.alerts = db.get();
     alerts_api.keys = db.get();
     alerts_api.drafts = db.get();
+    alerts_api.audience = db.get();
     alerts_api.throttle = &auth_failures;
     // Free text allows WhatsApp's 4096 characters; with a template
     // configured, alerts may go as its parameters, within its 1024.
     alerts_api.limits = config::alert_limits_for(settings);
     alerts_api.duplicate_window_ms = settings.duplicate_window_seconds * 1000;
     alerts_api.tier_limit = settings.wa_tier;
+    alerts_api.phone_number_id = settings.wa_phone_number_id;
+    alerts_api.messages_per_second = settings.wa_rate;
+    alerts_api.price = config::template_price_for(settings);
+    alerts_api.price_category = settings.wa_template_category;
+    alerts_api.price_market = settings.wa_market;
     if (!settings.quiet_hours.empty()) {
       auto q = domain::parse_quiet_hours(settings.quiet_hours);
       alerts_api.quiet_hours = std::make_pair(q.start_minute, q.end_minute);
@@ -248,6 +255,8 @@ struct service::impl {
     audience_api.throttle = &auth_failures;
     add_audience_routes(routes, audience_api);
     cap.policy = cap_config.policy;
+    cap.topics = cap_config.topics;
+    cap.audience = db.get();
     if (alerts_api.limits.template_form) {
       // A CAP text is cut to what the template leaves it beside the
       // longest title; folding turns each blank line into " — ", one more

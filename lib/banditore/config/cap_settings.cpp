@@ -150,6 +150,13 @@ cap_settings cap_settings::from_environment(const env_lookup& env) {
       if (!http_url(url))
         throw std::invalid_argument("BANDITORE_CAP_FEEDS must list http:// or https:// URLs, got '" + url + "'");
   }
+  if (auto v = env("BANDITORE_CAP_TOPICS")) {
+    try {
+      s.topics = cap::parse_cap_topic_map(*v);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("BANDITORE_CAP_TOPICS: ") + e.what());
+    }
+  }
   if (auto v = env("BANDITORE_CAP_POLL_SECONDS")) {
     auto t = trim(*v);
     long long n = 0;
@@ -172,6 +179,7 @@ const std::vector<setting_doc>& cap_setting_docs() {
       {"BANDITORE_CAP_REGIONS", "", "MeteoAlarm EMMA_ID zones served, comma-separated (IT003 is Lombardia)"},
       {"BANDITORE_CAP_POINT", "", "lat,lon of a point of the territory (the town hall), tested against CAP polygons and circles"},
       {"BANDITORE_CAP_LANGUAGES", "it,en", "preferred languages of a CAP alert's texts, best first"},
+      {"BANDITORE_CAP_TOPICS", "", "the topic of a CAP alert by category or event, e.g. Met=meteo,Transport=strade,event:Incendio boschivo=emergenze; otherwise emergenze"},
       {"BANDITORE_CAP_FEEDS", "", "Atom or RSS feeds of CAP documents to poll, comma-separated; empty: no polling"},
       {"BANDITORE_CAP_POLL_SECONDS", "300", "seconds between polls of each CAP feed (1-86400)"},
   };

@@ -4,6 +4,7 @@
 // service instead of silently letting no alert (or every alert) through.
 #pragma once
 
+#include <banditore/cap/audience_map.hpp>
 #include <banditore/cap/policy.hpp>
 #include <banditore/config/settings.hpp>
 
@@ -17,6 +18,7 @@ struct cap_settings {
   cap::cap_policy policy;
   std::vector<std::string> feeds;  // Atom / RSS URLs; empty: no polling
   std::chrono::seconds poll_interval{300};
+  cap::cap_topic_map topics;  // which topic a CAP alert is about
 
   // Throws std::invalid_argument naming the variable and the problem.
   // Enumerated values are matched in any letter case and kept as CAP spells

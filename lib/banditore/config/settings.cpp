@@ -1,7 +1,10 @@
 #include <banditore/config/settings.hpp>
 
+#include <banditore/config/template_pricing.hpp>
+
 #include <banditore/domain/alert_message.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -127,6 +130,24 @@ settings from_environment(const env_lookup& env) {
     else if (*v == "250" || *v == "2000" || *v == "10000" || *v == "100000") s.wa_tier = std::stoll(*v);
     else throw std::invalid_argument("BANDITORE_WA_TIER must be 250, 2000, 10000, 100000 or unlimited");
   }
+  read_text(env, "BANDITORE_WA_TEMPLATE_CATEGORY", s.wa_template_category);
+  if (std::find(std::begin(template_categories), std::end(template_categories), s.wa_template_category) ==
+      std::end(template_categories))
+    throw std::invalid_argument("BANDITORE_WA_TEMPLATE_CATEGORY must be utility, marketing or authentication");
+  read_text(env, "BANDITORE_WA_MARKET", s.wa_market);
+  if (s.wa_market.size() != 2 ||
+      !std::all_of(s.wa_market.begin(), s.wa_market.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+    throw std::invalid_argument("BANDITORE_WA_MARKET must be two capital letters, the recipients' country (IT)");
+  read_text(env, "BANDITORE_WA_TEMPLATE_PRICES", s.wa_template_prices);
+  try {
+    parse_template_prices(s.wa_template_prices);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("BANDITORE_WA_TEMPLATE_PRICES: ") + e.what());
+  }
+  read_text(env, "BANDITORE_WA_PRICE_CURRENCY", s.wa_price_currency);
+  if (s.wa_price_currency.size() != 3 ||
+      !std::all_of(s.wa_price_currency.begin(), s.wa_price_currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+    throw std::invalid_argument("BANDITORE_WA_PRICE_CURRENCY must be an ISO 4217 code (EUR, USD)");
   read_text(env, "BANDITORE_QUIET_HOURS", s.quiet_hours);
   read_text(env, "BANDITORE_LOG_LEVEL", s.log_level);
   read_text(env, "BANDITORE_LANGUAGE", s.language);
@@ -212,6 +233,10 @@ const std::vector<setting_doc>& documented_settings() {
       {"BANDITORE_WA_TEMPLATE_BODY", "", "the approved template's body with its {{1}}..{{n}}: checked against the parameters, its fixed text counted in WhatsApp's 1024 characters"},
       {"BANDITORE_WA_TEMPLATE_MODE", "window", "window: free text inside the 24-hour window, template outside; always: template for every broadcast"},
       {"BANDITORE_WA_TIER", "250", "WhatsApp messaging limit: unique people per moving day outside their window (250, 2000, 10000, 100000, unlimited)"},
+      {"BANDITORE_WA_TEMPLATE_CATEGORY", "utility", "the template's category as WhatsApp approved it (utility, marketing, authentication): what the preview prices"},
+      {"BANDITORE_WA_MARKET", "IT", "the recipients' market (country, two letters) for the preview's price"},
+      {"BANDITORE_WA_TEMPLATE_PRICES", "", "price per delivered template by category and market, e.g. utility:IT=0.03,marketing:IT=0.0691: the preview's cost estimate (none without it)"},
+      {"BANDITORE_WA_PRICE_CURRENCY", "EUR", "the currency of BANDITORE_WA_TEMPLATE_PRICES (ISO 4217)"},
       {"BANDITORE_QUIET_HOURS", "", "local hours (Europe/Rome) when minor alerts wait, e.g. 22:00-07:00"},
       {"BANDITORE_LOG_LEVEL", "info", "debug, info, warn, error or off"},
       {"BANDITORE_LANGUAGE", "it", "language of the replies: it or en"},

@@ -40,6 +40,11 @@ struct settings {
   std::string wa_template_body;
   std::string wa_template_mode = "window";  // window | always
   std::int64_t wa_tier = 250;               // 0 = unlimited
+  // What the preview says an alert costs (config/template_pricing.hpp).
+  std::string wa_template_category = "utility";
+  std::string wa_market = "IT";
+  std::string wa_template_prices;  // "utility:IT=0.03,..."; empty: no estimate
+  std::string wa_price_currency = "EUR";
   std::string quiet_hours;                  // "22:00-07:00"; empty = none
 
   std::string log_level = "info";

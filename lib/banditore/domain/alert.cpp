@@ -76,7 +76,8 @@ alert_validation validate_alert(const nlohmann::json& body, const alert_limits& 
     return out;
   }
   static const std::vector<std::string> known = {"category", "severity", "title", "text", "link", "expires_at",
-                                                 "allow_duplicate", "draft_id", "public"};
+                                                 "allow_duplicate", "draft_id", "public",
+                                                 "towns", "topics", "areas"};
   for (auto it = body.begin(); it != body.end(); ++it)
     if (std::find(known.begin(), known.end(), it.key()) == known.end())
       errors.push_back({it.key(), "unknown field"});

@@ -56,7 +56,8 @@ preview_estimate estimate_preview(const std::vector<number_load>& numbers, const
     out.all_sent_by_ms = std::max(out.all_sent_by_ms.value_or(by), by);
   }
   if (!price.currency.empty()) {
-    out.cost = static_cast<double>(out.templates) * price.per_delivered;
+    const auto billed = out.templates + (price.billed_inside_window ? out.free_form : 0);
+    out.cost = static_cast<double>(billed) * price.per_delivered;
     out.currency = price.currency;
   }
   return out;

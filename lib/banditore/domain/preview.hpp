@@ -46,6 +46,9 @@ struct messaging_limit {
 struct template_price {
   double per_delivered = 0;  // a utility template outside the window, in `currency`
   std::string currency;      // "EUR"; empty = no price configured
+  // A template sent to everyone (not only outside the window) in a
+  // category other than utility is billed inside the window too.
+  bool billed_inside_window = false;
 };
 
 struct number_estimate {

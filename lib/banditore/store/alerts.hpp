@@ -4,6 +4,7 @@
 #pragma once
 
 #include <banditore/domain/alert.hpp>
+#include <banditore/domain/alert_audience.hpp>
 #include <banditore/store/outbox.hpp>
 #include <banditore/store/planning.hpp>
 
@@ -23,17 +24,20 @@ struct alert_record {
   int priority = 0;
   std::optional<std::int64_t> api_key_id, expires_at, cancelled_at, finished_at;
   std::int64_t not_before = 0, created_at = 0, planned_count = 0;
+  domain::alert_audience audience;  // who it is for; everyone when all absent
 };
 
 struct new_alert {
   domain::alert_draft draft;
+  // Ids the caller checked against the catalogue (domain/alert_audience.hpp).
+  domain::alert_audience audience;
   std::string source = "api";
   std::optional<std::int64_t> api_key_id;
   std::string idempotency_key;  // empty: none
   std::string request_hash;     // SHA-256 of the canonical request body
   std::int64_t not_before = 0;  // quiet hours may move it later
   // Without an idempotency key, the same alert (category, severity, title,
-  // text, link) created since this time and not cancelled is a duplicate;
+  // text, link, audience) created since this time and not cancelled is a duplicate;
   // 0: no check.
   std::int64_t duplicate_since = 0;
   // The draft this alert was made from: marked sent in the same
@@ -88,6 +92,19 @@ struct created_alert {
   messaging_limit_usage usage;
 };
 
+// Who an alert would reach: the preview's counts.
+struct audience_count {
+  std::int64_t recipients = 0;
+  std::int64_t outside_window = 0;  // last wrote more than 24 hours ago, or never
+};
+
+// What POST /v1/alerts/preview counts: who would receive the alert now,
+// and how much of the messaging limit is used.
+struct alert_preview_counts {
+  audience_count audience;
+  messaging_limit_usage usage;
+};
+
 struct alert_stats {
   std::int64_t subscribers = 0;
   std::int64_t flagged = 0;
@@ -112,6 +129,10 @@ class alerts {
   virtual boost::asio::awaitable<std::optional<alert_report>> cancel(std::int64_t id, actor who,
                                                                      std::int64_t now_ms) = 0;
   virtual boost::asio::awaitable<alert_stats> stats(std::int64_t tier_limit, std::int64_t now_ms) = 0;
+  // Counts an alert's audience as the planner would select it; creates
+  // nothing.
+  virtual boost::asio::awaitable<alert_preview_counts> preview(domain::alert_audience audience, domain::severity level,
+                                                               std::int64_t tier_limit, std::int64_t now_ms) = 0;
 };
 
 // The same for the command line, as plain calls.

@@ -46,6 +46,8 @@ struct key_info {
   std::string name;
   std::string prefix;
   std::vector<std::string> scopes;
+  // A key limited to towns sends alerts only there; empty: anywhere.
+  std::vector<std::string> towns;
   std::int64_t created_at = 0;  // Unix milliseconds, as are the times below
   std::optional<std::int64_t> revoked_at;
   std::optional<std::int64_t> last_used_at;
@@ -79,9 +81,10 @@ class api_key_admin {
  public:
   virtual ~api_key_admin() = default;
   // Throws std::invalid_argument, saying what is wrong, for a bad name or
-  // scopes (see store/sqlite/api_keys.hpp).
+  // scopes, or an unknown town (see store/sqlite/api_keys.hpp). A key with
+  // towns sends alerts only there.
   virtual created_key create_key(std::string_view name, const std::vector<std::string>& scopes,
-                                 std::int64_t now_ms) = 0;
+                                 const std::vector<std::string>& towns, std::int64_t now_ms) = 0;
   virtual std::vector<key_info> list_keys() = 0;
   virtual revoke_result revoke_key(std::string_view id_or_name, std::int64_t now_ms) = 0;
 };

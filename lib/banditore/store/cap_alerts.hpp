@@ -7,6 +7,7 @@
 #pragma once
 
 #include <banditore/domain/alert.hpp>
+#include <banditore/domain/alert_audience.hpp>
 #include <banditore/store/alerts.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -68,6 +69,7 @@ struct cap_document {
   std::string reason;
   bool broadcast = false;     // the decision is to broadcast
   domain::alert_draft draft;  // the alert (or a Cancel's revocation) when broadcast
+  domain::alert_audience audience;  // its towns and topics (cap/audience_map.hpp)
   actor who;                  // for the alert and the audit log
   std::string audit_detail;
   std::string document_url;   // fetched documents: marked seen in the same transaction

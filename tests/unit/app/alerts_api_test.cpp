@@ -33,6 +33,7 @@ struct api {
   api() {
     ctx.alerts = &store;
     ctx.keys = &store;
+    ctx.audience = &store;
     ctx.throttle = &throttle;
     ctx.alerts_changed = [this] { ++planner_wakes; };
     app::add_alert_routes(routes, ctx);
@@ -161,4 +162,136 @@ TEST_CASE("GET /v1/stats gives totals only, the messaging limit unlimited by def
   CHECK(j["subscribers"] == 2);
   CHECK(j["messaging_limit"]["tier"] == "unlimited");
   CHECK(j["deliveries"]["queued"] == 0);
+}
+
+namespace {
+
+void catalogue_of_two_towns(fake_store& store) {
+  domain::town lugo, cotignola;
+  lugo.id = "lugo";
+  lugo.name = "Comune di Lugo";
+  cotignola.id = "cotignola";
+  cotignola.name = "Comune di Cotignola";
+  domain::topic acqua;
+  acqua.id = "acqua";
+  acqua.name = "Acqua";
+  domain::area voltana;
+  voltana.id = "voltana";
+  voltana.town_id = "lugo";
+  voltana.name = "Voltana";
+  domain::area barbiano;
+  barbiano.id = "barbiano";
+  barbiano.town_id = "cotignola";
+  barbiano.name = "Barbiano";
+  store.catalogue_data = {{lugo, cotignola}, {acqua}, {voltana, barbiano}};
+}
+
+std::string targeted(const std::string& audience) {
+  auto j = json::parse(alert_body);
+  const auto extra = json::parse(audience);
+  for (const auto& [k, v] : extra.items()) j[k] = v;
+  return j.dump();
+}
+
+}  // namespace
+
+TEST_CASE("an alert's towns, topics and areas are stored with it and reported; absent ones mean all") {
+  api a;
+  catalogue_of_two_towns(a.store);
+  auto res = a.send("POST", "/v1/alerts", a.sender, targeted(R"({"towns":["lugo"],"topics":["acqua"],"areas":["voltana"]})"));
+  REQUIRE(res.status == 202);
+  auto j = json::parse(res.body);
+  CHECK(j["audience"] == json::parse(R"({"towns":["lugo"],"topics":["acqua"],"areas":["voltana"]})"));
+  CHECK(j["recipients"] == 0);
+  const auto id = j["id"].get<std::int64_t>();
+  CHECK(a.store.alert_rows.at(id).audience.towns == std::vector<std::string>{"lugo"});
+  auto got = json::parse(a.send("GET", "/v1/alerts/" + std::to_string(id), a.sender).body);
+  CHECK(got["audience"]["areas"] == json::array({"voltana"}));
+  auto list = json::parse(a.send("GET", "/v1/alerts", a.sender).body);
+  CHECK(list["alerts"][0]["audience"]["topics"] == json::array({"acqua"}));
+  CHECK(list["alerts"][0].contains("recipients"));
+
+  auto everyone = json::parse(a.send("POST", "/v1/alerts", a.sender, alert_body, "k2").body);
+  CHECK(everyone["audience"] == json::parse(R"({"towns":null,"topics":null,"areas":null})"));
+}
+
+TEST_CASE("unknown or malformed towns, topics and areas are 422 naming the field, and nothing is created") {
+  api a;
+  catalogue_of_two_towns(a.store);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"towns":["imola"]})", "towns"},
+      {R"({"topics":["calcio"]})", "topics"},
+      {R"({"areas":["fusignano"]})", "areas"},
+      {R"({"towns":"lugo"})", "towns"},
+      {R"({"towns":[]})", "towns"},
+      {R"({"topics":["acqua","acqua"]})", "topics"},
+      {R"({"areas":["Voltana"]})", "areas"},
+      {R"({"towns":["cotignola"],"areas":["voltana"]})", "areas"},
+  };
+  for (const auto& [audience, field] : cases) {
+    CAPTURE(audience);
+    auto res = a.send("POST", "/v1/alerts", a.sender, targeted(audience));
+    REQUIRE(res.status == 422);
+    CHECK(res.content_type == "application/problem+json");
+    auto j = json::parse(res.body);
+    CHECK(j["errors"][0]["field"] == field);
+    CHECK(j["detail"].get<std::string>().rfind(field, 0) == 0);
+  }
+  CHECK(a.store.alert_rows.empty());
+}
+
+TEST_CASE("a key limited to towns sends to them when none is named, and is refused 403 for another") {
+  api a;
+  catalogue_of_two_towns(a.store);
+  const auto lugo = a.store.add_key("lugo", {"alerts:send"}, false, {"lugo"});
+  auto res = a.send("POST", "/v1/alerts", lugo, alert_body);
+  REQUIRE(res.status == 202);
+  CHECK(json::parse(res.body)["audience"]["towns"] == json::array({"lugo"}));
+  auto refused = a.send("POST", "/v1/alerts", lugo, targeted(R"({"towns":["cotignola"]})"));
+  CHECK(refused.status == 403);
+  CHECK(refused.content_type == "application/problem+json");
+  CHECK(json::parse(refused.body)["detail"] == "this key may send only to lugo, not to cotignola");
+  CHECK(a.store.alert_rows.size() == 1);
+}
+
+TEST_CASE("POST /v1/alerts/preview counts the audience, the time, the limit and the cost, and creates nothing") {
+  api a;
+  catalogue_of_two_towns(a.store);
+  for (int i = 0; i < 500; ++i) a.store.add_subscriber();
+  a.ctx.messages_per_second = 80;
+  a.ctx.tier_limit = 250;
+  a.ctx.price = {0.03, "EUR"};
+  a.ctx.price_category = "utility";
+  a.ctx.price_market = "IT";
+  auto res = a.send("POST", "/v1/alerts/preview", a.sender, targeted(R"({"towns":["lugo"]})"));
+  REQUIRE(res.status == 200);
+  auto j = json::parse(res.body);
+  CHECK(j["recipients"] == 500);
+  CHECK(j["outside_window"] == 500);
+  CHECK(j["inside_window"] == 0);
+  CHECK(j["seconds"] == doctest::Approx(6.3));  // 500 at 80/s, to a tenth
+  CHECK(j["messaging_limit"]["will_wait"] == 250);
+  CHECK(j["messaging_limit"]["all_sent_by"].is_string());
+  CHECK(j["cost"]["amount"] == doctest::Approx(15.0));
+  CHECK(j["cost"]["currency"] == "EUR");
+  CHECK(j["audience"]["towns"] == json::array({"lugo"}));
+  REQUIRE(a.store.previewed.size() == 1);
+  CHECK(a.store.previewed[0].towns == std::vector<std::string>{"lugo"});
+  CHECK(a.store.alert_rows.empty());
+  CHECK(a.store.audit.empty());
+  CHECK(a.planner_wakes == 0);
+}
+
+TEST_CASE("the preview refuses what POST /v1/alerts refuses: 422 for a bad field, 403 for another town or scope") {
+  api a;
+  catalogue_of_two_towns(a.store);
+  CHECK(a.send("POST", "/v1/alerts/preview", a.sender, targeted(R"({"topics":["calcio"]})")).status == 422);
+  CHECK(a.send("POST", "/v1/alerts/preview", a.sender, R"({"title":""})").status == 422);
+  const auto lugo = a.store.add_key("lugo", {"alerts:send"}, false, {"lugo"});
+  CHECK(a.send("POST", "/v1/alerts/preview", lugo, targeted(R"({"towns":["cotignola"]})")).status == 403);
+  CHECK(a.send("POST", "/v1/alerts/preview", a.reader, alert_body).status == 403);
+  auto own = json::parse(a.send("POST", "/v1/alerts/preview", lugo, alert_body).body);
+  CHECK(own["audience"]["towns"] == json::array({"lugo"}));
+  CHECK(own["cost"].is_null());  // no price configured
+  CHECK(a.store.previewed.size() == 1);
 }

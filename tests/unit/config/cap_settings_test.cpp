@@ -112,6 +112,11 @@ TEST_CASE("a poll interval outside 1 to 86400 seconds is refused") {
 
 TEST_CASE("every CAP setting is documented under its BANDITORE_CAP_ name") {
   const auto& docs = cap_setting_docs();
-  CHECK(docs.size() == 11);
+  CHECK(docs.size() == 12);
   for (const auto& d : docs) CHECK(d.name.rfind("BANDITORE_CAP_", 0) == 0);
+}
+
+TEST_CASE("BANDITORE_CAP_TOPICS maps CAP categories and events to topics; a malformed one stops the start") {
+  CHECK(refusal({{"BANDITORE_CAP_TOPICS", "Met=meteo,event:Incendio boschivo=emergenze"}}) == "accepted");
+  CHECK(refusal({{"BANDITORE_CAP_TOPICS", "Weather=meteo"}}).find("BANDITORE_CAP_TOPICS") != std::string::npos);
 }

@@ -75,3 +75,10 @@ TEST_CASE("an empty audience costs nothing and takes no time") {
   CHECK(*p.seconds == 0);
   CHECK(*p.cost == 0);
 }
+
+TEST_CASE("a template billed inside the window too costs for every recipient") {
+  template_price price{0.07, "EUR", true};
+  const auto p = estimate_preview({{"100", "", 1000, 400, 80}}, {}, price, now);
+  REQUIRE(p.cost);
+  CHECK(*p.cost == doctest::Approx(70.0));
+}

@@ -3,6 +3,8 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <limits>
 
@@ -17,7 +19,53 @@ std::optional<std::int64_t> opt_int(const SQLite::Column& c) {
 
 constexpr const char* alert_columns =
     "id, category, severity, title, text, state, source, priority, api_key_id, expires_at, "
-    "cancelled_at, finished_at, not_before, created_at, planned_count, link";
+    "cancelled_at, finished_at, not_before, created_at, planned_count, link, towns, topics, areas";
+
+std::optional<std::string> opt_text(const SQLite::Column& c) {
+  if (c.isNull()) return std::nullopt;
+  return c.getString();
+}
+
+void bind_opt(SQLite::Statement& st, const char* name, const std::optional<std::string>& v) {
+  if (v) st.bind(name, *v); else st.bind(name);
+}
+
+// Who an alert reaches, in SQL over one range of subscriber ids
+// (:after, :upto]: the rule of domain/alert_audience.hpp. The driver reads
+// the choice tables by key (town, area or topic first, then subscriber
+// id), so an alert to one town touches that town's rows only; the match
+// then checks each candidate's other choices by primary-key lookups. A
+// subscriber found through several rows is one id of the UNION, and the
+// outbox's UNIQUE (alert_id, subscriber_id) keeps a repeated step from
+// queueing twice. json_each(NULL) is empty: an unused key list reads
+// nothing.
+constexpr const char* audience_driver =
+    "SELECT subscriber_id FROM subscriber_towns WHERE town_id IN (SELECT value FROM json_each(:drive_towns)) "
+    "AND subscriber_id > :after AND subscriber_id <= :upto "
+    "UNION SELECT subscriber_id FROM subscriber_areas WHERE area_id IN (SELECT value FROM json_each(:drive_areas)) "
+    "AND subscriber_id > :after AND subscriber_id <= :upto "
+    "UNION SELECT subscriber_id FROM subscriber_topics WHERE topic_id IN (SELECT value FROM json_each(:drive_topics)) "
+    "AND subscriber_id > :after AND subscriber_id <= :upto";
+
+constexpr const char* audience_match =
+    "s.subscribed_at <= :created AND (:all_severities OR s.only_severe = 0) "
+    "AND (:topics IS NULL OR EXISTS (SELECT 1 FROM subscriber_topics x WHERE x.topic_id IN "
+    "(SELECT value FROM json_each(:topics)) AND x.subscriber_id = s.id)) "
+    "AND (NOT :placed "
+    "OR EXISTS (SELECT 1 FROM subscriber_towns x WHERE x.town_id IN (SELECT value FROM json_each(:whole_towns)) "
+    "AND x.subscriber_id = s.id) "
+    "OR EXISTS (SELECT 1 FROM subscriber_areas x WHERE x.area_id IN (SELECT value FROM json_each(:areas)) "
+    "AND x.subscriber_id = s.id) "
+    // No area of that town chosen: the whole town, so its areas too.
+    "OR EXISTS (SELECT 1 FROM subscriber_towns x WHERE x.town_id IN (SELECT value FROM json_each(:area_towns)) "
+    "AND x.subscriber_id = s.id AND NOT EXISTS (SELECT 1 FROM subscriber_areas y JOIN areas a ON a.id = y.area_id "
+    "WHERE y.subscriber_id = s.id AND a.town_id = x.town_id)))";
+
+std::string json_ids(const std::vector<std::string>& ids) { return nlohmann::json(ids).dump(); }
+std::optional<std::string> json_ids_or_null(const std::vector<std::string>& ids) {
+  if (ids.empty()) return std::nullopt;
+  return json_ids(ids);
+}
 
 alert_record read_alert(SQLite::Statement& q) {
   alert_record a;
@@ -37,7 +85,16 @@ alert_record read_alert(SQLite::Statement& q) {
   a.created_at = q.getColumn(13).getInt64();
   a.planned_count = q.getColumn(14).getInt64();
   a.link = q.getColumn(15).isNull() ? std::string{} : q.getColumn(15).getString();
+  a.audience.towns = domain::id_list_from_json_text(opt_text(q.getColumn(16)));
+  a.audience.topics = domain::id_list_from_json_text(opt_text(q.getColumn(17)));
+  a.audience.areas = domain::id_list_from_json_text(opt_text(q.getColumn(18)));
   return a;
+}
+
+void bind_audience_columns(SQLite::Statement& st, const domain::alert_audience& audience) {
+  bind_opt(st, ":towns", domain::id_list_to_json_text(audience.towns));
+  bind_opt(st, ":topics", domain::id_list_to_json_text(audience.topics));
+  bind_opt(st, ":areas", domain::id_list_to_json_text(audience.areas));
 }
 
 std::int64_t single_count(SQLite::Statement& q) {
@@ -53,12 +110,13 @@ struct alert_store::statements {
   explicit statements(SQLite::Database& db)
       : by_key(db, "SELECT id, request_hash FROM alerts WHERE api_key_id IS :key AND idempotency_key = :idem"),
         insert(db, "INSERT INTO alerts (category, severity, title, text, link, priority, state, source, api_key_id, "
-                   "idempotency_key, request_hash, expires_at, not_before, created_at, public) VALUES "
-                   "(:category, :severity, :title, :text, :link, :priority, :state, :source, :key, :idem, :hash, "
-                   ":expires, :not_before, :now, :public)"),
+                   "idempotency_key, request_hash, expires_at, not_before, created_at, public, towns, topics, areas) "
+                   "VALUES (:category, :severity, :title, :text, :link, :priority, :state, :source, :key, :idem, :hash, "
+                   ":expires, :not_before, :now, :public, :towns, :topics, :areas)"),
         duplicate(db, "SELECT id FROM alerts WHERE created_at >= :since AND state <> 'cancelled' AND source = :source "
                       "AND category = :category AND severity = :severity AND title = :title AND text = :text "
-                      "AND COALESCE(link, '') = :link ORDER BY id DESC LIMIT 1"),
+                      "AND COALESCE(link, '') = :link AND towns IS :towns AND topics IS :topics AND areas IS :areas "
+                      "ORDER BY id DESC LIMIT 1"),
         welcome(db, "UPDATE subscribers SET welcome_alert_id = :alert WHERE id = :subscriber"),
         errors(db, "SELECT state, COALESCE(error_code, 0), COALESCE(error_title, ''), COUNT(*) FROM outbox "
                    "INDEXED BY outbox_errors WHERE alert_id = :id AND (error_code IS NOT NULL OR error_title IS NOT NULL) "
@@ -87,13 +145,39 @@ struct alert_store::statements {
         // states it.
         cancel_rows(db, "UPDATE outbox SET state = 'cancelled', updated_at = :now "
                         "WHERE alert_id = :id AND state IN ('queued', 'sending') AND state = 'queued'"),
-        next_to_plan(db, "SELECT id, priority, planned_through, not_before, expires_at, created_at "
-                         "FROM alerts WHERE state = 'planning' ORDER BY priority, id LIMIT 1"),
+        next_to_plan(db, "SELECT id, priority, planned_through, not_before, expires_at, created_at, severity, "
+                         "towns, topics, areas FROM alerts WHERE state = 'planning' ORDER BY priority, id LIMIT 1"),
         batch_end(db, "SELECT MAX(id), COUNT(*) FROM (SELECT id FROM subscribers WHERE id > :after "
                       "AND subscribed_at <= :created ORDER BY id LIMIT :batch)"),
         plan(db, "INSERT OR IGNORE INTO outbox (priority, phone_hash, alert_id, subscriber_id, not_before, "
                  "created_at, updated_at) SELECT :priority, phone_hash, :alert, id, :not_before, :now, :now "
                  "FROM subscribers WHERE id > :after AND id <= :upto AND subscribed_at <= :created"),
+        // Below severe, to everyone: the same walk, without those who
+        // asked for "Solo emergenze".
+        plan_below_severe(db, "INSERT OR IGNORE INTO outbox (priority, phone_hash, alert_id, subscriber_id, "
+                              "not_before, created_at, updated_at) SELECT :priority, phone_hash, :alert, id, "
+                              ":not_before, :now, :now FROM subscribers WHERE id > :after AND id <= :upto AND "
+                              "subscribed_at <= :created AND only_severe = 0"),
+        // Keyset batches of a targeted alert: the batch-th subscriber
+        // after :after under one key, read along the key.
+        town_end(db, "SELECT subscriber_id FROM subscriber_towns WHERE town_id = :key AND subscriber_id > :after "
+                     "ORDER BY subscriber_id LIMIT 1 OFFSET :skip"),
+        area_end(db, "SELECT subscriber_id FROM subscriber_areas WHERE area_id = :key AND subscriber_id > :after "
+                     "ORDER BY subscriber_id LIMIT 1 OFFSET :skip"),
+        topic_end(db, "SELECT subscriber_id FROM subscriber_topics WHERE topic_id = :key AND subscriber_id > :after "
+                      "ORDER BY subscriber_id LIMIT 1 OFFSET :skip"),
+        plan_targeted(db, std::string("INSERT OR IGNORE INTO outbox (priority, phone_hash, alert_id, subscriber_id, "
+                                      "not_before, created_at, updated_at) SELECT :priority, s.phone_hash, :alert, "
+                                      "s.id, :not_before, :now, :now FROM subscribers s WHERE s.id IN (") +
+                              audience_driver + ") AND " + audience_match),
+        count_targeted(db, std::string("SELECT COUNT(*), COALESCE(SUM(c.last_inbound_at IS NULL OR "
+                                       "c.last_inbound_at <= :since), 0) FROM subscribers s LEFT JOIN contacts c "
+                                       "ON c.phone_hash = s.phone_hash WHERE s.id IN (") +
+                               audience_driver + ") AND " + audience_match),
+        count_everyone(db, "SELECT COUNT(*), COALESCE(SUM(c.last_inbound_at IS NULL OR c.last_inbound_at <= :since), "
+                           "0) FROM subscribers s LEFT JOIN contacts c ON c.phone_hash = s.phone_hash "
+                           "WHERE s.subscribed_at <= :created AND (:all_severities OR s.only_severe = 0)"),
+        area_towns(db, "SELECT id, town_id FROM areas WHERE id IN (SELECT value FROM json_each(:areas))"),
         advance(db, "UPDATE alerts SET planned_through = :upto, planned_count = planned_count + :added "
                     "WHERE id = :id"),
         planned(db, "UPDATE alerts SET state = 'sending' WHERE id = :id AND state = 'planning'"),
@@ -110,8 +194,13 @@ struct alert_store::statements {
         all_counts(db, "SELECT state, SUM(count) FROM alert_progress GROUP BY state") {}
 
   SQLite::Statement by_key, insert, duplicate, welcome, errors, add_recipient, count_recipient, get, list, counts, sending, all_sending, sent_times, waiting, cancel_alert, cancel_rows, next_to_plan, batch_end,
-      plan, advance, planned, expire, finish, expire_sending, subscribers, flagged, outside, all_counts;
+      plan, plan_below_severe, town_end, area_end, topic_end, plan_targeted, count_targeted, count_everyone,
+      area_towns, advance, planned, expire, finish, expire_sending, subscribers, flagged, outside, all_counts;
 };
+
+std::string alert_store::targeted_plan_sql() {
+  return std::string("SELECT s.id FROM subscribers s WHERE s.id IN (") + audience_driver + ") AND " + audience_match;
+}
 
 alert_store::alert_store(SQLite::Database& db) : db_(db), st_(std::make_unique<statements>(db)) {}
 alert_store::~alert_store() = default;
@@ -141,6 +230,7 @@ create_result alert_store::create(const new_alert& a, std::int64_t now_ms) {
     q.bind(":title", a.draft.title);
     q.bind(":text", a.draft.text);
     q.bind(":link", a.draft.link);
+    bind_audience_columns(q, a.audience);
     std::optional<std::int64_t> earlier;
     if (q.executeStep()) earlier = q.getColumn(0).getInt64();
     q.reset();
@@ -184,6 +274,7 @@ std::int64_t alert_store::insert_alert(const new_alert& a, std::string_view stat
   st.bind(":title", a.draft.title);
   st.bind(":text", a.draft.text);
   if (a.draft.link.empty()) st.bind(":link"); else st.bind(":link", a.draft.link);
+  bind_audience_columns(st, a.audience);
   st.bind(":priority", domain::priority_of(a.draft.level));
   st.bind(":state", std::string(state));
   st.bind(":source", a.source);
@@ -288,6 +379,11 @@ std::optional<plan_step> alert_store::plan_next(std::size_t batch, std::int64_t 
   const auto not_before = q.getColumn(3).getInt64();
   const auto expires = opt_int(q.getColumn(4));
   const auto created = q.getColumn(5).getInt64();
+  const auto level = domain::parse_severity(q.getColumn(6).getString()).value_or(domain::severity::minor);
+  domain::alert_audience audience;
+  audience.towns = domain::id_list_from_json_text(opt_text(q.getColumn(7)));
+  audience.topics = domain::id_list_from_json_text(opt_text(q.getColumn(8)));
+  audience.areas = domain::id_list_from_json_text(opt_text(q.getColumn(9)));
   q.reset();
   // A small first batch: its deliveries can leave while the rest of the
   // list is planned, so the first message goes within milliseconds.
@@ -305,6 +401,11 @@ std::optional<plan_step> alert_store::plan_next(std::size_t batch, std::int64_t 
     return step;
   }
 
+  if (!audience.everyone()) {
+    plan_targeted(step, audience, level, after, priority, not_before, created, batch, now_ms);
+    return step;
+  }
+
   auto& end = st_->batch_end;
   end.reset();
   end.bind(":after", after);
@@ -316,7 +417,7 @@ std::optional<plan_step> alert_store::plan_next(std::size_t batch, std::int64_t 
   end.reset();
 
   if (found > 0) {
-    auto& p = st_->plan;
+    auto& p = domain::reaches_only_severe(level) ? st_->plan : st_->plan_below_severe;
     p.reset();
     p.bind(":priority", priority);
     p.bind(":alert", id);
@@ -341,6 +442,134 @@ std::optional<plan_step> alert_store::plan_next(std::size_t batch, std::int64_t 
     step.finished_planning = true;
   }
   return step;
+}
+
+alert_store::targeting alert_store::target_of(const domain::alert_audience& audience) {
+  targeting t;
+  std::vector<domain::area> areas;
+  if (audience.areas) {
+    auto& q = st_->area_towns;
+    q.reset();
+    q.bind(":areas", json_ids(*audience.areas));
+    while (q.executeStep()) {
+      domain::area a;
+      a.id = q.getColumn(0).getString();
+      a.town_id = q.getColumn(1).getString();
+      areas.push_back(std::move(a));
+    }
+    q.reset();
+  }
+  const auto place = domain::place_of(audience, areas);
+  t.placed = place.named();
+  t.whole_towns = json_ids_or_null(place.whole_towns);
+  t.areas = json_ids_or_null(place.areas);
+  t.area_towns = json_ids_or_null(place.area_towns);
+  if (audience.topics) t.topics = json_ids(*audience.topics);
+  // The place is read by key when named (a town is about a tenth of the
+  // list), the topics otherwise.
+  if (t.placed) {
+    auto towns = place.whole_towns;
+    towns.insert(towns.end(), place.area_towns.begin(), place.area_towns.end());
+    t.drive_towns = json_ids_or_null(towns);
+    t.drive_areas = t.areas;
+    for (const auto& id : towns) t.keys.push_back({&st_->town_end, id});
+    for (const auto& id : place.areas) t.keys.push_back({&st_->area_end, id});
+  } else if (audience.topics) {
+    t.drive_topics = t.topics;
+    for (const auto& id : *audience.topics) t.keys.push_back({&st_->topic_end, id});
+  }
+  return t;
+}
+
+void alert_store::bind_target(SQLite::Statement& st, const targeting& t, domain::severity level) {
+  bind_opt(st, ":drive_towns", t.drive_towns);
+  bind_opt(st, ":drive_areas", t.drive_areas);
+  bind_opt(st, ":drive_topics", t.drive_topics);
+  bind_opt(st, ":topics", t.topics);
+  bind_opt(st, ":whole_towns", t.whole_towns);
+  bind_opt(st, ":areas", t.areas);
+  bind_opt(st, ":area_towns", t.area_towns);
+  st.bind(":placed", t.placed ? 1 : 0);
+  st.bind(":all_severities", domain::reaches_only_severe(level) ? 1 : 0);
+}
+
+void alert_store::plan_targeted(plan_step& step, const domain::alert_audience& audience, domain::severity level,
+                                std::int64_t after, int priority, std::int64_t not_before, std::int64_t created,
+                                std::size_t batch, std::int64_t now_ms) {
+  const auto t = target_of(audience);
+  // Keyset batches: under each key, the batch-th subscriber after the last
+  // step; the step ends at the lowest of them, so it reads at most a batch
+  // per key. A key with fewer left bounds nothing; with none bounding,
+  // this is the last step.
+  std::optional<std::int64_t> upto;
+  for (const auto& [end, key] : t.keys) {
+    end->reset();
+    end->bind(":key", key);
+    end->bind(":after", static_cast<std::int64_t>(after));
+    end->bind(":skip", static_cast<std::int64_t>(batch) - 1);
+    if (end->executeStep()) {
+      const auto id = end->getColumn(0).getInt64();
+      upto = std::min(upto.value_or(id), id);
+    }
+    end->reset();
+  }
+  const auto last = upto.value_or(std::numeric_limits<std::int64_t>::max());
+  auto& p = st_->plan_targeted;
+  p.reset();
+  p.bind(":priority", priority);
+  p.bind(":alert", step.alert_id);
+  p.bind(":not_before", not_before);
+  p.bind(":now", now_ms);
+  p.bind(":after", after);
+  p.bind(":upto", last);
+  p.bind(":created", created);
+  bind_target(p, t, level);
+  step.added = p.exec();
+  auto& adv = st_->advance;
+  adv.reset();
+  adv.bind(":upto", last);
+  adv.bind(":added", step.added);
+  adv.bind(":id", step.alert_id);
+  adv.exec();
+  if (!upto) {
+    auto& done = st_->planned;
+    done.reset();
+    done.bind(":id", step.alert_id);
+    done.exec();
+    step.finished_planning = true;
+  }
+}
+
+audience_count alert_store::count_audience(const domain::alert_audience& audience, domain::severity level,
+                                           std::int64_t now_ms) {
+  audience_count out;
+  const std::int64_t since = now_ms - std::int64_t{24} * 3600 * 1000;
+  if (audience.everyone()) {
+    auto& q = st_->count_everyone;
+    q.reset();
+    q.bind(":since", since);
+    q.bind(":created", now_ms);
+    q.bind(":all_severities", domain::reaches_only_severe(level) ? 1 : 0);
+    q.executeStep();
+    out.recipients = q.getColumn(0).getInt64();
+    out.outside_window = q.getColumn(1).getInt64();
+    q.reset();
+    return out;
+  }
+  // The planner's own selection over the whole list.
+  const auto t = target_of(audience);
+  auto& q = st_->count_targeted;
+  q.reset();
+  q.bind(":since", since);
+  q.bind(":after", std::int64_t{0});
+  q.bind(":upto", std::numeric_limits<std::int64_t>::max());
+  q.bind(":created", now_ms);
+  bind_target(q, t, level);
+  q.executeStep();
+  out.recipients = q.getColumn(0).getInt64();
+  out.outside_window = q.getColumn(1).getInt64();
+  q.reset();
+  return out;
 }
 
 int alert_store::finish_settled(std::int64_t now_ms) {

@@ -16,7 +16,10 @@
 #include <string_view>
 #include <vector>
 
-namespace SQLite { class Database; }
+namespace SQLite {
+class Database;
+class Statement;
+}
 
 namespace banditore::store::sqlite {
 
@@ -60,6 +63,15 @@ class alert_store {
   // Marks alerts whose deliveries are all settled as done.
   int finish_settled(std::int64_t now_ms);
 
+  // Who an alert for this audience and severity would reach now, and how
+  // many of them are outside their 24-hour window: the planner's selection,
+  // counted through the same keys.
+  audience_count count_audience(const domain::alert_audience& audience, domain::severity level, std::int64_t now_ms);
+
+  // The selection of a targeted alert's step, for a test to read its
+  // query plan: it must never scan the subscribers.
+  static std::string targeted_plan_sql();
+
   std::int64_t subscriber_count();
   std::int64_t flagged_count();
   // Subscribers who have not written in the last 24 hours: a broadcast
@@ -69,6 +81,19 @@ class alert_store {
 
  private:
   std::int64_t insert_alert(const new_alert& alert, std::string_view state, std::int64_t now_ms);
+
+  // A targeted alert's audience as the statements bind it.
+  struct targeting {
+    bool placed = false;
+    std::optional<std::string> whole_towns, areas, area_towns, topics;  // JSON arrays of ids
+    std::optional<std::string> drive_towns, drive_areas, drive_topics;
+    std::vector<std::pair<SQLite::Statement*, std::string>> keys;  // batch-end statement, key
+  };
+  targeting target_of(const domain::alert_audience& audience);
+  void bind_target(SQLite::Statement& st, const targeting& t, domain::severity level);
+  void plan_targeted(plan_step& step, const domain::alert_audience& audience, domain::severity level,
+                     std::int64_t after, int priority, std::int64_t not_before, std::int64_t created,
+                     std::size_t batch, std::int64_t now_ms);
 
   struct statements;
   SQLite::Database& db_;

@@ -1,6 +1,7 @@
 #include <banditore/store/sqlite/api_keys.hpp>
 
 #include <banditore/crypto/hash.hpp>
+#include <banditore/domain/alert_audience.hpp>
 #include <banditore/domain/utf8.hpp>
 #include <banditore/store/sqlite/audit.hpp>
 
@@ -106,23 +107,24 @@ class savepoint {
 
 struct api_key_store::statements {
   explicit statements(SQLite::Database& db)
-      : insert(db, "INSERT INTO api_keys (name, token_hash, token_prefix, scopes, created_at) "
-                   "VALUES (:name, :hash, :prefix, :scopes, :now)"),
-        all(db, "SELECT id, name, token_prefix, scopes, created_at, revoked_at, last_used_at "
+      : insert(db, "INSERT INTO api_keys (name, token_hash, token_prefix, scopes, created_at, towns) "
+                   "VALUES (:name, :hash, :prefix, :scopes, :now, :towns)"),
+        all(db, "SELECT id, name, token_prefix, scopes, created_at, revoked_at, last_used_at, towns "
                 "FROM api_keys ORDER BY id"),
         by_id(db, "SELECT id, name, revoked_at FROM api_keys WHERE id = :id"),
         by_name(db, "SELECT id, name, revoked_at FROM api_keys WHERE name = :name ORDER BY id"),
-        by_hash(db, "SELECT id, name, token_prefix, scopes, created_at, revoked_at, last_used_at "
+        by_hash(db, "SELECT id, name, token_prefix, scopes, created_at, revoked_at, last_used_at, towns "
                     "FROM api_keys WHERE token_hash = :hash"),
+        town(db, "SELECT COUNT(*) FROM towns WHERE id = :id"),
         revoke(db, "UPDATE api_keys SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL"),
         touch(db, "UPDATE api_keys SET last_used_at = :now WHERE id = :id") {}
 
-  SQLite::Statement insert, all, by_id, by_name, by_hash, revoke, touch;
+  SQLite::Statement insert, all, by_id, by_name, by_hash, town, revoke, touch;
 };
 
 namespace {
 
-// Columns: id, name, token_prefix, scopes, created_at, revoked_at, last_used_at.
+// Columns: id, name, token_prefix, scopes, created_at, revoked_at, last_used_at, towns.
 key_info read_key(SQLite::Statement& q) {
   key_info k;
   k.id = q.getColumn(0).getInt64();
@@ -132,6 +134,7 @@ key_info read_key(SQLite::Statement& q) {
   k.created_at = q.getColumn(4).getInt64();
   if (!q.getColumn(5).isNull()) k.revoked_at = q.getColumn(5).getInt64();
   if (!q.getColumn(6).isNull()) k.last_used_at = q.getColumn(6).getInt64();
+  if (!q.getColumn(7).isNull()) k.towns = domain::id_list_from_json_text(q.getColumn(7).getString()).value_or(std::vector<std::string>{});
   return k;
 }
 
@@ -142,10 +145,21 @@ api_key_store::api_key_store(SQLite::Database& db) : db_(db), st_(std::make_uniq
 api_key_store::~api_key_store() = default;
 
 created_key api_key_store::create(std::string_view name, const std::vector<std::string>& scopes,
-                                  std::int64_t now_ms) {
+                                  std::int64_t now_ms, const std::vector<std::string>& towns) {
   check_name(name);
   const auto canonical = canonical_scopes(scopes);
   const auto scope_text = join(canonical, ",");
+  std::vector<std::string> key_towns;
+  for (const auto& t : towns) {
+    auto& q = st_->town;
+    q.reset();
+    q.bind(":id", t);
+    q.executeStep();
+    const bool known = q.getColumn(0).getInt64() > 0;
+    q.reset();
+    if (!known) throw std::invalid_argument(fmt::format("unknown town '{}' (see banditore towns list)", t));
+    if (std::find(key_towns.begin(), key_towns.end(), t) == key_towns.end()) key_towns.push_back(t);
+  }
 
   created_key out;
   out.token = std::string(token_scheme) + crypto::to_hex(crypto::random_bytes(token_random_bytes));
@@ -158,10 +172,13 @@ created_key api_key_store::create(std::string_view name, const std::vector<std::
   st.bind(":prefix", out.token.substr(0, token_prefix_length));
   st.bind(":scopes", scope_text);
   st.bind(":now", now_ms);
+  if (key_towns.empty()) st.bind(":towns");
+  else st.bind(":towns", *domain::id_list_to_json_text(key_towns));
   st.exec();
   out.id = db_.getLastInsertRowid();
-  record_audit(db_, key_admin_actor, "key.create", std::nullopt, out.id,
-               fmt::format("name={} scopes={}", name, scope_text), now_ms);
+  auto detail = fmt::format("name={} scopes={}", name, scope_text);
+  if (!key_towns.empty()) detail += " towns=" + join(key_towns, ",");
+  record_audit(db_, key_admin_actor, "key.create", std::nullopt, out.id, detail, now_ms);
   sp.release();
   return out;
 }

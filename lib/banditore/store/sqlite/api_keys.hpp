@@ -29,8 +29,10 @@ class api_key_store {
   // empty, longer than max_key_name_length characters, not UTF-8, made of
   // digits only (it would read as an id), starting with token_scheme (it
   // would read as a token) or holding control characters; and for no
-  // scopes or an unknown scope.
-  created_key create(std::string_view name, const std::vector<std::string>& scopes, std::int64_t now_ms);
+  // scopes or an unknown scope; and for a town not in the catalogue.
+  // towns: the only towns the key may send alerts to (empty: anywhere).
+  created_key create(std::string_view name, const std::vector<std::string>& scopes, std::int64_t now_ms,
+                     const std::vector<std::string>& towns = {});
 
   // Every key, oldest first; never a token or its hash.
   std::vector<key_info> list();

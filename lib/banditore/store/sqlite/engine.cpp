@@ -205,6 +205,21 @@ asio::awaitable<alert_stats> engine::stats(std::int64_t tier, std::int64_t now) 
   co_return co_await s.worker.run(std::move(work));
 }
 
+asio::awaitable<alert_preview_counts> engine::preview(domain::alert_audience audience, domain::severity level,
+                                                      std::int64_t tier, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, audience = std::move(audience), level, tier, now](SQLite::Database& db) {
+    // One read transaction: the count and the limit's use from one moment.
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::DEFERRED);
+    alert_preview_counts out;
+    out.audience = s.alerts->count_audience(audience, level, now);
+    out.usage = s.out->limit_usage(tier, now);
+    tx.commit();
+    return out;
+  };
+  co_return co_await s.worker.run(std::move(work));
+}
+
 // --- planning ------------------------------------------------------------------
 
 asio::awaitable<std::optional<plan_step>> engine::next_step(std::size_t batch, std::int64_t now) {
@@ -256,6 +271,7 @@ asio::awaitable<cap_applied> engine::apply(cap_document doc, std::int64_t now) {
     const auto new_alert_of = [&](const domain::alert_draft& draft) {
       new_alert a;
       a.draft = draft;
+      a.audience = doc.audience;
       a.source = "cap";
       a.api_key_id = doc.who.api_key_id;
       a.not_before = now;
@@ -424,9 +440,10 @@ cli_cancel engine::cancel_alert(std::int64_t id, const actor& who, std::int64_t 
   });
 }
 
-created_key engine::create_key(std::string_view name, const std::vector<std::string>& scopes, std::int64_t now) {
+created_key engine::create_key(std::string_view name, const std::vector<std::string>& scopes,
+                               const std::vector<std::string>& towns, std::int64_t now) {
   auto& s = *impl_;
-  return s.worker.run_sync([&](SQLite::Database&) { return s.api_keys->create(name, scopes, now); });
+  return s.worker.run_sync([&](SQLite::Database&) { return s.api_keys->create(name, scopes, now, towns); });
 }
 
 std::vector<key_info> engine::list_keys() {

@@ -77,6 +77,8 @@ class engine final : public store::inbound,
   boost::asio::awaitable<std::vector<alert_record>> list(std::int64_t before_id, std::size_t limit) override;
   boost::asio::awaitable<std::optional<alert_report>> cancel(std::int64_t id, actor who, std::int64_t now_ms) override;
   boost::asio::awaitable<alert_stats> stats(std::int64_t tier_limit, std::int64_t now_ms) override;
+  boost::asio::awaitable<alert_preview_counts> preview(domain::alert_audience audience, domain::severity level,
+                                                       std::int64_t tier_limit, std::int64_t now_ms) override;
   // planning
   boost::asio::awaitable<std::optional<plan_step>> next_step(std::size_t batch, std::int64_t now_ms) override;
   // outbox_rounds
@@ -104,7 +106,7 @@ class engine final : public store::inbound,
   cli_cancel cancel_alert(std::int64_t id, const actor& who, std::int64_t now_ms) override;
   // api_key_admin
   created_key create_key(std::string_view name, const std::vector<std::string>& scopes,
-                         std::int64_t now_ms) override;
+                         const std::vector<std::string>& towns, std::int64_t now_ms) override;
   std::vector<key_info> list_keys() override;
   revoke_result revoke_key(std::string_view id_or_name, std::int64_t now_ms) override;
   // subscriber_admin
