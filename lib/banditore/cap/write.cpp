@@ -1,5 +1,7 @@
 #include <banditore/cap/write.hpp>
 
+#include <banditore/cap/xml_util.hpp>
+
 #include <date/date.h>
 #include <fmt/format.h>
 #include <pugixml.hpp>
@@ -10,13 +12,6 @@ namespace banditore::cap {
 
 namespace {
 
-std::string xml_text(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s)
-    if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += c;
-  return out;
-}
 
 void text(pugi::xml_node parent, const char* name, const std::string& value) {
   parent.append_child(name).append_child(pugi::node_pcdata).set_value(xml_text(value).c_str());

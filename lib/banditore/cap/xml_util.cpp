@@ -128,4 +128,12 @@ std::string trimmed_text(const pugi::xml_node& n) {
   return std::string(trim(text));
 }
 
+std::string xml_text(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s)
+    if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += c;
+  return out;
+}
+
 }  // namespace banditore::cap

@@ -41,4 +41,9 @@ std::string trimmed_text(const pugi::xml_node& n);
 
 std::string_view trim(std::string_view s);
 
+// Text as XML 1.0 may carry it (section 2.2): tab, newline and carriage
+// return are the only control characters kept; anything else below 0x20 is
+// dropped. For the documents and feeds banditore writes.
+std::string xml_text(const std::string& s);
+
 }  // namespace banditore::cap

@@ -1,5 +1,7 @@
 #include <banditore/web/atom.hpp>
 
+#include <banditore/cap/xml_util.hpp>
+
 #include <date/date.h>
 #include <pugixml.hpp>
 
@@ -10,24 +12,15 @@ namespace banditore::web {
 
 namespace {
 
-// XML 1.0 (section 2.2) allows tab, newline and carriage return among the
-// control characters; anything below 0x20 else is dropped.
-std::string xml_text(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s)
-    if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += c;
-  return out;
-}
 
 void text_child(pugi::xml_node parent, const char* name, const std::string& text) {
-  parent.append_child(name).append_child(pugi::node_pcdata).set_value(xml_text(text).c_str());
+  parent.append_child(name).append_child(pugi::node_pcdata).set_value(cap::xml_text(text).c_str());
 }
 
 void link(pugi::xml_node parent, const char* rel, const std::string& href, const char* type = nullptr) {
   auto l = parent.append_child("link");
   l.append_attribute("rel") = rel;
-  l.append_attribute("href") = xml_text(href).c_str();
+  l.append_attribute("href") = cap::xml_text(href).c_str();
   if (type) l.append_attribute("type") = type;
 }
 
@@ -60,10 +53,10 @@ std::string atom_xml(const atom_feed& feed) {
     text_child(entry, "published", atom_date(e.published_ms));
     text_child(entry, "updated", atom_date(e.updated_ms));
     link(entry, "alternate", e.link, e.link_type.c_str());
-    for (const auto& c : e.categories) entry.append_child("category").append_attribute("term") = xml_text(c).c_str();
+    for (const auto& c : e.categories) entry.append_child("category").append_attribute("term") = cap::xml_text(c).c_str();
     auto summary = entry.append_child("summary");
     summary.append_attribute("type") = "text";
-    summary.append_child(pugi::node_pcdata).set_value(xml_text(e.summary).c_str());
+    summary.append_child(pugi::node_pcdata).set_value(cap::xml_text(e.summary).c_str());
   }
   std::ostringstream out;
   doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
