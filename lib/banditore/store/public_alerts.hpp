@@ -27,9 +27,8 @@ struct public_alert {
 struct public_alert_query {
   std::int64_t before_id = 0;
   std::size_t limit = 20;
-  // Town and topic ids; empty: every one. Alerts carry no audience yet, so
-  // these select nothing out for now: the engine's query has the place
-  // where the condition on the alert's towns and topics joins in.
+  // Town and topic ids; empty: every one. An alert for every town (or
+  // topic) is listed under each.
   std::string town, topic;
 };
 

@@ -39,13 +39,21 @@ public_alert read_row(SQLite::Statement& q) {
 }  // namespace
 
 std::vector<public_alert> read_public_alerts(SQLite::Database& db, const public_alert_query& query) {
-  // When alerts carry towns and topics, the filters join here, e.g.
-  // "AND (:town = '' OR EXISTS (SELECT 1 FROM alert_towns t WHERE
-  // t.alert_id = a.id AND t.town_id = :town))", and likewise for topics;
-  // the keyset on id stays as it is.
-  SQLite::Statement q(db, std::string("SELECT ") + columns + " FROM alerts a INDEXED BY alerts_public WHERE " +
-                              public_condition + " AND a.id < :before ORDER BY a.id DESC LIMIT :limit");
+  // An alert is for a town when it names no towns (all) or that one, and
+  // names no areas or one of that town's; for a topic when it names no
+  // topics or that one. Alerts are few: the JSON arrays are read per row.
+  SQLite::Statement q(
+      db, std::string("SELECT ") + columns + " FROM alerts a INDEXED BY alerts_public WHERE " + public_condition +
+              " AND a.id < :before"
+              " AND (:town = '' OR ((a.towns IS NULL OR EXISTS (SELECT 1 FROM json_each(a.towns) t"
+              " WHERE t.value = :town)) AND (a.areas IS NULL OR EXISTS (SELECT 1 FROM json_each(a.areas) j"
+              " JOIN areas ar ON ar.id = j.value WHERE ar.town_id = :town))))"
+              " AND (:topic = '' OR a.topics IS NULL OR EXISTS (SELECT 1 FROM json_each(a.topics) p"
+              " WHERE p.value = :topic))"
+              " ORDER BY a.id DESC LIMIT :limit");
   q.bind(":before", query.before_id > 0 ? query.before_id : INT64_MAX);
+  q.bind(":town", query.town);
+  q.bind(":topic", query.topic);
   q.bind(":limit", static_cast<std::int64_t>(query.limit));
   std::vector<public_alert> out;
   while (q.executeStep()) out.push_back(read_row(q));

@@ -100,3 +100,35 @@ TEST_CASE("the archive pages newest first by keyset, and the version moves with 
   REQUIRE(cancelled);
   CHECK(cancelled->cancelled_at == 1'700'000'001'000);
 }
+
+TEST_CASE("the archive filtered by town and topic lists the alerts for them, and those for everyone") {
+  fixture f;
+  f.db->exec("INSERT INTO towns (id, name) VALUES ('lugo', 'Lugo'), ('cotignola', 'Cotignola')");
+  f.db->exec("INSERT INTO areas (id, town_id, name) VALUES ('voltana', 'lugo', 'Voltana')");
+  f.db->exec("INSERT INTO topics (id, name) VALUES ('acqua', 'Acqua'), ('strade', 'Strade')");
+  auto with = [&](const std::string& title, const char* towns, const char* topics, const char* areas) {
+    const auto id = f.alert(title);
+    SQLite::Statement q(*f.db, "UPDATE alerts SET towns = ?, topics = ?, areas = ? WHERE id = ?");
+    if (towns) q.bind(1, towns); else q.bind(1);
+    if (topics) q.bind(2, topics); else q.bind(2);
+    if (areas) q.bind(3, areas); else q.bind(3);
+    q.bind(4, id);
+    q.exec();
+  };
+  with("a tutti", nullptr, nullptr, nullptr);
+  with("acqua a Lugo", "[\"lugo\"]", "[\"acqua\"]", nullptr);
+  with("strade a Cotignola", "[\"cotignola\"]", "[\"strade\"]", nullptr);
+  with("acqua a Voltana", nullptr, "[\"acqua\"]", "[\"voltana\"]");
+  auto list = [&](std::string town, std::string topic) {
+    public_alert_query q;
+    q.town = std::move(town);
+    q.topic = std::move(topic);
+    return titles(read_public_alerts(*f.db, q));
+  };
+  using v = std::vector<std::string>;
+  CHECK(list("", "") == v{"acqua a Voltana", "strade a Cotignola", "acqua a Lugo", "a tutti"});
+  CHECK(list("lugo", "") == v{"acqua a Voltana", "acqua a Lugo", "a tutti"});
+  CHECK(list("cotignola", "") == v{"strade a Cotignola", "a tutti"});
+  CHECK(list("", "acqua") == v{"acqua a Voltana", "acqua a Lugo", "a tutti"});
+  CHECK(list("cotignola", "acqua") == v{"a tutti"});
+}
