@@ -1,5 +1,7 @@
 #include <banditore/dispatch/background.hpp>
 
+#include <utility>
+
 #include <banditore/log/log.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -49,13 +51,15 @@ void background_task::finished() {
 }
 
 asio::awaitable<void> background_task::wait_for(std::chrono::steady_clock::duration d) {
-  wake_.expires_after(d);
-  co_await wake_.async_wait(use_nothrow);
+  co_await wait_until(std::chrono::steady_clock::now() + d);
 }
 
 asio::awaitable<void> background_task::wait_until(std::chrono::steady_clock::time_point t) {
+  // A wake that came while the body was busy ends this wait before it starts.
+  if (std::exchange(wake_pending_, false)) co_return;
   wake_.expires_at(t);
   co_await wake_.async_wait(use_nothrow);
+  wake_pending_ = false;
 }
 
 asio::awaitable<void> background_task::stop() {

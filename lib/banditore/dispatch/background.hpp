@@ -31,9 +31,14 @@ class background_task {
   bool stopping() const { return stopping_; }
   bool running() const { return running_; }
 
-  // Ends the wait in progress at once (a wake while not waiting is lost:
-  // the body looks again before its next wait anyway).
-  void wake() { wake_.cancel(); }
+  // Ends the wait in progress at once, or the next one when the body is
+  // not waiting: a planner woken while it reads the database (before the
+  // alert that woke it was committed) must look again, not sleep a whole
+  // poll interval.
+  void wake() {
+    wake_pending_ = true;
+    wake_.cancel();
+  }
   boost::asio::awaitable<void> wait_for(std::chrono::steady_clock::duration d);
   boost::asio::awaitable<void> wait_until(std::chrono::steady_clock::time_point t);
 
@@ -48,7 +53,7 @@ class background_task {
   boost::asio::io_context& io_;
   std::string name_;
   boost::asio::steady_timer wake_, done_;
-  bool started_ = false, stopping_ = false, running_ = false;
+  bool started_ = false, stopping_ = false, running_ = false, wake_pending_ = false;
 };
 
 }  // namespace banditore::dispatch
