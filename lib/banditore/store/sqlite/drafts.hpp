@@ -1,4 +1,4 @@
-// Drafts and the news feeds they come from (migration 15). Runs on the
+// Drafts and the news feeds they come from (migration 11). Runs on the
 // database thread, inside the caller's transaction; statements are prepared
 // per call: drafts change a few times a day.
 #pragma once
