@@ -2,6 +2,7 @@
 
 #include <banditore/dispatch/background.hpp>
 #include <banditore/dispatch/rate_limiter.hpp>
+#include <banditore/domain/utf8.hpp>
 #include <banditore/log/log.hpp>
 #include <banditore/metrics/registry.hpp>
 #include <banditore/store/outbox.hpp>
@@ -40,7 +41,7 @@ outgoing_message delivery_message(const sender_options& o, std::string to,
   outgoing_message m;
   m.to = std::move(to);
   domain::alert_content content;
-  content.town = o.town;
+  content.town = a.town.empty() ? o.town : a.town;
   content.level = domain::parse_severity(a.severity).value_or(domain::severity::moderate);
   content.title = a.title;
   content.text = a.text;
@@ -51,6 +52,13 @@ outgoing_message delivery_message(const sender_options& o, std::string to,
                                domain::template_parameters(o.template_params, content, a.category, o.labels)};
   } else {
     m.text = domain::compose_alert_text(content, o.labels);
+    // The alert was checked against WhatsApp's limit with the deployment's
+    // name; a longer town name must not push it over.
+    if (content.town != o.town &&
+        domain::utf8::count_code_points(m.text).value_or(SIZE_MAX) > domain::max_text_body) {
+      content.town = o.town;
+      m.text = domain::compose_alert_text(content, o.labels);
+    }
   }
   return m;
 }
@@ -271,7 +279,8 @@ struct sender::impl : std::enable_shared_from_this<impl> {
     try {
       outgoing_message msg;
       if (item.alert_id != 0) {
-        detail::delivery_view view{item.title, item.text, item.category, item.severity, item.link, item.issued_at_ms};
+        detail::delivery_view view{item.title,    item.text,         item.category, item.severity,
+                                   item.link,     item.issued_at_ms, item.town};
         msg = delivery_message(options_, std::move(item.recipient), view, item.as_template);
       } else {
         msg.to = std::move(item.recipient);

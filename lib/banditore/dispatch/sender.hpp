@@ -69,6 +69,7 @@ namespace detail {
 struct delivery_view {
   std::string title, text, category, severity, link;
   std::int64_t issued_at_ms = 0;
+  std::string town;  // the alert's one town; empty: the deployment's (sender_options::town)
 };
 }  // namespace detail
 

@@ -1,5 +1,7 @@
 #include <banditore/dispatch/sender.hpp>
 
+#include <banditore/domain/utf8.hpp>
+
 #include "../fake_store.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -222,4 +224,26 @@ TEST_CASE("from idle the first round leases a few, never more than the slots in 
   REQUIRE(run_sender(store, channel, options, [&] { return channel.sent.size() == 20; }));
   REQUIRE_FALSE(store.lease_limits.empty());
   for (auto limit : store.lease_limits) CHECK(limit <= 4);
+}
+
+TEST_CASE("an alert for one town is signed with that town, others with the deployment's") {
+  dispatch::sender_options o;
+  o.town = "Unione della Bassa Romagna";
+  dispatch::detail::delivery_view alert;
+  alert.title = "Acqua sospesa";
+  alert.text = "Via Roma, dalle 9 alle 13.";
+  alert.severity = "moderate";
+  alert.category = "water";
+  auto everyone = dispatch::delivery_message(o, "393331111111", alert, false);
+  CHECK(everyone.text.find("Unione della Bassa Romagna") != std::string::npos);
+  alert.town = "Comune di Lugo";
+  auto lugo = dispatch::delivery_message(o, "393331111111", alert, false);
+  CHECK(lugo.text.find("Comune di Lugo") != std::string::npos);
+  CHECK(lugo.text.find("Bassa Romagna") == std::string::npos);
+  // An alert at WhatsApp's limit keeps the name it was checked with.
+  alert.text = std::string(4096 - 200, 'x');
+  alert.town = "Comune di " + std::string(150, 'L');
+  auto long_one = dispatch::delivery_message(o, "393331111111", alert, false);
+  CHECK(long_one.text.find("Bassa Romagna") != std::string::npos);
+  CHECK(domain::utf8::count_code_points(long_one.text).value() <= domain::max_text_body);
 }

@@ -66,7 +66,10 @@ std::string due_sql(bool with_window) {
          // wait behind it (evaluated only for imported subscribers).
          "CASE WHEN s.welcome_alert_id IS NOT NULL AND s.welcome_alert_id <> o.alert_id THEN EXISTS "
          "(SELECT 1 FROM outbox w WHERE w.alert_id = s.welcome_alert_id AND w.subscriber_id = o.subscriber_id "
-         "AND w.state IN ('queued', 'sending')) ELSE 0 END, s.welcome_alert_id, o.buttons "
+         "AND w.state IN ('queued', 'sending')) ELSE 0 END, s.welcome_alert_id, o.buttons, "
+         // An alert for one town names that town as its sender.
+         "(SELECT t.name FROM towns t WHERE a.towns IS NOT NULL AND json_array_length(a.towns) = 1 "
+         "AND t.id = json_extract(a.towns, '$[0]')) "
          "FROM outbox o LEFT JOIN subscribers s ON s.id = o.subscriber_id "
          "LEFT JOIN alerts a ON a.id = o.alert_id " +
          (with_window ? "LEFT JOIN contacts c ON c.phone_hash = o.phone_hash " : "") +
@@ -296,6 +299,7 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
       item.issued_at_ms = q.getColumn(19).isNull() ? 0 : q.getColumn(19).getInt64();
       item.category = q.getColumn(12).getString();
       item.severity = q.getColumn(13).getString();
+      item.town = q.getColumn(23).isNull() ? std::string{} : q.getColumn(23).getString();
       const auto last_inbound = q.getColumn(16).isNull() ? 0 : q.getColumn(16).getInt64();
       const bool in_window = last_inbound > now_ms - service_window_ms;
       item.as_template = policy.template_available &&

@@ -228,3 +228,21 @@ TEST_CASE("a reply's buttons come back with it when leased") {
   CHECK(items[0].buttons[1].title == "Disattiva");
   CHECK(items[1].buttons.empty());
 }
+
+TEST_CASE("a delivery of an alert for one town carries that town's name; for several or all, none") {
+  fixture f;
+  f.db->exec("INSERT INTO towns (id, name) VALUES ('lugo', 'Comune di Lugo'), ('cotignola', 'Comune di Cotignola')");
+  const auto a = add_subscriber(f, "393331111111");
+  const auto one = add_alert(f, a, 10, now);
+  const auto two = add_alert(f, a, 10, now);
+  const auto all = add_alert(f, a, 10, now);
+  f.db->exec("UPDATE alerts SET towns = '[\"lugo\"]' WHERE id = " + std::to_string(one));
+  f.db->exec("UPDATE alerts SET towns = '[\"lugo\",\"cotignola\"]' WHERE id = " + std::to_string(two));
+  auto leased = f.out.lease(10, now, 60'000);
+  REQUIRE(leased.size() == 3);
+  for (const auto& item : leased) {
+    INFO("alert " << item.alert_id);
+    CHECK(item.town == (item.alert_id == one ? "Comune di Lugo" : ""));
+  }
+  (void)all;
+}
