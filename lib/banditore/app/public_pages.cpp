@@ -437,17 +437,24 @@ struct public_pages::impl : std::enable_shared_from_this<impl> {
     f.title = site.name;
     for (const auto& t : catalogue.towns)
       if (t.id == town) f.title = "Avvisi: " + t.name;
+    co_return atom_page(std::move(f), list, [this](const store::public_alert& a) { return entry_of(a); });
+  }
+
+  // The feed's entries, one per alert, and its time: the latest change of
+  // any of them (now when there is none).
+  template <class EntryOf>
+  page atom_page(web::atom_feed f, const std::vector<store::public_alert>& list, EntryOf entry) const {
     f.author = site.name;
     f.updated_ms = 0;
     for (const auto& a : list) {
-      f.entries.push_back(entry_of(a));
+      f.entries.push_back(entry(a));
       f.updated_ms = std::max(f.updated_ms, changed_at(a));
     }
     if (list.empty()) f.updated_ms = now();
     page p;
     p.content_type = atom_type;
     p.body = web::atom_xml(f);
-    co_return p;
+    return p;
   }
 
   asio::awaitable<page> widget() {
@@ -515,22 +522,15 @@ struct public_pages::impl : std::enable_shared_from_this<impl> {
     f.self = f.id;
     f.alternate = site.base_url + "/cap/";
     f.title = site.name + " (CAP)";
-    f.author = site.name;
-    for (const auto& a : list) {
+    co_return atom_page(std::move(f), list, [this](const store::public_alert& a) {
       // A cancelled alert is listed by its Cancel, which references the
       // alert: an aggregator that had it withdraws it.
       auto e = entry_of(a);
       e.id = site.base_url + "/cap/" + std::to_string(a.id) + (a.cancelled_at ? "-cancel" : "") + ".xml";
       e.link = e.id;
       e.link_type = "application/cap+xml";
-      f.entries.push_back(std::move(e));
-      f.updated_ms = std::max(f.updated_ms, changed_at(a));
-    }
-    if (list.empty()) f.updated_ms = now();
-    page p;
-    p.content_type = atom_type;
-    p.body = web::atom_xml(f);
-    co_return p;
+      return e;
+    });
   }
 
   asio::awaitable<page> cap_index_page() {
