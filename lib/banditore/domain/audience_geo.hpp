@@ -14,8 +14,9 @@
 
 namespace banditore::domain {
 
-// A polygon's rings, outer boundary first, then its holes; each ring closed
-// (first position repeated last) as GeoJSON writes it (RFC 7946 3.1.6).
+// A polygon's rings, outer boundary first, then its holes. GeoJSON closes
+// each ring by repeating its first position last (RFC 7946 3.1.6); that
+// repetition is dropped when read, so each vertex is here once.
 struct geo_polygon {
   std::vector<std::vector<cap::geo_point>> rings;
 };
