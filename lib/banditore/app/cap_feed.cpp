@@ -56,8 +56,15 @@ std::optional<url_parts> split_url(std::string_view url) {
   return out;
 }
 
-feed_clients::feed_clients(asio::io_context& io, http::client_options defaults, std::size_t max_origins)
-    : io_(io), defaults_(std::move(defaults)), max_origins_(max_origins) {}
+feed_clients::feed_clients(asio::io_context& io, std::chrono::milliseconds request_timeout, std::size_t max_bytes,
+                           std::string ca_file, std::size_t connections_per_origin, std::size_t max_origins)
+    : io_(io), max_origins_(max_origins) {
+  defaults_.max_connections = connections_per_origin;
+  defaults_.request_timeout = request_timeout;
+  defaults_.connect_timeout = std::min(request_timeout, std::chrono::milliseconds(10'000));
+  defaults_.max_response_bytes = max_bytes;
+  defaults_.ca_file = std::move(ca_file);
+}
 
 feed_clients::~feed_clients() = default;
 
@@ -91,17 +98,10 @@ asio::awaitable<void> poll_feeds_when_due(dispatch::background_task& task, std::
 
 struct cap_feed_poller::impl : std::enable_shared_from_this<impl> {
   impl(asio::io_context& io, cap_context& ctx, cap_feed_options o)
-      : ctx_(ctx), options_(std::move(o)), task_(io, "cap_feed"), clients_(io, client_defaults(options_)) {}
-
-  static http::client_options client_defaults(const cap_feed_options& o) {
-    http::client_options c;
-    c.max_connections = 2;
-    c.request_timeout = o.request_timeout;
-    c.connect_timeout = std::min(o.request_timeout, std::chrono::milliseconds(10'000));
-    c.max_response_bytes = o.max_bytes;
-    c.ca_file = o.ca_file;
-    return c;
-  }
+      : ctx_(ctx),
+        options_(std::move(o)),
+        task_(io, "cap_feed"),
+        clients_(io, options_.request_timeout, options_.max_bytes, options_.ca_file, 2) {}
 
   http::client& client_for(const std::string& origin) { return clients_.for_origin(origin); }
 

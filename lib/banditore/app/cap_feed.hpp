@@ -64,10 +64,12 @@ std::optional<url_parts> split_url(std::string_view url);
 
 // One HTTP client per origin polled, kept between polls. For pollers that
 // make one request at a time: past max_origins distinct origins the kept
-// clients are dropped before a new one is made.
+// clients are dropped before a new one is made. A connection may take at
+// most 10 s of the request's timeout.
 class feed_clients {
  public:
-  feed_clients(boost::asio::io_context& io, http::client_options defaults, std::size_t max_origins = 16);
+  feed_clients(boost::asio::io_context& io, std::chrono::milliseconds request_timeout, std::size_t max_bytes,
+               std::string ca_file, std::size_t connections_per_origin, std::size_t max_origins = 16);
   ~feed_clients();
   http::client& for_origin(const std::string& origin);
 

@@ -43,17 +43,10 @@ std::string https_only(const std::string& link) { return link.starts_with("https
 
 struct news_feed_poller::impl : std::enable_shared_from_this<impl> {
   impl(asio::io_context& io, store::drafts& drafts, news_feed_options o)
-      : drafts_(drafts), options_(std::move(o)), task_(io, "news_feed"), clients_(io, client_defaults(options_)) {}
-
-  static http::client_options client_defaults(const news_feed_options& o) {
-    http::client_options c;
-    c.max_connections = 1;
-    c.request_timeout = o.request_timeout;
-    c.connect_timeout = std::min(o.request_timeout, std::chrono::milliseconds(10'000));
-    c.max_response_bytes = o.max_bytes;
-    c.ca_file = o.ca_file;
-    return c;
-  }
+      : drafts_(drafts),
+        options_(std::move(o)),
+        task_(io, "news_feed"),
+        clients_(io, options_.request_timeout, options_.max_bytes, options_.ca_file, 1) {}
 
   asio::awaitable<void> run() {
     auto self = shared_from_this();
