@@ -63,65 +63,59 @@ void bump_version(SQLite::Database& db) {
           "ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)");
 }
 
-void insert(SQLite::Database& db, const domain::town& t) {
-  SQLite::Statement q(db, "INSERT INTO towns (id, name, istat_code, keywords, polygon) "
-                          "VALUES (:id, :name, :istat, :keywords, :polygon)");
+// The fields of an entry, bound by the same names in its INSERT and its
+// UPDATE (the id names the row of an UPDATE).
+void bind_fields(SQLite::Statement& q, const domain::town& t) {
   bind_polygon(q, t.polygon);
   q.bind(":id", t.id);
   q.bind(":name", t.name);
   if (t.istat_code.empty()) q.bind(":istat"); else q.bind(":istat", t.istat_code);
   q.bind(":keywords", keywords_text(t.keywords));
-  q.exec();
 }
 
-void insert(SQLite::Database& db, const domain::topic& t) {
-  SQLite::Statement q(db, "INSERT INTO topics (id, name, keywords, in_default) VALUES (:id, :name, :keywords, :in_default)");
+void bind_fields(SQLite::Statement& q, const domain::topic& t) {
   q.bind(":id", t.id);
   q.bind(":name", t.name);
   q.bind(":keywords", keywords_text(t.keywords));
   q.bind(":in_default", t.in_default ? 1 : 0);
-  q.exec();
 }
 
-void insert(SQLite::Database& db, const domain::area& a) {
-  SQLite::Statement q(db, "INSERT INTO areas (id, town_id, name, keywords, polygon) "
-                          "VALUES (:id, :town, :name, :keywords, :polygon)");
+void bind_fields(SQLite::Statement& q, const domain::area& a) {
   bind_polygon(q, a.polygon);
   q.bind(":id", a.id);
   q.bind(":town", a.town_id);
   q.bind(":name", a.name);
   q.bind(":keywords", keywords_text(a.keywords));
+}
+
+struct entry_sql {
+  const char* insert;
+  const char* update;
+};
+entry_sql sql_for(const domain::town&) {
+  return {"INSERT INTO towns (id, name, istat_code, keywords, polygon) VALUES (:id, :name, :istat, :keywords, :polygon)",
+          "UPDATE towns SET name = :name, istat_code = :istat, keywords = :keywords, polygon = :polygon WHERE id = :id"};
+}
+entry_sql sql_for(const domain::topic&) {
+  return {"INSERT INTO topics (id, name, keywords, in_default) VALUES (:id, :name, :keywords, :in_default)",
+          "UPDATE topics SET name = :name, keywords = :keywords, in_default = :in_default WHERE id = :id"};
+}
+entry_sql sql_for(const domain::area&) {
+  return {"INSERT INTO areas (id, town_id, name, keywords, polygon) VALUES (:id, :town, :name, :keywords, :polygon)",
+          "UPDATE areas SET town_id = :town, name = :name, keywords = :keywords, polygon = :polygon WHERE id = :id"};
+}
+
+template <class Entry>
+void insert(SQLite::Database& db, const Entry& e) {
+  SQLite::Statement q(db, sql_for(e).insert);
+  bind_fields(q, e);
   q.exec();
 }
 
-void replace(SQLite::Database& db, const domain::town& t) {
-  SQLite::Statement q(db, "UPDATE towns SET name = :name, istat_code = :istat, keywords = :keywords, "
-                          "polygon = :polygon WHERE id = :id");
-  bind_polygon(q, t.polygon);
-  q.bind(":id", t.id);
-  q.bind(":name", t.name);
-  if (t.istat_code.empty()) q.bind(":istat"); else q.bind(":istat", t.istat_code);
-  q.bind(":keywords", keywords_text(t.keywords));
-  q.exec();
-}
-
-void replace(SQLite::Database& db, const domain::topic& t) {
-  SQLite::Statement q(db, "UPDATE topics SET name = :name, keywords = :keywords, in_default = :in_default WHERE id = :id");
-  q.bind(":id", t.id);
-  q.bind(":name", t.name);
-  q.bind(":keywords", keywords_text(t.keywords));
-  q.bind(":in_default", t.in_default ? 1 : 0);
-  q.exec();
-}
-
-void replace(SQLite::Database& db, const domain::area& a) {
-  SQLite::Statement q(db, "UPDATE areas SET town_id = :town, name = :name, keywords = :keywords, "
-                          "polygon = :polygon WHERE id = :id");
-  bind_polygon(q, a.polygon);
-  q.bind(":id", a.id);
-  q.bind(":town", a.town_id);
-  q.bind(":name", a.name);
-  q.bind(":keywords", keywords_text(a.keywords));
+template <class Entry>
+void replace(SQLite::Database& db, const Entry& e) {
+  SQLite::Statement q(db, sql_for(e).update);
+  bind_fields(q, e);
   q.exec();
 }
 
