@@ -34,7 +34,7 @@ struct forget_result {
   bool known = false;  // anything at all was stored under this hash
   std::int64_t subscribers_deleted = 0;
   std::int64_t outbox_cancelled = 0;   // queued rows that will not be sent
-  std::int64_t outbox_erased = 0;      // rows whose encrypted recipient was erased
+  std::int64_t outbox_erased = 0;      // rows whose encrypted recipient or reply text was erased
   std::int64_t contacts_deleted = 0;
   std::int64_t inbound_deleted = 0;
   std::int64_t consent_kept = 0;       // events kept, before the 'forget' event

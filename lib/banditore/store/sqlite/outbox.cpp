@@ -107,14 +107,18 @@ struct outbox::statements {
         opt_out_consent(db, "INSERT INTO consent_log (phone_hash, event, at) VALUES (:phone, 'opt_out', :now)"),
         mark_sending(db, "UPDATE outbox SET state = 'sending', lease_until = :until, attempts = attempts + 1, "
                          "updated_at = :now WHERE id = :id"),
-        cancel(db, "UPDATE outbox SET state = 'cancelled', recipient_cipher = NULL, updated_at = :now WHERE id = :id"),
+        // A row that is done keeps neither its recipient nor its text: a
+        // reply's text says what the person chose ("Voltana", "acqua"),
+        // which must not stay beside their keyed hash until retention.
+        cancel(db, "UPDATE outbox SET state = 'cancelled', recipient_cipher = NULL, body = NULL, buttons = NULL, "
+                   "updated_at = :now WHERE id = :id"),
         sent(db, "UPDATE outbox SET state = 'sent', provider_hash = :provider, sent_at = :now, "
-                 "recipient_cipher = NULL, lease_until = NULL, error_code = NULL, error_title = NULL, "
+                 "recipient_cipher = NULL, body = NULL, buttons = NULL, lease_until = NULL, error_code = NULL, error_title = NULL, "
                  "updated_at = :now WHERE id = :id AND state = 'sending'"),
         retry(db, "UPDATE outbox SET state = 'queued', not_before = :not_before, lease_until = NULL, "
                   "attempts = attempts - :uncount, error_code = :code, error_title = :title, updated_at = :now "
                   "WHERE id = :id AND state = 'sending'"),
-        failed(db, "UPDATE outbox SET state = 'failed', recipient_cipher = NULL, lease_until = NULL, "
+        failed(db, "UPDATE outbox SET state = 'failed', recipient_cipher = NULL, body = NULL, buttons = NULL, lease_until = NULL, "
                    "error_code = :code, error_title = :title, updated_at = :now WHERE id = :id AND state = 'sending'"),
         by_id(db, "SELECT state, alert_id, as_template, provider_hash FROM outbox WHERE id = :id"),
         set_state(db, "UPDATE outbox SET state = :state, updated_at = :now, "

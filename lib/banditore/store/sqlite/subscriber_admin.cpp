@@ -66,9 +66,9 @@ forget_result forget_subscriber(SQLite::Database& db, std::string_view phone_has
   }
   {
     // Rows already leased keep going, but without a recipient a retry of
-    // them is cancelled when next leased.
-    SQLite::Statement st(db, "UPDATE outbox SET recipient_cipher = NULL WHERE phone_hash = :phone "
-                             "AND recipient_cipher IS NOT NULL");
+    // them is cancelled when next leased; no reply's text stays either.
+    SQLite::Statement st(db, "UPDATE outbox SET recipient_cipher = NULL, body = NULL, buttons = NULL "
+                             "WHERE phone_hash = :phone AND (recipient_cipher IS NOT NULL OR body IS NOT NULL)");
     bind_blob(st, ":phone", phone_hash);
     r.outbox_erased = st.exec();
   }

@@ -229,6 +229,35 @@ TEST_CASE("a reply's buttons come back with it when leased") {
   CHECK(items[1].buttons.empty());
 }
 
+TEST_CASE("a reply that is sent, failed or cancelled keeps neither its text nor its buttons") {
+  fixture f;
+  const auto phone = crypto::phone_hash(f.keys, "393331234567");
+  const auto sent = f.sent_reply("wamid.sent");
+  const auto failed = f.out.enqueue_reply(phone, "393331234567", "Ora ricevi: Voltana, acqua", now + 1,
+                                          {{"banditore:join", "Attiva"}});
+  const auto waiting = f.out.enqueue_reply(phone, "393331234567", "Attiva per Voltana", now + 2);
+  auto leased = f.out.lease(1, now + 1, 60'000);
+  REQUIRE(leased.size() == 1);
+  REQUIRE(leased[0].id == failed);
+  send_record r;
+  r.id = failed;
+  r.kind = result_kind::failed;
+  r.error_code = 131026;
+  r.error_title = "Message undeliverable";
+  f.out.record({r}, now + 1);
+  // A queued reply whose number was erased is cancelled when next leased.
+  f.db->exec("UPDATE outbox SET recipient_cipher = NULL WHERE id = " + std::to_string(waiting));
+  CHECK(f.out.lease(10, now + 3, 60'000).empty());
+
+  SQLite::Statement q(*f.db, "SELECT COUNT(*) FROM outbox WHERE body IS NOT NULL OR buttons IS NOT NULL "
+                             "OR recipient_cipher IS NOT NULL");
+  REQUIRE(q.executeStep());
+  CHECK(q.getColumn(0).getInt() == 0);
+  CHECK(f.state_of(sent) == "sent");
+  CHECK(f.state_of(failed) == "failed");
+  CHECK(f.state_of(waiting) == "cancelled");
+}
+
 TEST_CASE("a delivery of an alert for one town carries that town's name; for several or all, none") {
   fixture f;
   f.db->exec("INSERT INTO towns (id, name) VALUES ('lugo', 'Comune di Lugo'), ('cotignola', 'Comune di Cotignola')");
