@@ -57,7 +57,9 @@ boost::asio::awaitable<cap_outcome> apply_cap(cap_context& ctx, const cap::cap_a
     doc.draft = cap::alert_draft_from_cap(alert, decision.info_index, ctx.drafts);
     domain::audience_catalogue catalogue;
     if (ctx.audience) catalogue = co_await ctx.audience->catalogue();
-    doc.audience = cap::cap_audience(alert.infos.at(decision.info_index), catalogue, ctx.topics);
+    std::string note;
+    doc.audience = cap::cap_audience(alert.infos.at(decision.info_index), catalogue, ctx.topics, &note);
+    if (!note.empty()) doc.reason += doc.reason.empty() ? note : "; " + note;
   }
   doc.who = {origin.actor, origin.api_key_id};
   doc.audit_detail = audit_detail(alert, origin);

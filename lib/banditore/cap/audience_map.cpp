@@ -1,5 +1,6 @@
 #include <banditore/cap/audience_map.hpp>
 
+#include <banditore/domain/audience_geo.hpp>
 #include <banditore/domain/audience_rules.hpp>
 #include <banditore/domain/comma_list.hpp>
 
@@ -27,6 +28,14 @@ std::string istat_digits(std::string_view code) {
   if (code.empty() || !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; })) return {};
   while (code.size() > 1 && code.front() == '0') code.remove_prefix(1);
   return std::string(code);
+}
+
+void add_once(std::vector<std::string>& ids, const std::string& id) {
+  if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+}
+
+bool contains(const std::vector<std::string>& ids, std::string_view id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
 bool has_topic(const domain::audience_catalogue& c, std::string_view id) {
@@ -63,20 +72,55 @@ cap_topic_map parse_cap_topic_map(std::string_view text) {
 }
 
 domain::alert_audience cap_audience(const cap_info& info, const domain::audience_catalogue& catalogue,
-                                    const cap_topic_map& topics) {
+                                    const cap_topic_map& topics, std::string* note) {
   domain::alert_audience out;
 
-  std::vector<std::string> towns;
+  std::vector<std::string> whole_towns;  // named by their ISTAT code
   for (const auto& area : info.areas)
     for (const auto& [name, value] : area.geocodes) {
       if (lower(name) != "istat") continue;
       const auto code = istat_digits(value);
       if (code.empty()) continue;
       for (const auto& t : catalogue.towns)
-        if (istat_digits(t.istat_code) == code && std::find(towns.begin(), towns.end(), t.id) == towns.end())
-          towns.push_back(t.id);
+        if (istat_digits(t.istat_code) == code) add_once(whole_towns, t.id);
     }
+
+  std::vector<std::string> drawn_towns, drawn_areas;  // overlapped by a polygon or circle
+  const bool drawn = std::any_of(info.areas.begin(), info.areas.end(),
+                                 [](const cap_area& a) { return !a.polygons.empty() || !a.circles.empty(); });
+  if (drawn) {
+    const domain::place_finder finder(catalogue);
+    auto merge = [&](const domain::place_finder::found& f) {
+      for (const auto& t : f.towns) add_once(drawn_towns, t);
+      for (const auto& a : f.areas) add_once(drawn_areas, a);
+    };
+    if (!finder.empty())
+      for (const auto& area : info.areas) {
+        for (const auto& polygon : area.polygons) merge(finder.overlapping(domain::from_closed_ring(polygon)));
+        for (const auto& circle : area.circles) merge(finder.overlapping(circle));
+      }
+  }
+
+  std::vector<std::string> towns = whole_towns, areas;
+  for (const auto& town : drawn_towns) {
+    add_once(towns, town);
+    if (contains(whole_towns, town)) continue;
+    std::vector<std::string> chosen;
+    bool some_left_out = false;
+    for (const auto& a : catalogue.areas) {
+      if (a.town_id != town) continue;
+      if (a.polygon.empty() || contains(drawn_areas, a.id))
+        chosen.push_back(a.id);
+      else
+        some_left_out = true;
+    }
+    if (some_left_out && !chosen.empty()) areas.insert(areas.end(), chosen.begin(), chosen.end());
+  }
   if (!towns.empty()) out.towns = std::move(towns);
+  if (!areas.empty()) out.areas = std::move(areas);
+  if (!out.towns && note)
+    *note = drawn ? "its area overlaps no town or area boundary and names no town's ISTAT code: it goes to every town"
+                  : "its area names no town's ISTAT code: it goes to every town";
 
   std::string topic;
   for (const auto& r : topics.rules)

@@ -1,9 +1,11 @@
 // Who a CAP alert is for, in the deployment's audience: towns by the
 // ISTAT code of the area's geocode (<geocode><valueName>ISTAT</valueName>
-// <value>039012</value>, as Italian civil protection writes it), topics by
-// a configured mapping from the info's category or event, falling back to
-// emergenze. The policy has already decided the alert concerns our
-// territory, so what cannot be mapped reaches everyone rather than no one.
+// <value>039012</value>, as Italian civil protection writes it) and by the
+// boundaries its <polygon>s and <circle>s overlap, areas by their
+// boundaries too; topics by a configured mapping from the info's category
+// or event, falling back to emergenze. The policy has already decided the
+// alert concerns our territory, so what cannot be mapped reaches everyone
+// rather than no one.
 #pragma once
 
 #include <banditore/cap/alert.hpp>
@@ -32,10 +34,18 @@ struct cap_topic_map {
 // Throws std::invalid_argument saying what is wrong.
 cap_topic_map parse_cap_topic_map(std::string_view text);
 
-// An event rule first, then the first category rule for the info's
-// categories in order, then the fallback. A topic, or every town, that is
-// not in the catalogue leaves that list absent (all).
+// Towns: those an ISTAT geocode names (reached whole) and those whose
+// boundary a polygon or circle overlaps (a shared border does not count).
+// Areas: a town reached only by geometry is narrowed to the areas the
+// geometry overlaps, plus its areas without a boundary (nobody can tell
+// whether they are concerned, so they are); when that is all its areas,
+// or none, the town is reached whole. An area that names no known town,
+// by code or by boundary, leaves towns absent (every town) and, when note
+// is given, says so in it (English, for the operator).
+// Topics: an event rule first, then the first category rule for the
+// info's categories in order, then the fallback; a topic not in the
+// catalogue leaves topics absent (all).
 domain::alert_audience cap_audience(const cap_info& info, const domain::audience_catalogue& catalogue,
-                                    const cap_topic_map& topics);
+                                    const cap_topic_map& topics, std::string* note = nullptr);
 
 }  // namespace banditore::cap

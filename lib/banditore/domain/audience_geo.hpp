@@ -36,6 +36,19 @@ std::optional<geo_polygon> parse_geojson_polygon(std::string_view text, std::str
 // it falls in exactly one.
 bool polygon_covers(const geo_polygon& polygon, cap::geo_point point);
 
+// Whether two places share some of their inside (a CAP alert's area and a
+// town's or area's boundary). A border they only share, or a corner they
+// touch, does not count: towns side by side share borders, and an alert
+// drawn along one town's border is not for its neighbour. Computed on the
+// plane of (lon, lat), like polygon_contains; a place thinner than about a
+// metre is not seen.
+bool polygons_overlap(const geo_polygon& a, const geo_polygon& b);
+// The circle reaches inside the polygon: its centre is inside, or one of
+// the polygon's edges passes closer to the centre than the radius.
+bool circle_overlaps(const cap::cap_circle& circle, const geo_polygon& polygon);
+// A CAP polygon (closed: its first point repeated last) as a geo_polygon.
+geo_polygon from_closed_ring(const std::vector<cap::geo_point>& ring);
+
 // The catalogue's boundaries, read once per catalogue.
 class place_finder {
  public:
@@ -44,6 +57,10 @@ class place_finder {
     std::vector<std::string> towns, areas;  // an area's town is among towns
   };
   found find(cap::geo_point point) const;
+  // The towns and areas whose boundary the place overlaps; an area's town
+  // is among towns.
+  found overlapping(const geo_polygon& polygon) const;
+  found overlapping(const cap::cap_circle& circle) const;
   bool empty() const { return towns_.empty() && areas_.empty(); }
 
  private:
@@ -52,6 +69,8 @@ class place_finder {
     geo_polygon polygon;
   };
   std::vector<place> towns_, areas_;
+  template <typename Overlaps>
+  found matching(Overlaps overlaps) const;
 };
 
 }  // namespace banditore::domain

@@ -31,7 +31,7 @@ struct outbox_item {
   std::int64_t alert_id = 0;  // 0 for a reply
   std::int64_t subscriber_id = 0;
   std::string title, category, severity, link;  // the alert's, for deliveries
-  std::string town;  // the name of the one town an alert is for; empty: the deployment's
+  std::string town;  // the town an alert is signed with: the one it is for, or the recipient's; empty: the deployment's
   std::int64_t issued_at_ms = 0;                 // when the alert was created
   bool as_template = false;  // outside the 24-hour window: the approved template
   int attempts = 0;           // including this one

@@ -247,3 +247,26 @@ TEST_CASE("an alert for one town is signed with that town, others with the deplo
   CHECK(long_one.text.find("Bassa Romagna") != std::string::npos);
   CHECK(domain::utf8::count_code_points(long_one.text).value() <= domain::max_text_body);
 }
+
+TEST_CASE("the template's town parameter is the alert's own town, or the deployment's when it has none") {
+  dispatch::sender_options o;
+  o.town = "Unione della Bassa Romagna";
+  o.template_name = "avviso_comune";
+  o.template_language = "it";
+  o.template_params = {"town", "title"};
+  dispatch::detail::delivery_view alert;
+  alert.title = "Acqua sospesa";
+  alert.text = "Via Roma, dalle 9 alle 13.";
+  alert.severity = "moderate";
+  alert.category = "water";
+  alert.town = "Comune di Cotignola";
+  auto m = dispatch::delivery_message(o, "393331111111", alert, true);
+  REQUIRE(m.templ);
+  REQUIRE(m.templ->body_parameters.size() == 2);
+  CHECK(m.templ->body_parameters[0].find("Cotignola") != std::string::npos);
+  CHECK(m.templ->body_parameters[0].find("Bassa Romagna") == std::string::npos);
+  alert.town.clear();
+  m = dispatch::delivery_message(o, "393331111111", alert, true);
+  REQUIRE(m.templ);
+  CHECK(m.templ->body_parameters[0].find("Bassa Romagna") != std::string::npos);
+}

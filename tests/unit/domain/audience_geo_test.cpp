@@ -116,3 +116,41 @@ TEST_CASE("a catalogue without boundaries finds nothing") {
   CHECK(f.empty());
   CHECK(f.find({44.4, 11.9}).towns.empty());
 }
+
+TEST_CASE("two places overlap when they share some inside, never by a border or a corner alone") {
+  auto p = [](const std::string& text) { return *parse_geojson_polygon(text); };
+  const auto lugo = p(square(11.8, 44.3, 11.9, 44.5));
+  CHECK_FALSE(polygons_overlap(lugo, p(square(11.9, 44.3, 12.0, 44.5))));  // a shared edge
+  CHECK_FALSE(polygons_overlap(lugo, p(square(11.9, 44.5, 12.0, 44.6))));  // a shared corner
+  CHECK_FALSE(polygons_overlap(lugo, p(square(11.9, 44.35, 12.0, 44.45))));  // part of an edge
+  CHECK(polygons_overlap(lugo, lugo));                                      // the same
+  CHECK(polygons_overlap(lugo, p(square(11.85, 44.35, 11.86, 44.36))));     // inside
+  CHECK(polygons_overlap(p(square(11.85, 44.35, 11.86, 44.36)), lugo));     // holding it
+  CHECK(polygons_overlap(lugo, p(square(11.85, 44.0, 11.86, 45.0))));       // crossing it, no vertex inside
+  CHECK(polygons_overlap(lugo, p(square(11.8, 44.3, 11.9, 44.4))));         // its southern half, borders shared
+  CHECK_FALSE(polygons_overlap(lugo, p(square(12.5, 44.3, 12.6, 44.5))));   // far away
+
+  const auto with_hole = p(
+      R"({"type":"Polygon","coordinates":[[[0,0],[10,0],[10,10],[0,10],[0,0]],[[4,4],[6,4],[6,6],[4,6],[4,4]]]})");
+  CHECK_FALSE(polygons_overlap(with_hole, p(square(4.5, 4.5, 5.5, 5.5))));  // in the hole
+  CHECK(polygons_overlap(with_hole, p(square(3, 3, 5, 5))));                // across the hole's edge
+}
+
+TEST_CASE("a circle overlaps a place it falls in or whose border it reaches") {
+  const auto lugo = *parse_geojson_polygon(square(11.8, 44.3, 11.9, 44.5));
+  CHECK(circle_overlaps({{44.4, 11.85}, 0.1}, lugo));
+  // 0.01 degrees of longitude at 44.4 N are about 0.795 km.
+  CHECK(circle_overlaps({{44.4, 11.91}, 0.9}, lugo));
+  CHECK_FALSE(circle_overlaps({{44.4, 11.91}, 0.7}, lugo));
+  CHECK(circle_overlaps({{44.4, 11.0}, 500}, lugo));  // holding it
+}
+
+TEST_CASE("the catalogue's places a polygon or a circle overlaps, with the areas' towns") {
+  const place_finder finder(with_places());
+  auto found = finder.overlapping(from_closed_ring({{44.35, 11.85}, {44.35, 11.95}, {44.36, 11.95}, {44.35, 11.85}}));
+  CHECK(found.towns == std::vector<std::string>{"lugo", "cotignola"});
+  CHECK(found.areas == std::vector<std::string>{"sud"});
+  found = finder.overlapping(banditore::cap::cap_circle{{44.45, 11.85}, 1});
+  CHECK(found.towns == std::vector<std::string>{"lugo"});
+  CHECK(found.areas == std::vector<std::string>{"nord"});
+}

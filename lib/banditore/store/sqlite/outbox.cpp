@@ -67,9 +67,17 @@ std::string due_sql(bool with_window) {
          "CASE WHEN s.welcome_alert_id IS NOT NULL AND s.welcome_alert_id <> o.alert_id THEN EXISTS "
          "(SELECT 1 FROM outbox w WHERE w.alert_id = s.welcome_alert_id AND w.subscriber_id = o.subscriber_id "
          "AND w.state IN ('queued', 'sending')) ELSE 0 END, s.welcome_alert_id, o.buttons, "
-         // An alert for one town names that town as its sender.
-         "(SELECT t.name FROM towns t WHERE a.towns IS NOT NULL AND json_array_length(a.towns) = 1 "
-         "AND t.id = json_extract(a.towns, '$[0]')) "
+         // An alert for one town names that town as its sender (in its
+         // text and in the template's town parameter); one for several
+         // towns, or for all of a deployment of several, names the
+         // recipient's own town when exactly one of the towns they chose
+         // is among the alert's. Otherwise NULL: the deployment's name.
+         "CASE WHEN a.towns IS NOT NULL AND json_array_length(a.towns) = 1 THEN "
+         "(SELECT t.name FROM towns t WHERE t.id = json_extract(a.towns, '$[0]')) "
+         "WHEN a.id IS NOT NULL AND (a.towns IS NOT NULL OR (SELECT COUNT(*) FROM towns) > 1) THEN "
+         "(SELECT MIN(t.name) FROM subscriber_towns st JOIN towns t ON t.id = st.town_id "
+         "WHERE st.subscriber_id = o.subscriber_id AND (a.towns IS NULL OR st.town_id IN "
+         "(SELECT value FROM json_each(a.towns))) HAVING COUNT(*) = 1) END "
          "FROM outbox o LEFT JOIN subscribers s ON s.id = o.subscriber_id "
          "LEFT JOIN alerts a ON a.id = o.alert_id " +
          (with_window ? "LEFT JOIN contacts c ON c.phone_hash = o.phone_hash " : "") +

@@ -275,3 +275,31 @@ TEST_CASE("a delivery of an alert for one town carries that town's name; for sev
   }
   (void)all;
 }
+
+TEST_CASE("a delivery of an alert for several towns carries each recipient's own town") {
+  fixture f;
+  f.db->exec("INSERT INTO towns (id, name) VALUES ('lugo', 'Comune di Lugo'), ('cotignola', 'Comune di Cotignola'), "
+             "('fusignano', 'Comune di Fusignano')");
+  const auto in_lugo = add_subscriber(f, "393331111111");
+  const auto in_cotignola = add_subscriber(f, "393332222222");
+  const auto in_both = add_subscriber(f, "393333333333");
+  f.db->exec("INSERT INTO subscriber_towns (town_id, subscriber_id) VALUES ('lugo', " + std::to_string(in_lugo) +
+             "), ('cotignola', " + std::to_string(in_cotignola) + "), ('lugo', " + std::to_string(in_both) +
+             "), ('fusignano', " + std::to_string(in_both) + ")");
+  const auto two = add_alert(f, in_lugo, 10, now);
+  f.db->exec("UPDATE alerts SET towns = '[\"lugo\",\"cotignola\"]' WHERE id = " + std::to_string(two));
+  const auto to_all = add_alert(f, in_lugo, 10, now);
+  f.db->exec("INSERT INTO outbox (priority, phone_hash, subscriber_id, alert_id, not_before, created_at, updated_at) "
+             "SELECT 10, s.phone_hash, s.id, a.id, 0, 0, 0 FROM subscribers s, alerts a WHERE s.id <> " +
+             std::to_string(in_lugo));
+  auto leased = f.out.lease(10, now, 60'000);
+  REQUIRE(leased.size() == 6);
+  for (const auto& item : leased) {
+    INFO("alert " << item.alert_id << " subscriber " << item.subscriber_id);
+    if (item.subscriber_id == in_lugo) CHECK(item.town == "Comune di Lugo");
+    if (item.subscriber_id == in_cotignola) CHECK(item.town == "Comune di Cotignola");
+    // Lugo is the only town of the alert they chose; to all, they chose two: the deployment's name.
+    if (item.subscriber_id == in_both) CHECK(item.town == (item.alert_id == two ? "Comune di Lugo" : ""));
+  }
+  (void)to_all;
+}
