@@ -8,7 +8,7 @@
 #
 #   bash deploy/fuzz-campaign.sh [--seconds 600] [--jobs 2] [--update-corpus] [harness ...]
 #
-# harnesses: webhook cap cap_feed alert command phone head json_sax news staff_input choice
+# harnesses: webhook cap cap_feed alert command phone head json_sax news staff_input choice wa_markup media
 # Output: build/fuzz/campaign/<harness>/{corpus,crashes,log}. With
 # --update-corpus the inputs that add coverage are also merged into
 # fuzz/corpus/<harness>, ready to commit (each crash first becomes a unit
@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
     *) harnesses+=("$1"); shift ;;
   esac
 done
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(webhook cap cap_feed alert command phone head json_sax news staff_input choice)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(webhook cap cap_feed alert command phone head json_sax news staff_input choice wa_markup media)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz

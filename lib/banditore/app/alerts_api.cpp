@@ -182,6 +182,33 @@ asio::awaitable<alert_request> read_alert_request(alerts_context& ctx, const htt
   co_return out;
 }
 
+json counted_json(const domain::counted_text& c) {
+  return {{"text", c.text}, {"html", c.html}, {"chars", c.chars}, {"limit", c.limit}, {"fits", c.fits()}};
+}
+
+// The alert as the phone will show it, in both forms (domain/phone_preview).
+json phone_json(const domain::alert_draft& d, const domain::phone_forms& forms, std::int64_t now) {
+  domain::alert_content content;
+  content.level = d.level;
+  content.title = d.title;
+  content.text = d.text;
+  content.link = d.link;
+  content.issued_at_ms = now;
+  const auto view = domain::phone_preview(content, d.category, forms);
+  json out = {{"free_text", counted_json(view.free_text)}, {"caption", view.caption}, {"template", nullptr}};
+  if (view.templ) {
+    json params = json::array();
+    for (const auto& p : view.templ->parameters)
+      params.push_back({{"name", p.name}, {"value", p.value}, {"chars", p.chars}, {"valid", p.valid}});
+    out["template"] = {{"name", view.templ->name},
+                       {"language", view.templ->language},
+                       {"body_known", view.templ->body_known},
+                       {"parameters", params},
+                       {"body", counted_json(view.templ->body)}};
+  }
+  return out;
+}
+
 http::response not_found(std::int64_t id) {
   const std::string detail = "there is no alert " + std::to_string(id);
   return http::problem(404, "Not Found", detail);
@@ -304,6 +331,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
                    {"market", ctx.price_market}};
     else
       j["cost"] = nullptr;
+    j["phone"] = phone_json(*request.validation.draft, ctx.phone, now);
     co_return http::json_response(200, http::json_text(j));
   });
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <banditore/domain/alert.hpp>
+#include <banditore/domain/phone_preview.hpp>
 #include <banditore/domain/preview.hpp>
 #include <banditore/http/router.hpp>
 
@@ -41,6 +42,9 @@ struct alerts_context {
   domain::template_price price;
   std::string price_category, price_market;
   std::optional<std::pair<int, int>> quiet_hours;  // local minutes: start, end
+  // The forms the phone shows (the preview's "phone"): the town, labels
+  // and template the sender sends with.
+  domain::phone_forms phone;
   std::function<void()> alerts_changed;  // wakes the planner
   std::function<void()> outbox_changed;  // wakes the sender
 };

@@ -239,6 +239,12 @@ struct service::impl {
     alerts_api.price = config::template_price_for(settings);
     alerts_api.price_category = settings.wa_template_category;
     alerts_api.price_market = settings.wa_market;
+    alerts_api.phone.town = settings.town;
+    alerts_api.phone.labels = config::severity_labels_for(settings);
+    alerts_api.phone.template_name = settings.wa_template_name;
+    alerts_api.phone.template_language = settings.wa_template_language;
+    alerts_api.phone.template_params = settings.wa_template_params;
+    alerts_api.phone.template_body = settings.wa_template_body;
     if (!settings.quiet_hours.empty()) {
       auto q = domain::parse_quiet_hours(settings.quiet_hours);
       alerts_api.quiet_hours = std::make_pair(q.start_minute, q.end_minute);

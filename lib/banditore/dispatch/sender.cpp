@@ -51,14 +51,7 @@ outgoing_message delivery_message(const sender_options& o, std::string to,
     m.templ = template_content{o.template_name, o.template_language,
                                domain::template_parameters(o.template_params, content, a.category, o.labels)};
   } else {
-    m.text = domain::compose_alert_text(content, o.labels);
-    // The alert was checked against WhatsApp's limit with the deployment's
-    // name; a longer town name must not push it over.
-    if (content.town != o.town &&
-        domain::utf8::count_code_points(m.text).value_or(SIZE_MAX) > domain::max_text_body) {
-      content.town = o.town;
-      m.text = domain::compose_alert_text(content, o.labels);
-    }
+    m.text = domain::alert_free_text(content, o.town, o.labels);
   }
   return m;
 }

@@ -104,6 +104,16 @@ std::string compose_alert_text(const alert_content& a, const severity_labels& la
   return out;
 }
 
+std::string alert_free_text(alert_content a, std::string_view deployment_town, const severity_labels& labels) {
+  if (a.town.empty()) a.town = deployment_town;
+  auto text = compose_alert_text(a, labels);
+  if (a.town != deployment_town && utf8::count_code_points(text).value_or(SIZE_MAX) > max_text_body) {
+    a.town = deployment_town;
+    text = compose_alert_text(a, labels);
+  }
+  return text;
+}
+
 std::size_t alert_text_framing(std::string_view town, const severity_labels& labels) {
   std::size_t most = 0;
   for (auto s : {severity::extreme, severity::severe, severity::moderate, severity::minor}) {

@@ -58,6 +58,12 @@ struct alert_content {
 // The WhatsApp text of an alert that can go as free text.
 std::string compose_alert_text(const alert_content& alert, const severity_labels& labels);
 
+// The free text a subscriber receives: compose_alert_text naming the
+// alert's own town, unless that pushes the message past WhatsApp's 4096
+// characters; then the deployment's town, with which the alert was checked.
+// The sender sends it and the preview shows it.
+std::string alert_free_text(alert_content alert, std::string_view deployment_town, const severity_labels& labels);
+
 // Characters compose_alert_text adds around the title, text and link, at
 // most (the longest severity label): the text's room is 4096 minus this.
 std::size_t alert_text_framing(std::string_view town, const severity_labels& labels);

@@ -282,6 +282,36 @@ TEST_CASE("POST /v1/alerts/preview counts the audience, the time, the limit and 
   CHECK(a.planner_wakes == 0);
 }
 
+TEST_CASE("POST /v1/alerts/preview shows the alert as the phone will, free text and template, escaped and counted") {
+  api a;
+  a.ctx.phone.town = "Lodi";
+  a.ctx.phone.template_name = "avviso_comune";
+  a.ctx.phone.template_params = {"title", "text"};
+  a.ctx.phone.template_body = "*{{1}}*\n{{2}}";
+  const auto body = R"({"category":"water","severity":"severe","title":"Acqua <b>sospesa</b>",)"
+                    R"("text":"In *via Roma*\n\ndalle 9 alle 13"})";
+  auto res = a.send("POST", "/v1/alerts/preview", a.sender, body);
+  REQUIRE(res.status == 200);
+  const auto phone = json::parse(res.body)["phone"];
+  const std::string free_html = phone["free_text"]["html"];
+  CHECK(free_html.find("<strong>via Roma</strong>") != std::string::npos);
+  CHECK(free_html.find("Acqua &lt;b&gt;sospesa&lt;/b&gt;") != std::string::npos);
+  CHECK(free_html.find("<b>") == std::string::npos);
+  CHECK(phone["free_text"]["limit"] == 4096);
+  CHECK(phone["free_text"]["fits"] == true);
+  CHECK(phone["free_text"]["chars"] > 40);
+  CHECK(phone["caption"] == false);
+  const auto t = phone["template"];
+  CHECK(t["name"] == "avviso_comune");
+  CHECK(t["parameters"][1]["value"] == "In *via Roma* — dalle 9 alle 13");
+  CHECK(t["parameters"][1]["valid"] == true);
+  CHECK(t["body"]["text"] == "*Acqua <b>sospesa</b>*\nIn *via Roma* — dalle 9 alle 13");
+  CHECK(t["body"]["html"] ==
+        "<strong>Acqua &lt;b&gt;sospesa&lt;/b&gt;</strong><br>In <strong>via Roma</strong> — dalle 9 alle 13");
+  CHECK(t["body"]["limit"] == 1024);
+  CHECK(a.store.alert_rows.empty());
+}
+
 TEST_CASE("the preview refuses what POST /v1/alerts refuses: 422 for a bad field, 403 for another town or scope") {
   api a;
   catalogue_of_two_towns(a.store);

@@ -1,0 +1,34 @@
+// Message models: an alert's usual words with blanks, "Interruzione idrica
+// in via ___ dalle ___ alle ___", that the press office fills in order. A
+// blank is three or more underscores in a row; a draft that still holds one
+// is not sent.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace banditore::domain {
+
+inline constexpr std::string_view blank_marker = "___";
+inline constexpr std::size_t max_model_name = 80;
+
+// The number of blanks in text (each run of three or more underscores).
+std::size_t count_blanks(std::string_view text);
+
+// Whether a text still holds a blank.
+inline bool has_blank(std::string_view text) { return count_blanks(text) > 0; }
+
+struct filled_model {
+  std::optional<std::string> text;  // none when refused
+  std::string reason;               // Italian, for staff: why it was refused
+};
+
+// The model's blanks replaced by values, in order. Refused when the values
+// are not as many as the blanks, when a value is blank after trimming, or
+// when a value itself holds a blank (the draft would still hold "___").
+filled_model fill_blanks(std::string_view model, const std::vector<std::string>& values);
+
+}  // namespace banditore::domain
