@@ -5,6 +5,12 @@
 #include <banditore/app/auth_throttle.hpp>
 #include <banditore/app/metrics_api.hpp>
 #include <banditore/app/public_pages.hpp>
+#include <banditore/app/console.hpp>
+#include <banditore/app/console_session.hpp>
+#include <banditore/app/login_throttle.hpp>
+#include <banditore/app/staff_login.hpp>
+#include <banditore/config/console_settings.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <banditore/domain/alert_message.hpp>
 #include <banditore/config/alert_form.hpp>
 #include <banditore/config/ops_settings.hpp>
@@ -308,6 +314,26 @@ struct service::impl {
       public_web->add_routes(routes);
     }
 
+    {
+      // The staff console (/console/): sessions, logins and pages.
+      const auto console_settings = config::console_from_environment(config::process_environment());
+      staff_login_options lo;
+      lo.limits.idle_ms = console_settings.session_idle_ms();
+      lo.limits.absolute_ms = console_settings.session_max_ms();
+      lo.require_totp = console_settings.totp_required;
+      login = std::make_unique<staff_login>(*db, login_failures, lo, &hashing);
+      console.accounts = db.get();
+      console.alerts = db.get();
+      console.drafts = db.get();
+      console.login = login.get();
+      console.csrf = csrf_key(opened.keys);
+      console.limits = lo.limits;
+      console.totp_required = console_settings.totp_required;
+      console.trusted_proxies = server_options.trusted_proxies;
+      console.site_name = settings.town.empty() ? std::string("banditore") : domain::town_label(settings.town);
+      add_console_routes(routes, console);
+    }
+
     server = std::make_unique<http::server>(io, server_options, routes);
     start_listening(*server, settings.listen);
     // Without BANDITORE_PUBLIC_URL, links name the service's own address.
@@ -453,6 +479,11 @@ struct service::impl {
   std::unique_ptr<cap_feed_poller> cap_poller;
   std::unique_ptr<news_feed_poller> news_poller;
   std::unique_ptr<public_pages> public_web;
+  // Argon2id of the staff logins runs here, off the network thread.
+  asio::thread_pool hashing{1};
+  login_throttle login_failures;
+  std::unique_ptr<staff_login> login;
+  console_context console;
   std::unique_ptr<http::server> server;
   config::ops_settings ops;
   metrics_context metrics_ctx;

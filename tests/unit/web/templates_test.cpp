@@ -38,7 +38,12 @@ TEST_CASE("every embedded template renders with empty data, partials included") 
     const auto name = std::string(f.name.substr(10, f.name.size() - 10 - 9));
     CAPTURE(name);
     CHECK_NOTHROW(render(name, json::object()));
-    CHECK(std::string(f.content).find("<script") == std::string::npos);
+    // Only the console's layout loads a script, console.js from the
+    // console's own origin (its policy allows no inline script).
+    if (name == "console_layout")
+      CHECK(std::string(f.content).find("<script>") == std::string::npos);
+    else
+      CHECK(std::string(f.content).find("<script") == std::string::npos);
     ++templates;
   }
   CHECK(templates >= 8);

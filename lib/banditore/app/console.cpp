@@ -1,0 +1,258 @@
+#include <banditore/app/console.hpp>
+
+#include <banditore/app/console_session.hpp>
+#include <banditore/app/staff_login.hpp>
+#include <banditore/domain/clock.hpp>
+#include <banditore/domain/alert_message.hpp>
+#include <banditore/store/alerts.hpp>
+#include <banditore/store/drafts.hpp>
+#include <banditore/web/templates.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace banditore::app {
+
+namespace asio = boost::asio;
+using json = nlohmann::json;
+
+namespace {
+
+// No inline script or style: console.js and console.css only, from here.
+constexpr std::string_view console_policy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+    "form-action 'self'; base-uri 'none'";
+constexpr std::string_view html_type = "text/html; charset=utf-8";
+constexpr std::size_t max_form_bytes = 64 * 1024;
+
+bool https_of(const console_context& ctx, const http::request& req) {
+  return request_is_https(ctx.tls, req.remote_address, req.header("X-Forwarded-Proto"), ctx.trusted_proxies);
+}
+
+// Only a path inside the console is followed after the login: never
+// another site ("//evil", "https://...").
+std::string safe_next(std::string_view next) {
+  if (next.rfind("/console/", 0) != 0 || next.find("//") != std::string_view::npos ||
+      next.find('\\') != std::string_view::npos)
+    return "/console/";
+  return std::string(next);
+}
+
+http::response html(int status, std::string body) {
+  http::response res;
+  res.status = status;
+  res.content_type = std::string(html_type);
+  res.body = std::move(body);
+  add_console_headers(res);
+  return res;
+}
+
+json base_data(const console_context& ctx) { return {{"site_name", ctx.site_name}}; }
+
+}  // namespace
+
+staff_role role_of(std::string_view name) {
+  if (name == "admin") return staff_role::admin;
+  if (name == "publisher") return staff_role::publisher;
+  return staff_role::editor;
+}
+
+std::string_view role_label(staff_role role) {
+  switch (role) {
+    case staff_role::admin: return "amministratore";
+    case staff_role::publisher: return "pubblicatore";
+    default: return "redattore";
+  }
+}
+
+std::int64_t console_context::now_ms() const { return now ? now() : domain::now_ms(); }
+
+bool console_request::may_town(std::string_view town) const {
+  const auto& towns = session.user.towns;
+  return towns.empty() || std::find(towns.begin(), towns.end(), town) != towns.end();
+}
+
+void add_console_headers(http::response& res) {
+  res.headers.push_back({"Content-Security-Policy", std::string(console_policy)});
+  res.headers.push_back({"X-Content-Type-Options", "nosniff"});
+  res.headers.push_back({"Referrer-Policy", "no-referrer"});
+  res.headers.push_back({"Cache-Control", "no-store"});
+}
+
+http::response console_redirect(std::string location) {
+  http::response res;
+  res.status = 303;
+  res.content_type = "text/plain; charset=utf-8";
+  res.headers.push_back({"Location", std::move(location)});
+  add_console_headers(res);
+  return res;
+}
+
+http::response console_page(const console_context& ctx, const console_request& r, std::string_view name,
+                            json data, int status) {
+  if (!data.is_object()) data = json::object();
+  data.update(base_data(ctx));
+  data["user_name"] = r.session.user.name;
+  data["user_role"] = role_label(r.role);
+  data["csrf"] = r.csrf;
+  data["logged_in"] = true;
+  data["is_publisher"] = r.can(staff_role::publisher);
+  data["is_admin"] = r.can(staff_role::admin);
+  return html(status, web::render_page(name, data, "console_layout"));
+}
+
+http::response console_error(const console_context& ctx, const console_request* r, int status,
+                             std::string_view title, std::string_view detail) {
+  json data = {{"title", title}, {"detail", detail}, {"status", status}};
+  if (r) return console_page(ctx, *r, "console_error", std::move(data), status);
+  data.update(base_data(ctx));
+  return html(status, web::render_page("console_error", data, "console_layout"));
+}
+
+void add_console_page(http::router& routes, console_context& ctx, std::string method, std::string pattern,
+                      staff_role minimum, console_handler handler) {
+  auto h = std::make_shared<console_handler>(std::move(handler));
+  routes.add(method, pattern, [&ctx, h, minimum](http::request& req) -> asio::awaitable<http::response> {
+    const auto token = session_token_from_cookies(req.header("Cookie"));
+    std::optional<store::staff_session> session;
+    if (token && store::well_formed_session_token(*token))
+      session = co_await ctx.accounts->check_session(*token, ctx.limits, ctx.now_ms());
+    if (!session) {
+      if (req.method == "GET") co_return console_redirect("/console/login?next=" + req.path);
+      co_return console_redirect("/console/login");
+    }
+    console_request r{req, std::move(*session), *token, csrf_token(ctx.csrf, *token), staff_role::editor, {}, false};
+    r.role = role_of(r.session.user.role);
+    r.https = https_of(ctx, req);
+    if (req.method == "POST") {
+      auto parsed = req.body.size() <= max_form_bytes ? http::parse_form(req.body) : std::nullopt;
+      if (!parsed)
+        co_return console_error(ctx, &r, 400, "Modulo non valido", "Il modulo inviato non si può leggere.");
+      r.form = std::move(*parsed);
+      if (!csrf_valid(ctx.csrf, *token, r.form.get("csrf")))
+        co_return console_error(ctx, &r, 403, "Modulo scaduto o non valido",
+                                "Il modulo non porta il codice di sicurezza di questa sessione. Ricarica la pagina "
+                                "e riprova.");
+    }
+    if (r.role < minimum)
+      co_return console_error(ctx, &r, 403, "Accesso non consentito",
+                              "Il tuo ruolo non permette di usare questa pagina.");
+    auto res = co_await (*h)(r);
+    co_return res;
+  });
+}
+
+namespace {
+
+http::response login_form(const console_context& ctx, int status, std::string message, const std::string& email,
+                          const std::string& next, bool code) {
+  json data = base_data(ctx);
+  data["title"] = "Accesso";
+  data["message"] = message.empty() ? json(nullptr) : json(message);
+  data["email"] = email;
+  data["next"] = next;
+  data["ask_code"] = code;
+  return html(status, web::render_page("console_login", data, "console_layout"));
+}
+
+std::string alert_state_label(std::string_view s) {
+  if (s == "planning") return "in preparazione";
+  if (s == "sending") return "in invio";
+  if (s == "done") return "concluso";
+  if (s == "cancelled") return "annullato";
+  return std::string(s);
+}
+
+}  // namespace
+
+void add_console_routes(http::router& routes, console_context& ctx) {
+  routes.add("GET", "/console/login", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    co_return login_form(ctx, 200, "", "", safe_next(req.query_param("next").value_or("/console/")), false);
+  });
+  routes.add("POST", "/console/login", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto parsed = req.body.size() <= max_form_bytes ? http::parse_form(req.body) : std::nullopt;
+    if (!parsed) co_return login_form(ctx, 400, "Il modulo inviato non si può leggere.", "", "/console/", false);
+    login_request lr;
+    lr.email = parsed->get("email");
+    lr.password = parsed->get("password");
+    lr.code = parsed->get("code");
+    lr.address = req.remote_address;
+    const auto next = safe_next(parsed->get("next"));
+    const auto result = co_await ctx.login->login(lr, ctx.now_ms());
+    switch (result.outcome) {
+      case login_outcome::throttled:
+        co_return login_form(ctx, 429, result.message, lr.email, next, false);
+      case login_outcome::refused:
+        co_return login_form(ctx, 401, result.message, lr.email, next, !lr.code.empty());
+      case login_outcome::code_needed:
+        co_return login_form(ctx, 200, result.message, lr.email, next, true);
+      case login_outcome::ok: break;
+    }
+    auto res = console_redirect(next);
+    const auto& s = *result.session;
+    const auto max_age = (s.expires_at - ctx.now_ms()) / 1000;
+    res.headers.push_back({"Set-Cookie", session_cookie(s.token, max_age, https_of(ctx, req))});
+    co_return res;
+  });
+  add_console_page(routes, ctx, "POST", "/console/logout", staff_role::editor,
+                   [&ctx](console_request& r) -> asio::awaitable<http::response> {
+                     co_await ctx.accounts->end_session(r.token, ctx.now_ms());
+                     auto res = console_redirect("/console/login");
+                     res.headers.push_back({"Set-Cookie", cleared_session_cookie(r.https)});
+                     co_return res;
+                   });
+  add_console_page(routes, ctx, "GET", "/console/", staff_role::editor,
+                   [&ctx](console_request& r) -> asio::awaitable<http::response> {
+                     json data = {{"title", "Cruscotto"}, {"nav_dashboard", true}};
+                     const auto now = ctx.now_ms();
+                     if (ctx.alerts) {
+                       const auto stats = co_await ctx.alerts->stats(0, now);
+                       data["subscribers"] = stats.subscribers;
+                       const auto list = co_await ctx.alerts->list(0, 50);
+                       json running = json::array(), scheduled = json::array();
+                       for (const auto& a : list) {
+                         json v = {{"id", a.id}, {"title", a.title}, {"state", alert_state_label(a.state)},
+                                   {"created", domain::rome_time_text(a.created_at)}};
+                         if (a.state == "planning" && a.not_before > now) {
+                           v["not_before"] = domain::rome_time_text(a.not_before);
+                           scheduled.push_back(std::move(v));
+                         } else if (a.state == "planning" || a.state == "sending") {
+                           running.push_back(std::move(v));
+                         }
+                       }
+                       data["has_running"] = !running.empty();
+                       data["has_scheduled"] = !scheduled.empty();
+                       data["running"] = std::move(running);
+                       data["scheduled"] = std::move(scheduled);
+                     }
+                     if (ctx.drafts) {
+                       const auto drafts = co_await ctx.drafts->list_drafts("draft", 0, 20);
+                       json items = json::array();
+                       for (const auto& d : drafts)
+                         items.push_back({{"id", d.id}, {"title", d.title}, {"created", domain::rome_time_text(d.created_at)}});
+                       data["has_drafts"] = !items.empty();
+                       data["drafts"] = std::move(items);
+                     }
+                     co_return console_page(ctx, r, "console_dashboard", std::move(data));
+                   });
+  routes.add("GET", "/console/static/{file}", [](http::request& req) -> asio::awaitable<http::response> {
+    const auto name = req.path_params["file"];
+    const bool css = name == "console.css", js = name == "console.js";
+    auto text = (css || js) ? web::static_file(name) : std::nullopt;
+    http::response res;
+    if (!text) {
+      res.status = 404;
+      res.content_type = "text/plain; charset=utf-8";
+      res.body = "not found\n";
+      co_return res;
+    }
+    res.content_type = css ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
+    res.headers.push_back({"X-Content-Type-Options", "nosniff"});
+    res.headers.push_back({"Cache-Control", "public, max-age=3600"});
+    res.body = std::string(*text);
+    co_return res;
+  });
+}
+
+}  // namespace banditore::app

@@ -1,0 +1,2 @@
+// Progressive enhancement only: every console page works without it.
+"use strict";

@@ -1,0 +1,193 @@
+#include <banditore/app/console.hpp>
+
+#include "../fake_store.hpp"
+#include "route_call.hpp"
+
+#include <banditore/app/console_session.hpp>
+#include <banditore/app/staff_login.hpp>
+#include <banditore/crypto/password.hpp>
+#include <banditore/crypto/totp.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <doctest/doctest.h>
+
+using namespace banditore;
+using namespace banditore::app;
+using banditore::testing::call;
+using banditore::testing::fake_store;
+using banditore::testing::header_of;
+using banditore::testing::make_request;
+
+namespace {
+
+constexpr std::int64_t t0 = 1'700'000'000'000;
+const std::string password = "una frase lunga e strana";
+
+std::string form_escape(std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') out += static_cast<char>(c);
+    else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+struct fixture {
+  fake_store store;
+  login_throttle throttle;
+  std::int64_t now = t0;
+  staff_login_options options = [] {
+    staff_login_options o;
+    o.cost = crypto::minimum_password_cost();
+    o.require_totp = false;
+    return o;
+  }();
+  staff_login login{store, throttle, options};
+  console_context ctx;
+  http::router routes;
+
+  fixture() {
+    ctx.accounts = &store;
+    ctx.alerts = &store;
+    ctx.login = &login;
+    ctx.csrf.fill(7);
+    ctx.limits = options.limits;
+    ctx.now = [this] { return now; };
+    add_console_routes(routes, ctx);
+    add_console_page(routes, ctx, "GET", "/console/admin-only", staff_role::admin,
+                     [](console_request&) -> boost::asio::awaitable<http::response> {
+                       http::response r;
+                       r.body = "admin page";
+                       co_return r;
+                     });
+  }
+
+  void add(std::string email, std::string role) {
+    store.create_user({email, "Maria Rossi", role, {}, crypto::hash_password(password, options.cost)}, "cli", now);
+  }
+
+  http::response post_login(std::string email, std::string pw, std::string code = {}) {
+    auto req = make_request("POST", "/console/login",
+                            "email=" + form_escape(email) + "&password=" + form_escape(pw) +
+                                (code.empty() ? "" : "&code=" + code) + "&next=%2Fconsole%2F");
+    return call(routes, req);
+  }
+
+  // The session token of a login that passed.
+  std::string log_in(std::string email) {
+    const auto res = post_login(email, password);
+    REQUIRE(res.status == 303);
+    const auto cookie = header_of(res, "Set-Cookie");
+    REQUIRE(cookie.rfind("banditore_session=", 0) == 0);
+    return cookie.substr(18, store::session_token_length);
+  }
+
+  http::response get(std::string target, const std::string& token) {
+    auto req = make_request("GET", target);
+    if (!token.empty()) req.headers.push_back({"Cookie", "banditore_session=" + token});
+    return call(routes, req);
+  }
+  http::response post(std::string target, const std::string& token, std::string body) {
+    auto req = make_request("POST", target, std::move(body));
+    req.headers.push_back({"Cookie", "banditore_session=" + token});
+    return call(routes, req);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a console page without a session sends the browser to the login page") {
+  fixture f;
+  const auto res = f.get("/console/", "");
+  CHECK(res.status == 303);
+  CHECK(header_of(res, "Location") == "/console/login?next=/console/");
+  CHECK(header_of(res, "Cache-Control") == "no-store");
+}
+
+TEST_CASE("a login opens a session whose dashboard carries the security headers and no inline script") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  const auto res = f.get("/console/", token);
+  REQUIRE(res.status == 200);
+  CHECK(res.body.find("Cruscotto") != std::string::npos);
+  CHECK(res.body.find("Maria Rossi") != std::string::npos);
+  CHECK(res.body.find("<script>") == std::string::npos);
+  const auto csp = header_of(res, "Content-Security-Policy");
+  CHECK(csp.find("script-src 'self'") != std::string::npos);
+  CHECK(csp.find("frame-ancestors 'none'") != std::string::npos);
+  CHECK(header_of(res, "X-Content-Type-Options") == "nosniff");
+  CHECK(header_of(res, "Referrer-Policy") == "no-referrer");
+  CHECK(header_of(res, "Cache-Control") == "no-store");
+}
+
+TEST_CASE("a session idle past its limit sends the browser back to the login page") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  f.now += f.ctx.limits.idle_ms + 1;
+  CHECK(f.get("/console/", token).status == 303);
+}
+
+TEST_CASE("a form posted without the session's CSRF token is refused with a 403 page and does nothing") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  const auto res = f.post("/console/logout", token, "");
+  CHECK(res.status == 403);
+  CHECK(res.content_type.find("text/html") == 0);
+  CHECK(f.post("/console/logout", token, "csrf=sbagliato").status == 403);
+  CHECK(f.get("/console/", token).status == 200);  // still logged in
+  const auto ok = f.post("/console/logout", token, "csrf=" + csrf_token(f.ctx.csrf, token));
+  CHECK(ok.status == 303);
+  CHECK(f.get("/console/", token).status == 303);  // logged out
+}
+
+TEST_CASE("a page for admins refuses an editor and a publisher with a 403 page, and opens for an admin") {
+  fixture f;
+  f.add("editor@comune.it", "editor");
+  f.add("publisher@comune.it", "publisher");
+  f.add("admin@comune.it", "admin");
+  CHECK(f.get("/console/admin-only", f.log_in("editor@comune.it")).status == 403);
+  CHECK(f.get("/console/admin-only", f.log_in("publisher@comune.it")).status == 403);
+  CHECK(f.get("/console/admin-only", f.log_in("admin@comune.it")).status == 200);
+}
+
+TEST_CASE("wrong passwords repeated are throttled with the same Italian words for an unknown account") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  for (int i = 0; i < 5; ++i) CHECK(f.post_login("m.rossi@comune.it", "sbagliata sbagliata").status == 401);
+  const auto known = f.post_login("m.rossi@comune.it", password);
+  CHECK(known.status == 429);
+  CHECK(known.body.find("Troppi tentativi") != std::string::npos);
+  for (int i = 0; i < 5; ++i) f.post_login("nessuno@comune.it", "sbagliata sbagliata");
+  const auto unknown = f.post_login("nessuno@comune.it", password);
+  CHECK(unknown.status == 429);
+  CHECK(unknown.body.find("Troppi tentativi") != std::string::npos);
+}
+
+TEST_CASE("an account with a second factor is asked its TOTP code, and the right code opens a session") {
+  fixture f;
+  f.add("m.rossi@comune.it", "publisher");
+  const std::string secret = "12345678901234567890";
+  REQUIRE(f.store.enroll_totp("m.rossi@comune.it", secret, {}, "cli", t0));
+  const auto first = f.post_login("m.rossi@comune.it", password);
+  CHECK(first.status == 200);
+  CHECK(first.body.find("name=\"code\"") != std::string::npos);
+  CHECK(f.post_login("m.rossi@comune.it", password, "000000").status == 401);
+  const auto code = crypto::totp(secret, f.now / 1000);
+  CHECK(f.post_login("m.rossi@comune.it", password, code).status == 303);
+}
+
+TEST_CASE("the login follows only a path inside the console") {
+  fixture f;
+  auto req = make_request("GET", "/console/login?next=%2F%2Fevil.example%2F");
+  const auto res = call(f.routes, req);
+  CHECK(res.body.find("evil.example") == std::string::npos);
+}
