@@ -57,8 +57,10 @@ void print_lookup_help() {
       "\n"
       "Answers an access request: whether NUMBER is subscribed, since when (RFC 3339\n"
       "in Europe/Rome time, with its offset), how it joined (whatsapp or import), whether its deliveries are\n"
-      "flagged as failing, and its consent events (subscribe, unsubscribe, opt_out,\n"
-      "import, forget) with their times. The consent log outlives the subscription.");
+      "flagged as failing, what it receives now (towns, topics, areas, severe only),\n"
+      "and its consent events (subscribe, unsubscribe, opt_out, import, forget, add,\n"
+      "remove, ...) with their times and the catalogue ids each concerned. The\n"
+      "consent log outlives the subscription.");
 }
 
 void print_forget_help() {
@@ -188,6 +190,11 @@ int cmd_lookup(const config::settings& settings, const std::vector<std::string>&
     if (rec.flagged_at)
       fmt::print("flagged since {}: deliveries kept failing permanently\n",
                  local_record_time(*rec.flagged_at));
+    auto ids = [](const std::vector<std::string>& v) {
+      return v.empty() ? std::string("-") : fmt::format("{}", fmt::join(v, ", "));
+    };
+    fmt::print("receives: towns {}; topics {}; areas {}{}\n", ids(rec.towns), ids(rec.topics), ids(rec.areas),
+               rec.only_severe ? "; severe and extreme alerts only" : "");
   } else {
     fmt::print("+{}: not subscribed\n", e164);
   }
@@ -195,7 +202,13 @@ int cmd_lookup(const config::settings& settings, const std::vector<std::string>&
     fmt::print("consent log: no events\n");
   } else {
     fmt::print("consent log:\n");
-    for (const auto& e : rec.consent) fmt::print("  {}  {}\n", local_record_time(e.at), e.event);
+    for (const auto& e : rec.consent) {
+      std::string concerned;
+      if (!e.towns.empty()) concerned += " towns=" + e.towns;
+      if (!e.topics.empty()) concerned += " topics=" + e.topics;
+      if (!e.areas.empty()) concerned += " areas=" + e.areas;
+      fmt::print("  {}  {}{}\n", local_record_time(e.at), e.event, concerned);
+    }
   }
   return exit_ok;
 }

@@ -163,7 +163,7 @@ TEST_CASE("a file without a number column is refused and imports nothing") {
   CHECK(cli(dir, {"subscribers", "count"}).out == "subscribers 0\nflagged 0\n");
 }
 
-TEST_CASE("lookup of an imported number shows since when, the source and the import event") {
+TEST_CASE("lookup of an imported number shows since when, the source, what it receives and the import event") {
   temp_dir dir;
   REQUIRE(cli(dir, {"subscribers", "import", write_list(dir).string(), "--no-notice"}).exit_code == 0);
   auto r = cli(dir, {"subscribers", "lookup", "333 123 4567"});
@@ -171,6 +171,7 @@ TEST_CASE("lookup of an imported number shows since when, the source and the imp
   REQUIRE(r.exit_code == 0);
   CHECK(r.out ==
         "+393331234567: subscribed since 2023-05-14T00:00:00+02:00 (source import)\n"
+        "receives: towns lodi; topics acqua, emergenze, meteo, rifiuti, scuole, strade; areas -\n"
         "consent log:\n"
         "  2023-05-14T00:00:00+02:00  import\n");
 }

@@ -114,6 +114,8 @@ asio::awaitable<std::optional<store::alert_report>> fake_store::cancel(std::int6
     planning_.erase(id);
     for (auto& [_, o] : outbox)
       if (o.item.alert_id == id && o.state == "queued") o.state = "cancelled";
+  } else if ((a->second.state == "done" || a->second.state == "expired") && !a->second.cancelled_at) {
+    a->second.cancelled_at = now;
   }
   audit.emplace_back(who.name, "alert.cancel");
   co_return report_now(id);

@@ -372,6 +372,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     store::actor who{"key:" + auth.key->name, auth.key->id};
     auto report = co_await ctx.alerts->cancel(alert_id, std::move(who), now);
     if (!report) co_return not_found(alert_id);
+    if (ctx.alerts_changed) ctx.alerts_changed();  // the public pages show the cancellation at once
     log::info("alert.cancelled", {{"request_id", req.request_id}, {"alert_id", alert_id}, {"state", report->alert.state}});
     co_return http::json_response(200, http::json_text(report_json(*report)));
   });

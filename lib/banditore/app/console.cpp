@@ -241,12 +241,9 @@ void add_console_routes(http::router& routes, console_context& ctx) {
     const bool css = name == "console.css", js = name == "console.js";
     auto text = (css || js) ? web::static_file(name) : std::nullopt;
     http::response res;
-    if (!text) {
-      res.status = 404;
-      res.content_type = "text/plain; charset=utf-8";
-      res.body = "not found\n";
-      co_return res;
-    }
+    if (!text)
+      co_return html(404, "<!doctype html>\n<html lang=\"it\"><meta charset=\"utf-8\"><title>Non trovato</title>"
+                          "<p>Questo file non esiste.</p></html>\n");
     res.content_type = css ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
     res.headers.push_back({"X-Content-Type-Options", "nosniff"});
     res.headers.push_back({"Cache-Control", "public, max-age=3600"});

@@ -18,8 +18,10 @@
 namespace banditore::store {
 
 struct consent_event {
-  std::string event;  // subscribe, unsubscribe, opt_out, import, forget
+  std::string event;  // subscribe, unsubscribe, opt_out, import, forget, add, remove, ...
   std::int64_t at = 0;
+  // The catalogue ids the change concerned, comma-separated; empty when none.
+  std::string towns, topics, areas;
 };
 
 struct subscriber_record {
@@ -28,6 +30,9 @@ struct subscriber_record {
   std::string source;  // whatsapp, import
   std::optional<std::int64_t> flagged_at;
   std::vector<consent_event> consent;  // oldest first; kept after leaving
+  // What the subscriber receives now: catalogue ids, sorted.
+  std::vector<std::string> towns, topics, areas;
+  bool only_severe = false;
 };
 
 struct forget_result {

@@ -140,6 +140,11 @@ struct alert_store::statements {
                     "AND error_title = 'waiting for the messaging limit'"),
         cancel_alert(db, "UPDATE alerts SET state = 'cancelled', cancelled_at = :now "
                          "WHERE id = :id AND state IN ('planning', 'sending')"),
+        // A broadcast that has finished (or expired) keeps its state and its
+        // counts; the cancellation is still recorded, so the public archive
+        // and the CAP feed withdraw what citizens already received.
+        withdraw_alert(db, "UPDATE alerts SET cancelled_at = :now "
+                           "WHERE id = :id AND state IN ('done', 'expired') AND cancelled_at IS NULL"),
         // "state IN ('queued', 'sending')" repeats outbox_pending_by_alert's
         // condition: SQLite uses a partial index only for a query that
         // states it.
@@ -193,7 +198,7 @@ struct alert_store::statements {
                     "WHERE c.last_inbound_at IS NULL OR c.last_inbound_at <= :since"),
         all_counts(db, "SELECT state, SUM(count) FROM alert_progress GROUP BY state") {}
 
-  SQLite::Statement by_key, insert, duplicate, welcome, errors, add_recipient, count_recipient, get, list, counts, sending, all_sending, sent_times, waiting, cancel_alert, cancel_rows, next_to_plan, batch_end,
+  SQLite::Statement by_key, insert, duplicate, welcome, errors, add_recipient, count_recipient, get, list, counts, sending, all_sending, sent_times, waiting, cancel_alert, withdraw_alert, cancel_rows, next_to_plan, batch_end,
       plan, plan_below_severe, town_end, area_end, topic_end, plan_targeted, count_targeted, count_everyone,
       area_towns, advance, planned, expire, finish, expire_sending, subscribers, flagged, outside, all_counts;
 };
@@ -362,6 +367,12 @@ bool alert_store::cancel(std::int64_t id, std::int64_t now_ms) {
     rows.bind(":id", id);
     rows.bind(":now", now_ms);
     rows.exec();
+  } else {
+    auto& w = st_->withdraw_alert;
+    w.reset();
+    w.bind(":id", id);
+    w.bind(":now", now_ms);
+    w.exec();
   }
   return true;
 }

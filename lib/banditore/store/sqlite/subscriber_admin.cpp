@@ -33,17 +33,31 @@ void bind_blob(SQLite::Statement& st, const char* name, std::string_view bytes) 
 
 subscriber_record lookup_subscriber(SQLite::Database& db, std::string_view phone_hash) {
   subscriber_record out;
-  SQLite::Statement s(db, "SELECT subscribed_at, source, flagged_at FROM subscribers WHERE phone_hash = :phone");
+  SQLite::Statement s(db, "SELECT id, subscribed_at, source, flagged_at, only_severe FROM subscribers "
+                          "WHERE phone_hash = :phone");
   bind_blob(s, ":phone", phone_hash);
   if (s.executeStep()) {
+    const auto id = s.getColumn(0).getInt64();
     out.subscribed = true;
-    out.subscribed_at = s.getColumn(0).getInt64();
-    out.source = s.getColumn(1).getString();
-    if (!s.getColumn(2).isNull()) out.flagged_at = s.getColumn(2).getInt64();
+    out.subscribed_at = s.getColumn(1).getInt64();
+    out.source = s.getColumn(2).getString();
+    if (!s.getColumn(3).isNull()) out.flagged_at = s.getColumn(3).getInt64();
+    out.only_severe = s.getColumn(4).getInt() != 0;
+    auto chosen = [&](const char* sql, std::vector<std::string>& into) {
+      SQLite::Statement q(db, sql);
+      q.bind(":id", id);
+      while (q.executeStep()) into.push_back(q.getColumn(0).getString());
+    };
+    chosen("SELECT town_id FROM subscriber_towns WHERE subscriber_id = :id ORDER BY town_id", out.towns);
+    chosen("SELECT topic_id FROM subscriber_topics WHERE subscriber_id = :id ORDER BY topic_id", out.topics);
+    chosen("SELECT area_id FROM subscriber_areas WHERE subscriber_id = :id ORDER BY area_id", out.areas);
   }
-  SQLite::Statement c(db, "SELECT event, at FROM consent_log WHERE phone_hash = :phone ORDER BY at, id");
+  SQLite::Statement c(db, "SELECT event, at, COALESCE(town_ids, ''), COALESCE(topic_ids, ''), "
+                          "COALESCE(area_ids, '') FROM consent_log WHERE phone_hash = :phone ORDER BY at, id");
   bind_blob(c, ":phone", phone_hash);
-  while (c.executeStep()) out.consent.push_back({c.getColumn(0).getString(), c.getColumn(1).getInt64()});
+  while (c.executeStep())
+    out.consent.push_back({c.getColumn(0).getString(), c.getColumn(1).getInt64(), c.getColumn(2).getString(),
+                           c.getColumn(3).getString(), c.getColumn(4).getString()});
   return out;
 }
 

@@ -97,6 +97,21 @@ TEST_CASE("cancelling an addressed alert cancels its queued deliveries") {
   CHECK(f.alerts.report(id)->counts.cancelled == 2);
 }
 
+TEST_CASE("cancelling a finished alert records when, keeps its state and counts, and is not moved twice") {
+  fixture f;
+  const auto id = f.alerts.create_addressed(notice(), now);
+  f.alerts.add_recipient(id, 1, now);
+  f.db->exec("UPDATE outbox SET state = 'sent'");
+  f.alerts.finish_settled(now + 1);
+  REQUIRE(f.alerts.cancel(id, now + 2));
+  CHECK(f.alerts.get(id)->state == "done");
+  CHECK(f.alerts.get(id)->cancelled_at == now + 2);
+  CHECK(f.alerts.report(id)->counts.sent == 1);
+  CHECK(f.alerts.report(id)->counts.cancelled == 0);
+  REQUIRE(f.alerts.cancel(id, now + 3));
+  CHECK(f.alerts.get(id)->cancelled_at == now + 2);
+}
+
 TEST_CASE("an alert's first planning step is small so its first messages leave at once") {
   fixture f;
   f.db->exec("WITH RECURSIVE n(i) AS (SELECT 4 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "

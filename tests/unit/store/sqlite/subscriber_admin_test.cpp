@@ -257,6 +257,35 @@ TEST_CASE("lookup of a number never seen says not subscribed, with no events") {
   CHECK(rec.consent.empty());
 }
 
+TEST_CASE("lookup shows what the subscriber receives now and the ids each consent event concerned") {
+  fixture f;
+  f.import("number\n3331234567\n");
+  f.db->exec("DELETE FROM subscriber_towns; DELETE FROM subscriber_topics; DELETE FROM subscriber_areas");
+  f.db->exec("INSERT INTO towns (id, name) VALUES ('lugo', 'Lugo'), ('fusignano', 'Fusignano')");
+  f.db->exec("INSERT INTO topics (id, name) VALUES ('strade', 'Strade'), ('acqua', 'Acqua')");
+  f.db->exec("INSERT INTO areas (id, town_id, name) VALUES ('voltana', 'lugo', 'Voltana')");
+  f.db->exec("INSERT INTO subscriber_towns VALUES ('lugo', 1); INSERT INTO subscriber_topics VALUES ('strade', 1), "
+             "('acqua', 1); INSERT INTO subscriber_areas VALUES ('voltana', 1); UPDATE subscribers SET only_severe = 1");
+  SQLite::Statement add(*f.db, "INSERT INTO consent_log (phone_hash, event, at, town_ids, topic_ids, area_ids) "
+                               "VALUES (:p, 'add', :at, 'lugo', 'strade,acqua', NULL)");
+  bind_blob(add, ":p", f.hash(mario));
+  add.bind(":at", now + 1);
+  add.exec();
+  auto rec = lookup_subscriber(*f.db, f.hash(mario));
+  CHECK(rec.towns == std::vector<std::string>{"lugo"});
+  CHECK(rec.topics == std::vector<std::string>{"acqua", "strade"});
+  CHECK(rec.areas == std::vector<std::string>{"voltana"});
+  CHECK(rec.only_severe);
+  REQUIRE(rec.consent.size() == 2);
+  CHECK(rec.consent[0].event == "import");
+  CHECK(rec.consent[0].topics.empty());
+  CHECK(rec.consent[1].event == "add");
+  CHECK(rec.consent[1].towns == "lugo");
+  CHECK(rec.consent[1].topics == "strade,acqua");
+  CHECK(rec.consent[1].areas.empty());
+  CHECK(lookup_subscriber(*f.db, f.hash(lucia)).towns.empty());
+}
+
 TEST_CASE("count reports subscribers and the flagged among them") {
   fixture f;
   f.import("number\n3331234567\n3339876543\n");
