@@ -485,6 +485,7 @@ store::public_alert public_of(const store::alert_record& r) {
   p.created_at = r.created_at;
   p.expires_at = r.expires_at;
   p.cancelled_at = r.cancelled_at;
+  p.audience = r.audience;
   return p;
 }
 }  // namespace

@@ -1,6 +1,10 @@
 #include <banditore/app/public_cap.hpp>
 
 #include <banditore/cap/write.hpp>
+#include <banditore/domain/audience_geo.hpp>
+
+#include <algorithm>
+#include <optional>
 
 #include <stdexcept>
 
@@ -35,7 +39,19 @@ std::string cap_severity(std::string_view s) {
   return "Unknown";
 }
 
-cap::cap_info info_of(const store::public_alert& a, const cap_publisher& p, const std::vector<domain::town>& towns) {
+// The area's outer boundary as CAP writes a polygon: (lat, lon) points,
+// the first repeated last (CAP 1.2, 3.3.2.1). Holes have no CAP form.
+std::optional<std::vector<cap::geo_point>> cap_ring(const std::string& geojson) {
+  if (geojson.empty()) return std::nullopt;
+  auto polygon = domain::parse_geojson_polygon(geojson);
+  if (!polygon || polygon->rings.empty() || polygon->rings[0].size() < 3) return std::nullopt;
+  auto ring = polygon->rings[0];
+  ring.push_back(ring.front());
+  return ring;
+}
+
+cap::cap_info info_of(const store::public_alert& a, const cap_publisher& p, const domain::audience_catalogue& catalogue) {
+  const auto places = places_of(a.audience, catalogue);
   cap::cap_info i;
   i.language = "it-IT";
   i.categories = {cap_category(a.category)};
@@ -50,22 +66,53 @@ cap::cap_info info_of(const store::public_alert& a, const cap_publisher& p, cons
   i.web = p.base_url + "/avvisi/" + std::to_string(a.id);
   if (a.expires_at) i.expires = cap::cap_date(*a.expires_at);
   cap::cap_area area;
-  for (const auto& t : towns) {
+  for (const auto& t : places.towns) {
     area.desc += (area.desc.empty() ? "" : ", ") + t.name;
     // The name CAP feeds of the Italian civil protection use for it.
     if (!t.istat_code.empty()) area.geocodes.emplace_back("ISTAT", t.istat_code);
   }
   if (area.desc.empty()) area.desc = p.sender_name;
   i.areas.push_back(std::move(area));
+  for (const auto& ar : places.areas) {
+    cap::cap_area own;
+    own.desc = ar.name;
+    for (const auto& t : places.towns)
+      if (t.id == ar.town_id) {
+        own.desc += " (" + t.name + ")";
+        if (!t.istat_code.empty()) own.geocodes.emplace_back("ISTAT", t.istat_code);
+      }
+    if (auto ring = cap_ring(ar.polygon)) own.polygons.push_back(std::move(*ring));
+    i.areas.push_back(std::move(own));
+  }
   return i;
 }
 
 }  // namespace
 
+alert_places places_of(const domain::alert_audience& audience, const domain::audience_catalogue& catalogue) {
+  // The rule of domain/alert_audience.hpp: a town is reached when the alert
+  // names no towns or that one, and names no areas or one of that town's.
+  auto named = [](const std::optional<std::vector<std::string>>& ids, const std::string& id) {
+    return !ids || std::find(ids->begin(), ids->end(), id) != ids->end();
+  };
+  alert_places out;
+  for (const auto& t : catalogue.towns) {
+    if (!named(audience.towns, t.id)) continue;
+    bool reached = !audience.areas;
+    for (const auto& ar : catalogue.areas)
+      if (audience.areas && ar.town_id == t.id && named(audience.areas, ar.id)) {
+        out.areas.push_back(ar);
+        reached = true;
+      }
+    if (reached) out.towns.push_back(t);
+  }
+  return out;
+}
+
 std::string cap_identifier(std::int64_t alert_id) { return "banditore-avviso-" + std::to_string(alert_id); }
 
 cap::cap_alert cap_alert_of(const store::public_alert& a, const cap_publisher& p,
-                            const std::vector<domain::town>& towns) {
+                            const domain::audience_catalogue& catalogue) {
   cap::cap_alert out;
   out.identifier = cap_identifier(a.id);
   out.sender = p.sender;
@@ -73,14 +120,14 @@ cap::cap_alert cap_alert_of(const store::public_alert& a, const cap_publisher& p
   out.status = "Actual";
   out.msg_type = "Alert";
   out.scope = "Public";
-  out.infos.push_back(info_of(a, p, towns));
+  out.infos.push_back(info_of(a, p, catalogue));
   return out;
 }
 
 cap::cap_alert cap_cancel_of(const store::public_alert& a, const cap_publisher& p,
-                             const std::vector<domain::town>& towns) {
+                             const domain::audience_catalogue& catalogue) {
   if (!a.cancelled_at) throw std::invalid_argument("alert " + std::to_string(a.id) + " is not cancelled");
-  const auto original = cap_alert_of(a, p, towns);
+  const auto original = cap_alert_of(a, p, catalogue);
   cap::cap_alert out;
   out.identifier = original.identifier + "-cancel";
   out.sender = p.sender;
@@ -90,7 +137,7 @@ cap::cap_alert cap_cancel_of(const store::public_alert& a, const cap_publisher& 
   out.scope = "Public";
   out.note = "Avviso annullato";
   out.references.push_back({original.sender, original.identifier, original.sent});
-  auto info = info_of(a, p, towns);
+  auto info = info_of(a, p, catalogue);
   info.headline = "ANNULLATO: " + a.title;
   out.infos.push_back(std::move(info));
   return out;

@@ -22,15 +22,25 @@ struct cap_publisher {
 // "banditore-avviso-12": unique for the sender, stable.
 std::string cap_identifier(std::int64_t alert_id);
 
-// One info in Italian; the area names the towns (all the deployment's,
-// until alerts carry their own) with the ISTAT code of each that has one.
+// The places an alert was for: the towns it names (all the catalogue's when
+// it names none, and the town of each area it names), and its areas.
+struct alert_places {
+  std::vector<domain::town> towns;
+  std::vector<domain::area> areas;
+};
+alert_places places_of(const domain::alert_audience& audience, const domain::audience_catalogue& catalogue);
+
+// One info in Italian. Its first area names the alert's towns, with the
+// ISTAT code of each that has one; each area the alert names follows as
+// an area of its own, with its boundary as a CAP polygon when the
+// catalogue has one.
 cap::cap_alert cap_alert_of(const store::public_alert& alert, const cap_publisher& publisher,
-                            const std::vector<domain::town>& towns);
+                            const domain::audience_catalogue& catalogue);
 
 // The Cancel of a cancelled alert: sent when it was cancelled, referencing
 // cap_alert_of's document. Throws std::invalid_argument for an alert that
 // is not cancelled.
 cap::cap_alert cap_cancel_of(const store::public_alert& alert, const cap_publisher& publisher,
-                             const std::vector<domain::town>& towns);
+                             const domain::audience_catalogue& catalogue);
 
 }  // namespace banditore::app

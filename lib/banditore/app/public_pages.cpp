@@ -401,9 +401,27 @@ struct public_pages::impl : std::enable_shared_from_this<impl> {
     auto view = alert_view(*a, t, "");
     data.update(view);
     data["nav_alerts"] = true;
+    // Where and for whom, as the alert was addressed: its towns (or its
+    // areas, each with its town) and the topics it names.
+    const auto places = places_of(a->audience, catalogue);
     std::string where;
-    for (const auto& town : catalogue.towns) where += (where.empty() ? "" : ", ") + town.name;
+    auto add = [](std::string& list, const std::string& item) { list += (list.empty() ? "" : ", ") + item; };
+    if (places.areas.empty()) {
+      for (const auto& town : places.towns) add(where, town.name);
+    } else {
+      for (const auto& ar : places.areas)
+        for (const auto& town : places.towns)
+          if (town.id == ar.town_id) add(where, ar.name + " (" + town.name + ")");
+    }
     if (!where.empty()) data["towns_text"] = where;
+    if (a->audience.topics) {
+      std::string topics;
+      for (const auto& topic : catalogue.topics)
+        if (std::find(a->audience.topics->begin(), a->audience.topics->end(), topic.id) !=
+            a->audience.topics->end())
+          add(topics, topic.name);
+      if (!topics.empty()) data["topics_text"] = topics;
+    }
     page p;
     p.body = web::render_page("alert", data);
     p.valid_until = next_expiry({*a}, t);
@@ -509,7 +527,7 @@ struct public_pages::impl : std::enable_shared_from_this<impl> {
     const auto pub = publisher();
     page p;
     p.content_type = cap_type;
-    p.body = cap::cap_xml(cancel ? cap_cancel_of(*a, pub, catalogue.towns) : cap_alert_of(*a, pub, catalogue.towns));
+    p.body = cap::cap_xml(cancel ? cap_cancel_of(*a, pub, catalogue) : cap_alert_of(*a, pub, catalogue));
     co_return p;
   }
 

@@ -6,6 +6,8 @@
 // subscribers is ever read here.
 #pragma once
 
+#include <banditore/domain/alert_audience.hpp>
+
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
@@ -20,6 +22,9 @@ struct public_alert {
   std::string category, severity, title, text, link, source;
   std::int64_t created_at = 0;
   std::optional<std::int64_t> expires_at, cancelled_at;
+  // Whom it was for: catalogue ids (the towns, topics and areas it names;
+  // each absent when all). The pages name the places, never a count.
+  domain::alert_audience audience;
 };
 
 // A page of the archive, newest first, by keyset: the alerts with an id

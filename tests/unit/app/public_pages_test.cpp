@@ -44,8 +44,10 @@ struct site {
     pages->add_routes(routes);
   }
 
-  std::int64_t create(std::string title, bool publish = true, std::optional<std::int64_t> expires = {}) {
+  std::int64_t create(std::string title, bool publish = true, std::optional<std::int64_t> expires = {},
+                      domain::alert_audience audience = {}) {
     store::new_alert a;
+    a.audience = std::move(audience);
     a.draft.category = "water";
     a.draft.level = domain::severity::severe;
     a.draft.title = std::move(title);
@@ -147,7 +149,8 @@ TEST_CASE("every CAP document the site publishes round-trips through banditore's
   a.expires_at = t0 + 3'600'000;
   a.cancelled_at = t0 + 60'000;
   app::cap_publisher p{"avvisi.example.it", "Avvisi di Lugo", "https://avvisi.example.it"};
-  std::vector<domain::town> towns = {{"lugo", "Comune di Lugo", {}, "039012"}, {"x", "Comune X", {}, ""}};
+  domain::audience_catalogue towns;
+  towns.towns = {{"lugo", "Comune di Lugo", {}, "039012"}, {"x", "Comune X", {}, ""}};
   for (const auto& doc : {app::cap_alert_of(a, p, towns), app::cap_cancel_of(a, p, towns)}) {
     auto back = cap::parse_cap(cap::cap_xml(doc));
     INFO(back.element, ": ", back.reason);
@@ -165,6 +168,87 @@ TEST_CASE("every CAP document the site publishes round-trips through banditore's
   }
   a.cancelled_at.reset();
   CHECK_THROWS_AS(app::cap_cancel_of(a, p, towns), std::invalid_argument);
+}
+
+TEST_CASE("an alert for some towns or areas names only those, on its page and in its CAP document") {
+  domain::audience_catalogue c;
+  c.towns = {{"lugo", "Comune di Lugo", {}, "039012"},
+             {"fusignano", "Comune di Fusignano", {}, "039011"},
+             {"bagnacavallo", "Comune di Bagnacavallo", {}, ""}};
+  c.topics = {{"acqua", "Acqua", {}, true}, {"strade", "Strade e viabilità", {}, true}};
+  c.areas = {{"voltana", "lugo", "Voltana", {},
+              R"({"type":"Polygon","coordinates":[[[11.9,44.5],[12.0,44.5],[12.0,44.6],[11.9,44.5]]]})"},
+             {"maiano", "fusignano", "Maiano", {}, ""}};
+  auto ids = [](const app::alert_places& p) {
+    std::string out;
+    for (const auto& t : p.towns) out += t.id + " ";
+    for (const auto& ar : p.areas) out += "/" + ar.id + " ";
+    return out;
+  };
+  domain::alert_audience everyone;
+  CHECK(ids(app::places_of(everyone, c)) == "lugo fusignano bagnacavallo ");
+  domain::alert_audience topic_only;
+  topic_only.topics = std::vector<std::string>{"acqua"};
+  CHECK(ids(app::places_of(topic_only, c)) == "lugo fusignano bagnacavallo ");
+  domain::alert_audience two;
+  two.towns = std::vector<std::string>{"bagnacavallo", "fusignano"};
+  CHECK(ids(app::places_of(two, c)) == "fusignano bagnacavallo ");
+  domain::alert_audience area;
+  area.areas = std::vector<std::string>{"voltana"};
+  CHECK(ids(app::places_of(area, c)) == "lugo /voltana ");
+  // An area outside the towns named reaches nobody there: the rule of
+  // domain/alert_audience.hpp.
+  domain::alert_audience both;
+  both.towns = std::vector<std::string>{"fusignano", "bagnacavallo"};
+  both.areas = std::vector<std::string>{"voltana", "maiano"};
+  CHECK(ids(app::places_of(both, c)) == "fusignano /maiano ");
+
+  store::public_alert a;
+  a.id = 3;
+  a.category = "water";
+  a.severity = "moderate";
+  a.title = "Acqua torbida";
+  a.text = "A Voltana.";
+  a.created_at = t0;
+  a.audience = area;
+  const auto doc = app::cap_alert_of(a, {"avvisi.example.it", "Avvisi", "https://avvisi.example.it"}, c);
+  auto back = cap::parse_cap(cap::cap_xml(doc));
+  INFO(back.element, ": ", back.reason);
+  REQUIRE(back.ok());
+  const auto& areas = back.alert->infos.at(0).areas;
+  REQUIRE(areas.size() == 2);
+  CHECK(areas[0].desc == "Comune di Lugo");
+  CHECK(areas[0].geocodes == cap::cap_values{{"ISTAT", "039012"}});
+  CHECK(areas[1].desc == "Voltana (Comune di Lugo)");
+  REQUIRE(areas[1].polygons.size() == 1);
+  const auto& ring = areas[1].polygons[0];
+  REQUIRE(ring.size() == 4);
+  CHECK(ring.front().lat == doctest::Approx(44.5));
+  CHECK(ring.front().lon == doctest::Approx(11.9));
+  CHECK(ring.back().lat == ring.front().lat);
+  CHECK(ring.back().lon == ring.front().lon);
+}
+
+TEST_CASE("an alert's page says where and for which topics it was sent, as it was addressed") {
+  site s;
+  const auto everyone = s.create("Per tutti");
+  domain::alert_audience lugo_water;
+  lugo_water.towns = std::vector<std::string>{"lugo"};
+  lugo_water.topics = std::vector<std::string>{"acqua"};
+  const auto water = s.create("Acqua a Lugo", true, {}, lugo_water);
+  domain::alert_audience voltana;
+  voltana.areas = std::vector<std::string>{"voltana"};
+  const auto area = s.create("A Voltana", true, {}, voltana);
+  auto page = [&](std::int64_t id) { return s.get("/avvisi/" + std::to_string(id)).body; };
+  CHECK(has(page(everyone), "<dd>Comune di Lugo, Comune di Bagnara</dd>"));
+  CHECK_FALSE(has(page(everyone), "Per chi segue"));
+  CHECK(has(page(water), "<dd>Comune di Lugo</dd>"));
+  CHECK(has(page(water), "<dt>Per chi segue</dt><dd>Acqua</dd>"));
+  CHECK_FALSE(has(page(water), "Bagnara"));
+  CHECK(has(page(area), "<dd>Voltana (Comune di Lugo)</dd>"));
+  const auto cap = cap::parse_cap(s.get("/cap/" + std::to_string(water) + ".xml").body);
+  REQUIRE(cap.ok());
+  CHECK(cap.alert->infos.at(0).areas.at(0).desc == "Comune di Lugo");
 }
 
 TEST_CASE("an expired alert is marked as expired and stays in the archive") {

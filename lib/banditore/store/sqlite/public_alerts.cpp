@@ -1,5 +1,7 @@
 #include <banditore/store/sqlite/public_alerts.hpp>
 
+#include <banditore/domain/alert_audience.hpp>
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
@@ -19,7 +21,7 @@ constexpr const char* public_condition =
 
 constexpr const char* columns =
     "a.id, a.category, a.severity, a.title, a.text, COALESCE(a.link, ''), a.source, a.created_at, a.expires_at, "
-    "a.cancelled_at";
+    "a.cancelled_at, a.towns, a.topics, a.areas";
 
 public_alert read_row(SQLite::Statement& q) {
   public_alert a;
@@ -33,6 +35,13 @@ public_alert read_row(SQLite::Statement& q) {
   a.created_at = q.getColumn(7).getInt64();
   if (!q.getColumn(8).isNull()) a.expires_at = q.getColumn(8).getInt64();
   if (!q.getColumn(9).isNull()) a.cancelled_at = q.getColumn(9).getInt64();
+  auto ids = [&](int column) {
+    const auto c = q.getColumn(column);
+    return domain::id_list_from_json_text(c.isNull() ? std::nullopt : std::optional<std::string>(c.getString()));
+  };
+  a.audience.towns = ids(10);
+  a.audience.topics = ids(11);
+  a.audience.areas = ids(12);
   return a;
 }
 
