@@ -479,3 +479,12 @@ ALTER TABLE alerts ADD COLUMN areas TEXT;
 -- A key limited to towns (a town's press office) sends only there: a JSON
 -- array of town ids; NULL for a key that may send anywhere.
 ALTER TABLE api_keys ADD COLUMN towns TEXT;
+
+-- migration 16: an alert that updates an earlier one
+-- updates: the earlier alert this one replaces (POST /v1/alerts with
+-- "updates", or a CAP Update naming it). Its queued deliveries stop; the
+-- public pages link the two and the CAP feed publishes an Update that
+-- references the earlier document. No foreign key: alerts are never
+-- deleted, and the API checks the id exists before it is written.
+ALTER TABLE alerts ADD COLUMN updates INTEGER;
+CREATE INDEX alerts_updated ON alerts(updates) WHERE updates IS NOT NULL;

@@ -257,3 +257,45 @@ TEST_CASE("an alert sent and cancelled shows, marked, on every page and feed, an
   CHECK(decoded.find("https://wa.me/390545123456?text=ATTIVA") != std::string::npos);
   CHECK(home.find("href=\"https://wa.me/390545123456?text=ATTIVA\"") != std::string::npos);
 }
+
+TEST_CASE("an update stops what is left of the alert it replaces, and the pages and CAP feed link the two") {
+  alert_world w({{"BANDITORE_QUIET_HOURS", quiet_now()}});
+  w.sim.subscribe_many(3);
+  const auto& base = w.app.base;
+  auto get = [&](const std::string& path) {
+    auto r = call(base, "GET", path, {}, {});
+    INFO("GET " << path << ": " << r.status << " " << r.transport_error);
+    REQUIRE(r.answered());
+    return r;
+  };
+  // Minor: held by the quiet hours, so the update finds it still queued.
+  const auto first = w.post_alert(alert("minor", "Lavori in via Mazzini"))["id"].get<std::int64_t>();
+  auto update = alert("severe", "Lavori in via Mazzini: strada chiusa");
+  update["updates"] = first;
+  const auto second = w.post_alert(update)["id"].get<std::int64_t>();
+  w.await_state(second, "done");
+  const auto old = w.report(first);
+  CHECK(old["state"] == "cancelled");
+  CHECK(old["counts"]["cancelled"] == 3);
+  CHECK(old["counts"]["sent"] == 0);
+  CHECK(w.report(second)["updates"] == first);
+
+  auto unknown = alert("minor", "Aggiornamento di nulla");
+  unknown["updates"] = 99999;
+  const auto refused = w.app.api("POST", "/v1/alerts", w.token, unknown.dump());
+  CHECK(refused.status == 422);
+  CHECK(refused.body.find("there is no alert 99999") != std::string::npos);
+
+  const auto first_n = std::to_string(first), second_n = std::to_string(second);
+  const auto old_page = get("/avvisi/" + first_n).body;
+  CHECK(old_page.find("Avviso aggiornato") != std::string::npos);
+  CHECK(old_page.find("Avviso annullato") == std::string::npos);
+  CHECK(old_page.find("/avvisi/" + second_n) != std::string::npos);
+  CHECK(get("/avvisi/" + second_n).body.find("/avvisi/" + first_n) != std::string::npos);
+  const auto doc = banditore::cap::parse_cap(get("/cap/" + second_n + ".xml").body);
+  REQUIRE(doc.ok());
+  CHECK(doc.alert->msg_type == "Update");
+  REQUIRE(doc.alert->references.size() == 1);
+  CHECK(doc.alert->references[0].identifier == "banditore-avviso-" + first_n);
+  CHECK(get("/cap/" + first_n + "-cancel.xml").status == 404);
+}

@@ -60,6 +60,10 @@ asio::awaitable<store::created_alert> fake_store::create(store::new_alert a, sto
       co_return out;
     }
   }
+  if (a.updates && !alert_rows.contains(*a.updates)) {
+    out.result = {store::create_outcome::update_unknown, *a.updates};
+    co_return out;
+  }
   if (a.duplicate_since > 0) {
     for (const auto& [id, r] : alert_rows) {
       if (r.created_at >= a.duplicate_since && r.state != "cancelled" && r.title == a.draft.title &&
@@ -78,6 +82,7 @@ asio::awaitable<store::created_alert> fake_store::create(store::new_alert a, sto
   r.text = a.draft.text;
   r.link = a.draft.link;
   r.audience = a.audience;
+  r.updates = a.updates;
   r.state = "planning";
   r.source = a.source;
   r.api_key_id = a.api_key_id;
@@ -473,7 +478,14 @@ bool fake_store::enroll_totp(std::string_view email, std::string_view secret,
 }
 
 namespace {
-store::public_alert public_of(const store::alert_record& r) {
+bool is_public(const std::map<std::int64_t, store::alert_record>& rows, const std::set<std::int64_t>& unpublished,
+               std::int64_t id) {
+  auto it = rows.find(id);
+  return it != rows.end() && !unpublished.contains(id) && it->second.source != "import";
+}
+
+store::public_alert public_of(const std::map<std::int64_t, store::alert_record>& rows,
+                              const std::set<std::int64_t>& unpublished, const store::alert_record& r) {
   store::public_alert p;
   p.id = r.id;
   p.category = r.category;
@@ -486,6 +498,12 @@ store::public_alert public_of(const store::alert_record& r) {
   p.expires_at = r.expires_at;
   p.cancelled_at = r.cancelled_at;
   p.audience = r.audience;
+  if (r.updates && is_public(rows, unpublished, *r.updates)) p.updates = r.updates;
+  for (const auto& [id, u] : rows)
+    if (u.updates == r.id && is_public(rows, unpublished, id)) {
+      p.updated_by = id;
+      p.cancelled_at.reset();
+    }
   return p;
 }
 }  // namespace
@@ -493,16 +511,14 @@ store::public_alert public_of(const store::alert_record& r) {
 asio::awaitable<std::vector<store::public_alert>> fake_store::public_list(store::public_alert_query q) {
   std::vector<store::public_alert> out;
   for (auto it = alert_rows.rbegin(); it != alert_rows.rend() && out.size() < q.limit; ++it)
-    if ((q.before_id == 0 || it->first < q.before_id) && !unpublished.contains(it->first) &&
-        it->second.source != "import")
-      out.push_back(public_of(it->second));
+    if ((q.before_id == 0 || it->first < q.before_id) && is_public(alert_rows, unpublished, it->first))
+      out.push_back(public_of(alert_rows, unpublished, it->second));
   co_return out;
 }
 
 asio::awaitable<std::optional<store::public_alert>> fake_store::public_alert_by_id(std::int64_t id) {
-  auto it = alert_rows.find(id);
-  if (it == alert_rows.end() || unpublished.contains(id) || it->second.source == "import") co_return std::nullopt;
-  co_return public_of(it->second);
+  if (!is_public(alert_rows, unpublished, id)) co_return std::nullopt;
+  co_return public_of(alert_rows, unpublished, alert_rows.at(id));
 }
 
 asio::awaitable<std::int64_t> fake_store::public_version() {

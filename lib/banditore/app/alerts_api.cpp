@@ -51,6 +51,7 @@ json alert_json(const store::alert_record& a) {
           {"cancelled_at", time_or_null(a.cancelled_at)},
           {"finished_at", time_or_null(a.finished_at)},
           {"audience", domain::audience_json(a.audience)},
+          {"updates", a.updates ? json(*a.updates) : json(nullptr)},
           {"recipients", a.planned_count},
           {"location", "/v1/alerts/" + std::to_string(a.id)}};
 }
@@ -235,6 +236,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     a.api_key_id = auth.key->id;
     a.idempotency_key = idem;
     a.draft_id = validation.draft_id;
+    a.updates = validation.updates;
     a.publish = validation.publish;
     const auto digest = crypto::sha256(http::json_text(body));
     a.request_hash.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
@@ -258,6 +260,8 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
                                  " is not a draft any more (sent or discarded) or does not exist";
       co_return http::problem(409, "Conflict", detail);
     }
+    if (out.result.outcome == store::create_outcome::update_unknown)
+      co_return unprocessable({{"updates", "there is no alert " + std::to_string(out.result.id)}});
     if (out.result.outcome == store::create_outcome::duplicate) {
       // A press office that double-clicks must not send twice.
       const auto earlier = out.result.id;

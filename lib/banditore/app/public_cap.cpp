@@ -112,7 +112,7 @@ alert_places places_of(const domain::alert_audience& audience, const domain::aud
 std::string cap_identifier(std::int64_t alert_id) { return "banditore-avviso-" + std::to_string(alert_id); }
 
 cap::cap_alert cap_alert_of(const store::public_alert& a, const cap_publisher& p,
-                            const domain::audience_catalogue& catalogue) {
+                            const domain::audience_catalogue& catalogue, const store::public_alert* earlier) {
   cap::cap_alert out;
   out.identifier = cap_identifier(a.id);
   out.sender = p.sender;
@@ -120,6 +120,10 @@ cap::cap_alert cap_alert_of(const store::public_alert& a, const cap_publisher& p
   out.status = "Actual";
   out.msg_type = "Alert";
   out.scope = "Public";
+  if (earlier && a.updates == earlier->id) {
+    out.msg_type = "Update";
+    out.references.push_back({p.sender, cap_identifier(earlier->id), cap::cap_date(earlier->created_at)});
+  }
   out.infos.push_back(info_of(a, p, catalogue));
   return out;
 }

@@ -33,9 +33,11 @@ alert_places places_of(const domain::alert_audience& audience, const domain::aud
 // One info in Italian. Its first area names the alert's towns, with the
 // ISTAT code of each that has one; each area the alert names follows as
 // an area of its own, with its boundary as a CAP polygon when the
-// catalogue has one.
+// catalogue has one. An alert that updates an earlier public one is
+// msgType Update referencing that one's document (pass it as earlier).
 cap::cap_alert cap_alert_of(const store::public_alert& alert, const cap_publisher& publisher,
-                            const domain::audience_catalogue& catalogue);
+                            const domain::audience_catalogue& catalogue,
+                            const store::public_alert* earlier = nullptr);
 
 // The Cancel of a cancelled alert: sent when it was cancelled, referencing
 // cap_alert_of's document. Throws std::invalid_argument for an alert that

@@ -131,7 +131,10 @@ json alert_view(const store::public_alert& a, std::int64_t now, const std::strin
             {"cap_url", base_for_links + "/cap/" + std::to_string(a.id) + ".xml"},
             {"cancelled", a.cancelled_at.has_value()},
             {"expired", expired(a, now)},
-            {"inactive", a.cancelled_at.has_value() || expired(a, now)}};
+            {"updated", a.updated_by.has_value()},
+            {"inactive", a.cancelled_at.has_value() || a.updated_by.has_value() || expired(a, now)}};
+  if (a.updated_by) v["updated_by_url"] = base_for_links + "/avvisi/" + std::to_string(*a.updated_by);
+  if (a.updates) v["updates_url"] = base_for_links + "/avvisi/" + std::to_string(*a.updates);
   if (a.cancelled_at) {
     v["cancelled_iso"] = domain::format_rfc3339_utc(*a.cancelled_at);
     v["cancelled_text"] = domain::rome_time_text(*a.cancelled_at);
@@ -431,7 +434,9 @@ struct public_pages::impl : std::enable_shared_from_this<impl> {
   web::atom_entry entry_of(const store::public_alert& a) const {
     web::atom_entry e;
     e.id = site.base_url + "/avvisi/" + std::to_string(a.id);
-    e.title = a.cancelled_at ? "ANNULLATO: " + a.title : a.title;
+    e.title = a.cancelled_at ? "ANNULLATO: " + a.title
+              : a.updates    ? "AGGIORNAMENTO: " + a.title
+                             : a.title;
     e.summary = a.text;
     e.link = e.id;
     e.published_ms = a.created_at;
@@ -527,7 +532,10 @@ struct public_pages::impl : std::enable_shared_from_this<impl> {
     const auto pub = publisher();
     page p;
     p.content_type = cap_type;
-    p.body = cap::cap_xml(cancel ? cap_cancel_of(*a, pub, catalogue) : cap_alert_of(*a, pub, catalogue));
+    std::optional<store::public_alert> earlier;
+    if (a->updates && !cancel) earlier = co_await alerts->public_alert_by_id(*a->updates);
+    p.body = cap::cap_xml(cancel ? cap_cancel_of(*a, pub, catalogue)
+                                 : cap_alert_of(*a, pub, catalogue, earlier ? &*earlier : nullptr));
     co_return p;
   }
 

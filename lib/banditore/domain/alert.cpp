@@ -76,7 +76,7 @@ alert_validation validate_alert(const nlohmann::json& body, const alert_limits& 
     return out;
   }
   static const std::vector<std::string> known = {"category", "severity", "title", "text", "link", "expires_at",
-                                                 "allow_duplicate", "draft_id", "public",
+                                                 "allow_duplicate", "draft_id", "updates", "public",
                                                  "towns", "topics", "areas"};
   for (auto it = body.begin(); it != body.end(); ++it)
     if (std::find(known.begin(), known.end(), it.key()) == known.end())
@@ -122,6 +122,11 @@ alert_validation validate_alert(const nlohmann::json& body, const alert_limits& 
     if (!it->is_number_integer() || it->get<std::int64_t>() <= 0)
       errors.push_back({"draft_id", "must be the id of a draft, a positive integer"});
     else out.draft_id = it->get<std::int64_t>();
+  }
+  if (auto it = body.find("updates"); it != body.end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<std::int64_t>() <= 0)
+      errors.push_back({"updates", "must be the id of an earlier alert, a positive integer"});
+    else out.updates = it->get<std::int64_t>();
   }
   if (auto it = body.find("public"); it != body.end()) {
     if (!it->is_boolean()) errors.push_back({"public", "must be true or false"});

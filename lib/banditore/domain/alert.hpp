@@ -61,6 +61,8 @@ struct alert_validation {
   bool allow_duplicate = false;
   // "draft_id": the draft this alert is made from (store/drafts.hpp).
   std::optional<std::int64_t> draft_id;
+  // "updates": the earlier alert this one replaces.
+  std::optional<std::int64_t> updates;
   // "public": false keeps the alert off the public pages and feeds
   // ("non pubblicare"); it is sent all the same.
   bool publish = true;

@@ -25,6 +25,7 @@ struct alert_record {
   std::optional<std::int64_t> api_key_id, expires_at, cancelled_at, finished_at;
   std::int64_t not_before = 0, created_at = 0, planned_count = 0;
   domain::alert_audience audience;  // who it is for; everyone when all absent
+  std::optional<std::int64_t> updates;  // the earlier alert it replaces
 };
 
 struct new_alert {
@@ -45,12 +46,16 @@ struct new_alert {
   std::optional<std::int64_t> draft_id;
   // Shown on the public pages and feeds; false: "non pubblicare".
   bool publish = true;
+  // The earlier alert this one replaces: it must exist; what is still
+  // queued of it stops, in the same transaction.
+  std::optional<std::int64_t> updates;
 };
 
 // conflict: the idempotency key was used for another request; duplicate:
 // the same alert was created moments ago (id names it); draft_unavailable:
-// draft_id names no draft still open (none, sent or discarded).
-enum class create_outcome { created, replayed, conflict, duplicate, draft_unavailable };
+// draft_id names no draft still open (none, sent or discarded);
+// update_unknown: updates names no alert (id names it).
+enum class create_outcome { created, replayed, conflict, duplicate, draft_unavailable, update_unknown };
 
 struct create_result {
   create_outcome outcome = create_outcome::created;

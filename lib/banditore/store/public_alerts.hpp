@@ -25,6 +25,12 @@ struct public_alert {
   // Whom it was for: catalogue ids (the towns, topics and areas it names;
   // each absent when all). The pages name the places, never a count.
   domain::alert_audience audience;
+  // The public alert this one updates, and the newest public alert that
+  // updates this one: the pages link them, the CAP feed references them.
+  // An alert replaced by a public update is shown as updated, not as
+  // cancelled (the update stopped what was left of it): cancelled_at is
+  // empty then.
+  std::optional<std::int64_t> updates, updated_by;
 };
 
 // A page of the archive, newest first, by keyset: the alerts with an id

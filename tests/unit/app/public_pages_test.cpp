@@ -251,6 +251,41 @@ TEST_CASE("an alert's page says where and for which topics it was sent, as it wa
   CHECK(cap.alert->infos.at(0).areas.at(0).desc == "Comune di Lugo");
 }
 
+TEST_CASE("an update and the alert it updates link each other, and the update's CAP document is an Update referencing it") {
+  site s;
+  const auto first = s.create("Chiusura del ponte");
+  store::new_alert later;
+  later.draft.category = "roads";
+  later.draft.level = domain::severity::moderate;
+  later.draft.title = "Chiusura del ponte prorogata";
+  later.draft.text = "Fino a venerdì.";
+  later.updates = first;
+  s.clock += 60'000;
+  const auto second = run_blocking(s.store.create(std::move(later), {"test", {}}, 0, s.clock)).result.id;
+  s.pages->alerts_changed();
+  const auto first_n = std::to_string(first), second_n = std::to_string(second);
+
+  const auto old_page = s.get("/avvisi/" + first_n).body;
+  CHECK(has(old_page, "Avviso aggiornato"));
+  CHECK(has(old_page, "href=\"/avvisi/" + second_n + "\""));
+  CHECK_FALSE(has(old_page, "Avviso annullato"));
+  const auto new_page = s.get("/avvisi/" + second_n).body;
+  CHECK(has(new_page, "aggiorna <a href=\"/avvisi/" + first_n + "\""));
+  CHECK(has(s.get("/avvisi").body, "Aggiornato"));
+  CHECK(has(s.get("/avvisi.atom").body, "AGGIORNAMENTO: Chiusura del ponte prorogata"));
+
+  const auto update = cap::parse_cap(s.get("/cap/" + second_n + ".xml").body);
+  REQUIRE(update.ok());
+  CHECK(update.alert->msg_type == "Update");
+  const auto original = cap::parse_cap(s.get("/cap/" + first_n + ".xml").body);
+  REQUIRE(original.ok());
+  CHECK(original.alert->msg_type == "Alert");
+  REQUIRE(update.alert->references.size() == 1);
+  CHECK(update.alert->references[0].identifier == original.alert->identifier);
+  CHECK(update.alert->references[0].sender == original.alert->sender);
+  CHECK(update.alert->references[0].sent.utc == original.alert->sent.utc);
+}
+
 TEST_CASE("an expired alert is marked as expired and stays in the archive") {
   site s;
   const auto id = s.create("Acqua non potabile", true, t0 + 3'600'000);

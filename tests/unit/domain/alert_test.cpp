@@ -106,6 +106,21 @@ TEST_CASE("allow_duplicate is a boolean and is read apart from the alert") {
   CHECK_FALSE(validate_alert(alert("Guasto", "Via Roma"), free_text_only(), now).allow_duplicate);
 }
 
+TEST_CASE("updates names the earlier alert by a positive integer") {
+  auto a = alert("Guasto", "Via Roma");
+  CHECK_FALSE(validate_alert(a, free_text_only(), now).updates);
+  a["updates"] = 7;
+  CHECK(validate_alert(a, free_text_only(), now).updates == 7);
+  a["updates"] = nullptr;
+  CHECK_FALSE(validate_alert(a, free_text_only(), now).updates);
+  for (const auto& bad : {nlohmann::json(0), nlohmann::json(-3), nlohmann::json(1.5), nlohmann::json("7"),
+                          nlohmann::json(18446744073709551615ULL)}) {
+    a["updates"] = bad;
+    INFO(bad.dump());
+    CHECK(reason_for(validate_alert(a, free_text_only(), now), "updates").find("earlier alert") != std::string::npos);
+  }
+}
+
 TEST_CASE("draft_id names a draft by a positive integer") {
   auto a = alert("Guasto", "Via Roma");
   CHECK_FALSE(validate_alert(a, free_text_only(), now).draft_id);

@@ -50,9 +50,13 @@ class alert_store {
   std::vector<alert_record> list(std::int64_t before_id, std::size_t limit);
   std::optional<alert_report> report(std::int64_t id);
 
-  // Stops what has not been sent. Returns false when the alert does not
-  // exist; an alert already finished or cancelled is left as it is.
+  // Stops what has not been sent; an alert whose broadcast has finished or
+  // expired keeps its state and counts and gets cancelled_at (withdrawn
+  // from the public pages). Returns false when the alert does not exist.
   bool cancel(std::int64_t id, std::int64_t now_ms);
+  // Stops what has not been sent of an alert still in progress, and only
+  // that: what an update does to the alert it replaces.
+  bool stop(std::int64_t id, std::int64_t now_ms);
 
   // Plans the next batch of the most urgent alert still planning; nullopt
   // when none is. Expired alerts stop here.

@@ -145,6 +145,10 @@ asio::awaitable<created_alert> engine::create(new_alert alert, actor who, std::i
       out.result = {create_outcome::draft_unavailable, *a.draft_id};
       return out;
     }
+    if (a.updates && !s.alerts->get(*a.updates)) {
+      out.result = {create_outcome::update_unknown, *a.updates};
+      return out;
+    }
     out.result = s.alerts->create(a, now);
     if (out.result.outcome == create_outcome::created && a.draft_id &&
         !mark_draft_sent(db, *a.draft_id, out.result.id, now)) {
@@ -153,6 +157,12 @@ asio::awaitable<created_alert> engine::create(new_alert alert, actor who, std::i
     }
     if (out.result.outcome == create_outcome::created)
       record_audit(db, who.name, "alert.create", out.result.id, who.api_key_id, a.draft.title, now);
+    if (out.result.outcome == create_outcome::created && a.updates) {
+      // Nobody should receive the old version after the new one.
+      s.alerts->stop(*a.updates, now);
+      record_audit(db, who.name, "alert.update", *a.updates, who.api_key_id,
+                   "replaced by alert " + std::to_string(out.result.id), now);
+    }
     if (out.result.outcome == create_outcome::created || out.result.outcome == create_outcome::replayed)
       out.report = s.alerts->report(out.result.id);
     if (tier > 0) {
@@ -315,11 +325,19 @@ asio::awaitable<cap_applied> engine::apply(cap_document doc, std::int64_t now) {
           }
         }
       } else if (doc.broadcast) {
+        auto replacement = new_alert_of(doc.draft);
         if (doc.msg_type == "Update") {
+          // What is still queued of the earlier alerts stops; a finished
+          // one stays as it was, linked to its update (the newest named).
           out.cancelled_alert_ids = s.cap->alert_ids_of(doc.references);
-          cancel_all(out.cancelled_alert_ids);
+          for (auto id : out.cancelled_alert_ids) {
+            s.alerts->stop(id, now);
+            record_audit(db, doc.who.name, "alert.cancel", id, doc.who.api_key_id, doc.audit_detail, now);
+          }
+          if (!out.cancelled_alert_ids.empty())
+            replacement.updates = *std::max_element(out.cancelled_alert_ids.begin(), out.cancelled_alert_ids.end());
         }
-        out.alert_id = create_audited(*s.alerts, db, new_alert_of(doc.draft), doc.who, doc.audit_detail, now);
+        out.alert_id = create_audited(*s.alerts, db, replacement, doc.who, doc.audit_detail, now);
         out.created = true;
       }
       cap_document_row row;

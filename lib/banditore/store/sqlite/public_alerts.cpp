@@ -15,13 +15,19 @@ namespace {
 // command line or a CAP document; and, for CAP, from a document with
 // status Actual (an operator may let Exercise through to test the
 // broadcast, never to the public).
-constexpr const char* public_condition =
-    "a.public = 1 AND a.source IN ('api', 'cli', 'cap') AND NOT EXISTS "
-    "(SELECT 1 FROM cap_alerts c WHERE c.alert_id = a.id AND c.status <> 'Actual')";
+std::string public_condition(const std::string& t) {
+  return t + ".public = 1 AND " + t + ".source IN ('api', 'cli', 'cap') AND NOT EXISTS "
+         "(SELECT 1 FROM cap_alerts c WHERE c.alert_id = " + t + ".id AND c.status <> 'Actual')";
+}
 
-constexpr const char* columns =
+// An update of an alert that is not public, or by one that is not, is
+// not linked: the link would lead to a 404.
+const std::string columns =
     "a.id, a.category, a.severity, a.title, a.text, COALESCE(a.link, ''), a.source, a.created_at, a.expires_at, "
-    "a.cancelled_at, a.towns, a.topics, a.areas";
+    "a.cancelled_at, a.towns, a.topics, a.areas, "
+    "(SELECT e.id FROM alerts e WHERE e.id = a.updates AND " + public_condition("e") + "), "
+    "(SELECT MAX(u.id) FROM alerts u INDEXED BY alerts_updated WHERE u.updates = a.id AND " +
+    public_condition("u") + ")";
 
 public_alert read_row(SQLite::Statement& q) {
   public_alert a;
@@ -42,6 +48,11 @@ public_alert read_row(SQLite::Statement& q) {
   a.audience.towns = ids(10);
   a.audience.topics = ids(11);
   a.audience.areas = ids(12);
+  if (!q.getColumn(13).isNull()) a.updates = q.getColumn(13).getInt64();
+  if (!q.getColumn(14).isNull()) {
+    a.updated_by = q.getColumn(14).getInt64();
+    a.cancelled_at.reset();
+  }
   return a;
 }
 
@@ -52,7 +63,7 @@ std::vector<public_alert> read_public_alerts(SQLite::Database& db, const public_
   // names no areas or one of that town's; for a topic when it names no
   // topics or that one. Alerts are few: the JSON arrays are read per row.
   SQLite::Statement q(
-      db, std::string("SELECT ") + columns + " FROM alerts a INDEXED BY alerts_public WHERE " + public_condition +
+      db, "SELECT " + columns + " FROM alerts a INDEXED BY alerts_public WHERE " + public_condition("a") +
               " AND a.id < :before"
               " AND (:town = '' OR ((a.towns IS NULL OR EXISTS (SELECT 1 FROM json_each(a.towns) t"
               " WHERE t.value = :town)) AND (a.areas IS NULL OR EXISTS (SELECT 1 FROM json_each(a.areas) j"
@@ -70,7 +81,7 @@ std::vector<public_alert> read_public_alerts(SQLite::Database& db, const public_
 }
 
 std::optional<public_alert> read_public_alert(SQLite::Database& db, std::int64_t id) {
-  SQLite::Statement q(db, std::string("SELECT ") + columns + " FROM alerts a WHERE a.id = :id AND " + public_condition);
+  SQLite::Statement q(db, "SELECT " + columns + " FROM alerts a WHERE a.id = :id AND " + public_condition("a"));
   q.bind(":id", id);
   if (!q.executeStep()) return std::nullopt;
   return read_row(q);

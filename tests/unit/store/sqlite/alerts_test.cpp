@@ -198,3 +198,20 @@ TEST_CASE("an alert's link is stored and read back") {
   CHECK(f.alerts.get(id)->link == "https://www.comune.lodi.it/avvisi/1");
   CHECK(f.alerts.get(f.alerts.create(api_alert("y"), now).id)->link.empty());
 }
+
+TEST_CASE("stopping an alert in progress cancels its queued deliveries; a finished one is left exactly as it was") {
+  fixture f;
+  const auto running = f.alerts.create_addressed(notice(), now);
+  f.alerts.add_recipient(running, 1, now);
+  REQUIRE(f.alerts.stop(running, now + 1));
+  CHECK(f.alerts.get(running)->state == "cancelled");
+  CHECK(f.alerts.report(running)->counts.cancelled == 1);
+  const auto finished = f.alerts.create_addressed(notice(), now);
+  f.alerts.add_recipient(finished, 3, now);
+  f.db->exec("UPDATE outbox SET state = 'sent' WHERE alert_id = " + std::to_string(finished));
+  f.alerts.finish_settled(now + 1);
+  REQUIRE(f.alerts.stop(finished, now + 2));
+  CHECK(f.alerts.get(finished)->state == "done");
+  CHECK_FALSE(f.alerts.get(finished)->cancelled_at);
+  CHECK_FALSE(f.alerts.stop(999, now));
+}

@@ -132,3 +132,33 @@ TEST_CASE("the archive filtered by town and topic lists the alerts for them, and
   CHECK(list("", "acqua") == v{"acqua a Voltana", "acqua a Lugo", "a tutti"});
   CHECK(list("cotignola", "acqua") == v{"a tutti"});
 }
+
+TEST_CASE("an update and the alert it updates link each other when both are public; the updated one is not shown as cancelled") {
+  fixture f;
+  const auto first = f.alert("chiusura del ponte");
+  const auto second = f.alert("chiusura del ponte prorogata");
+  f.db->exec("UPDATE alerts SET updates = " + std::to_string(first) + " WHERE id = " + std::to_string(second));
+  // The update stopped what was left of the first: cancelled in the store.
+  f.db->exec("UPDATE alerts SET state = 'cancelled', cancelled_at = 1700000001000 WHERE id = " + std::to_string(first));
+  auto a = read_public_alert(*f.db, first);
+  auto b = read_public_alert(*f.db, second);
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(a->updated_by == second);
+  CHECK_FALSE(a->cancelled_at);
+  CHECK_FALSE(a->updates);
+  CHECK(b->updates == first);
+  CHECK_FALSE(b->updated_by);
+  CHECK(read_public_alerts(*f.db, {}).at(1).updated_by == second);
+
+  // A hidden update is not linked, and the first shows its cancellation.
+  f.db->exec("UPDATE alerts SET public = 0 WHERE id = " + std::to_string(second));
+  a = read_public_alert(*f.db, first);
+  CHECK_FALSE(a->updated_by);
+  CHECK(a->cancelled_at == 1'700'000'001'000);
+  // An update of a hidden alert does not link back to it.
+  const auto hidden = f.alert("riservato", "api", 0);
+  const auto third = f.alert("pubblico");
+  f.db->exec("UPDATE alerts SET updates = " + std::to_string(hidden) + " WHERE id = " + std::to_string(third));
+  CHECK_FALSE(read_public_alert(*f.db, third)->updates);
+}
