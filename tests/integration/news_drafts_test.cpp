@@ -76,7 +76,8 @@ json parsed(const banditore::http::client_response& r) { return json::parse(r.bo
 TEST_CASE("news items become drafts once, are rewritten when changed, and are sent only by a person") {
   news_site site;
   alert_world w({{"BANDITORE_NEWS_FEEDS", "lugo=" + site.url("/feed/") + "," + site.url("/broken/")},
-                 {"BANDITORE_NEWS_POLL_SECONDS", "1"}});
+                 {"BANDITORE_NEWS_POLL_SECONDS", "1"},
+                 {"BANDITORE_TOWN", "Lugo"}});
   const auto phones = w.sim.subscribe_many(3);
 
   REQUIRE(wait_until([&] { return count(w.app.db_file, "SELECT COUNT(*) FROM drafts") == 2; }));
@@ -115,6 +116,8 @@ TEST_CASE("news items become drafts once, are rewritten when changed, and are se
                {"draft_id", id}};
   auto sent = w.post_alert(body);
   const auto alert_id = sent["id"].get<std::int64_t>();
+  // The town's news goes to the town: the body named no towns.
+  CHECK(sent["audience"]["towns"] == json::array({"lugo"}));
   w.await_state(alert_id, "done");
   for (const auto& p : phones) CHECK(w.sim.texts(p).back().find("via Mazzini") != std::string::npos);
   auto after = parsed(w.app.api("GET", "/v1/drafts/" + std::to_string(id), w.token));

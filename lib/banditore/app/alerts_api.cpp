@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -169,10 +170,19 @@ asio::awaitable<alert_request> read_alert_request(alerts_context& ctx, const htt
     co_return out;
   }
   out.audience = std::move(reading.audience);
-  if (out.audience.everyone() && key.towns.empty()) co_return out;
+  // A draft from a town's website news is for that town, unless the body
+  // says where it goes ("towns": null sends it everywhere) or the town is
+  // no longer in the catalogue.
+  std::string draft_town;
+  if (out.validation.draft_id && ctx.drafts && !out.body.contains("towns") && !out.body.contains("areas"))
+    if (auto d = co_await ctx.drafts->draft(*out.validation.draft_id)) draft_town = d->town_id;
+  if (out.audience.everyone() && key.towns.empty() && draft_town.empty()) co_return out;
   // The catalogue decides which ids exist and which town an area is in.
   domain::audience_catalogue catalogue;
   if (ctx.audience) catalogue = co_await ctx.audience->catalogue();
+  if (std::any_of(catalogue.towns.begin(), catalogue.towns.end(),
+                  [&](const domain::town& t) { return t.id == draft_town; }))
+    out.audience.towns = std::vector<std::string>{draft_town};
   const auto unknown = domain::check_alert_audience(out.audience, catalogue);
   if (!unknown.empty()) {
     out.refusal = unprocessable(unknown);
