@@ -479,3 +479,30 @@ ALTER TABLE alerts ADD COLUMN areas TEXT;
 -- A key limited to towns (a town's press office) sends only there: a JSON
 -- array of town ids; NULL for a key that may send anywhere.
 ALTER TABLE api_keys ADD COLUMN towns TEXT;
+
+-- migration 16: drafts written by people, and their approval
+-- A draft now also comes from a person (source 'staff' or 'api') or from a
+-- CAP alert held for a decision (source 'cap'). Its audience is stored as
+-- alerts' is (JSON arrays of ids, NULL for all); send_at schedules it.
+-- States: draft -> pending (submitted) -> sent (approved and sent in one
+-- transaction), or rejected (reject_reason) -> editable again; discarded.
+-- author is who wrote it as the audit log names them ("key:NAME",
+-- "staff:ID"), edited_by who changed it last: neither can approve it
+-- (domain/draft_decision.hpp). decision says how it left: approve,
+-- direct, bypass (the emergency capability), or reject. revision grows with each
+-- edit, so an approval applies to the text that was read.
+ALTER TABLE drafts ADD COLUMN towns TEXT;
+ALTER TABLE drafts ADD COLUMN topics TEXT;
+ALTER TABLE drafts ADD COLUMN areas TEXT;
+ALTER TABLE drafts ADD COLUMN expires_at INTEGER;
+ALTER TABLE drafts ADD COLUMN send_at INTEGER;
+ALTER TABLE drafts ADD COLUMN public INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE drafts ADD COLUMN author TEXT;
+ALTER TABLE drafts ADD COLUMN author_key_id INTEGER REFERENCES api_keys(id);
+ALTER TABLE drafts ADD COLUMN edited_by TEXT;
+ALTER TABLE drafts ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE drafts ADD COLUMN submitted_at INTEGER;
+ALTER TABLE drafts ADD COLUMN decided_by TEXT;
+ALTER TABLE drafts ADD COLUMN decided_at INTEGER;
+ALTER TABLE drafts ADD COLUMN decision TEXT;
+ALTER TABLE drafts ADD COLUMN reject_reason TEXT;
