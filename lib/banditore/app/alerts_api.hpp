@@ -46,8 +46,9 @@ struct alerts_context {
   // The forms the phone shows (the preview's "phone"): the town, labels
   // and template the sender sends with.
   domain::phone_forms phone;
-  // Which drafts need a second person (BANDITORE_APPROVAL_RULE).
-  domain::approval_rule approval;
+  // Which alerts need a second person (BANDITORE_APPROVAL_RULE; unset:
+  // none, as before the rule existed).
+  domain::approval_rule approval{.conditions = {}};
   std::function<void()> alerts_changed;  // wakes the planner
   std::function<void()> outbox_changed;  // wakes the sender
 };

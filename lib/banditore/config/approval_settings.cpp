@@ -27,7 +27,7 @@ approval_settings approval_from_environment(const env_lookup& env) {
 
 const std::vector<setting_doc>& documented_approval_settings() {
   static const std::vector<setting_doc> docs = {
-      {"BANDITORE_APPROVAL_RULE", "all",
+      {"BANDITORE_APPROVAL_RULE", "none",
        "which drafts need a second person's approval: all, none, or conditions such as "
        "'severity>=severe; category=civil_protection' (docs/approval.md)"},
       {"BANDITORE_CAP_DECISION", "auto",

@@ -12,7 +12,9 @@
 namespace banditore::config {
 
 struct approval_settings {
-  domain::approval_rule rule;  // default: every alert
+  // Unset: no alert needs a second person, so POST /v1/alerts stays one
+  // call = one broadcast for deployments that have not chosen a rule.
+  domain::approval_rule rule{.conditions = {}};
   // true (BANDITORE_CAP_DECISION=hold): a CAP alert that would be sent
   // becomes a pending draft (source "cap") that a publisher approves or
   // rejects; false (auto): sent at once by the CAP policy.

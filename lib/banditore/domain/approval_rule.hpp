@@ -1,10 +1,10 @@
 // Which alerts need a second person's approval before they go out. A
-// deployment states it in one short line (BANDITORE_APPROVAL_RULE); the
-// default asks a second person for every alert, as GOV.UK's emergency
-// alerts do. Syntax (docs/approval.md):
+// deployment states it in one short line (BANDITORE_APPROVAL_RULE); unset
+// it is none, so the press office's one call stays one broadcast until a
+// town chooses otherwise. Syntax (docs/approval.md):
 //
-//   all                      every alert (the default)
-//   none                     no alert
+//   all                      every alert
+//   none                     no alert (the service's default)
 //   severity>=severe         a condition: severity at least "severe"
 //   category=water,roads     a condition: one of these categories
 //   severity>=moderate category=weather
@@ -33,7 +33,8 @@ struct approval_test {
 
 struct approval_rule {
   // Every condition is a list of tests that must all hold; the rule holds
-  // when any condition does. {{}} (one empty condition) is "all"; {} is "none".
+  // when any condition does. {{}} (one empty condition) is "all", and is
+  // what a default-constructed rule holds; {} is "none".
   std::vector<std::vector<approval_test>> conditions{{}};
 
   // Whether an alert of this category and severity needs a second person.

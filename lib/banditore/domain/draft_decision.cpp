@@ -1,5 +1,7 @@
 #include <banditore/domain/draft_decision.hpp>
 
+#include <algorithm>
+
 namespace banditore::domain {
 
 namespace {
@@ -38,6 +40,30 @@ draft_verdict may_send(draft_send how, std::string_view state, std::string_view 
     return own(author, editor, who) ? draft_verdict::own_draft : draft_verdict::allowed;
   }
   return editable(state) || state == "pending" ? draft_verdict::allowed : draft_verdict::wrong_state;
+}
+
+draft_powers powers_of_role(std::string_view role) {
+  if (role == "editor") return {true, false, false};
+  if (role == "publisher") return {true, true, false};
+  if (role == "admin") return {true, true, true};
+  return {};
+}
+
+draft_powers powers_of_scopes(const std::vector<std::string>& scopes) {
+  auto has = [&](std::string_view s) { return std::find(scopes.begin(), scopes.end(), s) != scopes.end(); };
+  draft_powers p;
+  p.decide = has("alerts:send");
+  p.write = p.decide || has("drafts:write");
+  p.emergency = p.decide && has("alerts:emergency");
+  return p;
+}
+
+std::optional<draft_send> send_without_approval(const approval_rule& rule, std::string_view category, severity level,
+                                                const draft_powers& powers) {
+  if (!powers.decide) return std::nullopt;
+  if (!rule.needs_approval(category, level)) return draft_send::direct;
+  if (powers.emergency) return draft_send::bypass;
+  return std::nullopt;
 }
 
 }  // namespace banditore::domain

@@ -4,7 +4,13 @@
 // the store engines, so each applies it inside its own transaction.
 #pragma once
 
+#include <banditore/domain/alert.hpp>
+#include <banditore/domain/approval_rule.hpp>
+
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace banditore::domain {
 
@@ -27,5 +33,28 @@ draft_verdict may_submit(std::string_view state);
 draft_verdict may_reject(std::string_view state);
 draft_verdict may_send(draft_send how, std::string_view state, std::string_view author, std::string_view editor,
                        std::string_view who);
+
+// What a person may do with drafts. An editor writes and submits; a
+// publisher also approves, rejects and sends where the rule asks for no
+// second person; the emergency capability sends past the rule.
+struct draft_powers {
+  bool write = false;
+  bool decide = false;
+  bool emergency = false;
+};
+// A staff role: editor, publisher, admin (admin: every power).
+draft_powers powers_of_role(std::string_view role);
+// An API key's scopes: drafts:write writes; alerts:send writes and
+// decides; alerts:emergency adds the emergency capability to a key that
+// decides.
+draft_powers powers_of_scopes(const std::vector<std::string>& scopes);
+
+// How a person with these powers may send an alert of this category and
+// severity without a second person: direct where the rule asks for none,
+// bypass where it asks for one and they hold the emergency capability;
+// nullopt when it must go through a draft's approval (or they cannot
+// decide at all).
+std::optional<draft_send> send_without_approval(const approval_rule& rule, std::string_view category, severity level,
+                                                const draft_powers& powers);
 
 }  // namespace banditore::domain
