@@ -280,3 +280,24 @@ TEST_CASE("a document URL splits into the origin to connect to and the target to
   CHECK(split_url("http://h?x=1")->target == "/?x=1");
   CHECK_FALSE(split_url("ftp://example.org/x").has_value());
 }
+
+TEST_CASE("a CAP alert held for a decision becomes a pending draft, answered 202 naming the draft, and sends nothing") {
+  world w;
+  w.ctx.hold = true;
+  auto out = w.apply(orange, during_orange);
+  CHECK(out.verdict == "held");
+  CHECK_FALSE(out.created);
+  CHECK_FALSE(out.alert_id.has_value());
+  REQUIRE(out.draft_id.has_value());
+  CHECK(w.count("SELECT COUNT(*) FROM alerts") == 0);
+  CHECK(w.count("SELECT COUNT(*) FROM drafts WHERE source = 'cap' AND state = 'pending' AND category = 'weather' "
+                "AND id = " + std::to_string(*out.draft_id)) == 1);
+  CHECK(w.count("SELECT COUNT(*) FROM audit_log WHERE action = 'draft.create' AND detail LIKE 'draft=" +
+                std::to_string(*out.draft_id) + " source=cap submitted%'") == 1);
+  const auto res = cap_answer(out);
+  CHECK(res.status == 202);
+  bool located = false;
+  for (const auto& h : res.headers) located |= h.name == "Location" && h.value == "/v1/drafts/" + std::to_string(*out.draft_id);
+  CHECK(located);
+  CHECK(nlohmann::json::parse(res.body)["draft_id"] == *out.draft_id);
+}

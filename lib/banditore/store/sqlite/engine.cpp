@@ -141,11 +141,16 @@ asio::awaitable<created_alert> engine::create(new_alert alert, actor who, std::i
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     // A draft becomes at most one alert: a second send of it, or a send of
     // a discarded one, creates nothing (an idempotent replay still answers).
-    if (a.draft_id && a.decision) {
+    const auto decided_draft = a.draft_id && a.decision ? draft_record_of(db, *a.draft_id) : std::nullopt;
+    // A retried request with its Idempotency-Key finds the draft sent by
+    // its first try: alerts::create below replays that alert, or, for
+    // another request, creates one that mark_draft_decided then undoes.
+    const bool replaying = decided_draft && !a.idempotency_key.empty() && decided_draft->state == draft_sent;
+    if (a.draft_id && a.decision && !replaying) {
       // A person's draft sent by a decision: checked here, in the
       // transaction that creates the alert, so two approvers racing or an
       // edit in between cannot send twice or send what was not approved.
-      const auto d = draft_record_of(db, *a.draft_id);
+      const auto& d = decided_draft;
       if (!d) {
         out.result = {create_outcome::draft_unavailable, *a.draft_id};
         return out;
@@ -177,9 +182,14 @@ asio::awaitable<created_alert> engine::create(new_alert alert, actor who, std::i
       record_audit(db, who.name, "alert.create", out.result.id, who.api_key_id, a.draft.title, now);
       // The decision in its own words: "draft.bypass" is a send past the
       // approval rule by the emergency capability, and reads as such.
+      // A bypass without a draft (POST /v1/alerts past the rule) is
+      // recorded too, naming no draft.
       if (a.decision)
         record_audit(db, who.name, fmt::format("draft.{}", domain::to_string(a.decision->how)), out.result.id,
-                     who.api_key_id, fmt::format("draft={} revision={}", *a.draft_id, a.decision->revision), now);
+                     who.api_key_id,
+                     a.draft_id ? fmt::format("draft={} revision={}", *a.draft_id, a.decision->revision)
+                                : std::string("no draft"),
+                     now);
     }
     if (out.result.outcome == create_outcome::created || out.result.outcome == create_outcome::replayed)
       out.report = s.alerts->report(out.result.id);
