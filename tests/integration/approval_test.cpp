@@ -136,10 +136,24 @@ TEST_CASE("a rejected draft says why, is submitted again, and an emergency key s
   CHECK(parsed(rejected)["reject_reason"] == "manca l'orario");
   CHECK(w.app.api("POST", draft_path(id, "approve"), publisher, revision_body(1)).status == 409);
   CHECK(parsed(w.app.api("GET", "/v1/drafts?state=rejected", publisher))["drafts"].size() == 1);
-  // The author submits it again: pending, waiting for a second person.
+  // The author rewrites it and submits it again: a new revision, pending.
+  json fixed = severe_alert;
+  fixed["text"] = "Fino alle 18 di oggi l'acqua del rubinetto va bollita.";
+  auto edited = w.app.api("PUT", draft_path(id), editor, fixed.dump());
+  REQUIRE(edited.status == 200);
+  CHECK(parsed(edited)["state"] == "draft");
+  CHECK(parsed(edited)["revision"] == 2);
+  CHECK(parsed(edited)["editor"] == "key:redazione");
   CHECK(parsed(w.app.api("POST", draft_path(id, "submit"), editor))["state"] == "pending");
+  CHECK(w.app.api("PUT", draft_path(id), editor, fixed.dump()).status == 409);
   CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM audit_log WHERE action = 'draft.reject'") == 1);
+  CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM audit_log WHERE action = 'draft.update'") == 1);
   CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM audit_log WHERE action = 'draft.submit'") == 2);
+  // Approved at the revision read before the edit: refused; at the new one: sent.
+  CHECK(w.app.api("POST", draft_path(id, "approve"), publisher, revision_body(1)).status == 409);
+  auto approved = w.app.api("POST", draft_path(id, "approve"), publisher, revision_body(2));
+  REQUIRE(approved.status == 202);
+  CHECK(parsed(approved)["text"] == "Fino alle 18 di oggi l'acqua del rubinetto va bollita.");
 
   // The emergency capability sends past the rule, recorded as a bypass.
   json red = severe_alert;

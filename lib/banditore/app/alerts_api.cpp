@@ -609,6 +609,31 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     co_return http::json_response(200, http::json_text(draft_json(*d, ctx.approval)));
   });
 
+  routes.add("PUT", "/v1/drafts/{id}", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, any_key);
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    if (auto refusal = refuse_writer(*auth.key)) co_return std::move(*refusal);
+    auto id = parse_id(req.path_params["id"]);
+    if (!id) co_return draft_not_found(req.path_params["id"]);
+    const auto now = now_ms();
+    auto request = co_await read_alert_request(ctx, req, *auth.key, now, true);
+    if (request.refusal) co_return std::move(*request.refusal);
+    if (request.submit) co_return unprocessable({{"submit", "is not taken by an edit: submit with POST /v1/drafts/{id}/submit"}});
+    store::draft_content content;
+    content.alert = std::move(*request.validation.draft);
+    content.audience = std::move(request.audience);
+    content.publish = request.validation.publish;
+    // Whoever edits becomes the draft's editor, who cannot approve it.
+    auto who = actor_of(*auth.key);
+    auto change = co_await ctx.drafts->update_draft(*id, std::move(content), std::move(who), now);
+    if (change.outcome == store::draft_outcome::not_found) co_return draft_not_found(req.path_params["id"]);
+    if (change.outcome == store::draft_outcome::wrong_state)
+      co_return wrong_state(*change.draft, "edited", "draft or rejected");
+    log::info("draft.updated", {{"request_id", req.request_id}, {"draft_id", *id}, {"revision", change.draft->revision},
+                                {"key", auth.key->name}});
+    co_return http::json_response(200, http::json_text(draft_json(*change.draft, ctx.approval)));
+  });
+
   routes.add("POST", "/v1/drafts/{id}/discard", [&ctx](http::request& req) -> asio::awaitable<http::response> {
     auto auth = co_await authorize(ctx, req, "alerts:send");
     if (auth.refusal) co_return std::move(*auth.refusal);
