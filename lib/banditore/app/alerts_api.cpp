@@ -730,6 +730,13 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     }
 
     const auto now = now_ms();
+    // An alert that has already expired would reach nobody: the author
+    // moves its expiry (PUT) and submits it again.
+    if (d->expires_at && *d->expires_at <= now) {
+      const std::string detail = fmt::format("draft {} expired at {}: edit its expires_at and submit it again", *id,
+                                             domain::format_rfc3339_utc(*d->expires_at));
+      co_return http::problem(409, "Conflict", detail);
+    }
     auto a = alert_of_draft(*d, *auth.key, now);
     a.decision->revision = revision;
     auto who = actor_of(*auth.key);

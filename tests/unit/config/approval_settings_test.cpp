@@ -26,7 +26,7 @@ TEST_CASE("approval settings: unset, no alert needs a second person and CAP aler
   CHECK_FALSE(s.hold_cap);
 }
 
-TEST_CASE("approval settings: a rule and a CAP decision are read; a wrong one stops the start naming the variable") {
+TEST_CASE("approval settings: a rule and a CAP decision are read, and a wrong one stops the start naming the variable") {
   const auto s = approval_from_environment(
       from({{"BANDITORE_APPROVAL_RULE", "severity>=severe"}, {"BANDITORE_CAP_DECISION", "hold"}}));
   CHECK(s.rule.needs_approval("water", domain::severity::severe));

@@ -50,7 +50,7 @@ TEST_CASE("draft decision: a direct or bypassing send takes any draft not sent o
   CHECK(to_string(draft_send::bypass) == "bypass");
 }
 
-TEST_CASE("draft decision: an editor writes but cannot approve; a publisher decides; only admin bypasses") {
+TEST_CASE("draft decision: an editor writes but cannot approve, a publisher decides, only admin bypasses") {
   const auto editor = powers_of_role("editor");
   CHECK(editor.write);
   CHECK_FALSE(editor.decide);
@@ -65,7 +65,7 @@ TEST_CASE("draft decision: an editor writes but cannot approve; a publisher deci
   CHECK_FALSE(powers_of_role("citizen").write);
 }
 
-TEST_CASE("draft decision: a key's scopes give its powers; the emergency scope alone decides nothing") {
+TEST_CASE("draft decision: a key's scopes give its powers, and the emergency scope alone decides nothing") {
   using scopes = std::vector<std::string>;
   const auto writer = powers_of_scopes(scopes{"drafts:write", "alerts:read"});
   CHECK(writer.write);

@@ -127,7 +127,7 @@ TEST_CASE("approval: the last editor cannot approve a draft someone else wrote")
   CHECK(w.count("SELECT COUNT(*) FROM alerts") == 0);
 }
 
-TEST_CASE("approval: approving twice creates one alert; the second is refused as the draft is sent") {
+TEST_CASE("approval: approving twice creates one alert, the second is refused as the draft is sent") {
   world w;
   const auto d = w.write(w.anna, true);
   const auto first = w.send(d, w.bruno, domain::draft_send::approve, d.revision);
