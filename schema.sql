@@ -506,3 +506,7 @@ ALTER TABLE drafts ADD COLUMN decided_by TEXT;
 ALTER TABLE drafts ADD COLUMN decided_at INTEGER;
 ALTER TABLE drafts ADD COLUMN decision TEXT;
 ALTER TABLE drafts ADD COLUMN reject_reason TEXT;
+-- A CAP document held as a draft names it, so the alert its approval
+-- creates is linked back (alert_id) and a later Cancel or Update of the
+-- document finds it.
+ALTER TABLE cap_alerts ADD COLUMN draft_id INTEGER REFERENCES drafts(id);

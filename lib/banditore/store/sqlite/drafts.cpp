@@ -307,6 +307,20 @@ bool mark_draft_decided(SQLite::Database& db, std::int64_t id, std::int64_t aler
   return st.exec() == 1;
 }
 
+void link_cap_draft(SQLite::Database& db, std::int64_t cap_row_id, std::int64_t draft_id) {
+  SQLite::Statement st(db, "UPDATE cap_alerts SET draft_id = :draft WHERE id = :row");
+  st.bind(":draft", draft_id);
+  st.bind(":row", cap_row_id);
+  st.exec();
+}
+
+void link_cap_alert(SQLite::Database& db, std::int64_t draft_id, std::int64_t alert_id) {
+  SQLite::Statement st(db, "UPDATE cap_alerts SET alert_id = :alert WHERE draft_id = :draft");
+  st.bind(":alert", alert_id);
+  st.bind(":draft", draft_id);
+  st.exec();
+}
+
 bool mark_draft_discarded(SQLite::Database& db, std::int64_t id, std::int64_t now_ms) {
   SQLite::Statement st(db, "UPDATE drafts SET state = 'discarded', updated_at = :now WHERE id = :id AND "
                            "state IN ('draft', 'rejected')");

@@ -45,6 +45,11 @@ bool move_draft(SQLite::Database& db, std::int64_t id, std::string_view from, st
 // revision and not sent or discarded.
 bool mark_draft_decided(SQLite::Database& db, std::int64_t id, std::int64_t alert_id, std::int64_t revision,
                         domain::draft_send how, const actor& who, std::int64_t now_ms);
+// A CAP document held as a draft (its cap_alerts row) names the draft;
+// once the draft is sent, the document names the alert, as a broadcast's
+// does. A draft of no CAP document changes nothing.
+void link_cap_draft(SQLite::Database& db, std::int64_t cap_row_id, std::int64_t draft_id);
+void link_cap_alert(SQLite::Database& db, std::int64_t draft_id, std::int64_t alert_id);
 // Marks an open draft discarded; false when it was not open.
 bool mark_draft_discarded(SQLite::Database& db, std::int64_t id, std::int64_t now_ms);
 

@@ -184,6 +184,7 @@ asio::awaitable<created_alert> engine::create(new_alert alert, actor who, std::i
       // approval rule by the emergency capability, and reads as such.
       // A bypass without a draft (POST /v1/alerts past the rule) is
       // recorded too, naming no draft.
+      if (a.draft_id && a.decision) link_cap_alert(db, *a.draft_id, out.result.id);
       if (a.decision)
         record_audit(db, who.name, fmt::format("draft.{}", domain::to_string(a.decision->how)), out.result.id,
                      who.api_key_id,
@@ -377,7 +378,8 @@ asio::awaitable<cap_applied> engine::apply(cap_document doc, std::int64_t now) {
       row.verdict = out.verdict;
       row.reason = out.reason;
       if (out.created) row.alert_id = out.alert_id;
-      s.cap->record(row, now);
+      const auto recorded = s.cap->record(row, now);
+      if (recorded && out.draft_id) link_cap_draft(db, *recorded, *out.draft_id);
     }
     if (!doc.document_url.empty()) s.cap->mark_seen(doc.document_url, now);
     tx.commit();
