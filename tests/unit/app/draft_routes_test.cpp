@@ -152,3 +152,14 @@ TEST_CASE("draft routes: a publisher sends a draft directly where the rule allow
   CHECK(w.send("POST", "/v1/alerts", w.publisher, alert.dump()).status == 403);
   CHECK(json::parse(w.send("GET", path(other["id"].get<std::int64_t>()), w.publisher).body)["state"] == "draft");
 }
+
+TEST_CASE("draft routes: an expired draft is not approved, and nothing is sent") {
+  world w;
+  const auto id = w.pending_draft();
+  // Its expiry passed while it waited (the engine's thread is idle between calls).
+  w.db->exec("UPDATE drafts SET expires_at = 1000 WHERE id = " + std::to_string(id));
+  auto res = w.send("POST", path(id, "approve"), w.publisher, R"({"revision":1})");
+  CHECK(res.status == 409);
+  CHECK(json::parse(res.body)["detail"].get<std::string>().find("expired") != std::string::npos);
+  CHECK(w.db->execAndGet("SELECT COUNT(*) FROM alerts").getInt() == 0);
+}
