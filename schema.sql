@@ -488,3 +488,34 @@ ALTER TABLE api_keys ADD COLUMN towns TEXT;
 -- deleted, and the API checks the id exists before it is written.
 ALTER TABLE alerts ADD COLUMN updates INTEGER;
 CREATE INDEX alerts_updated ON alerts(updates) WHERE updates IS NOT NULL;
+
+-- migration 17: drafts written by people, and their approval
+-- A draft now also comes from a person (source 'staff' or 'api') or from a
+-- CAP alert held for a decision (source 'cap'). Its audience is stored as
+-- alerts' is (JSON arrays of ids, NULL for all); send_at schedules it.
+-- States: draft -> pending (submitted) -> sent (approved and sent in one
+-- transaction), or rejected (reject_reason) -> editable again; discarded.
+-- author is who wrote it as the audit log names them ("key:NAME",
+-- "staff:ID"), edited_by who changed it last: neither can approve it
+-- (domain/draft_decision.hpp). decision says how it left: approve,
+-- direct, bypass (the emergency capability), or reject. revision grows with each
+-- edit, so an approval applies to the text that was read.
+ALTER TABLE drafts ADD COLUMN towns TEXT;
+ALTER TABLE drafts ADD COLUMN topics TEXT;
+ALTER TABLE drafts ADD COLUMN areas TEXT;
+ALTER TABLE drafts ADD COLUMN expires_at INTEGER;
+ALTER TABLE drafts ADD COLUMN send_at INTEGER;
+ALTER TABLE drafts ADD COLUMN public INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE drafts ADD COLUMN author TEXT;
+ALTER TABLE drafts ADD COLUMN author_key_id INTEGER REFERENCES api_keys(id);
+ALTER TABLE drafts ADD COLUMN edited_by TEXT;
+ALTER TABLE drafts ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE drafts ADD COLUMN submitted_at INTEGER;
+ALTER TABLE drafts ADD COLUMN decided_by TEXT;
+ALTER TABLE drafts ADD COLUMN decided_at INTEGER;
+ALTER TABLE drafts ADD COLUMN decision TEXT;
+ALTER TABLE drafts ADD COLUMN reject_reason TEXT;
+-- A CAP document held as a draft names it, so the alert its approval
+-- creates is linked back (alert_id) and a later Cancel or Update of the
+-- document finds it.
+ALTER TABLE cap_alerts ADD COLUMN draft_id INTEGER REFERENCES drafts(id);

@@ -3,6 +3,7 @@
 #include <banditore/app/service.hpp>
 #include <banditore/config/cap_settings.hpp>
 #include <banditore/config/config_error.hpp>
+#include <banditore/config/approval_settings.hpp>
 #include <banditore/config/console_settings.hpp>
 #include <banditore/config/ops_settings.hpp>
 #include <banditore/config/public_settings.hpp>
@@ -69,7 +70,7 @@ void print_help() {
       "Configuration (environment; every secret also as NAME_FILE):\n";
   std::vector<config::setting_doc> all = config::documented_settings();
   for (const auto* more : {&config::cap_setting_docs(), &config::documented_ops_settings(),
-                           &config::documented_console_settings(),
+                           &config::documented_console_settings(), &config::documented_approval_settings(),
                            &config::documented_public_settings()})
     all.insert(all.end(), more->begin(), more->end());
   for (const auto& s : all)
@@ -106,7 +107,8 @@ int cmd_serve(const config::settings& settings, const std::vector<std::string>& 
   // them stops the start rather than the first login.
   (void)config::console_from_environment(config::process_environment());
   auto pub = config::public_from_environment(config::process_environment());
-  app::service svc(settings, std::move(cap), std::move(ops), std::move(pub));
+  auto approval = config::approval_from_environment(config::process_environment());
+  app::service svc(settings, std::move(cap), std::move(ops), std::move(pub), std::move(approval));
   return svc.run();
 }
 

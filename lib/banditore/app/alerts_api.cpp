@@ -9,10 +9,12 @@
 #include <banditore/http/json_text.hpp>
 #include <banditore/log/log.hpp>
 #include <banditore/domain/clock.hpp>
+#include <banditore/domain/draft_decision.hpp>
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/api_keys.hpp>
 #include <banditore/store/drafts.hpp>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -145,10 +147,14 @@ struct alert_request {
   json body;
   domain::alert_validation validation;
   domain::alert_audience audience;
+  bool submit = false;  // POST /v1/drafts: "submit": true asks for approval at once
 };
 
+// for_draft: the body of POST /v1/drafts, which also takes "submit" and
+// takes neither "draft_id" nor "allow_duplicate".
 asio::awaitable<alert_request> read_alert_request(alerts_context& ctx, const http::request& req,
-                                                  const store::key_info& key, std::int64_t now) {
+                                                  const store::key_info& key, std::int64_t now,
+                                                  bool for_draft = false) {
   alert_request out;
   if (!is_json(req.header("Content-Type"))) {
     out.refusal = http::problem(415, "Unsupported Media Type", "Content-Type must be application/json");
@@ -161,9 +167,20 @@ asio::awaitable<alert_request> read_alert_request(alerts_context& ctx, const htt
     out.refusal = http::problem(400, "Bad Request", "the body is not valid JSON (UTF-8)");
     co_return out;
   }
+  std::vector<domain::field_error> draft_errors;
+  if (for_draft && out.body.is_object()) {
+    if (auto it = out.body.find("submit"); it != out.body.end()) {
+      if (it->is_boolean()) out.submit = it->get<bool>();
+      else draft_errors.push_back({"submit", "must be true or false"});
+      out.body.erase(it);
+    }
+    for (const char* name : {"draft_id", "allow_duplicate"})
+      if (out.body.contains(name)) draft_errors.push_back({name, "is not taken by a draft"});
+  }
   out.validation = domain::validate_alert(out.body, ctx.limits, now);
   auto reading = domain::read_alert_audience(out.body);
-  auto errors = out.validation.errors;
+  auto errors = draft_errors;
+  errors.insert(errors.end(), out.validation.errors.begin(), out.validation.errors.end());
   errors.insert(errors.end(), reading.errors.begin(), reading.errors.end());
   if (!errors.empty()) {
     out.refusal = unprocessable(errors);
@@ -220,6 +237,21 @@ json phone_json(const domain::alert_draft& d, const domain::phone_forms& forms, 
   return out;
 }
 
+// The rule asks a second person for this alert and the key may not go
+// past it: nothing is created; the press office writes a draft instead.
+http::response approval_required(const domain::approval_rule& rule, const domain::alert_draft& d) {
+  const std::string detail =
+      fmt::format("the approval rule ({}) asks a second person for a {} {} alert: write it as a draft "
+                  "(POST /v1/drafts with \"submit\": true) and have another key approve it "
+                  "(POST /v1/drafts/{{id}}/approve)",
+                  rule.text(), domain::to_string(d.level), d.category);
+  auto p = http::problem(403, "Approval Required", detail);
+  auto j = json::parse(p.body);
+  j["approval_rule"] = rule.text();
+  p.body = http::json_text(j);
+  return p;
+}
+
 http::response not_found(std::int64_t id) {
   const std::string detail = "there is no alert " + std::to_string(id);
   return http::problem(404, "Not Found", detail);
@@ -240,7 +272,30 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     if (!idem.empty() && !sane_idempotency_key(idem))
       co_return http::problem(400, "Bad Request", "Idempotency-Key must be 1 to 200 printable ASCII characters");
 
+    // The approval rule (BANDITORE_APPROVAL_RULE): an alert it asks a
+    // second person for is sent only past it, by a key with
+    // alerts:emergency, and then audited as a bypass.
+    const auto powers = domain::powers_of_scopes(auth.key->scopes);
+    const auto how = domain::send_without_approval(ctx.approval, validation.draft->category,
+                                                   validation.draft->level, powers);
+    if (!how) co_return approval_required(ctx.approval, *validation.draft);
+    std::optional<store::new_alert::draft_decision> decision;
+    if (*how == domain::draft_send::bypass) decision = store::new_alert::draft_decision{*how, 0};
+    if (validation.draft_id && ctx.drafts) {
+      // Sent from a draft: it leaves by this decision at the revision
+      // read now, so the draft records how it left.
+      const auto draft_id = *validation.draft_id;
+      auto d = co_await ctx.drafts->draft(draft_id);
+      if (!d) {
+        const std::string detail =
+            "draft " + std::to_string(draft_id) + " is not a draft any more (sent or discarded) or does not exist";
+        co_return http::problem(409, "Conflict", detail);
+      }
+      decision = store::new_alert::draft_decision{*how, d->revision};
+    }
+
     store::new_alert a;
+    a.decision = decision;
     a.draft = std::move(*validation.draft);
     a.audience = std::move(request.audience);
     a.api_key_id = auth.key->id;
@@ -272,6 +327,10 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     }
     if (out.result.outcome == store::create_outcome::update_unknown)
       co_return unprocessable({{"updates", "there is no alert " + std::to_string(out.result.id)}});
+    if (out.result.outcome == store::create_outcome::draft_changed) {
+      const std::string detail = "draft " + std::to_string(out.result.id) + " was changed while it was being sent";
+      co_return http::problem(409, "Conflict", detail);
+    }
     if (out.result.outcome == store::create_outcome::duplicate) {
       // A press office that double-clicks must not send twice.
       const auto earlier = out.result.id;
@@ -288,7 +347,8 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     if (out.result.outcome == store::create_outcome::created) {
       log::info("alert.created", {{"request_id", req.request_id}, {"alert_id", out.result.id},
                                   {"severity", out.report->alert.severity},
-                                  {"key", auth.key->name}});
+                                  {"key", auth.key->name},
+                                  {"decision", std::string(domain::to_string(*how))}});
       if (ctx.alerts_changed) ctx.alerts_changed();
     }
     auto j = report_json(*out.report);
@@ -407,7 +467,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
 
 namespace {
 
-json draft_json(const store::draft_record& d) {
+json draft_json(const store::draft_record& d, const domain::approval_rule& rule) {
   json j = {{"id", d.id},
             {"source", d.source},
             {"state", d.state},
@@ -420,13 +480,87 @@ json draft_json(const store::draft_record& d) {
             {"alert_id", d.alert_id ? json(*d.alert_id) : json(nullptr)},
             {"published_at", time_or_null(d.published_at)},
             {"created_at", domain::format_rfc3339_utc(d.created_at)},
-            {"updated_at", domain::format_rfc3339_utc(d.updated_at)}};
+            {"updated_at", domain::format_rfc3339_utc(d.updated_at)},
+            {"audience", domain::audience_json(d.audience)},
+            {"expires_at", time_or_null(d.expires_at)},
+            {"public", d.publish},
+            {"revision", d.revision},
+            {"author", d.author.empty() ? json(nullptr) : json(d.author)},
+            {"editor", d.editor.empty() ? json(nullptr) : json(d.editor)},
+            {"submitted_at", time_or_null(d.submitted_at)},
+            {"decision", d.decision.empty() ? json(nullptr) : json(d.decision)},
+            {"decided_by", d.decided_by.empty() ? json(nullptr) : json(d.decided_by)},
+            {"decided_at", time_or_null(d.decided_at)},
+            {"reject_reason", d.reject_reason.empty() ? json(nullptr) : json(d.reject_reason)},
+            {"location", "/v1/drafts/" + std::to_string(d.id)}};
   if (!d.news_feed.empty()) j["news_feed"] = d.news_feed;
+  const auto level = domain::parse_severity(d.severity);
+  j["needs_approval"] = !level || rule.needs_approval(d.category, *level);
   return j;
 }
 
 http::response draft_not_found(std::string_view id) {
   return http::problem(404, "Not Found", "there is no draft " + std::string(id));
+}
+
+// 409 for a draft in a state that does not allow what was asked.
+http::response wrong_state(const store::draft_record& d, std::string_view action, std::string_view allowed) {
+  const std::string detail =
+      fmt::format("draft {} is {}: only a draft that is {} can be {}", d.id, d.state, allowed, action);
+  auto p = http::problem(409, "Conflict", detail);
+  auto j = json::parse(p.body);
+  j["state"] = d.state;
+  j["revision"] = d.revision;
+  p.body = http::json_text(j);
+  return p;
+}
+
+// The person an API key acts as. Self-approval is judged on this name:
+// two keys of one name are one person (a key rotated under its name stays
+// the author of its drafts). docs/approval.md.
+store::actor actor_of(const store::key_info& key) { return {"key:" + key.name, key.id}; }
+
+// A key that may write drafts (drafts:write or alerts:send), or its refusal.
+std::optional<http::response> refuse_writer(const store::key_info& key) {
+  if (domain::powers_of_scopes(key.scopes).write) return std::nullopt;
+  return http::problem(403, "Forbidden", "this key lacks the scope drafts:write (or alerts:send)");
+}
+
+// A JSON object body (approve, reject), or its refusal.
+struct object_body {
+  json body = json::object();
+  std::optional<http::response> refusal;
+};
+object_body read_object_body(const http::request& req) {
+  object_body out;
+  if (!is_json(req.header("Content-Type"))) {
+    out.refusal = http::problem(415, "Unsupported Media Type", "Content-Type must be application/json");
+    return out;
+  }
+  out.body = req.body.find('\0') == std::string::npos ? json::parse(req.body, nullptr, false)
+                                                       : json(json::value_t::discarded);
+  if (out.body.is_discarded()) out.refusal = http::problem(400, "Bad Request", "the body is not valid JSON (UTF-8)");
+  else if (!out.body.is_object()) out.refusal = unprocessable({{"", "the body must be a JSON object"}});
+  return out;
+}
+
+// The alert an approved draft becomes: the draft's own text, as read.
+store::new_alert alert_of_draft(const store::draft_record& d, const store::key_info& key, std::int64_t now) {
+  store::new_alert a;
+  a.draft.category = d.category;
+  a.draft.level = domain::parse_severity(d.severity).value_or(domain::severity::minor);
+  a.draft.title = d.title;
+  a.draft.text = d.text;
+  a.draft.link = d.link;
+  a.draft.expires_at_ms = d.expires_at;
+  a.audience = d.audience;
+  a.source = d.source == "cap" ? "cap" : "api";
+  a.api_key_id = key.id;
+  a.draft_id = d.id;
+  a.decision = store::new_alert::draft_decision{domain::draft_send::approve, d.revision};
+  a.publish = d.publish;
+  a.not_before = std::max(now, d.send_at.value_or(now));
+  return a;
 }
 
 }  // namespace
@@ -441,19 +575,43 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     // Open drafts unless asked otherwise: they are what waits for a person.
     std::string state(store::draft_open);
     if (auto st = req.query_param("state")) {
-      if (*st != store::draft_open && *st != store::draft_sent && *st != store::draft_discarded && *st != "all")
-        co_return http::problem(400, "Bad Request", "state must be draft, sent, discarded or all");
+      if (*st != store::draft_open && *st != store::draft_pending && *st != store::draft_rejected &&
+          *st != store::draft_sent && *st != store::draft_discarded && *st != "all")
+        co_return http::problem(400, "Bad Request", "state must be draft, pending, rejected, sent, discarded or all");
       state = *st == "all" ? std::string() : *st;
     }
     const std::string state_query = state.empty() ? "all" : state;
     auto list = co_await ctx.drafts->list_drafts(std::move(state), before, static_cast<std::size_t>(limit));
     json items = json::array();
-    for (const auto& d : list) items.push_back(draft_json(d));
+    for (const auto& d : list) items.push_back(draft_json(d, ctx.approval));
     json page = {{"drafts", items}};
     if (static_cast<std::int64_t>(list.size()) == limit && !list.empty())
       page["next"] = "/v1/drafts?state=" + state_query + "&limit=" + std::to_string(limit) +
                      "&before=" + std::to_string(list.back().id);
     co_return http::json_response(200, http::json_text(page));
+  });
+
+  routes.add("POST", "/v1/drafts", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, any_key);
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    if (auto refusal = refuse_writer(*auth.key)) co_return std::move(*refusal);
+    const auto now = now_ms();
+    auto request = co_await read_alert_request(ctx, req, *auth.key, now, true);
+    if (request.refusal) co_return std::move(*request.refusal);
+    store::draft_content content;
+    content.alert = std::move(*request.validation.draft);
+    content.audience = std::move(request.audience);
+    content.publish = request.validation.publish;
+    // Named before the co_await: g++ 12 destroys temporaries built in a co_await expression twice.
+    std::string source = "api";
+    auto who = actor_of(*auth.key);
+    auto d = co_await ctx.drafts->create_draft(std::move(content), std::move(source), std::move(who), request.submit,
+                                               now);
+    log::info("draft.created", {{"request_id", req.request_id}, {"draft_id", d.id}, {"state", d.state},
+                                {"key", auth.key->name}});
+    auto res = http::json_response(201, http::json_text(draft_json(d, ctx.approval)));
+    res.headers.push_back({"Location", "/v1/drafts/" + std::to_string(d.id)});
+    co_return res;
   });
 
   routes.add("GET", "/v1/drafts/{id}", [&ctx](http::request& req) -> asio::awaitable<http::response> {
@@ -463,7 +621,32 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     if (!id) co_return draft_not_found(req.path_params["id"]);
     auto d = co_await ctx.drafts->draft(*id);
     if (!d) co_return draft_not_found(req.path_params["id"]);
-    co_return http::json_response(200, http::json_text(draft_json(*d)));
+    co_return http::json_response(200, http::json_text(draft_json(*d, ctx.approval)));
+  });
+
+  routes.add("PUT", "/v1/drafts/{id}", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, any_key);
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    if (auto refusal = refuse_writer(*auth.key)) co_return std::move(*refusal);
+    auto id = parse_id(req.path_params["id"]);
+    if (!id) co_return draft_not_found(req.path_params["id"]);
+    const auto now = now_ms();
+    auto request = co_await read_alert_request(ctx, req, *auth.key, now, true);
+    if (request.refusal) co_return std::move(*request.refusal);
+    if (request.submit) co_return unprocessable({{"submit", "is not taken by an edit: submit with POST /v1/drafts/{id}/submit"}});
+    store::draft_content content;
+    content.alert = std::move(*request.validation.draft);
+    content.audience = std::move(request.audience);
+    content.publish = request.validation.publish;
+    // Whoever edits becomes the draft's editor, who cannot approve it.
+    auto who = actor_of(*auth.key);
+    auto change = co_await ctx.drafts->update_draft(*id, std::move(content), std::move(who), now);
+    if (change.outcome == store::draft_outcome::not_found) co_return draft_not_found(req.path_params["id"]);
+    if (change.outcome == store::draft_outcome::wrong_state)
+      co_return wrong_state(*change.draft, "edited", "draft or rejected");
+    log::info("draft.updated", {{"request_id", req.request_id}, {"draft_id", *id}, {"revision", change.draft->revision},
+                                {"key", auth.key->name}});
+    co_return http::json_response(200, http::json_text(draft_json(*change.draft, ctx.approval)));
   });
 
   routes.add("POST", "/v1/drafts/{id}/discard", [&ctx](http::request& req) -> asio::awaitable<http::response> {
@@ -471,7 +654,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     if (auth.refusal) co_return std::move(*auth.refusal);
     auto id = parse_id(req.path_params["id"]);
     if (!id) co_return draft_not_found(req.path_params["id"]);
-    store::actor who{"key:" + auth.key->name, auth.key->id};
+    auto who = actor_of(*auth.key);
     auto d = co_await ctx.drafts->discard_draft(*id, std::move(who), now_ms());
     if (!d) co_return draft_not_found(req.path_params["id"]);
     if (d->state == store::draft_sent) {
@@ -479,7 +662,137 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
                                  std::to_string(d->alert_id.value_or(0));
       co_return http::problem(409, "Conflict", detail);
     }
-    co_return http::json_response(200, http::json_text(draft_json(*d)));
+    if (d->state == store::draft_pending) co_return wrong_state(*d, "discarded", "draft or rejected");
+    co_return http::json_response(200, http::json_text(draft_json(*d, ctx.approval)));
+  });
+
+  routes.add("POST", "/v1/drafts/{id}/submit", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, any_key);
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    if (auto refusal = refuse_writer(*auth.key)) co_return std::move(*refusal);
+    auto id = parse_id(req.path_params["id"]);
+    if (!id) co_return draft_not_found(req.path_params["id"]);
+    auto who = actor_of(*auth.key);
+    auto change = co_await ctx.drafts->submit_draft(*id, std::move(who), now_ms());
+    if (change.outcome == store::draft_outcome::not_found) co_return draft_not_found(req.path_params["id"]);
+    if (change.outcome == store::draft_outcome::wrong_state)
+      co_return wrong_state(*change.draft, "submitted", "draft or rejected");
+    log::info("draft.submitted", {{"request_id", req.request_id}, {"draft_id", *id}, {"key", auth.key->name}});
+    co_return http::json_response(200, http::json_text(draft_json(*change.draft, ctx.approval)));
+  });
+
+  routes.add("POST", "/v1/drafts/{id}/reject", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:send");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    auto id = parse_id(req.path_params["id"]);
+    if (!id) co_return draft_not_found(req.path_params["id"]);
+    auto read = read_object_body(req);
+    if (read.refusal) co_return std::move(*read.refusal);
+    std::vector<domain::field_error> errors;
+    std::string reason;
+    for (auto it = read.body.begin(); it != read.body.end(); ++it)
+      if (it.key() != "reason") errors.push_back({it.key(), "unknown field"});
+    if (auto it = read.body.find("reason"); it == read.body.end() || it->is_null())
+      errors.push_back({"reason", "is required: say what the author should change"});
+    else if (!it->is_string() || it->get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos ||
+             it->get<std::string>().size() > 1000)
+      errors.push_back({"reason", "must be a text of 1 to 1000 characters"});
+    else
+      reason = it->get<std::string>();
+    if (!errors.empty()) co_return unprocessable(errors);
+    auto who = actor_of(*auth.key);
+    auto change = co_await ctx.drafts->reject_draft(*id, std::move(reason), std::move(who), now_ms());
+    if (change.outcome == store::draft_outcome::not_found) co_return draft_not_found(req.path_params["id"]);
+    if (change.outcome == store::draft_outcome::wrong_state)
+      co_return wrong_state(*change.draft, "rejected", "pending");
+    log::info("draft.rejected", {{"request_id", req.request_id}, {"draft_id", *id}, {"key", auth.key->name}});
+    co_return http::json_response(200, http::json_text(draft_json(*change.draft, ctx.approval)));
+  });
+
+  routes.add("POST", "/v1/drafts/{id}/approve", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:send");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    auto id = parse_id(req.path_params["id"]);
+    if (!id) co_return draft_not_found(req.path_params["id"]);
+    auto read = read_object_body(req);
+    if (read.refusal) co_return std::move(*read.refusal);
+    // The revision the approver read: what is approved is what is sent.
+    std::vector<domain::field_error> errors;
+    for (auto it = read.body.begin(); it != read.body.end(); ++it)
+      if (it.key() != "revision") errors.push_back({it.key(), "unknown field"});
+    const auto rev = read.body.find("revision");
+    if (rev == read.body.end() || rev->is_null())
+      errors.push_back({"revision", "is required: the draft's revision as read (GET /v1/drafts/{id})"});
+    else if (!rev->is_number_integer() || rev->get<std::int64_t>() < 1)
+      errors.push_back({"revision", "must be a positive integer"});
+    if (!errors.empty()) co_return unprocessable(errors);
+    const auto revision = rev->get<std::int64_t>();
+
+    auto d = co_await ctx.drafts->draft(*id);
+    if (!d) co_return draft_not_found(req.path_params["id"]);
+    if (d->state != store::draft_pending) co_return wrong_state(*d, "approved", "pending");
+    // A key limited to towns approves only what goes there.
+    domain::audience_catalogue catalogue;
+    if (ctx.audience && !auth.key->towns.empty()) catalogue = co_await ctx.audience->catalogue();
+    auto audience = d->audience;
+    const auto town_verdict = domain::limit_to_key_towns(audience, auth.key->towns, catalogue);
+    if (!town_verdict.allowed) co_return http::problem(403, "Forbidden", town_verdict.detail);
+    // What is approved is what was written: a draft for everyone is not
+    // narrowed to the approver's towns, it is refused.
+    if (!(audience == d->audience)) {
+      const std::string detail = fmt::format("draft {} is for every town; this key approves only for its own", *id);
+      co_return http::problem(403, "Forbidden", detail);
+    }
+
+    const auto now = now_ms();
+    // An alert that has already expired would reach nobody: the author
+    // moves its expiry (PUT) and submits it again.
+    if (d->expires_at && *d->expires_at <= now) {
+      const std::string detail = fmt::format("draft {} expired at {}: edit its expires_at and submit it again", *id,
+                                             domain::format_rfc3339_utc(*d->expires_at));
+      co_return http::problem(409, "Conflict", detail);
+    }
+    auto a = alert_of_draft(*d, *auth.key, now);
+    a.decision->revision = revision;
+    auto who = actor_of(*auth.key);
+    const auto tier = ctx.tier_limit;
+    auto out = co_await ctx.alerts->create(std::move(a), std::move(who), tier, now);
+    switch (out.result.outcome) {
+      case store::create_outcome::own_draft: {
+        const std::string detail = fmt::format(
+            "draft {} was written or last changed by {}: a second person must approve it", *id, "key:" + auth.key->name);
+        co_return http::problem(403, "Forbidden", detail);
+      }
+      case store::create_outcome::draft_changed: {
+        const std::string detail = fmt::format(
+            "draft {} is at another revision than {}: read it again (GET /v1/drafts/{}) and approve what it says now",
+            *id, revision, *id);
+        auto p = http::problem(409, "Conflict", detail);
+        auto j = json::parse(p.body);
+        j["revision"] = d->revision;
+        p.body = http::json_text(j);
+        co_return p;
+      }
+      case store::create_outcome::draft_unavailable: {
+        const std::string detail = fmt::format("draft {} is no longer pending (approved, rejected or withdrawn meanwhile)", *id);
+        co_return http::problem(409, "Conflict", detail);
+      }
+      case store::create_outcome::created:
+      case store::create_outcome::replayed:
+        break;
+      default: {
+        const std::string detail = fmt::format("draft {} could not be sent", *id);
+        co_return http::problem(409, "Conflict", detail);
+      }
+    }
+    log::info("draft.approved", {{"request_id", req.request_id}, {"draft_id", *id}, {"alert_id", out.result.id},
+                                 {"key", auth.key->name}});
+    if (ctx.alerts_changed) ctx.alerts_changed();
+    auto j = report_json(*out.report);
+    j["draft_id"] = *id;
+    http::response res = http::json_response(202, http::json_text(j));
+    res.headers.push_back({"Location", "/v1/alerts/" + std::to_string(out.result.id)});
+    co_return res;
   });
 }
 

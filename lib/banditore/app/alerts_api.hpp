@@ -6,6 +6,7 @@
 
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/phone_preview.hpp>
+#include <banditore/domain/approval_rule.hpp>
 #include <banditore/domain/preview.hpp>
 #include <banditore/http/router.hpp>
 
@@ -45,6 +46,9 @@ struct alerts_context {
   // The forms the phone shows (the preview's "phone"): the town, labels
   // and template the sender sends with.
   domain::phone_forms phone;
+  // Which alerts need a second person (BANDITORE_APPROVAL_RULE; unset:
+  // none, as before the rule existed).
+  domain::approval_rule approval{.conditions = {}};
   std::function<void()> alerts_changed;  // wakes the planner
   std::function<void()> outbox_changed;  // wakes the sender
 };

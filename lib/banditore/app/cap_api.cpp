@@ -64,6 +64,7 @@ boost::asio::awaitable<cap_outcome> apply_cap(cap_context& ctx, const cap::cap_a
   doc.who = {origin.actor, origin.api_key_id};
   doc.audit_detail = audit_detail(alert, origin);
   doc.document_url = origin.document_url;
+  doc.hold = ctx.hold;
   auto applied = co_await ctx.cap->apply(std::move(doc), now);
   cap_outcome out;
   out.verdict = std::move(applied.verdict);
@@ -71,6 +72,7 @@ boost::asio::awaitable<cap_outcome> apply_cap(cap_context& ctx, const cap::cap_a
   out.alert_id = applied.alert_id;
   out.created = applied.created;
   out.cancelled_alert_ids = std::move(applied.cancelled_alert_ids);
+  out.draft_id = applied.draft_id;
   co_return out;
 }
 
@@ -103,6 +105,13 @@ http::response cap_answer(const cap_outcome& out) {
   nlohmann::json body = {{"verdict", out.verdict}, {"reason", out.reason}};
   body["alert_id"] = out.alert_id ? nlohmann::json(*out.alert_id) : nlohmann::json(nullptr);
   if (!out.cancelled_alert_ids.empty()) body["cancelled_alert_ids"] = out.cancelled_alert_ids;
+  if (out.draft_id) {
+    // Held: accepted, and waiting for a publisher as the draft named.
+    body["draft_id"] = *out.draft_id;
+    auto r = http::json_response(202, http::json_text(body));
+    r.headers.push_back({"Location", fmt::format("/v1/drafts/{}", *out.draft_id)});
+    return r;
+  }
   if (!out.created) return http::json_response(200, http::json_text(body));
   auto r = http::json_response(202, http::json_text(body));
   r.headers.push_back({"Location", fmt::format("/v1/alerts/{}", *out.alert_id)});

@@ -40,6 +40,7 @@ struct cap_context {
   cap::cap_topic_map topics;
   auth_throttle* throttle = nullptr;  // failed authentications per address
   std::function<void()> alerts_changed;  // wakes the planner after a broadcast is created
+  bool hold = false;  // BANDITORE_CAP_DECISION=hold: broadcasts wait as pending drafts
 };
 
 // Who handed the document over, for the alert and the audit log.
@@ -65,6 +66,7 @@ struct cap_outcome {
   std::optional<std::int64_t> alert_id;  // the broadcast created, or a duplicate's earlier one
   bool created = false;                  // alert_id is a new alert
   std::vector<std::int64_t> cancelled_alert_ids;  // stopped by a Cancel or superseded by an Update
+  std::optional<std::int64_t> draft_id;           // held for a decision: the pending draft
 };
 
 // Decides (a document already recorded is a duplicate; otherwise

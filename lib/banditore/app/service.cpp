@@ -128,7 +128,8 @@ using domain::now_ms;
 }  // namespace
 
 struct service::impl {
-  impl(config::settings s, config::cap_settings cap_config, config::ops_settings o, config::public_settings pub)
+  impl(config::settings s, config::cap_settings cap_config, config::ops_settings o, config::public_settings pub,
+       config::approval_settings approval)
       : settings(std::move(s)), ops(std::move(o)) {
     auto problems = config::missing_for_serve(settings);
     if (!problems.empty()) {
@@ -260,6 +261,7 @@ struct service::impl {
       public_web->alerts_changed();
     };
     alerts_api.outbox_changed = [this] { sender->wake(); };
+    alerts_api.approval = approval.rule;
     add_alert_routes(routes, alerts_api);
     add_draft_routes(routes, alerts_api);
     audience_api.audience = db.get();
@@ -284,6 +286,7 @@ struct service::impl {
       public_web->alerts_changed();
     };
     cap.cap = db.get();
+    cap.hold = approval.hold_cap;
     add_cap_routes(routes, cap);
     cap_feed_options feed_options;
     feed_options.feeds = cap_config.feeds;
@@ -496,8 +499,9 @@ struct service::impl {
 };
 
 service::service(config::settings settings, config::cap_settings cap, config::ops_settings ops,
-                 config::public_settings pub)
-    : impl_(std::make_unique<impl>(std::move(settings), std::move(cap), std::move(ops), std::move(pub))) {}
+                 config::public_settings pub, config::approval_settings approval)
+    : impl_(std::make_unique<impl>(std::move(settings), std::move(cap), std::move(ops), std::move(pub),
+                                   std::move(approval))) {}
 service::~service() = default;
 int service::run() { return impl_->run(); }
 

@@ -3,6 +3,7 @@
 // service{settings}.run().
 #pragma once
 
+#include <banditore/config/approval_settings.hpp>
 #include <banditore/config/cap_settings.hpp>
 #include <banditore/config/ops_settings.hpp>
 #include <banditore/config/public_settings.hpp>
@@ -18,7 +19,7 @@ class service {
   // std::invalid_argument on bad configuration. The configuration is read
   // once, at start-up, by the caller.
   service(config::settings settings, config::cap_settings cap, config::ops_settings ops,
-          config::public_settings pub = {});
+          config::public_settings pub = {}, config::approval_settings approval = {});
   ~service();
 
   // Serves until SIGINT or SIGTERM, then stops gracefully. Returns the

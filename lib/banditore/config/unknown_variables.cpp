@@ -2,6 +2,7 @@
 
 #include <banditore/config/cap_settings.hpp>
 #include <banditore/config/config_error.hpp>
+#include <banditore/config/approval_settings.hpp>
 #include <banditore/config/console_settings.hpp>
 #include <banditore/config/ops_settings.hpp>
 #include <banditore/config/public_settings.hpp>
@@ -25,7 +26,7 @@ constexpr std::string_view tooling_variables[] = {"BANDITORE_PRESET", "BANDITORE
 std::vector<std::string> known_variable_names() {
   std::vector<std::string> names;
   for (const auto* docs : {&documented_settings(), &cap_setting_docs(), &documented_ops_settings(),
-                           &documented_console_settings(),
+                           &documented_console_settings(), &documented_approval_settings(),
                            &documented_public_settings()})
     for (const auto& d : *docs) {
       names.push_back(d.name);

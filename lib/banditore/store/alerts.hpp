@@ -5,6 +5,7 @@
 
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/alert_audience.hpp>
+#include <banditore/domain/draft_decision.hpp>
 #include <banditore/store/outbox.hpp>
 #include <banditore/store/planning.hpp>
 
@@ -44,6 +45,15 @@ struct new_alert {
   // The draft this alert was made from: marked sent in the same
   // transaction, so a draft becomes at most one alert.
   std::optional<std::int64_t> draft_id;
+  // Set when the draft is a person's, sent by a decision
+  // (domain/draft_decision.hpp): the draft must be in a state that allows
+  // it, who must not be its author for an approval, and its revision must
+  // still be this one (the text approved is the text sent).
+  struct draft_decision {
+    domain::draft_send how = domain::draft_send::approve;
+    std::int64_t revision = 0;
+  };
+  std::optional<draft_decision> decision;
   // Shown on the public pages and feeds; false: "non pubblicare".
   bool publish = true;
   // The earlier alert this one replaces: it must exist; what is still
@@ -53,9 +63,13 @@ struct new_alert {
 
 // conflict: the idempotency key was used for another request; duplicate:
 // the same alert was created moments ago (id names it); draft_unavailable:
-// draft_id names no draft still open (none, sent or discarded);
-// update_unknown: updates names no alert (id names it).
-enum class create_outcome { created, replayed, conflict, duplicate, draft_unavailable, update_unknown };
+// draft_id names no draft still open (none, sent or discarded), or with a
+// decision no draft in a state that allows it; own_draft: an approval by
+// the draft's author or last editor; draft_changed: the draft was edited
+// since it was read; update_unknown: updates names no alert (id names it).
+enum class create_outcome {
+  created, replayed, conflict, duplicate, draft_unavailable, own_draft, draft_changed, update_unknown
+};
 
 struct create_result {
   create_outcome outcome = create_outcome::created;

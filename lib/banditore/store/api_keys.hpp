@@ -16,9 +16,13 @@
 namespace banditore::store {
 
 // What a key may do. Stored comma-separated, so no scope contains a comma.
-// audience:admin changes the towns, topics and areas.
-inline constexpr std::array<std::string_view, 5> api_scopes{"alerts:send", "alerts:read", "stats:read",
-                                                             "cap:ingest", "audience:admin"};
+// audience:admin changes the towns, topics and areas. drafts:write
+// writes and submits drafts; alerts:send also approves and rejects them;
+// alerts:emergency sends a draft past the approval rule (audited as a
+// bypass). docs/approval.md.
+inline constexpr std::array<std::string_view, 7> api_scopes{"alerts:send",    "alerts:read",  "stats:read",
+                                                             "cap:ingest",     "audience:admin", "drafts:write",
+                                                             "alerts:emergency"};
 bool valid_scope(std::string_view scope);
 
 // "bnd_" and 40 random bytes in lowercase hex: the prefix lets secret

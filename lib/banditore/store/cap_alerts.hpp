@@ -58,6 +58,7 @@ struct feed_state {
 inline constexpr std::string_view cap_verdict_duplicate = "duplicate";
 inline constexpr std::string_view cap_verdict_cancelled = "cancelled";
 inline constexpr std::string_view cap_verdict_unknown_reference = "unknown_reference";
+inline constexpr std::string_view cap_verdict_held = "held";
 
 // A document as decided by the caller.
 struct cap_document {
@@ -73,6 +74,11 @@ struct cap_document {
   actor who;                  // for the alert and the audit log
   std::string audit_detail;
   std::string document_url;   // fetched documents: marked seen in the same transaction
+  // BANDITORE_CAP_DECISION=hold: a broadcast Alert or Update becomes a
+  // pending draft (source "cap") for a publisher to approve or reject,
+  // and an Update stops nothing until it is approved. A Cancel still
+  // applies at once: stopping is never what waits.
+  bool hold = false;
 };
 
 struct cap_applied {
@@ -81,6 +87,7 @@ struct cap_applied {
   std::optional<std::int64_t> alert_id;  // the broadcast created, or a duplicate's earlier one
   bool created = false;
   std::vector<std::int64_t> cancelled_alert_ids;
+  std::optional<std::int64_t> draft_id;  // held: the pending draft made
 };
 
 class cap_alerts {

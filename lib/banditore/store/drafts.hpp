@@ -1,11 +1,16 @@
 // Drafts: alerts not sent yet, and where news drafts come from. A town's
 // website news feed is polled (app/news_feed.hpp); each new item becomes a
 // draft that a person sends as an alert (POST /v1/alerts with draft_id) or
-// discards. Nothing here ever sends. Each call is one transaction.
+// discards. People write drafts too (POST /v1/drafts, the console), submit
+// them, and a second person approves or rejects them (docs/approval.md);
+// approving sends through alerts::create with the draft's id, in the
+// transaction that creates the alert. Nothing here ever sends. Each call
+// is one transaction.
 #pragma once
 
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/cap_alerts.hpp>
+#include <banditore/domain/alert_audience.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -34,16 +39,43 @@ struct news_applied {
 inline constexpr std::string_view draft_open = "draft";
 inline constexpr std::string_view draft_sent = "sent";
 inline constexpr std::string_view draft_discarded = "discarded";
+inline constexpr std::string_view draft_pending = "pending";
+inline constexpr std::string_view draft_rejected = "rejected";
 
 struct draft_record {
   std::int64_t id = 0;
-  std::string source;  // "news"
+  std::string source;  // "news", "staff", "api", "cap"
   std::string town_id;
   std::string category, severity, title, text, link;
-  std::string state;  // draft, sent, discarded
+  std::string state;  // draft, pending, rejected, sent, discarded
   std::optional<std::int64_t> alert_id, published_at;
   std::string news_feed;
   std::int64_t created_at = 0, updated_at = 0;
+  // Written by people (migration 17); empty or absent for news drafts.
+  domain::alert_audience audience;
+  std::optional<std::int64_t> expires_at, send_at, submitted_at, decided_at;
+  bool publish = true;
+  std::string author, editor;  // actor names: who wrote it, who changed it last
+  std::optional<std::int64_t> author_key_id;
+  std::int64_t revision = 1;
+  std::string decided_by, decision, reject_reason;  // decision: approve, direct, bypass, reject
+};
+
+// What a person writes: the alert as POST /v1/alerts takes it, checked by
+// the caller, and when to send it (nullopt: as soon as it is approved).
+struct draft_content {
+  domain::alert_draft alert;
+  domain::alert_audience audience;
+  std::optional<std::int64_t> send_at;
+  bool publish = true;
+};
+
+// not_found: no such draft; wrong_state: not in a state that allows it
+// (the record says which it is in).
+enum class draft_outcome { done, not_found, wrong_state };
+struct draft_change {
+  draft_outcome outcome = draft_outcome::done;
+  std::optional<draft_record> draft;  // as it is afterwards
 };
 
 class drafts {
@@ -69,6 +101,20 @@ class drafts {
   // when there is none. A draft already sent or discarded is left as it is.
   virtual boost::asio::awaitable<std::optional<draft_record>> discard_draft(std::int64_t id, actor who,
                                                                            std::int64_t now_ms) = 0;
+
+  // A person's draft (source "staff" or "api"), authored by who; submitted
+  // at once (pending) when submit is set. Audited.
+  virtual boost::asio::awaitable<draft_record> create_draft(draft_content content, std::string source, actor who,
+                                                            bool submit, std::int64_t now_ms) = 0;
+  // Rewrites a draft or a rejected draft (back to draft); who becomes its
+  // editor; the revision grows. Audited.
+  virtual boost::asio::awaitable<draft_change> update_draft(std::int64_t id, draft_content content, actor who,
+                                                            std::int64_t now_ms) = 0;
+  // draft or rejected -> pending. Audited.
+  virtual boost::asio::awaitable<draft_change> submit_draft(std::int64_t id, actor who, std::int64_t now_ms) = 0;
+  // pending -> rejected with the reason. Audited.
+  virtual boost::asio::awaitable<draft_change> reject_draft(std::int64_t id, std::string reason, actor who,
+                                                            std::int64_t now_ms) = 0;
 };
 
 }  // namespace banditore::store

@@ -325,3 +325,38 @@ TEST_CASE("the preview refuses what POST /v1/alerts refuses: 422 for a bad field
   CHECK(own["cost"].is_null());  // no price configured
   CHECK(a.store.previewed.size() == 1);
 }
+
+TEST_CASE("an alert the approval rule asks a second person for is refused 403 and nothing is created") {
+  api a;
+  a.ctx.approval = *domain::parse_approval_rule("severity>=severe").rule;
+  auto res = a.send("POST", "/v1/alerts", a.sender, alert_body);
+  CHECK(res.status == 403);
+  CHECK(res.content_type == "application/problem+json");
+  auto j = json::parse(res.body);
+  CHECK(j["title"] == "Approval Required");
+  CHECK(j["approval_rule"] == "severity>=severe");
+  CHECK(j["detail"].get<std::string>().find("POST /v1/drafts") != std::string::npos);
+  CHECK(a.store.alert_rows.empty());
+  CHECK(a.planner_wakes == 0);
+  // What the rule does not name is sent at once, as before.
+  const std::string moderate =
+      R"({"category":"water","severity":"moderate","title":"Lavori","text":"Via Roma, pressione bassa."})";
+  CHECK(a.send("POST", "/v1/alerts", a.sender, moderate).status == 202);
+}
+
+TEST_CASE("a key with alerts:emergency sends past the approval rule") {
+  api a;
+  a.ctx.approval = *domain::parse_approval_rule("all").rule;
+  const auto mayor = a.store.add_key("sindaco", {"alerts:send", "alerts:emergency"});
+  CHECK(a.send("POST", "/v1/alerts", mayor, alert_body).status == 202);
+  CHECK(a.store.alert_rows.size() == 1);
+  // alerts:emergency without alerts:send is no key to send with.
+  const auto lone = a.store.add_key("solo", {"alerts:emergency"});
+  CHECK(a.send("POST", "/v1/alerts", lone, alert_body).status == 403);
+}
+
+TEST_CASE("without a configured rule every alert is sent at once, as before the rule existed") {
+  api a;
+  CHECK_FALSE(a.ctx.approval.needs_approval("civil_protection", domain::severity::extreme));
+  CHECK(a.send("POST", "/v1/alerts", a.sender, alert_body).status == 202);
+}

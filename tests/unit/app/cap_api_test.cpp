@@ -280,3 +280,57 @@ TEST_CASE("a document URL splits into the origin to connect to and the target to
   CHECK(split_url("http://h?x=1")->target == "/?x=1");
   CHECK_FALSE(split_url("ftp://example.org/x").has_value());
 }
+
+TEST_CASE("a CAP alert held for a decision becomes a pending draft, answered 202 naming the draft, and sends nothing") {
+  world w;
+  w.ctx.hold = true;
+  auto out = w.apply(orange, during_orange);
+  CHECK(out.verdict == "held");
+  CHECK_FALSE(out.created);
+  CHECK_FALSE(out.alert_id.has_value());
+  REQUIRE(out.draft_id.has_value());
+  CHECK(w.count("SELECT COUNT(*) FROM alerts") == 0);
+  CHECK(w.count("SELECT COUNT(*) FROM drafts WHERE source = 'cap' AND state = 'pending' AND category = 'weather' "
+                "AND id = " + std::to_string(*out.draft_id)) == 1);
+  CHECK(w.count("SELECT COUNT(*) FROM audit_log WHERE action = 'draft.create' AND detail LIKE 'draft=" +
+                std::to_string(*out.draft_id) + " source=cap submitted%'") == 1);
+  const auto res = cap_answer(out);
+  CHECK(res.status == 202);
+  bool located = false;
+  for (const auto& h : res.headers) located |= h.name == "Location" && h.value == "/v1/drafts/" + std::to_string(*out.draft_id);
+  CHECK(located);
+  CHECK(nlohmann::json::parse(res.body)["draft_id"] == *out.draft_id);
+}
+
+TEST_CASE("a held CAP alert approved by a publisher is linked to its document, so the document's Cancel stops it") {
+  world w;
+  w.ctx.hold = true;
+  auto held = w.apply(flood, during_flood);
+  REQUIRE(held.draft_id.has_value());
+  CHECK(w.count("SELECT COUNT(*) FROM cap_alerts WHERE verdict = 'held' AND draft_id = " +
+                std::to_string(*held.draft_id)) == 1);
+
+  auto draft = testing::run_blocking(w.engine->draft(*held.draft_id));
+  REQUIRE(draft.has_value());
+  store::new_alert a;
+  a.draft.category = draft->category;
+  a.draft.level = *domain::parse_severity(draft->severity);
+  a.draft.title = draft->title;
+  a.draft.text = draft->text;
+  a.draft.expires_at_ms = draft->expires_at;
+  a.audience = draft->audience;
+  a.source = "cap";
+  a.not_before = at(during_flood);
+  a.draft_id = draft->id;
+  a.decision = store::new_alert::draft_decision{domain::draft_send::approve, draft->revision};
+  store::actor publisher{"key:ufficio-stampa", std::nullopt};
+  auto approved = testing::run_blocking(w.engine->create(std::move(a), publisher, 0, at(during_flood)));
+  REQUIRE(approved.result.outcome == store::create_outcome::created);
+  CHECK(w.count("SELECT alert_id FROM cap_alerts WHERE draft_id = " + std::to_string(*held.draft_id)) ==
+        approved.result.id);
+
+  // A Cancel is never held: it stops the approved alert at once.
+  auto cancel = w.apply(flood_cancel, evening_of_flood);
+  CHECK(cancel.cancelled_alert_ids == std::vector<std::int64_t>{approved.result.id});
+  CHECK(w.alerts->get(approved.result.id)->state == "cancelled");
+}

@@ -3,6 +3,8 @@
 #include <banditore/crypto/hash.hpp>
 #include <banditore/store/sqlite/audit.hpp>
 
+#include <banditore/domain/alert_audience.hpp>
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
@@ -14,7 +16,8 @@ namespace {
 
 constexpr const char* draft_columns =
     "id, source, town_id, category, severity, title, text, link, state, alert_id, published_at, news_feed, "
-    "created_at, updated_at";
+    "created_at, updated_at, towns, topics, areas, expires_at, send_at, public, author, author_key_id, revision, "
+    "submitted_at, decided_by, decided_at, decision, reject_reason, edited_by";
 
 std::string text_or_empty(const SQLite::Column& c) { return c.isNull() ? std::string() : c.getString(); }
 
@@ -39,6 +42,25 @@ draft_record read_draft(SQLite::Statement& q) {
   d.news_feed = text_or_empty(q.getColumn(11));
   d.created_at = q.getColumn(12).getInt64();
   d.updated_at = q.getColumn(13).getInt64();
+  auto text_of = [&](int i) -> std::optional<std::string> {
+    if (q.getColumn(i).isNull()) return std::nullopt;
+    return q.getColumn(i).getString();
+  };
+  d.audience.towns = domain::id_list_from_json_text(text_of(14));
+  d.audience.topics = domain::id_list_from_json_text(text_of(15));
+  d.audience.areas = domain::id_list_from_json_text(text_of(16));
+  d.expires_at = int_or_null(q.getColumn(17));
+  d.send_at = int_or_null(q.getColumn(18));
+  d.publish = q.getColumn(19).getInt() != 0;
+  d.author = text_or_empty(q.getColumn(20));
+  d.author_key_id = int_or_null(q.getColumn(21));
+  d.revision = q.getColumn(22).getInt64();
+  d.submitted_at = int_or_null(q.getColumn(23));
+  d.decided_by = text_or_empty(q.getColumn(24));
+  d.decided_at = int_or_null(q.getColumn(25));
+  d.decision = text_or_empty(q.getColumn(26));
+  d.reject_reason = text_or_empty(q.getColumn(27));
+  d.editor = text_or_empty(q.getColumn(28));
   return d;
 }
 
@@ -196,8 +218,112 @@ bool mark_draft_sent(SQLite::Database& db, std::int64_t id, std::int64_t alert_i
   return st.exec() == 1;
 }
 
+namespace {
+
+void bind_content(SQLite::Statement& st, const draft_content& c) {
+  st.bind(":category", c.alert.category);
+  st.bind(":severity", std::string(domain::to_string(c.alert.level)));
+  st.bind(":title", c.alert.title);
+  st.bind(":text", c.alert.text);
+  bind_text_or_null(st, ":link", c.alert.link);
+  auto bind_ids = [&](const char* name, const std::optional<std::vector<std::string>>& ids) {
+    if (auto t = domain::id_list_to_json_text(ids)) st.bind(name, *t); else st.bind(name);
+  };
+  bind_ids(":towns", c.audience.towns);
+  bind_ids(":topics", c.audience.topics);
+  bind_ids(":areas", c.audience.areas);
+  if (c.alert.expires_at_ms) st.bind(":expires", *c.alert.expires_at_ms); else st.bind(":expires");
+  if (c.send_at) st.bind(":send_at", *c.send_at); else st.bind(":send_at");
+  st.bind(":public", c.publish ? 1 : 0);
+}
+
+}  // namespace
+
+std::int64_t insert_person_draft(SQLite::Database& db, const draft_content& content, std::string_view source,
+                                 const actor& who, bool submit, std::int64_t now_ms) {
+  SQLite::Statement st(db,
+                       "INSERT INTO drafts (source, category, severity, title, text, link, towns, topics, areas, "
+                       "expires_at, send_at, public, author, author_key_id, edited_by, state, submitted_at, "
+                       "created_at, updated_at) VALUES (:source, :category, :severity, :title, :text, :link, :towns, "
+                       ":topics, :areas, :expires, :send_at, :public, :author, :key, :author, :state, :submitted, "
+                       ":now, :now)");
+  bind_content(st, content);
+  st.bind(":source", std::string(source));
+  st.bind(":author", who.name);
+  if (who.api_key_id) st.bind(":key", *who.api_key_id); else st.bind(":key");
+  st.bind(":state", std::string(submit ? draft_pending : draft_open));
+  if (submit) st.bind(":submitted", now_ms); else st.bind(":submitted");
+  st.bind(":now", now_ms);
+  st.exec();
+  return db.getLastInsertRowid();
+}
+
+bool rewrite_person_draft(SQLite::Database& db, std::int64_t id, const draft_content& content, const actor& who,
+                          std::int64_t now_ms) {
+  SQLite::Statement st(db,
+                       "UPDATE drafts SET category = :category, severity = :severity, title = :title, text = :text, "
+                       "link = :link, towns = :towns, topics = :topics, areas = :areas, expires_at = :expires, "
+                       "send_at = :send_at, public = :public, edited_by = :editor, revision = revision + 1, "
+                       "state = 'draft', updated_at = :now WHERE id = :id AND state IN ('draft', 'rejected')");
+  bind_content(st, content);
+  st.bind(":editor", who.name);
+  st.bind(":now", now_ms);
+  st.bind(":id", id);
+  return st.exec() == 1;
+}
+
+bool move_draft(SQLite::Database& db, std::int64_t id, std::string_view from, std::string_view to,
+                std::string_view reason, const actor& who, std::int64_t now_ms) {
+  const bool rejecting = to == draft_rejected;
+  SQLite::Statement st(
+      db, rejecting
+              ? "UPDATE drafts SET state = 'rejected', reject_reason = :reason, decided_by = :who, decided_at = :now, "
+                "decision = 'reject', updated_at = :now WHERE id = :id AND state = :from"
+              : "UPDATE drafts SET state = 'pending', submitted_at = :now, reject_reason = NULL, decided_by = NULL, "
+                "decided_at = NULL, decision = NULL, updated_at = :now WHERE id = :id AND (state = :from OR "
+                "(:from = 'draft' AND state = 'rejected'))");
+  st.bind(":id", id);
+  st.bind(":from", std::string(from));
+  st.bind(":now", now_ms);
+  if (rejecting) {
+    st.bind(":reason", std::string(reason));
+    st.bind(":who", who.name);
+  }
+  return st.exec() == 1;
+}
+
+bool mark_draft_decided(SQLite::Database& db, std::int64_t id, std::int64_t alert_id, std::int64_t revision,
+                        domain::draft_send how, const actor& who, std::int64_t now_ms) {
+  SQLite::Statement st(db,
+                       "UPDATE drafts SET state = 'sent', alert_id = :alert, decided_by = :who, decided_at = :now, "
+                       "decision = :how, updated_at = :now WHERE id = :id AND revision = :revision AND "
+                       "state IN ('draft', 'pending', 'rejected')");
+  st.bind(":id", id);
+  st.bind(":alert", alert_id);
+  st.bind(":revision", revision);
+  st.bind(":who", who.name);
+  st.bind(":how", std::string(domain::to_string(how)));
+  st.bind(":now", now_ms);
+  return st.exec() == 1;
+}
+
+void link_cap_draft(SQLite::Database& db, std::int64_t cap_row_id, std::int64_t draft_id) {
+  SQLite::Statement st(db, "UPDATE cap_alerts SET draft_id = :draft WHERE id = :row");
+  st.bind(":draft", draft_id);
+  st.bind(":row", cap_row_id);
+  st.exec();
+}
+
+void link_cap_alert(SQLite::Database& db, std::int64_t draft_id, std::int64_t alert_id) {
+  SQLite::Statement st(db, "UPDATE cap_alerts SET alert_id = :alert WHERE draft_id = :draft");
+  st.bind(":alert", alert_id);
+  st.bind(":draft", draft_id);
+  st.exec();
+}
+
 bool mark_draft_discarded(SQLite::Database& db, std::int64_t id, std::int64_t now_ms) {
-  SQLite::Statement st(db, "UPDATE drafts SET state = 'discarded', updated_at = :now WHERE id = :id AND state = 'draft'");
+  SQLite::Statement st(db, "UPDATE drafts SET state = 'discarded', updated_at = :now WHERE id = :id AND "
+                           "state IN ('draft', 'rejected')");
   st.bind(":id", id);
   st.bind(":now", now_ms);
   return st.exec() == 1;

@@ -141,7 +141,32 @@ asio::awaitable<created_alert> engine::create(new_alert alert, actor who, std::i
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     // A draft becomes at most one alert: a second send of it, or a send of
     // a discarded one, creates nothing (an idempotent replay still answers).
-    if (a.draft_id && a.idempotency_key.empty() && !draft_is_open(db, *a.draft_id)) {
+    const auto decided_draft = a.draft_id && a.decision ? draft_record_of(db, *a.draft_id) : std::nullopt;
+    // A retried request with its Idempotency-Key finds the draft sent by
+    // its first try: alerts::create below replays that alert, or, for
+    // another request, creates one that mark_draft_decided then undoes.
+    const bool replaying = decided_draft && !a.idempotency_key.empty() && decided_draft->state == draft_sent;
+    if (a.draft_id && a.decision && !replaying) {
+      // A person's draft sent by a decision: checked here, in the
+      // transaction that creates the alert, so two approvers racing or an
+      // edit in between cannot send twice or send what was not approved.
+      const auto& d = decided_draft;
+      if (!d) {
+        out.result = {create_outcome::draft_unavailable, *a.draft_id};
+        return out;
+      }
+      const auto verdict = domain::may_send(a.decision->how, d->state, d->author, d->editor, who.name);
+      if (verdict != domain::draft_verdict::allowed) {
+        out.result = {verdict == domain::draft_verdict::own_draft ? create_outcome::own_draft
+                                                                  : create_outcome::draft_unavailable,
+                      *a.draft_id};
+        return out;
+      }
+      if (d->revision != a.decision->revision) {
+        out.result = {create_outcome::draft_changed, *a.draft_id};
+        return out;
+      }
+    } else if (a.draft_id && a.idempotency_key.empty() && !draft_is_open(db, *a.draft_id)) {
       out.result = {create_outcome::draft_unavailable, *a.draft_id};
       return out;
     }
@@ -151,12 +176,26 @@ asio::awaitable<created_alert> engine::create(new_alert alert, actor who, std::i
     }
     out.result = s.alerts->create(a, now);
     if (out.result.outcome == create_outcome::created && a.draft_id &&
-        !mark_draft_sent(db, *a.draft_id, out.result.id, now)) {
+        !(a.decision ? mark_draft_decided(db, *a.draft_id, out.result.id, a.decision->revision, a.decision->how, who,
+                                          now)
+                     : mark_draft_sent(db, *a.draft_id, out.result.id, now))) {
       out.result = {create_outcome::draft_unavailable, *a.draft_id};
       return out;  // not committed: the alert is undone
     }
-    if (out.result.outcome == create_outcome::created)
+    if (out.result.outcome == create_outcome::created) {
       record_audit(db, who.name, "alert.create", out.result.id, who.api_key_id, a.draft.title, now);
+      // The decision in its own words: "draft.bypass" is a send past the
+      // approval rule by the emergency capability, and reads as such.
+      // A bypass without a draft (POST /v1/alerts past the rule) is
+      // recorded too, naming no draft.
+      if (a.draft_id && a.decision) link_cap_alert(db, *a.draft_id, out.result.id);
+      if (a.decision)
+        record_audit(db, who.name, fmt::format("draft.{}", domain::to_string(a.decision->how)), out.result.id,
+                     who.api_key_id,
+                     a.draft_id ? fmt::format("draft={} revision={}", *a.draft_id, a.decision->revision)
+                                : std::string("no draft"),
+                     now);
+    }
     if (out.result.outcome == create_outcome::created && a.updates) {
       // Nobody should receive the old version after the new one.
       s.alerts->stop(*a.updates, now);
@@ -324,6 +363,16 @@ asio::awaitable<cap_applied> engine::apply(cap_document doc, std::int64_t now) {
             out.created = true;
           }
         }
+      } else if (doc.broadcast && doc.hold) {
+        draft_content content;
+        content.alert = doc.draft;
+        content.audience = doc.audience;
+        const auto id = insert_person_draft(db, content, "cap", doc.who, true, now);
+        record_audit(db, doc.who.name, "draft.create", std::nullopt, doc.who.api_key_id,
+                     fmt::format("draft={} source=cap submitted {}", id, doc.audit_detail), now);
+        out.verdict = cap_verdict_held;
+        out.reason = fmt::format("held for a publisher's decision as draft {} (BANDITORE_CAP_DECISION=hold)", id);
+        out.draft_id = id;
       } else if (doc.broadcast) {
         auto replacement = new_alert_of(doc.draft);
         if (doc.msg_type == "Update") {
@@ -347,7 +396,8 @@ asio::awaitable<cap_applied> engine::apply(cap_document doc, std::int64_t now) {
       row.verdict = out.verdict;
       row.reason = out.reason;
       if (out.created) row.alert_id = out.alert_id;
-      s.cap->record(row, now);
+      const auto recorded = s.cap->record(row, now);
+      if (recorded && out.draft_id) link_cap_draft(db, *recorded, *out.draft_id);
     }
     if (!doc.document_url.empty()) s.cap->mark_seen(doc.document_url, now);
     tx.commit();
@@ -622,6 +672,69 @@ asio::awaitable<std::vector<draft_record>> engine::list_drafts(std::string state
 
 asio::awaitable<std::optional<draft_record>> engine::draft(std::int64_t id) {
   auto work = [id](SQLite::Database& db) { return draft_record_of(db, id); };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<draft_record> engine::create_draft(draft_content content, std::string source, actor who,
+                                                   bool submit, std::int64_t now) {
+  auto work = [content = std::move(content), source = std::move(source), who = std::move(who), submit,
+               now](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const auto id = insert_person_draft(db, content, source, who, submit, now);
+    record_audit(db, who.name, "draft.create", std::nullopt, who.api_key_id,
+                 fmt::format("draft={} source={}{}", id, source, submit ? " submitted" : ""), now);
+    auto out = draft_record_of(db, id);
+    tx.commit();
+    return *out;
+  };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+namespace {
+
+draft_change change_of(SQLite::Database& db, std::int64_t id, bool done) {
+  draft_change out;
+  out.draft = draft_record_of(db, id);
+  out.outcome = !out.draft ? draft_outcome::not_found : done ? draft_outcome::done : draft_outcome::wrong_state;
+  return out;
+}
+
+}  // namespace
+
+asio::awaitable<draft_change> engine::update_draft(std::int64_t id, draft_content content, actor who,
+                                                   std::int64_t now) {
+  auto work = [id, content = std::move(content), who = std::move(who), now](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const bool done = rewrite_person_draft(db, id, content, who, now);
+    if (done) record_audit(db, who.name, "draft.update", std::nullopt, who.api_key_id, fmt::format("draft={}", id), now);
+    auto out = change_of(db, id, done);
+    tx.commit();
+    return out;
+  };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<draft_change> engine::submit_draft(std::int64_t id, actor who, std::int64_t now) {
+  auto work = [id, who = std::move(who), now](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const bool done = move_draft(db, id, draft_open, draft_pending, "", who, now);
+    if (done) record_audit(db, who.name, "draft.submit", std::nullopt, who.api_key_id, fmt::format("draft={}", id), now);
+    auto out = change_of(db, id, done);
+    tx.commit();
+    return out;
+  };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<draft_change> engine::reject_draft(std::int64_t id, std::string reason, actor who, std::int64_t now) {
+  auto work = [id, reason = std::move(reason), who = std::move(who), now](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const bool done = move_draft(db, id, draft_pending, draft_rejected, reason, who, now);
+    if (done) record_audit(db, who.name, "draft.reject", std::nullopt, who.api_key_id, fmt::format("draft={}", id), now);
+    auto out = change_of(db, id, done);
+    tx.commit();
+    return out;
+  };
   co_return co_await impl_->worker.run(std::move(work));
 }
 

@@ -141,6 +141,13 @@ class engine final : public store::inbound,
   boost::asio::awaitable<std::optional<draft_record>> draft(std::int64_t id) override;
   boost::asio::awaitable<std::optional<draft_record>> discard_draft(std::int64_t id, actor who,
                                                                    std::int64_t now_ms) override;
+  boost::asio::awaitable<draft_record> create_draft(draft_content content, std::string source, actor who, bool submit,
+                                                    std::int64_t now_ms) override;
+  boost::asio::awaitable<draft_change> update_draft(std::int64_t id, draft_content content, actor who,
+                                                    std::int64_t now_ms) override;
+  boost::asio::awaitable<draft_change> submit_draft(std::int64_t id, actor who, std::int64_t now_ms) override;
+  boost::asio::awaitable<draft_change> reject_draft(std::int64_t id, std::string reason, actor who,
+                                                    std::int64_t now_ms) override;
   // audience_admin
   domain::audience_catalogue list_catalogue() override;
   domain::catalogue_verdict add_entry(const domain::catalogue_entry& entry, const actor& who,

@@ -111,8 +111,10 @@ TEST_CASE("unknown, missing or duplicated scopes are handled at creation") {
   CHECK(f.keys.list().front().scopes == std::vector<std::string>{"stats:read", "cap:ingest"});
 }
 
-TEST_CASE("only the five documented scopes are valid") {
+TEST_CASE("only the seven documented scopes are valid") {
   CHECK(valid_scope("audience:admin"));
+  CHECK(valid_scope("drafts:write"));
+  CHECK(valid_scope("alerts:emergency"));
   CHECK(valid_scope("alerts:send"));
   CHECK(valid_scope("alerts:read"));
   CHECK(valid_scope("stats:read"));
