@@ -66,6 +66,30 @@ std::string_view role_label(staff_role role) {
   }
 }
 
+std::string alert_state_label(std::string_view s) {
+  if (s == "planning") return "in preparazione";
+  if (s == "sending") return "in invio";
+  if (s == "done") return "concluso";
+  if (s == "cancelled") return "annullato";
+  if (s == "expired") return "scaduto";
+  return std::string(s);
+}
+
+std::string severity_label(std::string_view s) {
+  if (s == "extreme") return "estrema";
+  if (s == "severe") return "grave";
+  if (s == "moderate") return "moderata";
+  if (s == "minor") return "lieve";
+  return std::string(s);
+}
+
+std::string source_label(std::string_view s) {
+  if (s == "api") return "API";
+  if (s == "cap") return "protezione civile (CAP)";
+  if (s == "console") return "console";
+  return std::string(s);
+}
+
 std::int64_t console_context::now_ms() const { return now ? now() : domain::now_ms(); }
 
 bool console_request::may_town(std::string_view town) const {
@@ -154,14 +178,6 @@ http::response login_form(const console_context& ctx, int status, std::string me
   data["next"] = next;
   data["ask_code"] = code;
   return html(status, web::render_page("console_login", data, "console_layout"));
-}
-
-std::string alert_state_label(std::string_view s) {
-  if (s == "planning") return "in preparazione";
-  if (s == "sending") return "in invio";
-  if (s == "done") return "concluso";
-  if (s == "cancelled") return "annullato";
-  return std::string(s);
 }
 
 }  // namespace

@@ -37,6 +37,7 @@
 
 namespace banditore::store {
 class alerts;
+class audience;
 class drafts;
 }  // namespace banditore::store
 
@@ -48,11 +49,16 @@ class staff_login;
 enum class staff_role { editor = 0, publisher = 1, admin = 2 };
 staff_role role_of(std::string_view name);  // an unknown name is an editor
 std::string_view role_label(staff_role role);  // Italian, for pages
+// Italian words for an alert's state, severity and source.
+std::string alert_state_label(std::string_view state);
+std::string severity_label(std::string_view severity);
+std::string source_label(std::string_view source);
 
 struct console_context {
   store::staff_accounts* accounts = nullptr;
   store::alerts* alerts = nullptr;
   store::drafts* drafts = nullptr;
+  store::audience* audience = nullptr;  // the catalogue the forms offer
   staff_login* login = nullptr;
   crypto::key csrf{};
   store::session_limits limits;

@@ -1,4 +1,5 @@
 #include <banditore/app/console.hpp>
+#include <banditore/app/console_alerts.hpp>
 
 #include "../fake_store.hpp"
 #include "route_call.hpp"
@@ -60,12 +61,29 @@ struct fixture {
     ctx.limits = options.limits;
     ctx.now = [this] { return now; };
     add_console_routes(routes, ctx);
+    add_console_alert_routes(routes, ctx);
     add_console_page(routes, ctx, "GET", "/console/admin-only", staff_role::admin,
                      [](console_request&) -> boost::asio::awaitable<http::response> {
                        http::response r;
                        r.body = "admin page";
                        co_return r;
                      });
+  }
+
+  // An alert made as the API would make it; returns its id.
+  std::int64_t alert(std::string title, std::string severity = "moderate", std::string source = "api",
+                     std::optional<std::vector<std::string>> towns = std::nullopt) {
+    store::new_alert a;
+    a.draft.category = "Infra";
+    a.draft.level = *domain::parse_severity(severity);
+    a.draft.title = std::move(title);
+    a.draft.text = "Testo dell'avviso.";
+    a.audience.towns = std::move(towns);
+    a.source = std::move(source);
+    a.not_before = now;
+    const auto made = banditore::testing::run_blocking(store.create(std::move(a), {"cli", {}}, 0, now));
+    REQUIRE(made.result.outcome == store::create_outcome::created);
+    return made.result.id;
   }
 
   void add(std::string email, std::string role) {
@@ -190,4 +208,65 @@ TEST_CASE("the login follows only a path inside the console") {
   auto req = make_request("GET", "/console/login?next=%2F%2Fevil.example%2F");
   const auto res = call(f.routes, req);
   CHECK(res.body.find("evil.example") == std::string::npos);
+}
+
+TEST_CASE("the history lists every alert newest first with links to each, in pages of 25") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  for (int i = 1; i <= 30; ++i) f.alert("Avviso numero " + std::to_string(i));
+  const auto first = f.get("/console/alerts", token);
+  REQUIRE(first.status == 200);
+  CHECK(first.body.find("Avviso numero 30") < first.body.find("Avviso numero 29"));
+  CHECK(first.body.find("href=\"/console/alerts/30\"") != std::string::npos);
+  CHECK(first.body.find("Avviso numero 5<") == std::string::npos);
+  CHECK(first.body.find("prima=6") != std::string::npos);
+  const auto second = f.get("/console/alerts?prima=6", token);
+  REQUIRE(second.status == 200);
+  CHECK(second.body.find("Avviso numero 5<") != std::string::npos);
+  CHECK(second.body.find("Avviso numero 6<") == std::string::npos);
+  CHECK(second.body.find("rel=\"next\"") == std::string::npos);
+}
+
+TEST_CASE("the history filters by title, severity, source, town and day, and keeps the filters on the next page") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  f.alert("Acqua sospesa in via Roma", "minor", "api", std::vector<std::string>{"lugo"});
+  f.alert("Allerta meteo rossa", "extreme", "cap");
+  f.alert("Strada chiusa", "moderate", "console", std::vector<std::string>{"voltana"});
+  auto has = [](const http::response& r, std::string_view s) { return r.body.find(s) != std::string::npos; };
+
+  const auto title = f.get("/console/alerts?q=ACQUA", token);
+  CHECK(has(title, "Acqua sospesa"));
+  CHECK_FALSE(has(title, "Allerta meteo"));
+  const auto severity = f.get("/console/alerts?gravita=extreme", token);
+  CHECK(has(severity, "Allerta meteo"));
+  CHECK_FALSE(has(severity, "Strada chiusa"));
+  const auto source = f.get("/console/alerts?origine=console", token);
+  CHECK(has(source, "Strada chiusa"));
+  CHECK_FALSE(has(source, "Acqua sospesa"));
+  const auto town = f.get("/console/alerts?comune=lugo", token);
+  CHECK(has(town, "Acqua sospesa"));
+  CHECK_FALSE(has(town, "Strada chiusa"));
+  // t0 is 14 November 2023 in Rome.
+  CHECK(has(f.get("/console/alerts?dal=2023-11-14&al=2023-11-14", token), "Strada chiusa"));
+  CHECK_FALSE(has(f.get("/console/alerts?dal=2023-11-15", token), "Strada chiusa"));
+  CHECK_FALSE(has(f.get("/console/alerts?al=2023-11-13", token), "Strada chiusa"));
+
+  for (int i = 0; i < 30; ++i) f.alert("Acqua " + std::to_string(i), "minor");
+  const auto paged = f.get("/console/alerts?q=acqua&gravita=minor", token);
+  CHECK(has(paged, "q=acqua&amp;gravita=minor&amp;prima="));
+}
+
+TEST_CASE("a history filter that cannot be read is a 400 page saying which") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  const auto res = f.get("/console/alerts?dal=14-11-2023&gravita=tremenda", token);
+  CHECK(res.status == 400);
+  CHECK(res.content_type.find("text/html") == 0);
+  CHECK(res.body.find("La gravità scelta non esiste.") != std::string::npos);
+  CHECK(res.body.find("La data «dal» non è una data") != std::string::npos);
+  CHECK(f.get("/console/alerts?prima=abc", token).status == 400);
 }

@@ -177,6 +177,12 @@ asio::awaitable<std::vector<alert_record>> engine::list(std::int64_t before_id, 
   co_return co_await s.worker.run(std::move(work));
 }
 
+asio::awaitable<std::vector<alert_record>> engine::search(alert_query query) {
+  auto& s = *impl_;
+  auto work = [&s, q = std::move(query)](SQLite::Database&) { return s.alerts->search(q); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
 asio::awaitable<std::optional<alert_report>> engine::cancel(std::int64_t id, actor who, std::int64_t now) {
   auto& s = *impl_;
   auto work = [&s, id, who = std::move(who), now](SQLite::Database& db) {

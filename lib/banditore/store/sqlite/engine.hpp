@@ -75,6 +75,7 @@ class engine final : public store::inbound,
                                                std::int64_t now_ms) override;
   boost::asio::awaitable<std::optional<alert_report>> report(std::int64_t id) override;
   boost::asio::awaitable<std::vector<alert_record>> list(std::int64_t before_id, std::size_t limit) override;
+  boost::asio::awaitable<std::vector<alert_record>> search(alert_query query) override;
   boost::asio::awaitable<std::optional<alert_report>> cancel(std::int64_t id, actor who, std::int64_t now_ms) override;
   boost::asio::awaitable<alert_stats> stats(std::int64_t tier_limit, std::int64_t now_ms) override;
   boost::asio::awaitable<alert_preview_counts> preview(domain::alert_audience audience, domain::severity level,
