@@ -36,6 +36,7 @@
 #include <string_view>
 
 namespace banditore::store {
+class alert_trail;
 class alerts;
 class audience;
 class drafts;
@@ -59,6 +60,7 @@ struct console_context {
   store::alerts* alerts = nullptr;
   store::drafts* drafts = nullptr;
   store::audience* audience = nullptr;  // the catalogue the forms offer
+  store::alert_trail* trail = nullptr;   // an alert's audit entries and deliveries over time
   staff_login* login = nullptr;
   crypto::key csrf{};
   store::session_limits limits;

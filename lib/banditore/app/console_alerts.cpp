@@ -3,13 +3,19 @@
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/alert_message.hpp>
 #include <banditore/domain/local_time.hpp>
+#include <banditore/domain/wa_markup.hpp>
+#include <banditore/log/log.hpp>
+#include <banditore/store/alert_trail.hpp>
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/audience.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 
 namespace banditore::app {
 
@@ -69,6 +75,88 @@ json options(const std::vector<std::pair<std::string, std::string>>& values, con
   for (const auto& [value, label] : values)
     out.push_back({{"value", value}, {"label", label}, {"selected", value == chosen}});
   return out;
+}
+
+std::string who_label(std::string_view actor) {
+  if (actor == "cli") return "riga di comando";
+  if (actor.rfind("key:", 0) == 0) return "chiave API «" + std::string(actor.substr(4)) + "»";
+  if (actor.rfind("staff:", 0) == 0) return std::string(actor.substr(6));
+  return std::string(actor);
+}
+
+std::string action_label(std::string_view action) {
+  if (action == "alert.create") return "ha creato l'avviso";
+  if (action == "alert.cancel") return "ha annullato l'avviso";
+  return std::string(action);
+}
+
+bool in_progress(std::string_view state) { return state == "planning" || state == "sending"; }
+
+// The counts per state, in the order a delivery goes through them.
+json counts_list(const store::delivery_counts& c) {
+  const std::pair<const char*, std::pair<const char*, std::int64_t>> rows[] = {
+      {"queued", {"in coda", c.queued}},       {"sending", {"in invio", c.sending}},
+      {"sent", {"inviati", c.sent}},           {"delivered", {"consegnati", c.delivered}},
+      {"read", {"letti", c.read}},             {"failed", {"non riusciti", c.failed}},
+      {"cancelled", {"annullati", c.cancelled}}};
+  json out = json::array();
+  for (const auto& [state, row] : rows) out.push_back({{"state", state}, {"label", row.first}, {"count", row.second}});
+  return out;
+}
+
+// What the page and its events show of an alert's progress: the counts,
+// the pace since the first send, and when the rest should have left at
+// that pace.
+json progress_json(const store::alert_report& r, std::int64_t now) {
+  const auto& c = r.counts;
+  const auto done = c.sent + c.delivered + c.read + c.failed;
+  const auto left = c.queued + c.sending;
+  double rate = 0;
+  if (r.first_sent_at && r.last_sent_at && *r.last_sent_at > *r.first_sent_at)
+    rate = static_cast<double>(done) * 1000.0 / static_cast<double>(*r.last_sent_at - *r.first_sent_at);
+  json counts = json::object();
+  for (const auto& row : counts_list(c)) counts[row["state"].get<std::string>()] = row["count"];
+  json j = {{"state", r.alert.state},
+            {"state_label", alert_state_label(r.alert.state)},
+            {"in_progress", in_progress(r.alert.state)},
+            {"counts", counts},
+            {"total", c.total()},
+            {"rate_per_second", std::round(rate * 10) / 10},
+            {"waiting_for_limit", r.waiting_for_limit},
+            {"has_waiting", r.waiting_for_limit > 0},
+            {"estimated_end", nullptr}};
+  if (in_progress(r.alert.state) && rate > 0 && left > 0) {
+    const auto end = now + static_cast<std::int64_t>(static_cast<double>(left) * 1000.0 / rate);
+    j["estimated_end"] = domain::rome_time_text(end);
+  }
+  return j;
+}
+
+// Mustache takes an empty string as true: what is not there is null.
+json time_or_null(const std::optional<std::int64_t>& t) { return t ? json(domain::rome_time_text(*t)) : json(nullptr); }
+
+template <class Entry>
+std::string names_of(const std::optional<std::vector<std::string>>& ids, const std::vector<Entry>& entries) {
+  if (!ids) return "tutti";
+  std::string out;
+  for (const auto& id : *ids) {
+    auto it = std::find_if(entries.begin(), entries.end(), [&id](const Entry& e) { return e.id == id; });
+    if (!out.empty()) out += ", ";
+    out += it == entries.end() ? id : it->name;
+  }
+  return out;
+}
+
+asio::awaitable<std::optional<store::alert_report>> report_of(console_context& ctx, console_request& r,
+                                                             std::optional<std::int64_t>& id) {
+  id = positive_id(r.http.path_params["id"]);
+  std::optional<store::alert_report> out;
+  if (id) out = co_await ctx.alerts->report(*id);
+  co_return out;
+}
+
+http::response no_such_alert(console_context& ctx, console_request& r) {
+  return console_error(ctx, &r, 404, "Avviso non trovato", "Non c'è un avviso con questo numero.");
 }
 
 }  // namespace
@@ -155,6 +243,126 @@ void add_console_alert_routes(http::router& routes, console_context& ctx) {
       data["next"] = next;
     }
     co_return console_page(ctx, r, "console_alerts", std::move(data));
+  });
+
+  add_console_page(routes, ctx, "GET", "/console/alerts/{id}", staff_role::editor,
+                   [&ctx](console_request& r) -> asio::awaitable<http::response> {
+    std::optional<std::int64_t> id;
+    auto report = co_await report_of(ctx, r, id);
+    if (!report) co_return no_such_alert(ctx, r);
+    domain::audience_catalogue catalogue;
+    if (ctx.audience) catalogue = co_await ctx.audience->catalogue();
+    std::vector<store::audit_entry> audit;
+    if (ctx.trail) audit = co_await ctx.trail->alert_audit(*id);
+
+    const auto& a = report->alert;
+    const auto now = ctx.now_ms();
+    json errors = json::array();
+    for (const auto& e : report->errors)
+      errors.push_back({{"state", alert_state_label(e.state)},
+                        {"code", e.code == 0 ? json("—") : json(e.code)},
+                        {"title", e.title},
+                        {"count", e.count}});
+    json trail = json::array();
+    for (const auto& e : audit)
+      trail.push_back({{"at", domain::rome_time_text(e.at)}, {"who", who_label(e.actor)}, {"what", action_label(e.action)}});
+    json data = {{"title", a.title},
+                 {"nav_alerts", true},
+                 {"id", a.id},
+                 {"alert_title", a.title},
+                 {"text_html", domain::wa_markup_to_html(a.text)},
+                 {"link", a.link.empty() ? json(nullptr) : json(a.link)},
+                 {"category", a.category},
+                 {"severity", severity_label(a.severity)},
+                 {"source", source_label(a.source)},
+                 {"api_key_id", a.api_key_id ? json(*a.api_key_id) : json(nullptr)},
+                 {"towns", names_of(a.audience.towns, catalogue.towns)},
+                 {"topics", names_of(a.audience.topics, catalogue.topics)},
+                 {"areas", names_of(a.audience.areas, catalogue.areas)},
+                 {"created", domain::rome_time_text(a.created_at)},
+                 {"not_before", a.not_before > a.created_at ? json(domain::rome_time_text(a.not_before)) : json(nullptr)},
+                 {"expires", time_or_null(a.expires_at)},
+                 {"first_sent", time_or_null(report->first_sent_at)},
+                 {"last_sent", time_or_null(report->last_sent_at)},
+                 {"cancelled", time_or_null(a.cancelled_at)},
+                 {"finished", time_or_null(a.finished_at)},
+                 {"recipients", a.planned_count},
+                 {"counts", counts_list(report->counts)},
+                 {"errors", errors},
+                 {"has_errors", !errors.empty()},
+                 {"trail", trail},
+                 {"has_trail", !trail.empty()},
+                 {"progress", progress_json(*report, now)}};
+    const bool running = in_progress(a.state);
+    data["in_progress"] = running;
+    // Without a script the page reloads itself while the alert is going
+    // out; console.js follows the events instead.
+    if (running) data["refresh_seconds"] = 10;
+    data["can_cancel"] = running && r.can(staff_role::publisher);
+    co_return console_page(ctx, r, "console_alert", std::move(data));
+  });
+
+  // The same store call as POST /v1/alerts/{id}/cancel, audited as the
+  // staff member.
+  add_console_page(routes, ctx, "POST", "/console/alerts/{id}/cancel", staff_role::publisher,
+                   [&ctx](console_request& r) -> asio::awaitable<http::response> {
+    const auto id = positive_id(r.http.path_params["id"]);
+    if (!id) co_return no_such_alert(ctx, r);
+    const auto alert_id = *id;
+    store::actor who{"staff:" + r.session.user.email, std::nullopt};
+    auto report = co_await ctx.alerts->cancel(alert_id, std::move(who), ctx.now_ms());
+    if (!report) co_return no_such_alert(ctx, r);
+    log::info("alert.cancelled", {{"request_id", r.http.request_id}, {"alert_id", alert_id},
+                                  {"state", report->alert.state}, {"by", "console"}});
+    co_return console_redirect("/console/alerts/" + std::to_string(alert_id));
+  });
+
+  // Deliveries per minute as CSV: counts only, never a recipient.
+  add_console_page(routes, ctx, "GET", "/console/alerts/{id}/report.csv", staff_role::editor,
+                   [&ctx](console_request& r) -> asio::awaitable<http::response> {
+    std::optional<std::int64_t> id;
+    auto report = co_await report_of(ctx, r, id);
+    if (!report) co_return no_such_alert(ctx, r);
+    std::vector<store::delivery_period> periods;
+    if (ctx.trail) periods = co_await ctx.trail->delivery_timeline(*id, 60 * 1000);
+    std::string csv =
+        "minuto,inviati,consegnati,letti,non_riusciti,inviati_in_tutto,consegnati_in_tutto,letti_in_tutto,"
+        "non_riusciti_in_tutto\r\n";
+    store::delivery_period sum;
+    for (const auto& p : periods) {
+      sum.sent += p.sent;
+      sum.delivered += p.delivered;
+      sum.read += p.read;
+      sum.failed += p.failed;
+      csv += domain::format_rfc3339_local_ms(domain::default_time_zone, p.start_ms) + "," + std::to_string(p.sent) +
+             "," + std::to_string(p.delivered) + "," + std::to_string(p.read) + "," + std::to_string(p.failed) + "," +
+             std::to_string(sum.sent) + "," + std::to_string(sum.delivered) + "," + std::to_string(sum.read) + "," +
+             std::to_string(sum.failed) + "\r\n";
+    }
+    http::response res;
+    res.content_type = "text/csv; charset=utf-8; header=present";
+    res.body = std::move(csv);
+    res.headers.push_back(
+        {"Content-Disposition", "attachment; filename=\"avviso-" + std::to_string(*id) + "-consegne.csv\""});
+    add_console_headers(res);
+    co_return res;
+  });
+
+  // The progress as Server-Sent Events. The server writes whole responses
+  // (http/server.cpp holds no stream open), so each response carries one
+  // event and a retry time: EventSource reconnects after it, and the page
+  // is updated every few seconds without a request of the script's own.
+  add_console_page(routes, ctx, "GET", "/console/alerts/{id}/events", staff_role::editor,
+                   [&ctx](console_request& r) -> asio::awaitable<http::response> {
+    std::optional<std::int64_t> id;
+    auto report = co_await report_of(ctx, r, id);
+    if (!report) co_return no_such_alert(ctx, r);
+    const auto progress = progress_json(*report, ctx.now_ms());
+    http::response res;
+    res.content_type = "text/event-stream; charset=utf-8";
+    res.body = "retry: 5000\nevent: progress\ndata: " + progress.dump() + "\n\n";
+    add_console_headers(res);
+    co_return res;
   });
 }
 

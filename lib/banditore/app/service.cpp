@@ -327,6 +327,7 @@ struct service::impl {
       console.alerts = db.get();
       console.drafts = db.get();
       console.audience = db.get();
+      console.trail = db.get();
       console.login = login.get();
       console.csrf = csrf_key(opened.keys);
       console.limits = lo.limits;

@@ -8,6 +8,7 @@
 #include <banditore/app/staff_login.hpp>
 #include <banditore/crypto/password.hpp>
 #include <banditore/crypto/totp.hpp>
+#include <banditore/store/alert_trail.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -39,8 +40,19 @@ std::string form_escape(std::string_view s) {
   return out;
 }
 
+// An alert's trail and timeline as a test sets them.
+struct fake_trail final : store::alert_trail {
+  std::vector<store::audit_entry> entries;
+  std::vector<store::delivery_period> periods;
+  boost::asio::awaitable<std::vector<store::audit_entry>> alert_audit(std::int64_t) override { co_return entries; }
+  boost::asio::awaitable<std::vector<store::delivery_period>> delivery_timeline(std::int64_t, std::int64_t) override {
+    co_return periods;
+  }
+};
+
 struct fixture {
   fake_store store;
+  fake_trail trail;
   login_throttle throttle;
   std::int64_t now = t0;
   staff_login_options options = [] {
@@ -56,6 +68,7 @@ struct fixture {
   fixture() {
     ctx.accounts = &store;
     ctx.alerts = &store;
+    ctx.trail = &trail;
     ctx.login = &login;
     ctx.csrf.fill(7);
     ctx.limits = options.limits;
@@ -269,4 +282,101 @@ TEST_CASE("a history filter that cannot be read is a 400 page saying which") {
   CHECK(res.body.find("La gravità scelta non esiste.") != std::string::npos);
   CHECK(res.body.find("La data «dal» non è una data") != std::string::npos);
   CHECK(f.get("/console/alerts?prima=abc", token).status == 400);
+}
+
+TEST_CASE("an alert's page shows its counts per state and its trail, and reloads itself only while it goes out") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  const auto id = f.alert("Acqua sospesa in via Roma");
+  store::outbox_item item;
+  item.alert_id = id;
+  item.recipient = "393331234567";
+  item.phone_hash = "hash";
+  f.store.queue(item);
+  f.store.queue(item);
+  f.trail.entries.push_back({1, t0, "key:ufficio-stampa", "alert.create", id, 3, ""});
+  const auto res = f.get("/console/alerts/" + std::to_string(id), token);
+  REQUIRE(res.status == 200);
+  CHECK(res.body.find("Acqua sospesa in via Roma") != std::string::npos);
+  CHECK(res.body.find("<td data-count=\"queued\">2</td>") != std::string::npos);
+  CHECK(res.body.find("chiave API «ufficio-stampa» ha creato l&apos;avviso") != std::string::npos);
+  CHECK(res.body.find("3331234567") == std::string::npos);
+  CHECK(res.body.find("<noscript><meta http-equiv=\"refresh\"") != std::string::npos);
+  CHECK(res.body.find("data-events=\"/console/alerts/" + std::to_string(id) + "/events\"") != std::string::npos);
+  CHECK(res.body.find("Annulla l'invio") == std::string::npos);  // an editor cannot cancel
+
+  f.store.alert_rows[id].state = "done";
+  const auto done = f.get("/console/alerts/" + std::to_string(id), token);
+  CHECK(done.body.find("http-equiv=\"refresh\"") == std::string::npos);
+  CHECK(done.body.find("data-events") == std::string::npos);
+  CHECK(f.get("/console/alerts/999", token).status == 404);
+  CHECK(f.get("/console/alerts/abc", token).status == 404);
+}
+
+TEST_CASE("an editor cannot cancel an alert; a publisher can, with the session's CSRF token only") {
+  fixture f;
+  f.add("editor@comune.it", "editor");
+  f.add("publisher@comune.it", "publisher");
+  const auto id = f.alert("Strada chiusa");
+  const auto target = "/console/alerts/" + std::to_string(id) + "/cancel";
+  const auto editor = f.log_in("editor@comune.it");
+  CHECK(f.post(target, editor, "csrf=" + csrf_token(f.ctx.csrf, editor)).status == 403);
+  CHECK(f.store.alert_rows[id].state == "planning");
+
+  const auto publisher = f.log_in("publisher@comune.it");
+  CHECK(f.get("/console/alerts/" + std::to_string(id), publisher).body.find("Annulla l'invio") != std::string::npos);
+  CHECK(f.post(target, publisher, "").status == 403);
+  CHECK(f.post(target, publisher, "csrf=" + csrf_token(f.ctx.csrf, editor)).status == 403);
+  CHECK(f.store.alert_rows[id].state == "planning");
+  const auto ok = f.post(target, publisher, "csrf=" + csrf_token(f.ctx.csrf, publisher));
+  CHECK(ok.status == 303);
+  CHECK(header_of(ok, "Location") == "/console/alerts/" + std::to_string(id));
+  CHECK(f.store.alert_rows[id].state == "cancelled");
+  CHECK(f.store.audit.back() == std::pair<std::string, std::string>{"staff:publisher@comune.it", "alert.cancel"});
+}
+
+TEST_CASE("the delivery report is a CSV of counts per minute, with running totals and no number") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  const auto id = f.alert("Allerta meteo");
+  f.trail.periods = {{1'700'000'040'000, 10, 4, 1, 0}, {1'700'000'100'000, 5, 9, 2, 1}};
+  const auto res = f.get("/console/alerts/" + std::to_string(id) + "/report.csv", token);
+  REQUIRE(res.status == 200);
+  CHECK(res.content_type.rfind("text/csv", 0) == 0);
+  CHECK(header_of(res, "Content-Disposition").find("attachment") == 0);
+  CHECK(res.body.rfind("minuto,inviati,consegnati,letti,non_riusciti,", 0) == 0);
+  CHECK(res.body.find("2023-11-14T23:14:00+01:00,10,4,1,0,10,4,1,0\r\n") != std::string::npos);
+  CHECK(res.body.find("2023-11-14T23:15:00+01:00,5,9,2,1,15,13,3,1\r\n") != std::string::npos);
+  // No run of digits as long as a phone number's.
+  int run = 0, longest = 0;
+  for (char c : res.body) longest = std::max(longest, run = std::isdigit(static_cast<unsigned char>(c)) ? run + 1 : 0);
+  CHECK(longest <= 4);
+}
+
+TEST_CASE("an alert's events are a text/event-stream whose first event is its progress") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  const auto id = f.alert("Allerta meteo");
+  store::outbox_item item;
+  item.alert_id = id;
+  item.recipient = "393331234567";
+  f.store.queue(item);
+  const auto res = f.get("/console/alerts/" + std::to_string(id) + "/events", token);
+  REQUIRE(res.status == 200);
+  CHECK(res.content_type.rfind("text/event-stream", 0) == 0);
+  CHECK(header_of(res, "Cache-Control") == "no-store");
+  REQUIRE(res.body.rfind("retry: 5000\nevent: progress\ndata: {", 0) == 0);
+  const auto data = res.body.substr(res.body.find("data: ") + 6);
+  REQUIRE(data.size() > 2);
+  CHECK(data.substr(data.size() - 2) == "\n\n");
+  const auto progress = nlohmann::json::parse(data.substr(0, data.size() - 2));
+  CHECK(progress["counts"]["queued"] == 1);
+  CHECK(progress["in_progress"] == true);
+  CHECK(progress.contains("rate_per_second"));
+  CHECK(progress.contains("estimated_end"));
+  CHECK(res.body.find("3331234567") == std::string::npos);
+  CHECK(f.get("/console/alerts/" + std::to_string(id) + "/events", "").status == 303);
 }

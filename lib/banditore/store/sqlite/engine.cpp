@@ -2,6 +2,7 @@
 
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/domain/revocation.hpp>
+#include <banditore/store/sqlite/alert_trail.hpp>
 #include <banditore/store/sqlite/alerts.hpp>
 #include <banditore/store/sqlite/api_keys.hpp>
 #include <banditore/store/sqlite/audience.hpp>
@@ -180,6 +181,18 @@ asio::awaitable<std::vector<alert_record>> engine::list(std::int64_t before_id, 
 asio::awaitable<std::vector<alert_record>> engine::search(alert_query query) {
   auto& s = *impl_;
   auto work = [&s, q = std::move(query)](SQLite::Database&) { return s.alerts->search(q); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<std::vector<audit_entry>> engine::alert_audit(std::int64_t alert_id) {
+  auto& s = *impl_;
+  auto work = [alert_id](SQLite::Database& db) { return sqlite::alert_audit(db, alert_id); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<std::vector<delivery_period>> engine::delivery_timeline(std::int64_t alert_id, std::int64_t period_ms) {
+  auto& s = *impl_;
+  auto work = [alert_id, period_ms](SQLite::Database& db) { return sqlite::delivery_timeline(db, alert_id, period_ms); };
   co_return co_await s.worker.run(std::move(work));
 }
 

@@ -6,6 +6,7 @@
 
 #include <banditore/config/settings.hpp>
 #include <banditore/crypto/data_keys.hpp>
+#include <banditore/store/alert_trail.hpp>
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/audience.hpp>
 #include <banditore/store/api_keys.hpp>
@@ -39,6 +40,7 @@ struct engine_options {
 
 class engine final : public store::inbound,
                      public store::alerts,
+                     public store::alert_trail,
                      public store::planning,
                      public store::outbox_rounds,
                      public store::api_keys,
@@ -76,6 +78,9 @@ class engine final : public store::inbound,
   boost::asio::awaitable<std::optional<alert_report>> report(std::int64_t id) override;
   boost::asio::awaitable<std::vector<alert_record>> list(std::int64_t before_id, std::size_t limit) override;
   boost::asio::awaitable<std::vector<alert_record>> search(alert_query query) override;
+  boost::asio::awaitable<std::vector<audit_entry>> alert_audit(std::int64_t alert_id) override;
+  boost::asio::awaitable<std::vector<delivery_period>> delivery_timeline(std::int64_t alert_id,
+                                                                       std::int64_t period_ms) override;
   boost::asio::awaitable<std::optional<alert_report>> cancel(std::int64_t id, actor who, std::int64_t now_ms) override;
   boost::asio::awaitable<alert_stats> stats(std::int64_t tier_limit, std::int64_t now_ms) override;
   boost::asio::awaitable<alert_preview_counts> preview(domain::alert_audience audience, domain::severity level,
