@@ -7,6 +7,7 @@
 #include <banditore/app/public_pages.hpp>
 #include <banditore/app/console.hpp>
 #include <banditore/app/console_alerts.hpp>
+#include <banditore/app/console_compose.hpp>
 #include <banditore/app/console_session.hpp>
 #include <banditore/app/login_throttle.hpp>
 #include <banditore/app/staff_login.hpp>
@@ -336,6 +337,7 @@ struct service::impl {
       console.site_name = settings.town.empty() ? std::string("banditore") : domain::town_label(settings.town);
       add_console_routes(routes, console);
       add_console_alert_routes(routes, console);
+      add_console_compose_routes(routes, console, alerts_api);
     }
 
     server = std::make_unique<http::server>(io, server_options, routes);

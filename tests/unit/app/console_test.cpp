@@ -1,5 +1,7 @@
 #include <banditore/app/console.hpp>
 #include <banditore/app/console_alerts.hpp>
+#include <banditore/app/console_compose.hpp>
+#include <banditore/domain/alert.hpp>
 
 #include "../fake_store.hpp"
 #include "route_call.hpp"
@@ -63,18 +65,22 @@ struct fixture {
   }();
   staff_login login{store, throttle, options};
   console_context ctx;
+  alerts_context api;
   http::router routes;
 
   fixture() {
     ctx.accounts = &store;
     ctx.alerts = &store;
     ctx.trail = &trail;
+    ctx.audience = &store;
+    api.alerts = &store;
     ctx.login = &login;
     ctx.csrf.fill(7);
     ctx.limits = options.limits;
     ctx.now = [this] { return now; };
     add_console_routes(routes, ctx);
     add_console_alert_routes(routes, ctx);
+    add_console_compose_routes(routes, ctx, api);
     add_console_page(routes, ctx, "GET", "/console/admin-only", staff_role::admin,
                      [](console_request&) -> boost::asio::awaitable<http::response> {
                        http::response r;
@@ -379,4 +385,89 @@ TEST_CASE("an alert's events are a text/event-stream whose first event is its pr
   CHECK(progress.contains("estimated_end"));
   CHECK(res.body.find("3331234567") == std::string::npos);
   CHECK(f.get("/console/alerts/" + std::to_string(id) + "/events", "").status == 303);
+}
+
+TEST_CASE("the compose page offers the catalogue's towns and topics, and Invia to publishers only") {
+  fixture f;
+  domain::town lugo;
+  lugo.id = "lugo";
+  lugo.name = "Comune di Lugo";
+  f.store.catalogue_data.towns.push_back(lugo);
+  domain::topic water;
+  water.id = "acqua";
+  water.name = "Acqua";
+  f.store.catalogue_data.topics.push_back(water);
+  f.add("editor@comune.it", "editor");
+  f.add("publisher@comune.it", "publisher");
+  const auto editor = f.log_in("editor@comune.it");
+  const auto page = f.get("/console/compose", editor);
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("name=\"comuni\" id=\"comune-lugo\" value=\"lugo\"") != std::string::npos);
+  CHECK(page.body.find("name=\"temi\" id=\"tema-acqua\" value=\"acqua\"") != std::string::npos);
+  CHECK(page.body.find("name=\"csrf\" value=\"" + csrf_token(f.ctx.csrf, editor) + "\"") != std::string::npos);
+  CHECK(page.body.find("value=\"invia\"") == std::string::npos);
+  const auto publisher = f.log_in("publisher@comune.it");
+  CHECK(f.get("/console/compose", publisher).body.find("value=\"invia\"") != std::string::npos);
+}
+
+TEST_CASE("Anteprima shows the phone's text with WhatsApp's formatting, its counter and the recipients") {
+  fixture f;
+  f.store.add_subscriber();
+  f.store.add_subscriber();
+  f.add("editor@comune.it", "editor");
+  const auto token = f.log_in("editor@comune.it");
+  const auto csrf = "csrf=" + csrf_token(f.ctx.csrf, token);
+  CHECK(f.post("/console/compose", token, "categoria=water&gravita=moderate&titolo=Acqua&testo=x").status == 403);
+  const auto res = f.post("/console/compose", token,
+                          csrf + "&categoria=water&gravita=moderate&titolo=Acqua+sospesa&testo=Da+*domani*+alle+8"
+                                 "&azione=anteprima");
+  REQUIRE(res.status == 200);
+  CHECK(res.body.find("<strong>domani</strong>") != std::string::npos);
+  CHECK(res.body.find("di 4096 caratteri") != std::string::npos);
+  CHECK(res.body.find("<dt>Destinatari</dt><dd>2 ") != std::string::npos);
+  CHECK(res.body.find("value=\"Acqua sospesa\"") != std::string::npos);  // what was typed stays
+  CHECK(f.store.alert_rows.empty());
+}
+
+TEST_CASE("a compose form POST /v1/alerts would refuse is a 422 page with the API's reasons") {
+  fixture f;
+  f.add("publisher@comune.it", "publisher");
+  const auto token = f.log_in("publisher@comune.it");
+  const auto csrf = "csrf=" + csrf_token(f.ctx.csrf, token);
+  const auto res = f.post("/console/compose", token, csrf + "&categoria=water&gravita=moderate&titolo=&testo=x&azione=invia");
+  CHECK(res.status == 422);
+  CHECK(res.content_type.find("text/html") == 0);
+  const auto api = domain::validate_alert(nlohmann::json{{"category", "water"}, {"severity", "moderate"},
+                                                         {"title", ""}, {"text", "x"}},
+                                          f.api.limits, f.now);
+  REQUIRE_FALSE(api.errors.empty());
+  CHECK(res.body.find(api.errors.front().field + " " + api.errors.front().reason) != std::string::npos);
+  CHECK(f.store.alert_rows.empty());
+  const auto unknown = f.post("/console/compose", token,
+                              csrf + "&categoria=water&gravita=moderate&titolo=T&testo=x&comuni=atlantide&azione=anteprima");
+  CHECK(unknown.status == 422);
+}
+
+TEST_CASE("Invia sends the alert as POST /v1/alerts does, for a publisher only, audited as the staff member") {
+  fixture f;
+  f.add("editor@comune.it", "editor");
+  f.add("publisher@comune.it", "publisher");
+  const std::string fields = "&categoria=roads&gravita=severe&titolo=Strada+chiusa&testo=Via+Roma&azione=invia";
+  const auto editor = f.log_in("editor@comune.it");
+  CHECK(f.post("/console/compose", editor, "csrf=" + csrf_token(f.ctx.csrf, editor) + fields).status == 403);
+  CHECK(f.store.alert_rows.empty());
+  const auto publisher = f.log_in("publisher@comune.it");
+  const auto res = f.post("/console/compose", publisher, "csrf=" + csrf_token(f.ctx.csrf, publisher) + fields);
+  REQUIRE(res.status == 303);
+  REQUIRE(f.store.alert_rows.size() == 1);
+  const auto& a = f.store.alert_rows.begin()->second;
+  CHECK(header_of(res, "Location") == "/console/alerts/" + std::to_string(a.id));
+  CHECK(a.source == "console");
+  CHECK(a.severity == "severe");
+  CHECK(a.title == "Strada chiusa");
+  CHECK(f.store.audit.back() == std::pair<std::string, std::string>{"staff:publisher@comune.it", "alert.create"});
+  // The same again at once is the API's duplicate: refused, not sent twice.
+  const auto again = f.post("/console/compose", publisher, "csrf=" + csrf_token(f.ctx.csrf, publisher) + fields);
+  CHECK(again.status == 409);
+  CHECK(f.store.alert_rows.size() == 1);
 }

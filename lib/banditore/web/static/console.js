@@ -24,3 +24,28 @@
     }
   });
 })();
+
+// The compose page: refresh the phone's preview as the alert is written,
+// by posting the form to the same address as the Anteprima button.
+(function () {
+  var form = document.querySelector("form[data-preview]");
+  var target = document.querySelector("[data-preview-target]");
+  if (!form || !target || !window.fetch || !window.DOMParser) return;
+  var timer = null;
+  function refresh() {
+    var body = new URLSearchParams(new FormData(form));
+    body.set("azione", "anteprima");
+    fetch(form.getAttribute("action"), {method: "POST", body: body, credentials: "same-origin"})
+      .then(function (response) { return response.text(); })
+      .then(function (text) {
+        var page = new DOMParser().parseFromString(text, "text/html");
+        var fresh = page.querySelector("[data-preview-target]");
+        if (fresh) target.innerHTML = fresh.innerHTML;
+      })
+      .catch(function () { /* the Anteprima button still works */ });
+  }
+  form.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 600);
+  });
+})();
