@@ -40,6 +40,7 @@ class alert_trail;
 class alerts;
 class audience;
 class drafts;
+class subscriber_figures;
 }  // namespace banditore::store
 
 namespace banditore::app {
@@ -61,6 +62,7 @@ struct console_context {
   store::drafts* drafts = nullptr;
   store::audience* audience = nullptr;  // the catalogue the forms offer
   store::alert_trail* trail = nullptr;   // an alert's audit entries and deliveries over time
+  store::subscriber_figures* figures = nullptr;  // the dashboard's growth and audience
   staff_login* login = nullptr;
   crypto::key csrf{};
   store::session_limits limits;

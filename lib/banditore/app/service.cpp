@@ -329,6 +329,7 @@ struct service::impl {
       console.drafts = db.get();
       console.audience = db.get();
       console.trail = db.get();
+      console.figures = db.get();
       console.login = login.get();
       console.csrf = csrf_key(opened.keys);
       console.limits = lo.limits;

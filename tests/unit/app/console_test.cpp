@@ -11,6 +11,7 @@
 #include <banditore/crypto/password.hpp>
 #include <banditore/crypto/totp.hpp>
 #include <banditore/store/alert_trail.hpp>
+#include <banditore/store/subscriber_figures.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -52,9 +53,20 @@ struct fake_trail final : store::alert_trail {
   }
 };
 
+// The dashboard's figures as a test sets them.
+struct fake_figures final : store::subscriber_figures {
+  std::vector<store::day_change> changes;
+  store::audience_figures audience;
+  boost::asio::awaitable<std::vector<store::day_change>> subscriber_changes(std::int64_t, std::int64_t) override {
+    co_return changes;
+  }
+  boost::asio::awaitable<store::audience_figures> subscribers_by_audience() override { co_return audience; }
+};
+
 struct fixture {
   fake_store store;
   fake_trail trail;
+  fake_figures figures;
   login_throttle throttle;
   std::int64_t now = t0;
   staff_login_options options = [] {
@@ -72,6 +84,7 @@ struct fixture {
     ctx.accounts = &store;
     ctx.alerts = &store;
     ctx.trail = &trail;
+    ctx.figures = &figures;
     ctx.audience = &store;
     api.alerts = &store;
     ctx.login = &login;
@@ -470,4 +483,33 @@ TEST_CASE("Invia sends the alert as POST /v1/alerts does, for a publisher only, 
   const auto again = f.post("/console/compose", publisher, "csrf=" + csrf_token(f.ctx.csrf, publisher) + fields);
   CHECK(again.status == 409);
   CHECK(f.store.alert_rows.size() == 1);
+}
+
+TEST_CASE("the dashboard draws 90 days of subscribers as an SVG with a title, a description and a table, and counts per town and topic") {
+  fixture f;
+  domain::town lugo;
+  lugo.id = "lugo";
+  lugo.name = "Comune di Lugo";
+  f.store.catalogue_data.towns.push_back(lugo);
+  f.figures.audience.subscribers = 12;
+  f.figures.audience.towns = {{"lugo", 9}};
+  f.figures.audience.topics = {{"acqua", 4}};
+  // t0 is 14 November 2023 in Rome: day 19675 since 1970.
+  f.figures.changes = {{19675, 5, 1}, {19670, 8, 0}};
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  const auto res = f.get("/console/", token);
+  REQUIRE(res.status == 200);
+  auto has = [&res](std::string_view s) { return res.body.find(s) != std::string::npos; };
+  CHECK(has("<svg class=\"growth\""));
+  CHECK(has("role=\"img\" aria-labelledby=\"crescita-titolo crescita-desc\""));
+  CHECK(has("<title id=\"crescita-titolo\">Iscritti negli ultimi 90 giorni</title>"));
+  CHECK(has("Da 0 iscritti il 17/08/2023 a 12 il 14/11/2023; al massimo 12."));
+  CHECK(has("<tr><th scope=\"row\">14/11/2023</th><td>5</td><td>1</td><td>12</td></tr>"));
+  CHECK(has("<tr><th scope=\"row\">13/11/2023</th><td>0</td><td>0</td><td>8</td></tr>"));
+  CHECK(has("<tr><th scope=\"row\">09/11/2023</th><td>8</td><td>0</td><td>8</td></tr>"));
+  CHECK(has("<tr><th scope=\"row\">08/11/2023</th><td>0</td><td>0</td><td>0</td></tr>"));
+  CHECK(has("<tr><th scope=\"row\">Comune di Lugo</th><td>9</td></tr>"));
+  CHECK(has("<tr><th scope=\"row\">acqua</th><td>4</td></tr>"));
+  CHECK(res.body.find("<script>") == std::string::npos);
 }

@@ -19,6 +19,7 @@
 #include <banditore/store/sqlite/retention.hpp>
 #include <banditore/store/sqlite/staff.hpp>
 #include <banditore/store/sqlite/subscriber_admin.hpp>
+#include <banditore/store/sqlite/subscriber_figures.hpp>
 #include <banditore/store/sqlite/worker.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -193,6 +194,18 @@ asio::awaitable<std::vector<audit_entry>> engine::alert_audit(std::int64_t alert
 asio::awaitable<std::vector<delivery_period>> engine::delivery_timeline(std::int64_t alert_id, std::int64_t period_ms) {
   auto& s = *impl_;
   auto work = [alert_id, period_ms](SQLite::Database& db) { return sqlite::delivery_timeline(db, alert_id, period_ms); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<std::vector<day_change>> engine::subscriber_changes(std::int64_t since_ms, std::int64_t offset_ms) {
+  auto& s = *impl_;
+  auto work = [since_ms, offset_ms](SQLite::Database& db) { return sqlite::subscriber_changes(db, since_ms, offset_ms); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<audience_figures> engine::subscribers_by_audience() {
+  auto& s = *impl_;
+  auto work = [](SQLite::Database& db) { return sqlite::subscribers_by_audience(db); };
   co_return co_await s.worker.run(std::move(work));
 }
 
