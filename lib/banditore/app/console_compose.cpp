@@ -9,6 +9,7 @@
 #include <banditore/log/log.hpp>
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/audience.hpp>
+#include <banditore/store/drafts.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -144,6 +145,22 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
     }
     const auto& d = *c.draft;
 
+    if (action == "bozza") {
+      if (!ctx.drafts)
+        co_return console_error(ctx, &r, 503, "Bozze non disponibili", "Le bozze non si possono salvare ora.");
+      store::new_draft nd;
+      if (c.audience.towns && !c.audience.towns->empty()) nd.town_id = c.audience.towns->front();
+      nd.category = d.category;
+      nd.severity = std::string(domain::to_string(d.level));
+      nd.title = d.title;
+      nd.text = d.text;
+      nd.link = d.link;
+      store::actor who{"staff:" + r.session.user.email, std::nullopt};
+      const auto id = co_await ctx.drafts->save_draft(std::move(nd), std::move(who), now);
+      log::info("draft.saved", {{"request_id", r.http.request_id}, {"draft_id", id}, {"by", "console"}});
+      co_return console_redirect("/console/");
+    }
+
     if (action == "invia") {
       if (!r.can(staff_role::publisher))
         co_return console_error(ctx, &r, 403, "Accesso non consentito",
@@ -239,7 +256,7 @@ void add_console_compose_routes(http::router& routes, console_context& ctx, cons
   add_console_page(routes, ctx, "POST", "/console/compose", staff_role::editor,
                    [&ctx, &api](console_request& r) -> asio::awaitable<http::response> {
                      auto action = r.form.get("azione");
-                     if (action != "invia") action = "anteprima";
+                     if (action != "invia" && action != "bozza") action = "anteprima";
                      auto res = co_await compose_page(ctx, api, r, r.form, std::move(action));
                      co_return res;
                    });

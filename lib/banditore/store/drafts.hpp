@@ -46,6 +46,13 @@ struct draft_record {
   std::int64_t created_at = 0, updated_at = 0;
 };
 
+// A draft a person writes in the console. Drafts keep one town; topics
+// and areas are chosen again when it is sent.
+struct new_draft {
+  std::string town_id;  // empty: none
+  std::string category, severity, title, text, link;
+};
+
 class drafts {
  public:
   virtual ~drafts() = default;
@@ -65,6 +72,9 @@ class drafts {
   virtual boost::asio::awaitable<std::vector<draft_record>> list_drafts(std::string state, std::int64_t before_id,
                                                                        std::size_t limit) = 0;
   virtual boost::asio::awaitable<std::optional<draft_record>> draft(std::int64_t id) = 0;
+  // Saves a draft written by a person (source "console"), audited;
+  // returns its id.
+  virtual boost::asio::awaitable<std::int64_t> save_draft(new_draft draft, actor who, std::int64_t now_ms) = 0;
   // Discards a draft (audited); returns it as it is afterwards, nullopt
   // when there is none. A draft already sent or discarded is left as it is.
   virtual boost::asio::awaitable<std::optional<draft_record>> discard_draft(std::int64_t id, actor who,

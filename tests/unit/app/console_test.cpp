@@ -11,6 +11,7 @@
 #include <banditore/crypto/password.hpp>
 #include <banditore/crypto/totp.hpp>
 #include <banditore/store/alert_trail.hpp>
+#include <banditore/store/drafts.hpp>
 #include <banditore/store/subscriber_figures.hpp>
 
 #include <nlohmann/json.hpp>
@@ -63,8 +64,35 @@ struct fake_figures final : store::subscriber_figures {
   boost::asio::awaitable<store::audience_figures> subscribers_by_audience() override { co_return audience; }
 };
 
+// Drafts the console saves, kept in a list.
+struct fake_drafts final : store::drafts {
+  std::vector<std::pair<store::new_draft, std::string>> saved;  // draft, actor
+  boost::asio::awaitable<store::news_applied> apply_news(std::string, std::string, std::vector<store::news_item_input>,
+                                                         std::int64_t) override {
+    co_return store::news_applied{};
+  }
+  boost::asio::awaitable<store::feed_state> news_feed(std::string) override { co_return store::feed_state{}; }
+  boost::asio::awaitable<void> news_feed_polled(std::string, std::string, std::string, std::int64_t) override {
+    co_return;
+  }
+  boost::asio::awaitable<int> news_feed_failed(std::string, std::int64_t) override { co_return 0; }
+  boost::asio::awaitable<std::vector<store::draft_record>> list_drafts(std::string, std::int64_t, std::size_t) override {
+    co_return std::vector<store::draft_record>{};
+  }
+  boost::asio::awaitable<std::optional<store::draft_record>> draft(std::int64_t) override { co_return std::nullopt; }
+  boost::asio::awaitable<std::optional<store::draft_record>> discard_draft(std::int64_t, store::actor,
+                                                                         std::int64_t) override {
+    co_return std::nullopt;
+  }
+  boost::asio::awaitable<std::int64_t> save_draft(store::new_draft d, store::actor who, std::int64_t) override {
+    saved.emplace_back(std::move(d), who.name);
+    co_return static_cast<std::int64_t>(saved.size());
+  }
+};
+
 struct fixture {
   fake_store store;
+  fake_drafts drafts;
   fake_trail trail;
   fake_figures figures;
   login_throttle throttle;
@@ -84,6 +112,7 @@ struct fixture {
     ctx.accounts = &store;
     ctx.alerts = &store;
     ctx.trail = &trail;
+    ctx.drafts = &drafts;
     ctx.figures = &figures;
     ctx.audience = &store;
     api.alerts = &store;
@@ -512,4 +541,20 @@ TEST_CASE("the dashboard draws 90 days of subscribers as an SVG with a title, a 
   CHECK(has("<tr><th scope=\"row\">Comune di Lugo</th><td>9</td></tr>"));
   CHECK(has("<tr><th scope=\"row\">acqua</th><td>4</td></tr>"));
   CHECK(res.body.find("<script>") == std::string::npos);
+}
+
+TEST_CASE("Salva bozza keeps the alert as a draft for an editor, audited as them, and sends nothing") {
+  fixture f;
+  f.add("editor@comune.it", "editor");
+  const auto token = f.log_in("editor@comune.it");
+  const std::string fields = "&categoria=water&gravita=minor&titolo=Lavori&testo=Acqua+sospesa&azione=bozza";
+  CHECK(f.post("/console/compose", token, "csrf=sbagliato" + fields).status == 403);
+  CHECK(f.drafts.saved.empty());
+  const auto res = f.post("/console/compose", token, "csrf=" + csrf_token(f.ctx.csrf, token) + fields);
+  CHECK(res.status == 303);
+  REQUIRE(f.drafts.saved.size() == 1);
+  CHECK(f.drafts.saved[0].first.title == "Lavori");
+  CHECK(f.drafts.saved[0].first.severity == "minor");
+  CHECK(f.drafts.saved[0].second == "staff:editor@comune.it");
+  CHECK(f.store.alert_rows.empty());
 }

@@ -60,6 +60,22 @@ crypto::digest digest_of(std::initializer_list<std::string_view> parts) {
 
 }  // namespace
 
+std::int64_t insert_draft(SQLite::Database& db, const new_draft& d, std::int64_t now_ms) {
+  // A person saves a draft now and then: prepared per call.
+  SQLite::Statement st(db, "INSERT INTO drafts (source, town_id, category, severity, title, text, link, state, "
+                           "created_at, updated_at) VALUES ('console', :town, :category, :severity, :title, :text, "
+                           ":link, 'draft', :now, :now)");
+  bind_text_or_null(st, ":town", d.town_id);
+  st.bind(":category", d.category);
+  st.bind(":severity", d.severity);
+  st.bind(":title", d.title);
+  st.bind(":text", d.text);
+  bind_text_or_null(st, ":link", d.link);
+  st.bind(":now", now_ms);
+  st.exec();
+  return db.getLastInsertRowid();
+}
+
 news_applied apply_news_items(SQLite::Database& db, std::string_view feed_url, std::string_view town_id,
                               const std::vector<news_item_input>& items, std::int64_t now_ms) {
   news_applied out;

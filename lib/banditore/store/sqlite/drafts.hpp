@@ -14,6 +14,7 @@ namespace SQLite { class Database; }
 
 namespace banditore::store::sqlite {
 
+std::int64_t insert_draft(SQLite::Database& db, const new_draft& draft, std::int64_t now_ms);
 news_applied apply_news_items(SQLite::Database& db, std::string_view feed_url, std::string_view town_id,
                               const std::vector<news_item_input>& items, std::int64_t now_ms);
 

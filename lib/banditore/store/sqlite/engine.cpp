@@ -639,6 +639,17 @@ asio::awaitable<std::optional<draft_record>> engine::draft(std::int64_t id) {
   co_return co_await impl_->worker.run(std::move(work));
 }
 
+asio::awaitable<std::int64_t> engine::save_draft(new_draft draft, actor who, std::int64_t now) {
+  auto work = [d = std::move(draft), who = std::move(who), now](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const auto id = insert_draft(db, d, now);
+    record_audit(db, who.name, "draft.create", std::nullopt, who.api_key_id, fmt::format("draft={}", id), now);
+    tx.commit();
+    return id;
+  };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
 asio::awaitable<std::optional<draft_record>> engine::discard_draft(std::int64_t id, actor who, std::int64_t now) {
   auto work = [id, who = std::move(who), now](SQLite::Database& db) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);

@@ -150,6 +150,7 @@ class engine final : public store::inbound,
   boost::asio::awaitable<std::vector<draft_record>> list_drafts(std::string state, std::int64_t before_id,
                                                                std::size_t limit) override;
   boost::asio::awaitable<std::optional<draft_record>> draft(std::int64_t id) override;
+  boost::asio::awaitable<std::int64_t> save_draft(new_draft draft, actor who, std::int64_t now_ms) override;
   boost::asio::awaitable<std::optional<draft_record>> discard_draft(std::int64_t id, actor who,
                                                                    std::int64_t now_ms) override;
   // audience_admin

@@ -96,3 +96,22 @@ TEST_CASE("news feed state: validators kept, failures counted and cleared") {
   CHECK(s.last_modified == "Tue, 01 Dec 2026 15:30:00 GMT");
   CHECK(s.last_polled_at == t0 + 2);
 }
+
+TEST_CASE("a draft saved in the console keeps its fields, one town, and the console as its source") {
+  auto db = fresh();
+  new_draft d;
+  d.town_id = "lugo";
+  d.category = "water";
+  d.severity = "minor";
+  d.title = "Lavori";
+  d.text = "Acqua sospesa";
+  const auto id = insert_draft(*db, d, t0);
+  const auto saved = draft_record_of(*db, id);
+  REQUIRE(saved);
+  CHECK(saved->source == "console");
+  CHECK(saved->state == "draft");
+  CHECK(saved->town_id == "lugo");
+  CHECK(saved->title == "Lavori");
+  CHECK(saved->link.empty());
+  CHECK(saved->created_at == t0);
+}
