@@ -90,6 +90,28 @@ std::string action_label(std::string_view action) {
   return std::string(action);
 }
 
+// A delivery's state, as the counts name it.
+std::string delivery_state_label(std::string_view s) {
+  if (s == "queued") return "in coda";
+  if (s == "sending") return "in invio";
+  if (s == "sent") return "inviato";
+  if (s == "delivered") return "consegnato";
+  if (s == "read") return "letto";
+  if (s == "failed") return "non riuscito";
+  if (s == "cancelled") return "annullato";
+  return std::string(s);
+}
+
+std::string category_label(std::string_view c) {
+  if (c == "water") return "acqua";
+  if (c == "roads") return "strade";
+  if (c == "weather") return "meteo";
+  if (c == "civil_protection") return "protezione civile";
+  if (c == "health") return "salute";
+  if (c == "other") return "altro";
+  return std::string(c);
+}
+
 bool in_progress(std::string_view state) { return state == "planning" || state == "sending"; }
 
 // The counts per state, in the order a delivery goes through them.
@@ -259,7 +281,7 @@ void add_console_alert_routes(http::router& routes, console_context& ctx) {
     const auto now = ctx.now_ms();
     json errors = json::array();
     for (const auto& e : report->errors)
-      errors.push_back({{"state", alert_state_label(e.state)},
+      errors.push_back({{"state", delivery_state_label(e.state)},
                         {"code", e.code == 0 ? json("—") : json(e.code)},
                         {"title", e.title},
                         {"count", e.count}});
@@ -272,7 +294,7 @@ void add_console_alert_routes(http::router& routes, console_context& ctx) {
                  {"alert_title", a.title},
                  {"text_html", domain::wa_markup_to_html(a.text)},
                  {"link", a.link.empty() ? json(nullptr) : json(a.link)},
-                 {"category", a.category},
+                 {"category", category_label(a.category)},
                  {"severity", severity_label(a.severity)},
                  {"source", source_label(a.source)},
                  {"api_key_id", a.api_key_id ? json(*a.api_key_id) : json(nullptr)},

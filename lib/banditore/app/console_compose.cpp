@@ -230,7 +230,10 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
     const auto e = domain::estimate_preview({load}, limits, api.price, now);
     json figures = {{"recipients", e.recipients}, {"templates", e.templates}, {"free_form", e.free_form},
                     {"has_waiting", e.waiting_for_limit > 0}, {"waiting", e.waiting_for_limit}};
-    if (e.seconds) figures["minutes"] = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(*e.seconds / 60)));
+    if (e.seconds) {
+      const auto minutes = static_cast<std::int64_t>(std::ceil(*e.seconds / 60));
+      figures["minutes"] = minutes <= 1 ? std::string("circa un minuto") : "circa " + std::to_string(minutes) + " minuti";
+    }
     if (e.first_frees_at_ms) figures["first_frees_at"] = domain::rome_time_text(*e.first_frees_at_ms);
     if (e.all_sent_by_ms) figures["all_sent_by"] = domain::rome_time_text(*e.all_sent_by_ms);
     if (e.cost) {
