@@ -1,6 +1,7 @@
 #include <banditore/app/console_alerts.hpp>
 
 #include <banditore/domain/alert.hpp>
+#include <banditore/domain/alert_audience.hpp>
 #include <banditore/domain/alert_message.hpp>
 #include <banditore/domain/local_time.hpp>
 #include <banditore/domain/wa_markup.hpp>
@@ -110,6 +111,15 @@ std::string category_label(std::string_view c) {
   if (c == "health") return "salute";
   if (c == "other") return "altro";
   return std::string(c);
+}
+
+// A user limited to towns acts only on alerts that name their towns (or
+// areas in them), never on one for every town.
+bool may_act_on(const console_request& r, const store::alert_record& a, const domain::audience_catalogue& catalogue) {
+  if (r.session.user.towns.empty()) return true;
+  if (!a.audience.towns && !a.audience.areas) return false;
+  auto audience = a.audience;
+  return domain::limit_to_key_towns(audience, r.session.user.towns, catalogue).allowed;
 }
 
 bool in_progress(std::string_view state) { return state == "planning" || state == "sending"; }
@@ -320,7 +330,7 @@ void add_console_alert_routes(http::router& routes, console_context& ctx) {
     // Without a script the page reloads itself while the alert is going
     // out; console.js follows the events instead.
     if (running) data["refresh_seconds"] = 10;
-    data["can_cancel"] = running && r.can(staff_role::publisher);
+    data["can_cancel"] = running && r.can(staff_role::publisher) && may_act_on(r, a, catalogue);
     co_return console_page(ctx, r, "console_alert", std::move(data));
   });
 
@@ -331,6 +341,15 @@ void add_console_alert_routes(http::router& routes, console_context& ctx) {
     const auto id = positive_id(r.http.path_params["id"]);
     if (!id) co_return no_such_alert(ctx, r);
     const auto alert_id = *id;
+    if (!r.session.user.towns.empty()) {
+      const auto before = co_await ctx.alerts->report(alert_id);
+      if (!before) co_return no_such_alert(ctx, r);
+      domain::audience_catalogue catalogue;
+      if (ctx.audience) catalogue = co_await ctx.audience->catalogue();
+      if (!may_act_on(r, before->alert, catalogue))
+        co_return console_error(ctx, &r, 403, "Accesso non consentito",
+                                "Puoi annullare solo gli avvisi dei tuoi comuni.");
+    }
     store::actor who{"staff:" + r.session.user.email, std::nullopt};
     auto report = co_await ctx.alerts->cancel(alert_id, std::move(who), ctx.now_ms());
     if (!report) co_return no_such_alert(ctx, r);

@@ -558,3 +558,22 @@ TEST_CASE("Salva bozza keeps the alert as a draft for an editor, audited as them
   CHECK(f.drafts.saved[0].second == "staff:editor@comune.it");
   CHECK(f.store.alert_rows.empty());
 }
+
+TEST_CASE("a publisher limited to a town cancels only the alerts of that town") {
+  fixture f;
+  f.store.create_user({"lugo@comune.it", "Luca Bianchi", "publisher", {"lugo"},
+                       crypto::hash_password(password, f.options.cost)}, "cli", f.now);
+  const auto token = f.log_in("lugo@comune.it");
+  const auto csrf = "csrf=" + csrf_token(f.ctx.csrf, token);
+  const auto everyone = f.alert("Per tutti");
+  const auto other = f.alert("Voltana", "moderate", "api", std::vector<std::string>{"voltana"});
+  const auto own = f.alert("Lugo", "moderate", "api", std::vector<std::string>{"lugo"});
+  CHECK(f.get("/console/alerts/" + std::to_string(everyone), token).body.find("Annulla l'invio") == std::string::npos);
+  CHECK(f.post("/console/alerts/" + std::to_string(everyone) + "/cancel", token, csrf).status == 403);
+  CHECK(f.post("/console/alerts/" + std::to_string(other) + "/cancel", token, csrf).status == 403);
+  CHECK(f.store.alert_rows[everyone].state == "planning");
+  CHECK(f.store.alert_rows[other].state == "planning");
+  CHECK(f.get("/console/alerts/" + std::to_string(own), token).body.find("Annulla l'invio") != std::string::npos);
+  CHECK(f.post("/console/alerts/" + std::to_string(own) + "/cancel", token, csrf).status == 303);
+  CHECK(f.store.alert_rows[own].state == "cancelled");
+}
