@@ -1,8 +1,10 @@
 #include "fake_store.hpp"
 
 #include <banditore/crypto/password.hpp>
+#include <banditore/domain/draft_decision.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <utility>
 #include <stdexcept>
 
@@ -93,6 +95,7 @@ asio::awaitable<store::created_alert> fake_store::create(store::new_alert a, sto
   planning_[r.id] = {};
   if (!a.idempotency_key.empty()) idempotency_[a.idempotency_key] = {r.id, a.request_hash};
   audit.emplace_back(who.name, "alert.create");
+  if (a.decision) audit.emplace_back(who.name, "draft." + std::string(domain::to_string(a.decision->how)));
   out.result = {store::create_outcome::created, r.id};
   out.report = report_now(r.id);
   if (tier > 0) out.outside_window = static_cast<std::int64_t>(subscribers_.size());
@@ -106,6 +109,30 @@ asio::awaitable<std::vector<store::alert_record>> fake_store::list(std::int64_t 
   std::vector<store::alert_record> out;
   for (auto it = alert_rows.rbegin(); it != alert_rows.rend() && out.size() < limit; ++it)
     if (before_id == 0 || it->first < before_id) out.push_back(it->second);
+  co_return out;
+}
+
+asio::awaitable<std::vector<store::alert_record>> fake_store::search(store::alert_query q) {
+  auto names = [](const std::optional<std::vector<std::string>>& ids, const std::string& id) {
+    return ids && std::find(ids->begin(), ids->end(), id) != ids->end();
+  };
+  auto lower = [](std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  std::vector<store::alert_record> out;
+  for (auto it = alert_rows.rbegin(); it != alert_rows.rend() && out.size() < q.limit; ++it) {
+    const auto& a = it->second;
+    if (q.before_id != 0 && it->first >= q.before_id) continue;
+    if (!q.severity.empty() && a.severity != q.severity) continue;
+    if (!q.source.empty() && a.source != q.source) continue;
+    if (q.created_from && a.created_at < *q.created_from) continue;
+    if (q.created_before && a.created_at >= *q.created_before) continue;
+    if (!q.title_contains.empty() && lower(a.title).find(lower(q.title_contains)) == std::string::npos) continue;
+    if (!q.topic.empty() && !names(a.audience.topics, q.topic)) continue;
+    if (!q.town.empty() && !names(a.audience.towns, q.town)) continue;
+    out.push_back(a);
+  }
   co_return out;
 }
 

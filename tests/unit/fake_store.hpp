@@ -76,6 +76,8 @@ class fake_store final : public store::alerts,
                                                       std::int64_t tier_limit, std::int64_t now_ms) override;
   boost::asio::awaitable<std::optional<store::alert_report>> report(std::int64_t id) override;
   boost::asio::awaitable<std::vector<store::alert_record>> list(std::int64_t before_id, std::size_t limit) override;
+  // Towns are matched by name only: the fake does not look areas up.
+  boost::asio::awaitable<std::vector<store::alert_record>> search(store::alert_query query) override;
   boost::asio::awaitable<std::optional<store::alert_report>> cancel(std::int64_t id, store::actor who,
                                                                     std::int64_t now_ms) override;
   boost::asio::awaitable<store::alert_stats> stats(std::int64_t tier_limit, std::int64_t now_ms) override;

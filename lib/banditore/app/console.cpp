@@ -5,12 +5,18 @@
 #include <banditore/domain/clock.hpp>
 #include <banditore/domain/alert_message.hpp>
 #include <banditore/store/alerts.hpp>
+#include <banditore/store/audience.hpp>
 #include <banditore/store/drafts.hpp>
+#include <banditore/store/subscriber_figures.hpp>
+#include <banditore/domain/local_time.hpp>
 #include <banditore/web/templates.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
 
 namespace banditore::app {
 
@@ -64,6 +70,30 @@ std::string_view role_label(staff_role role) {
     case staff_role::publisher: return "pubblicatore";
     default: return "redattore";
   }
+}
+
+std::string alert_state_label(std::string_view s) {
+  if (s == "planning") return "in preparazione";
+  if (s == "sending") return "in invio";
+  if (s == "done") return "concluso";
+  if (s == "cancelled") return "annullato";
+  if (s == "expired") return "scaduto";
+  return std::string(s);
+}
+
+std::string severity_label(std::string_view s) {
+  if (s == "extreme") return "estrema";
+  if (s == "severe") return "grave";
+  if (s == "moderate") return "moderata";
+  if (s == "minor") return "lieve";
+  return std::string(s);
+}
+
+std::string source_label(std::string_view s) {
+  if (s == "api") return "API";
+  if (s == "cap") return "protezione civile (CAP)";
+  if (s == "console") return "console";
+  return std::string(s);
 }
 
 std::int64_t console_context::now_ms() const { return now ? now() : domain::now_ms(); }
@@ -145,6 +175,60 @@ void add_console_page(http::router& routes, console_context& ctx, std::string me
 
 namespace {
 
+constexpr std::int64_t day_ms = 24LL * 3600 * 1000;
+constexpr int growth_days = 90;
+
+// "03/12/2026" for a day counted from 1970-01-01.
+std::string day_text(std::int64_t day) {
+  const std::chrono::year_month_day d{std::chrono::sys_days{std::chrono::days{day}}};
+  char out[16];
+  std::snprintf(out, sizeof out, "%02u/%02u/%04d", static_cast<unsigned>(d.day()), static_cast<unsigned>(d.month()),
+                static_cast<int>(d.year()));
+  return out;
+}
+
+// The subscribers at the end of each day as a line, drawn here so the
+// page needs no script; its title and description say what it shows to
+// a screen reader, and a table below holds the same figures.
+std::string growth_svg(const std::vector<std::int64_t>& totals, std::int64_t first_day) {
+  constexpr int width = 600, height = 220, left = 50, right = 10, top = 10, bottom = 30;
+  const auto most = std::max<std::int64_t>(1, *std::max_element(totals.begin(), totals.end()));
+  const auto n = static_cast<double>(std::max<std::size_t>(2, totals.size()) - 1);
+  std::string points;
+  for (std::size_t i = 0; i < totals.size(); ++i) {
+    const double x = left + (width - left - right) * static_cast<double>(i) / n;
+    const double y = top + (height - top - bottom) * (1.0 - static_cast<double>(totals[i]) / static_cast<double>(most));
+    char p[48];
+    std::snprintf(p, sizeof p, "%s%.1f,%.1f", points.empty() ? "" : " ", x, y);
+    points += p;
+  }
+  const auto first = day_text(first_day), last = day_text(first_day + static_cast<std::int64_t>(totals.size()) - 1);
+  std::string svg = "<svg class=\"growth\" viewBox=\"0 0 600 220\" role=\"img\" "
+                    "aria-labelledby=\"crescita-titolo crescita-desc\" xmlns=\"http://www.w3.org/2000/svg\">";
+  svg += "<title id=\"crescita-titolo\">Iscritti negli ultimi " + std::to_string(totals.size()) + " giorni</title>";
+  svg += "<desc id=\"crescita-desc\">Da " + std::to_string(totals.front()) + " iscritti il " + first + " a " +
+         std::to_string(totals.back()) + " il " + last + "; al massimo " + std::to_string(most) + ".</desc>";
+  svg += "<line x1=\"50\" y1=\"190\" x2=\"590\" y2=\"190\" stroke=\"#555\"/>";
+  svg += "<line x1=\"50\" y1=\"10\" x2=\"50\" y2=\"190\" stroke=\"#555\"/>";
+  svg += "<text x=\"45\" y=\"16\" text-anchor=\"end\" font-size=\"12\">" + std::to_string(most) + "</text>";
+  svg += "<text x=\"45\" y=\"190\" text-anchor=\"end\" font-size=\"12\">0</text>";
+  svg += "<text x=\"50\" y=\"210\" font-size=\"12\">" + first + "</text>";
+  svg += "<text x=\"590\" y=\"210\" text-anchor=\"end\" font-size=\"12\">" + last + "</text>";
+  svg += "<polyline fill=\"none\" stroke=\"#0b3d62\" stroke-width=\"2\" points=\"" + points + "\"/>";
+  svg += "</svg>";
+  return svg;
+}
+
+template <class Entry>
+json audience_rows(const std::vector<std::pair<std::string, std::int64_t>>& counts, const std::vector<Entry>& entries) {
+  json out = json::array();
+  for (const auto& [id, count] : counts) {
+    auto it = std::find_if(entries.begin(), entries.end(), [&id](const Entry& e) { return e.id == id; });
+    out.push_back({{"name", it == entries.end() ? id : it->name}, {"count", count}});
+  }
+  return out;
+}
+
 http::response login_form(const console_context& ctx, int status, std::string message, const std::string& email,
                           const std::string& next, bool code) {
   json data = base_data(ctx);
@@ -154,14 +238,6 @@ http::response login_form(const console_context& ctx, int status, std::string me
   data["next"] = next;
   data["ask_code"] = code;
   return html(status, web::render_page("console_login", data, "console_layout"));
-}
-
-std::string alert_state_label(std::string_view s) {
-  if (s == "planning") return "in preparazione";
-  if (s == "sending") return "in invio";
-  if (s == "done") return "concluso";
-  if (s == "cancelled") return "annullato";
-  return std::string(s);
 }
 
 }  // namespace
@@ -233,6 +309,40 @@ void add_console_routes(http::router& routes, console_context& ctx) {
                          items.push_back({{"id", d.id}, {"title", d.title}, {"created", domain::rome_time_text(d.created_at)}});
                        data["has_drafts"] = !items.empty();
                        data["drafts"] = std::move(items);
+                     }
+                     if (ctx.figures) {
+                       // Totals at the end of each day, back from today's count.
+                       const auto offset = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           domain::utc_offset(domain::default_time_zone,
+                                              std::chrono::sys_seconds{std::chrono::seconds{now / 1000}})).count();
+                       const auto today = (now + offset) / day_ms;
+                       const auto first = today - (growth_days - 1);
+                       const auto since = first * day_ms - offset;
+                       const auto changes = co_await ctx.figures->subscriber_changes(since, offset);
+                       const auto audience = co_await ctx.figures->subscribers_by_audience();
+                       std::map<std::int64_t, store::day_change> by_day;
+                       for (const auto& c : changes) by_day[c.day] = c;
+                       std::vector<std::int64_t> totals(growth_days);
+                       std::int64_t total = audience.subscribers;
+                       json days = json::array();
+                       for (auto d = today; d >= first; --d) {
+                         const auto& c = by_day[d];
+                         totals[static_cast<std::size_t>(d - first)] = std::max<std::int64_t>(0, total);
+                         days.push_back({{"day", day_text(d)}, {"joined", c.joined}, {"left", c.left},
+                                         {"total", std::max<std::int64_t>(0, total)}});
+                         total -= c.joined - c.left;
+                       }
+                       data["growth_svg"] = growth_svg(totals, first);
+                       data["growth_days"] = days;
+                       domain::audience_catalogue catalogue;
+                       if (ctx.audience) catalogue = co_await ctx.audience->catalogue();
+                       auto towns = audience_rows(audience.towns, catalogue.towns);
+                       auto topics = audience_rows(audience.topics, catalogue.topics);
+                       data["has_towns"] = !towns.empty();
+                       data["has_topics"] = !topics.empty();
+                       data["by_town"] = std::move(towns);
+                       data["by_topic"] = std::move(topics);
+                       data["has_figures"] = true;
                      }
                      co_return console_page(ctx, r, "console_dashboard", std::move(data));
                    });

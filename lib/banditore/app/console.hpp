@@ -36,8 +36,11 @@
 #include <string_view>
 
 namespace banditore::store {
+class alert_trail;
 class alerts;
+class audience;
 class drafts;
+class subscriber_figures;
 }  // namespace banditore::store
 
 namespace banditore::app {
@@ -48,11 +51,18 @@ class staff_login;
 enum class staff_role { editor = 0, publisher = 1, admin = 2 };
 staff_role role_of(std::string_view name);  // an unknown name is an editor
 std::string_view role_label(staff_role role);  // Italian, for pages
+// Italian words for an alert's state, severity and source.
+std::string alert_state_label(std::string_view state);
+std::string severity_label(std::string_view severity);
+std::string source_label(std::string_view source);
 
 struct console_context {
   store::staff_accounts* accounts = nullptr;
   store::alerts* alerts = nullptr;
   store::drafts* drafts = nullptr;
+  store::audience* audience = nullptr;  // the catalogue the forms offer
+  store::alert_trail* trail = nullptr;   // an alert's audit entries and deliveries over time
+  store::subscriber_figures* figures = nullptr;  // the dashboard's growth and audience
   staff_login* login = nullptr;
   crypto::key csrf{};
   store::session_limits limits;

@@ -4,6 +4,8 @@
 #include <banditore/app/audience_api.hpp>
 #include <banditore/app/cap_api.hpp>
 #include <banditore/app/console.hpp>
+#include <banditore/app/console_alerts.hpp>
+#include <banditore/app/console_compose.hpp>
 #include <banditore/app/metrics_api.hpp>
 #include <banditore/app/public_pages.hpp>
 #include <banditore/app/webhook.hpp>
@@ -27,6 +29,8 @@ std::vector<http::route_info> registered_routes() {
   add_metrics_route(routes, metrics);
   console_context console;
   add_console_routes(routes, console);
+  add_console_alert_routes(routes, console);
+  add_console_compose_routes(routes, console, alerts);
   public_pages pages({}, nullptr, nullptr);
   pages.add_routes(routes);
   // The service registers the health probes itself because /readyz needs

@@ -6,6 +6,8 @@
 #include <banditore/app/metrics_api.hpp>
 #include <banditore/app/public_pages.hpp>
 #include <banditore/app/console.hpp>
+#include <banditore/app/console_alerts.hpp>
+#include <banditore/app/console_compose.hpp>
 #include <banditore/app/console_session.hpp>
 #include <banditore/app/login_throttle.hpp>
 #include <banditore/app/staff_login.hpp>
@@ -328,6 +330,9 @@ struct service::impl {
       console.accounts = db.get();
       console.alerts = db.get();
       console.drafts = db.get();
+      console.audience = db.get();
+      console.trail = db.get();
+      console.figures = db.get();
       console.login = login.get();
       console.csrf = csrf_key(opened.keys);
       console.limits = lo.limits;
@@ -335,6 +340,8 @@ struct service::impl {
       console.trusted_proxies = server_options.trusted_proxies;
       console.site_name = settings.town.empty() ? std::string("banditore") : domain::town_label(settings.town);
       add_console_routes(routes, console);
+      add_console_alert_routes(routes, console);
+      add_console_compose_routes(routes, console, alerts_api);
     }
 
     server = std::make_unique<http::server>(io, server_options, routes);

@@ -124,6 +124,17 @@ struct alert_preview_counts {
   messaging_limit_usage usage;
 };
 
+// What the console's history filters by; an empty field does not filter.
+// town and topic keep the alerts that name them (an area of the town
+// counts); an alert for everyone names none.
+struct alert_query {
+  std::string town, topic, severity, source;
+  std::string title_contains;  // ASCII letters in either case
+  std::optional<std::int64_t> created_from, created_before;  // Unix ms, [from, before)
+  std::int64_t before_id = 0;  // keyset paging: ids below this one; 0 = from the newest
+  std::size_t limit = 20;
+};
+
 struct alert_stats {
   std::int64_t subscribers = 0;
   std::int64_t flagged = 0;
@@ -143,6 +154,8 @@ class alerts {
   virtual boost::asio::awaitable<std::optional<alert_report>> report(std::int64_t id) = 0;
   // Newest first; before_id = 0 starts from the newest.
   virtual boost::asio::awaitable<std::vector<alert_record>> list(std::int64_t before_id, std::size_t limit) = 0;
+  // The same, filtered (the console's history).
+  virtual boost::asio::awaitable<std::vector<alert_record>> search(alert_query query) = 0;
   // Stops what has not been sent, audited; nullopt when there is no such
   // alert. An alert already finished or cancelled is left as it is.
   virtual boost::asio::awaitable<std::optional<alert_report>> cancel(std::int64_t id, actor who,

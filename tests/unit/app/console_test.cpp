@@ -1,4 +1,8 @@
 #include <banditore/app/console.hpp>
+#include <banditore/app/console_alerts.hpp>
+#include <banditore/app/console_compose.hpp>
+#include <banditore/domain/alert.hpp>
+#include <banditore/domain/approval_rule.hpp>
 
 #include "../fake_store.hpp"
 #include "route_call.hpp"
@@ -7,6 +11,9 @@
 #include <banditore/app/staff_login.hpp>
 #include <banditore/crypto/password.hpp>
 #include <banditore/crypto/totp.hpp>
+#include <banditore/store/alert_trail.hpp>
+#include <banditore/store/drafts.hpp>
+#include <banditore/store/subscriber_figures.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -38,8 +45,72 @@ std::string form_escape(std::string_view s) {
   return out;
 }
 
+// An alert's trail and timeline as a test sets them.
+struct fake_trail final : store::alert_trail {
+  std::vector<store::audit_entry> entries;
+  std::vector<store::delivery_period> periods;
+  boost::asio::awaitable<std::vector<store::audit_entry>> alert_audit(std::int64_t) override { co_return entries; }
+  boost::asio::awaitable<std::vector<store::delivery_period>> delivery_timeline(std::int64_t, std::int64_t) override {
+    co_return periods;
+  }
+};
+
+// The dashboard's figures as a test sets them.
+struct fake_figures final : store::subscriber_figures {
+  std::vector<store::day_change> changes;
+  store::audience_figures audience;
+  boost::asio::awaitable<std::vector<store::day_change>> subscriber_changes(std::int64_t, std::int64_t) override {
+    co_return changes;
+  }
+  boost::asio::awaitable<store::audience_figures> subscribers_by_audience() override { co_return audience; }
+};
+
+// Drafts the console saves, kept in a list.
+struct fake_drafts final : store::drafts {
+  std::vector<std::pair<store::draft_content, std::string>> saved;  // draft, actor
+  boost::asio::awaitable<store::news_applied> apply_news(std::string, std::string, std::vector<store::news_item_input>,
+                                                         std::int64_t) override {
+    co_return store::news_applied{};
+  }
+  boost::asio::awaitable<store::feed_state> news_feed(std::string) override { co_return store::feed_state{}; }
+  boost::asio::awaitable<void> news_feed_polled(std::string, std::string, std::string, std::int64_t) override {
+    co_return;
+  }
+  boost::asio::awaitable<int> news_feed_failed(std::string, std::int64_t) override { co_return 0; }
+  boost::asio::awaitable<std::vector<store::draft_record>> list_drafts(std::string, std::int64_t, std::size_t) override {
+    co_return std::vector<store::draft_record>{};
+  }
+  boost::asio::awaitable<std::optional<store::draft_record>> draft(std::int64_t) override { co_return std::nullopt; }
+  boost::asio::awaitable<std::optional<store::draft_record>> discard_draft(std::int64_t, store::actor,
+                                                                         std::int64_t) override {
+    co_return std::nullopt;
+  }
+  boost::asio::awaitable<store::draft_record> create_draft(store::draft_content d, std::string source, store::actor who,
+                                                           bool, std::int64_t) override {
+    saved.emplace_back(std::move(d), who.name);
+    store::draft_record r;
+    r.id = static_cast<std::int64_t>(saved.size());
+    r.source = std::move(source);
+    co_return r;
+  }
+  boost::asio::awaitable<store::draft_change> update_draft(std::int64_t, store::draft_content, store::actor,
+                                                           std::int64_t) override {
+    co_return store::draft_change{};
+  }
+  boost::asio::awaitable<store::draft_change> submit_draft(std::int64_t, store::actor, std::int64_t) override {
+    co_return store::draft_change{};
+  }
+  boost::asio::awaitable<store::draft_change> reject_draft(std::int64_t, std::string, store::actor,
+                                                           std::int64_t) override {
+    co_return store::draft_change{};
+  }
+};
+
 struct fixture {
   fake_store store;
+  fake_drafts drafts;
+  fake_trail trail;
+  fake_figures figures;
   login_throttle throttle;
   std::int64_t now = t0;
   staff_login_options options = [] {
@@ -50,22 +121,46 @@ struct fixture {
   }();
   staff_login login{store, throttle, options};
   console_context ctx;
+  alerts_context api;
   http::router routes;
 
   fixture() {
     ctx.accounts = &store;
     ctx.alerts = &store;
+    ctx.trail = &trail;
+    ctx.drafts = &drafts;
+    ctx.figures = &figures;
+    ctx.audience = &store;
+    api.alerts = &store;
     ctx.login = &login;
     ctx.csrf.fill(7);
     ctx.limits = options.limits;
     ctx.now = [this] { return now; };
     add_console_routes(routes, ctx);
+    add_console_alert_routes(routes, ctx);
+    add_console_compose_routes(routes, ctx, api);
     add_console_page(routes, ctx, "GET", "/console/admin-only", staff_role::admin,
                      [](console_request&) -> boost::asio::awaitable<http::response> {
                        http::response r;
                        r.body = "admin page";
                        co_return r;
                      });
+  }
+
+  // An alert made as the API would make it; returns its id.
+  std::int64_t alert(std::string title, std::string severity = "moderate", std::string source = "api",
+                     std::optional<std::vector<std::string>> towns = std::nullopt) {
+    store::new_alert a;
+    a.draft.category = "Infra";
+    a.draft.level = *domain::parse_severity(severity);
+    a.draft.title = std::move(title);
+    a.draft.text = "Testo dell'avviso.";
+    a.audience.towns = std::move(towns);
+    a.source = std::move(source);
+    a.not_before = now;
+    const auto made = banditore::testing::run_blocking(store.create(std::move(a), {"cli", {}}, 0, now));
+    REQUIRE(made.result.outcome == store::create_outcome::created);
+    return made.result.id;
   }
 
   void add(std::string email, std::string role) {
@@ -190,4 +285,329 @@ TEST_CASE("the login follows only a path inside the console") {
   auto req = make_request("GET", "/console/login?next=%2F%2Fevil.example%2F");
   const auto res = call(f.routes, req);
   CHECK(res.body.find("evil.example") == std::string::npos);
+}
+
+TEST_CASE("the history lists every alert newest first with links to each, in pages of 25") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  for (int i = 1; i <= 30; ++i) f.alert("Avviso numero " + std::to_string(i));
+  const auto first = f.get("/console/alerts", token);
+  REQUIRE(first.status == 200);
+  CHECK(first.body.find("Avviso numero 30") < first.body.find("Avviso numero 29"));
+  CHECK(first.body.find("href=\"/console/alerts/30\"") != std::string::npos);
+  CHECK(first.body.find("Avviso numero 5<") == std::string::npos);
+  CHECK(first.body.find("prima=6") != std::string::npos);
+  const auto second = f.get("/console/alerts?prima=6", token);
+  REQUIRE(second.status == 200);
+  CHECK(second.body.find("Avviso numero 5<") != std::string::npos);
+  CHECK(second.body.find("Avviso numero 6<") == std::string::npos);
+  CHECK(second.body.find("rel=\"next\"") == std::string::npos);
+}
+
+TEST_CASE("the history filters by title, severity, source, town and day, and keeps the filters on the next page") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  f.alert("Acqua sospesa in via Roma", "minor", "api", std::vector<std::string>{"lugo"});
+  f.alert("Allerta meteo rossa", "extreme", "cap");
+  f.alert("Strada chiusa", "moderate", "console", std::vector<std::string>{"voltana"});
+  auto has = [](const http::response& r, std::string_view s) { return r.body.find(s) != std::string::npos; };
+
+  const auto title = f.get("/console/alerts?q=ACQUA", token);
+  CHECK(has(title, "Acqua sospesa"));
+  CHECK_FALSE(has(title, "Allerta meteo"));
+  const auto severity = f.get("/console/alerts?gravita=extreme", token);
+  CHECK(has(severity, "Allerta meteo"));
+  CHECK_FALSE(has(severity, "Strada chiusa"));
+  const auto source = f.get("/console/alerts?origine=console", token);
+  CHECK(has(source, "Strada chiusa"));
+  CHECK_FALSE(has(source, "Acqua sospesa"));
+  const auto town = f.get("/console/alerts?comune=lugo", token);
+  CHECK(has(town, "Acqua sospesa"));
+  CHECK_FALSE(has(town, "Strada chiusa"));
+  // t0 is 14 November 2023 in Rome.
+  CHECK(has(f.get("/console/alerts?dal=2023-11-14&al=2023-11-14", token), "Strada chiusa"));
+  CHECK_FALSE(has(f.get("/console/alerts?dal=2023-11-15", token), "Strada chiusa"));
+  CHECK_FALSE(has(f.get("/console/alerts?al=2023-11-13", token), "Strada chiusa"));
+
+  for (int i = 0; i < 30; ++i) f.alert("Acqua " + std::to_string(i), "minor");
+  const auto paged = f.get("/console/alerts?q=acqua&gravita=minor", token);
+  CHECK(has(paged, "q=acqua&amp;gravita=minor&amp;prima="));
+}
+
+TEST_CASE("a history filter that cannot be read is a 400 page saying which") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  const auto res = f.get("/console/alerts?dal=14-11-2023&gravita=tremenda", token);
+  CHECK(res.status == 400);
+  CHECK(res.content_type.find("text/html") == 0);
+  CHECK(res.body.find("La gravità scelta non esiste.") != std::string::npos);
+  CHECK(res.body.find("La data «dal» non è una data") != std::string::npos);
+  CHECK(f.get("/console/alerts?prima=abc", token).status == 400);
+}
+
+TEST_CASE("an alert's page shows its counts per state and its trail, and reloads itself only while it goes out") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  const auto id = f.alert("Acqua sospesa in via Roma");
+  store::outbox_item item;
+  item.alert_id = id;
+  item.recipient = "393331234567";
+  item.phone_hash = "hash";
+  f.store.queue(item);
+  f.store.queue(item);
+  f.trail.entries.push_back({1, t0, "key:ufficio-stampa", "alert.create", id, 3, ""});
+  const auto res = f.get("/console/alerts/" + std::to_string(id), token);
+  REQUIRE(res.status == 200);
+  CHECK(res.body.find("Acqua sospesa in via Roma") != std::string::npos);
+  CHECK(res.body.find("<td data-count=\"queued\">2</td>") != std::string::npos);
+  CHECK(res.body.find("chiave API «ufficio-stampa» ha creato l&apos;avviso") != std::string::npos);
+  CHECK(res.body.find("3331234567") == std::string::npos);
+  CHECK(res.body.find("<noscript><meta http-equiv=\"refresh\"") != std::string::npos);
+  CHECK(res.body.find("data-events=\"/console/alerts/" + std::to_string(id) + "/events\"") != std::string::npos);
+  CHECK(res.body.find("Annulla l'invio") == std::string::npos);  // an editor cannot cancel
+
+  f.store.alert_rows[id].state = "done";
+  const auto done = f.get("/console/alerts/" + std::to_string(id), token);
+  CHECK(done.body.find("http-equiv=\"refresh\"") == std::string::npos);
+  CHECK(done.body.find("data-events") == std::string::npos);
+  CHECK(f.get("/console/alerts/999", token).status == 404);
+  CHECK(f.get("/console/alerts/abc", token).status == 404);
+}
+
+TEST_CASE("an editor cannot cancel an alert; a publisher can, with the session's CSRF token only") {
+  fixture f;
+  f.add("editor@comune.it", "editor");
+  f.add("publisher@comune.it", "publisher");
+  const auto id = f.alert("Strada chiusa");
+  const auto target = "/console/alerts/" + std::to_string(id) + "/cancel";
+  const auto editor = f.log_in("editor@comune.it");
+  CHECK(f.post(target, editor, "csrf=" + csrf_token(f.ctx.csrf, editor)).status == 403);
+  CHECK(f.store.alert_rows[id].state == "planning");
+
+  const auto publisher = f.log_in("publisher@comune.it");
+  CHECK(f.get("/console/alerts/" + std::to_string(id), publisher).body.find("Annulla l'invio") != std::string::npos);
+  CHECK(f.post(target, publisher, "").status == 403);
+  CHECK(f.post(target, publisher, "csrf=" + csrf_token(f.ctx.csrf, editor)).status == 403);
+  CHECK(f.store.alert_rows[id].state == "planning");
+  const auto ok = f.post(target, publisher, "csrf=" + csrf_token(f.ctx.csrf, publisher));
+  CHECK(ok.status == 303);
+  CHECK(header_of(ok, "Location") == "/console/alerts/" + std::to_string(id));
+  CHECK(f.store.alert_rows[id].state == "cancelled");
+  CHECK(f.store.audit.back() == std::pair<std::string, std::string>{"staff:publisher@comune.it", "alert.cancel"});
+}
+
+TEST_CASE("the delivery report is a CSV of counts per minute, with running totals and no number") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  const auto id = f.alert("Allerta meteo");
+  f.trail.periods = {{1'700'000'040'000, 10, 4, 1, 0}, {1'700'000'100'000, 5, 9, 2, 1}};
+  const auto res = f.get("/console/alerts/" + std::to_string(id) + "/report.csv", token);
+  REQUIRE(res.status == 200);
+  CHECK(res.content_type.rfind("text/csv", 0) == 0);
+  CHECK(header_of(res, "Content-Disposition").find("attachment") == 0);
+  CHECK(res.body.rfind("minuto,inviati,consegnati,letti,non_riusciti,", 0) == 0);
+  CHECK(res.body.find("2023-11-14T23:14:00+01:00,10,4,1,0,10,4,1,0\r\n") != std::string::npos);
+  CHECK(res.body.find("2023-11-14T23:15:00+01:00,5,9,2,1,15,13,3,1\r\n") != std::string::npos);
+  // No run of digits as long as a phone number's.
+  int run = 0, longest = 0;
+  for (char c : res.body) longest = std::max(longest, run = std::isdigit(static_cast<unsigned char>(c)) ? run + 1 : 0);
+  CHECK(longest <= 4);
+}
+
+TEST_CASE("an alert's events are a text/event-stream whose first event is its progress") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  const auto id = f.alert("Allerta meteo");
+  store::outbox_item item;
+  item.alert_id = id;
+  item.recipient = "393331234567";
+  f.store.queue(item);
+  const auto res = f.get("/console/alerts/" + std::to_string(id) + "/events", token);
+  REQUIRE(res.status == 200);
+  CHECK(res.content_type.rfind("text/event-stream", 0) == 0);
+  CHECK(header_of(res, "Cache-Control") == "no-store");
+  REQUIRE(res.body.rfind("retry: 5000\nevent: progress\ndata: {", 0) == 0);
+  const auto data = res.body.substr(res.body.find("data: ") + 6);
+  REQUIRE(data.size() > 2);
+  CHECK(data.substr(data.size() - 2) == "\n\n");
+  const auto progress = nlohmann::json::parse(data.substr(0, data.size() - 2));
+  CHECK(progress["counts"]["queued"] == 1);
+  CHECK(progress["in_progress"] == true);
+  CHECK(progress.contains("rate_per_second"));
+  CHECK(progress.contains("estimated_end"));
+  CHECK(res.body.find("3331234567") == std::string::npos);
+  CHECK(f.get("/console/alerts/" + std::to_string(id) + "/events", "").status == 303);
+}
+
+TEST_CASE("the compose page offers the catalogue's towns and topics, and Invia to publishers only") {
+  fixture f;
+  domain::town lugo;
+  lugo.id = "lugo";
+  lugo.name = "Comune di Lugo";
+  f.store.catalogue_data.towns.push_back(lugo);
+  domain::topic water;
+  water.id = "acqua";
+  water.name = "Acqua";
+  f.store.catalogue_data.topics.push_back(water);
+  f.add("editor@comune.it", "editor");
+  f.add("publisher@comune.it", "publisher");
+  const auto editor = f.log_in("editor@comune.it");
+  const auto page = f.get("/console/compose", editor);
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("name=\"comuni\" id=\"comune-lugo\" value=\"lugo\"") != std::string::npos);
+  CHECK(page.body.find("name=\"temi\" id=\"tema-acqua\" value=\"acqua\"") != std::string::npos);
+  CHECK(page.body.find("name=\"csrf\" value=\"" + csrf_token(f.ctx.csrf, editor) + "\"") != std::string::npos);
+  CHECK(page.body.find("value=\"invia\"") == std::string::npos);
+  const auto publisher = f.log_in("publisher@comune.it");
+  CHECK(f.get("/console/compose", publisher).body.find("value=\"invia\"") != std::string::npos);
+}
+
+TEST_CASE("Anteprima shows the phone's text with WhatsApp's formatting, its counter and the recipients") {
+  fixture f;
+  f.store.add_subscriber();
+  f.store.add_subscriber();
+  f.add("editor@comune.it", "editor");
+  const auto token = f.log_in("editor@comune.it");
+  const auto csrf = "csrf=" + csrf_token(f.ctx.csrf, token);
+  CHECK(f.post("/console/compose", token, "categoria=water&gravita=moderate&titolo=Acqua&testo=x").status == 403);
+  const auto res = f.post("/console/compose", token,
+                          csrf + "&categoria=water&gravita=moderate&titolo=Acqua+sospesa&testo=Da+*domani*+alle+8"
+                                 "&azione=anteprima");
+  REQUIRE(res.status == 200);
+  CHECK(res.body.find("<strong>domani</strong>") != std::string::npos);
+  CHECK(res.body.find("di 4096 caratteri") != std::string::npos);
+  CHECK(res.body.find("<dt>Destinatari</dt><dd>2 ") != std::string::npos);
+  CHECK(res.body.find("value=\"Acqua sospesa\"") != std::string::npos);  // what was typed stays
+  CHECK(f.store.alert_rows.empty());
+}
+
+TEST_CASE("a compose form POST /v1/alerts would refuse is a 422 page with the API's reasons") {
+  fixture f;
+  f.add("publisher@comune.it", "publisher");
+  const auto token = f.log_in("publisher@comune.it");
+  const auto csrf = "csrf=" + csrf_token(f.ctx.csrf, token);
+  const auto res = f.post("/console/compose", token, csrf + "&categoria=water&gravita=moderate&titolo=&testo=x&azione=invia");
+  CHECK(res.status == 422);
+  CHECK(res.content_type.find("text/html") == 0);
+  const auto api = domain::validate_alert(nlohmann::json{{"category", "water"}, {"severity", "moderate"},
+                                                         {"title", ""}, {"text", "x"}},
+                                          f.api.limits, f.now);
+  REQUIRE_FALSE(api.errors.empty());
+  CHECK(res.body.find(api.errors.front().field + " " + api.errors.front().reason) != std::string::npos);
+  CHECK(f.store.alert_rows.empty());
+  const auto unknown = f.post("/console/compose", token,
+                              csrf + "&categoria=water&gravita=moderate&titolo=T&testo=x&comuni=atlantide&azione=anteprima");
+  CHECK(unknown.status == 422);
+}
+
+TEST_CASE("Invia sends the alert as POST /v1/alerts does, for a publisher only, audited as the staff member") {
+  fixture f;
+  f.add("editor@comune.it", "editor");
+  f.add("publisher@comune.it", "publisher");
+  const std::string fields = "&categoria=roads&gravita=severe&titolo=Strada+chiusa&testo=Via+Roma&azione=invia";
+  const auto editor = f.log_in("editor@comune.it");
+  CHECK(f.post("/console/compose", editor, "csrf=" + csrf_token(f.ctx.csrf, editor) + fields).status == 403);
+  CHECK(f.store.alert_rows.empty());
+  const auto publisher = f.log_in("publisher@comune.it");
+  const auto res = f.post("/console/compose", publisher, "csrf=" + csrf_token(f.ctx.csrf, publisher) + fields);
+  REQUIRE(res.status == 303);
+  REQUIRE(f.store.alert_rows.size() == 1);
+  const auto& a = f.store.alert_rows.begin()->second;
+  CHECK(header_of(res, "Location") == "/console/alerts/" + std::to_string(a.id));
+  CHECK(a.source == "console");
+  CHECK(a.severity == "severe");
+  CHECK(a.title == "Strada chiusa");
+  CHECK(f.store.audit.back() == std::pair<std::string, std::string>{"staff:publisher@comune.it", "alert.create"});
+  // The same again at once is the API's duplicate: refused, not sent twice.
+  const auto again = f.post("/console/compose", publisher, "csrf=" + csrf_token(f.ctx.csrf, publisher) + fields);
+  CHECK(again.status == 409);
+  CHECK(f.store.alert_rows.size() == 1);
+}
+
+TEST_CASE("Invia follows the approval rule: a publisher is sent to the draft's approval, an admin's bypass is audited as one") {
+  fixture f;
+  f.api.approval = *domain::parse_approval_rule("all").rule;
+  f.add("publisher@comune.it", "publisher");
+  f.add("admin@comune.it", "admin");
+  const std::string fields = "&categoria=roads&gravita=severe&titolo=Strada+chiusa&testo=Via+Roma&azione=invia";
+  const auto publisher = f.log_in("publisher@comune.it");
+  const auto refused = f.post("/console/compose", publisher, "csrf=" + csrf_token(f.ctx.csrf, publisher) + fields);
+  CHECK(refused.status == 403);
+  CHECK(refused.body.find("seconda persona") != std::string::npos);
+  CHECK(f.store.alert_rows.empty());
+  const auto admin = f.log_in("admin@comune.it");
+  const auto sent = f.post("/console/compose", admin, "csrf=" + csrf_token(f.ctx.csrf, admin) + fields);
+  CHECK(sent.status == 303);
+  CHECK(f.store.alert_rows.size() == 1);
+  CHECK(f.store.audit.back() == std::pair<std::string, std::string>{"staff:admin@comune.it", "draft.bypass"});
+}
+
+TEST_CASE("the dashboard draws 90 days of subscribers as an SVG with a title, a description and a table, and counts per town and topic") {
+  fixture f;
+  domain::town lugo;
+  lugo.id = "lugo";
+  lugo.name = "Comune di Lugo";
+  f.store.catalogue_data.towns.push_back(lugo);
+  f.figures.audience.subscribers = 12;
+  f.figures.audience.towns = {{"lugo", 9}};
+  f.figures.audience.topics = {{"acqua", 4}};
+  // t0 is 14 November 2023 in Rome: day 19675 since 1970.
+  f.figures.changes = {{19675, 5, 1}, {19670, 8, 0}};
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  const auto res = f.get("/console/", token);
+  REQUIRE(res.status == 200);
+  auto has = [&res](std::string_view s) { return res.body.find(s) != std::string::npos; };
+  CHECK(has("<svg class=\"growth\""));
+  CHECK(has("role=\"img\" aria-labelledby=\"crescita-titolo crescita-desc\""));
+  CHECK(has("<title id=\"crescita-titolo\">Iscritti negli ultimi 90 giorni</title>"));
+  CHECK(has("Da 0 iscritti il 17/08/2023 a 12 il 14/11/2023; al massimo 12."));
+  CHECK(has("<tr><th scope=\"row\">14/11/2023</th><td>5</td><td>1</td><td>12</td></tr>"));
+  CHECK(has("<tr><th scope=\"row\">13/11/2023</th><td>0</td><td>0</td><td>8</td></tr>"));
+  CHECK(has("<tr><th scope=\"row\">09/11/2023</th><td>8</td><td>0</td><td>8</td></tr>"));
+  CHECK(has("<tr><th scope=\"row\">08/11/2023</th><td>0</td><td>0</td><td>0</td></tr>"));
+  CHECK(has("<tr><th scope=\"row\">Comune di Lugo</th><td>9</td></tr>"));
+  CHECK(has("<tr><th scope=\"row\">acqua</th><td>4</td></tr>"));
+  CHECK(res.body.find("<script>") == std::string::npos);
+}
+
+TEST_CASE("Salva bozza keeps the alert as a draft for an editor, audited as them, and sends nothing") {
+  fixture f;
+  f.add("editor@comune.it", "editor");
+  const auto token = f.log_in("editor@comune.it");
+  const std::string fields = "&categoria=water&gravita=minor&titolo=Lavori&testo=Acqua+sospesa&azione=bozza";
+  CHECK(f.post("/console/compose", token, "csrf=sbagliato" + fields).status == 403);
+  CHECK(f.drafts.saved.empty());
+  const auto res = f.post("/console/compose", token, "csrf=" + csrf_token(f.ctx.csrf, token) + fields);
+  CHECK(res.status == 303);
+  REQUIRE(f.drafts.saved.size() == 1);
+  CHECK(f.drafts.saved[0].first.alert.title == "Lavori");
+  CHECK(f.drafts.saved[0].first.alert.level == domain::severity::minor);
+  CHECK(f.drafts.saved[0].second == "staff:editor@comune.it");
+  CHECK(f.store.alert_rows.empty());
+}
+
+TEST_CASE("a publisher limited to a town cancels only the alerts of that town") {
+  fixture f;
+  f.store.create_user({"lugo@comune.it", "Luca Bianchi", "publisher", {"lugo"},
+                       crypto::hash_password(password, f.options.cost)}, "cli", f.now);
+  const auto token = f.log_in("lugo@comune.it");
+  const auto csrf = "csrf=" + csrf_token(f.ctx.csrf, token);
+  const auto everyone = f.alert("Per tutti");
+  const auto other = f.alert("Voltana", "moderate", "api", std::vector<std::string>{"voltana"});
+  const auto own = f.alert("Lugo", "moderate", "api", std::vector<std::string>{"lugo"});
+  CHECK(f.get("/console/alerts/" + std::to_string(everyone), token).body.find("Annulla l'invio") == std::string::npos);
+  CHECK(f.post("/console/alerts/" + std::to_string(everyone) + "/cancel", token, csrf).status == 403);
+  CHECK(f.post("/console/alerts/" + std::to_string(other) + "/cancel", token, csrf).status == 403);
+  CHECK(f.store.alert_rows[everyone].state == "planning");
+  CHECK(f.store.alert_rows[other].state == "planning");
+  CHECK(f.get("/console/alerts/" + std::to_string(own), token).body.find("Annulla l'invio") != std::string::npos);
+  CHECK(f.post("/console/alerts/" + std::to_string(own) + "/cancel", token, csrf).status == 303);
+  CHECK(f.store.alert_rows[own].state == "cancelled");
 }

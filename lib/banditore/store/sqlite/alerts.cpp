@@ -130,6 +130,19 @@ struct alert_store::statements {
         get(db, std::string("SELECT ") + alert_columns + " FROM alerts WHERE id = :id"),
         list(db, std::string("SELECT ") + alert_columns +
                      " FROM alerts WHERE id < :before ORDER BY id DESC LIMIT :limit"),
+        // One statement for every filter: a NULL parameter filters nothing.
+        search(db, std::string("SELECT ") + alert_columns +
+                       " FROM alerts WHERE id < :before"
+                       " AND (:severity IS NULL OR severity = :severity)"
+                       " AND (:source IS NULL OR source = :source)"
+                       " AND (:from IS NULL OR created_at >= :from)"
+                       " AND (:until IS NULL OR created_at < :until)"
+                       " AND (:title IS NULL OR instr(lower(title), lower(:title)) > 0)"
+                       " AND (:topic IS NULL OR EXISTS (SELECT 1 FROM json_each(alerts.topics) WHERE value = :topic))"
+                       " AND (:town IS NULL OR EXISTS (SELECT 1 FROM json_each(alerts.towns) WHERE value = :town)"
+                       " OR EXISTS (SELECT 1 FROM json_each(alerts.areas) j JOIN areas a ON a.id = j.value"
+                       " WHERE a.town_id = :town))"
+                       " ORDER BY id DESC LIMIT :limit"),
         counts(db, "SELECT state, count FROM alert_progress WHERE alert_id = :id"),
         // Both read at most the rows in flight, through the partial
         // indexes; left to choose, SQLite reads every row of the alert.
@@ -200,7 +213,7 @@ struct alert_store::statements {
                     "WHERE c.last_inbound_at IS NULL OR c.last_inbound_at <= :since"),
         all_counts(db, "SELECT state, SUM(count) FROM alert_progress GROUP BY state") {}
 
-  SQLite::Statement by_key, insert, duplicate, welcome, errors, add_recipient, count_recipient, get, list, counts, sending, all_sending, sent_times, waiting, cancel_alert, withdraw_alert, cancel_rows, next_to_plan, batch_end,
+  SQLite::Statement by_key, insert, duplicate, welcome, errors, add_recipient, count_recipient, get, list, search, counts, sending, all_sending, sent_times, waiting, cancel_alert, withdraw_alert, cancel_rows, next_to_plan, batch_end,
       plan, plan_below_severe, town_end, area_end, topic_end, plan_targeted, count_targeted, count_everyone,
       area_towns, advance, planned, expire, finish, expire_sending, subscribers, flagged, outside, all_counts;
 };
@@ -313,6 +326,28 @@ std::vector<alert_record> alert_store::list(std::int64_t before_id, std::size_t 
   q.reset();
   q.bind(":before", before_id > 0 ? before_id : std::numeric_limits<std::int64_t>::max());
   q.bind(":limit", static_cast<std::int64_t>(limit));
+  std::vector<alert_record> out;
+  while (q.executeStep()) out.push_back(read_alert(q));
+  q.reset();
+  return out;
+}
+
+std::vector<alert_record> alert_store::search(const alert_query& query) {
+  auto& q = st_->search;
+  q.reset();
+  q.clearBindings();
+  q.bind(":before", query.before_id > 0 ? query.before_id : std::numeric_limits<std::int64_t>::max());
+  q.bind(":limit", static_cast<std::int64_t>(query.limit));
+  auto text = [&q](const char* name, const std::string& value) {
+    if (!value.empty()) q.bind(name, value);
+  };
+  text(":severity", query.severity);
+  text(":source", query.source);
+  text(":title", query.title_contains);
+  text(":topic", query.topic);
+  text(":town", query.town);
+  if (query.created_from) q.bind(":from", *query.created_from);
+  if (query.created_before) q.bind(":until", *query.created_before);
   std::vector<alert_record> out;
   while (q.executeStep()) out.push_back(read_alert(q));
   q.reset();

@@ -48,6 +48,7 @@ class alert_store {
   std::optional<alert_record> get(std::int64_t id);
   // Newest first; before_id = 0 starts from the newest.
   std::vector<alert_record> list(std::int64_t before_id, std::size_t limit);
+  std::vector<alert_record> search(const alert_query& query);
   std::optional<alert_report> report(std::int64_t id);
 
   // Stops what has not been sent; an alert whose broadcast has finished or

@@ -2,6 +2,7 @@
 
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/domain/revocation.hpp>
+#include <banditore/store/sqlite/alert_trail.hpp>
 #include <banditore/store/sqlite/alerts.hpp>
 #include <banditore/store/sqlite/api_keys.hpp>
 #include <banditore/store/sqlite/audience.hpp>
@@ -18,6 +19,7 @@
 #include <banditore/store/sqlite/retention.hpp>
 #include <banditore/store/sqlite/staff.hpp>
 #include <banditore/store/sqlite/subscriber_admin.hpp>
+#include <banditore/store/sqlite/subscriber_figures.hpp>
 #include <banditore/store/sqlite/worker.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -223,6 +225,36 @@ asio::awaitable<std::optional<alert_report>> engine::report(std::int64_t id) {
 asio::awaitable<std::vector<alert_record>> engine::list(std::int64_t before_id, std::size_t limit) {
   auto& s = *impl_;
   auto work = [&s, before_id, limit](SQLite::Database&) { return s.alerts->list(before_id, limit); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<std::vector<alert_record>> engine::search(alert_query query) {
+  auto& s = *impl_;
+  auto work = [&s, q = std::move(query)](SQLite::Database&) { return s.alerts->search(q); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<std::vector<audit_entry>> engine::alert_audit(std::int64_t alert_id) {
+  auto& s = *impl_;
+  auto work = [alert_id](SQLite::Database& db) { return sqlite::alert_audit(db, alert_id); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<std::vector<delivery_period>> engine::delivery_timeline(std::int64_t alert_id, std::int64_t period_ms) {
+  auto& s = *impl_;
+  auto work = [alert_id, period_ms](SQLite::Database& db) { return sqlite::delivery_timeline(db, alert_id, period_ms); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<std::vector<day_change>> engine::subscriber_changes(std::int64_t since_ms, std::int64_t offset_ms) {
+  auto& s = *impl_;
+  auto work = [since_ms, offset_ms](SQLite::Database& db) { return sqlite::subscriber_changes(db, since_ms, offset_ms); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<audience_figures> engine::subscribers_by_audience() {
+  auto& s = *impl_;
+  auto work = [](SQLite::Database& db) { return sqlite::subscribers_by_audience(db); };
   co_return co_await s.worker.run(std::move(work));
 }
 

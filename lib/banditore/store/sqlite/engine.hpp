@@ -6,6 +6,7 @@
 
 #include <banditore/config/settings.hpp>
 #include <banditore/crypto/data_keys.hpp>
+#include <banditore/store/alert_trail.hpp>
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/audience.hpp>
 #include <banditore/store/api_keys.hpp>
@@ -19,6 +20,7 @@
 #include <banditore/store/staff.hpp>
 #include <banditore/store/public_alerts.hpp>
 #include <banditore/store/subscriber_admin.hpp>
+#include <banditore/store/subscriber_figures.hpp>
 #include <banditore/store/sqlite/open.hpp>
 
 #include <functional>
@@ -39,6 +41,8 @@ struct engine_options {
 
 class engine final : public store::inbound,
                      public store::alerts,
+                     public store::alert_trail,
+                     public store::subscriber_figures,
                      public store::planning,
                      public store::outbox_rounds,
                      public store::api_keys,
@@ -75,6 +79,13 @@ class engine final : public store::inbound,
                                                std::int64_t now_ms) override;
   boost::asio::awaitable<std::optional<alert_report>> report(std::int64_t id) override;
   boost::asio::awaitable<std::vector<alert_record>> list(std::int64_t before_id, std::size_t limit) override;
+  boost::asio::awaitable<std::vector<alert_record>> search(alert_query query) override;
+  boost::asio::awaitable<std::vector<audit_entry>> alert_audit(std::int64_t alert_id) override;
+  boost::asio::awaitable<std::vector<delivery_period>> delivery_timeline(std::int64_t alert_id,
+                                                                       std::int64_t period_ms) override;
+  boost::asio::awaitable<std::vector<day_change>> subscriber_changes(std::int64_t since_ms,
+                                                                   std::int64_t offset_ms) override;
+  boost::asio::awaitable<audience_figures> subscribers_by_audience() override;
   boost::asio::awaitable<std::optional<alert_report>> cancel(std::int64_t id, actor who, std::int64_t now_ms) override;
   boost::asio::awaitable<alert_stats> stats(std::int64_t tier_limit, std::int64_t now_ms) override;
   boost::asio::awaitable<alert_preview_counts> preview(domain::alert_audience audience, domain::severity level,

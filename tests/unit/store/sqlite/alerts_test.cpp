@@ -215,3 +215,48 @@ TEST_CASE("stopping an alert in progress cancels its queued deliveries; a finish
   CHECK_FALSE(f.alerts.get(finished)->cancelled_at);
   CHECK_FALSE(f.alerts.stop(999, now));
 }
+
+TEST_CASE("the history's search filters by town or its areas, topic, severity, source, days and title, by keyset") {
+  fixture f;
+  f.db->exec("INSERT INTO towns (id, name) VALUES ('lugo', 'Lugo'), ('voltana', 'Voltana')");
+  f.db->exec("INSERT INTO areas (id, town_id, name) VALUES ('centro', 'lugo', 'Centro')");
+  auto add = [&f](std::string values) {
+    f.db->exec("INSERT INTO alerts (category, severity, title, text, priority, source, not_before, created_at, towns, "
+               "topics, areas) VALUES (" + values + ")");
+    return f.db->getLastInsertRowid();
+  };
+  const auto water = add("'water', 'minor', 'Acqua sospesa', 't', 1, 'api', 0, 1000, '[\"lugo\"]', '[\"acqua\"]', NULL");
+  const auto area = add("'roads', 'moderate', 'Strada chiusa', 't', 1, 'console', 0, 2000, NULL, NULL, '[\"centro\"]'");
+  const auto storm = add("'weather', 'extreme', 'Allerta METEO', 't', 1, 'cap', 0, 3000, '[\"voltana\"]', NULL, NULL");
+  const auto all = add("'other', 'minor', 'Per tutti', 't', 1, 'api', 0, 4000, NULL, NULL, NULL");
+  auto ids = [&f](alert_query q) {
+    std::vector<std::int64_t> out;
+    for (const auto& a : f.alerts.search(q)) out.push_back(a.id);
+    return out;
+  };
+  using list = std::vector<std::int64_t>;
+  alert_query q;
+  CHECK(ids(q) == list{all, storm, area, water});
+  q.town = "lugo";
+  CHECK(ids(q) == list{area, water});
+  q = {};
+  q.topic = "acqua";
+  CHECK(ids(q) == list{water});
+  q = {};
+  q.severity = "minor";
+  CHECK(ids(q) == list{all, water});
+  q = {};
+  q.source = "cap";
+  CHECK(ids(q) == list{storm});
+  q = {};
+  q.title_contains = "meteo";
+  CHECK(ids(q) == list{storm});
+  q = {};
+  q.created_from = 2000;
+  q.created_before = 4000;
+  CHECK(ids(q) == list{storm, area});
+  q = {};
+  q.before_id = storm;
+  q.limit = 1;
+  CHECK(ids(q) == list{area});
+}

@@ -96,3 +96,4 @@ TEST_CASE("news feed state: validators kept, failures counted and cleared") {
   CHECK(s.last_modified == "Tue, 01 Dec 2026 15:30:00 GMT");
   CHECK(s.last_polled_at == t0 + 2);
 }
+

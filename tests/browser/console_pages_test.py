@@ -1,0 +1,132 @@
+#!/usr/bin/python3
+"""The staff console's pages in headless Chromium, as a phone (375 px) and
+a desktop (1280 px) show them, logged in as a publisher: the dashboard,
+the history, an alert's page while it goes out, the compose page empty
+and with its preview. Each is screenshotted under --out, checked by
+axe-core (no serious or critical violation), and must leave nothing in
+the browser's console (a script or style the Content-Security-Policy
+refuses shows there) nor scroll sideways on a phone.
+
+Usage: console_pages_test.py --banditore BIN --axe axe.min.js --out DIR
+Exit status 0 when every check passed; each failure is printed.
+"""
+
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from browser_support import (Banditore, axe_violations, chromium, console_problems,  # noqa: E402
+                             full_page_png, set_width)
+
+WIDTHS = [("phone", 375, True), ("desktop", 1280, False)]
+SERIOUS = {"serious", "critical"}
+
+
+def seed(site):
+    """One subscriber and one alert to them, which stays in progress: the
+    WhatsApp address is a closed port."""
+    token = site.create_key("ufficio stampa", "alerts:send,alerts:read,stats:read")
+    assert site.citizen_says("393331234567", "Attiva", "wamid.console-browser-1") == 200
+    end = time.monotonic() + 30
+    while site.api("GET", "/v1/stats", token)[1].get("subscribers", 0) < 1:
+        assert time.monotonic() < end, "the subscriber was not recorded"
+        time.sleep(0.1)
+    status, answer = site.api("POST", "/v1/alerts", token, {
+        "category": "water", "severity": "severe", "title": "Acqua non potabile in via Roma",
+        "text": "Da *oggi* alle 18 l'acqua del rubinetto non è potabile.\n\nUsa acqua in bottiglia."})
+    assert status == 202, (status, answer)
+    return answer["id"]
+
+
+def log_in(driver, site, email, password):
+    driver.get(site.base + "/console/login")
+    driver.find_element("id", "email").send_keys(email)
+    driver.find_element("id", "password").send_keys(password)
+    driver.find_element("css selector", "form.login button[type=submit]").click()
+    end = time.monotonic() + 20
+    while "/console/login" in driver.current_url:
+        assert time.monotonic() < end, "the login did not open a session"
+        time.sleep(0.1)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--banditore", required=True)
+    ap.add_argument("--axe", required=True)
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    with open(args.axe, encoding="utf-8") as f:
+        axe_source = f.read()
+
+    failures = []
+    env = {"BANDITORE_TOWN": "Lugo", "BANDITORE_CONSOLE_TOTP": "optional"}
+    with Banditore(args.banditore, env) as site:
+        alert_id = seed(site)
+        email = "m.rossi@comune.example.it"
+        password = site.cli(["users", "create", "--email", email, "--name", "Maria Rossi",
+                             "--role", "publisher"]).strip().splitlines()[-1]
+        pages = {
+            "dashboard": "/console/",
+            "history": "/console/alerts",
+            "history-filtered": "/console/alerts?gravita=severe&q=acqua",
+            "alert": "/console/alerts/%d" % alert_id,
+            "compose": "/console/compose",
+        }
+        driver = chromium()
+        try:
+            log_in(driver, site, email, password)
+
+            def check(name, label, width, mobile):
+                shot = os.path.join(args.out, "console-%s-%s.png" % (name, label))
+                full_page_png(driver, shot)
+                problems = console_problems(driver)
+                if problems:
+                    failures.append("%s at %s: the console says %s" % (name, label, problems))
+                if driver.execute_script("return document.documentElement.lang") != "it":
+                    failures.append("%s: lang is not it" % name)
+                scroll = driver.execute_script("return document.documentElement.scrollWidth")
+                if mobile and scroll > width:
+                    failures.append("%s at %d px scrolls sideways (%d px wide)" % (name, width, scroll))
+                for v in axe_violations(driver, axe_source):
+                    line = "%s at %s: axe %s (%s): %s %s" % (name, label, v["id"], v["impact"], v["help"], v["nodes"])
+                    print(line)
+                    if v["impact"] in SERIOUS:
+                        failures.append(line)
+                print("checked %s at %s -> %s" % (name, label, shot))
+
+            for label, width, mobile in WIDTHS:
+                set_width(driver, width, mobile)
+                for name, path in pages.items():
+                    driver.get(site.base + path)
+                    check(name, label, width, mobile)
+                # The compose page's preview, by its button as without JavaScript.
+                driver.get(site.base + "/console/compose")
+                driver.find_element("id", "titolo").send_keys("Strada chiusa")
+                driver.find_element("id", "testo").send_keys("Via Roma è *chiusa* fino alle 18.")
+                driver.find_element("css selector", "button[value=anteprima]").click()
+                end = time.monotonic() + 20
+                while not driver.find_elements("css selector", ".phone .bubble"):
+                    if time.monotonic() > end:
+                        failures.append("compose at %s: Anteprima showed no phone" % label)
+                        break
+                    time.sleep(0.1)
+                check("compose-preview", label, width, mobile)
+
+            # The alert's page follows its events with the script.
+            driver.get(site.base + pages["alert"])
+            if not driver.execute_script("return !!document.querySelector('[data-events]')"):
+                failures.append("the alert in progress does not follow its events")
+        finally:
+            driver.quit()
+
+    for f in failures:
+        print("FAIL: " + f)
+    print("%d failure(s); screenshots in %s" % (len(failures), args.out))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
