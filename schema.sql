@@ -479,3 +479,20 @@ ALTER TABLE alerts ADD COLUMN areas TEXT;
 -- A key limited to towns (a town's press office) sends only there: a JSON
 -- array of town ids; NULL for a key that may send anywhere.
 ALTER TABLE api_keys ADD COLUMN towns TEXT;
+
+-- migration 16: message models
+-- An alert's usual words with blanks ("Interruzione idrica in via ___"),
+-- filled in order into a draft (domain/message_model.hpp). created_by is
+-- the actor's name as in the audit log ("key:<name>"). A draft made from a
+-- model keeps no link to it: deleting or changing a model leaves its
+-- drafts as they are.
+CREATE TABLE message_models (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  text       TEXT NOT NULL,
+  category   TEXT NOT NULL DEFAULT 'other',
+  severity   TEXT NOT NULL DEFAULT 'minor',
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);

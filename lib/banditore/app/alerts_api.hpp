@@ -17,6 +17,7 @@ namespace banditore::store {
 class alerts;
 class api_keys;
 class drafts;
+class models;
 class audience;
 }  // namespace banditore::store
 
@@ -28,6 +29,7 @@ struct alerts_context {
   store::alerts* alerts = nullptr;
   store::api_keys* keys = nullptr;
   store::drafts* drafts = nullptr;  // for the draft routes
+  store::models* models = nullptr;  // for the model routes
   store::audience* audience = nullptr;  // the catalogue an alert's towns, topics and areas name
   auth_throttle* throttle = nullptr;  // failed authentications per address
   domain::alert_limits limits;      // the forms an alert may take on the phone
@@ -55,5 +57,11 @@ void add_alert_routes(http::router& routes, alerts_context& context);
 // (alerts:send): the drafts news feeds make. A draft is sent with
 // POST /v1/alerts and "draft_id".
 void add_draft_routes(http::router& routes, alerts_context& context);
+
+// GET /v1/models[/{id}] (alerts:read); POST /v1/models, PUT and DELETE
+// /v1/models/{id}, and POST /v1/models/{id}/fill, which makes a draft of
+// the model's blanks filled in order (alerts:send; 422 when the values do
+// not fill them).
+void add_model_routes(http::router& routes, alerts_context& context);
 
 }  // namespace banditore::app

@@ -233,6 +233,7 @@ struct service::impl {
     alerts_api.alerts = db.get();
     alerts_api.keys = db.get();
     alerts_api.drafts = db.get();
+    alerts_api.models = db.get();
     alerts_api.audience = db.get();
     alerts_api.throttle = &auth_failures;
     // Free text allows WhatsApp's 4096 characters; with a template
@@ -262,6 +263,7 @@ struct service::impl {
     alerts_api.outbox_changed = [this] { sender->wake(); };
     add_alert_routes(routes, alerts_api);
     add_draft_routes(routes, alerts_api);
+    add_model_routes(routes, alerts_api);
     audience_api.audience = db.get();
     audience_api.keys = db.get();
     audience_api.throttle = &auth_failures;
