@@ -496,3 +496,19 @@ CREATE TABLE message_models (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
+
+-- migration 17: one attachment for an alert
+-- An image (JPEG, PNG) or a document (PDF) uploaded with POST /v1/media,
+-- checked by its bytes (domain/media_rules.hpp) and kept here whole: the
+-- sender uploads it to the Cloud API once per alert. sha256 names the
+-- bytes: the same file uploaded again is the same row.
+CREATE TABLE media (
+  id         INTEGER PRIMARY KEY,
+  mime_type  TEXT NOT NULL CHECK (mime_type IN ('image/jpeg', 'image/png', 'application/pdf')),
+  filename   TEXT,
+  size       INTEGER NOT NULL,
+  sha256     BLOB NOT NULL UNIQUE,
+  bytes      BLOB NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);

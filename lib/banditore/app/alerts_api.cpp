@@ -12,7 +12,9 @@
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/api_keys.hpp>
 #include <banditore/store/drafts.hpp>
+#include <banditore/store/media.hpp>
 #include <banditore/store/models.hpp>
+#include <banditore/domain/media_rules.hpp>
 #include <banditore/domain/message_model.hpp>
 
 #include <nlohmann/json.hpp>
@@ -605,6 +607,75 @@ void add_model_routes(http::router& routes, alerts_context& ctx) {
     http::response res = http::json_response(201, http::json_text(draft_json(*filled.draft)));
     res.headers.push_back({"Location", "/v1/drafts/" + std::to_string(filled.draft->id)});
     co_return res;
+  });
+}
+
+namespace {
+
+json media_json(const store::media_record& m) {
+  const bool document = m.mime_type == "application/pdf";
+  return {{"id", m.id},
+          {"type", document ? "document" : "image"},
+          {"mime_type", m.mime_type},
+          {"filename", m.filename.empty() ? json(nullptr) : json(m.filename)},
+          {"size", m.size},
+          {"sha256", m.sha256},
+          {"created_by", m.created_by},
+          {"created_at", domain::format_rfc3339_utc(m.created_at)},
+          {"location", "/v1/media/" + std::to_string(m.id)}};
+}
+
+// A document's name when none is given: what the phone shows under it.
+constexpr std::string_view default_document_name = "avviso.pdf";
+
+}  // namespace
+
+void add_media_routes(http::router& routes, alerts_context& ctx) {
+  routes.add("POST", "/v1/media", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:send");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    const auto declared = req.header("Content-Type");
+    if (declared.empty())
+      co_return http::problem(415, "Unsupported Media Type",
+                              "Content-Type must say what the file is: image/jpeg, image/png or application/pdf");
+    const auto check = domain::check_media(req.body, declared);
+    if (!check.kind) {
+      const std::vector<domain::field_error> errors = {{"file", check.reason}};
+      co_return unprocessable(errors);
+    }
+    store::new_media upload;
+    upload.kind = *check.kind;
+    if (*check.kind == domain::media_kind::pdf) {
+      upload.filename = req.query_param("filename").value_or(std::string(default_document_name));
+      if (!domain::valid_document_filename(upload.filename)) {
+        const std::vector<domain::field_error> errors = {
+            {"filename", "must be 1 to 240 characters of UTF-8 ending in .pdf, without / or \\ or control characters"}};
+        co_return unprocessable(errors);
+      }
+    } else if (req.query_param("filename")) {
+      const std::vector<domain::field_error> errors = {{"filename", "names a document only, not an image"}};
+      co_return unprocessable(errors);
+    }
+    upload.bytes = std::move(req.body);
+    store::actor who{"key:" + auth.key->name, auth.key->id};
+    auto stored = co_await ctx.media->store_media(std::move(upload), std::move(who), now_ms());
+    if (stored.created)
+      log::info("media.stored", {{"request_id", req.request_id}, {"media_id", stored.media.id},
+                                 {"mime_type", stored.media.mime_type}, {"size", stored.media.size}});
+    http::response res = http::json_response(stored.created ? 201 : 200, http::json_text(media_json(stored.media)));
+    res.headers.push_back({"Location", "/v1/media/" + std::to_string(stored.media.id)});
+    co_return res;
+  });
+
+  routes.add("GET", "/v1/media/{id}", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:read");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    auto id = parse_id(req.path_params["id"]);
+    const std::string detail = "there is no media " + req.path_params["id"];
+    if (!id) co_return http::problem(404, "Not Found", detail);
+    auto m = co_await ctx.media->media_info(*id);
+    if (!m) co_return http::problem(404, "Not Found", detail);
+    co_return http::json_response(200, http::json_text(media_json(*m)));
   });
 }
 

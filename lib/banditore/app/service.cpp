@@ -12,6 +12,7 @@
 #include <banditore/config/console_settings.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <banditore/domain/alert_message.hpp>
+#include <banditore/domain/media_rules.hpp>
 #include <banditore/config/alert_form.hpp>
 #include <banditore/config/ops_settings.hpp>
 #include <banditore/config/template_pricing.hpp>
@@ -140,6 +141,9 @@ struct service::impl {
     auto replies = load_replies(settings);
     server_options.max_connections = settings.max_connections;
     server_options.max_body_bytes = settings.max_body_bytes;
+    // An alert's attachment may be a document of Meta's 100 MB.
+    server_options.large_body_paths = {"/v1/media"};
+    server_options.max_large_body_bytes = domain::max_document_bytes;
     server_options.idle_timeout = std::chrono::milliseconds(settings.http_idle_timeout_ms);
     // Once a request has begun its head gets three times as long as an
     // idle connection: idle sockets are the cheap way to hold connections.
@@ -234,6 +238,7 @@ struct service::impl {
     alerts_api.keys = db.get();
     alerts_api.drafts = db.get();
     alerts_api.models = db.get();
+    alerts_api.media = db.get();
     alerts_api.audience = db.get();
     alerts_api.throttle = &auth_failures;
     // Free text allows WhatsApp's 4096 characters; with a template
@@ -264,6 +269,7 @@ struct service::impl {
     add_alert_routes(routes, alerts_api);
     add_draft_routes(routes, alerts_api);
     add_model_routes(routes, alerts_api);
+    add_media_routes(routes, alerts_api);
     audience_api.audience = db.get();
     audience_api.keys = db.get();
     audience_api.throttle = &auth_failures;

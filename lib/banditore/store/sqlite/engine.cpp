@@ -8,6 +8,7 @@
 #include <banditore/store/sqlite/audit.hpp>
 #include <banditore/store/sqlite/cap_alerts.hpp>
 #include <banditore/store/sqlite/drafts.hpp>
+#include <banditore/store/sqlite/media.hpp>
 #include <banditore/store/sqlite/models.hpp>
 #include <banditore/store/sqlite/figures.hpp>
 #include <banditore/store/sqlite/inbound.hpp>
@@ -669,6 +670,21 @@ asio::awaitable<model_fill> engine::fill_model(std::int64_t id, std::vector<std:
     tx.commit();
     return out;
   };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<stored_media> engine::store_media(new_media upload, actor who, std::int64_t now) {
+  auto work = [upload = std::move(upload), who = std::move(who), now](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto out = insert_media(db, upload, who, now);
+    tx.commit();
+    return out;
+  };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<std::optional<media_record>> engine::media_info(std::int64_t id) {
+  auto work = [id](SQLite::Database& db) { return media_record_of(db, id); };
   co_return co_await impl_->worker.run(std::move(work));
 }
 

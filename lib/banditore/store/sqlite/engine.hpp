@@ -13,6 +13,7 @@
 #include <banditore/store/drafts.hpp>
 #include <banditore/store/inbound.hpp>
 #include <banditore/store/key_rotation.hpp>
+#include <banditore/store/media.hpp>
 #include <banditore/store/models.hpp>
 #include <banditore/store/operations.hpp>
 #include <banditore/store/outbox.hpp>
@@ -54,6 +55,7 @@ class engine final : public store::inbound,
                      public store::audience_admin,
                      public store::drafts,
                      public store::models,
+                     public store::media,
                      public store::staff_accounts,
                      public store::staff_admin,
                      public store::public_alerts {
@@ -153,6 +155,9 @@ class engine final : public store::inbound,
   boost::asio::awaitable<bool> delete_model(std::int64_t id, actor who, std::int64_t now_ms) override;
   boost::asio::awaitable<model_fill> fill_model(std::int64_t id, std::vector<std::string> values, actor who,
                                                 std::int64_t now_ms) override;
+  // media
+  boost::asio::awaitable<stored_media> store_media(new_media upload, actor who, std::int64_t now_ms) override;
+  boost::asio::awaitable<std::optional<media_record>> media_info(std::int64_t id) override;
   // audience_admin
   domain::audience_catalogue list_catalogue() override;
   domain::catalogue_verdict add_entry(const domain::catalogue_entry& entry, const actor& who,
