@@ -5,6 +5,11 @@
 // -F writes them, not by banditore's code.
 #include "harness.hpp"
 
+#include <banditore/whatsapp/cloud_channel.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
 #include <doctest/doctest.h>
 
 using namespace harness;
@@ -109,4 +114,41 @@ TEST_CASE("wa-sim refuses a media message with an unknown id, a file of the othe
   CHECK(over.status == 400);
   CHECK(code_of(over) == 100);
   CHECK(sim.inbox(citizen)["messages"].size() == 2);
+}
+
+TEST_CASE("the Cloud API channel uploads a file to wa-sim once and sends it as an image with its caption") {
+  temp_dir dir;
+  wa_sim sim{dir.path};
+  boost::asio::io_context io;
+  banditore::whatsapp::cloud_channel_options o;
+  o.api_base = sim.base;
+  o.api_version = "v24.0";
+  o.phone_number_id = sim_phone_number_id;
+  o.token = sim_token;
+  banditore::whatsapp::cloud_channel channel(io.get_executor(), o);
+  const std::string png = std::string("\x89PNG\r\n\x1A\n\x00\x00\x00\x0D" "IHDR", 16) + std::string(64, '\0');
+
+  banditore::dispatch::upload_outcome uploaded, refused;
+  banditore::dispatch::send_outcome sent;
+  auto run = [&]() -> boost::asio::awaitable<void> {
+    uploaded = co_await channel.upload_media("image/png", "mappa.png", png);
+    refused = co_await channel.upload_media("image/gif", "x.gif", "GIF89a");
+    banditore::dispatch::outgoing_message m;
+    m.to = citizen;
+    m.text = "*Via Roma chiusa*\nFino alle 18.";
+    m.media = banditore::dispatch::media_attachment{"image", uploaded.provider_id, ""};
+    sent = co_await channel.send(m);
+  };
+  boost::asio::co_spawn(io, run(), [](std::exception_ptr e) {
+    if (e) std::rethrow_exception(e);
+  });
+  io.run();
+  REQUIRE_FALSE(uploaded.provider_id.empty());
+  CHECK(refused.provider_id.empty());
+  CHECK(refused.refusal.error_code == 100);
+  CHECK(sent.verdict == banditore::dispatch::send_verdict::accepted);
+  const auto messages = sim.inbox(citizen)["messages"];
+  REQUIRE(messages.size() == 1);
+  CHECK(messages[0]["image"]["id"] == uploaded.provider_id);
+  CHECK(messages[0]["image"]["caption"] == "*Via Roma chiusa*\nFino alle 18.");
 }
