@@ -512,3 +512,6 @@ CREATE TABLE media (
   created_by TEXT NOT NULL,
   created_at INTEGER NOT NULL
 );
+-- The alert's attachment, sent inside the 24-hour window as an image or
+-- document message with the alert's text as its caption; NULL: none.
+ALTER TABLE alerts ADD COLUMN media_id INTEGER REFERENCES media(id);

@@ -47,3 +47,40 @@ TEST_CASE("POST /v1/media takes a 3 MB image that any other route refuses as too
   CHECK(too_big.status == 422);
   CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM media") == 1);
 }
+
+TEST_CASE("an alert with an attachment reaches phones inside their window as an image captioned with its text, uploaded once") {
+  alert_world w;
+  const auto phones = w.sim.subscribe_many(3);
+  const std::string png = std::string("\x89PNG\r\n\x1A\n\x00\x00\x00\x0D" "IHDR", 16) + std::string(200, '\0');
+  auto stored = call(w.app.base, "POST", "/v1/media", png,
+                     {{"Authorization", "Bearer " + w.token}, {"Content-Type", "image/png"}});
+  REQUIRE(stored.status == 201);
+  const auto media_id = json::parse(stored.body)["id"].get<std::int64_t>();
+
+  json body = {{"category", "roads"}, {"severity", "moderate"}, {"title", "Via Roma chiusa"},
+               {"text", "Fino alle 18, deviazione per via Mazzini (mappa)."}, {"media", media_id}};
+  // Unknown attachments and captions over WhatsApp's 1024 are refused first.
+  json unknown = body;
+  unknown["media"] = media_id + 100;
+  auto refused = w.app.api("POST", "/v1/alerts", w.token, unknown.dump());
+  CHECK(refused.status == 422);
+  CHECK(json::parse(refused.body)["errors"][0]["field"] == "media");
+  json long_caption = body;
+  long_caption["text"] = std::string(1100, 'a');
+  auto too_long = w.app.api("POST", "/v1/alerts", w.token, long_caption.dump());
+  CHECK(too_long.status == 422);
+  CHECK(json::parse(too_long.body)["errors"][0]["field"] == "text");
+
+  auto sent = w.post_alert(body);
+  CHECK(sent["media"] == media_id);
+  w.await_state(sent["id"].get<std::int64_t>(), "done");
+  for (const auto& p : phones) {
+    const auto messages = w.sim.inbox(p)["messages"];
+    REQUIRE_FALSE(messages.empty());
+    const auto& last = messages.back();
+    REQUIRE(last["type"] == "image");
+    CHECK(last["image"]["mime_type"] == "image/png");
+    CHECK(last["image"]["caption"].get<std::string>().find("Via Roma chiusa") != std::string::npos);
+  }
+  CHECK(w.sim.stats()["media_uploaded"] == 1);
+}

@@ -56,6 +56,7 @@ json alert_json(const store::alert_record& a) {
           {"finished_at", time_or_null(a.finished_at)},
           {"audience", domain::audience_json(a.audience)},
           {"recipients", a.planned_count},
+          {"media", a.media_id ? json(*a.media_id) : json(nullptr)},
           {"location", "/v1/alerts/" + std::to_string(a.id)}};
 }
 
@@ -240,6 +241,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     a.idempotency_key = idem;
     a.draft_id = validation.draft_id;
     a.publish = validation.publish;
+    a.media_id = validation.media_id;
     const auto digest = crypto::sha256(http::json_text(body));
     a.request_hash.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
     a.not_before = now;
@@ -261,6 +263,11 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
       const std::string detail = "draft " + std::to_string(out.result.id) +
                                  " is not a draft any more (sent or discarded) or does not exist";
       co_return http::problem(409, "Conflict", detail);
+    }
+    if (out.result.outcome == store::create_outcome::media_unknown) {
+      const std::vector<domain::field_error> errors = {
+          {"media", "there is no attachment " + std::to_string(out.result.id) + "; upload it with POST /v1/media"}};
+      co_return unprocessable(errors);
     }
     if (out.result.outcome == store::create_outcome::duplicate) {
       // A press office that double-clicks must not send twice.

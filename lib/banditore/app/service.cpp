@@ -224,6 +224,7 @@ struct service::impl {
     so.always_template = settings.wa_template_mode == "always";
     so.tier_limit = settings.wa_tier;
     if (settings.wa_rate == 0) log::warn("sender.unpaced", {{"detail", "BANDITORE_WA_RATE=0: no pacing; only for benchmarks against the simulator"}});
+    so.media = db.get();
     sender = std::make_unique<dispatch::sender>(io, *db, *channel, so);
     planner = std::make_unique<dispatch::planner>(io, *db, [this] { sender->wake(); });
 

@@ -25,6 +25,7 @@ struct alert_record {
   std::optional<std::int64_t> api_key_id, expires_at, cancelled_at, finished_at;
   std::int64_t not_before = 0, created_at = 0, planned_count = 0;
   domain::alert_audience audience;  // who it is for; everyone when all absent
+  std::optional<std::int64_t> media_id;  // its attachment (store/media.hpp)
 };
 
 struct new_alert {
@@ -45,12 +46,15 @@ struct new_alert {
   std::optional<std::int64_t> draft_id;
   // Shown on the public pages and feeds; false: "non pubblicare".
   bool publish = true;
+  // The attachment sent with it inside the 24-hour window.
+  std::optional<std::int64_t> media_id;
 };
 
 // conflict: the idempotency key was used for another request; duplicate:
 // the same alert was created moments ago (id names it); draft_unavailable:
 // draft_id names no draft still open (none, sent or discarded).
-enum class create_outcome { created, replayed, conflict, duplicate, draft_unavailable };
+// media_unknown: media_id names no stored attachment.
+enum class create_outcome { created, replayed, conflict, duplicate, draft_unavailable, media_unknown };
 
 struct create_result {
   create_outcome outcome = create_outcome::created;

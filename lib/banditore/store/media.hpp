@@ -43,6 +43,8 @@ class media {
   virtual boost::asio::awaitable<stored_media> store_media(new_media upload, actor who, std::int64_t now_ms) = 0;
   // What is known of a stored file, without its bytes.
   virtual boost::asio::awaitable<std::optional<media_record>> media_info(std::int64_t id) = 0;
+  // The file's bytes, for its upload to the provider; nullopt when none.
+  virtual boost::asio::awaitable<std::optional<std::string>> media_content(std::int64_t id) = 0;
 };
 
 }  // namespace banditore::store

@@ -19,7 +19,7 @@ std::optional<std::int64_t> opt_int(const SQLite::Column& c) {
 
 constexpr const char* alert_columns =
     "id, category, severity, title, text, state, source, priority, api_key_id, expires_at, "
-    "cancelled_at, finished_at, not_before, created_at, planned_count, link, towns, topics, areas";
+    "cancelled_at, finished_at, not_before, created_at, planned_count, link, towns, topics, areas, media_id";
 
 std::optional<std::string> opt_text(const SQLite::Column& c) {
   if (c.isNull()) return std::nullopt;
@@ -88,6 +88,7 @@ alert_record read_alert(SQLite::Statement& q) {
   a.audience.towns = domain::id_list_from_json_text(opt_text(q.getColumn(16)));
   a.audience.topics = domain::id_list_from_json_text(opt_text(q.getColumn(17)));
   a.audience.areas = domain::id_list_from_json_text(opt_text(q.getColumn(18)));
+  a.media_id = opt_int(q.getColumn(19));
   return a;
 }
 
@@ -110,9 +111,9 @@ struct alert_store::statements {
   explicit statements(SQLite::Database& db)
       : by_key(db, "SELECT id, request_hash FROM alerts WHERE api_key_id IS :key AND idempotency_key = :idem"),
         insert(db, "INSERT INTO alerts (category, severity, title, text, link, priority, state, source, api_key_id, "
-                   "idempotency_key, request_hash, expires_at, not_before, created_at, public, towns, topics, areas) "
-                   "VALUES (:category, :severity, :title, :text, :link, :priority, :state, :source, :key, :idem, :hash, "
-                   ":expires, :not_before, :now, :public, :towns, :topics, :areas)"),
+                   "idempotency_key, request_hash, expires_at, not_before, created_at, public, towns, topics, areas, "
+                   "media_id) VALUES (:category, :severity, :title, :text, :link, :priority, :state, :source, :key, "
+                   ":idem, :hash, :expires, :not_before, :now, :public, :towns, :topics, :areas, :media)"),
         duplicate(db, "SELECT id FROM alerts WHERE created_at >= :since AND state <> 'cancelled' AND source = :source "
                       "AND category = :category AND severity = :severity AND title = :title AND text = :text "
                       "AND COALESCE(link, '') = :link AND towns IS :towns AND topics IS :topics AND areas IS :areas "
@@ -286,6 +287,7 @@ std::int64_t alert_store::insert_alert(const new_alert& a, std::string_view stat
   st.bind(":not_before", std::max(a.not_before, now_ms));
   st.bind(":now", now_ms);
   st.bind(":public", a.publish ? 1 : 0);
+  if (a.media_id) st.bind(":media", *a.media_id); else st.bind(":media");
   st.exec();
   return db_.getLastInsertRowid();
 }

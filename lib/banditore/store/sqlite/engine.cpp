@@ -147,6 +147,10 @@ asio::awaitable<created_alert> engine::create(new_alert alert, actor who, std::i
       out.result = {create_outcome::draft_unavailable, *a.draft_id};
       return out;
     }
+    if (a.media_id && !media_record_of(db, *a.media_id)) {
+      out.result = {create_outcome::media_unknown, *a.media_id};
+      return out;
+    }
     out.result = s.alerts->create(a, now);
     if (out.result.outcome == create_outcome::created && a.draft_id &&
         !mark_draft_sent(db, *a.draft_id, out.result.id, now)) {
@@ -680,6 +684,11 @@ asio::awaitable<stored_media> engine::store_media(new_media upload, actor who, s
     tx.commit();
     return out;
   };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<std::optional<std::string>> engine::media_content(std::int64_t id) {
+  auto work = [id](SQLite::Database& db) { return media_bytes(db, id); };
   co_return co_await impl_->worker.run(std::move(work));
 }
 
