@@ -519,3 +519,39 @@ ALTER TABLE drafts ADD COLUMN reject_reason TEXT;
 -- creates is linked back (alert_id) and a later Cancel or Update of the
 -- document finds it.
 ALTER TABLE cap_alerts ADD COLUMN draft_id INTEGER REFERENCES drafts(id);
+
+-- migration 18: message models
+-- An alert's usual words with blanks ("Interruzione idrica in via ___"),
+-- filled in order into a draft (domain/message_model.hpp). created_by is
+-- the actor's name as in the audit log ("key:<name>"). A draft made from a
+-- model keeps no link to it: deleting or changing a model leaves its
+-- drafts as they are.
+CREATE TABLE message_models (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  text       TEXT NOT NULL,
+  category   TEXT NOT NULL DEFAULT 'other',
+  severity   TEXT NOT NULL DEFAULT 'minor',
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+-- migration 19: one attachment for an alert
+-- An image (JPEG, PNG) or a document (PDF) uploaded with POST /v1/media,
+-- checked by its bytes (domain/media_rules.hpp) and kept here whole: the
+-- sender uploads it to the Cloud API once per alert. sha256 names the
+-- bytes: the same file uploaded again is the same row.
+CREATE TABLE media (
+  id         INTEGER PRIMARY KEY,
+  mime_type  TEXT NOT NULL CHECK (mime_type IN ('image/jpeg', 'image/png', 'application/pdf')),
+  filename   TEXT,
+  size       INTEGER NOT NULL,
+  sha256     BLOB NOT NULL UNIQUE,
+  bytes      BLOB NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+-- The alert's attachment, sent inside the 24-hour window as an image or
+-- document message with the alert's text as its caption; NULL: none.
+ALTER TABLE alerts ADD COLUMN media_id INTEGER REFERENCES media(id);

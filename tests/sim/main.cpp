@@ -81,7 +81,9 @@ int main(int argc, char** argv) {
     // The Cloud API it plays takes a sender's whole pool from one address:
     // banditore's connections and the tests' calls all come from loopback.
     so.max_connections_per_address = 4096;
-    so.max_body_bytes = 4 * 1024 * 1024;
+    // A media upload carries a document of up to Meta's 100 MB, with the
+    // multipart framing around it.
+    so.max_body_bytes = 101 * 1024 * 1024;
     banditore::http::server server(io, so, routes);
     server.start();
     if (!port_file.empty()) {

@@ -1,5 +1,7 @@
 #include "simulator.hpp"
 
+#include "multipart_form.hpp"
+
 #include <banditore/http/client.hpp>
 #include <banditore/json/sax.hpp>
 #include <banditore/log/log.hpp>
@@ -66,6 +68,7 @@ struct inbox_entry {
   std::vector<std::string> parameters;
   std::vector<std::pair<std::string, std::string>> buttons;  // interactive: (id, title) in order, buttons or list rows
   std::string list_button;  // a list message: the button that opens the list
+  std::string media_id, mime_type, filename;  // an image or document message (text: its caption)
   std::int64_t at_ms = 0;
 };
 
@@ -253,6 +256,63 @@ std::string hydrate(std::string_view body, const std::vector<std::string>& param
   out.append(body);
   return out;
 }
+
+// ---- Media: what an upload may be ------------------------------------------
+// The types the Cloud API takes, judged by the file part's own
+// Content-Type, and the error with which it refuses another: Meta's
+// answer as users report it (fbsamples/whatsapp-api-examples#10,
+// MissaelAnda/laravel-whatsapp#4: "(#100) Param file must be a file with
+// one of the following types: ... Received file of type
+// 'application/octet-stream'."). Sizes from "Supported media types"
+// (developers.facebook.com/docs/whatsapp/cloud-api/reference/media):
+// audio and video 16 MB, documents 100 MB, images 5 MB, stickers (webp)
+// 500 KB.
+constexpr std::size_t megabyte = 1024 * 1024;
+struct media_type_rule {
+  std::string_view mime_type;
+  std::string_view message_type;  // the message type that may carry it
+  std::size_t max_bytes;
+};
+constexpr media_type_rule media_types[] = {
+    {"audio/aac", "audio", 16 * megabyte},
+    {"audio/mp4", "audio", 16 * megabyte},
+    {"audio/mpeg", "audio", 16 * megabyte},
+    {"audio/amr", "audio", 16 * megabyte},
+    {"audio/ogg", "audio", 16 * megabyte},
+    {"audio/opus", "audio", 16 * megabyte},
+    {"application/vnd.ms-powerpoint", "document", 100 * megabyte},
+    {"application/msword", "document", 100 * megabyte},
+    {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "document", 100 * megabyte},
+    {"application/vnd.openxmlformats-officedocument.presentationml.presentation", "document", 100 * megabyte},
+    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "document", 100 * megabyte},
+    {"application/pdf", "document", 100 * megabyte},
+    {"text/plain", "document", 100 * megabyte},
+    {"application/vnd.ms-excel", "document", 100 * megabyte},
+    {"image/jpeg", "image", 5 * megabyte},
+    {"image/png", "image", 5 * megabyte},
+    {"image/webp", "sticker", 500 * 1024},
+    {"video/mp4", "video", 16 * megabyte},
+    {"video/3gpp", "video", 16 * megabyte},
+};
+
+const media_type_rule* media_rule_of(std::string_view mime_type) {
+  for (const auto& r : media_types)
+    if (r.mime_type == mime_type) return &r;
+  return nullptr;
+}
+
+std::string unsupported_media_message(std::string_view received) {
+  std::string list;
+  for (const auto& r : media_types) list.append(list.empty() ? "" : ", ").append(r.mime_type);
+  return "(#100) Param file must be a file with one of the following types: " + list + ". Received file of type '" +
+         std::string(received) + "'.";
+}
+
+// A media message's caption holds at most 1024 characters
+// (developers.facebook.com/documentation/business-messaging/whatsapp/messages/image-messages:
+// "Media asset caption text. Maximum 1024 characters"; the same for documents).
+constexpr std::size_t max_media_caption = 1024;
+// ---- end of media rules ----
 
 // ---- end of Meta's rules ---------------------------------------------------
 
@@ -521,6 +581,107 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
   }
   // ---- end of Meta's template rules ----
 
+  // ---- Media: uploads, and the messages that carry them ----
+  struct uploaded_media {
+    std::string mime_type;
+    std::size_t size = 0;
+  };
+  std::map<std::string, uploaded_media, std::less<>> media_;
+  std::uint64_t next_media_id_ = 4490709327384033;  // ids look like Meta's: 16 digits
+
+  // POST /{version}/{phone-number-id}/media: multipart/form-data with
+  // messaging_product=whatsapp and the file (its part's Content-Type says
+  // what it is; a "type" field, when sent, must agree). Answers {"id": ...}
+  // (developers.facebook.com/docs/whatsapp/cloud-api/reference/media,
+  // "Upload Media").
+  http::response upload_media(http::request& req) {
+    bump("media_requests");
+    auto token = req.bearer_token();
+    if (!token || *token != opt_.token) {
+      bump("rejected_auth");
+      return meta_error(401, 190, "Invalid OAuth access token - Cannot parse access token");
+    }
+    if (req.path_params["phone_number_id"] != opt_.phone_number_id) {
+      bump("media_rejected");
+      return meta_error(400, 100, "Unsupported post request. Object with ID '" + req.path_params["phone_number_id"] +
+                                         "' does not exist, cannot be loaded due to missing permissions, or does not support this operation.");
+    }
+    const auto boundary = testing::form_boundary(req.header("Content-Type"));
+    if (boundary.empty()) {
+      bump("media_rejected");
+      return meta_error(400, 100, "(#100) The parameter file is required.", "the body is not multipart/form-data");
+    }
+    const auto form = testing::read_form(req.body, boundary);
+    if (!form.parts) {
+      bump("media_rejected");
+      return meta_error(400, 100, "(#100) Invalid parameter", "multipart body not well formed: " + form.error);
+    }
+    const testing::form_part* file = nullptr;
+    std::string product, declared;
+    for (const auto& p : *form.parts) {
+      if (p.name == "file") file = &p;
+      else if (p.name == "messaging_product") product = p.body;
+      else if (p.name == "type") declared = p.body;
+    }
+    if (product != "whatsapp") {
+      bump("media_rejected");
+      return meta_error(400, 100, "(#100) The parameter messaging_product is required.");
+    }
+    if (!file) {
+      bump("media_rejected");
+      return meta_error(400, 100, "(#100) The parameter file is required.");
+    }
+    const std::string received = file->content_type.empty() ? "application/octet-stream" : file->content_type;
+    const auto* rule = media_rule_of(received);
+    if (!rule) {
+      bump("media_rejected");
+      return meta_error(400, 100, unsupported_media_message(received));
+    }
+    if (!declared.empty() && declared != received) {
+      bump("media_rejected");
+      return meta_error(400, 100, "(#100) Invalid parameter",
+                        "Param type (" + declared + ") does not match the file's type (" + received + ")");
+    }
+    if (file->body.empty() || file->body.size() > rule->max_bytes) {
+      // Meta's wording for an oversized upload is not documented; 131053
+      // is its "Media upload error" (cloud-api/support/error-codes).
+      bump("media_rejected");
+      return meta_error(400, 131053, "(#131053) Media upload error",
+                        "file of " + std::to_string(file->body.size()) + " bytes; " + std::string(received) +
+                            " takes 1 to " + std::to_string(rule->max_bytes));
+    }
+    const auto id = std::to_string(next_media_id_++);
+    media_[id] = {received, file->body.size()};
+    bump("media_uploaded");
+    return http::json_response(200, json{{"id", id}}.dump());
+  }
+
+  // An image or document message: "id" of an uploaded file of a type that
+  // message carries, a caption of at most max_media_caption characters.
+  // wa-sim takes uploaded ids only (Meta fetches a "link" itself).
+  std::optional<http::response> check_media_message(const flat_json& body, inbox_entry& entry) {
+    const auto& type = entry.type;
+    entry.media_id = body.string_at(type + ".id");
+    if (entry.media_id.empty())
+      return meta_error(400, 100, "(#100) The parameter " + type + "['id'] is required.",
+                        "wa-sim takes uploaded media ids, not links");
+    auto m = media_.find(entry.media_id);
+    if (m == media_.end())
+      return meta_error(400, 100, "(#100) Invalid parameter",
+                        "Param " + type + "['id'] is not a valid media id: " + entry.media_id);
+    if (media_rule_of(m->second.mime_type)->message_type != type)
+      return meta_error(400, 100, "(#100) Invalid parameter",
+                        "media " + entry.media_id + " is " + m->second.mime_type + ", not a " + type);
+    entry.mime_type = m->second.mime_type;
+    entry.text = body.string_at(type + ".caption");
+    if (characters(entry.text) > max_media_caption)
+      return meta_error(400, 100, "(#100) Invalid parameter",
+                        "Param " + type + "['caption'] must be at most 1024 characters long.");
+    if (type == "document") entry.filename = body.string_at("document.filename");
+    return std::nullopt;
+  }
+  // ---- end of media ----
+
   // The answer to a send, at once; nothing for a timeout fault, which holds
   // the request past the caller's deadline. Not a coroutine: its locals
   // would make every send's frame too large for Asio's frame recycling.
@@ -578,6 +739,11 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
       }
     } else if (entry.type == "interactive") {  // ---- interactive reply buttons ----
       if (auto refused = check_reply_buttons(body, entry)) {
+        bump("rejected_invalid");
+        return refused;
+      }
+    } else if (entry.type == "image" || entry.type == "document") {  // ---- media messages ----
+      if (auto refused = check_media_message(body, entry)) {
         bump("rejected_invalid");
         return refused;
       }
@@ -898,6 +1064,11 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
         json m = {{"id", e.id}, {"type", e.type}, {"at", e.at_ms}};
         if (e.type == "text") m["text"] = e.text;
         else if (e.type == "interactive") m["interactive"] = interactive_json(e);
+        else if (e.type == "image" || e.type == "document") {
+          json media = {{"id", e.media_id}, {"mime_type", e.mime_type}, {"caption", e.text}};
+          if (e.type == "document") media["filename"] = e.filename;
+          m[e.type] = media;
+        }
         else m["template"] = {{"name", e.template_name}, {"language", e.template_language}, {"parameters", e.parameters}};
         list.push_back(std::move(m));
       }
@@ -1079,6 +1250,9 @@ void simulator::add_routes(http::router& routes) {
   auto self = impl_;
   routes.add("POST", "/{version}/{phone_number_id}/messages",
              [self](http::request& r) { return self->opt_.record_inbox ? self->logged_send(r) : self->send_endpoint(r); });
+  routes.add("POST", "/{version}/{phone_number_id}/media", [self](http::request& r) -> asio::awaitable<http::response> {
+    co_return self->upload_media(r);
+  });
   routes.add("GET", "/{version}/{phone_number_id}", [self](http::request& r) -> asio::awaitable<http::response> {
     co_return self->phone_number_node(r);
   });

@@ -83,6 +83,7 @@ asio::awaitable<store::created_alert> fake_store::create(store::new_alert a, sto
   r.title = a.draft.title;
   r.text = a.draft.text;
   r.link = a.draft.link;
+  r.media_id = a.media_id;
   r.audience = a.audience;
   r.updates = a.updates;
   r.state = "planning";

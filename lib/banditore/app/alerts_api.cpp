@@ -13,6 +13,10 @@
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/api_keys.hpp>
 #include <banditore/store/drafts.hpp>
+#include <banditore/store/media.hpp>
+#include <banditore/store/models.hpp>
+#include <banditore/domain/media_rules.hpp>
+#include <banditore/domain/message_model.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -56,6 +60,7 @@ json alert_json(const store::alert_record& a) {
           {"audience", domain::audience_json(a.audience)},
           {"updates", a.updates ? json(*a.updates) : json(nullptr)},
           {"recipients", a.planned_count},
+          {"media", a.media_id ? json(*a.media_id) : json(nullptr)},
           {"location", "/v1/alerts/" + std::to_string(a.id)}};
 }
 
@@ -303,6 +308,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     a.draft_id = validation.draft_id;
     a.updates = validation.updates;
     a.publish = validation.publish;
+    a.media_id = validation.media_id;
     const auto digest = crypto::sha256(http::json_text(body));
     a.request_hash.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
     a.not_before = now;
@@ -330,6 +336,11 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     if (out.result.outcome == store::create_outcome::draft_changed) {
       const std::string detail = "draft " + std::to_string(out.result.id) + " was changed while it was being sent";
       co_return http::problem(409, "Conflict", detail);
+    }
+    if (out.result.outcome == store::create_outcome::media_unknown) {
+      const std::vector<domain::field_error> errors = {
+          {"media", "there is no attachment " + std::to_string(out.result.id) + "; upload it with POST /v1/media"}};
+      co_return unprocessable(errors);
     }
     if (out.result.outcome == store::create_outcome::duplicate) {
       // A press office that double-clicks must not send twice.
@@ -793,6 +804,213 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     http::response res = http::json_response(202, http::json_text(j));
     res.headers.push_back({"Location", "/v1/alerts/" + std::to_string(out.result.id)});
     co_return res;
+  });
+}
+
+namespace {
+
+json model_json(const store::model_record& m) {
+  return {{"id", m.id},
+          {"name", m.name},
+          {"text", m.text},
+          {"blanks", domain::count_blanks(m.text)},
+          {"category", m.category},
+          {"severity", m.severity},
+          {"created_by", m.created_by},
+          {"created_at", domain::format_rfc3339_utc(m.created_at)},
+          {"updated_at", domain::format_rfc3339_utc(m.updated_at)},
+          {"location", "/v1/models/" + std::to_string(m.id)}};
+}
+
+http::response model_not_found(std::string_view id) {
+  return http::problem(404, "Not Found", "there is no model " + std::string(id));
+}
+
+http::response model_name_taken(std::string_view name) {
+  return http::problem(409, "Conflict", "another model is already named \"" + std::string(name) + "\"");
+}
+
+// A JSON body, or the refusal to read it.
+struct json_body {
+  json value;
+  std::optional<http::response> refusal;
+};
+json_body read_json_body(const http::request& req) {
+  json_body out;
+  if (!is_json(req.header("Content-Type"))) {
+    out.refusal = http::problem(415, "Unsupported Media Type", "Content-Type must be application/json");
+    return out;
+  }
+  // A NUL ends nlohmann's input: JSON, a NUL and garbage would parse.
+  out.value = req.body.find('\0') == std::string::npos ? json::parse(req.body, nullptr, false)
+                                                         : json(json::value_t::discarded);
+  if (out.value.is_discarded()) out.refusal = http::problem(400, "Bad Request", "the body is not valid JSON (UTF-8)");
+  return out;
+}
+
+// The answer to a created or rewritten model.
+http::response model_changed(const store::model_change& change, int status, std::string_view id_text,
+                             std::string_view name) {
+  if (change.outcome == store::model_outcome::not_found) return model_not_found(id_text);
+  if (change.outcome == store::model_outcome::name_taken) return model_name_taken(name);
+  http::response res = http::json_response(status, http::json_text(model_json(*change.model)));
+  res.headers.push_back({"Location", "/v1/models/" + std::to_string(change.model->id)});
+  return res;
+}
+
+}  // namespace
+
+void add_model_routes(http::router& routes, alerts_context& ctx) {
+  routes.add("GET", "/v1/models", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:read");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    auto list = co_await ctx.models->list_models();
+    json items = json::array();
+    for (const auto& m : list) items.push_back(model_json(m));
+    json page = {{"models", items}};
+    co_return http::json_response(200, http::json_text(page));
+  });
+
+  routes.add("POST", "/v1/models", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:send");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    auto body = read_json_body(req);
+    if (body.refusal) co_return std::move(*body.refusal);
+    auto validation = domain::validate_model(body.value);
+    if (!validation.model) co_return unprocessable(validation.errors);
+    const std::string name = validation.model->name;
+    store::actor who{"key:" + auth.key->name, auth.key->id};
+    auto change = co_await ctx.models->create_model(std::move(*validation.model), std::move(who), now_ms());
+    co_return model_changed(change, 201, "", name);
+  });
+
+  routes.add("GET", "/v1/models/{id}", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:read");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    auto id = parse_id(req.path_params["id"]);
+    if (!id) co_return model_not_found(req.path_params["id"]);
+    auto m = co_await ctx.models->model(*id);
+    if (!m) co_return model_not_found(req.path_params["id"]);
+    co_return http::json_response(200, http::json_text(model_json(*m)));
+  });
+
+  routes.add("PUT", "/v1/models/{id}", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:send");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    auto id = parse_id(req.path_params["id"]);
+    if (!id) co_return model_not_found(req.path_params["id"]);
+    auto body = read_json_body(req);
+    if (body.refusal) co_return std::move(*body.refusal);
+    auto validation = domain::validate_model(body.value);
+    if (!validation.model) co_return unprocessable(validation.errors);
+    const std::string name = validation.model->name;
+    store::actor who{"key:" + auth.key->name, auth.key->id};
+    auto change = co_await ctx.models->update_model(*id, std::move(*validation.model), std::move(who), now_ms());
+    co_return model_changed(change, 200, req.path_params["id"], name);
+  });
+
+  routes.add("DELETE", "/v1/models/{id}", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:send");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    auto id = parse_id(req.path_params["id"]);
+    if (!id) co_return model_not_found(req.path_params["id"]);
+    store::actor who{"key:" + auth.key->name, auth.key->id};
+    const bool deleted = co_await ctx.models->delete_model(*id, std::move(who), now_ms());
+    if (!deleted) co_return model_not_found(req.path_params["id"]);
+    http::response res;
+    res.status = 204;
+    res.content_type.clear();
+    co_return res;
+  });
+
+  routes.add("POST", "/v1/models/{id}/fill", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:send");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    auto id = parse_id(req.path_params["id"]);
+    if (!id) co_return model_not_found(req.path_params["id"]);
+    auto body = read_json_body(req);
+    if (body.refusal) co_return std::move(*body.refusal);
+    auto reading = domain::read_fill_values(body.value);
+    if (!reading.values) co_return unprocessable(reading.errors);
+    store::actor who{"key:" + auth.key->name, auth.key->id};
+    auto filled = co_await ctx.models->fill_model(*id, std::move(*reading.values), std::move(who), now_ms());
+    if (filled.outcome == store::fill_outcome::not_found) co_return model_not_found(req.path_params["id"]);
+    if (filled.outcome == store::fill_outcome::refused) {
+      const std::vector<domain::field_error> errors = {{"values", filled.reason}};
+      co_return unprocessable(errors);
+    }
+    http::response res = http::json_response(201, http::json_text(draft_json(*filled.draft, ctx.approval)));
+    res.headers.push_back({"Location", "/v1/drafts/" + std::to_string(filled.draft->id)});
+    co_return res;
+  });
+}
+
+namespace {
+
+json media_json(const store::media_record& m) {
+  const bool document = m.mime_type == "application/pdf";
+  return {{"id", m.id},
+          {"type", document ? "document" : "image"},
+          {"mime_type", m.mime_type},
+          {"filename", m.filename.empty() ? json(nullptr) : json(m.filename)},
+          {"size", m.size},
+          {"sha256", m.sha256},
+          {"created_by", m.created_by},
+          {"created_at", domain::format_rfc3339_utc(m.created_at)},
+          {"location", "/v1/media/" + std::to_string(m.id)}};
+}
+
+// A document's name when none is given: what the phone shows under it.
+constexpr std::string_view default_document_name = "avviso.pdf";
+
+}  // namespace
+
+void add_media_routes(http::router& routes, alerts_context& ctx) {
+  routes.add("POST", "/v1/media", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:send");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    const auto declared = req.header("Content-Type");
+    if (declared.empty())
+      co_return http::problem(415, "Unsupported Media Type",
+                              "Content-Type must say what the file is: image/jpeg, image/png or application/pdf");
+    const auto check = domain::check_media(req.body, declared);
+    if (!check.kind) {
+      const std::vector<domain::field_error> errors = {{"file", check.reason}};
+      co_return unprocessable(errors);
+    }
+    store::new_media upload;
+    upload.kind = *check.kind;
+    if (*check.kind == domain::media_kind::pdf) {
+      upload.filename = req.query_param("filename").value_or(std::string(default_document_name));
+      if (!domain::valid_document_filename(upload.filename)) {
+        const std::vector<domain::field_error> errors = {
+            {"filename", "must be 1 to 240 characters of UTF-8 ending in .pdf, without / or \\ or control characters"}};
+        co_return unprocessable(errors);
+      }
+    } else if (req.query_param("filename")) {
+      const std::vector<domain::field_error> errors = {{"filename", "names a document only, not an image"}};
+      co_return unprocessable(errors);
+    }
+    upload.bytes = std::move(req.body);
+    store::actor who{"key:" + auth.key->name, auth.key->id};
+    auto stored = co_await ctx.media->store_media(std::move(upload), std::move(who), now_ms());
+    if (stored.created)
+      log::info("media.stored", {{"request_id", req.request_id}, {"media_id", stored.media.id},
+                                 {"mime_type", stored.media.mime_type}, {"size", stored.media.size}});
+    http::response res = http::json_response(stored.created ? 201 : 200, http::json_text(media_json(stored.media)));
+    res.headers.push_back({"Location", "/v1/media/" + std::to_string(stored.media.id)});
+    co_return res;
+  });
+
+  routes.add("GET", "/v1/media/{id}", [&ctx](http::request& req) -> asio::awaitable<http::response> {
+    auto auth = co_await authorize(ctx, req, "alerts:read");
+    if (auth.refusal) co_return std::move(*auth.refusal);
+    auto id = parse_id(req.path_params["id"]);
+    const std::string detail = "there is no media " + req.path_params["id"];
+    if (!id) co_return http::problem(404, "Not Found", detail);
+    auto m = co_await ctx.media->media_info(*id);
+    if (!m) co_return http::problem(404, "Not Found", detail);
+    co_return http::json_response(200, http::json_text(media_json(*m)));
   });
 }
 

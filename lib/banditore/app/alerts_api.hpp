@@ -18,6 +18,8 @@ namespace banditore::store {
 class alerts;
 class api_keys;
 class drafts;
+class models;
+class media;
 class audience;
 }  // namespace banditore::store
 
@@ -29,6 +31,8 @@ struct alerts_context {
   store::alerts* alerts = nullptr;
   store::api_keys* keys = nullptr;
   store::drafts* drafts = nullptr;  // for the draft routes
+  store::models* models = nullptr;  // for the model routes
+  store::media* media = nullptr;    // for the attachment routes
   store::audience* audience = nullptr;  // the catalogue an alert's towns, topics and areas name
   auth_throttle* throttle = nullptr;  // failed authentications per address
   domain::alert_limits limits;      // the forms an alert may take on the phone
@@ -59,5 +63,19 @@ void add_alert_routes(http::router& routes, alerts_context& context);
 // (alerts:send): the drafts news feeds make. A draft is sent with
 // POST /v1/alerts and "draft_id".
 void add_draft_routes(http::router& routes, alerts_context& context);
+
+// GET /v1/models[/{id}] (alerts:read); POST /v1/models, PUT and DELETE
+// /v1/models/{id}, and POST /v1/models/{id}/fill, which makes a draft of
+// the model's blanks filled in order (alerts:send; 422 when the values do
+// not fill them).
+void add_model_routes(http::router& routes, alerts_context& context);
+
+// POST /v1/media (alerts:send): an alert's attachment as the raw body with
+// its Content-Type, a JPEG or PNG image or a PDF document, taken only as
+// domain::check_media takes it (by its bytes, within Meta's limits);
+// ?filename= names a document. GET /v1/media/{id} (alerts:read): what is
+// stored, without the bytes. The server lets /v1/media's bodies reach
+// domain::max_document_bytes (server_options::large_body_paths).
+void add_media_routes(http::router& routes, alerts_context& context);
 
 }  // namespace banditore::app

@@ -24,6 +24,8 @@ std::vector<http::route_info> registered_routes() {
   add_webhook_routes(routes, webhook);
   add_alert_routes(routes, alerts);
   add_draft_routes(routes, alerts);
+  add_model_routes(routes, alerts);
+  add_media_routes(routes, alerts);
   add_audience_routes(routes, audience);
   add_cap_routes(routes, cap);
   add_metrics_route(routes, metrics);

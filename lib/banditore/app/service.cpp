@@ -14,6 +14,7 @@
 #include <banditore/config/console_settings.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <banditore/domain/alert_message.hpp>
+#include <banditore/domain/media_rules.hpp>
 #include <banditore/config/alert_form.hpp>
 #include <banditore/config/ops_settings.hpp>
 #include <banditore/config/template_pricing.hpp>
@@ -143,6 +144,9 @@ struct service::impl {
     auto replies = load_replies(settings);
     server_options.max_connections = settings.max_connections;
     server_options.max_body_bytes = settings.max_body_bytes;
+    // An alert's attachment may be a document of Meta's 100 MB.
+    server_options.large_body_paths = {"/v1/media"};
+    server_options.max_large_body_bytes = domain::max_document_bytes;
     server_options.idle_timeout = std::chrono::milliseconds(settings.http_idle_timeout_ms);
     // Once a request has begun its head gets three times as long as an
     // idle connection: idle sockets are the cheap way to hold connections.
@@ -223,6 +227,7 @@ struct service::impl {
     so.always_template = settings.wa_template_mode == "always";
     so.tier_limit = settings.wa_tier;
     if (settings.wa_rate == 0) log::warn("sender.unpaced", {{"detail", "BANDITORE_WA_RATE=0: no pacing; only for benchmarks against the simulator"}});
+    so.media = db.get();
     sender = std::make_unique<dispatch::sender>(io, *db, *channel, so);
     planner = std::make_unique<dispatch::planner>(io, *db, [this] { sender->wake(); });
 
@@ -236,6 +241,8 @@ struct service::impl {
     alerts_api.alerts = db.get();
     alerts_api.keys = db.get();
     alerts_api.drafts = db.get();
+    alerts_api.models = db.get();
+    alerts_api.media = db.get();
     alerts_api.audience = db.get();
     alerts_api.throttle = &auth_failures;
     // Free text allows WhatsApp's 4096 characters; with a template
@@ -266,6 +273,8 @@ struct service::impl {
     alerts_api.approval = approval.rule;
     add_alert_routes(routes, alerts_api);
     add_draft_routes(routes, alerts_api);
+    add_model_routes(routes, alerts_api);
+    add_media_routes(routes, alerts_api);
     audience_api.audience = db.get();
     audience_api.keys = db.get();
     audience_api.throttle = &auth_failures;

@@ -16,4 +16,11 @@ std::string_view to_string(send_verdict v) {
   return "retry_later";
 }
 
+boost::asio::awaitable<upload_outcome> channel::upload_media(std::string, std::string, std::string) {
+  upload_outcome out;
+  out.refusal.verdict = send_verdict::permanent;
+  out.refusal.error_title = "this channel sends no media";
+  co_return out;
+}
+
 }  // namespace banditore::dispatch

@@ -22,6 +22,14 @@ struct template_content {
   std::vector<std::string> body_parameters;
 };
 
+// An image or document the provider already holds (uploaded with
+// channel::upload_media), sent with the text as its caption.
+struct media_attachment {
+  std::string type;  // "image" or "document"
+  std::string provider_id;
+  std::string filename;  // a document's
+};
+
 struct outgoing_message {
   std::string to;    // E.164 digits
   std::string text;  // used when no template is set
@@ -31,6 +39,9 @@ struct outgoing_message {
   // Or a list message (a reply too).
   domain::reply_list list;
   std::optional<template_content> templ;
+  // Or an image or document with the text as caption (free-form, inside
+  // the 24-hour window; never with a template).
+  std::optional<media_attachment> media;
   // Echoed by the provider in this message's status notifications: how a
   // status finds its delivery without an index over message ids.
   std::string callback_data;
@@ -61,10 +72,21 @@ struct send_outcome {
   std::chrono::milliseconds retry_after{0};
 };
 
+// An upload's result: the provider's id for the file, or the verdict of
+// why not (as for a send: retry, configuration, permanent ...).
+struct upload_outcome {
+  std::string provider_id;  // empty when refused
+  send_outcome refusal;     // its verdict and error when provider_id is empty
+};
+
 class channel {
  public:
   virtual ~channel() = default;
   virtual boost::asio::awaitable<send_outcome> send(const outgoing_message& message) = 0;
+  // Uploads a file once, for media messages; a channel without media
+  // refuses (permanent).
+  virtual boost::asio::awaitable<upload_outcome> upload_media(std::string mime_type, std::string filename,
+                                                              std::string bytes);
 };
 
 }  // namespace banditore::dispatch

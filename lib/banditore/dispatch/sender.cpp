@@ -5,6 +5,7 @@
 #include <banditore/domain/utf8.hpp>
 #include <banditore/log/log.hpp>
 #include <banditore/metrics/registry.hpp>
+#include <banditore/store/media.hpp>
 #include <banditore/store/outbox.hpp>
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/domain/alert.hpp>
@@ -20,6 +21,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <map>
 #include <random>
 
 namespace banditore::dispatch {
@@ -282,7 +284,19 @@ struct sender::impl : std::enable_shared_from_this<impl> {
         msg.list = std::move(item.list);
       }
       msg.callback_data = store::delivery_reference(item.id);
-      out = co_await channel_.send(msg);
+      bool send_it = true;
+      if (item.alert_id != 0 && item.media_id != 0 && !item.as_template && options_.media) {
+        auto uploaded = co_await upload_for(item);
+        if (!uploaded.provider_id.empty()) {
+          const std::string type(item.media_mime_type == "application/pdf" ? "document" : "image");
+          msg.media = media_attachment{type, std::move(uploaded.provider_id), item.media_filename};
+        } else if (uploaded.refusal.verdict != send_verdict::permanent) {
+          out = uploaded.refusal;  // retried as a failed send would be
+          send_it = false;
+        }
+        // Refused for good: the alert still goes, as text without it.
+      }
+      if (send_it) out = co_await channel_.send(msg);
     } catch (const std::exception& e) {
       failure = e.what();
     }
@@ -315,6 +329,41 @@ struct sender::impl : std::enable_shared_from_this<impl> {
     if (!gathering_ || pending_.size() >= gather_target()) task_.wake();
   }
 
+  // The provider's id of an alert's attachment: uploaded once (per
+  // process), by the first delivery that needs it. Deliveries that come
+  // while the upload is in flight are retried a moment later.
+  asio::awaitable<upload_outcome> upload_for(const store::outbox_item& item) {
+    upload_outcome out;
+    if (auto known = uploads_.find(item.media_id); known != uploads_.end()) {
+      if (!known->second.empty()) {
+        out.provider_id = known->second;
+        co_return out;
+      }
+      out.refusal.verdict = send_verdict::retry_later;
+      out.refusal.error_title = "the alert's attachment is being uploaded";
+      co_return out;
+    }
+    uploads_[item.media_id] = std::string();
+    auto bytes = co_await options_.media->media_content(item.media_id);
+    if (!bytes) {
+      uploads_.erase(item.media_id);
+      out.refusal.verdict = send_verdict::permanent;
+      out.refusal.error_title = "the alert's attachment is not stored";
+      co_return out;
+    }
+    out = co_await channel_.upload_media(item.media_mime_type, item.media_filename, std::move(*bytes));
+    if (out.provider_id.empty()) {
+      uploads_.erase(item.media_id);
+      log::warn("outbox.upload_failed", {{"alert_id", item.alert_id}, {"media_id", item.media_id},
+                                         {"verdict", to_string(out.refusal.verdict)},
+                                         {"error_code", out.refusal.error_code}, {"error", out.refusal.error_title}});
+    } else {
+      uploads_[item.media_id] = out.provider_id;
+      log::info("outbox.media_uploaded", {{"alert_id", item.alert_id}, {"media_id", item.media_id}});
+    }
+    co_return out;
+  }
+
   // Looked up once: at thousands of sends a second, finding a series by its
   // labels for every send shows in the profile.
   metrics::counter& sends_counter(bool delivery, send_verdict verdict) {
@@ -327,6 +376,7 @@ struct sender::impl : std::enable_shared_from_this<impl> {
   }
 
   asio::io_context& io_;
+  std::map<std::int64_t, std::string> uploads_;  // media id -> provider id; empty while uploading
   store::outbox_rounds& outbox_;
   channel& channel_;
   sender_options options_;

@@ -19,6 +19,7 @@
 
 namespace banditore::store {
 class outbox_rounds;
+class media;
 }  // namespace banditore::store
 
 namespace banditore::dispatch {
@@ -49,6 +50,9 @@ struct sender_options {
   domain::severity_labels labels;
   bool always_template = false;
   std::int64_t tier_limit = 0;  // unique people per day outside the window; 0 = unlimited
+  // Where alerts' attachments are read for their upload to the channel;
+  // null: alerts go without them.
+  store::media* media = nullptr;
 };
 
 struct sender_stats {

@@ -1,5 +1,7 @@
 #include <banditore/domain/alert.hpp>
 
+#include <banditore/domain/media_rules.hpp>
+
 #include <banditore/domain/alert_message.hpp>
 #include <banditore/domain/utf8.hpp>
 
@@ -76,7 +78,7 @@ alert_validation validate_alert(const nlohmann::json& body, const alert_limits& 
     return out;
   }
   static const std::vector<std::string> known = {"category", "severity", "title", "text", "link", "expires_at",
-                                                 "allow_duplicate", "draft_id", "updates", "public",
+                                                 "allow_duplicate", "draft_id", "updates", "public", "media",
                                                  "towns", "topics", "areas"};
   for (auto it = body.begin(); it != body.end(); ++it)
     if (std::find(known.begin(), known.end(), it.key()) == known.end())
@@ -128,6 +130,11 @@ alert_validation validate_alert(const nlohmann::json& body, const alert_limits& 
       errors.push_back({"updates", "must be the id of an earlier alert, a positive integer"});
     else out.updates = it->get<std::int64_t>();
   }
+  if (auto it = body.find("media"); it != body.end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<std::int64_t>() <= 0)
+      errors.push_back({"media", "must be the id of an attachment from POST /v1/media, a positive integer"});
+    else out.media_id = it->get<std::int64_t>();
+  }
   if (auto it = body.find("public"); it != body.end()) {
     if (!it->is_boolean()) errors.push_back({"public", "must be true or false"});
     else out.publish = it->get<bool>();
@@ -139,6 +146,12 @@ alert_validation validate_alert(const nlohmann::json& body, const alert_limits& 
       errors.push_back({"text", "is too long: with the title, link and the alert's frame the message would be " +
                                     std::to_string(whole) + " characters, and WhatsApp's text messages hold " +
                                     std::to_string(max_text_body)});
+    // With an attachment the message is the caption of an image or a
+    // document, which WhatsApp cuts at 1024 characters.
+    else if (out.media_id && whole > max_media_caption)
+      errors.push_back({"text", "is too long for an alert with an attachment: with the title, link and the "
+                                "alert's frame the caption would be " + std::to_string(whole) +
+                                " characters, and WhatsApp's captions hold " + std::to_string(max_media_caption)});
   }
   if (errors.empty() && limits.template_form) {
     // The template: title and text become parameters, folded to one line.

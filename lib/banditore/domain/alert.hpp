@@ -63,6 +63,9 @@ struct alert_validation {
   std::optional<std::int64_t> draft_id;
   // "updates": the earlier alert this one replaces.
   std::optional<std::int64_t> updates;
+  // "media": the id of an attachment stored with POST /v1/media
+  // (store/media.hpp); the alert's free text is then its caption.
+  std::optional<std::int64_t> media_id;
   // "public": false keeps the alert off the public pages and feeds
   // ("non pubblicare"); it is sent all the same.
   bool publish = true;

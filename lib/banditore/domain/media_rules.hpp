@@ -22,6 +22,8 @@ enum class media_kind { jpeg, png, pdf };
 inline constexpr std::size_t max_image_bytes = 5 * 1024 * 1024;
 inline constexpr std::size_t max_document_bytes = 100 * 1024 * 1024;
 inline constexpr std::size_t max_media_filename = 240;
+// An image or document message's caption: at most 1024 characters.
+inline constexpr std::size_t max_media_caption = 1024;
 
 std::string_view mime_type(media_kind);
 // "image" for JPEG and PNG, "document" for PDF: the Cloud API message type.

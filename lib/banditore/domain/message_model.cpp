@@ -1,7 +1,11 @@
 #include <banditore/domain/message_model.hpp>
 
 #include <banditore/domain/alert.hpp>
+#include <banditore/domain/utf8.hpp>
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <tuple>
 
 namespace banditore::domain {
@@ -53,6 +57,74 @@ filled_model fill_blanks(std::string_view model, const std::vector<std::string>&
   }
   text.append(model.substr(pos));
   out.text = std::move(text);
+  return out;
+}
+
+model_validation validate_model(const nlohmann::json& body) {
+  model_validation out;
+  auto& errors = out.errors;
+  if (!body.is_object()) {
+    errors.push_back({"", "the body must be a JSON object"});
+    return out;
+  }
+  static const std::vector<std::string> known = {"name", "text", "category", "severity"};
+  for (auto it = body.begin(); it != body.end(); ++it)
+    if (std::find(known.begin(), known.end(), it.key()) == known.end())
+      errors.push_back({it.key(), "unknown field"});
+  model_fields m;
+  auto text_field = [&](const char* name, std::string& into, std::size_t max, bool required) {
+    auto it = body.find(name);
+    if (it == body.end() || it->is_null()) {
+      if (required) errors.push_back({name, "is required"});
+      return;
+    }
+    if (!it->is_string()) {
+      errors.push_back({name, "must be a string"});
+      return;
+    }
+    into = it->get<std::string>();
+    const auto n = utf8::count_code_points(into);
+    if (!n) errors.push_back({name, "is not valid UTF-8"});
+    else if (is_blank(into)) errors.push_back({name, "must not be blank"});
+    else if (*n > max)
+      errors.push_back({name, "is " + std::to_string(*n) + " characters; at most " + std::to_string(max) +
+                                  " are allowed"});
+  };
+  text_field("name", m.name, max_model_name, true);
+  if (m.name.find_first_of("\r\n") != std::string::npos) errors.push_back({"name", "must be one line"});
+  text_field("text", m.text, max_text_body, true);
+  text_field("category", m.category, 64, false);
+  if (!valid_category(m.category))
+    errors.push_back({"category", "must be one of water, roads, weather, civil_protection, health, other"});
+  text_field("severity", m.severity, 32, false);
+  if (!parse_severity(m.severity))
+    errors.push_back({"severity", "must be one of extreme, severe, moderate, minor"});
+  if (errors.empty()) out.model = std::move(m);
+  return out;
+}
+
+fill_values read_fill_values(const nlohmann::json& body) {
+  fill_values out;
+  if (!body.is_object()) {
+    out.errors.push_back({"", "the body must be a JSON object"});
+    return out;
+  }
+  for (auto it = body.begin(); it != body.end(); ++it)
+    if (it.key() != "values") out.errors.push_back({it.key(), "unknown field"});
+  auto it = body.find("values");
+  if (it == body.end() || !it->is_array()) {
+    out.errors.push_back({"values", "must be an array of strings, one for each blank in order"});
+    return out;
+  }
+  std::vector<std::string> values;
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const auto& v = (*it)[i];
+    const std::string field = "values[" + std::to_string(i) + "]";
+    if (!v.is_string()) out.errors.push_back({field, "must be a string"});
+    else if (!utf8::count_code_points(v.get_ref<const std::string&>())) out.errors.push_back({field, "is not valid UTF-8"});
+    else values.push_back(v.get<std::string>());
+  }
+  if (out.errors.empty()) out.values = std::move(values);
   return out;
 }
 

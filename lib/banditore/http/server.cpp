@@ -20,6 +20,7 @@
 #include <boost/beast/http/write.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -208,11 +209,16 @@ struct server::impl : std::enable_shared_from_this<impl> {
     if (!failure.empty()) log::error("http.session_failed", {{"remote", peer}, {"error", failure}});
   }
 
-  bool reserved_path(std::string_view target) const {
+  static bool path_in(std::string_view target, const std::vector<std::string>& paths) {
     const auto path = target.substr(0, target.find('?'));
-    for (const auto& p : options_.reserved_paths)
+    for (const auto& p : paths)
       if (p.ends_with('/') ? path.starts_with(p) : path == p) return true;
     return false;
+  }
+  bool reserved_path(std::string_view target) const { return path_in(target, options_.reserved_paths); }
+  std::size_t body_limit_of(std::string_view target) const {
+    return path_in(target, options_.large_body_paths) ? std::max(options_.max_body_bytes, options_.max_large_body_bytes)
+                                                      : options_.max_body_bytes;
   }
 
   // The first field (in header, or from `from` on, in the trailer) longer
@@ -251,7 +257,8 @@ struct server::impl : std::enable_shared_from_this<impl> {
     for (std::size_t n = 0; n < options_.max_requests_per_connection && !stopping_; ++n) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
-      parser.body_limit(options_.max_body_bytes);
+      // The largest any path allows until the head names the path.
+      parser.body_limit(std::max(options_.max_body_bytes, options_.max_large_body_bytes));
       parser.on_chunk_header(check_chunk);
       // Nothing sent yet: the short idle timeout. From the first byte on,
       // the head has header_timeout to arrive. Until it has, a stop closes
@@ -274,9 +281,11 @@ struct server::impl : std::enable_shared_from_this<impl> {
         if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow)
           refusal = problem(431, "Request Header Fields Too Large",
                             "the request line and headers exceed " + std::to_string(options_.max_header_bytes) + " bytes");
-        else if (ec == bhttp::error::body_limit)  // Content-Length already over the limit
+        else if (ec == bhttp::error::body_limit)  // Content-Length already over the largest limit
           refusal = problem(413, "Content Too Large",
-                            "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes");
+                            "request body exceeds " +
+                                std::to_string(std::max(options_.max_body_bytes, options_.max_large_body_bytes)) +
+                                " bytes");
         else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
                  ec != asio::error::operation_aborted && ec != asio::error::eof &&
                  ec != asio::error::connection_reset && (buffer.size() > 0 || parser.got_some()))
@@ -289,7 +298,8 @@ struct server::impl : std::enable_shared_from_this<impl> {
       auto& header = parser.get();
       const unsigned version = header.version();
       const std::string method(header.method_string());
-      auto too_large = [this] { return "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes"; };
+      const std::size_t body_limit = body_limit_of(header.target());
+      auto too_large = [body_limit] { return "request body exceeds " + std::to_string(body_limit) + " bytes"; };
       std::optional<response> refusal;
       const auto long_field = oversized_field(header, 0);
       if (header.target().size() > options_.max_target_bytes)
@@ -298,7 +308,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
       else if (!long_field.empty())
         refusal = problem(431, "Request Header Fields Too Large",
                           "a header field exceeds " + std::to_string(options_.max_field_bytes) + " bytes");
-      else if (auto len = parser.content_length(); len && *len > options_.max_body_bytes)
+      else if (auto len = parser.content_length(); len && *len > body_limit)
         refusal = problem(413, "Content Too Large", too_large());
       else if (reserved && !reserved_path(header.target()))
         refusal = busy();
@@ -326,6 +336,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
         if (ec) break;
       }
 
+      parser.body_limit(body_limit);  // no body octet parsed yet: the head is all that was read
       stream.expires_after(options_.read_timeout);
       ec = co_await detail::bounded_read(stream, buffer, parser, detail::read_until::message);
       if (ec) {

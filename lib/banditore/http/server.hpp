@@ -29,6 +29,10 @@ struct server_options {
   std::size_t max_target_bytes = 8 * 1024;         // the request target (414)
   std::size_t max_chunk_extension_bytes = 256;     // one chunk's extensions (400)
   std::size_t max_body_bytes = 1024 * 1024;        // 413
+  // Paths ("/x/" a prefix, else exact) whose bodies may reach
+  // max_large_body_bytes instead: the attachments of POST /v1/media.
+  std::vector<std::string> large_body_paths;
+  std::size_t max_large_body_bytes = 0;
   std::chrono::milliseconds idle_timeout{10'000};  // a connection that has sent nothing (yet, or since its last answer)
   std::chrono::milliseconds header_timeout{30'000};  // from a request's first byte to its last header
   std::chrono::milliseconds read_timeout{15'000};  // receiving a request's body

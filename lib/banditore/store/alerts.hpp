@@ -27,6 +27,7 @@ struct alert_record {
   std::int64_t not_before = 0, created_at = 0, planned_count = 0;
   domain::alert_audience audience;  // who it is for; everyone when all absent
   std::optional<std::int64_t> updates;  // the earlier alert it replaces
+  std::optional<std::int64_t> media_id;  // its attachment (store/media.hpp)
 };
 
 struct new_alert {
@@ -59,6 +60,8 @@ struct new_alert {
   // The earlier alert this one replaces: it must exist; what is still
   // queued of it stops, in the same transaction.
   std::optional<std::int64_t> updates;
+  // The attachment sent with it inside the 24-hour window.
+  std::optional<std::int64_t> media_id;
 };
 
 // conflict: the idempotency key was used for another request; duplicate:
@@ -66,9 +69,10 @@ struct new_alert {
 // draft_id names no draft still open (none, sent or discarded), or with a
 // decision no draft in a state that allows it; own_draft: an approval by
 // the draft's author or last editor; draft_changed: the draft was edited
-// since it was read; update_unknown: updates names no alert (id names it).
+// since it was read; update_unknown: updates names no alert (id names it);
+// media_unknown: media_id names no stored attachment.
 enum class create_outcome {
-  created, replayed, conflict, duplicate, draft_unavailable, own_draft, draft_changed, update_unknown
+  created, replayed, conflict, duplicate, draft_unavailable, own_draft, draft_changed, update_unknown, media_unknown
 };
 
 struct create_result {

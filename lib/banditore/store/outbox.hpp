@@ -34,6 +34,10 @@ struct outbox_item {
   std::string town;  // the town an alert is signed with: the one it is for, or the recipient's; empty: the deployment's
   std::int64_t issued_at_ms = 0;                 // when the alert was created
   bool as_template = false;  // outside the 24-hour window: the approved template
+  // The alert's attachment (store/media.hpp), 0: none; sent inside the
+  // window only, as an image or document with the text as its caption.
+  std::int64_t media_id = 0;
+  std::string media_mime_type, media_filename;
   int attempts = 0;           // including this one
 };
 

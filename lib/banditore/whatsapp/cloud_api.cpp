@@ -177,6 +177,49 @@ std::string messages_path(std::string_view version, std::string_view phone_numbe
   return path;
 }
 
+std::string media_path(std::string_view version, std::string_view phone_number_id) {
+  auto path = messages_path(version, phone_number_id);
+  path.resize(path.size() - std::string_view("messages").size());
+  return path + "media";
+}
+
+std::string media_content(std::string_view media_type, std::string_view media_id, std::string_view caption,
+                          std::string_view filename) {
+  oj media = {{"id", media_id}};
+  if (!caption.empty()) media["caption"] = caption;
+  if (!filename.empty()) media["filename"] = filename;
+  return members(oj{{"type", media_type}, {std::string(media_type), std::move(media)}});
+}
+
+media_form media_upload_form(std::string_view mime_type, std::string_view filename, std::string_view bytes,
+                             std::string_view boundary) {
+  // A quoted-string's quote and backslash, and line ends, cannot stand in
+  // a filename parameter (RFC 7578 4.2): they are replaced.
+  std::string name;
+  for (char c : filename) name.push_back(c == '"' || c == '\\' || c == '\r' || c == '\n' ? '_' : c);
+  if (name.empty()) name = "file";
+  media_form out;
+  out.content_type = "multipart/form-data; boundary=" + std::string(boundary);
+  auto& b = out.body;
+  b.reserve(bytes.size() + 512);
+  const std::string dash = "--" + std::string(boundary);
+  b.append(dash).append("\r\nContent-Disposition: form-data; name=\"messaging_product\"\r\n\r\nwhatsapp\r\n");
+  b.append(dash).append("\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\n").append(mime_type).append("\r\n");
+  b.append(dash).append("\r\nContent-Disposition: form-data; name=\"file\"; filename=\"").append(name).append("\"\r\n");
+  b.append("Content-Type: ").append(mime_type).append("\r\n\r\n");
+  b.append(bytes);
+  b.append("\r\n").append(dash).append("--\r\n");
+  return out;
+}
+
+std::optional<std::string> parse_upload_success(std::string_view body) {
+  const auto root = parse_quietly(body);
+  if (!root.is_object()) return std::nullopt;
+  auto id = root.find("id");
+  if (id == root.end() || !id->is_string() || id->get_ref<const std::string&>().empty()) return std::nullopt;
+  return id->get<std::string>();
+}
+
 namespace {
 
 // Finds messages[0].id while the parser reads, without building the

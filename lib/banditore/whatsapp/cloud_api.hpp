@@ -95,6 +95,36 @@ std::optional<std::string> list_problem(std::string_view body_text, std::string_
 //  "action":{"button":...,"sections":[{"title":...,"rows":[{"id","title","description"}]}]}}
 std::string list_content(std::string_view body_text, std::string_view button, const std::vector<list_section>& sections);
 
+// An image or a document uploaded to Meta and named by the id the upload
+// answered, free-form (so only inside the 24-hour window). Meta's caption
+// holds at most 1024 characters
+// (developers.facebook.com/documentation/business-messaging/whatsapp/messages/image-messages).
+inline constexpr std::size_t max_media_caption = 1024;
+
+// "type":"image","image":{"id":...,"caption":...} or "type":"document",
+// "document":{"id":...,"caption":...,"filename":...}; caption and filename
+// left out when empty. media_type is "image" or "document".
+std::string media_content(std::string_view media_type, std::string_view media_id, std::string_view caption,
+                          std::string_view filename = {});
+
+// An upload: POST /{version}/{phone-number-id}/media as multipart/form-data
+// (RFC 7578) with messaging_product=whatsapp, type (the MIME type) and the
+// file, whose part carries the same Content-Type: Meta judges the file by it
+// (developers.facebook.com/docs/whatsapp/cloud-api/reference/media, "Upload
+// Media"). boundary must not occur in the bytes (the caller picks a random
+// one and checks); filename is sent as the file part's name.
+struct media_form {
+  std::string content_type;  // multipart/form-data; boundary=...
+  std::string body;
+};
+media_form media_upload_form(std::string_view mime_type, std::string_view filename, std::string_view bytes,
+                             std::string_view boundary);
+// The id of a 200 answer to an upload, {"id":"..."}; nothing for another shape.
+std::optional<std::string> parse_upload_success(std::string_view body);
+
+// "/" + version + "/" + phone_number_id + "/media".
+std::string media_path(std::string_view version, std::string_view phone_number_id);
+
 // "/" + version + "/" + phone_number_id + "/messages"; version as configured
 // ("v21.0"), a leading slash tolerated.
 std::string messages_path(std::string_view version, std::string_view phone_number_id);

@@ -1,5 +1,6 @@
 #include <banditore/whatsapp/cloud_channel.hpp>
 
+#include <banditore/crypto/hash.hpp>
 #include <banditore/http/client.hpp>
 #include <banditore/whatsapp/cloud_api.hpp>
 #include <banditore/whatsapp/errors.hpp>
@@ -42,6 +43,7 @@ struct cloud_channel::impl {
                                                    std::chrono::milliseconds(5000), options.request_timeout,
                                                    4 * 1024 * 1024, options.ca_file}),
         path(messages_path(options.api_version, options.phone_number_id)),
+        upload_path(media_path(options.api_version, options.phone_number_id)),
         authorization("Bearer " + options.token) {}
 
   // The content of the last few messages (see text_content): a broadcast
@@ -50,6 +52,7 @@ struct cloud_channel::impl {
   // broadcast, so more than one is kept.
   struct cached_content {
     std::optional<dispatch::template_content> templ;
+    std::optional<dispatch::media_attachment> media;
     std::string text;
     std::vector<domain::reply_button> buttons;
     domain::reply_list list;
@@ -59,6 +62,10 @@ struct cloud_channel::impl {
     auto same = [&m](const cached_content& c) {
       if (c.json.empty()) return false;
       if (m.templ.has_value() != c.templ.has_value()) return false;
+      if (m.media.has_value() != c.media.has_value()) return false;
+      if (m.media && (m.media->type != c.media->type || m.media->provider_id != c.media->provider_id ||
+                      m.media->filename != c.media->filename))
+        return false;
       if (!m.templ) return c.text == m.text && same_buttons(c.buttons, m.buttons) && same_list(c.list, m.list);
       return c.templ->name == m.templ->name && c.templ->language == m.templ->language &&
              c.templ->body_parameters == m.templ->body_parameters;
@@ -67,11 +74,14 @@ struct cloud_channel::impl {
       if (same(c)) return c.json;
     auto& slot = contents[next_content++ % contents.size()];
     slot.templ = m.templ;
+    slot.media = m.templ ? std::nullopt : m.media;
     slot.text = m.templ ? std::string{} : m.text;
     slot.buttons = m.templ ? std::vector<domain::reply_button>{} : m.buttons;
     slot.list = m.templ ? domain::reply_list{} : m.list;
     if (m.templ) {
       slot.json = template_content(template_message{m.templ->name, m.templ->language, m.templ->body_parameters});
+    } else if (m.media) {
+      slot.json = media_content(m.media->type, m.media->provider_id, m.text, m.media->filename);
     } else if (!m.list.empty()) {
       // Every new subscriber is sent the same confirmation and list.
       std::vector<list_section> sections;
@@ -110,6 +120,7 @@ struct cloud_channel::impl {
   cloud_channel_options options;
   http::client client;
   std::string path;
+  std::string upload_path;
   std::string authorization;
   std::array<cached_content, 4> contents;
   std::size_t next_content = 0;
@@ -119,6 +130,43 @@ cloud_channel::cloud_channel(boost::asio::any_io_executor executor, cloud_channe
     : impl_(std::make_unique<impl>(std::move(executor), std::move(options))) {}
 
 cloud_channel::~cloud_channel() = default;
+
+boost::asio::awaitable<dispatch::upload_outcome> cloud_channel::upload_media(std::string mime_type,
+                                                                             std::string filename,
+                                                                             std::string bytes) {
+  // A random boundary, drawn again in the unlikely case the file holds it.
+  std::string boundary;
+  do boundary = "banditore-" + crypto::to_hex(crypto::random_bytes(16));
+  while (bytes.find(boundary) != std::string::npos);
+  auto form = media_upload_form(mime_type, filename, bytes, boundary);
+  std::vector<http::header_field> headers;
+  headers.push_back({"Authorization", impl_->authorization});
+  headers.push_back({"Content-Type", std::move(form.content_type)});
+  auto res = co_await impl_->client.request("POST", impl_->upload_path, std::move(form.body), std::move(headers));
+
+  dispatch::upload_outcome out;
+  out.refusal.http_status = res.status;
+  if (!res.answered()) {
+    out.refusal.verdict = dispatch::send_verdict::retry_later;
+    out.refusal.error_title = res.transport_error;
+    co_return out;
+  }
+  if (res.status >= 200 && res.status < 300) {
+    if (auto id = parse_upload_success(res.body)) {
+      out.provider_id = std::move(*id);
+      co_return out;
+    }
+    out.refusal.verdict = dispatch::send_verdict::retry_later;
+    out.refusal.error_title = "upload answered without an id";
+    co_return out;
+  }
+  auto error = parse_provider_error(res.body);
+  out.refusal.error_code = error ? error->code : 0;
+  out.refusal.error_title = error ? error->message : "HTTP " + std::to_string(res.status);
+  out.refusal.verdict = verdict_for(classify(out.refusal.error_code, res.status));
+  out.refusal.retry_after = retry_after(res.header("Retry-After"));
+  co_return out;
+}
 
 boost::asio::awaitable<dispatch::send_outcome> cloud_channel::send(const dispatch::outgoing_message& m) {
   auto body = message_body(m.to, impl_->content(m), m.callback_data);

@@ -1,5 +1,5 @@
 // The WhatsApp Cloud API channel: POST {base}/{version}/{phone-number-id}/messages
-// with a bearer token over kept-alive connections. Its base URL is
+// (and /media for an attachment) with a bearer token over kept-alive connections. Its base URL is
 // configuration, so tests and the local demo point it at wa-sim.
 #pragma once
 
@@ -29,6 +29,9 @@ class cloud_channel final : public dispatch::channel {
   ~cloud_channel() override;
 
   boost::asio::awaitable<dispatch::send_outcome> send(const dispatch::outgoing_message& message) override;
+  // POST {base}/{version}/{phone-number-id}/media, multipart/form-data.
+  boost::asio::awaitable<dispatch::upload_outcome> upload_media(std::string mime_type, std::string filename,
+                                                                std::string bytes) override;
 
  private:
   struct impl;

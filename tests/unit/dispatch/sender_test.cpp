@@ -2,6 +2,8 @@
 
 #include <banditore/domain/utf8.hpp>
 
+#include <banditore/store/media.hpp>
+
 #include "../fake_store.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -9,7 +11,9 @@
 #include <boost/asio/io_context.hpp>
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <functional>
 
 using namespace banditore;
@@ -269,4 +273,90 @@ TEST_CASE("the template's town parameter is the alert's own town, or the deploym
   m = dispatch::delivery_message(o, "393331111111", alert, true);
   REQUIRE(m.templ);
   CHECK(m.templ->body_parameters[0].find("Bassa Romagna") != std::string::npos);
+}
+
+namespace {
+
+// The attachments the sender reads for an upload, by id.
+struct fake_media : store::media {
+  std::map<std::int64_t, std::string> files;
+  asio::awaitable<store::stored_media> store_media(store::new_media, store::actor, std::int64_t) override {
+    co_return store::stored_media{};
+  }
+  asio::awaitable<std::optional<store::media_record>> media_info(std::int64_t) override { co_return std::nullopt; }
+  asio::awaitable<std::optional<std::string>> media_content(std::int64_t id) override {
+    auto it = files.find(id);
+    if (it == files.end()) co_return std::nullopt;
+    co_return it->second;
+  }
+};
+
+// A channel that takes uploads too, or refuses them with the verdict given.
+struct uploading_channel : fake_channel {
+  std::vector<std::string> uploads;  // mime types, in order
+  std::optional<dispatch::send_verdict> refuse;
+  asio::awaitable<dispatch::upload_outcome> upload_media(std::string mime_type, std::string, std::string) override {
+    uploads.push_back(mime_type);
+    dispatch::upload_outcome out;
+    if (refuse) out.refusal.verdict = *refuse;
+    else out.provider_id = "media." + std::to_string(uploads.size());
+    co_return out;
+  }
+};
+
+store::outbox_item delivery_with_pdf(std::int64_t alert_id, bool as_template) {
+  auto item = delivery(alert_id, as_template);
+  item.media_id = 9;
+  item.media_mime_type = "application/pdf";
+  item.media_filename = "ordinanza.pdf";
+  return item;
+}
+
+}  // namespace
+
+TEST_CASE("an alert's attachment is uploaded once and every delivery inside the window carries it as a document") {
+  fake_store store;
+  uploading_channel channel;
+  fake_media media;
+  media.files[9] = "%PDF-1.7 ... %%EOF";
+  auto options = quick_options();
+  options.media = &media;
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(store.queue(delivery_with_pdf(3, false)));
+  auto all_sent = [&] {
+    return std::all_of(ids.begin(), ids.end(), [&](auto id) { return store.outbox[id].state == "sent"; });
+  };
+  REQUIRE(run_sender(store, channel, options, all_sent));
+  CHECK(channel.uploads == std::vector<std::string>{"application/pdf"});
+  // Deliveries leased while the upload was in flight waited and left after it.
+  REQUIRE(channel.sent.size() == 5);
+  for (const auto& m : channel.sent) {
+    REQUIRE(m.media.has_value());
+    CHECK(m.media->type == "document");
+    CHECK(m.media->provider_id == "media.1");
+    CHECK(m.media->filename == "ordinanza.pdf");
+  }
+}
+
+TEST_CASE("the template carries no attachment, and a file refused for good leaves the alert as text") {
+  fake_store store;
+  uploading_channel channel;
+  fake_media media;
+  media.files[9] = "%PDF-1.7 ... %%EOF";
+  auto options = quick_options();
+  options.media = &media;
+  options.template_name = "avviso_comune";
+  const auto outside = store.queue(delivery_with_pdf(3, true));
+  REQUIRE(run_sender(store, channel, options, [&] { return store.outbox[outside].state == "sent"; }));
+  REQUIRE(channel.sent.size() == 1);
+  CHECK(channel.sent[0].templ.has_value());
+  CHECK_FALSE(channel.sent[0].media.has_value());
+  CHECK(channel.uploads.empty());
+
+  channel.refuse = dispatch::send_verdict::permanent;
+  const auto inside = store.queue(delivery_with_pdf(4, false));
+  REQUIRE(run_sender(store, channel, options, [&] { return store.outbox[inside].state == "sent"; }));
+  REQUIRE(channel.sent.size() == 2);
+  CHECK_FALSE(channel.sent[1].media.has_value());
+  CHECK(channel.sent[1].text.find("Guasto acquedotto") != std::string::npos);
 }

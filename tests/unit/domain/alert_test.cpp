@@ -136,3 +136,23 @@ TEST_CASE("draft_id names a draft by a positive integer") {
           std::string::npos);
   }
 }
+
+TEST_CASE("an alert may name one attachment; its text is then a caption of at most 1024 characters") {
+  const alert_limits limits;
+  auto with_media = nlohmann::json::parse(
+      R"({"category":"water","severity":"minor","title":"Acqua","text":"Via Roma","media":4})");
+  const auto ok = validate_alert(with_media, limits, 0);
+  REQUIRE(ok.errors.empty());
+  CHECK(ok.media_id == 4);
+  with_media["media"] = "4";
+  CHECK(validate_alert(with_media, limits, 0).errors.at(0).field == "media");
+  with_media["media"] = 0;
+  CHECK(validate_alert(with_media, limits, 0).errors.at(0).field == "media");
+  with_media["media"] = 4;
+  with_media["text"] = std::string(1100, 'a');
+  const auto long_caption = validate_alert(with_media, limits, 0);
+  REQUIRE(long_caption.errors.size() == 1);
+  CHECK(long_caption.errors[0].field == "text");
+  with_media.erase("media");
+  CHECK(validate_alert(with_media, limits, 0).errors.empty());  // as plain text it fits
+}

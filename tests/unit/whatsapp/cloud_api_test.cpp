@@ -1,5 +1,7 @@
 #include <banditore/whatsapp/cloud_api.hpp>
 
+#include "multipart_form.hpp"
+
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -181,4 +183,45 @@ TEST_CASE("the list check counts characters, not bytes, and names the limit brok
   auto unique = list_problem("Scegli", "Scegli", {{"", {{"a", "A", ""}, {"a", "B", ""}}}});
   REQUIRE(unique);
   CHECK(unique->find("unique") != std::string::npos);
+}
+
+TEST_CASE("an image or document message names the uploaded id, with its caption and a document's file name") {
+  auto image = json::parse(message_body("393351112255", media_content("image", "4490709327384033", "Via Roma chiusa")));
+  CHECK(image["type"] == "image");
+  CHECK(image["image"]["id"] == "4490709327384033");
+  CHECK(image["image"]["caption"] == "Via Roma chiusa");
+  CHECK_FALSE(image["image"].contains("filename"));
+  auto document = json::parse(message_body("393351112255", media_content("document", "17", "", "ordinanza.pdf")));
+  CHECK(document["type"] == "document");
+  CHECK(document["document"]["filename"] == "ordinanza.pdf");
+  CHECK_FALSE(document["document"].contains("caption"));
+  CHECK(media_path("v24.0", "100000000000001") == "/v24.0/100000000000001/media");
+  CHECK(media_path("/v24.0", "1") == "/v24.0/1/media");
+}
+
+TEST_CASE("an upload's form is what an RFC 7578 reader takes: the product, the type and the file with its type") {
+  const std::string bytes("%PDF-1.7\r\n--not-it\r\n\0%%EOF", 26);
+  const auto form = media_upload_form("application/pdf", "Ordinanza \"12\".pdf", bytes, "banditore-abc");
+  CHECK(form.content_type == "multipart/form-data; boundary=banditore-abc");
+  const auto boundary = banditore::testing::form_boundary(form.content_type);
+  REQUIRE(boundary == "banditore-abc");
+  const auto read = banditore::testing::read_form(form.body, boundary);
+  REQUIRE_MESSAGE(read.parts, read.error);
+  REQUIRE(read.parts->size() == 3);
+  CHECK((*read.parts)[0].name == "messaging_product");
+  CHECK((*read.parts)[0].body == "whatsapp");
+  CHECK((*read.parts)[1].name == "type");
+  CHECK((*read.parts)[1].body == "application/pdf");
+  CHECK((*read.parts)[2].name == "file");
+  CHECK((*read.parts)[2].filename == "Ordinanza _12_.pdf");
+  CHECK((*read.parts)[2].content_type == "application/pdf");
+  CHECK((*read.parts)[2].body == bytes);
+}
+
+TEST_CASE("an upload's answer is its id; any other shape is none") {
+  CHECK(parse_upload_success(R"({"id":"4490709327384033"})") == "4490709327384033");
+  CHECK_FALSE(parse_upload_success(R"({"id":""})"));
+  CHECK_FALSE(parse_upload_success(R"({"id":44})"));
+  CHECK_FALSE(parse_upload_success(R"({"error":{"code":100}})"));
+  CHECK_FALSE(parse_upload_success("<html>"));
 }

@@ -19,7 +19,8 @@ std::optional<std::int64_t> opt_int(const SQLite::Column& c) {
 
 constexpr const char* alert_columns =
     "id, category, severity, title, text, state, source, priority, api_key_id, expires_at, "
-    "cancelled_at, finished_at, not_before, created_at, planned_count, link, towns, topics, areas, updates";
+    "cancelled_at, finished_at, not_before, created_at, planned_count, link, towns, topics, areas, updates, "
+    "media_id";
 
 std::optional<std::string> opt_text(const SQLite::Column& c) {
   if (c.isNull()) return std::nullopt;
@@ -89,6 +90,7 @@ alert_record read_alert(SQLite::Statement& q) {
   a.audience.topics = domain::id_list_from_json_text(opt_text(q.getColumn(17)));
   a.audience.areas = domain::id_list_from_json_text(opt_text(q.getColumn(18)));
   a.updates = opt_int(q.getColumn(19));
+  a.media_id = opt_int(q.getColumn(20));
   return a;
 }
 
@@ -112,9 +114,9 @@ struct alert_store::statements {
       : by_key(db, "SELECT id, request_hash FROM alerts WHERE api_key_id IS :key AND idempotency_key = :idem"),
         insert(db, "INSERT INTO alerts (category, severity, title, text, link, priority, state, source, api_key_id, "
                    "idempotency_key, request_hash, expires_at, not_before, created_at, public, towns, topics, areas, "
-                   "updates) "
+                   "updates, media_id) "
                    "VALUES (:category, :severity, :title, :text, :link, :priority, :state, :source, :key, :idem, :hash, "
-                   ":expires, :not_before, :now, :public, :towns, :topics, :areas, :updates)"),
+                   ":expires, :not_before, :now, :public, :towns, :topics, :areas, :updates, :media)"),
         duplicate(db, "SELECT id FROM alerts WHERE created_at >= :since AND state <> 'cancelled' AND source = :source "
                       "AND category = :category AND severity = :severity AND title = :title AND text = :text "
                       "AND COALESCE(link, '') = :link AND towns IS :towns AND topics IS :topics AND areas IS :areas "
@@ -307,6 +309,7 @@ std::int64_t alert_store::insert_alert(const new_alert& a, std::string_view stat
   st.bind(":now", now_ms);
   st.bind(":public", a.publish ? 1 : 0);
   if (a.updates) st.bind(":updates", *a.updates); else st.bind(":updates");
+  if (a.media_id) st.bind(":media", *a.media_id); else st.bind(":media");
   st.exec();
   return db_.getLastInsertRowid();
 }

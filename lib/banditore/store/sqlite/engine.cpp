@@ -9,6 +9,8 @@
 #include <banditore/store/sqlite/audit.hpp>
 #include <banditore/store/sqlite/cap_alerts.hpp>
 #include <banditore/store/sqlite/drafts.hpp>
+#include <banditore/store/sqlite/media.hpp>
+#include <banditore/store/sqlite/models.hpp>
 #include <banditore/store/sqlite/figures.hpp>
 #include <banditore/store/sqlite/inbound.hpp>
 #include <banditore/store/sqlite/key_rotation.hpp>
@@ -174,6 +176,10 @@ asio::awaitable<created_alert> engine::create(new_alert alert, actor who, std::i
     }
     if (a.updates && !s.alerts->get(*a.updates)) {
       out.result = {create_outcome::update_unknown, *a.updates};
+      return out;
+    }
+    if (a.media_id && !media_record_of(db, *a.media_id)) {
+      out.result = {create_outcome::media_unknown, *a.media_id};
       return out;
     }
     out.result = s.alerts->create(a, now);
@@ -779,6 +785,78 @@ asio::awaitable<std::optional<draft_record>> engine::discard_draft(std::int64_t 
     tx.commit();
     return out;
   };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<std::vector<model_record>> engine::list_models() {
+  auto work = [](SQLite::Database& db) { return list_model_records(db); };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<std::optional<model_record>> engine::model(std::int64_t id) {
+  auto work = [id](SQLite::Database& db) { return model_record_of(db, id); };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<model_change> engine::create_model(domain::model_fields fields, actor who, std::int64_t now) {
+  auto work = [fields = std::move(fields), who = std::move(who), now](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto out = insert_model(db, fields, who, now);
+    tx.commit();
+    return out;
+  };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<model_change> engine::update_model(std::int64_t id, domain::model_fields fields, actor who,
+                                                   std::int64_t now) {
+  auto work = [id, fields = std::move(fields), who = std::move(who), now](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto out = rewrite_model(db, id, fields, who, now);
+    tx.commit();
+    return out;
+  };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<bool> engine::delete_model(std::int64_t id, actor who, std::int64_t now) {
+  auto work = [id, who = std::move(who), now](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const bool deleted = delete_model_record(db, id, who, now);
+    tx.commit();
+    return deleted;
+  };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<model_fill> engine::fill_model(std::int64_t id, std::vector<std::string> values, actor who,
+                                               std::int64_t now) {
+  auto work = [id, values = std::move(values), who = std::move(who), now](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto out = fill_model_draft(db, id, values, who, now);
+    tx.commit();
+    return out;
+  };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<stored_media> engine::store_media(new_media upload, actor who, std::int64_t now) {
+  auto work = [upload = std::move(upload), who = std::move(who), now](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto out = insert_media(db, upload, who, now);
+    tx.commit();
+    return out;
+  };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<std::optional<std::string>> engine::media_content(std::int64_t id) {
+  auto work = [id](SQLite::Database& db) { return media_bytes(db, id); };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<std::optional<media_record>> engine::media_info(std::int64_t id) {
+  auto work = [id](SQLite::Database& db) { return media_record_of(db, id); };
   co_return co_await impl_->worker.run(std::move(work));
 }
 

@@ -14,6 +14,8 @@
 #include <banditore/store/drafts.hpp>
 #include <banditore/store/inbound.hpp>
 #include <banditore/store/key_rotation.hpp>
+#include <banditore/store/media.hpp>
+#include <banditore/store/models.hpp>
 #include <banditore/store/operations.hpp>
 #include <banditore/store/outbox.hpp>
 #include <banditore/store/planning.hpp>
@@ -56,6 +58,8 @@ class engine final : public store::inbound,
                      public store::audience,
                      public store::audience_admin,
                      public store::drafts,
+                     public store::models,
+                     public store::media,
                      public store::staff_accounts,
                      public store::staff_admin,
                      public store::public_alerts {
@@ -159,6 +163,20 @@ class engine final : public store::inbound,
   boost::asio::awaitable<draft_change> submit_draft(std::int64_t id, actor who, std::int64_t now_ms) override;
   boost::asio::awaitable<draft_change> reject_draft(std::int64_t id, std::string reason, actor who,
                                                     std::int64_t now_ms) override;
+  // models
+  boost::asio::awaitable<std::vector<model_record>> list_models() override;
+  boost::asio::awaitable<std::optional<model_record>> model(std::int64_t id) override;
+  boost::asio::awaitable<model_change> create_model(domain::model_fields fields, actor who,
+                                                    std::int64_t now_ms) override;
+  boost::asio::awaitable<model_change> update_model(std::int64_t id, domain::model_fields fields, actor who,
+                                                    std::int64_t now_ms) override;
+  boost::asio::awaitable<bool> delete_model(std::int64_t id, actor who, std::int64_t now_ms) override;
+  boost::asio::awaitable<model_fill> fill_model(std::int64_t id, std::vector<std::string> values, actor who,
+                                                std::int64_t now_ms) override;
+  // media
+  boost::asio::awaitable<stored_media> store_media(new_media upload, actor who, std::int64_t now_ms) override;
+  boost::asio::awaitable<std::optional<media_record>> media_info(std::int64_t id) override;
+  boost::asio::awaitable<std::optional<std::string>> media_content(std::int64_t id) override;
   // audience_admin
   domain::audience_catalogue list_catalogue() override;
   domain::catalogue_verdict add_entry(const domain::catalogue_entry& entry, const actor& who,

@@ -77,9 +77,10 @@ std::string due_sql(bool with_window) {
          "WHEN a.id IS NOT NULL AND (a.towns IS NOT NULL OR (SELECT COUNT(*) FROM towns) > 1) THEN "
          "(SELECT MIN(t.name) FROM subscriber_towns st JOIN towns t ON t.id = st.town_id "
          "WHERE st.subscriber_id = o.subscriber_id AND (a.towns IS NULL OR st.town_id IN "
-         "(SELECT value FROM json_each(a.towns))) HAVING COUNT(*) = 1) END "
+         "(SELECT value FROM json_each(a.towns))) HAVING COUNT(*) = 1) END, "
+         "a.media_id, m.mime_type, m.filename "
          "FROM outbox o LEFT JOIN subscribers s ON s.id = o.subscriber_id "
-         "LEFT JOIN alerts a ON a.id = o.alert_id " +
+         "LEFT JOIN alerts a ON a.id = o.alert_id LEFT JOIN media m ON m.id = a.media_id " +
          (with_window ? "LEFT JOIN contacts c ON c.phone_hash = o.phone_hash " : "") +
          "WHERE o.state = 'queued' AND o.not_before <= :now "
          "ORDER BY o.priority, o.not_before, o.id LIMIT :limit";
@@ -312,6 +313,11 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
       item.category = q.getColumn(12).getString();
       item.severity = q.getColumn(13).getString();
       item.town = q.getColumn(23).isNull() ? std::string{} : q.getColumn(23).getString();
+      if (!q.getColumn(24).isNull() && !q.getColumn(25).isNull()) {
+        item.media_id = q.getColumn(24).getInt64();
+        item.media_mime_type = q.getColumn(25).getString();
+        item.media_filename = q.getColumn(26).isNull() ? std::string{} : q.getColumn(26).getString();
+      }
       const auto last_inbound = q.getColumn(16).isNull() ? 0 : q.getColumn(16).getInt64();
       const bool in_window = last_inbound > now_ms - service_window_ms;
       item.as_template = policy.template_available &&
