@@ -70,6 +70,26 @@ bool valid_link(std::string_view s) {
 
 }  // namespace
 
+void read_text_field(const nlohmann::json& body, const char* name, std::string& into, std::size_t max,
+                     bool required, std::vector<field_error>& errors) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) {
+    if (required) errors.push_back({name, "is required"});
+    return;
+  }
+  if (!it->is_string()) {
+    errors.push_back({name, "must be a string"});
+    return;
+  }
+  into = it->get<std::string>();
+  auto n = utf8::count_code_points(into);
+  if (!n) errors.push_back({name, "is not valid UTF-8"});
+  else if (required && is_blank(into)) errors.push_back({name, "must not be blank"});
+  else if (*n > max)
+    errors.push_back({name, "is " + std::to_string(*n) + " characters; at most " + std::to_string(max) +
+                                " are allowed"});
+}
+
 alert_validation validate_alert(const nlohmann::json& body, const alert_limits& limits, std::int64_t now_ms) {
   alert_validation out;
   auto& errors = out.errors;
@@ -86,20 +106,7 @@ alert_validation validate_alert(const nlohmann::json& body, const alert_limits& 
 
   alert_draft d;
   auto text_field = [&](const char* name, std::string& into, std::size_t max, bool required) {
-    auto it = body.find(name);
-    if (it == body.end() || it->is_null()) {
-      if (required) errors.push_back({name, "is required"});
-      return;
-    }
-    if (!it->is_string()) {
-      errors.push_back({name, "must be a string"});
-      return;
-    }
-    into = it->get<std::string>();
-    auto n = utf8::count_code_points(into);
-    if (!n) errors.push_back({name, "is not valid UTF-8"});
-    else if (required && is_blank(into)) errors.push_back({name, "must not be blank"});
-    else if (*n > max) errors.push_back({name, "is " + std::to_string(*n) + " characters; at most " + std::to_string(max) + " are allowed"});
+    read_text_field(body, name, into, max, required, errors);
   };
 
   text_field("category", d.category, 64, true);

@@ -53,6 +53,12 @@ struct field_error {
   std::string reason;
 };
 
+// Reads body[name], a text of at most max code points, into into. Absent
+// or null is an error only when required; a required text must not be
+// blank. Each error names the field.
+void read_text_field(const nlohmann::json& body, const char* name, std::string& into, std::size_t max,
+                     bool required, std::vector<field_error>& errors);
+
 struct alert_validation {
   std::optional<alert_draft> draft;
   std::vector<field_error> errors;

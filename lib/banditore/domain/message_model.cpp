@@ -73,22 +73,7 @@ model_validation validate_model(const nlohmann::json& body) {
       errors.push_back({it.key(), "unknown field"});
   model_fields m;
   auto text_field = [&](const char* name, std::string& into, std::size_t max, bool required) {
-    auto it = body.find(name);
-    if (it == body.end() || it->is_null()) {
-      if (required) errors.push_back({name, "is required"});
-      return;
-    }
-    if (!it->is_string()) {
-      errors.push_back({name, "must be a string"});
-      return;
-    }
-    into = it->get<std::string>();
-    const auto n = utf8::count_code_points(into);
-    if (!n) errors.push_back({name, "is not valid UTF-8"});
-    else if (is_blank(into)) errors.push_back({name, "must not be blank"});
-    else if (*n > max)
-      errors.push_back({name, "is " + std::to_string(*n) + " characters; at most " + std::to_string(max) +
-                                  " are allowed"});
+    read_text_field(body, name, into, max, required, errors);
   };
   text_field("name", m.name, max_model_name, true);
   if (m.name.find_first_of("\r\n") != std::string::npos) errors.push_back({"name", "must be one line"});
