@@ -154,7 +154,8 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
       store::actor who{"staff:" + r.session.user.email, std::nullopt};
       const auto id = (co_await ctx.drafts->create_draft(std::move(content), "staff", std::move(who), false, now)).id;
       log::info("draft.saved", {{"request_id", r.http.request_id}, {"draft_id", id}, {"by", "console"}});
-      co_return console_redirect("/console/");
+      // Its page, where its author asks for its approval.
+      co_return console_redirect("/console/drafts/" + std::to_string(id));
     }
 
     if (action == "invia") {
