@@ -802,3 +802,31 @@ TEST_CASE("approving or rejecting a revision other than the draft's is a 409 pag
   CHECK(f.post(base + "/reject", second, approve_form(f, second, 1) + "&motivo=no").status == 409);
   CHECK(f.drafts.records.at(id).state == "pending");
 }
+
+TEST_CASE("a draft no longer pending cannot be approved: a 409 page, and no alert") {
+  fixture f;
+  f.add("author@comune.it", "editor");
+  f.add("second@comune.it", "publisher");
+  const auto id = pending_draft(f, f.log_in("author@comune.it"));
+  const auto second = f.log_in("second@comune.it");
+  const auto base = "/console/drafts/" + std::to_string(id);
+  REQUIRE(f.post(base + "/reject", second, approve_form(f, second) + "&motivo=Manca+la+durata").status == 303);
+  const auto res = f.post(base + "/approve", second, approve_form(f, second));
+  CHECK(res.status == 409);
+  CHECK(res.content_type.find("text/html") == 0);
+  CHECK(f.store.alert_rows.empty());
+  CHECK(f.post("/console/drafts/99/approve", second, approve_form(f, second)).status == 404);
+}
+
+TEST_CASE("a publisher limited to a town cannot approve a draft for every town") {
+  fixture f;
+  f.add("author@comune.it", "editor");
+  f.store.create_user({"lugo@comune.it", "Luca Bianchi", "publisher", {"lugo"},
+                       crypto::hash_password(password, f.options.cost)}, "cli", f.now);
+  const auto id = pending_draft(f, f.log_in("author@comune.it"));
+  const auto lugo = f.log_in("lugo@comune.it");
+  const auto res = f.post("/console/drafts/" + std::to_string(id) + "/approve", lugo, approve_form(f, lugo));
+  CHECK(res.status == 403);
+  CHECK(res.body.find("tuoi comuni") != std::string::npos);
+  CHECK(f.store.alert_rows.empty());
+}
