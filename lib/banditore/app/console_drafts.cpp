@@ -66,7 +66,7 @@ struct read_draft {
 asio::awaitable<read_draft> draft_of_form(console_context& ctx, console_request& r) {
   read_draft out;
   const auto id = positive_number(r.http.path_params["id"]);
-  if (id) out.draft = co_await ctx.drafts->draft(*id);
+  if (id && ctx.drafts) out.draft = co_await ctx.drafts->draft(*id);
   if (!out.draft) {
     out.refusal = no_such_draft(ctx, r);
     co_return out;
