@@ -2,7 +2,8 @@
 """The staff console's pages in headless Chromium, as a phone (375 px) and
 a desktop (1280 px) show them, logged in as a publisher: the dashboard,
 the history, an alert's page while it goes out, the compose page empty
-and with its preview. Each is screenshotted under --out, checked by
+and with its preview, the drafts and a draft's page; then a draft saved
+and submitted by one publisher is approved by a second. Each is screenshotted under --out, checked by
 axe-core (no serious or critical violation), and must leave nothing in
 the browser's console (a script or style the Content-Security-Policy
 refuses shows there) nor scroll sideways on a phone.
@@ -48,6 +49,13 @@ def log_in(driver, site, email, password):
     end = time.monotonic() + 20
     while "/console/login" in driver.current_url:
         assert time.monotonic() < end, "the login did not open a session"
+        time.sleep(0.1)
+
+
+def wait_for(driver, condition, failure):
+    end = time.monotonic() + 20
+    while not condition():
+        assert time.monotonic() < end, failure
         time.sleep(0.1)
 
 
@@ -114,6 +122,37 @@ def main():
                         break
                     time.sleep(0.1)
                 check("compose-preview", label, width, mobile)
+
+            # The second person's approval: the first publisher saves a
+            # draft and asks for its approval, and may not approve it; a
+            # second publisher approves it and lands on the alert's page.
+            second = "l.bianchi@comune.example.it"
+            second_password = site.cli(["users", "create", "--email", second, "--name", "Luca Bianchi",
+                                        "--role", "publisher"]).strip().splitlines()[-1]
+            set_width(driver, 1280, False)
+            driver.get(site.base + "/console/compose")
+            driver.find_element("id", "titolo").send_keys("Mercato spostato")
+            driver.find_element("id", "testo").send_keys("Sabato il mercato è in piazza Garibaldi.")
+            driver.find_element("css selector", "button[value=bozza]").click()
+            wait_for(driver, lambda: "/console/drafts/" in driver.current_url, "Salva bozza led to no draft's page")
+            draft_path = driver.current_url[len(site.base):]
+            driver.find_element("xpath", "//button[normalize-space()='Chiedi approvazione']").click()
+            wait_for(driver, lambda: "in attesa di approvazione" in driver.page_source, "the draft was not submitted")
+            if driver.find_elements("xpath", "//button[normalize-space()='Approva e invia']"):
+                failures.append("the author is offered Approva e invia on their own draft")
+            for label, width, mobile in WIDTHS:
+                set_width(driver, width, mobile)
+                driver.get(site.base + "/console/drafts")
+                check("drafts", label, width, mobile)
+                driver.get(site.base + draft_path)
+                check("draft", label, width, mobile)
+            driver.delete_all_cookies()
+            log_in(driver, site, second, second_password)
+            driver.get(site.base + draft_path)
+            driver.find_element("xpath", "//button[normalize-space()='Approva e invia']").click()
+            wait_for(driver, lambda: "/console/alerts/" in driver.current_url, "the approval led to no alert's page")
+            if "Mercato spostato" not in driver.page_source:
+                failures.append("the approved alert's page does not show its title")
 
             # The alert's page follows its events with the script.
             driver.get(site.base + pages["alert"])

@@ -1,6 +1,7 @@
 #include <banditore/app/alerts_api.hpp>
 
 #include <banditore/app/auth.hpp>
+#include <banditore/app/draft_approval.hpp>
 #include <banditore/crypto/hash.hpp>
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/alert_audience.hpp>
@@ -555,25 +556,6 @@ object_body read_object_body(const http::request& req) {
   return out;
 }
 
-// The alert an approved draft becomes: the draft's own text, as read.
-store::new_alert alert_of_draft(const store::draft_record& d, const store::key_info& key, std::int64_t now) {
-  store::new_alert a;
-  a.draft.category = d.category;
-  a.draft.level = domain::parse_severity(d.severity).value_or(domain::severity::minor);
-  a.draft.title = d.title;
-  a.draft.text = d.text;
-  a.draft.link = d.link;
-  a.draft.expires_at_ms = d.expires_at;
-  a.audience = d.audience;
-  a.source = d.source == "cap" ? "cap" : "api";
-  a.api_key_id = key.id;
-  a.draft_id = d.id;
-  a.decision = store::new_alert::draft_decision{domain::draft_send::approve, d.revision};
-  a.publish = d.publish;
-  a.not_before = std::max(now, d.send_at.value_or(now));
-  return a;
-}
-
 }  // namespace
 
 void add_draft_routes(http::router& routes, alerts_context& ctx) {
@@ -739,70 +721,64 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     if (!errors.empty()) co_return unprocessable(errors);
     const auto revision = rev->get<std::int64_t>();
 
-    auto d = co_await ctx.drafts->draft(*id);
-    if (!d) co_return draft_not_found(req.path_params["id"]);
-    if (d->state != store::draft_pending) co_return wrong_state(*d, "approved", "pending");
-    // A key limited to towns approves only what goes there.
-    domain::audience_catalogue catalogue;
-    if (ctx.audience && !auth.key->towns.empty()) catalogue = co_await ctx.audience->catalogue();
-    auto audience = d->audience;
-    const auto town_verdict = domain::limit_to_key_towns(audience, auth.key->towns, catalogue);
-    if (!town_verdict.allowed) co_return http::problem(403, "Forbidden", town_verdict.detail);
-    // What is approved is what was written: a draft for everyone is not
-    // narrowed to the approver's towns, it is refused.
-    if (!(audience == d->audience)) {
-      const std::string detail = fmt::format("draft {} is for every town; this key approves only for its own", *id);
-      co_return http::problem(403, "Forbidden", detail);
-    }
-
+    app::approval_request request;
+    request.draft_id = *id;
+    request.revision = revision;
+    request.who = actor_of(*auth.key);
+    request.source = "api";
+    request.towns = auth.key->towns;
+    request.tier_limit = ctx.tier_limit;
     const auto now = now_ms();
-    // An alert that has already expired would reach nobody: the author
-    // moves its expiry (PUT) and submits it again.
-    if (d->expires_at && *d->expires_at <= now) {
-      const std::string detail = fmt::format("draft {} expired at {}: edit its expires_at and submit it again", *id,
-                                             domain::format_rfc3339_utc(*d->expires_at));
-      co_return http::problem(409, "Conflict", detail);
-    }
-    auto a = alert_of_draft(*d, *auth.key, now);
-    a.decision->revision = revision;
-    auto who = actor_of(*auth.key);
-    const auto tier = ctx.tier_limit;
-    auto out = co_await ctx.alerts->create(std::move(a), std::move(who), tier, now);
-    switch (out.result.outcome) {
-      case store::create_outcome::own_draft: {
+    auto out = co_await approve_draft(*ctx.drafts, *ctx.alerts, ctx.audience, std::move(request), now);
+    switch (out.outcome) {
+      case approval_outcome::approved:
+        break;
+      case approval_outcome::not_found:
+        co_return draft_not_found(req.path_params["id"]);
+      case approval_outcome::wrong_state:
+        co_return wrong_state(*out.draft, "approved", "pending");
+      case approval_outcome::other_towns:
+        co_return http::problem(403, "Forbidden", out.detail);
+      case approval_outcome::everyone_for_some: {
+        const std::string detail = fmt::format("draft {} is for every town; this key approves only for its own", *id);
+        co_return http::problem(403, "Forbidden", detail);
+      }
+      case approval_outcome::expired: {
+        const std::string detail = fmt::format("draft {} expired at {}: edit its expires_at and submit it again", *id,
+                                               domain::format_rfc3339_utc(*out.draft->expires_at));
+        co_return http::problem(409, "Conflict", detail);
+      }
+      case approval_outcome::own_draft: {
         const std::string detail = fmt::format(
             "draft {} was written or last changed by {}: a second person must approve it", *id, "key:" + auth.key->name);
         co_return http::problem(403, "Forbidden", detail);
       }
-      case store::create_outcome::draft_changed: {
+      case approval_outcome::stale: {
         const std::string detail = fmt::format(
             "draft {} is at another revision than {}: read it again (GET /v1/drafts/{}) and approve what it says now",
             *id, revision, *id);
         auto p = http::problem(409, "Conflict", detail);
         auto j = json::parse(p.body);
-        j["revision"] = d->revision;
+        j["revision"] = out.draft->revision;
         p.body = http::json_text(j);
         co_return p;
       }
-      case store::create_outcome::draft_unavailable: {
+      case approval_outcome::unavailable: {
         const std::string detail = fmt::format("draft {} is no longer pending (approved, rejected or withdrawn meanwhile)", *id);
         co_return http::problem(409, "Conflict", detail);
       }
-      case store::create_outcome::created:
-      case store::create_outcome::replayed:
-        break;
-      default: {
+      case approval_outcome::failed: {
         const std::string detail = fmt::format("draft {} could not be sent", *id);
         co_return http::problem(409, "Conflict", detail);
       }
     }
-    log::info("draft.approved", {{"request_id", req.request_id}, {"draft_id", *id}, {"alert_id", out.result.id},
+    log::info("draft.approved", {{"request_id", req.request_id}, {"draft_id", *id}, {"alert_id", out.alert_id},
                                  {"key", auth.key->name}});
     if (ctx.alerts_changed) ctx.alerts_changed();
     auto j = report_json(*out.report);
     j["draft_id"] = *id;
     http::response res = http::json_response(202, http::json_text(j));
-    res.headers.push_back({"Location", "/v1/alerts/" + std::to_string(out.result.id)});
+    res.headers.push_back({"Location", "/v1/alerts/" + std::to_string(out.alert_id)});
     co_return res;
   });
 }

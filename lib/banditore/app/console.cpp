@@ -303,6 +303,16 @@ void add_console_routes(http::router& routes, console_context& ctx) {
                        data["scheduled"] = std::move(scheduled);
                      }
                      if (ctx.drafts) {
+                       // What waits for a second person first, then what waits for its author.
+                       std::string waiting_state(store::draft_pending);
+                       const auto pending = co_await ctx.drafts->list_drafts(std::move(waiting_state), 0, 20);
+                       json waiting = json::array();
+                       for (const auto& d : pending)
+                         waiting.push_back({{"id", d.id}, {"title", d.title},
+                                            {"submitted", domain::rome_time_text(d.submitted_at.value_or(d.updated_at))}});
+                       data["pending_count"] = waiting.size() == 20 ? std::string("20 o più") : std::to_string(waiting.size());
+                       data["has_pending"] = !waiting.empty();
+                       data["pending"] = std::move(waiting);
                        const auto drafts = co_await ctx.drafts->list_drafts("draft", 0, 20);
                        json items = json::array();
                        for (const auto& d : drafts)

@@ -78,9 +78,6 @@ json boxes(const std::vector<Entry>& entries, const std::vector<std::string>& ch
   return out;
 }
 
-json counted(const domain::counted_text& c) {
-  return {{"html", c.html}, {"chars", c.chars}, {"limit", c.limit}, {"fits", c.fits()}, {"over", !c.fits()}};
-}
 
 // What was checked: the draft and its audience, or the errors, in the
 // words of POST /v1/alerts's 422.
@@ -157,7 +154,8 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
       store::actor who{"staff:" + r.session.user.email, std::nullopt};
       const auto id = (co_await ctx.drafts->create_draft(std::move(content), "staff", std::move(who), false, now)).id;
       log::info("draft.saved", {{"request_id", r.http.request_id}, {"draft_id", id}, {"by", "console"}});
-      co_return console_redirect("/console/");
+      // Its page, where its author asks for its approval.
+      co_return console_redirect("/console/drafts/" + std::to_string(id));
     }
 
     if (action == "invia") {
@@ -219,18 +217,7 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
     content.text = d.text;
     content.link = d.link;
     content.issued_at_ms = now;
-    const auto view = domain::phone_preview(content, d.category, api.phone);
-    json phone = {{"free_text", counted(view.free_text)}, {"caption", view.caption}};
-    if (view.templ) {
-      json params = json::array();
-      for (const auto& p : view.templ->parameters)
-        params.push_back({{"name", p.name}, {"value", p.value}, {"chars", p.chars}, {"invalid", !p.valid}});
-      phone["template"] = {{"name", view.templ->name},
-                           {"body_known", view.templ->body_known},
-                           {"parameters", params},
-                           {"body", counted(view.templ->body)}};
-    }
-    data["phone"] = phone;
+    data["phone"] = console_phone(content, d.category, api.phone);
 
     const auto tier = api.tier_limit;
     auto counts = co_await ctx.alerts->preview(c.audience, d.level, tier, now);
@@ -261,6 +248,27 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
 }
 
 }  // namespace
+
+namespace {
+json counted(const domain::counted_text& c) {
+  return {{"html", c.html}, {"chars", c.chars}, {"limit", c.limit}, {"fits", c.fits()}, {"over", !c.fits()}};
+}
+}  // namespace
+
+json console_phone(const domain::alert_content& content, std::string_view category, const domain::phone_forms& forms) {
+  const auto view = domain::phone_preview(content, category, forms);
+  json phone = {{"free_text", counted(view.free_text)}, {"caption", view.caption}};
+  if (view.templ) {
+    json params = json::array();
+    for (const auto& p : view.templ->parameters)
+      params.push_back({{"name", p.name}, {"value", p.value}, {"chars", p.chars}, {"invalid", !p.valid}});
+    phone["template"] = {{"name", view.templ->name},
+                         {"body_known", view.templ->body_known},
+                         {"parameters", params},
+                         {"body", counted(view.templ->body)}};
+  }
+  return phone;
+}
 
 void add_console_compose_routes(http::router& routes, console_context& ctx, const alerts_context& api) {
   add_console_page(routes, ctx, "GET", "/console/compose", staff_role::editor,

@@ -8,9 +8,21 @@
 
 #include <banditore/app/alerts_api.hpp>
 #include <banditore/app/console.hpp>
+#include <banditore/domain/alert_message.hpp>
+#include <banditore/domain/phone_preview.hpp>
 #include <banditore/http/router.hpp>
 
+#include <nlohmann/json_fwd.hpp>
+
+#include <string_view>
+
 namespace banditore::app {
+
+// The phone's two forms of an alert (free text and the approved template,
+// each with its character counter), as templates/_console_phone.mustache
+// shows them: the compose page's preview and a draft's page.
+nlohmann::json console_phone(const domain::alert_content& content, std::string_view category,
+                             const domain::phone_forms& forms);
 
 // api: the REST API's settings (limits, pace, price, the phone's forms,
 // quiet hours, the duplicate window), so both send alike.

@@ -1,8 +1,10 @@
 #include <banditore/app/console.hpp>
 #include <banditore/app/console_alerts.hpp>
 #include <banditore/app/console_compose.hpp>
+#include <banditore/app/console_drafts.hpp>
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/approval_rule.hpp>
+#include <banditore/domain/draft_decision.hpp>
 
 #include "../fake_store.hpp"
 #include "route_call.hpp"
@@ -16,6 +18,8 @@
 #include <banditore/store/subscriber_figures.hpp>
 
 #include <nlohmann/json.hpp>
+
+#include <map>
 
 #include <doctest/doctest.h>
 
@@ -65,9 +69,11 @@ struct fake_figures final : store::subscriber_figures {
   boost::asio::awaitable<store::audience_figures> subscribers_by_audience() override { co_return audience; }
 };
 
-// Drafts the console saves, kept in a list.
+// Drafts the console saves, kept in a list, with their states as the
+// store's rules (domain/draft_decision) move them.
 struct fake_drafts final : store::drafts {
   std::vector<std::pair<store::draft_content, std::string>> saved;  // draft, actor
+  std::map<std::int64_t, store::draft_record> records;              // by id
   boost::asio::awaitable<store::news_applied> apply_news(std::string, std::string, std::vector<store::news_item_input>,
                                                          std::int64_t) override {
     co_return store::news_applied{};
@@ -77,32 +83,63 @@ struct fake_drafts final : store::drafts {
     co_return;
   }
   boost::asio::awaitable<int> news_feed_failed(std::string, std::int64_t) override { co_return 0; }
-  boost::asio::awaitable<std::vector<store::draft_record>> list_drafts(std::string, std::int64_t, std::size_t) override {
-    co_return std::vector<store::draft_record>{};
+  boost::asio::awaitable<std::vector<store::draft_record>> list_drafts(std::string state, std::int64_t,
+                                                                       std::size_t limit) override {
+    std::vector<store::draft_record> out;
+    for (auto it = records.rbegin(); it != records.rend() && out.size() < limit; ++it)
+      if (state.empty() || it->second.state == state) out.push_back(it->second);
+    co_return out;
   }
-  boost::asio::awaitable<std::optional<store::draft_record>> draft(std::int64_t) override { co_return std::nullopt; }
+  boost::asio::awaitable<std::optional<store::draft_record>> draft(std::int64_t id) override {
+    auto it = records.find(id);
+    if (it == records.end()) co_return std::nullopt;
+    co_return it->second;
+  }
   boost::asio::awaitable<std::optional<store::draft_record>> discard_draft(std::int64_t, store::actor,
                                                                          std::int64_t) override {
     co_return std::nullopt;
   }
   boost::asio::awaitable<store::draft_record> create_draft(store::draft_content d, std::string source, store::actor who,
-                                                           bool, std::int64_t) override {
-    saved.emplace_back(std::move(d), who.name);
+                                                           bool submit, std::int64_t now) override {
     store::draft_record r;
-    r.id = static_cast<std::int64_t>(saved.size());
+    r.id = static_cast<std::int64_t>(saved.size()) + 1;
     r.source = std::move(source);
+    r.category = d.alert.category;
+    r.severity = std::string(domain::to_string(d.alert.level));
+    r.title = d.alert.title;
+    r.text = d.alert.text;
+    r.audience = d.audience;
+    r.state = std::string(submit ? store::draft_pending : store::draft_open);
+    r.author = r.editor = who.name;
+    r.created_at = r.updated_at = now;
+    records[r.id] = r;
+    saved.emplace_back(std::move(d), who.name);
     co_return r;
   }
   boost::asio::awaitable<store::draft_change> update_draft(std::int64_t, store::draft_content, store::actor,
                                                            std::int64_t) override {
     co_return store::draft_change{};
   }
-  boost::asio::awaitable<store::draft_change> submit_draft(std::int64_t, store::actor, std::int64_t) override {
-    co_return store::draft_change{};
+  boost::asio::awaitable<store::draft_change> submit_draft(std::int64_t id, store::actor, std::int64_t now) override {
+    auto it = records.find(id);
+    if (it == records.end()) co_return store::draft_change{store::draft_outcome::not_found, std::nullopt};
+    if (domain::may_submit(it->second.state) != domain::draft_verdict::allowed)
+      co_return store::draft_change{store::draft_outcome::wrong_state, it->second};
+    it->second.state = std::string(store::draft_pending);
+    it->second.submitted_at = now;
+    co_return store::draft_change{store::draft_outcome::done, it->second};
   }
-  boost::asio::awaitable<store::draft_change> reject_draft(std::int64_t, std::string, store::actor,
-                                                           std::int64_t) override {
-    co_return store::draft_change{};
+  boost::asio::awaitable<store::draft_change> reject_draft(std::int64_t id, std::string reason, store::actor who,
+                                                           std::int64_t now) override {
+    auto it = records.find(id);
+    if (it == records.end()) co_return store::draft_change{store::draft_outcome::not_found, std::nullopt};
+    if (domain::may_reject(it->second.state) != domain::draft_verdict::allowed)
+      co_return store::draft_change{store::draft_outcome::wrong_state, it->second};
+    it->second.state = std::string(store::draft_rejected);
+    it->second.reject_reason = std::move(reason);
+    it->second.decided_by = who.name;
+    it->second.decided_at = now;
+    co_return store::draft_change{store::draft_outcome::done, it->second};
   }
 };
 
@@ -139,6 +176,7 @@ struct fixture {
     add_console_routes(routes, ctx);
     add_console_alert_routes(routes, ctx);
     add_console_compose_routes(routes, ctx, api);
+    add_console_draft_routes(routes, ctx, api);
     add_console_page(routes, ctx, "GET", "/console/admin-only", staff_role::admin,
                      [](console_request&) -> boost::asio::awaitable<http::response> {
                        http::response r;
@@ -610,4 +648,185 @@ TEST_CASE("a publisher limited to a town cancels only the alerts of that town") 
   CHECK(f.get("/console/alerts/" + std::to_string(own), token).body.find("Annulla l'invio") != std::string::npos);
   CHECK(f.post("/console/alerts/" + std::to_string(own) + "/cancel", token, csrf).status == 303);
   CHECK(f.store.alert_rows[own].state == "cancelled");
+}
+
+namespace {
+
+// A draft written by author in the compose form and submitted for
+// approval from its page; returns its id.
+std::int64_t pending_draft(fixture& f, const std::string& author_token) {
+  const std::string fields = "&categoria=roads&gravita=severe&titolo=Strada+chiusa&testo=Via+Roma&azione=bozza";
+  const auto saved = f.post("/console/compose", author_token, "csrf=" + csrf_token(f.ctx.csrf, author_token) + fields);
+  REQUIRE(saved.status == 303);
+  const auto id = static_cast<std::int64_t>(f.drafts.saved.size());
+  const auto submitted = f.post("/console/drafts/" + std::to_string(id) + "/submit", author_token,
+                                "csrf=" + csrf_token(f.ctx.csrf, author_token) + "&revisione=1");
+  REQUIRE(submitted.status == 303);
+  REQUIRE(f.drafts.records.at(id).state == "pending");
+  return id;
+}
+
+std::string approve_form(const fixture& f, const std::string& token, std::int64_t revision = 1) {
+  return "csrf=" + csrf_token(f.ctx.csrf, token) + "&revisione=" + std::to_string(revision);
+}
+
+}  // namespace
+
+TEST_CASE("the drafts page lists what waits for approval first, with its author and a link to each") {
+  fixture f;
+  f.add("editor@comune.it", "editor");
+  const auto editor = f.log_in("editor@comune.it");
+  const auto id = pending_draft(f, editor);
+  const auto res = f.get("/console/drafts", editor);
+  REQUIRE(res.status == 200);
+  CHECK(res.body.find("href=\"/console/drafts/" + std::to_string(id) + "\"") != std::string::npos);
+  CHECK(res.body.find("editor@comune.it") != std::string::npos);
+  CHECK(res.body.find("Strada chiusa") != std::string::npos);
+  CHECK(res.body.find("href=\"/console/drafts\"") != std::string::npos);  // in the navigation
+  CHECK(f.get("/console/drafts?stato=rejected", editor).body.find("Strada chiusa") == std::string::npos);
+  CHECK(f.get("/console/drafts?stato=sent", editor).status == 400);
+  // The dashboard counts and links it.
+  const auto dashboard = f.get("/console/", editor);
+  CHECK(dashboard.body.find("Da approvare") != std::string::npos);
+  CHECK(dashboard.body.find("/console/drafts/" + std::to_string(id)) != std::string::npos);
+}
+
+TEST_CASE("a draft's page shows the phone's preview, and Approva e invia only to a publisher who did not write it") {
+  fixture f;
+  f.add("author@comune.it", "publisher");
+  f.add("second@comune.it", "publisher");
+  f.add("editor@comune.it", "editor");
+  const auto author = f.log_in("author@comune.it");
+  const auto id = pending_draft(f, author);
+  const auto path = "/console/drafts/" + std::to_string(id);
+  const auto own = f.get(path, author);
+  REQUIRE(own.status == 200);
+  CHECK(own.body.find("class=\"bubble\"") != std::string::npos);
+  CHECK(own.body.find("Approva e invia") == std::string::npos);
+  CHECK(own.body.find("un'altra persona") != std::string::npos);
+  const auto second = f.get(path, f.log_in("second@comune.it"));
+  CHECK(second.body.find("Approva e invia") != std::string::npos);
+  CHECK(second.body.find("name=\"revisione\" value=\"1\"") != std::string::npos);
+  CHECK(second.body.find("Rifiuta") != std::string::npos);
+  const auto editor = f.get(path, f.log_in("editor@comune.it"));
+  CHECK(editor.body.find("Approva e invia") == std::string::npos);
+  CHECK(editor.body.find("Rifiuta") == std::string::npos);
+  CHECK(f.get("/console/drafts/99", author).status == 404);
+}
+
+TEST_CASE("the author of a draft cannot approve it: a 403 page, and no alert") {
+  fixture f;
+  f.add("author@comune.it", "publisher");
+  const auto author = f.log_in("author@comune.it");
+  const auto id = pending_draft(f, author);
+  const auto res = f.post("/console/drafts/" + std::to_string(id) + "/approve", author, approve_form(f, author));
+  CHECK(res.status == 403);
+  CHECK(res.content_type.find("text/html") == 0);
+  CHECK(res.body.find("seconda persona") != std::string::npos);
+  CHECK(f.store.alert_rows.empty());
+}
+
+TEST_CASE("a second publisher approves a draft: one alert of its text, audited as them, then the alert's page") {
+  fixture f;
+  f.add("author@comune.it", "editor");
+  f.add("second@comune.it", "publisher");
+  const auto id = pending_draft(f, f.log_in("author@comune.it"));
+  const auto second = f.log_in("second@comune.it");
+  const auto res = f.post("/console/drafts/" + std::to_string(id) + "/approve", second, approve_form(f, second));
+  REQUIRE(res.status == 303);
+  REQUIRE(f.store.alert_rows.size() == 1);
+  const auto& a = f.store.alert_rows.begin()->second;
+  CHECK(header_of(res, "Location") == "/console/alerts/" + std::to_string(a.id));
+  CHECK(a.title == "Strada chiusa");
+  CHECK(a.severity == "severe");
+  CHECK(a.source == "console");
+  CHECK(f.store.audit.back() == std::pair<std::string, std::string>{"staff:second@comune.it", "draft.approve"});
+}
+
+TEST_CASE("an editor cannot approve or reject a draft") {
+  fixture f;
+  f.add("author@comune.it", "editor");
+  f.add("editor@comune.it", "editor");
+  const auto id = pending_draft(f, f.log_in("author@comune.it"));
+  const auto editor = f.log_in("editor@comune.it");
+  const auto base = "/console/drafts/" + std::to_string(id);
+  CHECK(f.post(base + "/approve", editor, approve_form(f, editor)).status == 403);
+  CHECK(f.post(base + "/reject", editor, approve_form(f, editor) + "&motivo=no").status == 403);
+  CHECK(f.store.alert_rows.empty());
+  CHECK(f.drafts.records.at(id).state == "pending");
+}
+
+TEST_CASE("rejecting a draft needs a reason, which its page then shows") {
+  fixture f;
+  f.add("author@comune.it", "editor");
+  f.add("second@comune.it", "publisher");
+  const auto id = pending_draft(f, f.log_in("author@comune.it"));
+  const auto second = f.log_in("second@comune.it");
+  const auto base = "/console/drafts/" + std::to_string(id);
+  const auto none = f.post(base + "/reject", second, approve_form(f, second) + "&motivo=+++");
+  CHECK(none.status == 422);
+  CHECK(none.content_type.find("text/html") == 0);
+  CHECK(f.drafts.records.at(id).state == "pending");
+  const auto res = f.post(base + "/reject", second, approve_form(f, second) + "&motivo=Manca+la+durata");
+  CHECK(res.status == 303);
+  CHECK(f.drafts.records.at(id).state == "rejected");
+  CHECK(f.get(base, second).body.find("Manca la durata") != std::string::npos);
+}
+
+TEST_CASE("a decision on a draft without the CSRF token is a 403 page and changes nothing") {
+  fixture f;
+  f.add("author@comune.it", "editor");
+  f.add("second@comune.it", "publisher");
+  const auto id = pending_draft(f, f.log_in("author@comune.it"));
+  const auto second = f.log_in("second@comune.it");
+  const auto base = "/console/drafts/" + std::to_string(id);
+  CHECK(f.post(base + "/approve", second, "revisione=1").status == 403);
+  CHECK(f.post(base + "/reject", second, "revisione=1&motivo=no").status == 403);
+  CHECK(f.store.alert_rows.empty());
+  CHECK(f.drafts.records.at(id).state == "pending");
+}
+
+TEST_CASE("approving or rejecting a revision other than the draft's is a 409 page and sends nothing") {
+  fixture f;
+  f.add("author@comune.it", "editor");
+  f.add("second@comune.it", "publisher");
+  const auto id = pending_draft(f, f.log_in("author@comune.it"));
+  f.drafts.records.at(id).revision = 2;  // changed after the page was read
+  const auto second = f.log_in("second@comune.it");
+  const auto base = "/console/drafts/" + std::to_string(id);
+  const auto res = f.post(base + "/approve", second, approve_form(f, second, 1));
+  CHECK(res.status == 409);
+  CHECK(res.content_type.find("text/html") == 0);
+  CHECK(res.body.find("revisione 2") != std::string::npos);
+  CHECK(f.store.alert_rows.empty());
+  CHECK(f.post(base + "/reject", second, approve_form(f, second, 1) + "&motivo=no").status == 409);
+  CHECK(f.drafts.records.at(id).state == "pending");
+}
+
+TEST_CASE("a draft no longer pending cannot be approved: a 409 page, and no alert") {
+  fixture f;
+  f.add("author@comune.it", "editor");
+  f.add("second@comune.it", "publisher");
+  const auto id = pending_draft(f, f.log_in("author@comune.it"));
+  const auto second = f.log_in("second@comune.it");
+  const auto base = "/console/drafts/" + std::to_string(id);
+  REQUIRE(f.post(base + "/reject", second, approve_form(f, second) + "&motivo=Manca+la+durata").status == 303);
+  const auto res = f.post(base + "/approve", second, approve_form(f, second));
+  CHECK(res.status == 409);
+  CHECK(res.content_type.find("text/html") == 0);
+  CHECK(f.store.alert_rows.empty());
+  CHECK(f.post("/console/drafts/99/approve", second, approve_form(f, second)).status == 404);
+}
+
+TEST_CASE("a publisher limited to a town cannot approve a draft for every town") {
+  fixture f;
+  f.add("author@comune.it", "editor");
+  f.store.create_user({"lugo@comune.it", "Luca Bianchi", "publisher", {"lugo"},
+                       crypto::hash_password(password, f.options.cost)}, "cli", f.now);
+  const auto id = pending_draft(f, f.log_in("author@comune.it"));
+  const auto lugo = f.log_in("lugo@comune.it");
+  const auto res = f.post("/console/drafts/" + std::to_string(id) + "/approve", lugo, approve_form(f, lugo));
+  CHECK(res.status == 403);
+  CHECK(res.body.find("tuoi comuni") != std::string::npos);
+  CHECK(f.store.alert_rows.empty());
 }

@@ -1,0 +1,256 @@
+#include <banditore/app/console_drafts.hpp>
+
+#include <banditore/app/console_compose.hpp>
+#include <banditore/app/draft_approval.hpp>
+#include <banditore/domain/alert.hpp>
+#include <banditore/domain/alert_message.hpp>
+#include <banditore/domain/draft_decision.hpp>
+#include <banditore/domain/local_time.hpp>
+#include <banditore/log/log.hpp>
+#include <banditore/store/drafts.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+
+namespace banditore::app {
+
+namespace asio = boost::asio;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr std::size_t list_size = 50;
+
+std::optional<std::int64_t> positive_number(std::string_view text) {
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || p != text.data() + text.size() || n <= 0) return std::nullopt;
+  return n;
+}
+
+std::string state_label(std::string_view state) {
+  if (state == store::draft_pending) return "in attesa di approvazione";
+  if (state == store::draft_rejected) return "rifiutata";
+  if (state == store::draft_sent) return "inviata";
+  if (state == store::draft_discarded) return "scartata";
+  return "bozza";
+}
+
+// An actor's name as people read it: "staff:m.rossi@comune.it" is the
+// address, "key:anna" the API key.
+std::string person_label(std::string_view name) {
+  if (name.empty()) return "—";
+  if (name.rfind("staff:", 0) == 0) return std::string(name.substr(6));
+  if (name.rfind("key:", 0) == 0) return "chiave API «" + std::string(name.substr(4)) + "»";
+  return std::string(name);
+}
+
+std::string actor_name(const console_request& r) { return "staff:" + r.session.user.email; }
+
+bool needs_approval(const alerts_context& api, const store::draft_record& d) {
+  const auto level = domain::parse_severity(d.severity);
+  return !level || api.approval.needs_approval(d.category, *level);
+}
+
+http::response no_such_draft(console_context& ctx, console_request& r) {
+  return console_error(ctx, &r, 404, "Bozza non trovata", "Non c'è una bozza con questo numero.");
+}
+
+// The draft the form names at the revision it was read, or the page that
+// says why not: 404 without one, 409 when it changed since.
+struct read_draft {
+  std::optional<store::draft_record> draft;
+  std::optional<http::response> refusal;
+};
+asio::awaitable<read_draft> draft_of_form(console_context& ctx, console_request& r) {
+  read_draft out;
+  const auto id = positive_number(r.http.path_params["id"]);
+  if (id && ctx.drafts) out.draft = co_await ctx.drafts->draft(*id);
+  if (!out.draft) {
+    out.refusal = no_such_draft(ctx, r);
+    co_return out;
+  }
+  const auto revision = positive_number(r.form.get("revisione"));
+  if (!revision || *revision != out.draft->revision) {
+    out.refusal = console_error(ctx, &r, 409, "La bozza è cambiata",
+                                "Qualcuno ha modificato la bozza dopo che l'hai aperta (ora è alla revisione " +
+                                    std::to_string(out.draft->revision) +
+                                    "). Riaprila, rileggila e decidi su quello che dice ora.");
+  }
+  co_return out;
+}
+
+http::response wrong_state_page(console_context& ctx, console_request& r, const store::draft_record& d,
+                                std::string_view what) {
+  return console_error(ctx, &r, 409, "Non si può fare ora",
+                       "La bozza è " + state_label(d.state) + ": " + std::string(what));
+}
+
+}  // namespace
+
+void add_console_draft_routes(http::router& routes, console_context& ctx, const alerts_context& api) {
+  // The list, one state a page; pending first, as it is what waits for
+  // a second person.
+  add_console_page(routes, ctx, "GET", "/console/drafts", staff_role::editor,
+                   [&ctx, &api](console_request& r) -> asio::awaitable<http::response> {
+    const auto query = http::parse_form(r.http.query).value_or(http::form{});
+    auto state = query.has("stato") ? query.get("stato") : std::string(store::draft_pending);
+    if (state != store::draft_pending && state != store::draft_open && state != store::draft_rejected)
+      co_return console_error(ctx, &r, 400, "Filtro non valido",
+                              "«stato» può essere pending, draft o rejected.");
+    json tabs = json::array();
+    for (const auto& [value, label] : {std::pair<std::string_view, std::string_view>{store::draft_pending, "Da approvare"},
+                                       {store::draft_open, "Bozze"},
+                                       {store::draft_rejected, "Rifiutate"}})
+      tabs.push_back({{"href", "/console/drafts?stato=" + std::string(value)},
+                      {"label", label},
+                      {"current", value == state}});
+    std::vector<store::draft_record> list;
+    if (ctx.drafts) {
+      auto wanted = state;
+      list = co_await ctx.drafts->list_drafts(std::move(wanted), 0, list_size);
+    }
+    json items = json::array();
+    for (const auto& d : list)
+      items.push_back({{"id", d.id},
+                       {"title", d.title},
+                       {"author", person_label(d.author.empty() ? d.source : d.author)},
+                       {"when", domain::rome_time_text(d.submitted_at.value_or(d.updated_at))},
+                       {"needs_approval", needs_approval(api, d)}});
+    json data = {{"title", "Bozze"},
+                 {"nav_drafts", true},
+                 {"tabs", tabs},
+                 {"state_label", state_label(state)},
+                 {"drafts", items},
+                 {"has_drafts", !items.empty()}};
+    co_return console_page(ctx, r, "console_drafts", std::move(data));
+  });
+
+  add_console_page(routes, ctx, "GET", "/console/drafts/{id}", staff_role::editor,
+                   [&ctx, &api](console_request& r) -> asio::awaitable<http::response> {
+    const auto id = positive_number(r.http.path_params["id"]);
+    std::optional<store::draft_record> found;
+    if (id && ctx.drafts) found = co_await ctx.drafts->draft(*id);
+    if (!found) co_return no_such_draft(ctx, r);
+    const auto& d = *found;
+    domain::alert_content content;
+    content.level = domain::parse_severity(d.severity).value_or(domain::severity::minor);
+    content.title = d.title;
+    content.text = d.text;
+    content.link = d.link;
+    content.issued_at_ms = ctx.now_ms();
+    const auto who = actor_name(r);
+    const bool editable = domain::may_submit(d.state) == domain::draft_verdict::allowed;
+    const bool pending = d.state == store::draft_pending;
+    const bool own = domain::may_send(domain::draft_send::approve, store::draft_pending, d.author, d.editor, who) ==
+                     domain::draft_verdict::own_draft;
+    json data = {{"title", "Bozza n. " + std::to_string(d.id)},
+                 {"nav_drafts", true},
+                 {"id", d.id},
+                 {"alert_title", d.title},
+                 {"state", state_label(d.state)},
+                 {"severity", severity_label(d.severity)},
+                 {"author", person_label(d.author.empty() ? d.source : d.author)},
+                 {"editor", person_label(d.editor.empty() ? d.author : d.editor)},
+                 {"revision", d.revision},
+                 {"updated", domain::rome_time_text(d.updated_at)},
+                 {"needs_approval", needs_approval(api, d)},
+                 {"phone", console_phone(content, d.category, api.phone)},
+                 {"may_submit", editable},
+                 {"may_decide", pending && r.can(staff_role::publisher)},
+                 {"may_approve", pending && r.can(staff_role::publisher) && !own},
+                 {"own", pending && r.can(staff_role::publisher) && own}};
+    if (!d.reject_reason.empty()) data["reject_reason"] = d.reject_reason;
+    if (d.submitted_at) data["submitted"] = domain::rome_time_text(*d.submitted_at);
+    if (d.alert_id) data["alert_id"] = *d.alert_id;
+    co_return console_page(ctx, r, "console_draft", std::move(data));
+  });
+
+  add_console_page(routes, ctx, "POST", "/console/drafts/{id}/submit", staff_role::editor,
+                   [&ctx](console_request& r) -> asio::awaitable<http::response> {
+    auto read = co_await draft_of_form(ctx, r);
+    if (read.refusal) co_return std::move(*read.refusal);
+    const auto id = read.draft->id;
+    store::actor who{actor_name(r), std::nullopt};
+    const auto now = ctx.now_ms();
+    auto change = co_await ctx.drafts->submit_draft(id, std::move(who), now);
+    if (change.outcome == store::draft_outcome::not_found) co_return no_such_draft(ctx, r);
+    if (change.outcome == store::draft_outcome::wrong_state)
+      co_return wrong_state_page(ctx, r, *change.draft, "si chiede l'approvazione solo di una bozza o di una bozza rifiutata.");
+    log::info("draft.submitted", {{"request_id", r.http.request_id}, {"draft_id", id}, {"by", "console"}});
+    co_return console_redirect("/console/drafts/" + std::to_string(id));
+  });
+
+  add_console_page(routes, ctx, "POST", "/console/drafts/{id}/reject", staff_role::publisher,
+                   [&ctx](console_request& r) -> asio::awaitable<http::response> {
+    auto read = co_await draft_of_form(ctx, r);
+    if (read.refusal) co_return std::move(*read.refusal);
+    const auto id = read.draft->id;
+    auto reason = r.form.get("motivo");
+    if (reason.find_first_not_of(" \t\r\n") == std::string::npos || reason.size() > 1000)
+      co_return console_error(ctx, &r, 422, "Serve un motivo",
+                              "Scrivi perché rifiuti la bozza (fino a 1000 caratteri): chi l'ha scritta saprà cosa cambiare.");
+    store::actor who{actor_name(r), std::nullopt};
+    const auto now = ctx.now_ms();
+    auto change = co_await ctx.drafts->reject_draft(id, std::move(reason), std::move(who), now);
+    if (change.outcome == store::draft_outcome::not_found) co_return no_such_draft(ctx, r);
+    if (change.outcome == store::draft_outcome::wrong_state)
+      co_return wrong_state_page(ctx, r, *change.draft, "si rifiuta solo una bozza in attesa di approvazione.");
+    log::info("draft.rejected", {{"request_id", r.http.request_id}, {"draft_id", id}, {"by", "console"}});
+    co_return console_redirect("/console/drafts/" + std::to_string(id));
+  });
+
+  add_console_page(routes, ctx, "POST", "/console/drafts/{id}/approve", staff_role::publisher,
+                   [&ctx, &api](console_request& r) -> asio::awaitable<http::response> {
+    const auto id = positive_number(r.http.path_params["id"]);
+    const auto revision = positive_number(r.form.get("revisione"));
+    if (!id || !ctx.drafts) co_return no_such_draft(ctx, r);
+    if (!revision)
+      co_return console_error(ctx, &r, 422, "Modulo non valido", "Il modulo non dice quale revisione hai letto.");
+    approval_request request;
+    request.draft_id = *id;
+    request.revision = *revision;
+    request.who = store::actor{actor_name(r), std::nullopt};
+    request.source = "console";
+    request.towns = r.session.user.towns;
+    request.tier_limit = api.tier_limit;
+    const auto now = ctx.now_ms();
+    auto out = co_await approve_draft(*ctx.drafts, *ctx.alerts, ctx.audience, std::move(request), now);
+    switch (out.outcome) {
+      case approval_outcome::approved:
+        break;
+      case approval_outcome::not_found:
+        co_return no_such_draft(ctx, r);
+      case approval_outcome::wrong_state:
+      case approval_outcome::unavailable:
+        co_return console_error(ctx, &r, 409, "Non si può approvare",
+                                "La bozza non è più in attesa di approvazione: è stata approvata, rifiutata o "
+                                "ritirata nel frattempo.");
+      case approval_outcome::own_draft:
+        co_return console_error(ctx, &r, 403, "Serve una seconda persona",
+                                "Hai scritto tu questa bozza o l'hai modificata per ultimo: non puoi approvarla. "
+                                "Deve approvarla un'altra persona che pubblica.");
+      case approval_outcome::other_towns:
+      case approval_outcome::everyone_for_some:
+        co_return console_error(ctx, &r, 403, "Accesso non consentito",
+                                "Puoi approvare solo gli avvisi dei tuoi comuni, mai uno per tutti i comuni.");
+      case approval_outcome::stale:
+        co_return console_error(ctx, &r, 409, "La bozza è cambiata",
+                                "Qualcuno ha modificato la bozza dopo che l'hai aperta (ora è alla revisione " +
+                                    std::to_string(out.draft->revision) +
+                                    "). Riaprila, rileggila e approva quello che dice ora.");
+      case approval_outcome::expired:
+        co_return console_error(ctx, &r, 409, "Bozza scaduta",
+                                "L'avviso sarebbe già scaduto: chi l'ha scritto ne cambi la scadenza e la ripresenti.");
+      case approval_outcome::failed:
+        co_return console_error(ctx, &r, 409, "Avviso non inviato", "L'avviso non si può creare ora; riprova.");
+    }
+    log::info("draft.approved", {{"request_id", r.http.request_id}, {"draft_id", *id}, {"alert_id", out.alert_id},
+                                 {"by", "console"}});
+    if (api.alerts_changed) api.alerts_changed();
+    co_return console_redirect("/console/alerts/" + std::to_string(out.alert_id));
+  });
+}
+
+}  // namespace banditore::app
