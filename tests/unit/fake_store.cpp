@@ -513,7 +513,9 @@ bool is_public(const std::map<std::int64_t, store::alert_record>& rows, const st
 }
 
 store::public_alert public_of(const std::map<std::int64_t, store::alert_record>& rows,
-                              const std::set<std::int64_t>& unpublished, const store::alert_record& r) {
+                              const std::set<std::int64_t>& unpublished,
+                              const std::map<std::int64_t, store::public_attachment_file>& media,
+                              const store::alert_record& r) {
   store::public_alert p;
   p.id = r.id;
   p.category = r.category;
@@ -532,6 +534,8 @@ store::public_alert public_of(const std::map<std::int64_t, store::alert_record>&
       p.updated_by = id;
       p.cancelled_at.reset();
     }
+  if (r.media_id)
+    if (auto m = media.find(*r.media_id); m != media.end()) p.attachment = m->second.info;
   return p;
 }
 }  // namespace
@@ -540,13 +544,23 @@ asio::awaitable<std::vector<store::public_alert>> fake_store::public_list(store:
   std::vector<store::public_alert> out;
   for (auto it = alert_rows.rbegin(); it != alert_rows.rend() && out.size() < q.limit; ++it)
     if ((q.before_id == 0 || it->first < q.before_id) && is_public(alert_rows, unpublished, it->first))
-      out.push_back(public_of(alert_rows, unpublished, it->second));
+      out.push_back(public_of(alert_rows, unpublished, media_files, it->second));
   co_return out;
 }
 
 asio::awaitable<std::optional<store::public_alert>> fake_store::public_alert_by_id(std::int64_t id) {
   if (!is_public(alert_rows, unpublished, id)) co_return std::nullopt;
-  co_return public_of(alert_rows, unpublished, alert_rows.at(id));
+  co_return public_of(alert_rows, unpublished, media_files, alert_rows.at(id));
+}
+
+asio::awaitable<std::optional<store::public_attachment_file>> fake_store::public_attachment_content(
+    std::int64_t alert_id) {
+  if (!is_public(alert_rows, unpublished, alert_id)) co_return std::nullopt;
+  const auto& r = alert_rows.at(alert_id);
+  if (!r.media_id) co_return std::nullopt;
+  auto m = media_files.find(*r.media_id);
+  if (m == media_files.end()) co_return std::nullopt;
+  co_return m->second;
 }
 
 asio::awaitable<std::int64_t> fake_store::public_version() {

@@ -68,6 +68,9 @@ class fake_store final : public store::alerts,
   // The towns, topics and areas; changed through the audience interface
   // by the rules of domain/audience_rules.hpp, as the engine does.
   domain::audience_catalogue catalogue_data;
+  // Attachments by media id, as an alert's media_id names them: the public
+  // pages read them (the fake does not implement store::media).
+  std::map<std::int64_t, store::public_attachment_file> media_files;
   // Thrown by the next round() when not empty (a database failure).
   std::string fail_next_round;
 
@@ -137,6 +140,8 @@ class fake_store final : public store::alerts,
                    std::string_view actor, std::int64_t now_ms) override;
   boost::asio::awaitable<std::vector<store::public_alert>> public_list(store::public_alert_query query) override;
   boost::asio::awaitable<std::optional<store::public_alert>> public_alert_by_id(std::int64_t id) override;
+  boost::asio::awaitable<std::optional<store::public_attachment_file>> public_attachment_content(
+      std::int64_t alert_id) override;
   boost::asio::awaitable<std::int64_t> public_version() override;
 
   // The synchronous parts, for tests that need no coroutine.

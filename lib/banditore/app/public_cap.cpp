@@ -50,7 +50,8 @@ std::optional<std::vector<cap::geo_point>> cap_ring(const std::string& geojson) 
   return ring;
 }
 
-cap::cap_info info_of(const store::public_alert& a, const cap_publisher& p, const domain::audience_catalogue& catalogue) {
+cap::cap_info info_of(const store::public_alert& a, const cap_publisher& p, const domain::audience_catalogue& catalogue,
+                      const std::string& attachment_sha1) {
   const auto places = places_of(a.audience, catalogue);
   cap::cap_info i;
   i.language = "it-IT";
@@ -65,6 +66,15 @@ cap::cap_info info_of(const store::public_alert& a, const cap_publisher& p, cons
   i.description = a.text;
   i.web = p.base_url + "/avvisi/" + std::to_string(a.id);
   if (a.expires_at) i.expires = cap::cap_date(*a.expires_at);
+  if (a.attachment) {
+    cap::cap_resource r;
+    r.desc = (a.attachment->mime_type == "application/pdf" ? "Documento: " : "Immagine: ") + attachment_filename(a);
+    r.mime_type = a.attachment->mime_type;
+    r.size = a.attachment->size;
+    r.uri = p.base_url + "/avvisi/" + std::to_string(a.id) + "/allegato";
+    r.digest = attachment_sha1;
+    i.resources.push_back(std::move(r));
+  }
   cap::cap_area area;
   for (const auto& t : places.towns) {
     area.desc += (area.desc.empty() ? "" : ", ") + t.name;
@@ -109,10 +119,19 @@ alert_places places_of(const domain::alert_audience& audience, const domain::aud
   return out;
 }
 
+std::string attachment_filename(const store::public_alert& a) {
+  if (!a.attachment) return {};
+  if (!a.attachment->filename.empty()) return a.attachment->filename;
+  const auto& type = a.attachment->mime_type;
+  const char* ext = type == "image/png" ? ".png" : type == "application/pdf" ? ".pdf" : ".jpg";
+  return "avviso-" + std::to_string(a.id) + ext;
+}
+
 std::string cap_identifier(std::int64_t alert_id) { return "banditore-avviso-" + std::to_string(alert_id); }
 
 cap::cap_alert cap_alert_of(const store::public_alert& a, const cap_publisher& p,
-                            const domain::audience_catalogue& catalogue, const store::public_alert* earlier) {
+                            const domain::audience_catalogue& catalogue, const store::public_alert* earlier,
+                            const std::string& attachment_sha1) {
   cap::cap_alert out;
   out.identifier = cap_identifier(a.id);
   out.sender = p.sender;
@@ -124,12 +143,12 @@ cap::cap_alert cap_alert_of(const store::public_alert& a, const cap_publisher& p
     out.msg_type = "Update";
     out.references.push_back({p.sender, cap_identifier(earlier->id), cap::cap_date(earlier->created_at)});
   }
-  out.infos.push_back(info_of(a, p, catalogue));
+  out.infos.push_back(info_of(a, p, catalogue, attachment_sha1));
   return out;
 }
 
 cap::cap_alert cap_cancel_of(const store::public_alert& a, const cap_publisher& p,
-                             const domain::audience_catalogue& catalogue) {
+                             const domain::audience_catalogue& catalogue, const std::string& attachment_sha1) {
   if (!a.cancelled_at) throw std::invalid_argument("alert " + std::to_string(a.id) + " is not cancelled");
   const auto original = cap_alert_of(a, p, catalogue);
   cap::cap_alert out;
@@ -141,7 +160,7 @@ cap::cap_alert cap_cancel_of(const store::public_alert& a, const cap_publisher& 
   out.scope = "Public";
   out.note = "Avviso annullato";
   out.references.push_back({original.sender, original.identifier, original.sent});
-  auto info = info_of(a, p, catalogue);
+  auto info = info_of(a, p, catalogue, attachment_sha1);
   info.headline = "ANNULLATO: " + a.title;
   out.infos.push_back(std::move(info));
   return out;

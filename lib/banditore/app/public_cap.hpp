@@ -30,19 +30,26 @@ struct alert_places {
 };
 alert_places places_of(const domain::alert_audience& audience, const domain::audience_catalogue& catalogue);
 
+// The name a public alert's attachment is saved under: its uploaded name,
+// or for an image (uploaded without one) "avviso-12.jpg".
+std::string attachment_filename(const store::public_alert& alert);
+
 // One info in Italian. Its first area names the alert's towns, with the
 // ISTAT code of each that has one; each area the alert names follows as
 // an area of its own, with its boundary as a CAP polygon when the
 // catalogue has one. An alert that updates an earlier public one is
 // msgType Update referencing that one's document (pass it as earlier).
+// An alert with an attachment has it as the info's resource, read at
+// base_url/avvisi/{id}/allegato; attachment_sha1 (hex, of its bytes) is
+// its digest, left out when empty.
 cap::cap_alert cap_alert_of(const store::public_alert& alert, const cap_publisher& publisher,
                             const domain::audience_catalogue& catalogue,
-                            const store::public_alert* earlier = nullptr);
+                            const store::public_alert* earlier = nullptr, const std::string& attachment_sha1 = {});
 
 // The Cancel of a cancelled alert: sent when it was cancelled, referencing
 // cap_alert_of's document. Throws std::invalid_argument for an alert that
 // is not cancelled.
 cap::cap_alert cap_cancel_of(const store::public_alert& alert, const cap_publisher& publisher,
-                             const domain::audience_catalogue& catalogue);
+                             const domain::audience_catalogue& catalogue, const std::string& attachment_sha1 = {});
 
 }  // namespace banditore::app

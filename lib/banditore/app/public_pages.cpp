@@ -15,6 +15,7 @@
 #include <banditore/web/qr.hpp>
 #include <banditore/web/templates.hpp>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -117,6 +118,50 @@ bool expired(const store::public_alert& a, std::int64_t now) {
 
 std::int64_t changed_at(const store::public_alert& a) { return a.cancelled_at.value_or(a.created_at); }
 
+// "PDF", "JPEG", "PNG": what the attachment is, beside its link.
+std::string attachment_kind(std::string_view mime_type) {
+  if (mime_type == "application/pdf") return "PDF";
+  if (mime_type == "image/png") return "PNG";
+  if (mime_type == "image/jpeg") return "JPEG";
+  return "file";
+}
+
+// A size as an Italian reader writes it, in decimal units: "512 byte",
+// "34 kB", "1,2 MB".
+std::string size_text(std::int64_t bytes) {
+  auto decimal = [](double v, const char* unit) {
+    auto text = v < 10 ? fmt::format("{:.1f}", v) : fmt::format("{:.0f}", v);
+    std::replace(text.begin(), text.end(), '.', ',');
+    if (text.size() > 2 && text.substr(text.size() - 2) == ",0") text.resize(text.size() - 2);
+    return text + " " + unit;
+  };
+  if (bytes < 1000) return std::to_string(bytes) + " byte";
+  if (bytes < 999'500) return decimal(static_cast<double>(bytes) / 1e3, "kB");
+  return decimal(static_cast<double>(bytes) / 1e6, "MB");
+}
+
+// Content-Disposition inline with the attachment's name (RFC 6266): an
+// ASCII stand-in in filename, where quotes, backslashes, controls and
+// anything beyond ASCII become "_", and the name itself in filename*
+// (RFC 8187, UTF-8, percent-encoded).
+std::string content_disposition(std::string_view name) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string plain, encoded;
+  for (unsigned char c : name) {
+    plain += (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') ? '_' : static_cast<char>(c);
+    if (std::isalnum(c) || std::string_view("!#$&+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos) {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += '%';
+      encoded += hex[c >> 4];
+      encoded += hex[c & 15];
+    }
+  }
+  return "inline; filename=\"" + plain + "\"; filename*=UTF-8''" + encoded;
+}
+
+std::string attachment_path(std::int64_t alert_id) { return "/avvisi/" + std::to_string(alert_id) + "/allegato"; }
+
 json alert_view(const store::public_alert& a, std::int64_t now, const std::string& base_for_links) {
   json v = {{"id", a.id},
             {"title", a.title},
@@ -143,6 +188,14 @@ json alert_view(const store::public_alert& a, std::int64_t now, const std::strin
   if (a.expires_at) {
     v["expires_iso"] = domain::format_rfc3339_utc(*a.expires_at);
     v["expires_text"] = domain::rome_time_text(*a.expires_at);
+  }
+  if (a.attachment) {
+    v["attachment"] = {{"url", base_for_links + attachment_path(a.id)},
+                       {"name", attachment_filename(a)},
+                       {"kind", attachment_kind(a.attachment->mime_type)},
+                       {"size_text", size_text(a.attachment->size)},
+                       {"is_image", a.attachment->mime_type.rfind("image/", 0) == 0},
+                       {"alt", a.title}};
   }
   return v;
 }
@@ -442,6 +495,8 @@ struct public_pages::impl : std::enable_shared_from_this<impl> {
     e.published_ms = a.created_at;
     e.updated_ms = changed_at(a);
     e.categories = {category_label(a.category), severity_word(a.severity)};
+    if (a.attachment)
+      e.links.push_back({"enclosure", site.base_url + attachment_path(a.id), a.attachment->mime_type, a.attachment->size});
     return e;
   }
 
@@ -534,8 +589,13 @@ struct public_pages::impl : std::enable_shared_from_this<impl> {
     p.content_type = cap_type;
     std::optional<store::public_alert> earlier;
     if (a->updates && !cancel) earlier = co_await alerts->public_alert_by_id(*a->updates);
-    p.body = cap::cap_xml(cancel ? cap_cancel_of(*a, pub, catalogue)
-                                 : cap_alert_of(*a, pub, catalogue, earlier ? &*earlier : nullptr));
+    // The resource's digest is the SHA-1 of the bytes (CAP 1.2 3.2.3),
+    // which the store does not keep: read once per rendering.
+    std::string sha1;
+    if (a->attachment)
+      if (auto file = co_await alerts->public_attachment_content(*id)) sha1 = crypto::sha1_hex(file->bytes);
+    p.body = cap::cap_xml(cancel ? cap_cancel_of(*a, pub, catalogue, sha1)
+                                 : cap_alert_of(*a, pub, catalogue, earlier ? &*earlier : nullptr, sha1));
     co_return p;
   }
 
@@ -557,6 +617,34 @@ struct public_pages::impl : std::enable_shared_from_this<impl> {
       e.link_type = "application/cap+xml";
       return e;
     });
+  }
+
+  // The attachment's bytes, not kept in the pages' memory (a document may
+  // be large): the store is asked for its ETag first, so a revalidation
+  // reads no bytes.
+  asio::awaitable<http::response> attachment(const http::request& req, std::int64_t id) {
+    auto missing = [&] {
+      auto p = error_page(404, "Allegato non trovato", "Non c'è un avviso pubblico con questo numero e un allegato.");
+      return answer(req, cached_page{std::move(p), {}, 0, 0, 0});
+    };
+    const auto a = co_await alerts->public_alert_by_id(id);
+    if (!a || !a->attachment) co_return missing();
+    http::response res;
+    res.content_type = a->attachment->mime_type;
+    const auto etag = "\"" + a->attachment->sha256 + "\"";
+    res.headers.push_back({"Cache-Control", "public, max-age=30"});
+    res.headers.push_back({"ETag", etag});
+    res.headers.push_back({"X-Content-Type-Options", "nosniff"});
+    res.headers.push_back({"Referrer-Policy", "no-referrer"});
+    if (http::none_match_hits(req.header("If-None-Match"), etag)) {
+      res.status = 304;
+      co_return res;
+    }
+    auto file = co_await alerts->public_attachment_content(id);
+    if (!file) co_return missing();  // hidden or changed since
+    res.headers.push_back({"Content-Disposition", content_disposition(attachment_filename(*a))});
+    res.body = std::move(file->bytes);
+    co_return res;
   }
 
   asio::awaitable<page> cap_index_page() {
@@ -634,6 +722,14 @@ void public_pages::add_routes(http::router& routes) {
     std::function<asio::awaitable<page>()> render = [self, n] { return self->alert_page(n); };
     const auto key = "/avvisi/" + std::to_string(n);
     co_return co_await self->cached(req, key, std::move(render));
+  });
+  routes.add("GET", "/avvisi/{id}/allegato", [self](http::request& req) -> asio::awaitable<http::response> {
+    const auto id = parse_id(req.path_params["id"]);
+    if (!id) {
+      auto missing = self->error_page(404, "Allegato non trovato", "Gli allegati hanno indirizzi come /avvisi/12/allegato.");
+      co_return impl::answer(req, cached_page{std::move(missing), {}, 0, 0, 0});
+    }
+    co_return co_await self->attachment(req, *id);
   });
   routes.add("GET", "/avvisi.atom", [self](http::request& req) -> asio::awaitable<http::response> {
     const auto town = req.query_param("comune").value_or("");

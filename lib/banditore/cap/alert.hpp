@@ -6,6 +6,7 @@
 #include <banditore/cap/geo.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -37,6 +38,15 @@ struct cap_area {
   cap_values geocodes;
 };
 
+// A file that goes with the info (CAP 1.2 3.2.3): an image, a document.
+struct cap_resource {
+  std::string desc;       // resourceDesc
+  std::string mime_type;  // mimeType
+  std::optional<std::int64_t> size;  // bytes
+  std::string uri;        // where it is read
+  std::string digest;     // SHA-1 of the bytes, hex
+};
+
 struct cap_info {
   std::string language;  // as sent; empty means "en-US" (CAP 1.2, 3.2.2)
   std::vector<std::string> categories;
@@ -54,6 +64,7 @@ struct cap_info {
   std::optional<cap_time> onset;
   std::optional<cap_time> expires;
   cap_values parameters;
+  std::vector<cap_resource> resources;
   std::vector<cap_area> areas;
 };
 

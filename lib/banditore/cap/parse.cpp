@@ -225,6 +225,22 @@ class reader {
         !read_values(n, "parameter", info.parameters, where))
       return false;
 
+    // Resources are read as sent and never required to be complete: the
+    // policy and the message do not use them, and a feed that omits a
+    // mimeType (optional before CAP 1.2) is still an alert.
+    for (auto r : children_in(n, cap_ns, "resource")) {
+      cap_resource res;
+      res.desc = first_text(r, "resourceDesc").value_or("");
+      res.mime_type = first_text(r, "mimeType").value_or("");
+      if (auto size = first_text(r, "size")) {
+        std::int64_t v = 0;
+        auto [p, ec] = std::from_chars(size->data(), size->data() + size->size(), v);
+        if (ec == std::errc{} && p == size->data() + size->size() && v >= 0) res.size = v;
+      }
+      res.uri = first_text(r, "uri").value_or("");
+      res.digest = first_text(r, "digest").value_or("");
+      info.resources.push_back(std::move(res));
+    }
     auto areas = children_in(n, cap_ns, "area");
     for (std::size_t i = 0; i < areas.size(); ++i) {
       cap_area area;

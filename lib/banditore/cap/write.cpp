@@ -81,6 +81,14 @@ std::string cap_xml(const cap_alert& a) {
     optional_text(info, "web", i.web);
     optional_text(info, "contact", i.contact);
     values(info, "parameter", i.parameters);
+    for (const auto& r : i.resources) {
+      auto res = info.append_child("resource");
+      text(res, "resourceDesc", r.desc);
+      text(res, "mimeType", r.mime_type);
+      if (r.size) text(res, "size", std::to_string(*r.size));
+      optional_text(res, "uri", r.uri);
+      optional_text(res, "digest", r.digest);
+    }
     for (const auto& ar : i.areas) {
       auto area = info.append_child("area");
       text(area, "areaDesc", ar.desc);

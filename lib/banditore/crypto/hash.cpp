@@ -99,6 +99,15 @@ digest sha256(std::string_view data) {
   return out;
 }
 
+std::string sha1_hex(std::string_view data) {
+  std::array<std::uint8_t, 20> out{};
+  unsigned int out_size = 0;
+  if (EVP_Digest(data.data(), data.size(), out.data(), &out_size, EVP_sha1(), nullptr) != 1 ||
+      out_size != out.size())
+    fail("EVP_Digest");
+  return to_hex(std::span<const std::uint8_t>(out));
+}
+
 digest hmac_sha256(std::span<const std::uint8_t> key, std::string_view data) {
   return hmac(key.data(), key.size(), data);
 }

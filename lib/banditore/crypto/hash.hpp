@@ -17,6 +17,10 @@ using digest = std::array<std::uint8_t, 32>;
 
 digest sha256(std::string_view data);
 
+// SHA-1 as 40 lowercase hex digits. Only where a format names it (a CAP
+// resource's <digest>, CAP 1.2 3.2.3): never for anything secret.
+std::string sha1_hex(std::string_view data);
+
 digest hmac_sha256(std::span<const std::uint8_t> key, std::string_view data);
 // For textual secrets such as Meta's app secret, used as its bytes.
 digest hmac_sha256(std::string_view key, std::string_view data);

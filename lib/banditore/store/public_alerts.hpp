@@ -17,6 +17,22 @@
 
 namespace banditore::store {
 
+// An alert's attachment as the public pages name it (store/media.hpp):
+// what it is, never its bytes.
+struct public_attachment {
+  std::int64_t id = 0;
+  std::string mime_type;  // image/jpeg, image/png or application/pdf
+  std::string filename;   // as uploaded; empty for an image
+  std::int64_t size = 0;  // bytes
+  std::string sha256;     // 64 lowercase hex digits: the download's ETag
+};
+
+// The attachment and its bytes, for /avvisi/{id}/allegato.
+struct public_attachment_file {
+  public_attachment info;
+  std::string bytes;
+};
+
 struct public_alert {
   std::int64_t id = 0;
   std::string category, severity, title, text, link, source;
@@ -31,6 +47,8 @@ struct public_alert {
   // cancelled (the update stopped what was left of it): cancelled_at is
   // empty then.
   std::optional<std::int64_t> updates, updated_by;
+  // The image or document it carries, if any.
+  std::optional<public_attachment> attachment;
 };
 
 // A page of the archive, newest first, by keyset: the alerts with an id
@@ -49,6 +67,10 @@ class public_alerts {
   virtual boost::asio::awaitable<std::vector<public_alert>> public_list(public_alert_query query) = 0;
   // nullopt when there is no such alert or it is not public.
   virtual boost::asio::awaitable<std::optional<public_alert>> public_alert_by_id(std::int64_t id) = 0;
+  // The attachment of a public alert, with its bytes; nullopt when there
+  // is no such alert, it is not public or it carries none.
+  virtual boost::asio::awaitable<std::optional<public_attachment_file>> public_attachment_content(
+      std::int64_t alert_id) = 0;
   // A number that changes whenever what the public sees may have changed
   // (an alert created, cancelled, hidden), from any process: the pages'
   // cache asks it before rendering again. One cheap query.

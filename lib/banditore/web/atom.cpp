@@ -53,6 +53,10 @@ std::string atom_xml(const atom_feed& feed) {
     text_child(entry, "published", atom_date(e.published_ms));
     text_child(entry, "updated", atom_date(e.updated_ms));
     link(entry, "alternate", e.link, e.link_type.c_str());
+    for (const auto& l : e.links) {
+      link(entry, cap::xml_text(l.rel).c_str(), l.href, l.type.empty() ? nullptr : cap::xml_text(l.type).c_str());
+      if (l.length >= 0) entry.last_child().append_attribute("length") = std::to_string(l.length).c_str();
+    }
     for (const auto& c : e.categories) entry.append_child("category").append_attribute("term") = cap::xml_text(c).c_str();
     auto summary = entry.append_child("summary");
     summary.append_attribute("type") = "text";

@@ -10,6 +10,15 @@
 
 namespace banditore::web {
 
+// A further atom:link of an entry (RFC 4287 4.2.7): rel="enclosure" for
+// an alert's attachment, with its media type and length in bytes.
+struct atom_link {
+  std::string rel;
+  std::string href;
+  std::string type;    // left out when empty
+  std::int64_t length = -1;  // left out when negative
+};
+
 struct atom_entry {
   std::string id;       // a URI that never changes: the alert's permanent page
   std::string title;
@@ -19,6 +28,7 @@ struct atom_entry {
   std::int64_t updated_ms = 0;  // an update or the cancellation moves it
   std::vector<std::string> categories;  // town, topic: atom:category terms
   std::string link_type = "text/html";  // the CAP index links documents: application/cap+xml
+  std::vector<atom_link> links = {};  // after the alternate one
 };
 
 struct atom_feed {

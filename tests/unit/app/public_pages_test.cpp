@@ -3,6 +3,7 @@
 #include <banditore/app/public_cap.hpp>
 #include <banditore/cap/parse.hpp>
 #include <banditore/cap/write.hpp>
+#include <banditore/crypto/hash.hpp>
 #include <banditore/http/caching.hpp>
 
 #include "../fake_store.hpp"
@@ -57,6 +58,23 @@ struct site {
     auto out = run_blocking(store.create(std::move(a), {"test", {}}, 0, clock));
     pages->alerts_changed();
     return out.result.id;
+  }
+
+  // An alert carrying an attachment the fake store keeps by media id.
+  std::int64_t create_with(std::string title, std::string mime_type, std::string filename, std::string bytes,
+                           bool publish = true) {
+    const std::int64_t media_id = static_cast<std::int64_t>(store.media_files.size()) + 1;
+    store::public_attachment_file f;
+    f.info.id = media_id;
+    f.info.mime_type = std::move(mime_type);
+    f.info.filename = std::move(filename);
+    f.info.size = static_cast<std::int64_t>(bytes.size());
+    f.info.sha256 = crypto::to_hex(std::string_view(reinterpret_cast<const char*>(crypto::sha256(bytes).data()), 32));
+    f.bytes = std::move(bytes);
+    store.media_files[media_id] = std::move(f);
+    const auto id = create(std::move(title), publish);
+    store.alert_rows.at(id).media_id = media_id;
+    return id;
   }
 
   http::response get(std::string target, std::vector<http::header_field> headers = {}) {
@@ -370,4 +388,108 @@ TEST_CASE("the style sheet is served with a day's caching and its own ETag") {
   CHECK(css.content_type == "text/css; charset=utf-8");
   CHECK(s.get("/static/public.css", {{"If-None-Match", header_of(css, "ETag")}}).status == 304);
   CHECK(s.get("/static/layout.mustache").status == 404);
+}
+
+TEST_CASE("an alert's page links its attachment with its kind and size, and shows an image with the title as alt") {
+  site s;
+  const auto pdf = s.create_with("Ordinanza acqua", "application/pdf", "ordinanza.pdf", std::string(1'234'567, 'x'));
+  auto page = s.get("/avvisi/" + std::to_string(pdf));
+  CHECK(has(page.body, "Allegato: <a href=\"/avvisi/" + std::to_string(pdf) + "/allegato\">ordinanza.pdf</a> (PDF, 1,2 MB)"));
+  CHECK_FALSE(has(page.body, "<img"));
+  const auto png = s.create_with("Mappa <chiusure>", "image/png", "", std::string(34'000, 'p'));
+  page = s.get("/avvisi/" + std::to_string(png));
+  const auto url = "/avvisi/" + std::to_string(png) + "/allegato";
+  CHECK(has(page.body, "<a href=\"" + url + "\">avviso-" + std::to_string(png) + ".png</a> (PNG, 34 kB)"));
+  CHECK(has(page.body, "<img src=\"" + url + "\" alt=\"Mappa &lt;chiusure&gt;\">"));
+  const auto plain = s.create("Senza allegato");
+  CHECK_FALSE(has(s.get("/avvisi/" + std::to_string(plain)).body, "Allegato"));
+
+  // The feed's entry names it as an enclosure, with type and length.
+  pugi::xml_document feed;
+  REQUIRE(feed.load_string(s.get("/avvisi.atom").body.c_str()));
+  int enclosures = 0;
+  for (auto entry : feed.child("feed").children("entry")) {
+    const std::string entry_id = entry.child("id").child_value();
+    for (auto link : entry.children("link")) {
+      if (std::string(link.attribute("rel").value()) != "enclosure") continue;
+      ++enclosures;
+      CHECK(std::string(link.attribute("href").value()) == entry_id + "/allegato");
+      if (entry_id == "https://avvisi.example.it/avvisi/" + std::to_string(pdf)) {
+        CHECK(std::string(link.attribute("type").value()) == "application/pdf");
+        CHECK(std::string(link.attribute("length").value()) == "1234567");
+      }
+    }
+  }
+  CHECK(enclosures == 2);  // the PDF and the PNG, not the alert without one
+}
+
+TEST_CASE("an attachment is served whole with its type, name, ETag and nosniff, answers 304, and is a 404 when hidden or absent") {
+  site s;
+  std::string bytes = "%PDF-1.4\n";
+  bytes += '\0';
+  bytes += "\xff\x01 fine";
+  const auto id = s.create_with("Ordinanza", "application/pdf", "Ordinanza \"n. 3\" città.pdf", bytes);
+  const auto url = "/avvisi/" + std::to_string(id) + "/allegato";
+  auto r = s.get(url);
+  REQUIRE(r.status == 200);
+  CHECK(r.body == bytes);
+  CHECK(r.content_type == "application/pdf");
+  CHECK(header_of(r, "Content-Disposition") ==
+        "inline; filename=\"Ordinanza _n. 3_ citt__.pdf\"; filename*=UTF-8''Ordinanza%20%22n.%203%22%20citt%C3%A0.pdf");
+  CHECK(header_of(r, "X-Content-Type-Options") == "nosniff");
+  CHECK(header_of(r, "Cache-Control") == "public, max-age=30");
+  const auto etag = header_of(r, "ETag");
+  CHECK(etag == "\"" + s.store.media_files.begin()->second.info.sha256 + "\"");
+  auto again = s.get(url, {{"If-None-Match", etag}});
+  CHECK(again.status == 304);
+  CHECK(again.body.empty());
+  CHECK(header_of(again, "ETag") == etag);
+
+  const auto hidden = s.create_with("Nascosto", "image/jpeg", "", "\xff\xd8\xff jpeg", false);
+  const auto plain = s.create("Senza allegato");
+  for (const auto& target : {"/avvisi/" + std::to_string(hidden) + "/allegato",
+                             "/avvisi/" + std::to_string(plain) + "/allegato", std::string("/avvisi/999/allegato"),
+                             std::string("/avvisi/abc/allegato")}) {
+    INFO(target);
+    auto missing = s.get(target);
+    CHECK(missing.status == 404);
+    CHECK(missing.content_type == "text/html; charset=utf-8");
+    CHECK_FALSE(has(missing.body, "jpeg"));
+  }
+}
+
+TEST_CASE("a CAP document names the attachment as a resource with its SHA-1 digest, and reads back") {
+  site s;
+  const std::string bytes = "\x89PNG\r\n\x1a\n immagine";
+  const auto id = s.create_with("Mappa", "image/png", "mappa.png", bytes);
+  auto doc = s.get("/cap/" + std::to_string(id) + ".xml");
+  REQUIRE(doc.status == 200);
+  auto back = cap::parse_cap(doc.body);
+  INFO(back.element, ": ", back.reason);
+  REQUIRE(back.ok());
+  REQUIRE(back.alert->infos.size() == 1);
+  REQUIRE(back.alert->infos[0].resources.size() == 1);
+  const auto& r = back.alert->infos[0].resources[0];
+  CHECK(r.desc == "Immagine: mappa.png");
+  CHECK(r.mime_type == "image/png");
+  CHECK(r.size == static_cast<std::int64_t>(bytes.size()));
+  CHECK(r.uri == "https://avvisi.example.it/avvisi/" + std::to_string(id) + "/allegato");
+  CHECK(r.digest == crypto::sha1_hex(bytes));
+  CHECK(r.digest.size() == 40);
+  // In the order of the CAP 1.2 schema: after the parameters, before the areas.
+  pugi::xml_document xml;
+  REQUIRE(xml.load_string(doc.body.c_str()));
+  auto info = xml.child("alert").child("info");
+  CHECK(std::string(info.child("resource").next_sibling().name()) == "area");
+  // The Cancel carries it too, and an alert without one has none.
+  s.clock += 1000;
+  run_blocking(s.store.cancel(id, {"test", {}}, s.clock));
+  s.pages->alerts_changed();
+  auto cancel = cap::parse_cap(s.get("/cap/" + std::to_string(id) + "-cancel.xml").body);
+  REQUIRE(cancel.ok());
+  CHECK(cancel.alert->infos[0].resources.size() == 1);
+  const auto plain = s.create("Senza allegato");
+  auto none = cap::parse_cap(s.get("/cap/" + std::to_string(plain) + ".xml").body);
+  REQUIRE(none.ok());
+  CHECK(none.alert->infos[0].resources.empty());
 }

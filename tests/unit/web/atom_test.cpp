@@ -57,6 +57,26 @@ TEST_CASE("the feed has what RFC 4287 requires, escaped, without characters XML 
 
 // feedparser (Debian's python3-feedparser) reads the feed as aggregators
 // do, and says when it is not well-formed (bozo).
+TEST_CASE("an entry's further links follow its alternate one, an enclosure with its type and length") {
+  auto f = lugo_feed();
+  f.entries[0].links.push_back({"enclosure", "https://avvisi.comune.lugo.ra.it/avvisi/42/allegato", "application/pdf",
+                                1'234'567});
+  f.entries[1].links.push_back({"related", "https://example.it/a?b=1&c=2", "", -1});
+  pugi::xml_document doc;
+  REQUIRE(doc.load_string(atom_xml(f).c_str()));
+  auto first = doc.child("feed").child("entry");
+  auto enclosure = first.find_child_by_attribute("link", "rel", "enclosure");
+  REQUIRE(enclosure);
+  CHECK(std::string(enclosure.attribute("href").value()) == "https://avvisi.comune.lugo.ra.it/avvisi/42/allegato");
+  CHECK(std::string(enclosure.attribute("type").value()) == "application/pdf");
+  CHECK(std::string(enclosure.attribute("length").value()) == "1234567");
+  auto related = first.next_sibling("entry").find_child_by_attribute("link", "rel", "related");
+  REQUIRE(related);
+  CHECK(std::string(related.attribute("href").value()) == "https://example.it/a?b=1&c=2");
+  CHECK_FALSE(related.attribute("type"));
+  CHECK_FALSE(related.attribute("length"));
+}
+
 TEST_CASE("feedparser reads the feed, its entries and their dates") {
   const auto file = fs::temp_directory_path() / ("banditore-atom-" + std::to_string(getpid()) + ".xml");
   std::ofstream(file) << atom_xml(lugo_feed());

@@ -1011,6 +1011,11 @@ asio::awaitable<std::optional<public_alert>> engine::public_alert_by_id(std::int
   co_return co_await impl_->worker.run(std::move(work));
 }
 
+asio::awaitable<std::optional<public_attachment_file>> engine::public_attachment_content(std::int64_t alert_id) {
+  auto work = [alert_id](SQLite::Database& db) { return read_public_attachment(db, alert_id); };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
 asio::awaitable<std::int64_t> engine::public_version() {
   auto work = [](SQLite::Database& db) { return read_public_version(db); };
   co_return co_await impl_->worker.run(std::move(work));

@@ -217,6 +217,7 @@ class engine final : public store::inbound,
   // public_alerts
   boost::asio::awaitable<std::vector<public_alert>> public_list(public_alert_query query) override;
   boost::asio::awaitable<std::optional<public_alert>> public_alert_by_id(std::int64_t id) override;
+  boost::asio::awaitable<std::optional<public_attachment_file>> public_attachment_content(std::int64_t alert_id) override;
   boost::asio::awaitable<std::int64_t> public_version() override;
 
  private:

@@ -1,5 +1,6 @@
 #include <banditore/store/sqlite/public_alerts.hpp>
 
+#include <banditore/crypto/hash.hpp>
 #include <banditore/domain/alert_audience.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -27,7 +28,25 @@ const std::string columns =
     "a.cancelled_at, a.towns, a.topics, a.areas, "
     "(SELECT e.id FROM alerts e WHERE e.id = a.updates AND " + public_condition("e") + "), "
     "(SELECT MAX(u.id) FROM alerts u INDEXED BY alerts_updated WHERE u.updates = a.id AND " +
-    public_condition("u") + ")";
+    public_condition("u") + "), "
+    "m.id, m.mime_type, m.filename, m.size, m.sha256";
+
+// The attachment's row, when the alert names one.
+const std::string media_join = " LEFT JOIN media m ON m.id = a.media_id";
+
+std::string hex_of(const SQLite::Column& c) {
+  return crypto::to_hex(std::string_view(static_cast<const char*>(c.getBlob()), static_cast<std::size_t>(c.getBytes())));
+}
+
+public_attachment read_attachment(SQLite::Statement& q, int first) {
+  public_attachment m;
+  m.id = q.getColumn(first).getInt64();
+  m.mime_type = q.getColumn(first + 1).getString();
+  m.filename = q.getColumn(first + 2).isNull() ? std::string() : q.getColumn(first + 2).getString();
+  m.size = q.getColumn(first + 3).getInt64();
+  m.sha256 = hex_of(q.getColumn(first + 4));
+  return m;
+}
 
 public_alert read_row(SQLite::Statement& q) {
   public_alert a;
@@ -53,6 +72,7 @@ public_alert read_row(SQLite::Statement& q) {
     a.updated_by = q.getColumn(14).getInt64();
     a.cancelled_at.reset();
   }
+  if (!q.getColumn(15).isNull()) a.attachment = read_attachment(q, 15);
   return a;
 }
 
@@ -63,7 +83,7 @@ std::vector<public_alert> read_public_alerts(SQLite::Database& db, const public_
   // names no areas or one of that town's; for a topic when it names no
   // topics or that one. Alerts are few: the JSON arrays are read per row.
   SQLite::Statement q(
-      db, "SELECT " + columns + " FROM alerts a INDEXED BY alerts_public WHERE " + public_condition("a") +
+      db, "SELECT " + columns + " FROM alerts a INDEXED BY alerts_public" + media_join + " WHERE " + public_condition("a") +
               " AND a.id < :before"
               " AND (:town = '' OR ((a.towns IS NULL OR EXISTS (SELECT 1 FROM json_each(a.towns) t"
               " WHERE t.value = :town)) AND (a.areas IS NULL OR EXISTS (SELECT 1 FROM json_each(a.areas) j"
@@ -81,10 +101,22 @@ std::vector<public_alert> read_public_alerts(SQLite::Database& db, const public_
 }
 
 std::optional<public_alert> read_public_alert(SQLite::Database& db, std::int64_t id) {
-  SQLite::Statement q(db, "SELECT " + columns + " FROM alerts a WHERE a.id = :id AND " + public_condition("a"));
+  SQLite::Statement q(db, "SELECT " + columns + " FROM alerts a" + media_join + " WHERE a.id = :id AND " + public_condition("a"));
   q.bind(":id", id);
   if (!q.executeStep()) return std::nullopt;
   return read_row(q);
+}
+
+std::optional<public_attachment_file> read_public_attachment(SQLite::Database& db, std::int64_t alert_id) {
+  SQLite::Statement q(db, "SELECT m.id, m.mime_type, m.filename, m.size, m.sha256, m.bytes FROM alerts a "
+                          "JOIN media m ON m.id = a.media_id WHERE a.id = :id AND " + public_condition("a"));
+  q.bind(":id", alert_id);
+  if (!q.executeStep()) return std::nullopt;
+  public_attachment_file f;
+  f.info = read_attachment(q, 0);
+  const auto c = q.getColumn(5);
+  f.bytes.assign(static_cast<const char*>(c.getBlob()), static_cast<std::size_t>(c.getBytes()));
+  return f;
 }
 
 std::int64_t read_public_version(SQLite::Database& db) {

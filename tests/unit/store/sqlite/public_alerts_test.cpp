@@ -1,6 +1,7 @@
 #include <banditore/store/sqlite/public_alerts.hpp>
 
 #include <banditore/store/sqlite/database.hpp>
+#include <banditore/store/sqlite/media.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -161,4 +162,45 @@ TEST_CASE("an update and the alert it updates link each other when both are publ
   const auto third = f.alert("pubblico");
   f.db->exec("UPDATE alerts SET updates = " + std::to_string(hidden) + " WHERE id = " + std::to_string(third));
   CHECK_FALSE(read_public_alert(*f.db, third)->updates);
+}
+
+TEST_CASE("a public alert names its attachment, and only a public alert gives its bytes") {
+  fixture f;
+  new_media upload;
+  upload.kind = banditore::domain::media_kind::pdf;
+  upload.bytes = "%PDF-1.4\n";
+  upload.bytes += '\0';
+  upload.bytes += "\xff binary";  // 18 bytes, a NUL among them
+  upload.filename = "ordinanza 12.pdf";
+  const auto stored = insert_media(*f.db, upload, {"test", {}}, 1700000000000);
+  const auto with = f.alert("con allegato");
+  const auto hidden = f.alert("nascosto", "api", 0);
+  const auto without = f.alert("senza");
+  SQLite::Statement link(*f.db, "UPDATE alerts SET media_id = ? WHERE id IN (?, ?)");
+  link.bind(1, stored.media.id);
+  link.bind(2, with);
+  link.bind(3, hidden);
+  link.exec();
+
+  const auto a = read_public_alert(*f.db, with);
+  REQUIRE(a);
+  REQUIRE(a->attachment);
+  CHECK(a->attachment->id == stored.media.id);
+  CHECK(a->attachment->mime_type == "application/pdf");
+  CHECK(a->attachment->filename == "ordinanza 12.pdf");
+  CHECK(a->attachment->size == 18);
+  CHECK(a->attachment->sha256 == stored.media.sha256);
+  const auto list = read_public_alerts(*f.db, {});
+  REQUIRE(list.size() == 2);
+  CHECK_FALSE(list[0].attachment);  // "senza", the newest
+  REQUIRE(list[1].attachment);
+  CHECK(list[1].attachment->filename == "ordinanza 12.pdf");
+
+  const auto file = read_public_attachment(*f.db, with);
+  REQUIRE(file);
+  CHECK(file->bytes == upload.bytes);
+  CHECK(file->info.mime_type == "application/pdf");
+  CHECK_FALSE(read_public_attachment(*f.db, hidden));
+  CHECK_FALSE(read_public_attachment(*f.db, without));
+  CHECK_FALSE(read_public_attachment(*f.db, 999));
 }
