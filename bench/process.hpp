@@ -78,12 +78,28 @@ inline double cpu_seconds(pid_t pid) {
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-// The most memory the process has held (VmHWM), in KiB; -1 if unknown.
-inline long peak_rss_kb(pid_t pid) {
+// A field of /proc/PID/status in KiB; -1 if unknown.
+inline long status_kb(pid_t pid, const std::string& field) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   for (std::string line; std::getline(in, line);)
-    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
   return -1;
+}
+
+// The most memory the process has held (VmHWM), in KiB; -1 if unknown.
+inline long peak_rss_kb(pid_t pid) { return status_kb(pid, "VmHWM"); }
+// The memory it holds now (VmRSS), in KiB; -1 if unknown.
+inline long rss_kb(pid_t pid) { return status_kb(pid, "VmRSS"); }
+
+// Starts the peak (VmHWM) again from what the process holds now (Linux
+// 4.0 and later: proc(5), clear_refs "5"), so a transient at start, such
+// as the staff login's one Argon2id hash of 64 MiB, is not counted as the
+// broadcast's. Returns false when the kernel refuses.
+inline bool reset_peak_rss(pid_t pid) {
+  std::ofstream out("/proc/" + std::to_string(pid) + "/clear_refs");
+  out << "5";
+  out.flush();
+  return static_cast<bool>(out);
 }
 
 }  // namespace bench
