@@ -97,13 +97,6 @@ bool is_json(std::string_view content_type) {
   return lower == "application/json";
 }
 
-std::optional<std::int64_t> parse_id(std::string_view text) {
-  std::int64_t id = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || p != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
 // ?limit=1..100 (default 20) and ?before=<id> of a list, newest first.
 struct page_query {
   std::int64_t limit = 20;
@@ -113,12 +106,12 @@ struct page_query {
 page_query read_page(const http::request& req, std::string_view id_kind) {
   page_query q;
   if (auto l = req.query_param("limit")) {
-    auto v = parse_id(*l);
+    auto v = http::positive_id(*l);
     if (!v || *v > 100) q.refusal = http::problem(400, "Bad Request", "limit must be from 1 to 100");
     else q.limit = *v;
   }
   if (auto b = req.query_param("before"); b && !q.refusal) {
-    auto v = parse_id(*b);
+    auto v = http::positive_id(*b);
     if (!v) q.refusal = http::problem(400, "Bad Request", "before must be " + std::string(id_kind));
     else q.before = *v;
   }
@@ -424,7 +417,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
   routes.add("GET", "/v1/alerts/{id}", [&ctx](http::request& req) -> asio::awaitable<http::response> {
     auto auth = co_await authorize(ctx, req, "alerts:read");
     if (auth.refusal) co_return std::move(*auth.refusal);
-    auto id = parse_id(req.path_params["id"]);
+    auto id = http::positive_id(req.path_params["id"]);
     if (!id) co_return http::problem(404, "Not Found", "alert ids are positive integers");
     const auto alert_id = *id;
     auto report = co_await ctx.alerts->report(alert_id);
@@ -451,7 +444,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
   routes.add("POST", "/v1/alerts/{id}/cancel", [&ctx](http::request& req) -> asio::awaitable<http::response> {
     auto auth = co_await authorize(ctx, req, "alerts:send");
     if (auth.refusal) co_return std::move(*auth.refusal);
-    auto id = parse_id(req.path_params["id"]);
+    auto id = http::positive_id(req.path_params["id"]);
     if (!id) co_return http::problem(404, "Not Found", "alert ids are positive integers");
     const auto alert_id = *id;
     const auto now = now_ms();
@@ -610,7 +603,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
   routes.add("GET", "/v1/drafts/{id}", [&ctx](http::request& req) -> asio::awaitable<http::response> {
     auto auth = co_await authorize(ctx, req, "alerts:read");
     if (auth.refusal) co_return std::move(*auth.refusal);
-    auto id = parse_id(req.path_params["id"]);
+    auto id = http::positive_id(req.path_params["id"]);
     if (!id) co_return draft_not_found(req.path_params["id"]);
     auto d = co_await ctx.drafts->draft(*id);
     if (!d) co_return draft_not_found(req.path_params["id"]);
@@ -621,7 +614,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     auto auth = co_await authorize(ctx, req, any_key);
     if (auth.refusal) co_return std::move(*auth.refusal);
     if (auto refusal = refuse_writer(*auth.key)) co_return std::move(*refusal);
-    auto id = parse_id(req.path_params["id"]);
+    auto id = http::positive_id(req.path_params["id"]);
     if (!id) co_return draft_not_found(req.path_params["id"]);
     const auto now = now_ms();
     auto request = co_await read_alert_request(ctx, req, *auth.key, now, true);
@@ -645,7 +638,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
   routes.add("POST", "/v1/drafts/{id}/discard", [&ctx](http::request& req) -> asio::awaitable<http::response> {
     auto auth = co_await authorize(ctx, req, "alerts:send");
     if (auth.refusal) co_return std::move(*auth.refusal);
-    auto id = parse_id(req.path_params["id"]);
+    auto id = http::positive_id(req.path_params["id"]);
     if (!id) co_return draft_not_found(req.path_params["id"]);
     auto who = actor_of(*auth.key);
     auto d = co_await ctx.drafts->discard_draft(*id, std::move(who), now_ms());
@@ -663,7 +656,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     auto auth = co_await authorize(ctx, req, any_key);
     if (auth.refusal) co_return std::move(*auth.refusal);
     if (auto refusal = refuse_writer(*auth.key)) co_return std::move(*refusal);
-    auto id = parse_id(req.path_params["id"]);
+    auto id = http::positive_id(req.path_params["id"]);
     if (!id) co_return draft_not_found(req.path_params["id"]);
     auto who = actor_of(*auth.key);
     auto change = co_await ctx.drafts->submit_draft(*id, std::move(who), now_ms());
@@ -677,7 +670,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
   routes.add("POST", "/v1/drafts/{id}/reject", [&ctx](http::request& req) -> asio::awaitable<http::response> {
     auto auth = co_await authorize(ctx, req, "alerts:send");
     if (auth.refusal) co_return std::move(*auth.refusal);
-    auto id = parse_id(req.path_params["id"]);
+    auto id = http::positive_id(req.path_params["id"]);
     if (!id) co_return draft_not_found(req.path_params["id"]);
     auto read = read_object_body(req);
     if (read.refusal) co_return std::move(*read.refusal);
@@ -705,7 +698,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
   routes.add("POST", "/v1/drafts/{id}/approve", [&ctx](http::request& req) -> asio::awaitable<http::response> {
     auto auth = co_await authorize(ctx, req, "alerts:send");
     if (auth.refusal) co_return std::move(*auth.refusal);
-    auto id = parse_id(req.path_params["id"]);
+    auto id = http::positive_id(req.path_params["id"]);
     if (!id) co_return draft_not_found(req.path_params["id"]);
     auto read = read_object_body(req);
     if (read.refusal) co_return std::move(*read.refusal);
@@ -863,7 +856,7 @@ void add_model_routes(http::router& routes, alerts_context& ctx) {
   routes.add("GET", "/v1/models/{id}", [&ctx](http::request& req) -> asio::awaitable<http::response> {
     auto auth = co_await authorize(ctx, req, "alerts:read");
     if (auth.refusal) co_return std::move(*auth.refusal);
-    auto id = parse_id(req.path_params["id"]);
+    auto id = http::positive_id(req.path_params["id"]);
     if (!id) co_return model_not_found(req.path_params["id"]);
     auto m = co_await ctx.models->model(*id);
     if (!m) co_return model_not_found(req.path_params["id"]);
@@ -873,7 +866,7 @@ void add_model_routes(http::router& routes, alerts_context& ctx) {
   routes.add("PUT", "/v1/models/{id}", [&ctx](http::request& req) -> asio::awaitable<http::response> {
     auto auth = co_await authorize(ctx, req, "alerts:send");
     if (auth.refusal) co_return std::move(*auth.refusal);
-    auto id = parse_id(req.path_params["id"]);
+    auto id = http::positive_id(req.path_params["id"]);
     if (!id) co_return model_not_found(req.path_params["id"]);
     auto body = read_json_body(req);
     if (body.refusal) co_return std::move(*body.refusal);
@@ -888,7 +881,7 @@ void add_model_routes(http::router& routes, alerts_context& ctx) {
   routes.add("DELETE", "/v1/models/{id}", [&ctx](http::request& req) -> asio::awaitable<http::response> {
     auto auth = co_await authorize(ctx, req, "alerts:send");
     if (auth.refusal) co_return std::move(*auth.refusal);
-    auto id = parse_id(req.path_params["id"]);
+    auto id = http::positive_id(req.path_params["id"]);
     if (!id) co_return model_not_found(req.path_params["id"]);
     store::actor who{"key:" + auth.key->name, auth.key->id};
     const bool deleted = co_await ctx.models->delete_model(*id, std::move(who), now_ms());
@@ -902,7 +895,7 @@ void add_model_routes(http::router& routes, alerts_context& ctx) {
   routes.add("POST", "/v1/models/{id}/fill", [&ctx](http::request& req) -> asio::awaitable<http::response> {
     auto auth = co_await authorize(ctx, req, "alerts:send");
     if (auth.refusal) co_return std::move(*auth.refusal);
-    auto id = parse_id(req.path_params["id"]);
+    auto id = http::positive_id(req.path_params["id"]);
     if (!id) co_return model_not_found(req.path_params["id"]);
     auto body = read_json_body(req);
     if (body.refusal) co_return std::move(*body.refusal);
@@ -981,7 +974,7 @@ void add_media_routes(http::router& routes, alerts_context& ctx) {
   routes.add("GET", "/v1/media/{id}", [&ctx](http::request& req) -> asio::awaitable<http::response> {
     auto auth = co_await authorize(ctx, req, "alerts:read");
     if (auth.refusal) co_return std::move(*auth.refusal);
-    auto id = parse_id(req.path_params["id"]);
+    auto id = http::positive_id(req.path_params["id"]);
     const std::string detail = "there is no media " + req.path_params["id"];
     if (!id) co_return http::problem(404, "Not Found", detail);
     auto m = co_await ctx.media->media_info(*id);

@@ -27,13 +27,6 @@ namespace {
 
 constexpr std::size_t history_page = 25;
 
-std::optional<std::int64_t> positive_id(std::string_view text) {
-  std::int64_t id = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || p != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
 // "2026-12-03", as <input type="date"> sends it: the instant that day
 // (or the one add_days later) starts in Rome.
 std::optional<std::int64_t> day_start_ms(std::string_view text, int add_days = 0) {
@@ -181,7 +174,7 @@ std::string names_of(const std::optional<std::vector<std::string>>& ids, const s
 
 asio::awaitable<std::optional<store::alert_report>> report_of(console_context& ctx, console_request& r,
                                                              std::optional<std::int64_t>& id) {
-  id = positive_id(r.http.path_params["id"]);
+  id = http::positive_id(r.http.path_params["id"]);
   std::optional<store::alert_report> out;
   if (id) out = co_await ctx.alerts->report(*id);
   co_return out;
@@ -223,7 +216,7 @@ void add_console_alert_routes(http::router& routes, console_context& ctx) {
       if (!q.created_before) refusals.push_back("La data «al» non è una data (aaaa-mm-gg).");
     }
     if (const auto before = f.get("prima"); !before.empty()) {
-      const auto id = positive_id(before);
+      const auto id = http::positive_id(before);
       if (!id) refusals.push_back("La pagina chiesta non esiste.");
       else q.before_id = *id;
     }
@@ -338,7 +331,7 @@ void add_console_alert_routes(http::router& routes, console_context& ctx) {
   // staff member.
   add_console_page(routes, ctx, "POST", "/console/alerts/{id}/cancel", staff_role::publisher,
                    [&ctx](console_request& r) -> asio::awaitable<http::response> {
-    const auto id = positive_id(r.http.path_params["id"]);
+    const auto id = http::positive_id(r.http.path_params["id"]);
     if (!id) co_return no_such_alert(ctx, r);
     const auto alert_id = *id;
     if (!r.session.user.towns.empty()) {

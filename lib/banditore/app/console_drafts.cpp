@@ -22,13 +22,6 @@ namespace {
 
 constexpr std::size_t list_size = 50;
 
-std::optional<std::int64_t> positive_number(std::string_view text) {
-  std::int64_t n = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc{} || p != text.data() + text.size() || n <= 0) return std::nullopt;
-  return n;
-}
-
 std::string state_label(std::string_view state) {
   if (state == store::draft_pending) return "in attesa di approvazione";
   if (state == store::draft_rejected) return "rifiutata";
@@ -65,13 +58,13 @@ struct read_draft {
 };
 asio::awaitable<read_draft> draft_of_form(console_context& ctx, console_request& r) {
   read_draft out;
-  const auto id = positive_number(r.http.path_params["id"]);
+  const auto id = http::positive_id(r.http.path_params["id"]);
   if (id && ctx.drafts) out.draft = co_await ctx.drafts->draft(*id);
   if (!out.draft) {
     out.refusal = no_such_draft(ctx, r);
     co_return out;
   }
-  const auto revision = positive_number(r.form.get("revisione"));
+  const auto revision = http::positive_id(r.form.get("revisione"));
   if (!revision || *revision != out.draft->revision) {
     out.refusal = console_error(ctx, &r, 409, "La bozza è cambiata",
                                 "Qualcuno ha modificato la bozza dopo che l'hai aperta (ora è alla revisione " +
@@ -129,7 +122,7 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
 
   add_console_page(routes, ctx, "GET", "/console/drafts/{id}", staff_role::editor,
                    [&ctx, &api](console_request& r) -> asio::awaitable<http::response> {
-    const auto id = positive_number(r.http.path_params["id"]);
+    const auto id = http::positive_id(r.http.path_params["id"]);
     std::optional<store::draft_record> found;
     if (id && ctx.drafts) found = co_await ctx.drafts->draft(*id);
     if (!found) co_return no_such_draft(ctx, r);
@@ -203,8 +196,8 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
 
   add_console_page(routes, ctx, "POST", "/console/drafts/{id}/approve", staff_role::publisher,
                    [&ctx, &api](console_request& r) -> asio::awaitable<http::response> {
-    const auto id = positive_number(r.http.path_params["id"]);
-    const auto revision = positive_number(r.form.get("revisione"));
+    const auto id = http::positive_id(r.http.path_params["id"]);
+    const auto revision = http::positive_id(r.form.get("revisione"));
     if (!id || !ctx.drafts) co_return no_such_draft(ctx, r);
     if (!revision)
       co_return console_error(ctx, &r, 422, "Modulo non valido", "Il modulo non dice quale revisione hai letto.");

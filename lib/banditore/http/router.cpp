@@ -1,5 +1,7 @@
 #include <banditore/http/router.hpp>
 
+#include <charconv>
+
 namespace banditore::http {
 
 namespace {
@@ -67,6 +69,13 @@ std::vector<route_info> router::routes() const {
   std::vector<route_info> out;
   for (const auto& e : entries_) out.push_back({e.method, e.pattern});
   return out;
+}
+
+std::optional<std::int64_t> positive_id(std::string_view text) {
+  std::int64_t id = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || p != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
 }
 
 }  // namespace banditore::http

@@ -6,8 +6,11 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace banditore::http {
@@ -39,5 +42,9 @@ class router {
   };
   std::vector<entry> entries_;
 };
+
+// A path parameter or form field naming a row: a positive integer, digits
+// only; nullopt otherwise (a 404 or 400 for the caller to word).
+std::optional<std::int64_t> positive_id(std::string_view text);
 
 }  // namespace banditore::http
