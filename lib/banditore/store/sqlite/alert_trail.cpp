@@ -1,5 +1,7 @@
 #include <banditore/store/sqlite/alert_trail.hpp>
 
+#include <banditore/store/sqlite/audit.hpp>
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
@@ -11,22 +13,10 @@ namespace banditore::store::sqlite {
 // the statements are prepared per call, as the audit log's are.
 
 std::vector<audit_entry> alert_audit(SQLite::Database& db, std::int64_t alert_id) {
-  SQLite::Statement q(db, "SELECT id, at, actor, action, alert_id, api_key_id, detail FROM audit_log "
-                          "WHERE alert_id = :alert ORDER BY id LIMIT 200");
+  SQLite::Statement q(db, std::string("SELECT ") + audit_columns +
+                              " FROM audit_log WHERE alert_id = :alert ORDER BY id LIMIT 200");
   q.bind(":alert", alert_id);
-  std::vector<audit_entry> out;
-  while (q.executeStep()) {
-    audit_entry e;
-    e.id = q.getColumn(0).getInt64();
-    e.at = q.getColumn(1).getInt64();
-    e.actor = q.getColumn(2).getString();
-    e.action = q.getColumn(3).getString();
-    if (!q.getColumn(4).isNull()) e.alert_id = q.getColumn(4).getInt64();
-    if (!q.getColumn(5).isNull()) e.api_key_id = q.getColumn(5).getInt64();
-    if (!q.getColumn(6).isNull()) e.detail = q.getColumn(6).getString();
-    out.push_back(std::move(e));
-  }
-  return out;
+  return read_audit_rows(q);
 }
 
 std::vector<delivery_period> delivery_timeline(SQLite::Database& db, std::int64_t alert_id, std::int64_t period_ms) {

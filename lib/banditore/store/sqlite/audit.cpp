@@ -22,10 +22,7 @@ void record_audit(SQLite::Database& db, std::string_view actor, std::string_view
   st.exec();
 }
 
-std::vector<audit_entry> recent_audit(SQLite::Database& db, std::size_t limit) {
-  SQLite::Statement q(db, "SELECT id, at, actor, action, alert_id, api_key_id, detail FROM audit_log "
-                          "ORDER BY id DESC LIMIT :limit");
-  q.bind(":limit", static_cast<std::int64_t>(limit));
+std::vector<audit_entry> read_audit_rows(SQLite::Statement& q) {
   std::vector<audit_entry> out;
   while (q.executeStep()) {
     audit_entry e;
@@ -39,6 +36,12 @@ std::vector<audit_entry> recent_audit(SQLite::Database& db, std::size_t limit) {
     out.push_back(std::move(e));
   }
   return out;
+}
+
+std::vector<audit_entry> recent_audit(SQLite::Database& db, std::size_t limit) {
+  SQLite::Statement q(db, std::string("SELECT ") + audit_columns + " FROM audit_log ORDER BY id DESC LIMIT :limit");
+  q.bind(":limit", static_cast<std::int64_t>(limit));
+  return read_audit_rows(q);
 }
 
 }  // namespace banditore::store::sqlite

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace SQLite { class Database; }
+namespace SQLite { class Database; class Statement; }
 
 namespace banditore::store::sqlite {
 
@@ -24,5 +24,9 @@ void record_audit(SQLite::Database& db, std::string_view actor, std::string_view
 
 // The newest entries first, at most limit of them.
 std::vector<audit_entry> recent_audit(SQLite::Database& db, std::size_t limit);
+
+// Steps q, which selects audit_columns, to its end: one entry per row.
+inline constexpr const char* audit_columns = "id, at, actor, action, alert_id, api_key_id, detail";
+std::vector<audit_entry> read_audit_rows(SQLite::Statement& q);
 
 }  // namespace banditore::store::sqlite
