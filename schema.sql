@@ -555,3 +555,22 @@ CREATE TABLE media (
 -- The alert's attachment, sent inside the 24-hour window as an image or
 -- document message with the alert's text as its caption; NULL: none.
 ALTER TABLE alerts ADD COLUMN media_id INTEGER REFERENCES media(id);
+
+-- migration 20: several business numbers
+-- The business number a row leaves from: the id a number has in the
+-- numbers file (BANDITORE_NUMBERS_FILE, config/numbers.hpp); NULL with one
+-- number. A reply leaves from the number the citizen wrote to, a delivery
+-- from the number of the town the alert is for among the subscriber's
+-- towns. Each number's sender leases its own rows, through this index.
+ALTER TABLE outbox ADD COLUMN number_id TEXT;
+CREATE INDEX outbox_due_by_number ON outbox(number_id, priority, not_before, id) WHERE state = 'queued';
+-- WhatsApp's 24-hour customer-service window is opened per business number
+-- and person: a message to one town's number opens no window on another.
+-- Written only when several numbers are configured (contacts keeps the
+-- window of the deployment's one number).
+CREATE TABLE number_windows (
+  phone_hash      BLOB NOT NULL,
+  number_id       TEXT NOT NULL,
+  last_inbound_at INTEGER NOT NULL,
+  PRIMARY KEY (phone_hash, number_id)
+) WITHOUT ROWID;

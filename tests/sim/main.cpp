@@ -24,6 +24,7 @@ constexpr const char* usage =
     "  --port-file PATH          write the chosen port there once listening\n"
     "  --token TOKEN             bearer token the send endpoint accepts (default sim-token)\n"
     "  --phone-number-id ID      the business number id (default 100000000000001)\n"
+    "  --number ID:TOKEN[:DISPLAY]  a further business number with its own token (repeatable)\n"
     "  --app-secret SECRET       key of X-Hub-Signature-256 on webhooks (default sim-app-secret)\n"
     "  --webhook URL             banditore's webhook URL (also settable with POST /sim/config)\n"
     "  --rate N                  messages per second accepted, 0 = unlimited (default 0)\n"
@@ -58,6 +59,15 @@ int main(int argc, char** argv) {
       else if (a == "--port-file") port_file = value();
       else if (a == "--token") opts.token = value();
       else if (a == "--phone-number-id") opts.phone_number_id = value();
+      else if (a == "--number") {
+        const std::string spec = value();
+        const auto colon = spec.find(':');
+        if (colon == std::string::npos || colon == 0) throw std::invalid_argument("--number takes ID:TOKEN[:DISPLAY]");
+        const auto rest = spec.substr(colon + 1);
+        const auto second = rest.find(':');
+        opts.more_numbers.push_back({spec.substr(0, colon), rest.substr(0, second),
+                                     second == std::string::npos ? std::string("390000000002") : rest.substr(second + 1)});
+      }
       else if (a == "--app-secret") opts.app_secret = value();
       else if (a == "--webhook") opts.webhook_url = value();
       else if (a == "--rate") opts.rate_limit = std::stod(value());

@@ -70,6 +70,7 @@ struct inbox_entry {
   std::string list_button;  // a list message: the button that opens the list
   std::string media_id, mime_type, filename;  // an image or document message (text: its caption)
   std::int64_t at_ms = 0;
+  std::string from_number;  // the business number's phone_number_id it was sent from
 };
 
 struct fault {
@@ -85,6 +86,7 @@ struct fault {
 // Lets a test see the spacing of the requests, not only what was accepted.
 struct request_entry {
   std::int64_t at_ms = 0;
+  std::string phone_number_id;  // the business number of the path
   std::string to;
   int status = 0;
   int code = 0;  // Meta's error.code, 0 when accepted
@@ -459,22 +461,76 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     }
   }
 
-  void reset_bucket() {
-    capacity_ = std::max(5.0, opt_.rate_limit / 5.0);
-    tokens_ = capacity_;
-    refilled_ = steady::now();
-  }
+  void reset_bucket() { buckets_.clear(); }
 
-  // Throughput per number, as a token bucket with a short burst allowance.
-  bool take_token() {
+  // Throughput per number, as a token bucket with a short burst allowance:
+  // Meta counts it per business phone number ("Throughput",
+  // developers.facebook.com/documentation/business-messaging/whatsapp/throughput).
+  bool take_token(const std::string& phone_number_id) {
     if (opt_.rate_limit <= 0) return true;
     auto now = steady::now();
-    tokens_ = std::min(capacity_, tokens_ + std::chrono::duration<double>(now - refilled_).count() * opt_.rate_limit);
-    refilled_ = now;
-    if (tokens_ < 1.0) return false;
-    tokens_ -= 1.0;
+    auto [it, fresh] = buckets_.try_emplace(phone_number_id);
+    auto& b = it->second;
+    const double capacity = std::max(5.0, opt_.rate_limit / 5.0);
+    if (fresh) {
+      b.tokens = capacity;
+      b.refilled = now;
+    }
+    b.tokens = std::min(capacity, b.tokens + std::chrono::duration<double>(now - b.refilled).count() * opt_.rate_limit);
+    b.refilled = now;
+    if (b.tokens < 1.0) return false;
+    b.tokens -= 1.0;
     return true;
   }
+
+  // ---- Several business numbers ----
+  // The main number (options) and the others, each with its own token.
+  // Meta answers a token it does not know, or one without access to the
+  // number in the path, 401 with an OAuthException (code 190), and a
+  // number it does not know 400 with code 100
+  // (developers.facebook.com/docs/graph-api/guides/error-handling).
+  const sim_number* number_of(std::string_view phone_number_id) {
+    main_number_ = {opt_.phone_number_id, opt_.token, opt_.display_number};
+    if (phone_number_id == main_number_.phone_number_id) return &main_number_;
+    for (const auto& n : opt_.more_numbers)
+      if (n.phone_number_id == phone_number_id) return &n;
+    return nullptr;
+  }
+  bool known_token(std::string_view token) {
+    if (token == opt_.token) return true;
+    for (const auto& n : opt_.more_numbers)
+      if (n.token == token) return true;
+    return false;
+  }
+  std::string display_of(const std::string& phone_number_id) {
+    const auto* n = number_of(phone_number_id);
+    return n ? n->display_number : "390000000099";
+  }
+  // nullopt when the request's token may act on the number of its path;
+  // otherwise Meta's answer.
+  std::optional<http::response> refuse_credentials(http::request& req, const char* verb) {
+    auto token = req.bearer_token();
+    const auto& id = req.path_params["phone_number_id"];
+    if (!token || !known_token(*token)) {
+      bump("rejected_auth");
+      return meta_error(401, 190, "Invalid OAuth access token - Cannot parse access token");
+    }
+    const auto* number = number_of(id);
+    if (!number) {
+      bump("rejected_invalid");
+      return meta_error(400, 100, std::string("Unsupported ") + verb + " request. Object with ID '" + id +
+                                      "' does not exist, cannot be loaded due to missing permissions, or does not "
+                                      "support this operation.");
+    }
+    if (number->token != *token) {
+      bump("rejected_auth");
+      bump("rejected_wrong_number");
+      return meta_error(401, 190, "Invalid OAuth access token - the token does not grant access to phone number " + id);
+    }
+    return std::nullopt;
+  }
+  sim_number main_number_;
+  // ---- end of several business numbers ----
 
   std::optional<fault> next_fault(const std::string& to) {
     std::uniform_real_distribution<double> unit(0.0, 1.0);
@@ -596,15 +652,9 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
   // "Upload Media").
   http::response upload_media(http::request& req) {
     bump("media_requests");
-    auto token = req.bearer_token();
-    if (!token || *token != opt_.token) {
-      bump("rejected_auth");
-      return meta_error(401, 190, "Invalid OAuth access token - Cannot parse access token");
-    }
-    if (req.path_params["phone_number_id"] != opt_.phone_number_id) {
-      bump("media_rejected");
-      return meta_error(400, 100, "Unsupported post request. Object with ID '" + req.path_params["phone_number_id"] +
-                                         "' does not exist, cannot be loaded due to missing permissions, or does not support this operation.");
+    if (auto refused = refuse_credentials(req, "post")) {
+      if (refused->status == 400) bump("media_rejected");
+      return std::move(*refused);
     }
     const auto boundary = testing::form_boundary(req.header("Content-Type"));
     if (boundary.empty()) {
@@ -687,16 +737,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
   // would make every send's frame too large for Asio's frame recycling.
   std::optional<http::response> answer_send(http::request& req) {
     bump("requests");
-    auto token = req.bearer_token();
-    if (!token || *token != opt_.token) {
-      bump("rejected_auth");
-      return meta_error(401, 190, "Invalid OAuth access token - Cannot parse access token");
-    }
-    if (req.path_params["phone_number_id"] != opt_.phone_number_id) {
-      bump("rejected_invalid");
-      return meta_error(400, 100, "Unsupported post request. Object with ID '" + req.path_params["phone_number_id"] +
-                                         "' does not exist, cannot be loaded due to missing permissions, or does not support this operation.");
-    }
+    if (auto refused = refuse_credentials(req, "post")) return refused;
     flat_json body;
     if (!body.parse(req.body) || body.entries().empty() || body.entries().front().type != json::value_t::object) {
       bump("rejected_invalid");
@@ -767,7 +808,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
       }
       return meta_error(400, f->code, "(#" + std::to_string(f->code) + ") injected error");
     }
-    if (!take_token()) {
+    if (!take_token(req.path_params["phone_number_id"])) {
       bump("rejected_429");
       return meta_error(429, 130429, "(#130429) Rate limit hit",
                            "Cloud API message throughput has been reached.");
@@ -786,12 +827,13 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
 
     entry.id = new_wamid(to);
     entry.at_ms = unix_ms();
+    entry.from_number = req.path_params["phone_number_id"];
     bump("accepted");
     if (first_accept_ms_ == 0) first_accept_ms_ = entry.at_ms;
     last_accept_ms_ = entry.at_ms;
     ++received_[recipient];
     if (opt_.record_inbox) inboxes_[to].push_back(entry);
-    if (opt_.statuses) queue_statuses(entry.id, to, body.string_at("biz_opaque_callback_data"));
+    if (opt_.statuses) queue_statuses(entry.id, to, body.string_at("biz_opaque_callback_data"), entry.from_number);
     if (hold_after_delivery) {
       bump("delivered_unanswered");
       return std::nullopt;
@@ -819,6 +861,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
   asio::awaitable<http::response> logged_send(http::request& req) {
     request_entry e;
     e.at_ms = unix_ms();
+    e.phone_number_id = req.path_params["phone_number_id"];
     if (opt_.record_inbox) {
       json body = json::parse(req.body, nullptr, false);
       if (body.is_object() && body.contains("to") && body["to"].is_string()) e.to = body["to"].get<std::string>();
@@ -844,11 +887,12 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
   http::response phone_number_node(http::request& req) {
     bump("node_reads");
     auto token = req.bearer_token();
-    if (!token || *token != opt_.token) {
+    const auto* node = number_of(req.path_params["phone_number_id"]);
+    if (!token || !known_token(*token) || (node && node->token != *token)) {
       bump("rejected_auth");
       return meta_error(401, 190, "Invalid OAuth access token - Cannot parse access token");
     }
-    if (req.path_params["phone_number_id"] != opt_.phone_number_id) {
+    if (!node) {
       wa::provider_error e;
       e.code = 100;
       e.subcode = 33;
@@ -857,25 +901,27 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
                   "' does not exist, cannot be loaded due to missing permissions, or does not support this operation.";
       return http::json_response(400, wa::make_error_body(e));
     }
-    return http::json_response(200, wa::make_phone_number_info_body(opt_.phone_number_id, "Comune (wa-sim)",
-                                                                    "+" + opt_.display_number));
+    return http::json_response(200, wa::make_phone_number_info_body(node->phone_number_id, "Comune (wa-sim)",
+                                                                    "+" + node->display_number));
   }
   // --- end of the business number's node ---------------------------------
 
   http::response requests() {
     json list = json::array();
     for (const auto& e : requests_)
-      list.push_back({{"at", e.at_ms}, {"to", e.to}, {"status", e.status}, {"code", e.code}});
+      list.push_back({{"at", e.at_ms}, {"phone_number_id", e.phone_number_id}, {"to", e.to}, {"status", e.status},
+                      {"code", e.code}});
     return http::json_response(200, json{{"requests", list}}.dump());
   }
 
-  void queue_statuses(const std::string& id, const std::string& to, const std::string& callback_data) {
+  void queue_statuses(const std::string& id, const std::string& to, const std::string& callback_data,
+                      const std::string& from_number) {
     auto ts = unix_seconds();
     auto make = [&](wa::delivery_status s, int code = 0, std::string title = {}) {
       wa::status_update u;
       u.id = id;
       u.recipient_id = to;
-      u.phone_number_id = opt_.phone_number_id;
+      u.phone_number_id = from_number;
       u.status = s;
       u.timestamp = ts;
       u.error_code = code;
@@ -942,7 +988,9 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     std::vector<pending_status> batch;
     const auto size = static_cast<std::size_t>(std::max(1, opt_.status_batch));
     const auto now = steady::now();
-    while (!pending_statuses_.empty() && batch.size() < size && pending_statuses_.front().due <= now) {
+    // One notification names one business number: a batch holds one's.
+    while (!pending_statuses_.empty() && batch.size() < size && pending_statuses_.front().due <= now &&
+           (batch.empty() || batch.front().update.phone_number_id == pending_statuses_.front().update.phone_number_id)) {
       batch.push_back(std::move(pending_statuses_.front()));
       pending_statuses_.pop_front();
     }
@@ -962,7 +1010,8 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
       }
       std::vector<wa::status_update> updates;
       for (const auto& p : batch) updates.push_back(p.update);
-      auto body = testing::make_status_notification(opt_.phone_number_id, opt_.display_number, updates);
+      const auto from = updates.front().phone_number_id;
+      auto body = testing::make_status_notification(from, display_of(from), updates);
       const std::string signature = "valid";
       const int status = co_await post_webhook(std::move(body), signature);
       if (status == 200) {
@@ -1031,6 +1080,11 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     }
     const bool batch = in.value("batch", false);
     const std::string signature = in.value("signature", std::string("valid"));
+    // The business number written to: the main one unless "to" names
+    // another (even one not configured, as a webhook for a number of the
+    // same app that the service does not serve).
+    const std::string to_number = in.value("to", opt_.phone_number_id);
+    const std::string to_display = display_of(to_number);
     const int repeat = std::clamp(in.value("repeat", 1), 1, 10);
     json ids = json::array(), statuses = json::array();
     for (const auto& m : msgs) ids.push_back(m.id);
@@ -1039,11 +1093,11 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
       // temporaries inside a co_await expression.
       std::vector<std::string> bodies;
       if (batch) {
-        bodies.push_back(testing::make_text_message_notification(opt_.phone_number_id, opt_.display_number, msgs));
+        bodies.push_back(testing::make_text_message_notification(to_number, to_display, msgs));
       } else {
         for (const auto& m : msgs) {
           std::vector<testing::simulated_message> one{m};
-          bodies.push_back(testing::make_text_message_notification(opt_.phone_number_id, opt_.display_number, one));
+          bodies.push_back(testing::make_text_message_notification(to_number, to_display, one));
         }
       }
       for (auto& body : bodies) {
@@ -1061,7 +1115,7 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     json list = json::array();
     if (auto it = inboxes_.find(wa_id); it != inboxes_.end())
       for (const auto& e : it->second) {
-        json m = {{"id", e.id}, {"type", e.type}, {"at", e.at_ms}};
+        json m = {{"id", e.id}, {"type", e.type}, {"at", e.at_ms}, {"from_number", e.from_number}};
         if (e.type == "text") m["text"] = e.text;
         else if (e.type == "interactive") m["interactive"] = interactive_json(e);
         else if (e.type == "image" || e.type == "document") {
@@ -1117,7 +1171,9 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     tap_message.profile_name = in.value("name", std::string("Cittadino"));
     tap_message.timestamp = unix_seconds();
     std::vector<testing::simulated_message> one{tap_message};
-    auto body = testing::make_text_message_notification(opt_.phone_number_id, opt_.display_number, one);
+    // The tap answers the message's own business number.
+    const auto to_number = tapped->from_number.empty() ? opt_.phone_number_id : tapped->from_number;
+    auto body = testing::make_text_message_notification(to_number, display_of(to_number), one);
     // Named before the co_await: g++ 12 mishandles temporaries inside one.
     std::string signature = "valid";
     const int status = co_await post_webhook(std::move(body), std::move(signature));
@@ -1143,7 +1199,8 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     m.profile_name = in.value("name", std::string("Cittadino"));
     m.timestamp = unix_seconds();
     std::vector<testing::simulated_message> one{m};
-    auto body = testing::make_text_message_notification(opt_.phone_number_id, opt_.display_number, one);
+    const std::string to_number = in.value("to", opt_.phone_number_id);
+    auto body = testing::make_text_message_notification(to_number, display_of(to_number), one);
     std::string signature = "valid";
     const int status = co_await post_webhook(std::move(body), std::move(signature));
     co_return http::json_response(200, json{{"id", m.id}, {"webhook_status", status}}.dump());
@@ -1170,6 +1227,19 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     if (in.is_discarded() || !in.is_object()) return bad_control("body must be a JSON object");
     if (in.contains("webhook_url")) set_webhook(in["webhook_url"].get<std::string>());
     if (in.contains("token")) opt_.token = in["token"].get<std::string>();  // a revoked or rotated token
+    if (in.contains("numbers")) {
+      // The further business numbers, replacing those known before.
+      if (!in["numbers"].is_array()) return bad_control("numbers must be an array");
+      std::vector<sim_number> numbers;
+      for (const auto& n : in["numbers"]) {
+        if (!n.is_object() || !n.contains("phone_number_id") || !n["phone_number_id"].is_string() ||
+            !n.contains("token") || !n["token"].is_string())
+          return bad_control("each number needs a string phone_number_id and token");
+        numbers.push_back({n["phone_number_id"].get<std::string>(), n["token"].get<std::string>(),
+                           n.value("display_number", std::string("390000000002"))});
+      }
+      opt_.more_numbers = std::move(numbers);
+    }
     if (in.contains("rate_limit")) { opt_.rate_limit = in["rate_limit"].get<double>(); reset_bucket(); }
     if (in.contains("pair_interval_ms")) opt_.pair_interval_ms = in["pair_interval_ms"].get<std::int64_t>();
     if (in.contains("statuses")) opt_.statuses = in["statuses"].get<bool>();
@@ -1235,8 +1305,11 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
   std::deque<pending_status> pending_statuses_;
   int active_status_posters_ = 0;
   std::map<std::string, std::int64_t, std::less<>> stats_;
-  double capacity_ = 0, tokens_ = 0;
-  steady::time_point refilled_;
+  struct bucket {
+    double tokens = 0;
+    steady::time_point refilled;
+  };
+  std::map<std::string, bucket, std::less<>> buckets_;  // by phone_number_id
   std::int64_t first_accept_ms_ = 0, last_accept_ms_ = 0;
   int status_delay_ms_ = 5;
   int timeout_hold_ms_ = 30000;

@@ -12,8 +12,18 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace wa_sim {
+
+// A further business number the simulator serves beside the main one
+// (options::phone_number_id): each has its own token, which Meta accepts
+// for its own number only.
+struct sim_number {
+  std::string phone_number_id;
+  std::string token;
+  std::string display_number;
+};
 
 struct options {
   std::string token = "sim-token";
@@ -32,6 +42,7 @@ struct options {
   int status_connections = 4;
   bool record_inbox = true;      // keep message texts (off for the million-message benchmark)
   std::uint64_t seed = 1;
+  std::vector<sim_number> more_numbers;  // --number ID:TOKEN[:DISPLAY], or "numbers" in POST /sim/config
 };
 
 class simulator {

@@ -204,7 +204,7 @@ asio::awaitable<std::optional<store::plan_step>> fake_store::next_step(std::size
 
 asio::awaitable<store::sender_round> fake_store::round(std::vector<store::send_record> outcomes,
                                                        std::size_t lease_limit, std::int64_t,
-                                                       store::delivery_policy, std::int64_t now) {
+                                                       store::delivery_policy policy, std::int64_t now) {
   ++rounds;
   lease_limits.push_back(lease_limit);
   if (!fail_next_round.empty()) {
@@ -236,8 +236,11 @@ asio::awaitable<store::sender_round> fake_store::round(std::vector<store::send_r
   }
   store::sender_round out;
   std::vector<row*> due;
+  // With several numbers a sender leases its own number's rows only.
   for (auto& [_, o] : outbox)
-    if (o.state == "queued" && o.not_before <= now) due.push_back(&o);
+    if (o.state == "queued" && o.not_before <= now &&
+        (policy.number_id.empty() || o.item.number_id == policy.number_id))
+      due.push_back(&o);
   std::stable_sort(due.begin(), due.end(), [](const row* a, const row* b) {
     return a->item.priority != b->item.priority ? a->item.priority < b->item.priority : a->not_before < b->not_before;
   });

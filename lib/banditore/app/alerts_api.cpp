@@ -382,14 +382,34 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     const auto tier = ctx.tier_limit;
     auto counts = co_await ctx.alerts->preview(request.audience, level, tier, now);
 
-    domain::number_load load;
-    load.number = ctx.phone_number_id;
-    load.recipients = counts.audience.recipients;
-    load.outside_window = counts.audience.outside_window;
-    load.messages_per_second = ctx.messages_per_second;
+    std::vector<domain::number_load> loads;
     std::vector<domain::messaging_limit> limits;
-    if (tier > 0) limits.push_back({"", tier, counts.usage.used, counts.usage.frees_at});
-    const auto e = domain::estimate_preview({load}, limits, ctx.price, now);
+    if (ctx.numbers.empty() || counts.audience.numbers.empty()) {
+      domain::number_load load;
+      load.number = ctx.phone_number_id;
+      load.recipients = counts.audience.recipients;
+      load.outside_window = counts.audience.outside_window;
+      load.messages_per_second = ctx.messages_per_second;
+      loads.push_back(std::move(load));
+      if (tier > 0) limits.push_back({"", tier, counts.usage.used, counts.usage.frees_at});
+    } else {
+      // Each number's share at its own pace; the limit per portfolio,
+      // shared by its numbers (Meta, since 7 October 2025). The use is
+      // counted over all the deployment's numbers: exact for one
+      // portfolio, cautious for several.
+      for (const auto& counted : counts.audience.numbers) {
+        auto pace = std::find_if(ctx.numbers.begin(), ctx.numbers.end(),
+                                 [&](const auto& n) { return n.id == counted.number_id; });
+        if (pace == ctx.numbers.end()) pace = ctx.numbers.begin();
+        loads.push_back({pace->id, pace->portfolio, counted.recipients, counted.outside_window,
+                         pace->messages_per_second});
+      }
+      for (const auto& n : ctx.numbers)
+        if (n.tier > 0 && std::none_of(limits.begin(), limits.end(),
+                                       [&](const auto& l) { return l.portfolio == n.portfolio; }))
+          limits.push_back({n.portfolio, n.tier, counts.usage.used, counts.usage.frees_at});
+    }
+    const auto e = domain::estimate_preview(loads, limits, ctx.price, now);
 
     json j = {{"audience", domain::audience_json(request.audience)},
               {"recipients", e.recipients},
@@ -402,6 +422,30 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
                             {"will_wait", e.waiting_for_limit},
                             {"first_frees_at", time_or_null(e.first_frees_at_ms)},
                             {"all_sent_by", time_or_null(e.all_sent_by_ms)}};
+    if (!ctx.numbers.empty()) {
+      // Several numbers: the pace is each number's, the tier each
+      // portfolio's.
+      json numbers = json::array();
+      for (std::size_t i = 0; i < loads.size(); ++i)
+        numbers.push_back({{"number", loads[i].number},
+                           {"portfolio", loads[i].portfolio},
+                           {"recipients", loads[i].recipients},
+                           {"outside_window", loads[i].outside_window},
+                           {"messages_per_second", loads[i].messages_per_second > 0 ? json(loads[i].messages_per_second)
+                                                                                    : json(nullptr)},
+                           {"seconds", e.numbers[i].seconds ? json(std::round(*e.numbers[i].seconds * 10) / 10)
+                                                            : json(nullptr)}});
+      j["numbers"] = std::move(numbers);
+      j["messages_per_second"] = nullptr;
+      json portfolios = json::array();
+      for (const auto& n : ctx.numbers) {
+        bool seen = false;
+        for (const auto& p : portfolios) seen = seen || p["portfolio"] == n.portfolio;
+        if (!seen) portfolios.push_back({{"portfolio", n.portfolio}, {"tier", n.tier == 0 ? json("unlimited") : json(n.tier)}});
+      }
+      j["messaging_limit"]["tier"] = portfolios.size() == 1 ? portfolios[0]["tier"] : json(nullptr);
+      j["messaging_limit"]["portfolios"] = std::move(portfolios);
+    }
     if (e.cost)
       j["cost"] = {{"amount", std::round(*e.cost * 100) / 100},
                    {"currency", e.currency},

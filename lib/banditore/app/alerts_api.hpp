@@ -44,6 +44,15 @@ struct alerts_context {
   // price of a delivered template with its category and market.
   std::string phone_number_id;
   double messages_per_second = 0;
+  // Several business numbers (BANDITORE_NUMBERS_FILE): the preview counts
+  // each number's share at its own pace, and the messaging limit per
+  // portfolio. Empty with one number.
+  struct number_pace {
+    std::string id, phone_number_id, portfolio;
+    double messages_per_second = 0;
+    std::int64_t tier = 0;  // its portfolio's; 0 = unlimited
+  };
+  std::vector<number_pace> numbers;
   domain::template_price price;
   std::string price_category, price_market;
   std::optional<std::pair<int, int>> quiet_hours;  // local minutes: start, end

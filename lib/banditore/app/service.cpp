@@ -168,6 +168,15 @@ struct service::impl {
     engine_options.conversation.town = settings.town;
     engine_options.template_fallback = !settings.wa_template_name.empty();
     engine_options.recover_leases = true;
+    numbers = config::serving_numbers(settings);
+    if (!settings.numbers.empty()) {
+      nlohmann::json routes = nlohmann::json::object();
+      for (const auto& n : numbers) {
+        engine_options.number_ids.push_back(n.id);
+        for (const auto& town : n.towns) routes[town] = n.id;
+      }
+      engine_options.number_routes_json = routes.dump();
+    }
     // The keys follow `banditore rotate-keys` run beside the service.
     if (auto from_file = store::sqlite::key_loader_for(settings)) {
       engine_options.reload = [from_file] {
@@ -195,48 +204,73 @@ struct service::impl {
       });
     }
 
-    whatsapp::cloud_channel_options wa;
-    wa.api_base = settings.wa_api_base;
-    wa.api_version = settings.wa_api_version;
-    wa.phone_number_id = settings.wa_phone_number_id;
-    wa.token = settings.wa_token;
-    wa.ca_file = settings.wa_ca_file;
-    wa.max_connections = settings.wa_max_in_flight;
-    wa.request_timeout = std::chrono::milliseconds(settings.wa_timeout_ms);
-    channel = std::make_unique<whatsapp::cloud_channel>(io.get_executor(), wa);
+    if (!settings.numbers.empty()) {
+      // The towns a number serves must be the catalogue's (they are
+      // managed at run time, so this is checked against the database).
+      std::vector<std::string> towns;
+      for (const auto& t : db->list_catalogue().towns) towns.push_back(t.id);
+      try {
+        config::check_number_towns(numbers, towns);
+      } catch (const std::invalid_argument& e) {
+        throw config::config_error("BANDITORE_NUMBERS_FILE", e.what());
+      }
+    }
+    // One channel and one sender per business number: each sends on its
+    // own phone_number_id with its own token, at its own rate, with its own
+    // template, in parallel with the others.
+    for (const auto& n : numbers) {
+      whatsapp::cloud_channel_options wa;
+      wa.api_base = settings.wa_api_base;
+      wa.api_version = settings.wa_api_version;
+      wa.phone_number_id = n.phone_number_id;
+      wa.token = n.token;
+      wa.ca_file = settings.wa_ca_file;
+      wa.max_connections = settings.wa_max_in_flight;
+      wa.request_timeout = std::chrono::milliseconds(settings.wa_timeout_ms);
+      auto lane = std::make_unique<number_lane>();
+      lane->channel = std::make_unique<whatsapp::cloud_channel>(io.get_executor(), wa);
+
+      dispatch::sender_options so;
+      so.rate_per_second = n.rate;
+      so.max_in_flight = settings.wa_max_in_flight;
+      so.pair_pause = std::chrono::milliseconds(settings.wa_pair_pause_ms);
+      // A burst of 20 ms worth of messages absorbs timer oversleep, so the
+      // achieved rate stays at the limit instead of drifting below it.
+      so.burst = std::max(1.0, n.rate / 50);
+      so.template_name = n.template_name;
+      so.template_language = n.template_language;
+      so.template_params = settings.wa_template_params;
+      so.town = settings.town;
+      so.labels = config::severity_labels_for(settings);
+      so.always_template = settings.wa_template_mode == "always";
+      so.tier_limit = n.tier;
+      so.media = db.get();
+      if (!settings.numbers.empty()) {
+        so.number_id = n.id;
+        so.adopts_unrouted = &n == &numbers.front();
+      }
+      if (n.rate == 0) log::warn("sender.unpaced", {{"number", n.id}, {"detail", "rate 0: no pacing; only for benchmarks against the simulator"}});
+      lane->sender = std::make_unique<dispatch::sender>(io, *db, *lane->channel, so);
+      lanes.push_back(std::move(lane));
+      webhook.numbers.emplace(n.phone_number_id, n.id);
+    }
+    if (settings.numbers.empty()) webhook.numbers.clear();  // one number: as before
     whatsapp::credentials_check_options check;
     check.api_base = settings.wa_api_base;
     check.api_version = settings.wa_api_version;
-    check.phone_number_id = settings.wa_phone_number_id;
-    check.token = settings.wa_token;
+    check.phone_number_id = numbers.front().phone_number_id;
+    check.token = numbers.front().token;
     check.ca_file = settings.wa_ca_file;
     check.timeout = std::chrono::milliseconds(settings.wa_timeout_ms);
     credentials = std::make_unique<whatsapp::credentials_check>(io.get_executor(), check);
 
-    dispatch::sender_options so;
-    so.rate_per_second = settings.wa_rate;
-    so.max_in_flight = settings.wa_max_in_flight;
-    so.pair_pause = std::chrono::milliseconds(settings.wa_pair_pause_ms);
-    // A burst of 20 ms worth of messages absorbs timer oversleep, so the
-    // achieved rate stays at the limit instead of drifting below it.
-    so.burst = std::max(1.0, settings.wa_rate / 50);
-    so.template_name = settings.wa_template_name;
-    so.template_language = settings.wa_template_language;
-    so.template_params = settings.wa_template_params;
-    so.town = settings.town;
-    so.labels = config::severity_labels_for(settings);
-    so.always_template = settings.wa_template_mode == "always";
-    so.tier_limit = settings.wa_tier;
-    if (settings.wa_rate == 0) log::warn("sender.unpaced", {{"detail", "BANDITORE_WA_RATE=0: no pacing; only for benchmarks against the simulator"}});
-    so.media = db.get();
-    sender = std::make_unique<dispatch::sender>(io, *db, *channel, so);
-    planner = std::make_unique<dispatch::planner>(io, *db, [this] { sender->wake(); });
+    planner = std::make_unique<dispatch::planner>(io, *db, [this] { wake_senders(); });
 
     webhook.verify_token = settings.wa_verify_token;
     webhook.app_secret = settings.wa_app_secret;
     webhook.phone_number_id = settings.wa_phone_number_id;
     webhook.inbound = db.get();
-    webhook.outbox_changed = [this] { sender->wake(); };
+    webhook.outbox_changed = [this] { wake_senders(); };
     add_webhook_routes(routes, webhook);
 
     alerts_api.alerts = db.get();
@@ -253,6 +287,9 @@ struct service::impl {
     alerts_api.tier_limit = settings.wa_tier;
     alerts_api.phone_number_id = settings.wa_phone_number_id;
     alerts_api.messages_per_second = settings.wa_rate;
+    if (!settings.numbers.empty())
+      for (const auto& n : numbers)
+        alerts_api.numbers.push_back({n.id, n.phone_number_id, n.portfolio, n.rate, n.tier});
     alerts_api.price = config::template_price_for(settings);
     alerts_api.price_category = settings.wa_template_category;
     alerts_api.price_market = settings.wa_market;
@@ -270,7 +307,7 @@ struct service::impl {
       planner->wake();
       public_web->alerts_changed();
     };
-    alerts_api.outbox_changed = [this] { sender->wake(); };
+    alerts_api.outbox_changed = [this] { wake_senders(); };
     alerts_api.approval = approval.rule;
     add_alert_routes(routes, alerts_api);
     add_draft_routes(routes, alerts_api);
@@ -378,7 +415,15 @@ struct service::impl {
       } catch (const std::exception& e) {
         failure = e.what();
       }
-      auto st = sender->stats();
+      // Ready when every number's sender runs; a number whose credentials
+      // the provider rejects says so.
+      dispatch::sender_stats st;
+      st.running = true;
+      for (const auto& lane : lanes) {
+        const auto one = lane->sender->stats();
+        st.running = st.running && one.running;
+        st.configuration_error = st.configuration_error || one.configuration_error;
+      }
       nlohmann::json body = {{"database", writable ? "writable" : "unavailable"},
                              {"sender", st.running ? "running" : "stopped"},
                              {"provider_configuration", st.configuration_error ? "rejected" : "ok"}};
@@ -460,7 +505,7 @@ struct service::impl {
     co_await cap_poller->stop();
     co_await news_poller->stop();
     co_await planner->stop();
-    co_await sender->stop();
+    for (auto& lane : lanes) co_await lane->sender->stop();
     log::info("server.stopped", nlohmann::json::object());
     io.stop();
   }
@@ -471,7 +516,7 @@ struct service::impl {
       if (ec) return;
       asio::co_spawn(io, shutdown(number), asio::detached);
     });
-    sender->start();
+    for (auto& lane : lanes) lane->sender->start();
     planner->start();
     asio::co_spawn(io, purge_periodically(), asio::detached);
     asio::co_spawn(io, check_credentials_periodically(), asio::detached);
@@ -488,8 +533,16 @@ struct service::impl {
   asio::io_context io{1};
   // The store, behind its interfaces (store/); SQLite is the engine.
   std::unique_ptr<store::sqlite::engine> db;
-  std::unique_ptr<whatsapp::cloud_channel> channel;
-  std::unique_ptr<dispatch::sender> sender;
+  // A business number's channel and sender.
+  struct number_lane {
+    std::unique_ptr<whatsapp::cloud_channel> channel;
+    std::unique_ptr<dispatch::sender> sender;
+  };
+  std::vector<config::business_number> numbers;
+  std::vector<std::unique_ptr<number_lane>> lanes;
+  void wake_senders() {
+    for (auto& lane : lanes) lane->sender->wake();
+  }
   std::unique_ptr<dispatch::planner> planner;
   auth_throttle auth_failures;
   alerts_context alerts_api;

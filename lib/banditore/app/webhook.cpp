@@ -75,7 +75,18 @@ void add_webhook_routes(http::router& routes, webhook_context& ctx) {
     auto& inputs = batch.messages;
     std::size_t skipped = 0;
     for (auto& m : parsed.value->messages) {
-      if (!ctx.phone_number_id.empty() && !m.phone_number_id.empty() && m.phone_number_id != ctx.phone_number_id) {
+      std::string number_id;
+      if (!ctx.numbers.empty()) {
+        // One app's webhook receives every number of its business
+        // accounts: only the configured ones are ours to answer.
+        auto known = ctx.numbers.find(m.phone_number_id);
+        if (known == ctx.numbers.end()) {
+          ++skipped;
+          log::warn("webhook.unknown_number", {{"request_id", req.request_id}, {"phone_number_id", m.phone_number_id}});
+          continue;
+        }
+        number_id = known->second;
+      } else if (!ctx.phone_number_id.empty() && !m.phone_number_id.empty() && m.phone_number_id != ctx.phone_number_id) {
         ++skipped;  // another number of the same business account
         continue;
       }
@@ -87,6 +98,7 @@ void add_webhook_routes(http::router& routes, webhook_context& ctx) {
       }
       // parse_notification bounds timestamps (max_timestamp_seconds): no overflow.
       inputs.push_back({m.id, *from, std::string(whatsapp::to_string(m.type)), m.text, m.timestamp * 1000, m.reply_id});
+      inputs.back().number_id = std::move(number_id);
       // The point goes to the store, which keeps only the town and area
       // ids it falls in.
       if (m.location) inputs.back().location = cap::geo_point{m.location->latitude, m.location->longitude};
@@ -97,6 +109,10 @@ void add_webhook_routes(http::router& routes, webhook_context& ctx) {
     }
     for (const auto& s : parsed.value->statuses) {
       if (s.status == whatsapp::delivery_status::unknown || s.status == whatsapp::delivery_status::deleted) continue;
+      if (!ctx.numbers.empty() && !ctx.numbers.contains(s.phone_number_id)) {
+        ++skipped;
+        continue;
+      }
       batch.statuses.push_back({s.id, s.callback_data, status_of(s.status), s.timestamp * 1000, s.error_code,
                                 s.error_title});
     }

@@ -6,6 +6,7 @@
 
 
 #include <functional>
+#include <map>
 #include <string>
 
 namespace banditore::store {
@@ -17,7 +18,11 @@ namespace banditore::app {
 struct webhook_context {
   std::string verify_token;
   std::string app_secret;
-  std::string phone_number_id;
+  std::string phone_number_id;  // one number: messages to another are skipped
+  // Several numbers: Meta's phone_number_id -> the number's id. Messages
+  // and statuses addressed to a number not here are skipped; a message's
+  // reply leaves from the number it was written to.
+  std::map<std::string, std::string, std::less<>> numbers;
   store::inbound* inbound = nullptr;  // applies each request's batch
   std::function<void()> outbox_changed;  // wakes the sender
 };

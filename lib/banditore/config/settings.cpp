@@ -148,6 +148,23 @@ settings from_environment(const env_lookup& env) {
   if (s.wa_price_currency.size() != 3 ||
       !std::all_of(s.wa_price_currency.begin(), s.wa_price_currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
     throw std::invalid_argument("BANDITORE_WA_PRICE_CURRENCY must be an ISO 4217 code (EUR, USD)");
+  read_text(env, "BANDITORE_NUMBERS_FILE", s.numbers_file);
+  if (!s.numbers_file.empty()) {
+    if (env("BANDITORE_WA_PHONE_NUMBER_ID") || env("BANDITORE_WA_TOKEN") || env("BANDITORE_WA_TOKEN_FILE"))
+      throw std::invalid_argument(
+          "BANDITORE_NUMBERS_FILE and BANDITORE_WA_PHONE_NUMBER_ID/BANDITORE_WA_TOKEN are both set: with a numbers "
+          "file every number, its id and its token are declared there");
+    std::ifstream in(s.numbers_file, std::ios::binary);
+    if (!in) throw std::invalid_argument("BANDITORE_NUMBERS_FILE: cannot read " + s.numbers_file);
+    std::ostringstream text;
+    text << in.rdbuf();
+    try {
+      s.numbers = parse_numbers(text.str());
+      load_number_tokens(s.numbers, env);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("BANDITORE_NUMBERS_FILE: ") + e.what());
+    }
+  }
   read_text(env, "BANDITORE_QUIET_HOURS", s.quiet_hours);
   read_text(env, "BANDITORE_LOG_LEVEL", s.log_level);
   read_text(env, "BANDITORE_LANGUAGE", s.language);
@@ -201,10 +218,24 @@ settings from_environment(const env_lookup& env) {
   return s;
 }
 
+std::vector<business_number> serving_numbers(const settings& s) {
+  if (!s.numbers.empty()) return s.numbers;
+  business_number n;
+  n.id = "default";
+  n.phone_number_id = s.wa_phone_number_id;
+  n.token = s.wa_token;
+  n.template_name = s.wa_template_name;
+  n.template_language = s.wa_template_language;
+  n.rate = s.wa_rate;
+  n.tier = s.wa_tier;
+  return {n};
+}
+
 std::vector<std::string> missing_for_serve(const settings& s) {
   std::vector<std::string> out;
-  if (s.wa_phone_number_id.empty()) out.push_back("BANDITORE_WA_PHONE_NUMBER_ID is not set");
-  if (s.wa_token.empty()) out.push_back("BANDITORE_WA_TOKEN (or BANDITORE_WA_TOKEN_FILE) is not set");
+  if (s.numbers.empty() && s.wa_phone_number_id.empty())
+    out.push_back("BANDITORE_WA_PHONE_NUMBER_ID (or BANDITORE_NUMBERS_FILE) is not set");
+  if (s.numbers.empty() && s.wa_token.empty()) out.push_back("BANDITORE_WA_TOKEN (or BANDITORE_WA_TOKEN_FILE) is not set");
   if (s.wa_app_secret.empty()) out.push_back("BANDITORE_WA_APP_SECRET (or BANDITORE_WA_APP_SECRET_FILE) is not set");
   if (s.wa_verify_token.empty()) out.push_back("BANDITORE_WA_VERIFY_TOKEN (or BANDITORE_WA_VERIFY_TOKEN_FILE) is not set");
   return out;
@@ -220,6 +251,7 @@ const std::vector<setting_doc>& documented_settings() {
       {"BANDITORE_WA_API_VERSION", "v24.0", "Graph API version, the path prefix (vNN.N; see docs/configuration.md to move to a newer one)"},
       {"BANDITORE_WA_PHONE_NUMBER_ID", "", "the business number's id"},
       {"BANDITORE_WA_TOKEN", "", "bearer token for sending", true},
+      {"BANDITORE_NUMBERS_FILE", "", "JSON file declaring several business numbers, each with its towns, token, rate, tier and portfolio (docs/configuration.md, \"Several numbers\"); replaces BANDITORE_WA_PHONE_NUMBER_ID and BANDITORE_WA_TOKEN"},
       {"BANDITORE_WA_APP_SECRET", "", "key of X-Hub-Signature-256", true},
       {"BANDITORE_WA_VERIFY_TOKEN", "", "token of the webhook GET handshake", true},
       {"BANDITORE_WA_CA_FILE", "", "extra trusted CA certificates (PEM) for the Cloud API connection"},

@@ -3,6 +3,8 @@
 // secret may also be given as NAME_FILE, the path of a file holding it.
 #pragma once
 
+#include <banditore/config/numbers.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -46,6 +48,10 @@ struct settings {
   std::string wa_template_prices;  // "utility:IT=0.03,..."; empty: no estimate
   std::string wa_price_currency = "EUR";
   std::string quiet_hours;                  // "22:00-07:00"; empty = none
+  // Several business numbers (config/numbers.hpp), from the JSON file named
+  // by BANDITORE_NUMBERS_FILE; empty: the one number above serves every town.
+  std::string numbers_file;
+  std::vector<business_number> numbers;
 
   std::string log_level = "info";
   std::string language = "it";         // it | en: the reply texts
@@ -79,6 +85,11 @@ env_lookup process_environment();
 // Throws std::invalid_argument naming the variable and the problem (never
 // its value when it is a secret).
 settings from_environment(const env_lookup& env);
+
+// The numbers the service sends and receives on: those of the numbers
+// file, or the one of BANDITORE_WA_* (id "default", serving every town,
+// with the deployment's rate, tier and template).
+std::vector<business_number> serving_numbers(const settings&);
 
 // Problems that stop `serve` (missing credentials), one line each.
 std::vector<std::string> missing_for_serve(const settings&);

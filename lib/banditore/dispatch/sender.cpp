@@ -88,6 +88,8 @@ struct sender::impl : std::enable_shared_from_this<impl> {
       policy.template_available = !options_.template_name.empty();
       policy.always_template = options_.always_template;
       policy.tier_limit = options_.tier_limit;
+      policy.number_id = options_.number_id;
+      policy.adopts_unrouted = options_.adopts_unrouted;
       const std::size_t lease_limit = room > 0 ? std::min(room, options_.lease_batch) : 0;
       const std::int64_t lease_ms = options_.lease_duration.count();
       store::sender_round b;

@@ -53,6 +53,10 @@ struct sender_options {
   // Where alerts' attachments are read for their upload to the channel;
   // null: alerts go without them.
   store::media* media = nullptr;
+  // With several business numbers, this sender's: it leases only that
+  // number's rows (config/numbers.hpp). Empty: one number, every row.
+  std::string number_id;
+  bool adopts_unrouted = false;  // the first number: also rows of no number
 };
 
 struct sender_stats {

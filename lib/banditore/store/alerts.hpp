@@ -119,6 +119,14 @@ struct created_alert {
 struct audience_count {
   std::int64_t recipients = 0;
   std::int64_t outside_window = 0;  // last wrote more than 24 hours ago, or never
+  // With several business numbers, the same per number the deliveries
+  // would leave from (its window is that number's own); empty with one.
+  struct on_number {
+    std::string number_id;
+    std::int64_t recipients = 0;
+    std::int64_t outside_window = 0;
+  };
+  std::vector<on_number> numbers;
 };
 
 // What POST /v1/alerts/preview counts: who would receive the alert now,

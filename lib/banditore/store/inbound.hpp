@@ -29,6 +29,10 @@ struct inbound_message_input {
   // A shared location: used to find the town and area, never stored or
   // logged.
   std::optional<cap::geo_point> location{};
+  // The business number it was written to (config/numbers.hpp), and so the
+  // one the reply leaves from and whose 24-hour window it opens; empty:
+  // the deployment's one number.
+  std::string number_id{};
 };
 
 struct conversation_settings {

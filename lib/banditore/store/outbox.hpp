@@ -39,6 +39,9 @@ struct outbox_item {
   std::int64_t media_id = 0;
   std::string media_mime_type, media_filename;
   int attempts = 0;           // including this one
+  // The business number it leaves from (config/numbers.hpp); empty: the
+  // deployment's one number.
+  std::string number_id;
 };
 
 // How deliveries are leased: WhatsApp accepts free text only within 24 hours
@@ -48,6 +51,13 @@ struct delivery_policy {
   bool template_available = false;  // a template is configured
   bool always_template = false;     // never free text for broadcasts
   std::int64_t tier_limit = 0;      // unique people per 24 h outside the window; 0 = unlimited
+  // With several business numbers, each number's sender leases only its
+  // own rows, and the window is the one opened on that number. Empty: one
+  // number, every row.
+  std::string number_id;
+  // The first number also takes queued rows of no number (written by
+  // another process, such as the welcome notice of an import).
+  bool adopts_unrouted = false;
 };
 
 inline constexpr std::int64_t service_window_ms = 24LL * 3600 * 1000;

@@ -360,3 +360,72 @@ TEST_CASE("the template carries no attachment, and a file refused for good leave
   CHECK_FALSE(channel.sent[1].media.has_value());
   CHECK(channel.sent[1].text.find("Guasto acquedotto") != std::string::npos);
 }
+
+namespace {
+
+// A channel that notes when each send arrived.
+struct timed_channel : fake_channel {
+  std::vector<std::chrono::steady_clock::time_point> at;
+  asio::awaitable<dispatch::send_outcome> send(const dispatch::outgoing_message& m) override {
+    at.push_back(std::chrono::steady_clock::now());
+    co_return co_await fake_channel::send(m);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("with two numbers each sender leases its own number's rows and sends them at its own rate, both at once") {
+  fake_store store;
+  constexpr int per_number = 8;
+  for (int i = 0; i < per_number; ++i) {
+    auto a = reply("per il numero A");
+    a.recipient = "39333100000" + std::to_string(i);
+    a.number_id = "lugo";
+    store.queue(a);
+    auto b = reply("per il numero B");
+    b.recipient = "39333200000" + std::to_string(i);
+    b.number_id = "bagnacavallo";
+    store.queue(b);
+  }
+  timed_channel lugo_channel, bagna_channel;
+  auto lugo = quick_options();
+  lugo.number_id = "lugo";
+  lugo.rate_per_second = 40;
+  auto bagna = quick_options();
+  bagna.number_id = "bagnacavallo";
+  bagna.rate_per_second = 16;
+
+  asio::io_context io;
+  dispatch::sender lugo_sender(io, store, lugo_channel, lugo);
+  dispatch::sender bagna_sender(io, store, bagna_channel, bagna);
+  lugo_sender.start();
+  bagna_sender.start();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  auto done = [&] { return lugo_channel.sent.size() == per_number && bagna_channel.sent.size() == per_number; };
+  while (!done() && std::chrono::steady_clock::now() < deadline) io.run_for(std::chrono::milliseconds(2));
+  int stopped = 0;
+  auto stop = [&stopped](dispatch::sender& s) -> asio::awaitable<void> {
+    co_await s.stop();
+    ++stopped;
+  };
+  asio::co_spawn(io, stop(lugo_sender), asio::detached);
+  asio::co_spawn(io, stop(bagna_sender), asio::detached);
+  while (stopped < 2 && std::chrono::steady_clock::now() < deadline + std::chrono::seconds(5))
+    io.run_for(std::chrono::milliseconds(2));
+  REQUIRE(done());
+
+  // Each number's channel carried its own rows only.
+  for (const auto& m : lugo_channel.sent) CHECK(m.text == "per il numero A");
+  for (const auto& m : bagna_channel.sent) CHECK(m.text == "per il numero B");
+  // Each at its own pace: n sends at r a second take at least (n - 1) / r
+  // seconds (one interval of slack for a start from idle); a slow machine
+  // only spreads them more.
+  auto span = [](const timed_channel& c) {
+    return std::chrono::duration<double>(c.at.back() - c.at.front()).count();
+  };
+  CHECK(span(lugo_channel) >= (per_number - 2) / 40.0);
+  CHECK(span(bagna_channel) >= (per_number - 2) / 16.0);
+  // In parallel: the faster number's sends began before the slower's ended.
+  CHECK(lugo_channel.at.front() < bagna_channel.at.back());
+  CHECK(bagna_channel.at.front() < lugo_channel.at.back());
+}

@@ -48,6 +48,21 @@ constexpr const char* audience_driver =
     "UNION SELECT subscriber_id FROM subscriber_topics WHERE topic_id IN (SELECT value FROM json_each(:drive_topics)) "
     "AND subscriber_id > :after AND subscriber_id <= :upto";
 
+// The number a subscriber s hears an alert from (alert_store::route): the
+// first of their towns the alert is for (:route_towns, NULL for all).
+constexpr const char* number_of_subscriber =
+    "COALESCE((SELECT COALESCE(r.value, :first) FROM subscriber_towns st LEFT JOIN json_each(:routes) r "
+    "ON r.key = st.town_id WHERE st.subscriber_id = s.id AND (:route_towns IS NULL OR st.town_id IN "
+    "(SELECT value FROM json_each(:route_towns))) ORDER BY st.town_id LIMIT 1), :first)";
+
+// Counted per number, outside that number's own 24-hour window.
+std::string count_by_number_sql(const std::string& selection) {
+  return std::string("SELECT n, COUNT(*), COALESCE(SUM(NOT EXISTS (SELECT 1 FROM number_windows w WHERE "
+                     "w.phone_hash = x.phone_hash AND w.number_id = x.n AND w.last_inbound_at > :since)), 0) "
+                     "FROM (SELECT s.phone_hash AS phone_hash, ") +
+         number_of_subscriber + " AS n FROM subscribers s WHERE " + selection + ") x GROUP BY n ORDER BY n";
+}
+
 constexpr const char* audience_match =
     "s.subscribed_at <= :created AND (:all_severities OR s.only_severe = 0) "
     "AND (:topics IS NULL OR EXISTS (SELECT 1 FROM subscriber_topics x WHERE x.topic_id IN "
@@ -128,6 +143,13 @@ struct alert_store::statements {
         add_recipient(db, "INSERT OR IGNORE INTO outbox (priority, phone_hash, alert_id, subscriber_id, not_before, "
                           "created_at, updated_at) SELECT a.priority, s.phone_hash, a.id, s.id, a.not_before, :now, "
                           ":now FROM alerts a JOIN subscribers s ON s.id = :subscriber WHERE a.id = :alert"),
+        // The number of the first of the subscriber's towns the alert is
+        // for (a town no number lists is the first number's).
+        route(db, "UPDATE outbox SET number_id = COALESCE((SELECT COALESCE(r.value, :first) FROM subscriber_towns st "
+                  "LEFT JOIN json_each(:routes) r ON r.key = st.town_id WHERE st.subscriber_id = outbox.subscriber_id "
+                  "AND (:towns IS NULL OR st.town_id IN (SELECT value FROM json_each(:towns))) "
+                  "ORDER BY st.town_id LIMIT 1), :first) "
+                  "WHERE alert_id = :alert AND subscriber_id > :after AND subscriber_id <= :upto AND number_id IS NULL"),
         count_recipient(db, "UPDATE alerts SET planned_count = planned_count + 1 WHERE id = :id"),
         get(db, std::string("SELECT ") + alert_columns + " FROM alerts WHERE id = :id"),
         list(db, std::string("SELECT ") + alert_columns +
@@ -199,6 +221,10 @@ struct alert_store::statements {
         count_everyone(db, "SELECT COUNT(*), COALESCE(SUM(c.last_inbound_at IS NULL OR c.last_inbound_at <= :since), "
                            "0) FROM subscribers s LEFT JOIN contacts c ON c.phone_hash = s.phone_hash "
                            "WHERE s.subscribed_at <= :created AND (:all_severities OR s.only_severe = 0)"),
+        count_targeted_by_number(db, count_by_number_sql(std::string("s.id IN (") + audience_driver + ") AND " +
+                                                         audience_match)),
+        count_everyone_by_number(db, count_by_number_sql(
+                                         "s.subscribed_at <= :created AND (:all_severities OR s.only_severe = 0)")),
         area_towns(db, "SELECT id, town_id FROM areas WHERE id IN (SELECT value FROM json_each(:areas))"),
         advance(db, "UPDATE alerts SET planned_through = :upto, planned_count = planned_count + :added "
                     "WHERE id = :id"),
@@ -215,8 +241,9 @@ struct alert_store::statements {
                     "WHERE c.last_inbound_at IS NULL OR c.last_inbound_at <= :since"),
         all_counts(db, "SELECT state, SUM(count) FROM alert_progress GROUP BY state") {}
 
-  SQLite::Statement by_key, insert, duplicate, welcome, errors, add_recipient, count_recipient, get, list, search, counts, sending, all_sending, sent_times, waiting, cancel_alert, withdraw_alert, cancel_rows, next_to_plan, batch_end,
+  SQLite::Statement by_key, insert, duplicate, welcome, errors, add_recipient, route, count_recipient, get, list, search, counts, sending, all_sending, sent_times, waiting, cancel_alert, withdraw_alert, cancel_rows, next_to_plan, batch_end,
       plan, plan_below_severe, town_end, area_end, topic_end, plan_targeted, count_targeted, count_everyone,
+      count_targeted_by_number, count_everyone_by_number,
       area_towns, advance, planned, expire, finish, expire_sending, subscribers, flagged, outside, all_counts;
 };
 
@@ -273,11 +300,31 @@ bool alert_store::add_recipient(std::int64_t alert_id, std::int64_t subscriber_i
   st.bind(":subscriber", subscriber_id);
   st.bind(":now", now_ms);
   if (st.exec() == 0) return false;
+  route_planned(alert_id, subscriber_id - 1, subscriber_id, std::nullopt);
   auto& n = st_->count_recipient;
   n.reset();
   n.bind(":id", alert_id);
   n.exec();
   return true;
+}
+
+void alert_store::set_number_routes(std::string routes_json, std::string first_number) {
+  routes_json_ = std::move(routes_json);
+  first_number_ = std::move(first_number);
+}
+
+void alert_store::route_planned(std::int64_t alert_id, std::int64_t after, std::int64_t upto,
+                                const std::optional<std::string>& towns) {
+  if (first_number_.empty()) return;
+  auto& st = st_->route;
+  st.reset();
+  st.bind(":routes", routes_json_.empty() ? std::string("{}") : routes_json_);
+  st.bind(":first", first_number_);
+  bind_opt(st, ":towns", towns);
+  st.bind(":alert", alert_id);
+  st.bind(":after", after);
+  st.bind(":upto", upto);
+  st.exec();
 }
 
 void alert_store::set_welcome(std::int64_t alert_id, std::int64_t subscriber_id) {
@@ -483,6 +530,7 @@ std::optional<plan_step> alert_store::plan_next(std::size_t batch, std::int64_t 
     p.bind(":upto", upto);
     p.bind(":created", created);
     step.added = p.exec();
+    route_planned(id, after, upto, std::nullopt);
     auto& adv = st_->advance;
     adv.reset();
     adv.bind(":upto", upto);
@@ -581,6 +629,7 @@ void alert_store::plan_targeted(plan_step& step, const domain::alert_audience& a
   p.bind(":created", created);
   bind_target(p, t, level);
   step.added = p.exec();
+  route_planned(step.alert_id, after, last, t.placed ? t.drive_towns : std::nullopt);
   auto& adv = st_->advance;
   adv.reset();
   adv.bind(":upto", last);
@@ -610,6 +659,15 @@ audience_count alert_store::count_audience(const domain::alert_audience& audienc
     out.recipients = q.getColumn(0).getInt64();
     out.outside_window = q.getColumn(1).getInt64();
     q.reset();
+    if (!first_number_.empty()) {
+      auto& n = st_->count_everyone_by_number;
+      n.reset();
+      n.bind(":since", since);
+      n.bind(":created", now_ms);
+      n.bind(":all_severities", domain::reaches_only_severe(level) ? 1 : 0);
+      bind_routes(n, std::nullopt);
+      read_numbers(n, out);
+    }
     return out;
   }
   // The planner's own selection over the whole list.
@@ -625,7 +683,30 @@ audience_count alert_store::count_audience(const domain::alert_audience& audienc
   out.recipients = q.getColumn(0).getInt64();
   out.outside_window = q.getColumn(1).getInt64();
   q.reset();
+  if (!first_number_.empty()) {
+    auto& n = st_->count_targeted_by_number;
+    n.reset();
+    n.bind(":since", since);
+    n.bind(":after", std::int64_t{0});
+    n.bind(":upto", std::numeric_limits<std::int64_t>::max());
+    n.bind(":created", now_ms);
+    bind_target(n, t, level);
+    bind_routes(n, t.placed ? t.drive_towns : std::nullopt);
+    read_numbers(n, out);
+  }
   return out;
+}
+
+void alert_store::bind_routes(SQLite::Statement& st, const std::optional<std::string>& towns) {
+  st.bind(":routes", routes_json_.empty() ? std::string("{}") : routes_json_);
+  st.bind(":first", first_number_);
+  bind_opt(st, ":route_towns", towns);
+}
+
+void alert_store::read_numbers(SQLite::Statement& st, audience_count& out) {
+  while (st.executeStep())
+    out.numbers.push_back({st.getColumn(0).getString(), st.getColumn(1).getInt64(), st.getColumn(2).getInt64()});
+  st.reset();
 }
 
 int alert_store::finish_settled(std::int64_t now_ms) {

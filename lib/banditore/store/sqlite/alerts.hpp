@@ -63,6 +63,13 @@ class alert_store {
   // when none is. Expired alerts stop here.
   // An alert's first step plans at most first_plan_batch subscribers.
   std::optional<plan_step> plan_next(std::size_t batch, std::int64_t now_ms);
+
+  // With several business numbers: which number each town's deliveries
+  // leave from (a JSON object, town id -> number id) and the first number,
+  // which carries every other town. Each planned row is given the number
+  // of the first (by id) of the subscriber's towns the alert is for. Not
+  // called with one number: rows then carry none.
+  void set_number_routes(std::string routes_json, std::string first_number);
   static constexpr std::size_t first_plan_batch = 256;
 
   // Marks alerts whose deliveries are all settled as done.
@@ -100,6 +107,15 @@ class alert_store {
                      std::int64_t after, int priority, std::int64_t not_before, std::int64_t created,
                      std::size_t batch, std::int64_t now_ms);
 
+  // Gives the rows planned for subscribers (after, upto] of an alert their
+  // number; towns: the alert's towns as a JSON array, or none for all.
+  void bind_routes(SQLite::Statement& st, const std::optional<std::string>& towns);
+  void read_numbers(SQLite::Statement& st, audience_count& out);
+  void route_planned(std::int64_t alert_id, std::int64_t after, std::int64_t upto,
+                     const std::optional<std::string>& towns);
+
+  std::string routes_json_;   // empty: one number
+  std::string first_number_;
   struct statements;
   SQLite::Database& db_;
   std::unique_ptr<statements> st_;

@@ -81,6 +81,12 @@ engine::engine(std::unique_ptr<SQLite::Database> db, crypto::data_keys keys, eng
     s.inbound = std::make_unique<inbound_store>(conn, *s.keys, *s.out);
     s.api_keys = std::make_unique<api_key_store>(conn);
     s.alerts = std::make_unique<alert_store>(conn);
+    if (!s.options.number_ids.empty()) {
+      s.alerts->set_number_routes(s.options.number_routes_json, s.options.number_ids.front());
+      using namespace std::chrono;
+      s.out->adopt_unrouted(s.options.number_ids,
+                            duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+    }
     s.cap = std::make_unique<cap_store>(conn);
     s.staff = std::make_unique<staff_store>(conn, *s.keys);
     if (s.options.recover_leases) {

@@ -39,6 +39,12 @@ struct engine_options {
   bool template_fallback = false;      // 131047 reported late re-sends as the template
   key_loader reload;                   // re-reads the keys after `banditore rotate-keys`
   bool recover_leases = false;         // the service, at start-up: requeue what a crash left leased
+  // Several business numbers (config/numbers.hpp): their ids, the first
+  // carrying towns listed nowhere, and which town's deliveries leave from
+  // which (JSON object, town id -> number id). Empty: one number, and rows
+  // carry none.
+  std::vector<std::string> number_ids;
+  std::string number_routes_json;
 };
 
 class engine final : public store::inbound,

@@ -31,6 +31,9 @@ struct inbound_store::statements {
         touch_contact(db, "INSERT INTO contacts (phone_hash, last_inbound_at) VALUES (:phone, :at) "
                           "ON CONFLICT (phone_hash) DO UPDATE SET last_inbound_at = "
                           "MAX(COALESCE(last_inbound_at, 0), excluded.last_inbound_at)"),
+        touch_number_window(db, "INSERT INTO number_windows (phone_hash, number_id, last_inbound_at) "
+                                "VALUES (:phone, :number, :at) ON CONFLICT (phone_hash, number_id) DO UPDATE SET "
+                                "last_inbound_at = MAX(last_inbound_at, excluded.last_inbound_at)"),
         helped(db, "UPDATE contacts SET last_help_at = :now WHERE phone_hash = :phone"),
         subscriber(db, "SELECT id FROM subscribers WHERE phone_hash = :phone"),
         subscribe(db, "INSERT INTO subscribers (phone_hash, phone_cipher, language, source, subscribed_at) "
@@ -55,7 +58,7 @@ struct inbound_store::statements {
         version(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'catalogue_version'"),
         defaults(db) {}
 
-  SQLite::Statement seen, contact, touch_contact, helped, subscriber, subscribe, unsubscribe,
+  SQLite::Statement seen, contact, touch_contact, touch_number_window, helped, subscriber, subscribe, unsubscribe,
       cancel_deliveries, consent, record, towns_of, topics_of, areas_of, floor_of, add_town, add_topic, add_area,
       drop_town, drop_topic, drop_area, set_floor, version;
   default_choices defaults;
@@ -187,6 +190,14 @@ inbound_result inbound_store::handle(const inbound_message_input& m, const conve
   bind_blob(touch, ":phone", phone);
   touch.bind(":at", domain::window_opened_at(m.sent_at_ms, now_ms));
   touch.exec();
+  if (!m.number_id.empty()) {
+    auto& w = st_->touch_number_window;
+    w.reset();
+    bind_blob(w, ":phone", phone);
+    w.bind(":number", m.number_id);
+    w.bind(":at", domain::window_opened_at(m.sent_at_ms, now_ms));
+    w.exec();
+  }
 
   std::int64_t subscriber_id = 0;
   auto& s = st_->subscriber;
@@ -316,10 +327,10 @@ inbound_result inbound_store::handle(const inbound_message_input& m, const conve
       cached = {alike ? plan->verdict : domain::decision::ignored, plan->after, alike ? head : std::string{},
                 std::move(reply.text), reply_extras_json({}, reply.list)};
     }
-    outbox_.enqueue_reply_prepared(phone, m.from, cached.text, now_ms, cached.extras_json);
+    outbox_.enqueue_reply_prepared(phone, m.from, cached.text, now_ms, cached.extras_json, m.number_id);
   } else if (auto reply = domain::reply_for(result.decision)) {
     outbox_.enqueue_reply(phone, m.from, domain::reply_text(settings.texts, *reply), now_ms,
-                          domain::reply_buttons(settings.texts, *reply));
+                          domain::reply_buttons(settings.texts, *reply), {}, m.number_id);
   }
   return result;
 }

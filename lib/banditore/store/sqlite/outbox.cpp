@@ -56,11 +56,16 @@ std::string column_blob(const SQLite::Column& c) {
 // contacts per row, at a million subscribers a read past SQLite's cache) is joined
 // only when something uses it: choosing the template, or counting the
 // messaging limit.
-std::string due_sql(bool with_window) {
+std::string due_sql(bool with_window, bool by_number = false) {
+  // With several numbers each sender leases its own number's rows, and the
+  // 24-hour window is the one opened on that number (number_windows).
+  const char* window_columns = !with_window ? "NULL, NULL, "
+                               : by_number ? "nw.last_inbound_at, c.last_initiated_at, "
+                                           : "c.last_inbound_at, c.last_initiated_at, ";
   return std::string("SELECT o.id, o.priority, o.phone_hash, o.recipient_cipher, o.body, o.alert_id, "
                      "o.subscriber_id, o.attempts, s.phone_cipher, o.as_template, a.title, a.text, a.category, "
                      "a.severity, a.state, a.expires_at, ") +
-         (with_window ? "c.last_inbound_at, c.last_initiated_at, " : "NULL, NULL, ") +
+         window_columns +
          "a.link, a.created_at, "
          // While a subscriber's welcome notice waits, their other alerts
          // wait behind it (evaluated only for imported subscribers).
@@ -78,11 +83,14 @@ std::string due_sql(bool with_window) {
          "(SELECT MIN(t.name) FROM subscriber_towns st JOIN towns t ON t.id = st.town_id "
          "WHERE st.subscriber_id = o.subscriber_id AND (a.towns IS NULL OR st.town_id IN "
          "(SELECT value FROM json_each(a.towns))) HAVING COUNT(*) = 1) END, "
-         "a.media_id, m.mime_type, m.filename "
+         "a.media_id, m.mime_type, m.filename, o.number_id "
          "FROM outbox o LEFT JOIN subscribers s ON s.id = o.subscriber_id "
          "LEFT JOIN alerts a ON a.id = o.alert_id LEFT JOIN media m ON m.id = a.media_id " +
          (with_window ? "LEFT JOIN contacts c ON c.phone_hash = o.phone_hash " : "") +
-         "WHERE o.state = 'queued' AND o.not_before <= :now "
+         (with_window && by_number ? "LEFT JOIN number_windows nw ON nw.phone_hash = o.phone_hash "
+                                     "AND nw.number_id = o.number_id " : "") +
+         "WHERE o.state = 'queued' AND o.not_before <= :now " +
+         (by_number ? "AND o.number_id = :number " : "") +
          "ORDER BY o.priority, o.not_before, o.id LIMIT :limit";
 }
 
@@ -90,10 +98,15 @@ std::string due_sql(bool with_window) {
 
 struct outbox::statements {
   explicit statements(SQLite::Database& db)
-      : insert_reply(db, "INSERT INTO outbox (priority, phone_hash, recipient_cipher, body, buttons, not_before, created_at, updated_at) "
-                         "VALUES (:priority, :phone_hash, :cipher, :body, :buttons, :now, :now, :now)"),
+      : insert_reply(db, "INSERT INTO outbox (priority, phone_hash, recipient_cipher, body, buttons, not_before, created_at, updated_at, number_id) "
+                         "VALUES (:priority, :phone_hash, :cipher, :body, :buttons, :now, :now, :now, :number)"),
         due(db, due_sql(true)),
         due_without_window(db, due_sql(false)),
+        due_on_number(db, due_sql(true, true)),
+        due_on_number_without_window(db, due_sql(false, true)),
+        adopt_queued(db, "UPDATE outbox SET number_id = :number WHERE state = 'queued' AND number_id IS NULL"),
+        adopt(db, "UPDATE outbox SET number_id = :first, updated_at = :now WHERE state IN ('queued', 'sending') "
+                  "AND (number_id IS NULL OR number_id NOT IN (SELECT value FROM json_each(:numbers)))"),
         defer(db, "UPDATE outbox SET not_before = :until, error_title = :why, updated_at = :now WHERE id = :id"),
         welcome_forward(db, "UPDATE outbox SET not_before = MIN(not_before, :now), priority = MIN(priority, :priority), "
                             "updated_at = :now WHERE alert_id = :alert AND subscriber_id = :subscriber "
@@ -149,7 +162,7 @@ struct outbox::statements {
         any_early(db, "SELECT EXISTS (SELECT 1 FROM early_statuses)"),
         counts(db, "SELECT state, COUNT(*) FROM outbox GROUP BY state") {}
 
-  SQLite::Statement insert_reply, due, due_without_window, defer, welcome_forward, initiated, usage, requeue_template, streak_reset, sent_times, streak_bump,
+  SQLite::Statement insert_reply, due, due_without_window, due_on_number, due_on_number_without_window, adopt_queued, adopt, defer, welcome_forward, initiated, usage, requeue_template, streak_reset, sent_times, streak_bump,
       row_subscriber, opt_out_delete, opt_out_cancel, opt_out_consent, mark_sending, cancel, sent, retry, failed, by_id,
       set_state, keep_early, early_for, drop_early, recover, next_due, any_early, counts;
 };
@@ -207,12 +220,13 @@ std::string reply_extras_json(const std::vector<domain::reply_button>& buttons, 
 std::int64_t outbox::enqueue_reply(std::string_view phone_hash, std::string_view e164,
                                    std::string_view text, std::int64_t now_ms,
                                    const std::vector<domain::reply_button>& buttons,
-                                   const domain::reply_list& list) {
-  return enqueue_reply_prepared(phone_hash, e164, text, now_ms, reply_extras_json(buttons, list));
+                                   const domain::reply_list& list, std::string_view number_id) {
+  return enqueue_reply_prepared(phone_hash, e164, text, now_ms, reply_extras_json(buttons, list), number_id);
 }
 
 std::int64_t outbox::enqueue_reply_prepared(std::string_view phone_hash, std::string_view e164, std::string_view text,
-                                            std::int64_t now_ms, std::string_view extras_json) {
+                                            std::int64_t now_ms, std::string_view extras_json,
+                                            std::string_view number_id) {
   auto cipher = keys_.seal(e164, phone_hash);
   auto& st = st_->insert_reply;
   st.reset();
@@ -222,8 +236,19 @@ std::int64_t outbox::enqueue_reply_prepared(std::string_view phone_hash, std::st
   st.bind(":body", std::string(text));
   if (extras_json.empty()) st.bind(":buttons"); else st.bind(":buttons", std::string(extras_json));
   st.bind(":now", now_ms);
+  if (number_id.empty()) st.bind(":number"); else st.bind(":number", std::string(number_id));
   st.exec();
   return db_.getLastInsertRowid();
+}
+
+int outbox::adopt_unrouted(const std::vector<std::string>& number_ids, std::int64_t now_ms) {
+  if (number_ids.empty()) return 0;
+  auto& st = st_->adopt;
+  st.reset();
+  st.bind(":first", number_ids.front());
+  st.bind(":numbers", nlohmann::json(number_ids).dump());
+  st.bind(":now", now_ms);
+  return st.exec();
 }
 
 int outbox::recover_leases(std::int64_t now_ms) {
@@ -258,9 +283,19 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
   std::vector<std::string> newly_initiated;
   std::optional<messaging_limit_usage> usage;
   const bool window_matters = policy.template_available || policy.tier_limit > 0;
-  auto& q = window_matters ? st_->due : st_->due_without_window;
+  const bool by_number = !policy.number_id.empty();
+  if (by_number && policy.adopts_unrouted) {
+    // One seek of outbox_due_by_number: usually nothing to adopt.
+    auto& a = st_->adopt_queued;
+    a.reset();
+    a.bind(":number", policy.number_id);
+    a.exec();
+  }
+  auto& q = by_number ? (window_matters ? st_->due_on_number : st_->due_on_number_without_window)
+                      : (window_matters ? st_->due : st_->due_without_window);
   q.reset();
   q.bind(":now", now_ms);
+  if (by_number) q.bind(":number", policy.number_id);
   q.bind(":limit", static_cast<std::int64_t>(limit));
   while (q.executeStep()) {
     outbox_item item;
@@ -287,6 +322,7 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
       item.list = last_extras_.list;
     }
     item.alert_id = q.getColumn(5).isNull() ? 0 : q.getColumn(5).getInt64();
+    item.number_id = q.getColumn(27).isNull() ? std::string{} : q.getColumn(27).getString();
     const bool is_delivery = !q.getColumn(6).isNull();
     item.subscriber_id = is_delivery ? q.getColumn(6).getInt64() : 0;
     item.attempts = q.getColumn(7).getInt() + 1;

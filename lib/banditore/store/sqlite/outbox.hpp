@@ -44,15 +44,20 @@ class outbox {
   std::int64_t enqueue_reply(std::string_view phone_hash, std::string_view e164,
                              std::string_view text, std::int64_t now_ms,
                              const std::vector<domain::reply_button>& buttons = {},
-                             const domain::reply_list& list = {});
+                             const domain::reply_list& list = {}, std::string_view number_id = {});
   // The same with the buttons column already written (reply_extras_json),
   // for a reply sent to many alike.
   std::int64_t enqueue_reply_prepared(std::string_view phone_hash, std::string_view e164, std::string_view text,
-                                      std::int64_t now_ms, std::string_view extras_json);
+                                      std::int64_t now_ms, std::string_view extras_json,
+                                      std::string_view number_id = {});
 
   // At start-up: rows a previous process leased and never settled go back
   // to the queue. Those are the only messages that may be sent twice.
   int recover_leases(std::int64_t now_ms);
+  // With several numbers, at start-up: queued rows of no number (from a
+  // deployment of one number) or of a number no longer configured leave
+  // from the first number instead of waiting for ever.
+  int adopt_unrouted(const std::vector<std::string>& number_ids, std::int64_t now_ms);
 
   // Marks up to limit due rows as sending and returns them, highest
   // priority first. Rows whose subscriber has left are cancelled instead.

@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -269,4 +270,43 @@ TEST_CASE("a targeted step reads the choice tables by key and never scans the su
   CHECK(plan.find("SEARCH subscriber_towns USING PRIMARY KEY") != std::string::npos);
   CHECK(plan.find("SEARCH subscriber_topics USING PRIMARY KEY") != std::string::npos);
   CHECK(plan.find("SEARCH subscriber_areas USING PRIMARY KEY") != std::string::npos);
+}
+
+TEST_CASE("with several numbers each planned delivery carries the number of the first of its towns the alert is for") {
+  fixture f;
+  f.alerts->set_number_routes(R"({"cotignola": "cotignola-number"})", "lugo-number");
+  auto numbers = [&](std::int64_t alert) {
+    std::map<std::int64_t, std::string> out;
+    SQLite::Statement q(*f.db, "SELECT subscriber_id, number_id FROM outbox WHERE alert_id = ?");
+    q.bind(1, alert);
+    while (q.executeStep()) out[q.getColumn(0).getInt64()] = q.getColumn(1).isNull() ? "NULL" : q.getColumn(1).getString();
+    return out;
+  };
+  // To everyone, in small steps: a subscriber in both towns goes on the
+  // first town by id (cotignola); one without a town on the first number.
+  auto everyone = numbers(f.send({}, domain::severity::severe, 3));
+  CHECK(everyone.at(1) == "lugo-number");
+  CHECK(everyone.at(5) == "cotignola-number");
+  CHECK(everyone.at(7) == "cotignola-number");
+  CHECK(everyone.at(11) == "lugo-number");
+  // To Lugo: those in both towns hear it from Lugo's number.
+  domain::alert_audience lugo;
+  lugo.towns = ids{"lugo"};
+  auto to_lugo = numbers(f.send(lugo, domain::severity::severe, 2));
+  CHECK(to_lugo.at(7) == "lugo-number");
+  CHECK(to_lugo.at(10) == "lugo-number");
+  // To an area: its town's number.
+  domain::alert_audience barbiano;
+  barbiano.areas = ids{"barbiano"};
+  auto to_barbiano = numbers(f.send(barbiano, domain::severity::severe, 50));
+  CHECK(to_barbiano.at(6) == "cotignola-number");
+  CHECK(to_barbiano.at(10) == "cotignola-number");
+  for (const auto& [subscriber, number] : to_barbiano) CHECK(number != "NULL");
+}
+
+TEST_CASE("with one number planned deliveries carry none") {
+  fixture f;
+  const auto id = f.send({}, domain::severity::severe, 50);
+  CHECK(f.rows(id) > 0);
+  CHECK(f.db->execAndGet("SELECT COUNT(*) FROM outbox WHERE number_id IS NOT NULL").getInt() == 0);
 }

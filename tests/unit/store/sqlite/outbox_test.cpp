@@ -303,3 +303,40 @@ TEST_CASE("a delivery of an alert for several towns carries each recipient's own
   }
   (void)to_all;
 }
+
+TEST_CASE("with several numbers a lease takes one number's rows, and a reply goes on the number written to") {
+  fixture f;
+  const auto phone = crypto::phone_hash(f.keys, "393331234567");
+  const auto on_lugo = f.out.enqueue_reply(phone, "393331234567", "Iscrizione confermata", now, {}, {}, "lugo");
+  const auto on_bagna = f.out.enqueue_reply(phone, "393331234567", "Iscrizione confermata", now, {}, {}, "bagnacavallo");
+  delivery_policy bagna;
+  bagna.number_id = "bagnacavallo";
+  auto leased = f.out.lease(10, now, 60'000, bagna);
+  REQUIRE(leased.size() == 1);
+  CHECK(leased[0].id == on_bagna);
+  CHECK(leased[0].number_id == "bagnacavallo");
+  delivery_policy lugo;
+  lugo.number_id = "lugo";
+  lugo.template_available = true;  // the variant that reads the number's window
+  leased = f.out.lease(10, now, 60'000, lugo);
+  REQUIRE(leased.size() == 1);
+  CHECK(leased[0].id == on_lugo);
+}
+
+TEST_CASE("rows of no number or of a number no longer configured are adopted by the first number") {
+  fixture f;
+  const auto phone = crypto::phone_hash(f.keys, "393331234567");
+  const auto old = f.out.enqueue_reply(phone, "393331234567", "prima", now);
+  const auto gone = f.out.enqueue_reply(phone, "393331234567", "altro", now, {}, {}, "fusignano");
+  const auto kept = f.out.enqueue_reply(phone, "393331234567", "resta", now, {}, {}, "bagnacavallo");
+  CHECK(f.out.adopt_unrouted({"lugo", "bagnacavallo"}, now) == 2);
+  auto number_of = [&](std::int64_t id) {
+    SQLite::Statement q(*f.db, "SELECT number_id FROM outbox WHERE id = ?");
+    q.bind(1, id);
+    REQUIRE(q.executeStep());
+    return q.getColumn(0).getString();
+  };
+  CHECK(number_of(old) == "lugo");
+  CHECK(number_of(gone) == "lugo");
+  CHECK(number_of(kept) == "bagnacavallo");
+}

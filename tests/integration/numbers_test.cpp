@@ -1,0 +1,225 @@
+// Several business numbers end to end: two towns, each on its own number
+// (BANDITORE_NUMBERS_FILE), wa-sim serving both with a token each. Replies
+// leave from the number written to, an alert to both towns from each
+// citizen's own town's number, the two numbers in parallel, each at its
+// own rate; a notification for a number not configured is not acted on.
+#include "harness.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <fstream>
+
+using namespace harness;
+
+namespace {
+
+const std::string lugo_number = sim_phone_number_id;  // wa-sim's main number
+const std::string bagna_number = "200000000000002";
+const std::string bagna_token = "bagna-token";
+const std::string stranger_number = "300000000000003";  // same app, not configured here
+constexpr int lugo_rate = 5;
+constexpr int bagna_rate = 3;
+constexpr int per_town = 6;
+
+struct numbers_world {
+  temp_dir dir;
+  wa_sim sim{dir.path, {"--number", bagna_number + ":" + bagna_token + ":390545000002"}};
+  banditore_server app{dir.path, sim};
+  std::vector<std::string> lugo_phones, bagna_phones;
+
+  numbers_world() {
+    {
+      std::ofstream(dir.path / "bagna.token") << bagna_token << "\n";
+      json numbers = {{"numbers",
+                       {{{"id", "lugo"}, {"phone_number_id", lugo_number}, {"token_env", "LUGO_WA_TOKEN"},
+                         {"display_number", "+39 0545 38111"}, {"rate", lugo_rate}, {"tier", "unlimited"},
+                         {"portfolio", "900"}, {"towns", {"lugo"}}},
+                        {{"id", "bagnacavallo"}, {"phone_number_id", bagna_number},
+                         {"token_file", (dir.path / "bagna.token").string()}, {"display_number", "+39 0545 280811"},
+                         {"rate", bagna_rate}, {"tier", "unlimited"}, {"portfolio", "900"},
+                         {"towns", {"bagnacavallo"}}}}}};
+      std::ofstream(dir.path / "numbers.json") << numbers.dump(2);
+    }
+    app.env.erase("BANDITORE_WA_PHONE_NUMBER_ID");
+    app.env.erase("BANDITORE_WA_TOKEN");
+    app.env["BANDITORE_NUMBERS_FILE"] = (dir.path / "numbers.json").string();
+    app.env["LUGO_WA_TOKEN"] = sim_token;
+    app.env["BANDITORE_TOWN"] = "Lugo";
+    app.env["BANDITORE_LOG_LEVEL"] = "info";
+    // The towns exist before the service starts: it checks the file's towns
+    // against them.
+    REQUIRE(run_cli(dir.path, {"towns", "list"}, app.env).exit_code == 0);
+    auto added = run_cli(dir.path, {"towns", "add", "bagnacavallo", "--name", "Comune di Bagnacavallo"}, app.env);
+    INFO("stderr: " << added.err);
+    REQUIRE(added.exit_code == 0);
+    app.start();
+    sim.configure({{"webhook_url", app.base + "/webhook/whatsapp"}, {"statuses", false}});
+    for (int i = 0; i < per_town; ++i) {
+      lugo_phones.push_back("39347100000" + std::to_string(i));
+      bagna_phones.push_back("39347200000" + std::to_string(i));
+    }
+  }
+
+  // Citizens write to one business number, one webhook each.
+  void write(const std::vector<std::string>& phones, const std::string& text, const std::string& to_number) {
+    json messages = json::array();
+    for (const auto& p : phones) messages.push_back({{"from", p}, {"text", text}});
+    json body = {{"messages", messages}, {"to", to_number}};
+    auto r = call(sim.base, "POST", "/sim/citizens/messages", body.dump());
+    REQUIRE(r.status == 200);
+    for (const auto& s : json::parse(r.body)["webhook_status"]) REQUIRE(s == 200);
+  }
+
+  // The messages of a phone whose text holds marker.
+  std::vector<json> messages_with(const std::string& phone, const std::string& marker) {
+    std::vector<json> out;
+    for (const auto& m : sim.inbox(phone)["messages"])
+      if (m.dump().find(marker) != std::string::npos) out.push_back(m);
+    return out;
+  }
+
+  std::size_t inbox_size(const std::string& phone) { return sim.inbox(phone)["messages"].size(); }
+};
+
+// Arrival times (ms, wa-sim's clock) of the accepted sends of one number
+// to the given phones, in order.
+std::vector<std::int64_t> arrivals(const json& requests, const std::string& number,
+                                   const std::vector<std::string>& phones) {
+  std::vector<std::int64_t> at;
+  for (const auto& r : requests["requests"])
+    if (r["phone_number_id"] == number && r["status"] == 200 &&
+        std::find(phones.begin(), phones.end(), r["to"].get<std::string>()) != phones.end())
+      at.push_back(r["at"].get<std::int64_t>());
+  std::sort(at.begin(), at.end());
+  return at;
+}
+
+}  // namespace
+
+TEST_CASE("two towns on two numbers: replies from the number written to, an alert from each town's own number, in parallel at each rate") {
+  numbers_world w;
+
+  // Subscribing: each citizen writes to their town's number and the
+  // confirmation comes from that number.
+  w.write(w.lugo_phones, "Attiva Lugo", lugo_number);
+  w.write(w.bagna_phones, "Attiva Bagnacavallo", bagna_number);
+  REQUIRE(wait_until([&] { return count(w.app.db_file, "SELECT COUNT(*) FROM subscribers") == 2 * per_town; }));
+  auto replied = [&](const std::vector<std::string>& phones, std::size_t n) {
+    return std::all_of(phones.begin(), phones.end(), [&](const auto& p) { return w.inbox_size(p) >= n; });
+  };
+  REQUIRE(wait_until([&] { return replied(w.lugo_phones, 1) && replied(w.bagna_phones, 1); }));
+  for (const auto& p : w.lugo_phones) CHECK(w.sim.inbox(p)["messages"][0]["from_number"] == lugo_number);
+  for (const auto& p : w.bagna_phones) CHECK(w.sim.inbox(p)["messages"][0]["from_number"] == bagna_number);
+  CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM subscriber_towns WHERE town_id = 'lugo'") == per_town);
+  CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM subscriber_towns WHERE town_id = 'bagnacavallo'") == per_town);
+  // Each number's 24-hour window is its own.
+  CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM number_windows WHERE number_id = 'lugo'") == per_town);
+  CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM number_windows WHERE number_id = 'bagnacavallo'") == per_town);
+
+  // An alert to both towns: each citizen gets it once, from their town's
+  // number, and the two numbers send at the same time, each at its rate.
+  const auto token = w.app.create_key("unione", "alerts:send,alerts:read");
+  json alert = {{"category", "water"}, {"severity", "severe"}, {"title", "Guasto acquedotto MARCA-14"},
+                {"text", "Acqua sospesa fino alle 18."}, {"towns", {"lugo", "bagnacavallo"}}};
+  // The preview counts each number's share at its own pace; the numbers
+  // send in parallel, so the whole takes the slowest one's time.
+  auto preview = w.app.api("POST", "/v1/alerts/preview", token, alert.dump());
+  REQUIRE(preview.status == 200);
+  const auto plan = json::parse(preview.body);
+  CHECK(plan["recipients"] == 2 * per_town);
+  REQUIRE(plan["numbers"].size() == 2);
+  for (const auto& n : plan["numbers"]) {
+    CHECK(n["recipients"] == per_town);
+    CHECK(n["portfolio"] == "900");
+    const double rate = n["number"] == "lugo" ? lugo_rate : bagna_rate;
+    CHECK(n["messages_per_second"] == rate);
+    CHECK(n["seconds"].get<double>() == doctest::Approx(per_town / rate).epsilon(0.05));
+  }
+  CHECK(plan["seconds"].get<double>() == doctest::Approx(double(per_town) / bagna_rate).epsilon(0.05));
+  CHECK(plan["messaging_limit"]["portfolios"] == json::parse(R"([{"portfolio": "900", "tier": "unlimited"}])"));
+  auto posted = w.app.api("POST", "/v1/alerts", token, alert.dump());
+  REQUIRE(posted.status == 202);
+  const auto id = json::parse(posted.body)["id"].get<std::int64_t>();
+  auto report = w.app.await_alert(token, id, "done", std::chrono::seconds(120));
+  REQUIRE(report["state"] == "done");
+  for (const auto& p : w.lugo_phones) {
+    auto got = w.messages_with(p, "MARCA-14");
+    REQUIRE(got.size() == 1);
+    CHECK(got[0]["from_number"] == lugo_number);
+  }
+  for (const auto& p : w.bagna_phones) {
+    auto got = w.messages_with(p, "MARCA-14");
+    REQUIRE(got.size() == 1);
+    CHECK(got[0]["from_number"] == bagna_number);
+  }
+  CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM outbox WHERE alert_id = " + std::to_string(id) +
+                                 " AND number_id = 'bagnacavallo'") == per_town);
+
+  const auto requests = json::parse(call(w.sim.base, "GET", "/sim/requests").body);
+  // The alert's sends are the last accepted ones to each phone: the
+  // replies came before the alert was posted.
+  auto lugo_at = arrivals(requests, lugo_number, w.lugo_phones);
+  auto bagna_at = arrivals(requests, bagna_number, w.bagna_phones);
+  REQUIRE(lugo_at.size() == 2 * per_town);  // the confirmations, then the alert
+  REQUIRE(bagna_at.size() == 2 * per_town);
+  lugo_at.erase(lugo_at.begin(), lugo_at.begin() + per_town);
+  bagna_at.erase(bagna_at.begin(), bagna_at.begin() + per_town);
+  // Each number's pace: n sends at r a second span at least (n - 1) / r
+  // seconds; one interval of slack for the first send's start from idle
+  // and the network's jitter. A loaded machine only spreads them more.
+  auto span_ms = [](const std::vector<std::int64_t>& at) { return at.back() - at.front(); };
+  CHECK(span_ms(lugo_at) >= (per_town - 2) * 1000 / lugo_rate);
+  CHECK(span_ms(bagna_at) >= (per_town - 2) * 1000 / bagna_rate);
+  // In parallel: each number's sends began before the other's ended.
+  CHECK(lugo_at.front() < bagna_at.back());
+  CHECK(bagna_at.front() < lugo_at.back());
+
+  // A reply leaves from the number written to, even a citizen of Lugo
+  // writing to Bagnacavallo's number.
+  const auto before = w.inbox_size(w.lugo_phones[0]);
+  w.write({w.lugo_phones[0]}, "Stato", bagna_number);
+  REQUIRE(wait_until([&] { return w.inbox_size(w.lugo_phones[0]) > before; }));
+  CHECK(w.sim.inbox(w.lugo_phones[0])["messages"][before]["from_number"] == bagna_number);
+
+  // A notification for a number of the same app that is not configured
+  // here: answered 200 (Meta would retry otherwise) and not acted on. A
+  // message written after it to a configured number is answered, so the
+  // first was handled by then.
+  const std::string stranger = "393473000001";
+  const auto bagna_before = w.inbox_size(w.bagna_phones[0]);
+  w.write({stranger}, "Attiva", stranger_number);
+  w.write({w.bagna_phones[0]}, "Stato", bagna_number);
+  REQUIRE(wait_until([&] { return w.inbox_size(w.bagna_phones[0]) > bagna_before; }));
+  REQUIRE(wait_until([&] { return read_file(w.app.log_file).find("webhook.unknown_number") != std::string::npos; }));
+  CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM subscribers") == 2 * per_town);
+  CHECK(w.inbox_size(stranger) == 0);
+
+  // wa-sim, as Meta: a token is good for its own number only.
+  json text = {{"messaging_product", "whatsapp"}, {"to", "393471000000"}, {"type", "text"}, {"text", {{"body", "x"}}}};
+  auto wrong = call(w.sim.base, "POST", "/v24.0/" + bagna_number + "/messages", text.dump(),
+                    {{"Authorization", "Bearer " + sim_token}, {"Content-Type", "application/json"}});
+  CHECK(wrong.status == 401);
+  CHECK(json::parse(wrong.body)["error"]["code"] == 190);
+  CHECK(w.sim.stats()["rejected_wrong_number"] == 1);
+}
+
+TEST_CASE("a numbers file naming a town the deployment does not have stops the service at start") {
+  temp_dir dir;
+  wa_sim sim(dir.path);
+  banditore_server app(dir.path, sim);
+  json numbers = {{"numbers",
+                   {{{"id", "lugo"}, {"phone_number_id", lugo_number}, {"token_env", "LUGO_WA_TOKEN"},
+                     {"display_number", "+39 0545 38111"}, {"portfolio", "900"}, {"towns", {"lugo", "conselice"}}}}}};
+  std::ofstream(dir.path / "numbers.json") << numbers.dump();
+  app.env.erase("BANDITORE_WA_PHONE_NUMBER_ID");
+  app.env.erase("BANDITORE_WA_TOKEN");
+  app.env["BANDITORE_NUMBERS_FILE"] = (dir.path / "numbers.json").string();
+  app.env["LUGO_WA_TOKEN"] = sim_token;
+  app.env["BANDITORE_TOWN"] = "Lugo";
+  auto r = run_cli(dir.path, {"serve"}, app.env);
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("BANDITORE_NUMBERS_FILE") != std::string::npos);
+  CHECK(r.err.find("\"conselice\"") != std::string::npos);
+  CHECK(r.err.find(sim_token) == std::string::npos);
+}
