@@ -173,6 +173,7 @@ struct service::impl {
       nlohmann::json routes = nlohmann::json::object();
       for (const auto& n : numbers) {
         engine_options.number_ids.push_back(n.id);
+        engine_options.conversation.number_towns[n.id] = n.towns;
         for (const auto& town : n.towns) routes[town] = n.id;
       }
       engine_options.number_routes_json = routes.dump();

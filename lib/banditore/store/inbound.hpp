@@ -12,6 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,10 @@ struct conversation_settings {
   std::int64_t help_interval_ms = 24LL * 3600 * 1000;
   std::string language = "it";
   std::string town;  // its words may surround a request
+  // With several numbers: the towns each number serves (by number id). A
+  // plain "Attiva" written to a number of one town subscribes there,
+  // where a number shared by several towns asks which.
+  std::map<std::string, std::vector<std::string>, std::less<>> number_towns{};
 };
 
 struct inbound_result {

@@ -243,7 +243,14 @@ inbound_result inbound_store::handle(const inbound_message_input& m, const conve
   std::optional<domain::choice_plan> plan;
   if (understood.choice) {
     const bool subscribed = subscriber_id != 0;
-    plan = domain::plan_choices(*understood.choice, catalogue, subscribed,
+    auto request = *understood.choice;
+    // Written to a town's own number, a plain "Attiva" means that town.
+    if (!subscribed && request.op == domain::choice_op::join && request.towns.empty() && request.areas.empty() &&
+        !m.number_id.empty())
+      if (auto own = settings.number_towns.find(m.number_id);
+          own != settings.number_towns.end() && own->second.size() == 1)
+        request.towns = own->second;
+    plan = domain::plan_choices(request, catalogue, subscribed,
                                 subscribed ? choices_of(subscriber_id) : domain::subscriber_choices{});
     result.decision = plan->verdict;
   }

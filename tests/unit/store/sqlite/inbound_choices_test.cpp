@@ -171,3 +171,25 @@ TEST_CASE("a list reply is queued with its rows and read back by the sender") {
   CHECK(leased[0].list.sections[0].rows[0].id == "t-emergenze");
   CHECK(leased[0].buttons.empty());
 }
+
+TEST_CASE("with several numbers a plain Attiva to a town's own number subscribes there; the reply and window are that number's") {
+  fixture f;
+  REQUIRE(add_catalogue_entry(*f.db, domain::town{"bagnacavallo", "Comune di Bagnacavallo", {}, {}}, operator_cli, now)
+              .ok());
+  f.settings.number_towns = {{"lugo-number", {"lugo"}}, {"union-number", {"lugo", "bagnacavallo"}}};
+  f.in.refresh_catalogue();
+  // On the union's number, shared by two towns, the citizen is asked.
+  inbound_message_input asked{"wamid.u1", elena, "text", "Attiva", now, ""};
+  asked.number_id = "union-number";
+  CHECK(f.in.handle(asked, f.settings, now).decision == domain::decision::ask_town);
+  CHECK(f.text("SELECT number_id FROM outbox ORDER BY id DESC LIMIT 1") == "union-number");
+  // On Lugo's own number, Lugo.
+  inbound_message_input own{"wamid.l1", elena, "text", "Attiva", now, ""};
+  own.number_id = "lugo-number";
+  CHECK(f.in.handle(own, f.settings, now).decision == domain::decision::subscribe);
+  CHECK(f.count("SELECT COUNT(*) FROM subscriber_towns WHERE town_id = 'lugo'") == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM subscriber_towns") == 1);
+  CHECK(f.text("SELECT number_id FROM outbox ORDER BY id DESC LIMIT 1") == "lugo-number");
+  CHECK(f.count("SELECT COUNT(*) FROM number_windows WHERE number_id = 'lugo-number'") == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM number_windows WHERE number_id = 'union-number'") == 1);
+}
