@@ -1,5 +1,7 @@
 #include <banditore/app/console_compose.hpp>
 
+#include <banditore/app/alert_submission.hpp>
+
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/alert_audience.hpp>
 #include <banditore/domain/alert_message.hpp>
@@ -79,34 +81,6 @@ json boxes(const std::vector<Entry>& entries, const std::vector<std::string>& ch
 }
 
 
-// What was checked: the draft and its audience, or the errors, in the
-// words of POST /v1/alerts's 422.
-struct checked {
-  std::optional<domain::alert_draft> draft;
-  domain::alert_audience audience;
-  std::vector<domain::field_error> errors;
-  std::optional<std::string> forbidden;  // the user's towns do not allow it
-};
-
-asio::awaitable<checked> check(const alerts_context& api, const console_request& r, const json& body, const domain::audience_catalogue& catalogue, std::int64_t now) {
-  checked out;
-  auto validation = domain::validate_alert(body, api.limits, now);
-  auto reading = domain::read_alert_audience(body);
-  out.errors = validation.errors;
-  out.errors.insert(out.errors.end(), reading.errors.begin(), reading.errors.end());
-  if (out.errors.empty()) {
-    auto unknown = domain::check_alert_audience(reading.audience, catalogue);
-    out.errors.insert(out.errors.end(), unknown.begin(), unknown.end());
-  }
-  if (out.errors.empty()) {
-    out.audience = std::move(reading.audience);
-    const auto verdict = domain::limit_to_key_towns(out.audience, r.session.user.towns, catalogue);
-    if (!verdict.allowed) out.forbidden = verdict.detail;
-    out.draft = std::move(validation.draft);
-  }
-  co_return out;
-}
-
 // The page, empty or with what was typed; with a preview, the errors, or
 // the alert sent, as action asks ("" for the empty page).
 asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_context& api, console_request& r,
@@ -131,17 +105,78 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
     int status = 200;
     if (action.empty()) co_return console_page(ctx, r, "console_compose", std::move(data), status);
 
-    auto c = co_await check(api, r, body, catalogue, now);
-    if (!c.errors.empty() || c.forbidden) {
-      json errors = json::array();
-      for (const auto& e : c.errors)
-        errors.push_back({{"field", field_label(e.field)}, {"reason", e.field + " " + e.reason}});
-      if (c.forbidden) errors.push_back({{"field", "Comuni"}, {"reason", *c.forbidden}});
-      data["errors"] = errors;
+    // Refused as POST /v1/alerts refuses it: a 422 page with the API's
+    // reasons, or 403 when the user's towns do not allow the audience.
+    auto refuse = [&ctx, &r, &data](const std::vector<domain::field_error>& errors,
+                                    const std::optional<std::string>& forbidden) {
+      json list = json::array();
+      for (const auto& e : errors)
+        list.push_back({{"field", field_label(e.field)}, {"reason", e.field + " " + e.reason}});
+      if (forbidden) list.push_back({{"field", "Comuni"}, {"reason", *forbidden}});
+      data["errors"] = list;
       data["has_errors"] = true;
-      co_return console_page(ctx, r, "console_compose", std::move(data), c.forbidden && c.errors.empty() ? 403 : 422);
+      return console_page(ctx, r, "console_compose", std::move(data), forbidden && errors.empty() ? 403 : 422);
+    };
+
+    if (action == "invia") {
+      if (!r.can(staff_role::publisher))
+        co_return console_error(ctx, &r, 403, "Accesso non consentito",
+                                "Solo chi pubblica può inviare un avviso; salva una bozza.");
+      // POST /v1/alerts's own checks, approval rule, creation and audit
+      // (app/alert_submission.hpp), as the staff member: the rule holds
+      // here as there, and an admin's bypass is audited as such.
+      const auto role = r.role == staff_role::admin ? "admin" : r.role == staff_role::publisher ? "publisher" : "editor";
+      alert_sender sender;
+      sender.who = {"staff:" + r.session.user.email, std::nullopt};
+      sender.towns = r.session.user.towns;
+      sender.powers = domain::powers_of_role(role);
+      sender.source = "console";
+      sender.request_id = r.http.request_id;
+      std::string no_key;
+      auto sent = co_await submit_alert(api, std::move(sender), body, std::move(no_key), now);
+      switch (sent.outcome) {
+        case submission_outcome::invalid: {
+          const std::optional<std::string> allowed;
+          co_return refuse(sent.errors, allowed);
+        }
+        case submission_outcome::forbidden: {
+          const std::optional<std::string> why = sent.detail;
+          co_return refuse({}, why);
+        }
+        case submission_outcome::approval_required: {
+          json errors = json::array();
+          errors.push_back({{"field", "Approvazione"},
+                            {"reason", "la regola di approvazione (" + api.approval.text() +
+                                           ") chiede una seconda persona per questo avviso: salva la bozza e "
+                                           "chiedine l'approvazione"}});
+          data["errors"] = errors;
+          data["has_errors"] = true;
+          co_return console_page(ctx, r, "console_compose", std::move(data), 403);
+        }
+        case submission_outcome::draft_gone:
+        case submission_outcome::stored:
+          break;
+      }
+      const auto& out = sent.created;
+      if (sent.outcome == submission_outcome::stored && out.result.outcome == store::create_outcome::duplicate) {
+        json errors = json::array();
+        errors.push_back({{"field", "Avviso"},
+                          {"reason", "lo stesso avviso è stato inviato pochi minuti fa (n. " +
+                                         std::to_string(out.result.id) + ")"}});
+        data["errors"] = errors;
+        data["has_errors"] = true;
+        co_return console_page(ctx, r, "console_compose", std::move(data), 409);
+      }
+      if (sent.outcome != submission_outcome::stored || (out.result.outcome != store::create_outcome::created &&
+                                                         out.result.outcome != store::create_outcome::replayed))
+        co_return console_error(ctx, &r, 409, "Avviso non inviato", "L'avviso non si può creare ora; riprova.");
+      co_return console_redirect("/console/alerts/" + std::to_string(out.result.id));
     }
-    const auto& d = *c.draft;
+
+    std::vector<domain::field_error> none;  // named: g++ 12 destroys a temporary in a co_await expression twice
+    auto c = co_await check_alert(api, body, r.session.user.towns, now, std::move(none));
+    if (!c.ok()) co_return refuse(c.errors, c.forbidden);
+    const auto& d = *c.validation.draft;
 
     if (action == "bozza") {
       if (!ctx.drafts)
@@ -156,57 +191,6 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
       log::info("draft.saved", {{"request_id", r.http.request_id}, {"draft_id", id}, {"by", "console"}});
       // Its page, where its author asks for its approval.
       co_return console_redirect("/console/drafts/" + std::to_string(id));
-    }
-
-    if (action == "invia") {
-      if (!r.can(staff_role::publisher))
-        co_return console_error(ctx, &r, 403, "Accesso non consentito",
-                                "Solo chi pubblica può inviare un avviso; salva una bozza.");
-      // The approval rule (BANDITORE_APPROVAL_RULE) holds here as on
-      // POST /v1/alerts: an alert it asks a second person for is not sent
-      // from this form, unless the role may bypass it (admin), and then
-      // the audit log records the bypass as such.
-      const auto role = r.role == staff_role::admin ? "admin" : r.role == staff_role::publisher ? "publisher" : "editor";
-      const auto how = domain::send_without_approval(api.approval, d.category, d.level, domain::powers_of_role(role));
-      if (!how) {
-        json errors = json::array();
-        errors.push_back({{"field", "Approvazione"},
-                          {"reason", "la regola di approvazione (" + api.approval.text() +
-                                         ") chiede una seconda persona per questo avviso: salva la bozza e "
-                                         "chiedine l'approvazione"}});
-        data["errors"] = errors;
-        data["has_errors"] = true;
-        co_return console_page(ctx, r, "console_compose", std::move(data), 403);
-      }
-      store::new_alert a;
-      if (*how == domain::draft_send::bypass) a.decision = store::new_alert::draft_decision{*how, 0};
-      a.draft = d;
-      a.audience = c.audience;
-      a.source = "console";
-      a.not_before = now;
-      if (api.duplicate_window_ms > 0) a.duplicate_since = now - api.duplicate_window_ms;
-      if (api.quiet_hours && d.level == domain::severity::minor) {
-        domain::quiet_hours q{api.quiet_hours->first, api.quiet_hours->second};
-        if (auto until = domain::quiet_until(q, now)) a.not_before = *until;
-      }
-      store::actor who{"staff:" + r.session.user.email, std::nullopt};
-      const auto tier = api.tier_limit;
-      auto out = co_await ctx.alerts->create(std::move(a), std::move(who), tier, now);
-      if (out.result.outcome == store::create_outcome::duplicate) {
-        json errors = json::array();
-        errors.push_back({{"field", "Avviso"},
-                          {"reason", "lo stesso avviso è stato inviato pochi minuti fa (n. " +
-                                         std::to_string(out.result.id) + ")"}});
-        data["errors"] = errors;
-        data["has_errors"] = true;
-        co_return console_page(ctx, r, "console_compose", std::move(data), 409);
-      }
-      if (out.result.outcome != store::create_outcome::created && out.result.outcome != store::create_outcome::replayed)
-        co_return console_error(ctx, &r, 409, "Avviso non inviato", "L'avviso non si può creare ora; riprova.");
-      log::info("alert.created", {{"request_id", r.http.request_id}, {"alert_id", out.result.id},
-                                  {"severity", std::string(domain::to_string(d.level))}, {"by", "console"}});
-      if (api.alerts_changed) api.alerts_changed();
-      co_return console_redirect("/console/alerts/" + std::to_string(out.result.id));
     }
 
     // The preview: the phone in both forms, and the figures of
@@ -268,6 +252,13 @@ json console_phone(const domain::alert_content& content, std::string_view catego
                          {"body", counted(view.templ->body)}};
   }
   return phone;
+}
+
+asio::awaitable<http::response> console_compose_page(console_context& ctx, const alerts_context& api,
+                                                     console_request& r, const http::form& fields) {
+  std::string none;
+  auto res = co_await compose_page(ctx, api, r, fields, std::move(none));
+  co_return res;
 }
 
 void add_console_compose_routes(http::router& routes, console_context& ctx, const alerts_context& api) {

@@ -24,6 +24,12 @@ namespace banditore::app {
 nlohmann::json console_phone(const domain::alert_content& content, std::string_view category,
                              const domain::phone_forms& forms);
 
+// The compose page as it opens, its fields already holding fields' values
+// (categoria, gravita, titolo, testo): a message model's words once its
+// blanks are filled (app/console_models.cpp).
+boost::asio::awaitable<http::response> console_compose_page(console_context& ctx, const alerts_context& api,
+                                                            console_request& r, const http::form& fields);
+
 // api: the REST API's settings (limits, pace, price, the phone's forms,
 // quiet hours, the duplicate window), so both send alike.
 void add_console_compose_routes(http::router& routes, console_context& ctx, const alerts_context& api);
