@@ -9,6 +9,7 @@
 #include <banditore/app/console_alerts.hpp>
 #include <banditore/app/console_compose.hpp>
 #include <banditore/app/console_drafts.hpp>
+#include <banditore/app/console_models.hpp>
 #include <banditore/app/console_session.hpp>
 #include <banditore/app/login_throttle.hpp>
 #include <banditore/app/staff_login.hpp>
@@ -353,6 +354,7 @@ struct service::impl {
       add_console_alert_routes(routes, console);
       add_console_compose_routes(routes, console, alerts_api);
       add_console_draft_routes(routes, console, alerts_api);
+      add_console_model_routes(routes, console, alerts_api);
     }
 
     server = std::make_unique<http::server>(io, server_options, routes);
