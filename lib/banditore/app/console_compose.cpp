@@ -13,6 +13,8 @@
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/audience.hpp>
 #include <banditore/store/drafts.hpp>
+#include <banditore/store/media.hpp>
+#include <banditore/domain/media_rules.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -43,6 +45,7 @@ std::string field_label(std::string_view field) {
   if (field == "towns") return "Comuni";
   if (field == "topics") return "Temi";
   if (field == "areas") return "Zone";
+  if (field == "media") return "Allegato";
   return std::string(field);
 }
 
@@ -81,6 +84,30 @@ json boxes(const std::vector<Entry>& entries, const std::vector<std::string>& ch
 }
 
 
+// A document's name when none is given, as POST /v1/media names it.
+constexpr std::string_view default_document_name = "avviso.pdf";
+
+// "350 kB", "1,2 MB": a file's size as the phone's document card shows it.
+std::string size_text(std::int64_t bytes) {
+  char out[32];
+  if (bytes < 1000) std::snprintf(out, sizeof out, "%lld byte", static_cast<long long>(bytes));
+  else if (bytes < 1000 * 1000) std::snprintf(out, sizeof out, "%lld kB", static_cast<long long>((bytes + 500) / 1000));
+  else std::snprintf(out, sizeof out, "%.1f MB", static_cast<double>(bytes) / 1e6);
+  std::string text(out);
+  std::replace(text.begin(), text.end(), '.', ',');
+  return text;
+}
+
+json attachment_json(const store::media_record& m) {
+  const bool document = m.mime_type == "application/pdf";
+  return {{"id", m.id},
+          {"image", !document},
+          {"document", document},
+          {"filename", m.filename},
+          {"size", size_text(m.size)},
+          {"src", "/console/media/" + std::to_string(m.id)}};
+}
+
 // The page, empty or with what was typed; with a preview, the errors, or
 // the alert sent, as action asks ("" for the empty page).
 asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_context& api, console_request& r,
@@ -88,7 +115,7 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
     const auto now = ctx.now_ms();
     domain::audience_catalogue catalogue;
     if (ctx.audience) catalogue = co_await ctx.audience->catalogue();
-    const auto body = body_of(f);
+    auto body = body_of(f);
     json data = {{"title", "Nuovo avviso"},
                  {"nav_compose", true},
                  {"categories", choices(categories, f.has("categoria") ? f.get("categoria") : "other")},
@@ -111,12 +138,66 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
                                     const std::optional<std::string>& forbidden) {
       json list = json::array();
       for (const auto& e : errors)
-        list.push_back({{"field", field_label(e.field)}, {"reason", e.field + " " + e.reason}});
+        list.push_back({{"field", field_label(e.field)},
+                        {"reason", e.field == "media" ? e.reason : e.field + " " + e.reason}});
       if (forbidden) list.push_back({{"field", "Comuni"}, {"reason", *forbidden}});
       data["errors"] = list;
       data["has_errors"] = true;
       return console_page(ctx, r, "console_compose", std::move(data), forbidden && errors.empty() ? 403 : 422);
     };
+
+    // The attachment: a file chosen now, checked and stored as POST
+    // /v1/media takes it, or the one an earlier press of the form stored
+    // (allegato_id), unless "togli_allegato" drops it. The alert then
+    // names it ("media"), so its text is counted as a caption.
+    std::optional<store::media_record> attachment;
+    http::form_file* file = nullptr;
+    for (auto& x : r.files)
+      if (x.field == "allegato" && !(x.filename.empty() && x.bytes.empty())) file = &x;
+    if (file || (f.has("allegato_id") && f.get("togli_allegato").empty())) {
+      if (!api.media)
+        co_return console_error(ctx, &r, 503, "Allegati non disponibili", "Gli allegati non si possono salvare ora.");
+    }
+    if (file) {
+      const auto media_check = domain::check_media(file->bytes, file->content_type);
+      if (!media_check.kind) {
+        const std::vector<domain::field_error> errors = {{"media", media_check.reason}};
+        co_return refuse(errors, std::nullopt);
+      }
+      store::new_media upload;
+      upload.kind = *media_check.kind;
+      if (upload.kind == domain::media_kind::pdf) {
+        // The name the phone shows under the document: the file's own,
+        // without a path some browsers still send.
+        auto name = std::string_view(file->filename);
+        if (const auto slash = name.find_last_of("/\\"); slash != std::string_view::npos) name.remove_prefix(slash + 1);
+        upload.filename = name.empty() ? std::string(default_document_name) : std::string(name);
+        if (!domain::valid_document_filename(upload.filename)) {
+          const std::vector<domain::field_error> errors = {
+              {"media", "il nome del documento deve avere da 1 a 240 caratteri, finire in .pdf e non contenere / \\ "
+                        "o caratteri di controllo"}};
+          co_return refuse(errors, std::nullopt);
+        }
+      }
+      upload.bytes = std::move(file->bytes);
+      store::actor who{"staff:" + r.session.user.email, std::nullopt};
+      auto stored = co_await api.media->store_media(std::move(upload), std::move(who), now);
+      if (stored.created)
+        log::info("media.stored", {{"request_id", r.http.request_id}, {"media_id", stored.media.id},
+                                   {"mime_type", stored.media.mime_type}, {"size", stored.media.size}, {"by", "console"}});
+      attachment = std::move(stored.media);
+    } else if (f.has("allegato_id") && f.get("togli_allegato").empty()) {
+      const auto id = http::positive_id(f.get("allegato_id"));
+      if (id) attachment = co_await api.media->media_info(*id);
+      if (!attachment) {
+        const std::vector<domain::field_error> errors = {{"media", "l'allegato scelto prima non c'è più: sceglilo di nuovo"}};
+        co_return refuse(errors, std::nullopt);
+      }
+    }
+    if (attachment) {
+      body["media"] = attachment->id;
+      data["attachment"] = attachment_json(*attachment);
+    }
 
     if (action == "invia") {
       if (!r.can(staff_role::publisher))
@@ -179,6 +260,13 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
     const auto& d = *c.validation.draft;
 
     if (action == "bozza") {
+      if (attachment) {
+        // A draft keeps no attachment (store::draft_content has none):
+        // saying so beats a draft that silently lost it.
+        const std::vector<domain::field_error> errors = {
+            {"media", "una bozza non conserva l'allegato: togli l'allegato per salvarla, oppure invia l'avviso"}};
+        co_return refuse(errors, std::nullopt);
+      }
       if (!ctx.drafts)
         co_return console_error(ctx, &r, 503, "Bozze non disponibili", "Le bozze non si possono salvare ora.");
       // A person's draft, as POST /v1/drafts writes it: its whole audience,
@@ -201,7 +289,7 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
     content.text = d.text;
     content.link = d.link;
     content.issued_at_ms = now;
-    data["phone"] = console_phone(content, d.category, api.phone);
+    data["phone"] = console_phone(content, d.category, api.phone, attachment.has_value());
 
     const auto tier = api.tier_limit;
     auto counts = co_await ctx.alerts->preview(c.audience, d.level, tier, now);
@@ -239,8 +327,9 @@ json counted(const domain::counted_text& c) {
 }
 }  // namespace
 
-json console_phone(const domain::alert_content& content, std::string_view category, const domain::phone_forms& forms) {
-  const auto view = domain::phone_preview(content, category, forms);
+json console_phone(const domain::alert_content& content, std::string_view category, const domain::phone_forms& forms,
+                   bool with_media) {
+  const auto view = domain::phone_preview(content, category, forms, with_media);
   json phone = {{"free_text", counted(view.free_text)}, {"caption", view.caption}};
   if (view.templ) {
     json params = json::array();
@@ -262,6 +351,28 @@ asio::awaitable<http::response> console_compose_page(console_context& ctx, const
 }
 
 void add_console_compose_routes(http::router& routes, console_context& ctx, const alerts_context& api) {
+  // An attachment's bytes for the phone's preview: an image shown as it
+  // will arrive, a PDF downloaded rather than opened inside the console.
+  add_console_page(routes, ctx, "GET", "/console/media/{id}", staff_role::editor,
+                   [&ctx, &api](console_request& r) -> asio::awaitable<http::response> {
+                     const auto id = http::positive_id(r.http.path_params["id"]);
+                     std::optional<store::media_record> info;
+                     if (id && api.media) info = co_await api.media->media_info(*id);
+                     std::optional<std::string> bytes;
+                     if (info) bytes = co_await api.media->media_content(info->id);
+                     if (!bytes)
+                       co_return console_error(ctx, &r, 404, "Allegato non trovato",
+                                               "Non c'è un allegato con questo numero.");
+                     http::response res;
+                     res.status = 200;
+                     res.content_type = info->mime_type;
+                     res.body = std::move(*bytes);
+                     add_console_headers(res);
+                     if (info->mime_type == "application/pdf")
+                       res.headers.push_back({"Content-Disposition", "attachment"});
+                     co_return res;
+                   });
+
   add_console_page(routes, ctx, "GET", "/console/compose", staff_role::editor,
                    [&ctx, &api](console_request& r) -> asio::awaitable<http::response> {
                      const http::form empty;

@@ -20,9 +20,10 @@ namespace banditore::app {
 
 // The phone's two forms of an alert (free text and the approved template,
 // each with its character counter), as templates/_console_phone.mustache
-// shows them: the compose page's preview and a draft's page.
+// shows them: the compose page's preview and a draft's page. with_media:
+// the alert carries an attachment, so its free text is a caption (1024).
 nlohmann::json console_phone(const domain::alert_content& content, std::string_view category,
-                             const domain::phone_forms& forms);
+                             const domain::phone_forms& forms, bool with_media = false);
 
 // The compose page as it opens, its fields already holding fields' values
 // (categoria, gravita, titolo, testo): a message model's words once its

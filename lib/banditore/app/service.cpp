@@ -146,9 +146,11 @@ struct service::impl {
     auto replies = load_replies(settings);
     server_options.max_connections = settings.max_connections;
     server_options.max_body_bytes = settings.max_body_bytes;
-    // An alert's attachment may be a document of Meta's 100 MB.
-    server_options.large_body_paths = {"/v1/media"};
-    server_options.max_large_body_bytes = domain::max_document_bytes;
+    // An alert's attachment may be a document of Meta's 100 MB, uploaded
+    // alone or in the console's compose form (its text fields and the
+    // multipart framing take up to 64 KiB more).
+    server_options.large_body_paths = {"/v1/media", "/console/compose"};
+    server_options.max_large_body_bytes = domain::max_document_bytes + 64 * 1024;
     server_options.idle_timeout = std::chrono::milliseconds(settings.http_idle_timeout_ms);
     // Once a request has begun its head gets three times as long as an
     // idle connection: idle sockets are the cheap way to hold connections.
