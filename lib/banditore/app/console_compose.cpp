@@ -159,7 +159,12 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
         co_return console_error(ctx, &r, 503, "Allegati non disponibili", "Gli allegati non si possono salvare ora.");
     }
     if (file) {
-      const auto media_check = domain::check_media(file->bytes, file->content_type);
+      // A browser names the type by the file's extension, and one it does
+      // not know as application/octet-stream: that says nothing, so the
+      // bytes alone decide. Any other type must agree with them.
+      std::string_view declared = file->content_type;
+      if (declared.substr(0, declared.find(';')) == "application/octet-stream") declared = {};
+      const auto media_check = domain::check_media(file->bytes, declared);
       if (!media_check.kind) {
         const std::vector<domain::field_error> errors = {{"media", media_check.reason}};
         co_return refuse(errors, std::nullopt);

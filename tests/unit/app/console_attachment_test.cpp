@@ -111,6 +111,10 @@ TEST_CASE("a file POST /v1/media would refuse is a 422 page with its reason, and
   CHECK(lying.content_type.find("text/html") == 0);
   CHECK(lying.body.find("<strong>Allegato</strong>") != std::string::npos);
   CHECK(lying.body.find(domain::check_media(jpeg, "image/png").reason) != std::string::npos);
+  // A type the browser did not know says nothing; the bytes still decide.
+  const auto unknown = post_multipart(f, editor, multipart(alert_fields(f, editor, "anteprima"),
+                                                           file_field{"note", "application/octet-stream", "solo testo"}));
+  CHECK(unknown.status == 422);
   const auto text = post_multipart(f, editor, multipart(alert_fields(f, editor, "anteprima"),
                                                         file_field{"note.txt", "text/plain", "solo testo"}));
   CHECK(text.status == 422);
@@ -121,6 +125,16 @@ TEST_CASE("a file POST /v1/media would refuse is a 422 page with its reason, and
   auto gone = alert_fields(f, editor, "anteprima");
   gone.emplace_back("allegato_id", "42");
   CHECK(post_multipart(f, editor, multipart(gone, std::nullopt)).status == 422);
+}
+
+TEST_CASE("an image whose type the browser did not know is taken by its bytes") {
+  fixture f;
+  const auto editor = f.member("editor@comune.it", "editor");
+  const auto res = post_multipart(f, editor, multipart(alert_fields(f, editor, "anteprima"),
+                                                      file_field{"foto", "application/octet-stream", jpeg}));
+  CHECK(res.status == 200);
+  REQUIRE(media(f, 1).has_value());
+  CHECK(media(f, 1)->mime_type == "image/jpeg");
 }
 
 TEST_CASE("with an attachment the text is a caption: over 1024 characters it is refused, as POST /v1/alerts refuses it") {
