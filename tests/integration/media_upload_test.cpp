@@ -84,3 +84,67 @@ TEST_CASE("an alert with an attachment reaches phones inside their window as an 
   }
   CHECK(w.sim.stats()["media_uploaded"] == 1);
 }
+
+namespace {
+
+// The session cookie's "name=value" from a login's Set-Cookie.
+std::string session_cookie(const banditore::http::client_response& res) {
+  const std::string set(res.header("Set-Cookie"));
+  return set.substr(0, set.find(';'));
+}
+
+// The value of the form's hidden csrf field on a console page.
+std::string csrf_of(const std::string& page) {
+  const std::string marker = "name=\"csrf\" value=\"";
+  const auto at = page.find(marker);
+  REQUIRE(at != std::string::npos);
+  const auto from = at + marker.size();
+  return page.substr(from, page.find('"', from) - from);
+}
+
+}  // namespace
+
+TEST_CASE("the compose form takes a 3 MB image as multipart/form-data over the wire; other console routes keep the limit") {
+  const std::map<std::string, std::string> env = {{"BANDITORE_CONSOLE_TOTP", "optional"}};
+  alert_world w(env);
+  const auto created = run_cli(w.dir.path, {"users", "create", "--email", "m.rossi@comune.example.it", "--name",
+                                            "Maria Rossi", "--role", "editor"},
+                               database_env(w.dir.path));
+  REQUIRE(created.exit_code == 0);
+  const auto password = created.out.substr(created.out.find_last_of('\n', created.out.size() - 2) + 1);
+  const auto login = call(w.app.base, "POST", "/console/login",
+                          "email=m.rossi%40comune.example.it&password=" + password.substr(0, password.find('\n')) +
+                              "&next=%2Fconsole%2F",
+                          {{"Content-Type", "application/x-www-form-urlencoded"}});
+  REQUIRE(login.status == 303);
+  const auto cookie = session_cookie(login);
+  const auto form = call(w.app.base, "GET", "/console/compose", {}, {{"Cookie", cookie}});
+  REQUIRE(form.status == 200);
+  const auto csrf = csrf_of(form.body);
+
+  const auto jpeg = large_jpeg(3 * 1024 * 1024);
+  const std::string boundary = "----WebKitFormBoundaryIntegration3MB";
+  std::string body;
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"csrf", csrf}, {"categoria", "water"}, {"gravita", "moderate"}, {"titolo", "Mappa dei lavori"},
+           {"testo", "La mappa delle strade chiuse."}, {"azione", "anteprima"}})
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+  body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"allegato\"; filename=\"mappa.jpg\"\r\n"
+          "Content-Type: image/jpeg\r\n\r\n" + jpeg + "\r\n--" + boundary + "--\r\n";
+  const std::vector<banditore::http::header_field> headers = {
+      {"Cookie", cookie}, {"Content-Type", "multipart/form-data; boundary=" + boundary}};
+  const auto preview = call(w.app.base, "POST", "/console/compose", body, headers);
+  REQUIRE(preview.status == 200);
+  CHECK(preview.body.find("<img class=\"attachment\" src=\"/console/media/1\"") != std::string::npos);
+  CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM media WHERE length(bytes) = " + std::to_string(jpeg.size())) == 1);
+  const auto image = call(w.app.base, "GET", "/console/media/1", {}, {{"Cookie", cookie}});
+  CHECK(image.status == 200);
+  CHECK(image.body == jpeg);
+  // Another console form is held to the server's usual limit, refused
+  // from the head alone.
+  raw_socket s(port_of(w.app.base));
+  REQUIRE(s.send_all("POST /console/logout HTTP/1.1\r\nHost: x\r\nCookie: " + cookie +
+                     "\r\nContent-Type: multipart/form-data; boundary=" + boundary +
+                     "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n"));
+  CHECK(s.read_until("\r\n\r\n", std::chrono::seconds(10)).starts_with("HTTP/1.1 413"));
+}

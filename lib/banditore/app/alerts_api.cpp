@@ -1,5 +1,6 @@
 #include <banditore/app/alerts_api.hpp>
 
+#include <banditore/app/alert_submission.hpp>
 #include <banditore/app/auth.hpp>
 #include <banditore/app/draft_approval.hpp>
 #include <banditore/crypto/hash.hpp>
@@ -176,36 +177,11 @@ asio::awaitable<alert_request> read_alert_request(alerts_context& ctx, const htt
     for (const char* name : {"draft_id", "allow_duplicate"})
       if (out.body.contains(name)) draft_errors.push_back({name, "is not taken by a draft"});
   }
-  out.validation = domain::validate_alert(out.body, ctx.limits, now);
-  auto reading = domain::read_alert_audience(out.body);
-  auto errors = draft_errors;
-  errors.insert(errors.end(), out.validation.errors.begin(), out.validation.errors.end());
-  errors.insert(errors.end(), reading.errors.begin(), reading.errors.end());
-  if (!errors.empty()) {
-    out.refusal = unprocessable(errors);
-    co_return out;
-  }
-  out.audience = std::move(reading.audience);
-  // A draft from a town's website news is for that town, unless the body
-  // says where it goes ("towns": null sends it everywhere) or the town is
-  // no longer in the catalogue.
-  std::string draft_town;
-  if (out.validation.draft_id && ctx.drafts && !out.body.contains("towns") && !out.body.contains("areas"))
-    if (auto d = co_await ctx.drafts->draft(*out.validation.draft_id)) draft_town = d->town_id;
-  if (out.audience.everyone() && key.towns.empty() && draft_town.empty()) co_return out;
-  // The catalogue decides which ids exist and which town an area is in.
-  domain::audience_catalogue catalogue;
-  if (ctx.audience) catalogue = co_await ctx.audience->catalogue();
-  if (std::any_of(catalogue.towns.begin(), catalogue.towns.end(),
-                  [&](const domain::town& t) { return t.id == draft_town; }))
-    out.audience.towns = std::vector<std::string>{draft_town};
-  const auto unknown = domain::check_alert_audience(out.audience, catalogue);
-  if (!unknown.empty()) {
-    out.refusal = unprocessable(unknown);
-    co_return out;
-  }
-  const auto verdict = domain::limit_to_key_towns(out.audience, key.towns, catalogue);
-  if (!verdict.allowed) out.refusal = http::problem(403, "Forbidden", verdict.detail);
+  auto c = co_await check_alert(ctx, out.body, key.towns, now, std::move(draft_errors));
+  if (!c.errors.empty()) out.refusal = unprocessable(c.errors);
+  else if (c.forbidden) out.refusal = http::problem(403, "Forbidden", *c.forbidden);
+  out.validation = std::move(c.validation);
+  out.audience = std::move(c.audience);
   co_return out;
 }
 
@@ -263,58 +239,43 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     auto auth = co_await authorize(ctx, req, "alerts:send");
     if (auth.refusal) co_return std::move(*auth.refusal);
     const auto now = now_ms();
-    auto request = co_await read_alert_request(ctx, req, *auth.key, now);
-    if (request.refusal) co_return std::move(*request.refusal);
-    auto& body = request.body;
-    auto& validation = request.validation;
-    const std::string idem(req.header("Idempotency-Key"));
+    if (!is_json(req.header("Content-Type")))
+      co_return http::problem(415, "Unsupported Media Type", "Content-Type must be application/json");
+    // A NUL ends nlohmann's input: JSON, a NUL and garbage would parse.
+    auto body = req.body.find('\0') == std::string::npos ? json::parse(req.body, nullptr, false)
+                                                         : json(json::value_t::discarded);
+    if (body.is_discarded()) co_return http::problem(400, "Bad Request", "the body is not valid JSON (UTF-8)");
+    std::string idem(req.header("Idempotency-Key"));
     if (!idem.empty() && !sane_idempotency_key(idem))
       co_return http::problem(400, "Bad Request", "Idempotency-Key must be 1 to 200 printable ASCII characters");
 
-    // The approval rule (BANDITORE_APPROVAL_RULE): an alert it asks a
-    // second person for is sent only past it, by a key with
-    // alerts:emergency, and then audited as a bypass.
-    const auto powers = domain::powers_of_scopes(auth.key->scopes);
-    const auto how = domain::send_without_approval(ctx.approval, validation.draft->category,
-                                                   validation.draft->level, powers);
-    if (!how) co_return approval_required(ctx.approval, *validation.draft);
-    std::optional<store::new_alert::draft_decision> decision;
-    if (*how == domain::draft_send::bypass) decision = store::new_alert::draft_decision{*how, 0};
-    if (validation.draft_id && ctx.drafts) {
-      // Sent from a draft: it leaves by this decision at the revision
-      // read now, so the draft records how it left.
-      const auto draft_id = *validation.draft_id;
-      auto d = co_await ctx.drafts->draft(draft_id);
-      if (!d) {
-        const std::string detail =
-            "draft " + std::to_string(draft_id) + " is not a draft any more (sent or discarded) or does not exist";
+    // The same checks, rule and creation as the console's Invia
+    // (app/alert_submission.hpp).
+    alert_sender sender;
+    sender.who = {"key:" + auth.key->name, auth.key->id};
+    sender.towns = auth.key->towns;
+    sender.powers = domain::powers_of_scopes(auth.key->scopes);
+    sender.source = "api";
+    sender.key_name = auth.key->name;
+    sender.request_id = req.request_id;
+    auto submitted = co_await submit_alert(ctx, std::move(sender), std::move(body), std::move(idem), now);
+    switch (submitted.outcome) {
+      case submission_outcome::invalid:
+        co_return unprocessable(submitted.errors);
+      case submission_outcome::forbidden:
+        co_return http::problem(403, "Forbidden", submitted.detail);
+      case submission_outcome::approval_required:
+        co_return approval_required(ctx.approval, *submitted.draft);
+      case submission_outcome::draft_gone: {
+        const std::string detail = "draft " + std::to_string(*submitted.draft_id) +
+                                   " is not a draft any more (sent or discarded) or does not exist";
         co_return http::problem(409, "Conflict", detail);
       }
-      decision = store::new_alert::draft_decision{*how, d->revision};
-    }
-
-    store::new_alert a;
-    a.decision = decision;
-    a.draft = std::move(*validation.draft);
-    a.audience = std::move(request.audience);
-    a.api_key_id = auth.key->id;
-    a.idempotency_key = idem;
-    a.draft_id = validation.draft_id;
-    a.updates = validation.updates;
-    a.publish = validation.publish;
-    a.media_id = validation.media_id;
-    const auto digest = crypto::sha256(http::json_text(body));
-    a.request_hash.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
-    a.not_before = now;
-    if (idem.empty() && !validation.allow_duplicate && ctx.duplicate_window_ms > 0)
-      a.duplicate_since = now - ctx.duplicate_window_ms;
-    if (ctx.quiet_hours && a.draft.level == domain::severity::minor) {
-      domain::quiet_hours q{ctx.quiet_hours->first, ctx.quiet_hours->second};
-      if (auto until = domain::quiet_until(q, now)) a.not_before = *until;
+      case submission_outcome::stored:
+        break;
     }
     const auto tier = ctx.tier_limit;
-    store::actor who{"key:" + auth.key->name, auth.key->id};
-    auto out = co_await ctx.alerts->create(std::move(a), std::move(who), tier, now);
+    auto& out = submitted.created;
     if (out.result.outcome == store::create_outcome::conflict) {
       const std::string detail = "Idempotency-Key was already used for alert " + std::to_string(out.result.id) +
                                  " with a different request";
@@ -348,13 +309,6 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
       p.body = j.dump();
       p.headers.push_back({"Location", "/v1/alerts/" + std::to_string(earlier)});
       co_return p;
-    }
-    if (out.result.outcome == store::create_outcome::created) {
-      log::info("alert.created", {{"request_id", req.request_id}, {"alert_id", out.result.id},
-                                  {"severity", out.report->alert.severity},
-                                  {"key", auth.key->name},
-                                  {"decision", std::string(domain::to_string(*how))}});
-      if (ctx.alerts_changed) ctx.alerts_changed();
     }
     auto j = report_json(*out.report);
     if (tier > 0) {

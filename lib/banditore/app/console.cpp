@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -152,11 +153,25 @@ void add_console_page(http::router& routes, console_context& ctx, std::string me
       if (req.method == "GET") co_return console_redirect("/console/login?next=" + req.path);
       co_return console_redirect("/console/login");
     }
-    console_request r{req, std::move(*session), *token, csrf_token(ctx.csrf, *token), staff_role::editor, {}, false};
+    console_request r{req, std::move(*session), *token, csrf_token(ctx.csrf, *token), staff_role::editor, {}, false, {}};
     r.role = role_of(r.session.user.role);
     r.https = https_of(ctx, req);
     if (req.method == "POST") {
-      auto parsed = req.body.size() <= max_form_bytes ? http::parse_form(req.body) : std::nullopt;
+      std::optional<http::form> parsed;
+      // A form with a file comes as multipart/form-data (the server lets
+      // only the compose page's bodies grow past its usual limit).
+      std::string type(req.header("Content-Type"));
+      for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (type.starts_with("multipart/")) {
+        const auto boundary = http::multipart_boundary(req.header("Content-Type"));
+        if (!boundary.empty()) {
+          auto reading = http::parse_multipart(req.body, boundary);
+          parsed = std::move(reading.fields);
+          r.files = std::move(reading.files);
+        }
+      } else if (req.body.size() <= max_form_bytes) {
+        parsed = http::parse_form(req.body);
+      }
       if (!parsed)
         co_return console_error(ctx, &r, 400, "Modulo non valido", "Il modulo inviato non si può leggere.");
       r.form = std::move(*parsed);

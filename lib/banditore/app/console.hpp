@@ -17,13 +17,15 @@
 // add_console_routes. The handler runs only for a live session whose role
 // is at least the one given; a POST reaches it only with a valid CSRF
 // token (field "csrf", which console_page puts in the data as {{csrf}})
-// and its form already parsed (console_request::form). Beast stays in the
+// and its form already parsed (console_request::form), urlencoded or
+// multipart/form-data (console_request::files). Beast stays in the
 // .cpp files; the page data is JSON, rendered with web/templates.
 #pragma once
 
 #include <banditore/crypto/keys.hpp>
 #include <banditore/http/client_address.hpp>
 #include <banditore/http/form.hpp>
+#include <banditore/http/multipart.hpp>
 #include <banditore/http/router.hpp>
 #include <banditore/store/staff.hpp>
 
@@ -83,6 +85,9 @@ struct console_request {
   staff_role role = staff_role::editor;
   http::form form;    // a POST's fields, CSRF already checked
   bool https = false;
+  // A multipart/form-data POST's files (at most one: the compose form's
+  // attachment); its text fields are in form.
+  std::vector<http::form_file> files;
 
   bool can(staff_role at_least) const { return role >= at_least; }
   // Whether the user may act on this town (an empty list: every town).

@@ -1,5 +1,7 @@
 #include <banditore/app/console_compose.hpp>
 
+#include <banditore/app/alert_submission.hpp>
+
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/alert_audience.hpp>
 #include <banditore/domain/alert_message.hpp>
@@ -11,6 +13,8 @@
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/audience.hpp>
 #include <banditore/store/drafts.hpp>
+#include <banditore/store/media.hpp>
+#include <banditore/domain/media_rules.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -41,6 +45,7 @@ std::string field_label(std::string_view field) {
   if (field == "towns") return "Comuni";
   if (field == "topics") return "Temi";
   if (field == "areas") return "Zone";
+  if (field == "media") return "Allegato";
   return std::string(field);
 }
 
@@ -79,32 +84,28 @@ json boxes(const std::vector<Entry>& entries, const std::vector<std::string>& ch
 }
 
 
-// What was checked: the draft and its audience, or the errors, in the
-// words of POST /v1/alerts's 422.
-struct checked {
-  std::optional<domain::alert_draft> draft;
-  domain::alert_audience audience;
-  std::vector<domain::field_error> errors;
-  std::optional<std::string> forbidden;  // the user's towns do not allow it
-};
+// A document's name when none is given, as POST /v1/media names it.
+constexpr std::string_view default_document_name = "avviso.pdf";
 
-asio::awaitable<checked> check(const alerts_context& api, const console_request& r, const json& body, const domain::audience_catalogue& catalogue, std::int64_t now) {
-  checked out;
-  auto validation = domain::validate_alert(body, api.limits, now);
-  auto reading = domain::read_alert_audience(body);
-  out.errors = validation.errors;
-  out.errors.insert(out.errors.end(), reading.errors.begin(), reading.errors.end());
-  if (out.errors.empty()) {
-    auto unknown = domain::check_alert_audience(reading.audience, catalogue);
-    out.errors.insert(out.errors.end(), unknown.begin(), unknown.end());
-  }
-  if (out.errors.empty()) {
-    out.audience = std::move(reading.audience);
-    const auto verdict = domain::limit_to_key_towns(out.audience, r.session.user.towns, catalogue);
-    if (!verdict.allowed) out.forbidden = verdict.detail;
-    out.draft = std::move(validation.draft);
-  }
-  co_return out;
+// "350 kB", "1,2 MB": a file's size as the phone's document card shows it.
+std::string size_text(std::int64_t bytes) {
+  char out[32];
+  if (bytes < 1000) std::snprintf(out, sizeof out, "%lld byte", static_cast<long long>(bytes));
+  else if (bytes < 1000 * 1000) std::snprintf(out, sizeof out, "%lld kB", static_cast<long long>((bytes + 500) / 1000));
+  else std::snprintf(out, sizeof out, "%.1f MB", static_cast<double>(bytes) / 1e6);
+  std::string text(out);
+  std::replace(text.begin(), text.end(), '.', ',');
+  return text;
+}
+
+json attachment_json(const store::media_record& m) {
+  const bool document = m.mime_type == "application/pdf";
+  return {{"id", m.id},
+          {"image", !document},
+          {"document", document},
+          {"filename", m.filename},
+          {"size", size_text(m.size)},
+          {"src", "/console/media/" + std::to_string(m.id)}};
 }
 
 // The page, empty or with what was typed; with a preview, the errors, or
@@ -114,7 +115,7 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
     const auto now = ctx.now_ms();
     domain::audience_catalogue catalogue;
     if (ctx.audience) catalogue = co_await ctx.audience->catalogue();
-    const auto body = body_of(f);
+    auto body = body_of(f);
     json data = {{"title", "Nuovo avviso"},
                  {"nav_compose", true},
                  {"categories", choices(categories, f.has("categoria") ? f.get("categoria") : "other")},
@@ -131,19 +132,146 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
     int status = 200;
     if (action.empty()) co_return console_page(ctx, r, "console_compose", std::move(data), status);
 
-    auto c = co_await check(api, r, body, catalogue, now);
-    if (!c.errors.empty() || c.forbidden) {
-      json errors = json::array();
-      for (const auto& e : c.errors)
-        errors.push_back({{"field", field_label(e.field)}, {"reason", e.field + " " + e.reason}});
-      if (c.forbidden) errors.push_back({{"field", "Comuni"}, {"reason", *c.forbidden}});
-      data["errors"] = errors;
+    // Refused as POST /v1/alerts refuses it: a 422 page with the API's
+    // reasons, or 403 when the user's towns do not allow the audience.
+    auto refuse = [&ctx, &r, &data](const std::vector<domain::field_error>& errors,
+                                    const std::optional<std::string>& forbidden) {
+      json list = json::array();
+      for (const auto& e : errors)
+        list.push_back({{"field", field_label(e.field)},
+                        {"reason", e.field == "media" ? e.reason : e.field + " " + e.reason}});
+      if (forbidden) list.push_back({{"field", "Comuni"}, {"reason", *forbidden}});
+      data["errors"] = list;
       data["has_errors"] = true;
-      co_return console_page(ctx, r, "console_compose", std::move(data), c.forbidden && c.errors.empty() ? 403 : 422);
+      return console_page(ctx, r, "console_compose", std::move(data), forbidden && errors.empty() ? 403 : 422);
+    };
+
+    // The attachment: a file chosen now, checked and stored as POST
+    // /v1/media takes it, or the one an earlier press of the form stored
+    // (allegato_id), unless "togli_allegato" drops it. The alert then
+    // names it ("media"), so its text is counted as a caption.
+    std::optional<store::media_record> attachment;
+    http::form_file* file = nullptr;
+    for (auto& x : r.files)
+      if (x.field == "allegato" && !(x.filename.empty() && x.bytes.empty())) file = &x;
+    if (file || (f.has("allegato_id") && f.get("togli_allegato").empty())) {
+      if (!api.media)
+        co_return console_error(ctx, &r, 503, "Allegati non disponibili", "Gli allegati non si possono salvare ora.");
     }
-    const auto& d = *c.draft;
+    if (file) {
+      // A browser names the type by the file's extension, and one it does
+      // not know as application/octet-stream: that says nothing, so the
+      // bytes alone decide. Any other type must agree with them.
+      std::string_view declared = file->content_type;
+      if (declared.substr(0, declared.find(';')) == "application/octet-stream") declared = {};
+      const auto media_check = domain::check_media(file->bytes, declared);
+      if (!media_check.kind) {
+        const std::vector<domain::field_error> errors = {{"media", media_check.reason}};
+        co_return refuse(errors, std::nullopt);
+      }
+      store::new_media upload;
+      upload.kind = *media_check.kind;
+      if (upload.kind == domain::media_kind::pdf) {
+        // The name the phone shows under the document: the file's own,
+        // without a path some browsers still send.
+        auto name = std::string_view(file->filename);
+        if (const auto slash = name.find_last_of("/\\"); slash != std::string_view::npos) name.remove_prefix(slash + 1);
+        upload.filename = name.empty() ? std::string(default_document_name) : std::string(name);
+        if (!domain::valid_document_filename(upload.filename)) {
+          const std::vector<domain::field_error> errors = {
+              {"media", "il nome del documento deve avere da 1 a 240 caratteri, finire in .pdf e non contenere / \\ "
+                        "o caratteri di controllo"}};
+          co_return refuse(errors, std::nullopt);
+        }
+      }
+      upload.bytes = std::move(file->bytes);
+      store::actor who{"staff:" + r.session.user.email, std::nullopt};
+      auto stored = co_await api.media->store_media(std::move(upload), std::move(who), now);
+      if (stored.created)
+        log::info("media.stored", {{"request_id", r.http.request_id}, {"media_id", stored.media.id},
+                                   {"mime_type", stored.media.mime_type}, {"size", stored.media.size}, {"by", "console"}});
+      attachment = std::move(stored.media);
+    } else if (f.has("allegato_id") && f.get("togli_allegato").empty()) {
+      const auto id = http::positive_id(f.get("allegato_id"));
+      if (id) attachment = co_await api.media->media_info(*id);
+      if (!attachment) {
+        const std::vector<domain::field_error> errors = {{"media", "l'allegato scelto prima non c'è più: sceglilo di nuovo"}};
+        co_return refuse(errors, std::nullopt);
+      }
+    }
+    if (attachment) {
+      body["media"] = attachment->id;
+      data["attachment"] = attachment_json(*attachment);
+    }
+
+    if (action == "invia") {
+      if (!r.can(staff_role::publisher))
+        co_return console_error(ctx, &r, 403, "Accesso non consentito",
+                                "Solo chi pubblica può inviare un avviso; salva una bozza.");
+      // POST /v1/alerts's own checks, approval rule, creation and audit
+      // (app/alert_submission.hpp), as the staff member: the rule holds
+      // here as there, and an admin's bypass is audited as such.
+      const auto role = r.role == staff_role::admin ? "admin" : r.role == staff_role::publisher ? "publisher" : "editor";
+      alert_sender sender;
+      sender.who = {"staff:" + r.session.user.email, std::nullopt};
+      sender.towns = r.session.user.towns;
+      sender.powers = domain::powers_of_role(role);
+      sender.source = "console";
+      sender.request_id = r.http.request_id;
+      std::string no_key;
+      auto sent = co_await submit_alert(api, std::move(sender), body, std::move(no_key), now);
+      switch (sent.outcome) {
+        case submission_outcome::invalid: {
+          const std::optional<std::string> allowed;
+          co_return refuse(sent.errors, allowed);
+        }
+        case submission_outcome::forbidden: {
+          const std::optional<std::string> why = sent.detail;
+          co_return refuse({}, why);
+        }
+        case submission_outcome::approval_required: {
+          json errors = json::array();
+          errors.push_back({{"field", "Approvazione"},
+                            {"reason", "la regola di approvazione (" + api.approval.text() +
+                                           ") chiede una seconda persona per questo avviso: salva la bozza e "
+                                           "chiedine l'approvazione"}});
+          data["errors"] = errors;
+          data["has_errors"] = true;
+          co_return console_page(ctx, r, "console_compose", std::move(data), 403);
+        }
+        case submission_outcome::draft_gone:
+        case submission_outcome::stored:
+          break;
+      }
+      const auto& out = sent.created;
+      if (sent.outcome == submission_outcome::stored && out.result.outcome == store::create_outcome::duplicate) {
+        json errors = json::array();
+        errors.push_back({{"field", "Avviso"},
+                          {"reason", "lo stesso avviso è stato inviato pochi minuti fa (n. " +
+                                         std::to_string(out.result.id) + ")"}});
+        data["errors"] = errors;
+        data["has_errors"] = true;
+        co_return console_page(ctx, r, "console_compose", std::move(data), 409);
+      }
+      if (sent.outcome != submission_outcome::stored || (out.result.outcome != store::create_outcome::created &&
+                                                         out.result.outcome != store::create_outcome::replayed))
+        co_return console_error(ctx, &r, 409, "Avviso non inviato", "L'avviso non si può creare ora; riprova.");
+      co_return console_redirect("/console/alerts/" + std::to_string(out.result.id));
+    }
+
+    std::vector<domain::field_error> none;  // named: g++ 12 destroys a temporary in a co_await expression twice
+    auto c = co_await check_alert(api, body, r.session.user.towns, now, std::move(none));
+    if (!c.ok()) co_return refuse(c.errors, c.forbidden);
+    const auto& d = *c.validation.draft;
 
     if (action == "bozza") {
+      if (attachment) {
+        // A draft keeps no attachment (store::draft_content has none):
+        // saying so beats a draft that silently lost it.
+        const std::vector<domain::field_error> errors = {
+            {"media", "una bozza non conserva l'allegato: togli l'allegato per salvarla, oppure invia l'avviso"}};
+        co_return refuse(errors, std::nullopt);
+      }
       if (!ctx.drafts)
         co_return console_error(ctx, &r, 503, "Bozze non disponibili", "Le bozze non si possono salvare ora.");
       // A person's draft, as POST /v1/drafts writes it: its whole audience,
@@ -158,57 +286,6 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
       co_return console_redirect("/console/drafts/" + std::to_string(id));
     }
 
-    if (action == "invia") {
-      if (!r.can(staff_role::publisher))
-        co_return console_error(ctx, &r, 403, "Accesso non consentito",
-                                "Solo chi pubblica può inviare un avviso; salva una bozza.");
-      // The approval rule (BANDITORE_APPROVAL_RULE) holds here as on
-      // POST /v1/alerts: an alert it asks a second person for is not sent
-      // from this form, unless the role may bypass it (admin), and then
-      // the audit log records the bypass as such.
-      const auto role = r.role == staff_role::admin ? "admin" : r.role == staff_role::publisher ? "publisher" : "editor";
-      const auto how = domain::send_without_approval(api.approval, d.category, d.level, domain::powers_of_role(role));
-      if (!how) {
-        json errors = json::array();
-        errors.push_back({{"field", "Approvazione"},
-                          {"reason", "la regola di approvazione (" + api.approval.text() +
-                                         ") chiede una seconda persona per questo avviso: salva la bozza e "
-                                         "chiedine l'approvazione"}});
-        data["errors"] = errors;
-        data["has_errors"] = true;
-        co_return console_page(ctx, r, "console_compose", std::move(data), 403);
-      }
-      store::new_alert a;
-      if (*how == domain::draft_send::bypass) a.decision = store::new_alert::draft_decision{*how, 0};
-      a.draft = d;
-      a.audience = c.audience;
-      a.source = "console";
-      a.not_before = now;
-      if (api.duplicate_window_ms > 0) a.duplicate_since = now - api.duplicate_window_ms;
-      if (api.quiet_hours && d.level == domain::severity::minor) {
-        domain::quiet_hours q{api.quiet_hours->first, api.quiet_hours->second};
-        if (auto until = domain::quiet_until(q, now)) a.not_before = *until;
-      }
-      store::actor who{"staff:" + r.session.user.email, std::nullopt};
-      const auto tier = api.tier_limit;
-      auto out = co_await ctx.alerts->create(std::move(a), std::move(who), tier, now);
-      if (out.result.outcome == store::create_outcome::duplicate) {
-        json errors = json::array();
-        errors.push_back({{"field", "Avviso"},
-                          {"reason", "lo stesso avviso è stato inviato pochi minuti fa (n. " +
-                                         std::to_string(out.result.id) + ")"}});
-        data["errors"] = errors;
-        data["has_errors"] = true;
-        co_return console_page(ctx, r, "console_compose", std::move(data), 409);
-      }
-      if (out.result.outcome != store::create_outcome::created && out.result.outcome != store::create_outcome::replayed)
-        co_return console_error(ctx, &r, 409, "Avviso non inviato", "L'avviso non si può creare ora; riprova.");
-      log::info("alert.created", {{"request_id", r.http.request_id}, {"alert_id", out.result.id},
-                                  {"severity", std::string(domain::to_string(d.level))}, {"by", "console"}});
-      if (api.alerts_changed) api.alerts_changed();
-      co_return console_redirect("/console/alerts/" + std::to_string(out.result.id));
-    }
-
     // The preview: the phone in both forms, and the figures of
     // POST /v1/alerts/preview.
     domain::alert_content content;
@@ -217,7 +294,7 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
     content.text = d.text;
     content.link = d.link;
     content.issued_at_ms = now;
-    data["phone"] = console_phone(content, d.category, api.phone);
+    data["phone"] = console_phone(content, d.category, api.phone, attachment.has_value());
 
     const auto tier = api.tier_limit;
     auto counts = co_await ctx.alerts->preview(c.audience, d.level, tier, now);
@@ -255,8 +332,9 @@ json counted(const domain::counted_text& c) {
 }
 }  // namespace
 
-json console_phone(const domain::alert_content& content, std::string_view category, const domain::phone_forms& forms) {
-  const auto view = domain::phone_preview(content, category, forms);
+json console_phone(const domain::alert_content& content, std::string_view category, const domain::phone_forms& forms,
+                   bool with_media) {
+  const auto view = domain::phone_preview(content, category, forms, with_media);
   json phone = {{"free_text", counted(view.free_text)}, {"caption", view.caption}};
   if (view.templ) {
     json params = json::array();
@@ -270,7 +348,36 @@ json console_phone(const domain::alert_content& content, std::string_view catego
   return phone;
 }
 
+asio::awaitable<http::response> console_compose_page(console_context& ctx, const alerts_context& api,
+                                                     console_request& r, const http::form& fields) {
+  std::string none;
+  auto res = co_await compose_page(ctx, api, r, fields, std::move(none));
+  co_return res;
+}
+
 void add_console_compose_routes(http::router& routes, console_context& ctx, const alerts_context& api) {
+  // An attachment's bytes for the phone's preview: an image shown as it
+  // will arrive, a PDF downloaded rather than opened inside the console.
+  add_console_page(routes, ctx, "GET", "/console/media/{id}", staff_role::editor,
+                   [&ctx, &api](console_request& r) -> asio::awaitable<http::response> {
+                     const auto id = http::positive_id(r.http.path_params["id"]);
+                     std::optional<store::media_record> info;
+                     if (id && api.media) info = co_await api.media->media_info(*id);
+                     std::optional<std::string> bytes;
+                     if (info) bytes = co_await api.media->media_content(info->id);
+                     if (!bytes)
+                       co_return console_error(ctx, &r, 404, "Allegato non trovato",
+                                               "Non c'è un allegato con questo numero.");
+                     http::response res;
+                     res.status = 200;
+                     res.content_type = info->mime_type;
+                     res.body = std::move(*bytes);
+                     add_console_headers(res);
+                     if (info->mime_type == "application/pdf")
+                       res.headers.push_back({"Content-Disposition", "attachment"});
+                     co_return res;
+                   });
+
   add_console_page(routes, ctx, "GET", "/console/compose", staff_role::editor,
                    [&ctx, &api](console_request& r) -> asio::awaitable<http::response> {
                      const http::form empty;

@@ -20,9 +20,16 @@ namespace banditore::app {
 
 // The phone's two forms of an alert (free text and the approved template,
 // each with its character counter), as templates/_console_phone.mustache
-// shows them: the compose page's preview and a draft's page.
+// shows them: the compose page's preview and a draft's page. with_media:
+// the alert carries an attachment, so its free text is a caption (1024).
 nlohmann::json console_phone(const domain::alert_content& content, std::string_view category,
-                             const domain::phone_forms& forms);
+                             const domain::phone_forms& forms, bool with_media = false);
+
+// The compose page as it opens, its fields already holding fields' values
+// (categoria, gravita, titolo, testo): a message model's words once its
+// blanks are filled (app/console_models.cpp).
+boost::asio::awaitable<http::response> console_compose_page(console_context& ctx, const alerts_context& api,
+                                                            console_request& r, const http::form& fields);
 
 // api: the REST API's settings (limits, pace, price, the phone's forms,
 // quiet hours, the duplicate window), so both send alike.

@@ -7,6 +7,7 @@
 #include <banditore/app/console_alerts.hpp>
 #include <banditore/app/console_compose.hpp>
 #include <banditore/app/console_drafts.hpp>
+#include <banditore/app/console_models.hpp>
 #include <banditore/app/metrics_api.hpp>
 #include <banditore/app/public_pages.hpp>
 #include <banditore/app/webhook.hpp>
@@ -35,6 +36,7 @@ std::vector<http::route_info> registered_routes() {
   add_console_alert_routes(routes, console);
   add_console_compose_routes(routes, console, alerts);
   add_console_draft_routes(routes, console, alerts);
+  add_console_model_routes(routes, console, alerts);
   public_pages pages({}, nullptr, nullptr);
   pages.add_routes(routes);
   // The service registers the health probes itself because /readyz needs

@@ -9,6 +9,7 @@
 #include <banditore/app/console_alerts.hpp>
 #include <banditore/app/console_compose.hpp>
 #include <banditore/app/console_drafts.hpp>
+#include <banditore/app/console_models.hpp>
 #include <banditore/app/console_session.hpp>
 #include <banditore/app/login_throttle.hpp>
 #include <banditore/app/staff_login.hpp>
@@ -145,9 +146,11 @@ struct service::impl {
     auto replies = load_replies(settings);
     server_options.max_connections = settings.max_connections;
     server_options.max_body_bytes = settings.max_body_bytes;
-    // An alert's attachment may be a document of Meta's 100 MB.
-    server_options.large_body_paths = {"/v1/media"};
-    server_options.max_large_body_bytes = domain::max_document_bytes;
+    // An alert's attachment may be a document of Meta's 100 MB, uploaded
+    // alone or in the console's compose form (its text fields and the
+    // multipart framing take up to 64 KiB more).
+    server_options.large_body_paths = {"/v1/media", "/console/compose"};
+    server_options.max_large_body_bytes = domain::max_document_bytes + 64 * 1024;
     server_options.idle_timeout = std::chrono::milliseconds(settings.http_idle_timeout_ms);
     // Once a request has begun its head gets three times as long as an
     // idle connection: idle sockets are the cheap way to hold connections.
@@ -391,6 +394,7 @@ struct service::impl {
       add_console_alert_routes(routes, console);
       add_console_compose_routes(routes, console, alerts_api);
       add_console_draft_routes(routes, console, alerts_api);
+      add_console_model_routes(routes, console, alerts_api);
     }
 
     server = std::make_unique<http::server>(io, server_options, routes);

@@ -169,6 +169,7 @@ struct fixture {
     ctx.figures = &figures;
     ctx.audience = &store;
     api.alerts = &store;
+    api.audience = &store;
     ctx.login = &login;
     ctx.csrf.fill(7);
     ctx.limits = options.limits;

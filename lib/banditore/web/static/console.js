@@ -33,7 +33,9 @@
   if (!form || !target || !window.fetch || !window.DOMParser) return;
   var timer = null;
   function refresh() {
-    var body = new URLSearchParams(new FormData(form));
+    var data = new FormData(form);
+    data.delete("allegato");  // a file goes with a button press, not with each keystroke
+    var body = new URLSearchParams(data);
     body.set("azione", "anteprima");
     fetch(form.getAttribute("action"), {method: "POST", body: body, credentials: "same-origin"})
       .then(function (response) { return response.text(); })
