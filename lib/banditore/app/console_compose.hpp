@@ -1,9 +1,10 @@
 // The console's compose page (/console/compose, editor and above): an
 // alert written in a form, previewed as the phone will show it (free
 // text and template, with their character counts) and with what it would
-// take and cost, then sent by a publisher. The checks and their messages
-// are POST /v1/alerts's; sending is its store call, audited as the staff
-// member.
+// take and cost, then sent by a publisher. Sending is POST /v1/alerts's own
+// function (app/alert_submission.hpp), audited as the staff member. One
+// attachment (an image or a PDF) may come with the form as
+// multipart/form-data, taken as POST /v1/media takes it.
 #pragma once
 
 #include <banditore/app/alerts_api.hpp>

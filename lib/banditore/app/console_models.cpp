@@ -108,6 +108,8 @@ json blanks_of(const std::string& text, const std::vector<std::string>& values) 
     auto before = text.substr(pos, at - pos);
     // The last few words before the blank, on one line.
     if (const auto nl = before.find_last_of('\n'); nl != std::string::npos) before = before.substr(nl + 1);
+    while (!before.empty() && (before.front() == ' ' || before.front() == '\t')) before.erase(0, 1);
+    while (!before.empty() && (before.back() == ' ' || before.back() == '\t' || before.back() == '\r')) before.pop_back();
     if (before.size() > 60) {
       auto cut = before.size() - 60;
       while (cut < before.size() && (static_cast<unsigned char>(before[cut]) & 0xC0) == 0x80) ++cut;

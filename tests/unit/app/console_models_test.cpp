@@ -91,6 +91,7 @@ TEST_CASE("usa modello asks for each blank and opens the compose page filled in,
   REQUIRE(blanks.status == 200);
   CHECK(blanks.body.find("id=\"spazio-3\" name=\"spazio\"") != std::string::npos);
   CHECK(blanks.body.find("id=\"spazio-4\"") == std::string::npos);
+  CHECK(blanks.body.find("Spazio 2 (dopo «dalle»)") != std::string::npos);
   CHECK(blanks.body.find("<script>") == std::string::npos);  // no inline script
   const auto filled =
       f.post("/console/models/" + id + "/use", editor, f.csrf(editor) + "&spazio=Roma&spazio=9&spazio=13");
