@@ -38,6 +38,7 @@ struct load {
   tcp::endpoint target;
   std::function<std::string(std::uint64_t)> next_request;
   std::uint64_t sent = 0;
+  std::uint64_t max_requests = UINT64_MAX;  // a fixed count instead of a span (profiling)
   steady::time_point measure_from, stop_at;
   std::vector<std::int64_t> latencies_us;  // answers of requests started after the warm-up
   std::uint64_t ok = 0;                    // all 200 answers, warm-up included
@@ -56,7 +57,7 @@ inline long content_length(std::string_view head) {
 
 inline asio::awaitable<void> drive(load& l) {
   auto ex = co_await asio::this_coro::executor;
-  while (steady::now() < l.stop_at) {
+  while (steady::now() < l.stop_at && l.sent < l.max_requests) {
     tcp::socket socket(ex);
     auto [connect_error] = co_await socket.async_connect(l.target, use_nothrow);
     if (connect_error) {
@@ -67,6 +68,7 @@ inline asio::awaitable<void> drive(load& l) {
     std::string buffer;
     bool open = true;
     while (open && steady::now() < l.stop_at) {
+      if (l.sent >= l.max_requests) co_return;
       const auto request = l.next_request(l.sent++);
       const auto started = steady::now();
       const auto out = asio::buffer(request);
@@ -98,17 +100,23 @@ inline asio::awaitable<void> drive(load& l) {
 struct figures {
   std::string name;
   double rps = 0, p50_ms = 0, p99_ms = 0, server_cpu = 0;
+  double seconds = 0;  // the span measured
   std::uint64_t ok = 0, not_ok = 0, io_errors = 0;
 };
 
+// With `requests` > 0, exactly that many requests and no warm-up (under a
+// profiler, where the count matters and time does not); otherwise `seconds`
+// after half a second of warm-up.
 inline figures run_load(const std::string& name, std::uint16_t port, int connections, double seconds,
-                 std::function<std::string(std::uint64_t)> next_request, pid_t server) {
+                 std::function<std::string(std::uint64_t)> next_request, pid_t server, std::uint64_t requests = 0) {
   load l;
   l.target = tcp::endpoint(asio::ip::make_address("127.0.0.1"), port);
   l.next_request = std::move(next_request);
-  const auto warm_up = std::chrono::milliseconds(500);
+  const auto warm_up = std::chrono::milliseconds(requests > 0 ? 0 : 500);
   l.measure_from = steady::now() + warm_up;
-  l.stop_at = l.measure_from + std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6));
+  l.stop_at = requests > 0 ? steady::time_point::max()
+                           : l.measure_from + std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6));
+  if (requests > 0) l.max_requests = requests;
   asio::io_context io{1};
   for (int i = 0; i < connections; ++i) asio::co_spawn(io, drive(l), asio::detached);
   double cpu_before = 0;
@@ -118,9 +126,11 @@ inline figures run_load(const std::string& name, std::uint16_t port, int connect
   });
   io.run();
   cpu_probe.join();
+  if (requests > 0) seconds = std::chrono::duration<double>(steady::now() - l.measure_from).count();
   figures f;
   f.name = name;
   f.server_cpu = cpu_seconds(server) - cpu_before;
+  f.seconds = seconds;
   f.ok = l.ok;
   f.not_ok = l.not_ok;
   f.io_errors = l.io_errors;

@@ -47,6 +47,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -97,7 +98,7 @@ std::uint16_t port_from_log(const fs::path& log) {
         return true;
       }
     return false;
-  }, std::chrono::seconds(30));
+  }, std::chrono::seconds(600));  // under callgrind, start-up takes minutes
   if (port == 0) throw std::runtime_error("banditore did not start: see " + log.string());
   return port;
 }
@@ -161,7 +162,47 @@ body_template status_template() {
                        {"@@@@@@@@@@", "#########"});
 }
 
-int run(int connections, double seconds, std::int64_t status_rows) {
+struct phases {
+  bool bare = true, subscribe = true, status = true;
+};
+
+// With --callgrind DIR the binary runs under valgrind's callgrind, its
+// counters zeroed before a phase and dumped after it: instructions per
+// request, which the machine's other load does not move. The dumps stay in
+// DIR for callgrind_annotate.
+fs::path callgrind_dir;
+
+void callgrind_control(const char* what, pid_t pid) {
+  const auto command = fmt::format("callgrind_control {} {} >/dev/null 2>&1", what, pid);
+  if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
+}
+
+// The instructions counted since the last zeroing, from the dump it writes.
+std::uint64_t callgrind_dump(pid_t pid, const std::string& phase) {
+  std::set<fs::path> before;
+  for (const auto& e : fs::directory_iterator(callgrind_dir)) before.insert(e.path());
+  callgrind_control("-d", pid);
+  fs::path dump;
+  wait_for([&] {
+    for (const auto& e : fs::directory_iterator(callgrind_dir))
+      if (!before.contains(e.path())) dump = e.path();
+    return !dump.empty();
+  }, std::chrono::seconds(60));
+  if (dump.empty()) throw std::runtime_error("no callgrind dump in " + callgrind_dir.string());
+  std::uint64_t total = 0;
+  wait_for([&] {
+    std::istringstream lines(slurp(dump));
+    for (std::string line; std::getline(lines, line);)
+      if (line.starts_with("totals: ") || line.starts_with("summary: ")) total = std::stoull(line.substr(line.find(' ') + 1));
+    return total > 0;
+  }, std::chrono::seconds(60));
+  const auto named = callgrind_dir / ("callgrind." + phase);
+  fs::rename(dump, named);
+  fmt::print("callgrind: {} ({} instructions)\n", named.string(), total);
+  return total;
+}
+
+int run(int connections, double seconds, std::uint64_t requests, phases only, std::int64_t status_rows) {
   auto dir = fs::temp_directory_path() / fmt::format("banditore-ingest-{}", getpid());
   fs::create_directories(dir);
   const auto db_path = dir / "banditore.db";
@@ -204,35 +245,52 @@ int run(int connections, double seconds, std::int64_t status_rows) {
                                "BANDITORE_WA_API_BASE=http://127.0.0.1:" + std::to_string(sim_port),
                                "BANDITORE_WA_PHONE_NUMBER_ID=" + phone_number_id, "BANDITORE_WA_TOKEN=sim-token",
                                "BANDITORE_WA_APP_SECRET=" + app_secret, "BANDITORE_WA_VERIFY_TOKEN=v"};
-  pid_t bare = spawn({bare_bin, "--port-file", (dir / "bare.port").string()}, {}, dir / "bare.log");
-  const auto bare_port = port_from_file(dir / "bare.port");
-
-  std::vector<figures> rows;
-  {
+  std::vector<figures> rows(3);
+  if (only.bare) {
+    pid_t bare = spawn({bare_bin, "--port-file", (dir / "bare.port").string()}, {}, dir / "bare.log");
+    const auto bare_port = port_from_file(dir / "bare.port");
     auto t = subscribe_template();
     auto next = [&t](std::uint64_t n) {
       std::vector<std::string> v{fmt::format("{:012d}", n), subscribe_number(n)};
       return t.request(v);
     };
-    rows.push_back(run_load("bare Beast", bare_port, connections, seconds, next, bare));
+    rows[0] = run_load("bare Beast", bare_port, connections, seconds, next, bare, requests);
+    kill(bare, SIGTERM);
+    waitpid(bare, nullptr, 0);
   }
-  kill(bare, SIGTERM);
-  waitpid(bare, nullptr, 0);
 
-  pid_t app = spawn({banditore_bin, "serve"}, env, dir / "banditore.log");
+  std::vector<std::string> app_argv{banditore_bin, "serve"};
+  // Under callgrind the replies are paced at 1 a second, so that their
+  // sending does not count as ingest.
+  if (!callgrind_dir.empty()) env.push_back("BANDITORE_WA_RATE=1");
+  if (!callgrind_dir.empty())
+    app_argv = {"/usr/bin/valgrind", "--tool=callgrind", "--callgrind-out-file=" + (callgrind_dir / "callgrind.out.%p").string(),
+                banditore_bin, "serve"};
+  pid_t app = spawn(app_argv, env, dir / "banditore.log");
   const auto app_port = port_from_log(dir / "banditore.log");
+  std::uint64_t instructions[3] = {0, 0, 0};
+  // Start-up work (the first retention pass reads the 300,000 outbox rows)
+  // takes seconds under callgrind: wait until the process is idle.
+  if (!callgrind_dir.empty()) {
+    for (double last = -1, now = cpu_seconds(app); now - last > 0.02; now = cpu_seconds(app)) {
+      last = now;
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+  }
   std::uint64_t subscribed = 0;
-  {
+  if (only.subscribe) {
     auto t = subscribe_template();
     auto next = [&t, &subscribed](std::uint64_t n) {
       subscribed = n + 1;
       std::vector<std::string> v{fmt::format("{:012d}", n), subscribe_number(n)};
       return t.request(v);
     };
-    rows.push_back(run_load("subscribe (Attiva)", app_port, connections, seconds, next, app));
+    if (!callgrind_dir.empty()) callgrind_control("-z", app);
+    rows[1] = run_load("subscribe (Attiva)", app_port, connections, seconds, next, app, requests);
+    if (!callgrind_dir.empty()) instructions[1] = callgrind_dump(app, "subscribe");
   }
   std::uint64_t statuses_sent = 0;
-  {
+  if (only.status) {
     auto t = status_template();
     auto next = [&t, &statuses_sent, status_rows](std::uint64_t n) {
       statuses_sent = n + 1;
@@ -240,19 +298,36 @@ int run(int connections, double seconds, std::int64_t status_rows) {
       std::vector<std::string> v{fmt::format("{:010d}", row), std::to_string(first_row + static_cast<std::int64_t>(row))};
       return t.request(v);
     };
-    rows.push_back(run_load("status (1 per request)", app_port, connections, seconds, next, app));
+    if (!callgrind_dir.empty()) callgrind_control("-z", app);
+    rows[2] = run_load("status (1 per request)", app_port, connections, seconds, next, app, requests);
+    if (!callgrind_dir.empty()) instructions[2] = callgrind_dump(app, "status");
   }
   kill(app, SIGTERM);
   waitpid(app, nullptr, 0);
   kill(sim, SIGTERM);
   waitpid(sim, nullptr, 0);
 
-  fmt::print("connections {}, {:.1f} s per phase after 0.5 s of warm-up, distinct signed bodies\n", connections, seconds);
-  fmt::print("{:<24} {:>9} {:>9} {:>9} {:>9} {:>12} {:>8}\n", "phase", "req/s", "p50 ms", "p99 ms", "vs bare",
-             "server CPU/s", "non-200");
-  for (const auto& r : rows)
-    fmt::print("{:<24} {:>9.0f} {:>9.2f} {:>9.2f} {:>8.0f}% {:>12.2f} {:>8}\n", r.name, r.rps, r.p50_ms, r.p99_ms,
-               rows[0].rps > 0 ? 100.0 * r.rps / rows[0].rps : 0.0, r.server_cpu / seconds, r.not_ok + r.io_errors);
+  if (requests > 0)
+    fmt::print("connections {}, {} requests per phase, distinct signed bodies\n", connections, requests);
+  else
+    fmt::print("connections {}, {:.1f} s per phase after 0.5 s of warm-up, distinct signed bodies\n", connections,
+               seconds);
+  // The server's CPU per request moves less with the machine's other load
+  // than requests per second do.
+  fmt::print("{:<24} {:>9} {:>9} {:>9} {:>9} {:>12} {:>11} {:>8}\n", "phase", "req/s", "p50 ms", "p99 ms", "vs bare",
+             "server CPU/s", "CPU us/req", "non-200");
+  for (const auto& r : rows) {
+    if (r.name.empty()) continue;
+    const double answered = r.rps * r.seconds;
+    fmt::print("{:<24} {:>9.0f} {:>9.2f} {:>9.2f} {:>8.0f}% {:>12.2f} {:>11.1f} {:>8}\n", r.name, r.rps, r.p50_ms,
+               r.p99_ms, rows[0].rps > 0 ? 100.0 * r.rps / rows[0].rps : 0.0,
+               r.seconds > 0 ? r.server_cpu / r.seconds : 0.0, answered > 0 ? 1e6 * r.server_cpu / answered : 0.0,
+               r.not_ok + r.io_errors);
+  }
+  for (int i = 1; i < 3; ++i)
+    if (instructions[i] > 0 && rows[i].ok > 0)
+      fmt::print("{:<24} {:>9.0f} instructions per request (callgrind, all threads)\n", rows[i].name,
+                 static_cast<double>(instructions[i]) / static_cast<double>(rows[i].ok));
 
   // Exactly once: every "Attiva" answered 200 is one subscriber (requests
   // cut off by the end of the phase may have been applied unanswered), and
@@ -278,6 +353,8 @@ int run(int connections, double seconds, std::int64_t status_rows) {
 int main(int argc, char** argv) {
   int connections = 32;
   double seconds = 5;
+  std::uint64_t requests = 0;
+  phases only;
   std::int64_t status_rows = 300000;
   for (int i = 1; i < argc; i += 2) {
     std::string a = argv[i];
@@ -285,18 +362,29 @@ int main(int argc, char** argv) {
     if (a == "--connections") connections = std::stoi(argv[i + 1]);
     else if (a == "--seconds") seconds = std::stod(argv[i + 1]);
     else if (a == "--status-rows") status_rows = std::stoll(argv[i + 1]);
+    else if (a == "--requests") requests = std::stoull(argv[i + 1]);
+    else if (a == "--callgrind") callgrind_dir = fs::absolute(argv[i + 1]);
+    else if (a == "--phases") {
+      const std::string list = std::string(",") + argv[i + 1] + ",";
+      only = {list.find(",bare,") != std::string::npos, list.find(",subscribe,") != std::string::npos,
+              list.find(",status,") != std::string::npos};
+    }
     else if (a == "--banditore") banditore_bin = argv[i + 1];
     else if (a == "--bare") bare_bin = argv[i + 1];
     else if (a == "--wa-sim") wa_sim_bin = argv[i + 1];
     else {
       fmt::print(stderr,
                  "usage: ingest [--connections N (32)] [--seconds S per phase (5)] [--status-rows N (300000)]\n"
+                 "              [--requests N per phase, instead of seconds (profiling)]\n"
+                 "              [--phases bare,subscribe,status (all)]\n"
+                 "              [--callgrind DIR: the binary under valgrind, instructions per request, dumps in DIR]\n"
                  "              [--banditore PATH] [--bare PATH] [--wa-sim PATH] (other builds' binaries, to compare)\n");
       return 2;
     }
   }
+  if (!callgrind_dir.empty()) fs::create_directories(callgrind_dir);
   try {
-    return run(connections, seconds, status_rows);
+    return run(connections, seconds, requests, only, status_rows);
   } catch (const std::exception& e) {
     fmt::print(stderr, "ingest: {}\n", e.what());
     return 2;

@@ -23,6 +23,8 @@ packages=(
   # Staff passwords (Argon2id) and random tokens; Mustache templates of the
   # public pages and the console (header-only).
   libsodium-dev libkainjow-mustache-dev
+  # bench/ingest --callgrind counts instructions per request under callgrind.
+  valgrind
   # Browser tests: headless Chromium driven by Selenium; xmllint checks the
   # Atom and CAP documents against their schemas.
   chromium chromium-driver python3-selenium libxml2-utils

@@ -190,9 +190,9 @@ struct server::impl : std::enable_shared_from_this<impl> {
     // with info off (the simulator under a benchmark) skips them.
     if (!log::enabled(lvl)) co_return;
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    log::write(lvl, "http.request",
-               {{"request_id", request_id}, {"method", method}, {"path", path}, {"status", status},
-                {"ms", std::round(ms * 100) / 100}, {"bytes", written}});
+    log::line(lvl, "http.request",
+              {{"request_id", request_id}, {"method", method}, {"path", path}, {"status", status},
+               {"ms", std::round(ms * 100) / 100}, {"bytes", written}});
   }
 
   // One place for whatever a connection throws (a parser, a handler's

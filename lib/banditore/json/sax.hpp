@@ -73,18 +73,19 @@ struct adapter {
   bool on_int64(std::int64_t i, string_view, error_code& ec) { return ok(handler.number_integer(i), ec); }
   bool on_uint64(std::uint64_t u, string_view, error_code& ec) { return ok(handler.number_unsigned(u), ec); }
   bool on_double(double d, string_view text, error_code& ec) {
-    // Boost.JSON 1.81 does not always round correctly: the largest double
-    // written out (1.7976931348623158e308) comes back as infinity. Read
-    // again correctly rounded, it is finite; 5e486 is not, and like
-    // nlohmann ("number overflow") this reader refuses it.
-    if (!std::isfinite(d)) {
+    // Boost.JSON 1.81 does not always round correctly (the largest double
+    // written out, 1.7976931348623158e308, comes back as infinity): the
+    // number's text, whole when the input came in one piece, is read again
+    // correctly rounded, as nlohmann reads it. 5e486 stays infinite, and
+    // like nlohmann ("number overflow") this reader refuses it.
+    if (!text.empty()) {
       double exact = 0;
       const auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), exact);
-      if (err != std::errc{} || end != text.data() + text.size() || !std::isfinite(exact)) {
-        ec = boost::json::error::exponent_overflow;
-        return false;
-      }
-      d = exact;
+      if (err == std::errc{} && end == text.data() + text.size()) d = exact;
+    }
+    if (!std::isfinite(d)) {
+      ec = boost::json::error::exponent_overflow;
+      return false;
     }
     static const std::string no_text;
     return ok(handler.number_float(d, no_text), ec);

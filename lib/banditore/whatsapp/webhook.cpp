@@ -1,6 +1,7 @@
 #include <banditore/whatsapp/webhook.hpp>
 
 #include <banditore/crypto/hash.hpp>
+#include <banditore/json/sax.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -25,20 +26,40 @@ struct shape_error {
   std::string what;
 };
 
-[[noreturn]] void fail(const std::string& path, std::string_view reason) {
-  throw shape_error{path + ": " + std::string(reason)};
+// Where in the body a value is ("entry[0].changes[0].value"), written out
+// only when something there is refused: a well-formed body, read on every
+// webhook, builds no path string at all. A place refers to its parent and
+// to its key, which live on the caller's stack or in the document.
+class place {
+ public:
+  place() = default;
+  explicit place(std::string_view root) : key_(root) {}
+  place(const place& parent, std::string_view key) : parent_(&parent), key_(key) {}
+  place(const place& parent, std::size_t i) : parent_(&parent), index_(i), is_index_(true) {}
+
+  std::string text() const {
+    std::string out = parent_ ? parent_->text() : std::string();
+    if (is_index_) return out + "[" + std::to_string(index_) + "]";
+    if (!out.empty()) out += ".";
+    return out.append(key_);
+  }
+
+ private:
+  const place* parent_ = nullptr;
+  std::string_view key_;
+  std::size_t index_ = 0;
+  bool is_index_ = false;
+};
+
+[[noreturn]] void fail(const place& path, std::string_view reason) {
+  throw shape_error{path.text() + ": " + std::string(reason)};
 }
 
-std::string child(const std::string& path, std::string_view key) {
-  if (path.empty()) return std::string(key);
-  return path + "." + std::string(key);
-}
+place child(const place& path, std::string_view key) { return place(path, key); }
 
-std::string index(const std::string& path, std::size_t i) {
-  return path + "[" + std::to_string(i) + "]";
-}
+place index(const place& path, std::size_t i) { return place(path, i); }
 
-const json& required(const json& object, std::string_view key, const std::string& path) {
+const json& required(const json& object, std::string_view key, const place& path) {
   auto it = object.find(key);
   if (it == object.end()) fail(child(path, key), "missing");
   return *it;
@@ -49,29 +70,29 @@ const json* optional(const json& object, std::string_view key) {
   return it == object.end() ? nullptr : &*it;
 }
 
-const json& as_object(const json& value, const std::string& path) {
+const json& as_object(const json& value, const place& path) {
   if (!value.is_object()) fail(path, "not an object");
   return value;
 }
 
-const json& as_array(const json& value, const std::string& path) {
+const json& as_array(const json& value, const place& path) {
   if (!value.is_array()) fail(path, "not an array");
   return value;
 }
 
-const std::string& as_string(const json& value, const std::string& path) {
+const std::string& as_string(const json& value, const place& path) {
   if (!value.is_string()) fail(path, "not a string");
   return value.get_ref<const std::string&>();
 }
 
 const std::string& required_string(const json& object, std::string_view key,
-                                   const std::string& path) {
+                                   const place& path) {
   return as_string(required(object, key, path), child(path, key));
 }
 
 // An identifier we key on (wamid, wa_id): an empty one would merge unrelated
 // messages when de-duplicating.
-const std::string& required_id(const json& object, std::string_view key, const std::string& path) {
+const std::string& required_id(const json& object, std::string_view key, const place& path) {
   const auto& value = required_string(object, key, path);
   if (value.empty()) fail(child(path, key), "empty");
   return value;
@@ -79,7 +100,7 @@ const std::string& required_id(const json& object, std::string_view key, const s
 
 // Meta writes Unix seconds as a JSON string of digits ("1700000000").
 std::int64_t required_timestamp(const json& object, std::string_view key,
-                                const std::string& path) {
+                                const place& path) {
   const auto field = child(path, key);
   const auto& digits = as_string(required(object, key, path), field);
   std::int64_t seconds = 0;
@@ -95,7 +116,7 @@ std::int64_t required_timestamp(const json& object, std::string_view key,
   return seconds;
 }
 
-std::string bounded_text(const json& value, const std::string& path, const parse_limits& limits) {
+std::string bounded_text(const json& value, const place& path, const parse_limits& limits) {
   const auto& text = as_string(value, path);
   if (text.size() > limits.max_text_bytes)
     fail(path, "longer than " + std::to_string(limits.max_text_bytes) + " bytes");
@@ -125,7 +146,7 @@ delivery_status delivery_status_from(std::string_view name) {
 
 // The words a command parser reads: the typed text, the label of a
 // template's quick-reply button, or the title of an interactive reply.
-std::string message_text(const json& message, message_type type, const std::string& path,
+std::string message_text(const json& message, message_type type, const place& path,
                          const parse_limits& limits) {
   switch (type) {
     case message_type::text: {
@@ -156,7 +177,7 @@ std::string message_text(const json& message, message_type type, const std::stri
 // The id a tap answers with: the reply button's or list row's id we sent,
 // or a template quick-reply button's payload. Optional: a reply without
 // one is still read by its title.
-std::string reply_id(const json& message, message_type type, const std::string& path,
+std::string reply_id(const json& message, message_type type, const place& path,
                      const parse_limits& limits) {
   if (type == message_type::button) {
     const auto p = child(path, "button");
@@ -167,7 +188,8 @@ std::string reply_id(const json& message, message_type type, const std::string& 
   const auto& interactive = message.at("interactive");
   const auto& kind = interactive.at("type").get_ref<const std::string&>();
   if (kind != "button_reply" && kind != "list_reply") return {};
-  const auto p = child(child(path, "interactive"), kind);
+  const auto ip = child(path, "interactive");
+  const auto p = child(ip, kind);
   const auto* id = optional(interactive.at(kind), "id");
   return id ? bounded_text(*id, child(p, "id"), limits) : std::string{};
 }
@@ -175,7 +197,7 @@ std::string reply_id(const json& message, message_type type, const std::string& 
 // A location message's point: latitude and longitude are numbers within
 // their ranges, as WhatsApp sends them (name and address, optional, are
 // not read).
-std::optional<shared_location> message_location(const json& message, message_type type, const std::string& path) {
+std::optional<shared_location> message_location(const json& message, message_type type, const place& path) {
   if (type != message_type::location) return std::nullopt;
   const auto p = child(path, "location");
   const auto& location = as_object(required(message, "location", path), p);
@@ -189,7 +211,7 @@ std::optional<shared_location> message_location(const json& message, message_typ
   return shared_location{degrees("latitude", 90), degrees("longitude", 180)};
 }
 
-inbound_message parse_message(const json& value, const std::string& path,
+inbound_message parse_message(const json& value, const place& path,
                               const std::string& phone_number_id,
                               const std::unordered_map<std::string, std::string>& names,
                               const parse_limits& limits) {
@@ -207,7 +229,7 @@ inbound_message parse_message(const json& value, const std::string& path,
   return m;
 }
 
-status_update parse_status(const json& value, const std::string& path,
+status_update parse_status(const json& value, const place& path,
                            const std::string& phone_number_id) {
   as_object(value, path);
   status_update s;
@@ -239,7 +261,7 @@ status_update parse_status(const json& value, const std::string& path,
 // Profile names by wa_id, from value.contacts[]. A contact without a
 // profile name is kept out rather than refused: the name is a courtesy.
 std::unordered_map<std::string, std::string> profile_names(const json& change_value,
-                                                           const std::string& path) {
+                                                           const place& path) {
   std::unordered_map<std::string, std::string> names;
   const auto* contacts = optional(change_value, "contacts");
   if (!contacts) return names;
@@ -258,7 +280,7 @@ std::unordered_map<std::string, std::string> profile_names(const json& change_va
   return names;
 }
 
-void parse_change_value(const json& value, const std::string& path, const parse_limits& limits,
+void parse_change_value(const json& value, const place& path, const parse_limits& limits,
                         notification& out) {
   as_object(value, path);
   if (required_string(value, "messaging_product", path) != "whatsapp")
@@ -292,19 +314,20 @@ void parse_change_value(const json& value, const std::string& path, const parse_
 }
 
 notification parse_document(const json& root, const parse_limits& limits) {
-  as_object(root, "body");
-  if (required_string(root, "object", "") != "whatsapp_business_account")
-    fail("object", "not \"whatsapp_business_account\"");
-  const auto& entries = as_array(required(root, "entry", ""), "entry");
+  const place top, body("body"), entry("entry"), object("object");
+  as_object(root, body);
+  if (required_string(root, "object", top) != "whatsapp_business_account")
+    fail(object, "not \"whatsapp_business_account\"");
+  const auto& entries = as_array(required(root, "entry", top), entry);
   if (entries.size() > limits.max_entries)
-    fail("entry", "more than " + std::to_string(limits.max_entries) + " entries");
+    fail(entry, "more than " + std::to_string(limits.max_entries) + " entries");
 
   notification out;
   for (std::size_t e = 0; e < entries.size(); ++e) {
-    const auto ep = index("entry", e);
-    const auto& entry = as_object(entries[e], ep);
+    const auto ep = index(entry, e);
+    const auto& entry_value = as_object(entries[e], ep);
     const auto cp = child(ep, "changes");
-    const auto& changes = as_array(required(entry, "changes", ep), cp);
+    const auto& changes = as_array(required(entry_value, "changes", ep), cp);
     if (changes.size() > limits.max_changes)
       fail(cp, "more than " + std::to_string(limits.max_changes) + " changes");
     for (std::size_t c = 0; c < changes.size(); ++c) {
@@ -363,7 +386,14 @@ parse_result parse_notification(std::string_view body, const parse_limits& limit
     return result;
   }
   try {
-    const auto root = json::parse(body.begin(), body.end());
+    // Boost.JSON's parser builds the document (nlohmann's own DOM builder
+    // takes its events) with several times fewer instructions than
+    // nlohmann's lexer; a body it refuses is read again by nlohmann, whose
+    // verdict and error stand, so both readers accept exactly what
+    // nlohmann alone did.
+    json root;
+    nlohmann::detail::json_sax_dom_parser<json> builder(root, true);
+    if (!json_events::parse(body, builder)) root = json::parse(body.begin(), body.end());
     result.value = parse_document(root, limits);
   } catch (const shape_error& e) {
     result.error = e.what;

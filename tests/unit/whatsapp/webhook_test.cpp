@@ -519,6 +519,62 @@ TEST_CASE("a location message gives its point; other messages have none") {
   CHECK_FALSE(only_message("text.json").location);
 }
 
+TEST_CASE("a shared location's degrees are the doubles written, to the last bit") {
+  auto body = fixture("location.json");
+  const auto at = body.find("43.7696");
+  REQUIRE(at != std::string::npos);
+  body.replace(at, 7, "44.417223456789012");
+  auto n = parsed(body);
+  REQUIRE(n.messages.size() == 1);
+  REQUIRE(n.messages[0].location);
+  CHECK(n.messages[0].location->latitude == json::parse("44.417223456789012").get<double>());
+}
+
+// The body is read by Boost.JSON's parser and, when that refuses it, by
+// nlohmann's, whose verdict stands: what nlohmann alone accepted is still
+// accepted, what it refused is still refused.
+TEST_CASE("a body only nlohmann reads (a byte order mark, nesting past 32 levels) is read as before") {
+  auto with_bom = "\xEF\xBB\xBF" + fixture("text.json");
+  auto n = parsed(with_bom);
+  REQUIRE(n.messages.size() == 1);
+  CHECK(n.messages[0].text.starts_with("Attiva"));
+
+  auto deep = edited("text.json", [](json& j) {
+    json nested = json::array();
+    for (int i = 0; i < 40; ++i) nested = json::array({nested});
+    j["entry"][0]["changes"][0]["value"]["unread_by_us"] = nested;
+  });
+  n = parsed(deep);
+  REQUIRE(n.messages.size() == 1);
+  CHECK(n.messages[0].from == citizen);
+}
+
+TEST_CASE("a lone surrogate escape, a control character or a trailing comma is refused as before") {
+  auto body = fixture("text.json");
+  const auto at = body.find("Attiva");
+  REQUIRE(at != std::string::npos);
+  auto lone = body;
+  lone.replace(at, 6, "\\ud800");
+  CHECK(error_of(lone).starts_with("body: invalid"));
+  auto control = body;
+  control.replace(at, 6, "A\x01");
+  CHECK(error_of(control).starts_with("body: invalid"));
+  auto trailing = body;
+  const auto last = trailing.rfind('}');
+  trailing.insert(last, ",");
+  CHECK(error_of(trailing).starts_with("body: invalid JSON"));
+}
+
+TEST_CASE("a repeated key counts once, its last value, as nlohmann reads it") {
+  auto body = fixture("text.json");
+  const auto at = body.find("\"body\":");
+  REQUIRE(at != std::string::npos);
+  body.insert(at, "\"body\": \"Ciao\", ");
+  auto n = parsed(body);
+  REQUIRE(n.messages.size() == 1);
+  CHECK(n.messages[0].text.starts_with("Attiva"));
+}
+
 TEST_CASE("a location without its point, or out of the globe, is refused naming the field") {
   const std::string at = "entry[0].changes[0].value.messages[0].location";
   auto without = edited("location.json", [](json& j) {

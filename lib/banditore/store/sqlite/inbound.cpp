@@ -255,9 +255,11 @@ inbound_result inbound_store::handle(const inbound_message_input& m, const conve
     result.decision = plan->verdict;
   }
 
+  // A new subscriber's number, sealed once for their row and their reply.
+  std::string cipher;
   switch (result.decision) {
     case domain::decision::subscribe: {
-      auto cipher = keys_.seal(m.from, phone);
+      cipher = keys_.seal(m.from, phone);
       auto& st = st_->subscribe;
       st.reset();
       bind_blob(st, ":phone", phone);
@@ -334,7 +336,7 @@ inbound_result inbound_store::handle(const inbound_message_input& m, const conve
       cached = {alike ? plan->verdict : domain::decision::ignored, plan->after, alike ? head : std::string{},
                 std::move(reply.text), reply_extras_json({}, reply.list)};
     }
-    outbox_.enqueue_reply_prepared(phone, m.from, cached.text, now_ms, cached.extras_json, m.number_id);
+    outbox_.enqueue_reply_prepared(phone, m.from, cached.text, now_ms, cached.extras_json, m.number_id, cipher);
   } else if (auto reply = domain::reply_for(result.decision)) {
     outbox_.enqueue_reply(phone, m.from, domain::reply_text(settings.texts, *reply), now_ms,
                           domain::reply_buttons(settings.texts, *reply), {}, m.number_id);

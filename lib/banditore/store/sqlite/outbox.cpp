@@ -226,8 +226,8 @@ std::int64_t outbox::enqueue_reply(std::string_view phone_hash, std::string_view
 
 std::int64_t outbox::enqueue_reply_prepared(std::string_view phone_hash, std::string_view e164, std::string_view text,
                                             std::int64_t now_ms, std::string_view extras_json,
-                                            std::string_view number_id) {
-  auto cipher = keys_.seal(e164, phone_hash);
+                                            std::string_view number_id, std::string_view sealed) {
+  const auto cipher = sealed.empty() ? keys_.seal(e164, phone_hash) : std::string(sealed);
   auto& st = st_->insert_reply;
   st.reset();
   st.bind(":priority", reply_priority);

@@ -46,10 +46,12 @@ class outbox {
                              const std::vector<domain::reply_button>& buttons = {},
                              const domain::reply_list& list = {}, std::string_view number_id = {});
   // The same with the buttons column already written (reply_extras_json),
-  // for a reply sent to many alike.
+  // for a reply sent to many alike. `sealed`, when given, is the number
+  // already sealed by live_keys::seal in this transaction (a new
+  // subscriber's row holds it), stored as it is instead of sealed again.
   std::int64_t enqueue_reply_prepared(std::string_view phone_hash, std::string_view e164, std::string_view text,
                                       std::int64_t now_ms, std::string_view extras_json,
-                                      std::string_view number_id = {});
+                                      std::string_view number_id = {}, std::string_view sealed = {});
 
   // At start-up: rows a previous process leased and never settled go back
   // to the queue. Those are the only messages that may be sent twice.

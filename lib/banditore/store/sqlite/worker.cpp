@@ -4,12 +4,33 @@
 #include <banditore/store/sqlite/checkpointer.hpp>
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 #include <sqlite3.h>
 #include <nlohmann/json.hpp>
 
 #include <utility>
 
 namespace banditore::store::sqlite {
+
+struct db_worker::group_statements {
+  explicit group_statements(SQLite::Database& db)
+      : begin(db, "BEGIN IMMEDIATE"),
+        savepoint(db, "SAVEPOINT grouped_job"),
+        release(db, "RELEASE grouped_job"),
+        rollback_to(db, "ROLLBACK TO grouped_job"),
+        commit(db, "COMMIT") {}
+  SQLite::Statement begin, savepoint, release, rollback_to, commit;
+};
+
+namespace {
+// tryReset: a statement that failed last time reports that failure on its
+// next reset, which is not this run's.
+void run_once(SQLite::Statement& st) {
+  st.tryReset();
+  st.exec();
+  st.tryReset();
+}
+}  // namespace
 
 db_worker::db_worker(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {
   if (const char* file = sqlite3_db_filename(db_->getHandle(), "main"); file && *file)
@@ -19,6 +40,7 @@ db_worker::db_worker(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) 
 db_worker::~db_worker() {
   pool_.join();
   checkpointer_.reset();
+  group_st_.reset();  // before the connection they belong to
   db_.reset();
 }
 
@@ -55,20 +77,22 @@ void db_worker::commit_group() {
   std::vector<std::exception_ptr> errors(group.size());
   std::exception_ptr commit_error;
   try {
-    db_->exec("BEGIN IMMEDIATE");
+    if (!group_st_) group_st_ = std::make_unique<group_statements>(*db_);
+    auto& st = *group_st_;
+    run_once(st.begin);
     for (std::size_t i = 0; i < group.size(); ++i) {
-      db_->exec("SAVEPOINT grouped_job");
+      run_once(st.savepoint);
       try {
         group[i].work(*db_);
-        db_->exec("RELEASE grouped_job");
+        run_once(st.release);
       } catch (...) {
         errors[i] = std::current_exception();
         // Undo this job's changes alone; the transaction stays open.
-        db_->exec("ROLLBACK TO grouped_job");
-        db_->exec("RELEASE grouped_job");
+        run_once(st.rollback_to);
+        run_once(st.release);
       }
     }
-    db_->exec("COMMIT");
+    run_once(st.commit);
   } catch (...) {
     commit_error = std::current_exception();
     try {

@@ -27,7 +27,7 @@
 #include <type_traits>
 #include <vector>
 
-namespace SQLite { class Database; }
+namespace SQLite { class Database; class Statement; }
 
 namespace banditore::store::sqlite {
 
@@ -136,6 +136,10 @@ class db_worker {
 
   std::unique_ptr<SQLite::Database> db_;
   std::unique_ptr<wal_checkpointer> checkpointer_;  // for a database in a file
+  // BEGIN, SAVEPOINT, RELEASE, ROLLBACK TO and COMMIT of the groups,
+  // prepared once on the database thread rather than parsed per job.
+  struct group_statements;
+  std::unique_ptr<group_statements> group_st_;
   std::mutex grouped_mutex_;
   std::vector<grouped_job> grouped_;  // waiting for the next group
   bool group_posted_ = false;         // a commit_group() is queued
