@@ -1,5 +1,6 @@
 #include <banditore/app/console.hpp>
 
+#include <banditore/app/console_account.hpp>
 #include <banditore/app/console_session.hpp>
 #include <banditore/app/staff_login.hpp>
 #include <banditore/domain/clock.hpp>
@@ -143,7 +144,10 @@ http::response console_error(const console_context& ctx, const console_request* 
 void add_console_page(http::router& routes, console_context& ctx, std::string method, std::string pattern,
                       staff_role minimum, console_handler handler) {
   auto h = std::make_shared<console_handler>(std::move(handler));
-  routes.add(method, pattern, [&ctx, h, minimum](http::request& req) -> asio::awaitable<http::response> {
+  // What a user who must enrol a second factor may still reach: their
+  // account (where they enrol) and the logout.
+  const bool before_enrolment = pattern.rfind("/console/account", 0) == 0 || pattern == "/console/logout";
+  routes.add(method, pattern, [&ctx, h, minimum, before_enrolment](http::request& req) -> asio::awaitable<http::response> {
     const auto token = session_token_from_cookies(req.header("Cookie"));
     std::optional<store::staff_session> session;
     if (token && store::well_formed_session_token(*token))
@@ -155,6 +159,8 @@ void add_console_page(http::router& routes, console_context& ctx, std::string me
     console_request r{req, std::move(*session), *token, csrf_token(ctx.csrf, *token), staff_role::editor, {}, false};
     r.role = role_of(r.session.user.role);
     r.https = https_of(ctx, req);
+    if (!before_enrolment && ctx.totp_required && role_needs_totp(r.session.user.role) && !r.session.user.totp_enrolled)
+      co_return console_redirect(std::string(totp_enrolment_path));
     if (req.method == "POST") {
       auto parsed = req.body.size() <= max_form_bytes ? http::parse_form(req.body) : std::nullopt;
       if (!parsed)
@@ -265,7 +271,9 @@ void add_console_routes(http::router& routes, console_context& ctx) {
         co_return login_form(ctx, 200, result.message, lr.email, next, true);
       case login_outcome::ok: break;
     }
-    auto res = console_redirect(next);
+    // A publisher or admin who must have a second factor and has none
+    // enrols it first (every other page sends them there too).
+    auto res = console_redirect(result.must_enrol_totp ? std::string(totp_enrolment_path) : next);
     const auto& s = *result.session;
     const auto max_age = (s.expires_at - ctx.now_ms()) / 1000;
     res.headers.push_back({"Set-Cookie", session_cookie(s.token, max_age, https_of(ctx, req))});
