@@ -294,8 +294,13 @@ void add_console_routes(http::router& routes, console_context& ctx) {
                        const auto stats = co_await ctx.alerts->stats(0, now);
                        data["subscribers"] = stats.subscribers;
                        const auto list = co_await ctx.alerts->list(0, 50);
+                       // A user limited to towns sees here only what the history shows them.
+                       domain::audience_catalogue towns_catalogue;
+                       if (!r.session.user.towns.empty() && ctx.audience)
+                         towns_catalogue = co_await ctx.audience->catalogue();
                        json running = json::array(), scheduled = json::array();
                        for (const auto& a : list) {
+                         if (!may_see_alert(r, a, towns_catalogue)) continue;
                          json v = {{"id", a.id}, {"title", a.title}, {"state", alert_state_label(a.state)},
                                    {"created", domain::rome_time_text(a.created_at)}};
                          if (a.state == "planning" && a.not_before > now) {

@@ -115,10 +115,13 @@ bool may_act_on(const console_request& r, const store::alert_record& a, const do
   return domain::limit_to_key_towns(audience, r.session.user.towns, catalogue).allowed;
 }
 
-// What a user limited to towns may see: the alerts that name one of their
-// towns or an area in one, and those for every town, which reached their
-// towns too (the history's filter, store::alert_query::within_towns).
 bool may_see(const console_request& r, const store::alert_record& a, const domain::audience_catalogue& catalogue) {
+  return may_see_alert(r, a, catalogue);
+}
+
+}  // namespace
+
+bool may_see_alert(const console_request& r, const store::alert_record& a, const domain::audience_catalogue& catalogue) {
   const auto& mine = r.session.user.towns;
   if (mine.empty()) return true;
   const bool no_towns = !a.audience.towns || a.audience.towns->empty();
@@ -132,6 +135,8 @@ bool may_see(const console_request& r, const store::alert_record& a, const domai
         if (area.id == id && is_mine(area.town_id)) return true;
   return false;
 }
+
+namespace {
 
 bool in_progress(std::string_view state) { return state == "planning" || state == "sending"; }
 

@@ -1238,8 +1238,13 @@ TEST_CASE("a user limited to towns sees in the history and opens only the alerts
   CHECK(hidden.body.find("Solo Voltana") == std::string::npos);
   CHECK(f.get(base + "/report.csv", token).status == 404);
   CHECK(f.get(base + "/events", token).status == 404);
+  // The dashboard's alerts in progress too.
+  const auto dashboard = f.get("/console/", token);
+  CHECK(dashboard.body.find("Solo Lugo") != std::string::npos);
+  CHECK(dashboard.body.find("Solo Voltana") == std::string::npos);
   // A user of every town sees everything.
   const auto all = f.log_in("tutti@comune.it");
+  CHECK(f.get("/console/", all).body.find("Solo Voltana") != std::string::npos);
   CHECK(f.get("/console/alerts", all).body.find("Solo Voltana") != std::string::npos);
   CHECK(f.get(base, all).status == 200);
 }
