@@ -2,8 +2,11 @@
 """The staff console's pages in headless Chromium, as a phone (375 px) and
 a desktop (1280 px) show them, logged in as a publisher: the dashboard,
 the history, an alert's page while it goes out, the compose page empty
-and with its preview, the drafts and a draft's page; then a draft saved
-and submitted by one publisher is approved by a second. Each is screenshotted under --out, checked by
+and with its preview, «Il mio account» and its second factor's
+enrolment (a QR code, confirmed with a code computed here as RFC 6238
+says, then the recovery codes), the drafts, a draft's page and its edit
+page; then a draft saved, edited and submitted by one publisher is
+approved by a second. Each is screenshotted under --out, checked by
 axe-core (no serious or critical violation), and must leave nothing in
 the browser's console (a script or style the Content-Security-Policy
 refuses shows there) nor scroll sideways on a phone. Then a form posted
@@ -19,11 +22,16 @@ Exit status 0 when every check passed; each failure is printed.
 """
 
 import argparse
+import base64
+import hashlib
+import hmac
 import json
 import os
+import struct
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
@@ -303,6 +311,16 @@ def progress_reaches_done(args, failures):
         sim.stop()
 
 
+def totp(secret_b32, at=None, digits=6, step=30):
+    """RFC 6238 with HMAC-SHA-1 (RFC 4226's dynamic truncation)."""
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    counter = int((time.time() if at is None else at) // step)
+    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    code = (struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % (10 ** digits)
+    return str(code).zfill(digits)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--banditore", required=True)
@@ -327,6 +345,8 @@ def main():
             "history-filtered": "/console/alerts?gravita=severe&q=acqua",
             "alert": "/console/alerts/%d" % alert_id,
             "compose": "/console/compose",
+            "account": "/console/account",
+            "account-totp": "/console/account/totp",
         }
         driver = chromium()
         try:
@@ -370,6 +390,28 @@ def main():
                     failures.append("compose at %s: Anteprima showed no phone" % label)
                 check("compose-preview", label, width, mobile)
 
+            # The second factor, enrolled from the browser: the secret the
+            # page shows gives the code an app would, and the recovery
+            # codes follow once.
+            set_width(driver, 1280, False)
+            assert totp("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", at=59, digits=8) == "94287082"  # RFC 6238 appendix B
+            driver.get(site.base + "/console/account/totp")
+            if not driver.find_elements("css selector", ".qr svg"):
+                failures.append("the enrolment page shows no QR code")
+            secret = driver.find_element("css selector", "input[name=segreto]").get_attribute("value")
+            driver.find_element("id", "codice").send_keys(totp(secret))
+            driver.find_element("id", "password").send_keys(password)
+            driver.find_element("xpath", "//button[normalize-space()='Conferma e attiva']").click()
+            wait_for(driver, lambda: "Codici di recupero" in driver.page_source, "the code did not enrol the second factor")
+            if len(driver.find_elements("css selector", "ul.recovery-codes li")) != 10:
+                failures.append("the enrolment did not show ten recovery codes")
+            for label, width, mobile in WIDTHS:
+                set_width(driver, width, mobile)
+                check("account-totp-codes", label, width, mobile)
+            driver.get(site.base + "/console/account")
+            if "Codici di recupero rimasti: 10" not in driver.page_source:
+                failures.append("the account page does not show the second factor as active")
+
             # The second person's approval: the first publisher saves a
             # draft and asks for its approval, and may not approve it; a
             # second publisher approves it and lands on the alert's page.
@@ -383,6 +425,19 @@ def main():
             driver.find_element("css selector", "button[value=bozza]").click()
             wait_for(driver, lambda: "/console/drafts/" in driver.current_url, "Salva bozza led to no draft's page")
             draft_path = driver.current_url[len(site.base):]
+            # Its edit page: the compose form filled with it, saved at the
+            # revision read.
+            for label, width, mobile in WIDTHS:
+                set_width(driver, width, mobile)
+                driver.get(site.base + draft_path + "/edit")
+                check("draft-edit", label, width, mobile)
+            set_width(driver, 1280, False)
+            title = driver.find_element("id", "titolo")
+            title.clear()
+            title.send_keys("Mercato spostato in piazza")
+            driver.find_element("css selector", "button[value=salva]").click()
+            wait_for(driver, lambda: driver.current_url.endswith(draft_path) and "Mercato spostato in piazza" in driver.page_source,
+                     "Salva le modifiche did not lead back to the edited draft")
             driver.find_element("xpath", "//button[normalize-space()='Chiedi approvazione']").click()
             wait_for(driver, lambda: "in attesa di approvazione" in driver.page_source, "the draft was not submitted")
             if driver.find_elements("xpath", "//button[normalize-space()='Approva e invia']"):

@@ -132,6 +132,17 @@ asio::awaitable<std::vector<store::alert_record>> fake_store::search(store::aler
     if (!q.title_contains.empty() && lower(a.title).find(lower(q.title_contains)) == std::string::npos) continue;
     if (!q.topic.empty() && !names(a.audience.topics, q.topic)) continue;
     if (!q.town.empty() && !names(a.audience.towns, q.town)) continue;
+    if (!q.within_towns.empty()) {
+      const bool everyone = (!a.audience.towns || a.audience.towns->empty()) && (!a.audience.areas || a.audience.areas->empty());
+      bool theirs = everyone;
+      for (const auto& t : q.within_towns) theirs = theirs || names(a.audience.towns, t);
+      if (a.audience.areas)
+        for (const auto& area : catalogue_data.areas)
+          if (names(a.audience.areas, area.id) &&
+              std::find(q.within_towns.begin(), q.within_towns.end(), area.town_id) != q.within_towns.end())
+            theirs = true;
+      if (!theirs) continue;
+    }
     out.push_back(a);
   }
   co_return out;
@@ -406,6 +417,7 @@ asio::awaitable<std::optional<store::staff_session>> fake_store::check_session(s
   store::staff_session s;
   s.id = it->second.id;
   s.user = user->credentials.user;
+  s.user.recovery_codes_left = static_cast<int>(user->recovery_hashes.size());
   s.created_at = it->second.created_at;
   s.last_seen_at = now;
   s.expires_at = it->second.expires_at;
@@ -429,6 +441,19 @@ asio::awaitable<int> fake_store::change_password(std::int64_t user_id, std::stri
   if (auto* r = staff_by_id(user_id)) r->credentials.password_hash = std::move(password_hash);
   audit.emplace_back(staff_actor(user_id), "staff.password");
   co_return end_sessions_of(user_id, keep_token);
+}
+
+asio::awaitable<void> fake_store::enroll_own_totp(std::int64_t user_id, std::string secret,
+                                                  std::vector<std::string> recovery_code_hashes,
+                                                  std::int64_t accepted_step, std::int64_t) {
+  auto* r = staff_by_id(user_id);
+  if (!r) throw std::invalid_argument("no such staff user");
+  r->credentials.totp_secret = std::move(secret);
+  r->credentials.totp_last_step = accepted_step;
+  r->credentials.user.totp_enrolled = true;
+  r->recovery_hashes = std::move(recovery_code_hashes);
+  audit.emplace_back(staff_actor(user_id), "staff.totp_enroll");
+  co_return;
 }
 
 std::int64_t fake_store::create_user(const store::new_staff_user& user, std::string_view actor, std::int64_t now) {

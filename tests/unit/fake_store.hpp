@@ -129,6 +129,9 @@ class fake_store final : public store::alerts,
                                                  std::int64_t now_ms) override;
   boost::asio::awaitable<int> change_password(std::int64_t user_id, std::string password_hash, std::string keep_token,
                                               std::int64_t now_ms) override;
+  boost::asio::awaitable<void> enroll_own_totp(std::int64_t user_id, std::string secret,
+                                               std::vector<std::string> recovery_code_hashes,
+                                               std::int64_t accepted_step, std::int64_t now_ms) override;
   std::int64_t create_user(const store::new_staff_user& user, std::string_view actor, std::int64_t now_ms) override;
   std::vector<store::staff_user> list_users() override;
   std::optional<store::staff_user> find_user(std::string_view email) override;

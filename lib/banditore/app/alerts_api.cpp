@@ -624,7 +624,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     content.publish = request.validation.publish;
     // Whoever edits becomes the draft's editor, who cannot approve it.
     auto who = actor_of(*auth.key);
-    auto change = co_await ctx.drafts->update_draft(*id, std::move(content), std::move(who), now);
+    auto change = co_await ctx.drafts->update_draft(*id, std::move(content), std::move(who), now, std::nullopt);
     if (change.outcome == store::draft_outcome::not_found) co_return draft_not_found(req.path_params["id"]);
     if (change.outcome == store::draft_outcome::wrong_state)
       co_return wrong_state(*change.draft, "edited", "draft or rejected");
@@ -657,7 +657,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     auto id = http::positive_id(req.path_params["id"]);
     if (!id) co_return draft_not_found(req.path_params["id"]);
     auto who = actor_of(*auth.key);
-    auto change = co_await ctx.drafts->submit_draft(*id, std::move(who), now_ms());
+    auto change = co_await ctx.drafts->submit_draft(*id, std::move(who), now_ms(), std::nullopt);
     if (change.outcome == store::draft_outcome::not_found) co_return draft_not_found(req.path_params["id"]);
     if (change.outcome == store::draft_outcome::wrong_state)
       co_return wrong_state(*change.draft, "submitted", "draft or rejected");
@@ -685,7 +685,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
       reason = it->get<std::string>();
     if (!errors.empty()) co_return unprocessable(errors);
     auto who = actor_of(*auth.key);
-    auto change = co_await ctx.drafts->reject_draft(*id, std::move(reason), std::move(who), now_ms());
+    auto change = co_await ctx.drafts->reject_draft(*id, std::move(reason), std::move(who), now_ms(), std::nullopt);
     if (change.outcome == store::draft_outcome::not_found) co_return draft_not_found(req.path_params["id"]);
     if (change.outcome == store::draft_outcome::wrong_state)
       co_return wrong_state(*change.draft, "rejected", "pending");

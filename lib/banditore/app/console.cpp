@@ -1,5 +1,6 @@
 #include <banditore/app/console.hpp>
 
+#include <banditore/app/console_account.hpp>
 #include <banditore/app/console_session.hpp>
 #include <banditore/app/staff_login.hpp>
 #include <banditore/domain/clock.hpp>
@@ -144,7 +145,10 @@ http::response console_error(const console_context& ctx, const console_request* 
 void add_console_page(http::router& routes, console_context& ctx, std::string method, std::string pattern,
                       staff_role minimum, console_handler handler) {
   auto h = std::make_shared<console_handler>(std::move(handler));
-  routes.add(method, pattern, [&ctx, h, minimum](http::request& req) -> asio::awaitable<http::response> {
+  // What a user who must enrol a second factor may still reach: their
+  // account (where they enrol) and the logout.
+  const bool before_enrolment = pattern.rfind("/console/account", 0) == 0 || pattern == "/console/logout";
+  routes.add(method, pattern, [&ctx, h, minimum, before_enrolment](http::request& req) -> asio::awaitable<http::response> {
     const auto token = session_token_from_cookies(req.header("Cookie"));
     std::optional<store::staff_session> session;
     if (token && store::well_formed_session_token(*token))
@@ -156,6 +160,8 @@ void add_console_page(http::router& routes, console_context& ctx, std::string me
     console_request r{req, std::move(*session), *token, csrf_token(ctx.csrf, *token), staff_role::editor, {}, false, {}};
     r.role = role_of(r.session.user.role);
     r.https = https_of(ctx, req);
+    if (!before_enrolment && ctx.totp_required && role_needs_totp(r.session.user.role) && !r.session.user.totp_enrolled)
+      co_return console_redirect(std::string(totp_enrolment_path));
     if (req.method == "POST") {
       std::optional<http::form> parsed;
       // A form with a file comes as multipart/form-data (the server lets
@@ -280,7 +286,9 @@ void add_console_routes(http::router& routes, console_context& ctx) {
         co_return login_form(ctx, 200, result.message, lr.email, next, true);
       case login_outcome::ok: break;
     }
-    auto res = console_redirect(next);
+    // A publisher or admin who must have a second factor and has none
+    // enrols it first (every other page sends them there too).
+    auto res = console_redirect(result.must_enrol_totp ? std::string(totp_enrolment_path) : next);
     const auto& s = *result.session;
     const auto max_age = (s.expires_at - ctx.now_ms()) / 1000;
     res.headers.push_back({"Set-Cookie", session_cookie(s.token, max_age, https_of(ctx, req))});
@@ -301,8 +309,13 @@ void add_console_routes(http::router& routes, console_context& ctx) {
                        const auto stats = co_await ctx.alerts->stats(0, now);
                        data["subscribers"] = stats.subscribers;
                        const auto list = co_await ctx.alerts->list(0, 50);
+                       // A user limited to towns sees here only what the history shows them.
+                       domain::audience_catalogue towns_catalogue;
+                       if (!r.session.user.towns.empty() && ctx.audience)
+                         towns_catalogue = co_await ctx.audience->catalogue();
                        json running = json::array(), scheduled = json::array();
                        for (const auto& a : list) {
+                         if (!may_see_alert(r, a, towns_catalogue)) continue;
                          json v = {{"id", a.id}, {"title", a.title}, {"state", alert_state_label(a.state)},
                                    {"created", domain::rome_time_text(a.created_at)}};
                          if (a.state == "planning" && a.not_before > now) {

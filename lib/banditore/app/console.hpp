@@ -37,7 +37,12 @@
 #include <string>
 #include <string_view>
 
+namespace banditore::domain {
+struct audience_catalogue;
+}  // namespace banditore::domain
+
 namespace banditore::store {
+struct alert_record;
 class alert_trail;
 class alerts;
 class audience;
@@ -93,6 +98,13 @@ struct console_request {
   // Whether the user may act on this town (an empty list: every town).
   bool may_town(std::string_view town) const;
 };
+
+// What a user limited to towns may see of the alerts: those that name one
+// of their towns or an area in one, and those for every town (which
+// reached their towns too); every alert for a user of every town. The
+// history asks the store the same (store::alert_query::within_towns).
+bool may_see_alert(const console_request& r, const store::alert_record& a,
+                   const domain::audience_catalogue& catalogue);
 
 using console_handler = std::function<boost::asio::awaitable<http::response>(console_request&)>;
 

@@ -115,6 +115,29 @@ bool may_act_on(const console_request& r, const store::alert_record& a, const do
   return domain::limit_to_key_towns(audience, r.session.user.towns, catalogue).allowed;
 }
 
+bool may_see(const console_request& r, const store::alert_record& a, const domain::audience_catalogue& catalogue) {
+  return may_see_alert(r, a, catalogue);
+}
+
+}  // namespace
+
+bool may_see_alert(const console_request& r, const store::alert_record& a, const domain::audience_catalogue& catalogue) {
+  const auto& mine = r.session.user.towns;
+  if (mine.empty()) return true;
+  const bool no_towns = !a.audience.towns || a.audience.towns->empty();
+  const bool no_areas = !a.audience.areas || a.audience.areas->empty();
+  if (no_towns && no_areas) return true;
+  auto is_mine = [&mine](const std::string& town) { return std::find(mine.begin(), mine.end(), town) != mine.end(); };
+  if (a.audience.towns && std::any_of(a.audience.towns->begin(), a.audience.towns->end(), is_mine)) return true;
+  if (a.audience.areas)
+    for (const auto& id : *a.audience.areas)
+      for (const auto& area : catalogue.areas)
+        if (area.id == id && is_mine(area.town_id)) return true;
+  return false;
+}
+
+namespace {
+
 bool in_progress(std::string_view state) { return state == "planning" || state == "sending"; }
 
 // The counts per state, in the order a delivery goes through them.
@@ -177,6 +200,13 @@ asio::awaitable<std::optional<store::alert_report>> report_of(console_context& c
   id = http::positive_id(r.http.path_params["id"]);
   std::optional<store::alert_report> out;
   if (id) out = co_await ctx.alerts->report(*id);
+  // Another town's alert does not exist for a user limited to towns: the
+  // same 404 as an unknown number, so its pages tell nothing of it.
+  if (out && !r.session.user.towns.empty()) {
+    domain::audience_catalogue catalogue;
+    if (out->alert.audience.areas && ctx.audience) catalogue = co_await ctx.audience->catalogue();
+    if (!may_see(r, out->alert, catalogue)) out.reset();
+  }
   co_return out;
 }
 
@@ -200,6 +230,7 @@ void add_console_alert_routes(http::router& routes, console_context& ctx) {
     q.source = f.get("origine");
     q.title_contains = f.get("q");
     q.limit = history_page;
+    q.within_towns = r.session.user.towns;
     std::vector<std::string> refusals;
     if (!q.severity.empty() && !domain::parse_severity(q.severity)) refusals.push_back("La gravità scelta non esiste.");
     if (!q.source.empty() && q.source != "api" && q.source != "cap" && q.source != "console")
@@ -339,6 +370,7 @@ void add_console_alert_routes(http::router& routes, console_context& ctx) {
       if (!before) co_return no_such_alert(ctx, r);
       domain::audience_catalogue catalogue;
       if (ctx.audience) catalogue = co_await ctx.audience->catalogue();
+      if (!may_see(r, before->alert, catalogue)) co_return no_such_alert(ctx, r);
       if (!may_act_on(r, before->alert, catalogue))
         co_return console_error(ctx, &r, 403, "Accesso non consentito",
                                 "Puoi annullare solo gli avvisi dei tuoi comuni.");

@@ -55,6 +55,7 @@ json body_of(const http::form& f) {
                {"severity", f.get("gravita")},
                {"title", f.get("titolo")},
                {"text", f.get("testo")}};
+  if (!f.get("collegamento").empty()) body["link"] = f.get("collegamento");
   auto ids = [&f, &body](const char* field, const char* key) {
     auto values = f.all(field);
     values.erase(std::remove(values.begin(), values.end(), std::string()), values.end());
@@ -108,16 +109,25 @@ json attachment_json(const store::media_record& m) {
           {"src", "/console/media/" + std::to_string(m.id)}};
 }
 
+}  // namespace
+
 // The page, empty or with what was typed; with a preview, the errors, or
-// the alert sent, as action asks ("" for the empty page).
+// the alert sent, as action asks ("" for the empty page). editing: the
+// draft the form rewrites (its edit page), nullptr for a new alert.
 asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_context& api, console_request& r,
-                                             const http::form& f, std::string action) {
+                                             const http::form& f, std::string action,
+                                             const store::draft_record* editing) {
     const auto now = ctx.now_ms();
     domain::audience_catalogue catalogue;
     if (ctx.audience) catalogue = co_await ctx.audience->catalogue();
     auto body = body_of(f);
-    json data = {{"title", "Nuovo avviso"},
-                 {"nav_compose", true},
+    json data = {{"title", editing ? "Modifica la bozza n. " + std::to_string(editing->id) : std::string("Nuovo avviso")},
+                 {"nav_compose", editing == nullptr},
+                 {"nav_drafts", editing != nullptr},
+                 {"form_action", editing ? "/console/drafts/" + std::to_string(editing->id) + "/edit"
+                                         : std::string("/console/compose")},
+                 {"editing", editing != nullptr},
+                 {"link", f.get("collegamento")},
                  {"categories", choices(categories, f.has("categoria") ? f.get("categoria") : "other")},
                  {"severities", choices(severities, f.has("gravita") ? f.get("gravita") : "moderate")},
                  {"alert_title", f.get("titolo")},
@@ -129,6 +139,10 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
                  {"has_topics", !catalogue.topics.empty()},
                  {"has_areas", !catalogue.areas.empty()},
                  {"title_limit", domain::max_title}};
+    if (editing) {
+      data["draft_id"] = editing->id;
+      data["revision"] = f.get("revisione");
+    }
     int status = 200;
     if (action.empty()) co_return console_page(ctx, r, "console_compose", std::move(data), status);
 
@@ -204,7 +218,7 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
       data["attachment"] = attachment_json(*attachment);
     }
 
-    if (action == "invia") {
+    if (action == "invia" && !editing) {
       if (!r.can(staff_role::publisher))
         co_return console_error(ctx, &r, 403, "Accesso non consentito",
                                 "Solo chi pubblica può inviare un avviso; salva una bozza.");
@@ -264,7 +278,45 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
     if (!c.ok()) co_return refuse(c.errors, c.forbidden);
     const auto& d = *c.validation.draft;
 
-    if (action == "bozza") {
+    if (editing && action == "salva") {
+      if (attachment) {
+        // A draft keeps no attachment (store::draft_content has none):
+        // saying so beats a draft that silently lost it.
+        const std::vector<domain::field_error> errors = {
+            {"media", "una bozza non conserva l'allegato: togli l'allegato per salvarla, oppure invia l'avviso"}};
+        co_return refuse(errors, std::nullopt);
+      }
+      // What the form does not show stays as it was: the expiry, when to
+      // send it, whether it is published.
+      store::draft_content content;
+      content.alert = d;
+      content.alert.expires_at_ms = editing->expires_at;
+      content.audience = c.audience;
+      content.send_at = editing->send_at;
+      content.publish = editing->publish;
+      store::actor who{"staff:" + r.session.user.email, std::nullopt};
+      const auto id = editing->id;
+      const auto revision = http::positive_id(f.get("revisione"));
+      if (!revision)
+        co_return console_error(ctx, &r, 422, "Modulo non valido", "Il modulo non dice quale revisione hai letto.");
+      auto change = co_await ctx.drafts->update_draft(id, std::move(content), std::move(who), now, *revision);
+      switch (change.outcome) {
+        case store::draft_outcome::done: break;
+        case store::draft_outcome::not_found:
+          co_return console_error(ctx, &r, 404, "Bozza non trovata", "Non c'è una bozza con questo numero.");
+        case store::draft_outcome::stale:
+          co_return stale_draft_page(ctx, r, change.draft->revision);
+        case store::draft_outcome::wrong_state:
+          co_return console_error(ctx, &r, 409, "Non si può modificare ora",
+                                  "Si modifica solo una bozza o una bozza rifiutata; questa è già in attesa di "
+                                  "approvazione, inviata o scartata.");
+      }
+      log::info("draft.updated", {{"request_id", r.http.request_id}, {"draft_id", id},
+                                  {"revision", change.draft->revision}, {"by", "console"}});
+      co_return console_redirect("/console/drafts/" + std::to_string(id));
+    }
+
+    if (action == "bozza" && !editing) {
       if (attachment) {
         // A draft keeps no attachment (store::draft_content has none):
         // saying so beats a draft that silently lost it.
@@ -324,13 +376,17 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
     co_return console_page(ctx, r, "console_compose", std::move(data), status);
 }
 
-}  // namespace
-
 namespace {
 json counted(const domain::counted_text& c) {
   return {{"html", c.html}, {"chars", c.chars}, {"limit", c.limit}, {"fits", c.fits()}, {"over", !c.fits()}};
 }
 }  // namespace
+
+http::response stale_draft_page(console_context& ctx, console_request& r, std::int64_t revision) {
+  return console_error(ctx, &r, 409, "La bozza è cambiata",
+                       "Qualcuno ha modificato la bozza dopo che l'hai aperta (ora è alla revisione " +
+                           std::to_string(revision) + "). Riaprila, rileggila e decidi su quello che dice ora.");
+}
 
 json console_phone(const domain::alert_content& content, std::string_view category, const domain::phone_forms& forms,
                    bool with_media) {
@@ -382,14 +438,14 @@ void add_console_compose_routes(http::router& routes, console_context& ctx, cons
                    [&ctx, &api](console_request& r) -> asio::awaitable<http::response> {
                      const http::form empty;
                      std::string none;
-                     auto res = co_await compose_page(ctx, api, r, empty, std::move(none));
+                     auto res = co_await compose_page(ctx, api, r, empty, std::move(none), nullptr);
                      co_return res;
                    });
   add_console_page(routes, ctx, "POST", "/console/compose", staff_role::editor,
                    [&ctx, &api](console_request& r) -> asio::awaitable<http::response> {
                      auto action = r.form.get("azione");
                      if (action != "invia" && action != "bozza") action = "anteprima";
-                     auto res = co_await compose_page(ctx, api, r, r.form, std::move(action));
+                     auto res = co_await compose_page(ctx, api, r, r.form, std::move(action), nullptr);
                      co_return res;
                    });
 }

@@ -12,6 +12,9 @@
 #include <banditore/domain/alert_message.hpp>
 #include <banditore/domain/phone_preview.hpp>
 #include <banditore/http/router.hpp>
+#include <banditore/store/drafts.hpp>
+
+#include <boost/asio/awaitable.hpp>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -31,6 +34,18 @@ nlohmann::json console_phone(const domain::alert_content& content, std::string_v
 // blanks are filled (app/console_models.cpp).
 boost::asio::awaitable<http::response> console_compose_page(console_context& ctx, const alerts_context& api,
                                                             console_request& r, const http::form& fields);
+
+// The compose page, empty (action "") or with the form f and what action
+// asks: "anteprima", "bozza" (a new draft), "invia" (publishers), or, for
+// the draft being edited (its edit page, /console/drafts/{id}/edit),
+// "salva": the same checks, then store::drafts::update_draft at the
+// revision the form carries (revisione), a 409 page when it is stale.
+boost::asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_context& api,
+                                                    console_request& r, const http::form& f, std::string action,
+                                                    const store::draft_record* editing);
+
+// The 409 page of a draft changed since its page was read.
+http::response stale_draft_page(console_context& ctx, console_request& r, std::int64_t revision);
 
 // api: the REST API's settings (limits, pace, price, the phone's forms,
 // quiet hours, the duplicate window), so both send alike.

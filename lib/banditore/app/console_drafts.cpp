@@ -74,6 +74,33 @@ asio::awaitable<read_draft> draft_of_form(console_context& ctx, console_request&
   co_return out;
 }
 
+// Discarding is what POST /v1/drafts/{id}/discard's scope (alerts:send)
+// allows, a publisher; and a draft's own author may discard it too.
+bool may_discard(const console_request& r, const store::draft_record& d) {
+  return r.can(staff_role::publisher) || d.author == actor_name(r);
+}
+
+// The draft as the compose form's fields, for its edit page.
+http::form form_of(const store::draft_record& d) {
+  http::form f;
+  if (!d.category.empty()) f.fields.emplace_back("categoria", d.category);
+  if (!d.severity.empty()) f.fields.emplace_back("gravita", d.severity);
+  f.fields.emplace_back("titolo", d.title);
+  f.fields.emplace_back("testo", d.text);
+  f.fields.emplace_back("collegamento", d.link);
+  f.fields.emplace_back("revisione", std::to_string(d.revision));
+  auto add = [&f](const char* name, const std::optional<std::vector<std::string>>& ids) {
+    if (ids)
+      for (const auto& id : *ids) f.fields.emplace_back(name, id);
+  };
+  add("comuni", d.audience.towns);
+  // A news draft names the town of its feed.
+  if (!d.audience.towns && !d.town_id.empty()) f.fields.emplace_back("comuni", d.town_id);
+  add("temi", d.audience.topics);
+  add("zone", d.audience.areas);
+  return f;
+}
+
 http::response wrong_state_page(console_context& ctx, console_request& r, const store::draft_record& d,
                                 std::string_view what) {
   return console_error(ctx, &r, 409, "Non si può fare ora",
@@ -99,11 +126,21 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
       tabs.push_back({{"href", "/console/drafts?stato=" + std::string(value)},
                       {"label", label},
                       {"current", value == state}});
+    // Keyset paging, as the history: prima=<id> starts below that id.
+    std::int64_t before = 0;
+    if (query.has("prima")) {
+      const auto p = http::positive_id(query.get("prima"));
+      if (!p)
+        co_return console_error(ctx, &r, 400, "Filtro non valido", "«prima» è il numero di una bozza.");
+      before = *p;
+    }
     std::vector<store::draft_record> list;
     if (ctx.drafts) {
       auto wanted = state;
-      list = co_await ctx.drafts->list_drafts(std::move(wanted), 0, list_size);
+      list = co_await ctx.drafts->list_drafts(std::move(wanted), before, list_size + 1);
     }
+    const bool more = list.size() > list_size;
+    if (more) list.resize(list_size);
     json items = json::array();
     for (const auto& d : list)
       items.push_back({{"id", d.id},
@@ -117,6 +154,8 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
                  {"state_label", state_label(state)},
                  {"drafts", items},
                  {"has_drafts", !items.empty()}};
+    if (more) data["next_href"] = "/console/drafts?stato=" + state + "&prima=" + std::to_string(list.back().id);
+    if (before > 0) data["first_href"] = "/console/drafts?stato=" + state;
     co_return console_page(ctx, r, "console_drafts", std::move(data));
   });
 
@@ -151,6 +190,9 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
                  {"needs_approval", needs_approval(api, d)},
                  {"phone", console_phone(content, d.category, api.phone)},
                  {"may_submit", editable},
+                 {"may_edit", editable},
+                 {"may_discard", editable && may_discard(r, d)},
+                 {"is_news", d.source == "news"},
                  {"may_decide", pending && r.can(staff_role::publisher)},
                  {"may_approve", pending && r.can(staff_role::publisher) && !own},
                  {"own", pending && r.can(staff_role::publisher) && own}};
@@ -167,8 +209,10 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
     const auto id = read.draft->id;
     store::actor who{actor_name(r), std::nullopt};
     const auto now = ctx.now_ms();
-    auto change = co_await ctx.drafts->submit_draft(id, std::move(who), now);
+    const auto revision = read.draft->revision;
+    auto change = co_await ctx.drafts->submit_draft(id, std::move(who), now, revision);
     if (change.outcome == store::draft_outcome::not_found) co_return no_such_draft(ctx, r);
+    if (change.outcome == store::draft_outcome::stale) co_return stale_draft_page(ctx, r, change.draft->revision);
     if (change.outcome == store::draft_outcome::wrong_state)
       co_return wrong_state_page(ctx, r, *change.draft, "si chiede l'approvazione solo di una bozza o di una bozza rifiutata.");
     log::info("draft.submitted", {{"request_id", r.http.request_id}, {"draft_id", id}, {"by", "console"}});
@@ -186,8 +230,10 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
                               "Scrivi perché rifiuti la bozza (fino a 1000 caratteri): chi l'ha scritta saprà cosa cambiare.");
     store::actor who{actor_name(r), std::nullopt};
     const auto now = ctx.now_ms();
-    auto change = co_await ctx.drafts->reject_draft(id, std::move(reason), std::move(who), now);
+    const auto revision = read.draft->revision;
+    auto change = co_await ctx.drafts->reject_draft(id, std::move(reason), std::move(who), now, revision);
     if (change.outcome == store::draft_outcome::not_found) co_return no_such_draft(ctx, r);
+    if (change.outcome == store::draft_outcome::stale) co_return stale_draft_page(ctx, r, change.draft->revision);
     if (change.outcome == store::draft_outcome::wrong_state)
       co_return wrong_state_page(ctx, r, *change.draft, "si rifiuta solo una bozza in attesa di approvazione.");
     log::info("draft.rejected", {{"request_id", r.http.request_id}, {"draft_id", id}, {"by", "console"}});
@@ -243,6 +289,74 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
                                  {"by", "console"}});
     if (api.alerts_changed) api.alerts_changed();
     co_return console_redirect("/console/alerts/" + std::to_string(out.alert_id));
+  });
+
+  // The edit page: the compose form filled with the draft, saved at the
+  // revision it was read (update_draft checks it in its transaction).
+  add_console_page(routes, ctx, "GET", "/console/drafts/{id}/edit", staff_role::editor,
+                   [&ctx, &api](console_request& r) -> asio::awaitable<http::response> {
+    const auto id = http::positive_id(r.http.path_params["id"]);
+    std::optional<store::draft_record> found;
+    if (id && ctx.drafts) found = co_await ctx.drafts->draft(*id);
+    if (!found) co_return no_such_draft(ctx, r);
+    if (domain::may_submit(found->state) != domain::draft_verdict::allowed)
+      co_return wrong_state_page(ctx, r, *found, "si modifica solo una bozza o una bozza rifiutata.");
+    const auto f = form_of(*found);
+    std::string none;
+    auto res = co_await compose_page(ctx, api, r, f, std::move(none), &*found);
+    co_return res;
+  });
+
+  add_console_page(routes, ctx, "POST", "/console/drafts/{id}/edit", staff_role::editor,
+                   [&ctx, &api](console_request& r) -> asio::awaitable<http::response> {
+    const auto id = http::positive_id(r.http.path_params["id"]);
+    std::optional<store::draft_record> found;
+    if (id && ctx.drafts) found = co_await ctx.drafts->draft(*id);
+    if (!found) co_return no_such_draft(ctx, r);
+    auto action = r.form.get("azione") == "salva" ? std::string("salva") : std::string("anteprima");
+    auto res = co_await compose_page(ctx, api, r, r.form, std::move(action), &*found);
+    co_return res;
+  });
+
+  // «Scarta»: a page that asks for confirmation (it works without a
+  // script), then the POST that discards.
+  add_console_page(routes, ctx, "GET", "/console/drafts/{id}/discard", staff_role::editor,
+                   [&ctx](console_request& r) -> asio::awaitable<http::response> {
+    const auto id = http::positive_id(r.http.path_params["id"]);
+    std::optional<store::draft_record> found;
+    if (id && ctx.drafts) found = co_await ctx.drafts->draft(*id);
+    if (!found) co_return no_such_draft(ctx, r);
+    if (!may_discard(r, *found))
+      co_return console_error(ctx, &r, 403, "Accesso non consentito",
+                              "Scarta una bozza chi l'ha scritta o chi pubblica.");
+    if (domain::may_submit(found->state) != domain::draft_verdict::allowed)
+      co_return wrong_state_page(ctx, r, *found, "si scarta solo una bozza o una bozza rifiutata.");
+    json data = {{"title", "Scartare la bozza n. " + std::to_string(found->id) + "?"},
+                 {"nav_drafts", true},
+                 {"id", found->id},
+                 {"alert_title", found->title},
+                 {"revision", found->revision}};
+    co_return console_page(ctx, r, "console_draft_discard", std::move(data));
+  });
+
+  add_console_page(routes, ctx, "POST", "/console/drafts/{id}/discard", staff_role::editor,
+                   [&ctx](console_request& r) -> asio::awaitable<http::response> {
+    auto read = co_await draft_of_form(ctx, r);
+    if (read.refusal) co_return std::move(*read.refusal);
+    if (!may_discard(r, *read.draft))
+      co_return console_error(ctx, &r, 403, "Accesso non consentito",
+                              "Scarta una bozza chi l'ha scritta o chi pubblica.");
+    if (domain::may_submit(read.draft->state) != domain::draft_verdict::allowed)
+      co_return wrong_state_page(ctx, r, *read.draft, "si scarta solo una bozza o una bozza rifiutata.");
+    const auto id = read.draft->id;
+    store::actor who{actor_name(r), std::nullopt};
+    const auto now = ctx.now_ms();
+    auto after = co_await ctx.drafts->discard_draft(id, std::move(who), now);
+    if (!after) co_return no_such_draft(ctx, r);
+    if (after->state != store::draft_discarded)
+      co_return wrong_state_page(ctx, r, *after, "si scarta solo una bozza o una bozza rifiutata.");
+    log::info("draft.discarded", {{"request_id", r.http.request_id}, {"draft_id", id}, {"by", "console"}});
+    co_return console_redirect("/console/drafts?stato=draft");
   });
 }
 

@@ -4,6 +4,7 @@
 #include <banditore/app/audience_api.hpp>
 #include <banditore/app/cap_api.hpp>
 #include <banditore/app/console.hpp>
+#include <banditore/app/console_account.hpp>
 #include <banditore/app/console_alerts.hpp>
 #include <banditore/app/console_compose.hpp>
 #include <banditore/app/console_drafts.hpp>
@@ -33,6 +34,7 @@ std::vector<http::route_info> registered_routes() {
   add_metrics_route(routes, metrics);
   console_context console;
   add_console_routes(routes, console);
+  add_console_account_routes(routes, console);
   add_console_alert_routes(routes, console);
   add_console_compose_routes(routes, console, alerts);
   add_console_draft_routes(routes, console, alerts);

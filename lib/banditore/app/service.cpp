@@ -6,6 +6,7 @@
 #include <banditore/app/metrics_api.hpp>
 #include <banditore/app/public_pages.hpp>
 #include <banditore/app/console.hpp>
+#include <banditore/app/console_account.hpp>
 #include <banditore/app/console_alerts.hpp>
 #include <banditore/app/console_compose.hpp>
 #include <banditore/app/console_drafts.hpp>
@@ -391,6 +392,7 @@ struct service::impl {
       console.trusted_proxies = server_options.trusted_proxies;
       console.site_name = settings.town.empty() ? std::string("banditore") : domain::town_label(settings.town);
       add_console_routes(routes, console);
+      add_console_account_routes(routes, console);
       add_console_alert_routes(routes, console);
       add_console_compose_routes(routes, console, alerts_api);
       add_console_draft_routes(routes, console, alerts_api);

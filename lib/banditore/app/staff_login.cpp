@@ -1,6 +1,7 @@
 #include <banditore/app/staff_login.hpp>
 
 #include <banditore/crypto/recovery_codes.hpp>
+#include <banditore/domain/password_policy.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -113,6 +114,86 @@ asio::awaitable<login_result> staff_login::login(login_request request, std::int
   result.user = found->user;
   result.outcome = login_outcome::ok;
   co_return result;
+}
+
+asio::awaitable<std::string> staff_login::hash_on_pool(std::string password) {
+  const auto cost = options_.cost;
+  auto work = [password = std::move(password), cost]() { return crypto::hash_password(password, cost); };
+  if (!hashing_) co_return work();
+  auto on_pool = [work = std::move(work)]() -> asio::awaitable<std::string> { co_return work(); };
+  auto pool = hashing_->get_executor();
+  auto result = co_await asio::co_spawn(pool, std::move(on_pool), asio::use_awaitable);
+  co_return result;
+}
+
+asio::awaitable<bool> staff_login::proves_owner(const std::string& email, const std::string& address,
+                                                const std::string& password, std::int64_t now_ms, bool& throttled,
+                                                std::string& message) {
+  if (const auto wait = throttle_.wait_ms(email, address, now_ms); wait > 0) {
+    throttled = true;
+    message = throttled_message(wait);
+    co_return false;
+  }
+  const auto found = co_await store_.find_for_login(email);
+  std::string stored = found ? found->password_hash : dummy_hash_;
+  const auto checked = co_await check_password(std::move(stored), password);
+  if (found && checked.matches) co_return true;
+  throttle_.failed(email, address, now_ms);
+  const std::optional<std::int64_t> user_id = found ? std::optional<std::int64_t>(found->user.id) : std::nullopt;
+  co_await store_.login_failed(user_id, store::login_failure::wrong_password, now_ms);
+  message = "La password attuale non è corretta.";
+  co_return false;
+}
+
+asio::awaitable<password_change_result> staff_login::change_password(password_change request, std::int64_t now_ms) {
+  password_change_result out;
+  // The cheap checks first: a new password the policy refuses costs no hash.
+  if (request.chosen != request.repeated) {
+    out.outcome = password_change_outcome::mismatch;
+    out.message = "Le due nuove password non coincidono.";
+    co_return out;
+  }
+  const auto verdict = domain::check_password(request.chosen, request.email);
+  if (!verdict.ok()) {
+    out.outcome = password_change_outcome::refused;
+    out.message = verdict.message;
+    co_return out;
+  }
+  bool throttled = false;
+  const bool owner =
+      co_await proves_owner(request.email, request.address, request.current, now_ms, throttled, out.message);
+  if (!owner) {
+    out.outcome = throttled ? password_change_outcome::throttled : password_change_outcome::wrong_password;
+    co_return out;
+  }
+  auto hash = co_await hash_on_pool(request.chosen);
+  out.sessions_ended = co_await store_.change_password(request.user_id, std::move(hash), request.keep_token, now_ms);
+  out.outcome = password_change_outcome::changed;
+  co_return out;
+}
+
+asio::awaitable<totp_enrolment_result> staff_login::enrol_totp(totp_enrolment request, std::int64_t now_ms) {
+  totp_enrolment_result out;
+  bool throttled = false;
+  const bool owner =
+      co_await proves_owner(request.email, request.address, request.password, now_ms, throttled, out.message);
+  if (!owner) {
+    out.outcome = throttled ? totp_enrolment_outcome::throttled : totp_enrolment_outcome::wrong_password;
+    co_return out;
+  }
+  const auto step = crypto::totp_accept(request.secret, request.code, now_ms / 1000, std::nullopt, options_.totp);
+  if (!step) {
+    out.outcome = totp_enrolment_outcome::wrong_code;
+    out.message = "Il codice non corrisponde: controlla che l'ora del telefono sia giusta e scrivi il codice che "
+                  "l'app mostra ora.";
+    co_return out;
+  }
+  out.recovery_codes = crypto::new_recovery_codes();
+  std::vector<std::string> hashes;
+  for (const auto& c : out.recovery_codes) hashes.push_back(*crypto::recovery_code_hash(c));
+  co_await store_.enroll_own_totp(request.user_id, std::move(request.secret), std::move(hashes), *step, now_ms);
+  out.outcome = totp_enrolment_outcome::enrolled;
+  co_return out;
 }
 
 }  // namespace banditore::app

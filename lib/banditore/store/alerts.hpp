@@ -145,6 +145,10 @@ struct alert_query {
   std::optional<std::int64_t> created_from, created_before;  // Unix ms, [from, before)
   std::int64_t before_id = 0;  // keyset paging: ids below this one; 0 = from the newest
   std::size_t limit = 20;
+  // A staff user limited to towns sees only the alerts that name one of
+  // them or an area in one, and those for every town (no town or area
+  // named), which reached their towns too. Empty: every alert.
+  std::vector<std::string> within_towns;
 };
 
 struct alert_stats {

@@ -71,8 +71,9 @@ struct draft_content {
 };
 
 // not_found: no such draft; wrong_state: not in a state that allows it
-// (the record says which it is in).
-enum class draft_outcome { done, not_found, wrong_state };
+// (the record says which it is in); stale: at another revision than the
+// one the caller read (the record says which), so nothing changed.
+enum class draft_outcome { done, not_found, wrong_state, stale };
 struct draft_change {
   draft_outcome outcome = draft_outcome::done;
   std::optional<draft_record> draft;  // as it is afterwards
@@ -106,15 +107,22 @@ class drafts {
   // at once (pending) when submit is set. Audited.
   virtual boost::asio::awaitable<draft_record> create_draft(draft_content content, std::string source, actor who,
                                                             bool submit, std::int64_t now_ms) = 0;
+  // The three below take the revision the caller read: when it is given
+  // and the draft is at another one, nothing changes (stale), checked in
+  // the transaction that would change it; nullopt skips the check.
+  //
   // Rewrites a draft or a rejected draft (back to draft); who becomes its
   // editor; the revision grows. Audited.
   virtual boost::asio::awaitable<draft_change> update_draft(std::int64_t id, draft_content content, actor who,
-                                                            std::int64_t now_ms) = 0;
+                                                            std::int64_t now_ms,
+                                                            std::optional<std::int64_t> revision) = 0;
   // draft or rejected -> pending. Audited.
-  virtual boost::asio::awaitable<draft_change> submit_draft(std::int64_t id, actor who, std::int64_t now_ms) = 0;
+  virtual boost::asio::awaitable<draft_change> submit_draft(std::int64_t id, actor who, std::int64_t now_ms,
+                                                            std::optional<std::int64_t> revision) = 0;
   // pending -> rejected with the reason. Audited.
   virtual boost::asio::awaitable<draft_change> reject_draft(std::int64_t id, std::string reason, actor who,
-                                                            std::int64_t now_ms) = 0;
+                                                            std::int64_t now_ms,
+                                                            std::optional<std::int64_t> revision) = 0;
 };
 
 }  // namespace banditore::store

@@ -139,6 +139,14 @@ class staff_accounts {
   // Audit "staff.password". Returns the sessions ended.
   virtual boost::asio::awaitable<int> change_password(std::int64_t user_id, std::string password_hash,
                                                       std::string keep_token, std::int64_t now_ms) = 0;
+  // A second factor the user enrolled themself and confirmed with one of
+  // its codes, taken at accepted_step: the secret (raw bytes, sealed by
+  // the store) and the recovery codes' hashes replace any earlier ones,
+  // and accepted_step becomes the last step used, so the confirming code
+  // cannot open a login too. Audit "staff.totp_enroll".
+  virtual boost::asio::awaitable<void> enroll_own_totp(std::int64_t user_id, std::string secret,
+                                                       std::vector<std::string> recovery_code_hashes,
+                                                       std::int64_t accepted_step, std::int64_t now_ms) = 0;
 };
 
 // What an administrator does (the command line today, the console's admin

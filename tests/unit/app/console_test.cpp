@@ -1,4 +1,5 @@
 #include <banditore/app/console.hpp>
+#include <banditore/app/console_account.hpp>
 #include <banditore/app/console_alerts.hpp>
 #include <banditore/app/console_compose.hpp>
 #include <banditore/app/console_drafts.hpp>
@@ -19,6 +20,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <functional>
 #include <map>
 
 #include <doctest/doctest.h>
@@ -83,11 +86,12 @@ struct fake_drafts final : store::drafts {
     co_return;
   }
   boost::asio::awaitable<int> news_feed_failed(std::string, std::int64_t) override { co_return 0; }
-  boost::asio::awaitable<std::vector<store::draft_record>> list_drafts(std::string state, std::int64_t,
+  boost::asio::awaitable<std::vector<store::draft_record>> list_drafts(std::string state, std::int64_t before,
                                                                        std::size_t limit) override {
     std::vector<store::draft_record> out;
     for (auto it = records.rbegin(); it != records.rend() && out.size() < limit; ++it)
-      if (state.empty() || it->second.state == state) out.push_back(it->second);
+      if ((state.empty() || it->second.state == state) && (before == 0 || it->first < before))
+        out.push_back(it->second);
     co_return out;
   }
   boost::asio::awaitable<std::optional<store::draft_record>> draft(std::int64_t id) override {
@@ -95,9 +99,24 @@ struct fake_drafts final : store::drafts {
     if (it == records.end()) co_return std::nullopt;
     co_return it->second;
   }
-  boost::asio::awaitable<std::optional<store::draft_record>> discard_draft(std::int64_t, store::actor,
+  boost::asio::awaitable<std::optional<store::draft_record>> discard_draft(std::int64_t id, store::actor,
                                                                          std::int64_t) override {
-    co_return std::nullopt;
+    auto it = records.find(id);
+    if (it == records.end()) co_return std::nullopt;
+    if (it->second.state == store::draft_open || it->second.state == store::draft_rejected)
+      it->second.state = std::string(store::draft_discarded);
+    co_return it->second;
+  }
+  // As the store does it: the revision compared in the change's transaction.
+  // Someone else's edit landing between the page's read and the store's
+  // transaction, when a test sets it.
+  std::function<void(store::draft_record&)> racing_edit;
+  std::optional<store::draft_change> refused(std::int64_t id, std::optional<std::int64_t> revision) {
+    auto it = records.find(id);
+    if (it != records.end() && racing_edit) racing_edit(it->second);
+    if (it == records.end()) return store::draft_change{store::draft_outcome::not_found, std::nullopt};
+    if (revision && *revision != it->second.revision) return store::draft_change{store::draft_outcome::stale, it->second};
+    return std::nullopt;
   }
   boost::asio::awaitable<store::draft_record> create_draft(store::draft_content d, std::string source, store::actor who,
                                                            bool submit, std::int64_t now) override {
@@ -116,13 +135,30 @@ struct fake_drafts final : store::drafts {
     saved.emplace_back(std::move(d), who.name);
     co_return r;
   }
-  boost::asio::awaitable<store::draft_change> update_draft(std::int64_t, store::draft_content, store::actor,
-                                                           std::int64_t) override {
-    co_return store::draft_change{};
-  }
-  boost::asio::awaitable<store::draft_change> submit_draft(std::int64_t id, store::actor, std::int64_t now) override {
+  boost::asio::awaitable<store::draft_change> update_draft(std::int64_t id, store::draft_content d, store::actor who,
+                                                           std::int64_t now,
+                                                           std::optional<std::int64_t> revision) override {
+    if (auto no = refused(id, revision)) co_return *no;
     auto it = records.find(id);
-    if (it == records.end()) co_return store::draft_change{store::draft_outcome::not_found, std::nullopt};
+    if (domain::may_submit(it->second.state) != domain::draft_verdict::allowed)
+      co_return store::draft_change{store::draft_outcome::wrong_state, it->second};
+    auto& r = it->second;
+    r.category = d.alert.category;
+    r.severity = std::string(domain::to_string(d.alert.level));
+    r.title = d.alert.title;
+    r.text = d.alert.text;
+    r.link = d.alert.link;
+    r.audience = d.audience;
+    r.state = std::string(store::draft_open);
+    r.editor = who.name;
+    r.updated_at = now;
+    ++r.revision;
+    co_return store::draft_change{store::draft_outcome::done, r};
+  }
+  boost::asio::awaitable<store::draft_change> submit_draft(std::int64_t id, store::actor, std::int64_t now,
+                                                           std::optional<std::int64_t> revision) override {
+    if (auto no = refused(id, revision)) co_return *no;
+    auto it = records.find(id);
     if (domain::may_submit(it->second.state) != domain::draft_verdict::allowed)
       co_return store::draft_change{store::draft_outcome::wrong_state, it->second};
     it->second.state = std::string(store::draft_pending);
@@ -130,9 +166,10 @@ struct fake_drafts final : store::drafts {
     co_return store::draft_change{store::draft_outcome::done, it->second};
   }
   boost::asio::awaitable<store::draft_change> reject_draft(std::int64_t id, std::string reason, store::actor who,
-                                                           std::int64_t now) override {
+                                                           std::int64_t now,
+                                                           std::optional<std::int64_t> revision) override {
+    if (auto no = refused(id, revision)) co_return *no;
     auto it = records.find(id);
-    if (it == records.end()) co_return store::draft_change{store::draft_outcome::not_found, std::nullopt};
     if (domain::may_reject(it->second.state) != domain::draft_verdict::allowed)
       co_return store::draft_change{store::draft_outcome::wrong_state, it->second};
     it->second.state = std::string(store::draft_rejected);
@@ -150,18 +187,21 @@ struct fixture {
   fake_figures figures;
   login_throttle throttle;
   std::int64_t now = t0;
-  staff_login_options options = [] {
-    staff_login_options o;
-    o.cost = crypto::minimum_password_cost();
-    o.require_totp = false;
-    return o;
-  }();
+  staff_login_options options;
   staff_login login{store, throttle, options};
   console_context ctx;
   alerts_context api;
   http::router routes;
 
-  fixture() {
+  static staff_login_options options_for(bool require_totp) {
+    staff_login_options o;
+    o.cost = crypto::minimum_password_cost();
+    o.require_totp = require_totp;
+    return o;
+  }
+
+  explicit fixture(bool require_totp = false) : options(options_for(require_totp)) {
+    ctx.totp_required = require_totp;
     ctx.accounts = &store;
     ctx.alerts = &store;
     ctx.trail = &trail;
@@ -175,6 +215,7 @@ struct fixture {
     ctx.limits = options.limits;
     ctx.now = [this] { return now; };
     add_console_routes(routes, ctx);
+    add_console_account_routes(routes, ctx);
     add_console_alert_routes(routes, ctx);
     add_console_compose_routes(routes, ctx, api);
     add_console_draft_routes(routes, ctx, api);
@@ -643,7 +684,7 @@ TEST_CASE("a publisher limited to a town cancels only the alerts of that town") 
   const auto own = f.alert("Lugo", "moderate", "api", std::vector<std::string>{"lugo"});
   CHECK(f.get("/console/alerts/" + std::to_string(everyone), token).body.find("Annulla l'invio") == std::string::npos);
   CHECK(f.post("/console/alerts/" + std::to_string(everyone) + "/cancel", token, csrf).status == 403);
-  CHECK(f.post("/console/alerts/" + std::to_string(other) + "/cancel", token, csrf).status == 403);
+  CHECK(f.post("/console/alerts/" + std::to_string(other) + "/cancel", token, csrf).status == 404);  // not theirs to see
   CHECK(f.store.alert_rows[everyone].state == "planning");
   CHECK(f.store.alert_rows[other].state == "planning");
   CHECK(f.get("/console/alerts/" + std::to_string(own), token).body.find("Annulla l'invio") != std::string::npos);
@@ -830,4 +871,381 @@ TEST_CASE("a publisher limited to a town cannot approve a draft for every town")
   CHECK(res.status == 403);
   CHECK(res.body.find("tuoi comuni") != std::string::npos);
   CHECK(f.store.alert_rows.empty());
+}
+
+namespace {
+
+// The value of the form field `name` in a page.
+std::string field_value(const std::string& body, const std::string& name) {
+  const auto at = body.find("name=\"" + name + "\" value=\"");
+  if (at == std::string::npos) return {};
+  const auto start = at + name.size() + 15;
+  return body.substr(start, body.find('"', start) - start);
+}
+
+std::string password_form(const fixture& f, const std::string& token, const std::string& current,
+                          const std::string& chosen, const std::string& repeated) {
+  return "csrf=" + csrf_token(f.ctx.csrf, token) + "&attuale=" + form_escape(current) + "&nuova=" + form_escape(chosen) +
+         "&ripeti=" + form_escape(repeated);
+}
+
+}  // namespace
+
+TEST_CASE("every staff user has an account page with the password form and the second factor's state") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  const auto res = f.get("/console/account", token);
+  REQUIRE(res.status == 200);
+  CHECK(res.body.find("Il mio account") != std::string::npos);
+  CHECK(res.body.find("m.rossi@comune.it") != std::string::npos);
+  CHECK(res.body.find("action=\"/console/account/password\"") != std::string::npos);
+  CHECK(res.body.find("name=\"csrf\" value=\"" + csrf_token(f.ctx.csrf, token) + "\"") != std::string::npos);
+  CHECK(res.body.find("href=\"/console/account/totp\"") != std::string::npos);
+  CHECK(header_of(res, "Cache-Control") == "no-store");
+  CHECK(f.get("/console/account", "").status == 303);
+}
+
+TEST_CASE("a password change needs the current password, ends every other session of the user and is audited") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  f.add("altro@comune.it", "editor");
+  const auto here = f.log_in("m.rossi@comune.it");
+  const auto phone = f.log_in("m.rossi@comune.it");
+  const auto someone_else = f.log_in("altro@comune.it");
+  const std::string chosen = "cavolfiore viola sul balcone";
+  const auto res = f.post("/console/account/password", here, password_form(f, here, password, chosen, chosen));
+  REQUIRE(res.status == 303);
+  CHECK(header_of(res, "Location") == "/console/account?fatto=password");
+  CHECK(f.get("/console/account?fatto=password", here).body.find("Password cambiata") != std::string::npos);
+  CHECK(f.get("/console/", here).status == 200);          // this session stays
+  CHECK(f.get("/console/", phone).status == 303);         // the other one has ended
+  CHECK(f.get("/console/", someone_else).status == 200);  // another user's is untouched
+  CHECK(std::find(f.store.audit.begin(), f.store.audit.end(),
+                  std::pair<std::string, std::string>{"m.rossi@comune.it", "staff.password"}) != f.store.audit.end());
+  CHECK(f.post_login("m.rossi@comune.it", password).status == 401);
+  CHECK(f.post_login("m.rossi@comune.it", chosen).status == 303);
+}
+
+TEST_CASE("a password change is refused without the CSRF token, with a wrong current password or a weak new one") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  const auto other = f.log_in("m.rossi@comune.it");
+  const std::string chosen = "cavolfiore viola sul balcone";
+  const auto body = "attuale=" + form_escape(password) + "&nuova=" + form_escape(chosen) + "&ripeti=" + form_escape(chosen);
+  CHECK(f.post("/console/account/password", token, body).status == 403);
+  CHECK(f.post("/console/account/password", token, "csrf=" + csrf_token(f.ctx.csrf, other) + "&" + body).status == 403);
+  const auto wrong = f.post("/console/account/password", token, password_form(f, token, "non è questa", chosen, chosen));
+  CHECK(wrong.status == 403);
+  CHECK(wrong.content_type.find("text/html") == 0);
+  CHECK(wrong.body.find("password attuale non è corretta") != std::string::npos);
+  // The command line's policy: too short, one of the most common, not the same twice.
+  CHECK(f.post("/console/account/password", token, password_form(f, token, password, "corta", "corta")).status == 422);
+  const auto common = f.post("/console/account/password", token,
+                             password_form(f, token, password, "Juventus2024!!!", "Juventus2024!!!"));
+  CHECK(common.status == 422);
+  CHECK(common.body.find("tra le più usate") != std::string::npos);  // domain/password_policy's words
+  CHECK(f.post("/console/account/password", token, password_form(f, token, password, chosen, chosen + "x")).status == 422);
+  CHECK(f.get("/console/", other).status == 200);  // nothing changed: the other session lives
+  CHECK(f.post_login("m.rossi@comune.it", password).status == 303);
+}
+
+TEST_CASE("enrolling a second factor shows a QR code of an otpauth URI and needs a code of it before it is active") {
+  fixture f;
+  f.add("m.rossi@comune.it", "publisher");
+  const auto token = f.log_in("m.rossi@comune.it");
+  const auto page = f.get("/console/account/totp", token);
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("<svg") != std::string::npos);
+  const auto b32 = field_value(page.body, "segreto");
+  const auto signature = field_value(page.body, "firma");
+  REQUIRE(b32.size() == 32);  // 20 bytes
+  CHECK(page.body.find("otpauth://totp/") != std::string::npos);
+  const auto secret = *crypto::base32_decode(b32);
+  const auto base = "csrf=" + csrf_token(f.ctx.csrf, token) + "&segreto=" + b32 + "&firma=" + form_escape(signature) +
+                    "&password=" + form_escape(password);
+  // A wrong code: nothing stored, the same secret offered again.
+  const auto wrong = f.post("/console/account/totp", token, base + "&codice=000000");
+  CHECK(wrong.status == 422);
+  CHECK(field_value(wrong.body, "segreto") == b32);
+  CHECK_FALSE(f.store.find_user("m.rossi@comune.it")->totp_enrolled);
+  // A secret the page did not show in this session is refused.
+  const auto forged = "csrf=" + csrf_token(f.ctx.csrf, token) + "&segreto=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&firma=" +
+                      form_escape(signature) + "&password=" + form_escape(password) + "&codice=" +
+                      crypto::totp("12345678901234567890", f.now / 1000);
+  CHECK(f.post("/console/account/totp", token, forged).status == 400);
+  CHECK(f.post("/console/account/totp", token, base.substr(base.find('&') + 1) + "&codice=" +
+                                                    crypto::totp(secret, f.now / 1000)).status == 403);  // no CSRF token
+  const auto code = crypto::totp(secret, f.now / 1000);
+  const auto done = f.post("/console/account/totp", token, base + "&codice=" + code);
+  REQUIRE(done.status == 200);
+  CHECK(done.body.find("Codici di recupero") != std::string::npos);
+  CHECK(header_of(done, "Cache-Control") == "no-store");
+  const auto user = f.store.find_user("m.rossi@comune.it");
+  CHECK(user->totp_enrolled);
+  CHECK(user->recovery_codes_left == 10);
+  CHECK(f.store.audit.back() == std::pair<std::string, std::string>{"m.rossi@comune.it", "staff.totp_enroll"});
+  // The login now asks for a code; the one typed at enrolment is used up.
+  CHECK(f.post_login("m.rossi@comune.it", password).body.find("name=\"code\"") != std::string::npos);
+  CHECK(f.post_login("m.rossi@comune.it", password, code).status == 401);
+  // A recovery code shown once works once.
+  const auto first_code = done.body.find("<li><code>");
+  REQUIRE(first_code != std::string::npos);
+  const auto recovery = done.body.substr(first_code + 10, 19);
+  CHECK(f.post_login("m.rossi@comune.it", password, recovery).status == 303);
+  CHECK(f.post_login("m.rossi@comune.it", password, recovery).status == 401);
+}
+
+TEST_CASE("enrolment accepts the code RFC 6238 gives for its own SHA-1 test secret") {
+  fixture f;
+  f.now = 1'234'567'890'000;  // T = 1234567890, RFC 6238 appendix B: 89005924 (8 digits), 005924 in 6
+  f.add("m.rossi@comune.it", "admin");
+  const auto token = f.log_in("m.rossi@comune.it");
+  const auto b32 = crypto::base32_encode("12345678901234567890");
+  const auto body = "csrf=" + csrf_token(f.ctx.csrf, token) + "&segreto=" + b32 + "&firma=" +
+                    form_escape(totp_enrolment_signature(f.ctx, token, b32)) + "&password=" + form_escape(password);
+  CHECK(f.post("/console/account/totp", token, body + "&codice=005924&").status == 200);
+  CHECK(f.store.find_user("m.rossi@comune.it")->totp_enrolled);
+  // and the wrong password first would have stored nothing
+  fixture g;
+  g.now = f.now;
+  g.add("m.rossi@comune.it", "admin");
+  const auto t = g.log_in("m.rossi@comune.it");
+  const auto bad = "csrf=" + csrf_token(g.ctx.csrf, t) + "&segreto=" + b32 + "&firma=" +
+                   form_escape(totp_enrolment_signature(g.ctx, t, b32)) + "&password=sbagliata&codice=005924";
+  CHECK(g.post("/console/account/totp", t, bad).status == 403);
+  CHECK_FALSE(g.store.find_user("m.rossi@comune.it")->totp_enrolled);
+}
+
+TEST_CASE("where the deployment requires a second factor, a publisher without one is sent to enrol it first") {
+  fixture f(true);
+  f.add("pub@comune.it", "publisher");
+  f.add("red@comune.it", "editor");
+  const auto login = f.post_login("pub@comune.it", password);
+  REQUIRE(login.status == 303);
+  CHECK(header_of(login, "Location") == "/console/account/totp");
+  const auto token = header_of(login, "Set-Cookie").substr(18, store::session_token_length);
+  const auto dashboard = f.get("/console/", token);
+  CHECK(dashboard.status == 303);
+  CHECK(header_of(dashboard, "Location") == "/console/account/totp");
+  CHECK(f.post("/console/compose", token, "csrf=" + csrf_token(f.ctx.csrf, token) + "&azione=anteprima").status == 303);
+  CHECK(f.get("/console/account", token).status == 200);
+  const auto page = f.get("/console/account/totp", token);
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("obbligatoria") != std::string::npos);
+  const auto b32 = field_value(page.body, "segreto");
+  const auto code = crypto::totp(*crypto::base32_decode(b32), f.now / 1000);
+  const auto body = "csrf=" + csrf_token(f.ctx.csrf, token) + "&segreto=" + b32 + "&firma=" +
+                    form_escape(field_value(page.body, "firma")) + "&password=" + form_escape(password) + "&codice=" + code;
+  REQUIRE(f.post("/console/account/totp", token, body).status == 200);
+  CHECK(f.get("/console/", token).status == 200);
+  // An editor needs none.
+  CHECK(header_of(f.post_login("red@comune.it", password), "Location") == "/console/");
+}
+
+TEST_CASE("a draft's edit page is the compose form filled with it, saved at the revision read") {
+  fixture f;
+  f.add("author@comune.it", "editor");
+  f.add("second@comune.it", "editor");
+  const auto author = f.log_in("author@comune.it");
+  const std::string fields = "&categoria=roads&gravita=severe&titolo=Strada+chiusa&testo=Via+Roma&azione=bozza";
+  REQUIRE(f.post("/console/compose", author, "csrf=" + csrf_token(f.ctx.csrf, author) + fields).status == 303);
+  const std::int64_t id = 1;
+  const auto base = "/console/drafts/" + std::to_string(id);
+  CHECK(f.get(base, author).body.find("href=\"" + base + "/edit\"") != std::string::npos);
+  const auto second = f.log_in("second@comune.it");
+  const auto page = f.get(base + "/edit", second);
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("action=\"" + base + "/edit\"") != std::string::npos);
+  CHECK(page.body.find("value=\"Strada chiusa\"") != std::string::npos);
+  CHECK(page.body.find("<option value=\"severe\" selected>") != std::string::npos);
+  CHECK(page.body.find("name=\"revisione\" value=\"1\"") != std::string::npos);
+  CHECK(page.body.find("value=\"invia\"") == std::string::npos);
+  const auto csrf = "csrf=" + csrf_token(f.ctx.csrf, second);
+  const std::string edited = "&categoria=roads&gravita=moderate&titolo=Strada+riaperta&testo=Via+Roma+riaperta";
+  // The compose form's checks: no title is a 422 page, nothing saved.
+  const auto invalid = f.post(base + "/edit", second, csrf + "&revisione=1&categoria=roads&gravita=moderate&titolo=&testo=x&azione=salva");
+  CHECK(invalid.status == 422);
+  CHECK(f.drafts.records.at(id).title == "Strada chiusa");
+  // Anteprima shows the phone, saves nothing.
+  const auto preview = f.post(base + "/edit", second, csrf + "&revisione=1" + edited + "&azione=anteprima");
+  CHECK(preview.status == 200);
+  CHECK(preview.body.find("class=\"bubble\"") != std::string::npos);
+  CHECK(f.drafts.records.at(id).revision == 1);
+  // Without the CSRF token: 403, nothing saved.
+  CHECK(f.post(base + "/edit", second, "revisione=1" + edited + "&azione=salva").status == 403);
+  const auto saved = f.post(base + "/edit", second, csrf + "&revisione=1" + edited + "&azione=salva");
+  REQUIRE(saved.status == 303);
+  CHECK(header_of(saved, "Location") == base);
+  const auto& d = f.drafts.records.at(id);
+  CHECK(d.title == "Strada riaperta");
+  CHECK(d.severity == "moderate");
+  CHECK(d.revision == 2);
+  CHECK(d.editor == "staff:second@comune.it");
+  // The page read at revision 1 is stale now: a 409 page, nothing saved.
+  const auto stale = f.post(base + "/edit", second, csrf + "&revisione=1&categoria=roads&gravita=minor&titolo=Altro&testo=x&azione=salva");
+  CHECK(stale.status == 409);
+  CHECK(stale.content_type.find("text/html") == 0);
+  CHECK(stale.body.find("revisione 2") != std::string::npos);
+  CHECK(f.drafts.records.at(id).title == "Strada riaperta");
+  CHECK(f.get("/console/drafts/99/edit", second).status == 404);
+}
+
+TEST_CASE("a website news draft is edited like any other and keeps its link") {
+  fixture f;
+  f.add("red@comune.it", "editor");
+  store::draft_record news;
+  news.id = 7;
+  news.source = "news";
+  news.town_id = "lugo";
+  news.title = "Lavori in piazza";
+  news.text = "Dal 3 dicembre la piazza è chiusa.";
+  news.link = "https://www.comune.lugo.ra.it/notizie/1";
+  news.state = "draft";
+  f.drafts.records[7] = news;
+  const auto token = f.log_in("red@comune.it");
+  const auto page = f.get("/console/drafts/7/edit", token);
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("value=\"https://www.comune.lugo.ra.it/notizie/1\"") != std::string::npos);
+  CHECK(page.body.find("value=\"Lavori in piazza\"") != std::string::npos);
+  const auto body = "csrf=" + csrf_token(f.ctx.csrf, token) +
+                    "&revisione=1&categoria=roads&gravita=minor&titolo=Lavori+in+piazza&testo=Piazza+chiusa" +
+                    "&collegamento=https%3A%2F%2Fwww.comune.lugo.ra.it%2Fnotizie%2F1&azione=salva";
+  REQUIRE(f.post("/console/drafts/7/edit", token, body).status == 303);
+  CHECK(f.drafts.records.at(7).category == "roads");
+  CHECK(f.drafts.records.at(7).link == "https://www.comune.lugo.ra.it/notizie/1");
+  const auto bad_link = "csrf=" + csrf_token(f.ctx.csrf, token) +
+                        "&revisione=2&categoria=roads&gravita=minor&titolo=T&testo=x&collegamento=javascript%3Aalert(1)&azione=salva";
+  CHECK(f.post("/console/drafts/7/edit", token, bad_link).status == 422);
+}
+
+TEST_CASE("a pending draft cannot be edited: a 409 page") {
+  fixture f;
+  f.add("author@comune.it", "editor");
+  const auto author = f.log_in("author@comune.it");
+  const auto id = pending_draft(f, author);
+  CHECK(f.get("/console/drafts/" + std::to_string(id) + "/edit", author).status == 409);
+  const auto res = f.post("/console/drafts/" + std::to_string(id) + "/edit", author,
+                          "csrf=" + csrf_token(f.ctx.csrf, author) +
+                              "&revisione=1&categoria=roads&gravita=minor&titolo=T&testo=x&azione=salva");
+  CHECK(res.status == 409);
+  CHECK(f.drafts.records.at(id).title == "Strada chiusa");
+}
+
+TEST_CASE("Scarta asks for confirmation, then discards the draft; others' drafts only for a publisher") {
+  fixture f;
+  f.add("author@comune.it", "editor");
+  f.add("other@comune.it", "editor");
+  f.add("pub@comune.it", "publisher");
+  const auto author = f.log_in("author@comune.it");
+  const std::string fields = "&categoria=roads&gravita=severe&titolo=Strada+chiusa&testo=Via+Roma&azione=bozza";
+  REQUIRE(f.post("/console/compose", author, "csrf=" + csrf_token(f.ctx.csrf, author) + fields).status == 303);
+  REQUIRE(f.post("/console/compose", author, "csrf=" + csrf_token(f.ctx.csrf, author) + fields).status == 303);
+  CHECK(f.get("/console/drafts/1", author).body.find("href=\"/console/drafts/1/discard\"") != std::string::npos);
+  const auto confirm = f.get("/console/drafts/1/discard", author);
+  REQUIRE(confirm.status == 200);
+  CHECK(confirm.body.find("Sì, scarta la bozza") != std::string::npos);
+  CHECK(f.drafts.records.at(1).state == "draft");  // asking changes nothing
+  CHECK(f.post("/console/drafts/1/discard", author, "revisione=1").status == 403);  // no CSRF token
+  const auto other = f.log_in("other@comune.it");
+  CHECK(f.get("/console/drafts/1/discard", other).status == 403);
+  CHECK(f.post("/console/drafts/1/discard", other, "csrf=" + csrf_token(f.ctx.csrf, other) + "&revisione=1").status == 403);
+  CHECK(f.post("/console/drafts/1/discard", author, "csrf=" + csrf_token(f.ctx.csrf, author) + "&revisione=9").status == 409);
+  CHECK(f.drafts.records.at(1).state == "draft");
+  const auto done = f.post("/console/drafts/1/discard", author, "csrf=" + csrf_token(f.ctx.csrf, author) + "&revisione=1");
+  CHECK(done.status == 303);
+  CHECK(f.drafts.records.at(1).state == "discarded");
+  CHECK(f.post("/console/drafts/1/discard", author, "csrf=" + csrf_token(f.ctx.csrf, author) + "&revisione=1").status == 409);
+  const auto pub = f.log_in("pub@comune.it");
+  CHECK(f.post("/console/drafts/2/discard", pub, "csrf=" + csrf_token(f.ctx.csrf, pub) + "&revisione=1").status == 303);
+  CHECK(f.drafts.records.at(2).state == "discarded");
+}
+
+TEST_CASE("submitting or rejecting a draft changed after the form's revision was checked is refused by the store") {
+  fixture f;
+  f.add("author@comune.it", "editor");
+  f.add("second@comune.it", "publisher");
+  const auto author = f.log_in("author@comune.it");
+  const auto id = pending_draft(f, author);
+  const auto second = f.log_in("second@comune.it");
+  // An edit lands between the page's check and the store's transaction.
+  f.drafts.racing_edit = [](store::draft_record& d) { d.revision = 2; };
+  const auto res = f.post("/console/drafts/" + std::to_string(id) + "/reject", second,
+                          approve_form(f, second) + "&motivo=No");
+  CHECK(res.status == 409);
+  CHECK(res.body.find("revisione 2") != std::string::npos);
+  CHECK(f.drafts.records.at(id).state == "pending");
+  f.drafts.racing_edit = nullptr;
+  REQUIRE(f.post("/console/drafts/" + std::to_string(id) + "/reject", second, approve_form(f, second, 2) + "&motivo=No").status == 303);
+  f.drafts.racing_edit = [](store::draft_record& d) { d.revision = 3; };
+  CHECK(f.post("/console/drafts/" + std::to_string(id) + "/submit", author, approve_form(f, author, 2)).status == 409);
+  CHECK(f.drafts.records.at(id).state == "rejected");
+}
+
+TEST_CASE("the drafts list pages beyond 50 per state with a keyset link") {
+  fixture f;
+  f.add("red@comune.it", "editor");
+  for (std::int64_t i = 1; i <= 60; ++i) {
+    store::draft_record d;
+    d.id = i;
+    d.source = "staff";
+    d.title = "Bozza numero " + std::to_string(i) + ".";
+    d.state = "draft";
+    d.author = "staff:red@comune.it";
+    f.drafts.records[i] = d;
+  }
+  const auto token = f.log_in("red@comune.it");
+  const auto first = f.get("/console/drafts?stato=draft", token);
+  REQUIRE(first.status == 200);
+  CHECK(first.body.find("Bozza numero 60.") != std::string::npos);
+  CHECK(first.body.find("Bozza numero 11.") != std::string::npos);
+  CHECK(first.body.find("Bozza numero 10.") == std::string::npos);
+  CHECK(first.body.find("href=\"/console/drafts?stato=draft&amp;prima=11\"") != std::string::npos);
+  const auto second = f.get("/console/drafts?stato=draft&prima=11", token);
+  REQUIRE(second.status == 200);
+  CHECK(second.body.find("Bozza numero 10.") != std::string::npos);
+  CHECK(second.body.find("Bozza numero 1.") != std::string::npos);
+  CHECK(second.body.find("Bozza numero 11.") == std::string::npos);
+  CHECK(second.body.find("rel=\"next\"") == std::string::npos);
+  CHECK(f.get("/console/drafts?stato=draft&prima=abc", token).status == 400);
+}
+
+TEST_CASE("a user limited to towns sees in the history and opens only the alerts of their towns and those for every town") {
+  fixture f;
+  f.store.create_user({"lugo@comune.it", "Luca Bianchi", "editor", {"lugo"},
+                       crypto::hash_password(password, f.options.cost)}, "cli", f.now);
+  f.add("tutti@comune.it", "editor");
+  const auto everyone = f.alert("Per tutti i comuni");
+  const auto other = f.alert("Solo Voltana", "moderate", "api", std::vector<std::string>{"voltana"});
+  const auto own = f.alert("Solo Lugo", "moderate", "api", std::vector<std::string>{"lugo"});
+  const auto both = f.alert("Lugo e Voltana", "moderate", "api", std::vector<std::string>{"voltana", "lugo"});
+  const auto token = f.log_in("lugo@comune.it");
+  const auto history = f.get("/console/alerts", token);
+  REQUIRE(history.status == 200);
+  CHECK(history.body.find("Per tutti i comuni") != std::string::npos);
+  CHECK(history.body.find("Solo Lugo") != std::string::npos);
+  CHECK(history.body.find("Lugo e Voltana") != std::string::npos);
+  CHECK(history.body.find("Solo Voltana") == std::string::npos);
+  // Filtering by another town does not widen it.
+  CHECK(f.get("/console/alerts?comune=voltana", token).body.find("Solo Voltana") == std::string::npos);
+  for (const auto id : {everyone, own, both}) {
+    CHECK(f.get("/console/alerts/" + std::to_string(id), token).status == 200);
+  }
+  const auto base = "/console/alerts/" + std::to_string(other);
+  const auto hidden = f.get(base, token);
+  CHECK(hidden.status == 404);
+  CHECK(hidden.content_type.find("text/html") == 0);
+  CHECK(hidden.body.find("Solo Voltana") == std::string::npos);
+  CHECK(f.get(base + "/report.csv", token).status == 404);
+  CHECK(f.get(base + "/events", token).status == 404);
+  // The dashboard's alerts in progress too.
+  const auto dashboard = f.get("/console/", token);
+  CHECK(dashboard.body.find("Solo Lugo") != std::string::npos);
+  CHECK(dashboard.body.find("Solo Voltana") == std::string::npos);
+  // A user of every town sees everything.
+  const auto all = f.log_in("tutti@comune.it");
+  CHECK(f.get("/console/", all).body.find("Solo Voltana") != std::string::npos);
+  CHECK(f.get("/console/alerts", all).body.find("Solo Voltana") != std::string::npos);
+  CHECK(f.get(base, all).status == 200);
 }

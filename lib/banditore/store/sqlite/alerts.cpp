@@ -1,5 +1,7 @@
 #include <banditore/store/sqlite/alerts.hpp>
 
+#include <banditore/domain/alert_audience.hpp>
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
@@ -166,6 +168,13 @@ struct alert_store::statements {
                        " AND (:town IS NULL OR EXISTS (SELECT 1 FROM json_each(alerts.towns) WHERE value = :town)"
                        " OR EXISTS (SELECT 1 FROM json_each(alerts.areas) j JOIN areas a ON a.id = j.value"
                        " WHERE a.town_id = :town))"
+                       " AND (:within IS NULL"
+                       " OR (coalesce(json_array_length(alerts.towns), 0) = 0"
+                       " AND coalesce(json_array_length(alerts.areas), 0) = 0)"
+                       " OR EXISTS (SELECT 1 FROM json_each(alerts.towns) t"
+                       " WHERE t.value IN (SELECT value FROM json_each(:within)))"
+                       " OR EXISTS (SELECT 1 FROM json_each(alerts.areas) j JOIN areas a ON a.id = j.value"
+                       " WHERE a.town_id IN (SELECT value FROM json_each(:within))))"
                        " ORDER BY id DESC LIMIT :limit"),
         counts(db, "SELECT state, count FROM alert_progress WHERE alert_id = :id"),
         // Both read at most the rows in flight, through the partial
@@ -398,6 +407,7 @@ std::vector<alert_record> alert_store::search(const alert_query& query) {
   text(":town", query.town);
   if (query.created_from) q.bind(":from", *query.created_from);
   if (query.created_before) q.bind(":until", *query.created_before);
+  if (!query.within_towns.empty()) q.bind(":within", *domain::id_list_to_json_text(query.within_towns));
   std::vector<alert_record> out;
   while (q.executeStep()) out.push_back(read_alert(q));
   q.reset();

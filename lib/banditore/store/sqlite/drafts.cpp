@@ -90,9 +90,14 @@ news_applied apply_news_items(SQLite::Database& db, std::string_view feed_url, s
                            "INSERT INTO drafts (source, town_id, title, text, link, news_feed, news_key, news_hash, "
                            "published_at, created_at, updated_at) VALUES ('news', :town, :title, :text, :link, "
                            ":feed, :key, :hash, :published, :now, :now)");
+  // A changed item rewrites its draft only while nobody has edited it
+  // (edited_by is set by a person's edit): the feed never undoes a
+  // person's work. The revision grows, so a page opened on the old text
+  // is told it changed.
   SQLite::Statement rewrite(db,
                             "UPDATE drafts SET title = :title, text = :text, link = :link, news_hash = :hash, "
-                            "published_at = :published, updated_at = :now WHERE id = :id AND state = 'draft'");
+                            "published_at = :published, updated_at = :now, revision = revision + 1 "
+                            "WHERE id = :id AND state = 'draft' AND edited_by IS NULL");
   for (const auto& item : items) {
     const auto key = digest_of({feed_url, item.id});
     const auto hash = digest_of({item.title, item.summary, item.link});
@@ -135,10 +140,13 @@ news_applied apply_news_items(SQLite::Database& db, std::string_view feed_url, s
       rewrite.reset();
       bind_content(rewrite);
       rewrite.bind(":id", *existing);
-      rewrite.exec();
-      record_audit(db, "news-feed", "draft.update", std::nullopt, std::nullopt, fmt::format("draft={}", *existing),
-                   now_ms);
-      ++out.updated;
+      if (rewrite.exec() == 1) {
+        record_audit(db, "news-feed", "draft.update", std::nullopt, std::nullopt, fmt::format("draft={}", *existing),
+                     now_ms);
+        ++out.updated;
+      } else {
+        ++out.unchanged;
+      }
     } else {
       ++out.unchanged;
     }

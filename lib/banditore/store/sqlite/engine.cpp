@@ -743,41 +743,62 @@ draft_change change_of(SQLite::Database& db, std::int64_t id, bool done) {
   return out;
 }
 
+// A change to a draft at the revision its caller read, in one IMMEDIATE
+// transaction: the revision is compared with the one stored after the
+// write lock is taken, so no edit can slip in between the check and the
+// change. change returns whether the draft was in a state that allows it.
+template <class Change>
+draft_change change_at_revision(SQLite::Database& db, std::int64_t id, std::optional<std::int64_t> revision,
+                                Change&& change) {
+  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  if (revision) {
+    auto now = draft_record_of(db, id);
+    if (!now) return draft_change{draft_outcome::not_found, std::nullopt};
+    if (now->revision != *revision) return draft_change{draft_outcome::stale, std::move(now)};
+  }
+  const bool done = change();
+  auto out = change_of(db, id, done);
+  tx.commit();
+  return out;
+}
+
 }  // namespace
 
 asio::awaitable<draft_change> engine::update_draft(std::int64_t id, draft_content content, actor who,
-                                                   std::int64_t now) {
-  auto work = [id, content = std::move(content), who = std::move(who), now](SQLite::Database& db) {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    const bool done = rewrite_person_draft(db, id, content, who, now);
-    if (done) record_audit(db, who.name, "draft.update", std::nullopt, who.api_key_id, fmt::format("draft={}", id), now);
-    auto out = change_of(db, id, done);
-    tx.commit();
-    return out;
+                                                   std::int64_t now, std::optional<std::int64_t> revision) {
+  auto work = [id, content = std::move(content), who = std::move(who), now, revision](SQLite::Database& db) {
+    return change_at_revision(db, id, revision, [&] {
+      const bool done = rewrite_person_draft(db, id, content, who, now);
+      if (done)
+        record_audit(db, who.name, "draft.update", std::nullopt, who.api_key_id, fmt::format("draft={}", id), now);
+      return done;
+    });
   };
   co_return co_await impl_->worker.run(std::move(work));
 }
 
-asio::awaitable<draft_change> engine::submit_draft(std::int64_t id, actor who, std::int64_t now) {
-  auto work = [id, who = std::move(who), now](SQLite::Database& db) {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    const bool done = move_draft(db, id, draft_open, draft_pending, "", who, now);
-    if (done) record_audit(db, who.name, "draft.submit", std::nullopt, who.api_key_id, fmt::format("draft={}", id), now);
-    auto out = change_of(db, id, done);
-    tx.commit();
-    return out;
+asio::awaitable<draft_change> engine::submit_draft(std::int64_t id, actor who, std::int64_t now,
+                                                   std::optional<std::int64_t> revision) {
+  auto work = [id, who = std::move(who), now, revision](SQLite::Database& db) {
+    return change_at_revision(db, id, revision, [&] {
+      const bool done = move_draft(db, id, draft_open, draft_pending, "", who, now);
+      if (done)
+        record_audit(db, who.name, "draft.submit", std::nullopt, who.api_key_id, fmt::format("draft={}", id), now);
+      return done;
+    });
   };
   co_return co_await impl_->worker.run(std::move(work));
 }
 
-asio::awaitable<draft_change> engine::reject_draft(std::int64_t id, std::string reason, actor who, std::int64_t now) {
-  auto work = [id, reason = std::move(reason), who = std::move(who), now](SQLite::Database& db) {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    const bool done = move_draft(db, id, draft_pending, draft_rejected, reason, who, now);
-    if (done) record_audit(db, who.name, "draft.reject", std::nullopt, who.api_key_id, fmt::format("draft={}", id), now);
-    auto out = change_of(db, id, done);
-    tx.commit();
-    return out;
+asio::awaitable<draft_change> engine::reject_draft(std::int64_t id, std::string reason, actor who, std::int64_t now,
+                                                   std::optional<std::int64_t> revision) {
+  auto work = [id, reason = std::move(reason), who = std::move(who), now, revision](SQLite::Database& db) {
+    return change_at_revision(db, id, revision, [&] {
+      const bool done = move_draft(db, id, draft_pending, draft_rejected, reason, who, now);
+      if (done)
+        record_audit(db, who.name, "draft.reject", std::nullopt, who.api_key_id, fmt::format("draft={}", id), now);
+      return done;
+    });
   };
   co_return co_await impl_->worker.run(std::move(work));
 }
@@ -957,6 +978,15 @@ asio::awaitable<int> engine::change_password(std::int64_t user_id, std::string p
   auto work = [&s, user_id, password_hash = std::move(password_hash), keep_token = std::move(keep_token),
                now](SQLite::Database&) { return s.staff->change_password(user_id, password_hash, keep_token, now); };
   co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<void> engine::enroll_own_totp(std::int64_t user_id, std::string secret,
+                                              std::vector<std::string> recovery_code_hashes,
+                                              std::int64_t accepted_step, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, user_id, secret = std::move(secret), hashes = std::move(recovery_code_hashes), accepted_step,
+               now](SQLite::Database&) { s.staff->enroll_own_totp(user_id, secret, hashes, accepted_step, now); };
+  co_await s.worker.run(std::move(work));
 }
 
 std::int64_t engine::create_user(const new_staff_user& user, std::string_view actor, std::int64_t now) {

@@ -165,10 +165,11 @@ class engine final : public store::inbound,
   boost::asio::awaitable<draft_record> create_draft(draft_content content, std::string source, actor who, bool submit,
                                                     std::int64_t now_ms) override;
   boost::asio::awaitable<draft_change> update_draft(std::int64_t id, draft_content content, actor who,
-                                                    std::int64_t now_ms) override;
-  boost::asio::awaitable<draft_change> submit_draft(std::int64_t id, actor who, std::int64_t now_ms) override;
+                                                    std::int64_t now_ms, std::optional<std::int64_t> revision) override;
+  boost::asio::awaitable<draft_change> submit_draft(std::int64_t id, actor who, std::int64_t now_ms,
+                                                    std::optional<std::int64_t> revision) override;
   boost::asio::awaitable<draft_change> reject_draft(std::int64_t id, std::string reason, actor who,
-                                                    std::int64_t now_ms) override;
+                                                    std::int64_t now_ms, std::optional<std::int64_t> revision) override;
   // models
   boost::asio::awaitable<std::vector<model_record>> list_models() override;
   boost::asio::awaitable<std::optional<model_record>> model(std::int64_t id) override;
@@ -210,6 +211,9 @@ class engine final : public store::inbound,
                                                  std::int64_t now_ms) override;
   boost::asio::awaitable<int> change_password(std::int64_t user_id, std::string password_hash, std::string keep_token,
                                               std::int64_t now_ms) override;
+  boost::asio::awaitable<void> enroll_own_totp(std::int64_t user_id, std::string secret,
+                                               std::vector<std::string> recovery_code_hashes,
+                                               std::int64_t accepted_step, std::int64_t now_ms) override;
   // staff_admin
   std::int64_t create_user(const new_staff_user& user, std::string_view actor, std::int64_t now_ms) override;
   std::vector<staff_user> list_users() override;

@@ -125,7 +125,7 @@ struct staff_store::statements {
         set_disabled(db, "UPDATE staff_users SET disabled_at = :at, updated_at = :now WHERE id = :id"),
         set_role(db, "UPDATE staff_users SET role = :role, updated_at = :now WHERE id = :id"),
         set_password(db, "UPDATE staff_users SET password_hash = :hash, updated_at = :now WHERE id = :id"),
-        set_totp(db, "UPDATE staff_users SET totp_cipher = :cipher, totp_last_step = NULL, updated_at = :now "
+        set_totp(db, "UPDATE staff_users SET totp_cipher = :cipher, totp_last_step = :step, updated_at = :now "
                      "WHERE id = :id"),
         clear_codes(db, "DELETE FROM staff_recovery_codes WHERE user_id = :id"),
         add_code(db, "INSERT OR IGNORE INTO staff_recovery_codes (user_id, code_hash) VALUES (:id, :hash)"),
@@ -298,31 +298,51 @@ bool staff_store::enroll_totp(std::string_view email, std::string_view secret,
   savepoint sp(db_);
   const auto id = id_of(email);
   if (!id) return false;
+  store_totp(*id, secret, code_hashes, std::nullopt, actor, now);
+  sp.release();
+  return true;
+}
+
+void staff_store::enroll_own_totp(std::int64_t user_id, std::string_view secret,
+                                  const std::vector<std::string>& code_hashes, std::int64_t accepted_step,
+                                  std::int64_t now) {
+  if (secret.size() < 16) throw std::invalid_argument("a TOTP secret has at least 16 bytes");
+  savepoint sp(db_);
+  const auto user = user_by_id(user_id);
+  if (!user) throw std::invalid_argument(fmt::format("no staff user {}", user_id));
+  store_totp(user_id, secret, code_hashes, accepted_step, user->email, now);
+  sp.release();
+}
+
+void staff_store::store_totp(std::int64_t id, std::string_view secret, const std::vector<std::string>& code_hashes,
+                             std::optional<std::int64_t> accepted_step, std::string_view actor, std::int64_t now) {
   // A write first, so the transaction holds the write lock before the
   // secret is sealed: live_keys::seal then cannot miss a key rotation
   // committed in between (see live_keys.hpp).
   auto& clear = st_->clear_codes;
   clear.reset();
-  clear.bind(":id", *id);
+  clear.bind(":id", id);
   clear.exec();
-  const auto cipher = keys_.seal(secret, totp_aad(*id));
+  const auto cipher = keys_.seal(secret, totp_aad(id));
   auto& st = st_->set_totp;
   st.reset();
   bind_blob(st, ":cipher", cipher);
+  if (accepted_step)
+    st.bind(":step", *accepted_step);
+  else
+    st.bind(":step");
   st.bind(":now", now);
-  st.bind(":id", *id);
+  st.bind(":id", id);
   st.exec();
   for (const auto& h : code_hashes) {
     auto& add = st_->add_code;
     add.reset();
-    add.bind(":id", *id);
+    add.bind(":id", id);
     bind_blob(add, ":hash", h);
     add.exec();
   }
   record_audit(db_, actor, "staff.totp_enroll", std::nullopt, std::nullopt,
-               fmt::format("user={} recovery_codes={}", *id, code_hashes.size()), now);
-  sp.release();
-  return true;
+               fmt::format("user={} recovery_codes={}", id, code_hashes.size()), now);
 }
 
 std::optional<staff_credentials> staff_store::find_for_login(std::string_view email) {

@@ -51,6 +51,8 @@ class staff_store {
   int end_other_sessions(std::int64_t user_id, std::string_view keep_token, std::int64_t now_ms);
   int change_password(std::int64_t user_id, std::string_view password_hash, std::string_view keep_token,
                       std::int64_t now_ms);
+  void enroll_own_totp(std::int64_t user_id, std::string_view secret, const std::vector<std::string>& code_hashes,
+                       std::int64_t accepted_step, std::int64_t now_ms);
 
   // last_seen_at is written at most this often: knowing a session was used
   // this minute is enough for a 30-minute idle limit, and it spares a write
@@ -61,6 +63,8 @@ class staff_store {
   std::optional<staff_user> user_by_id(std::int64_t id);
   std::optional<std::int64_t> id_of(std::string_view email);
   int end_sessions_of(std::int64_t user_id, std::string_view keep_hash);
+  void store_totp(std::int64_t user_id, std::string_view secret, const std::vector<std::string>& code_hashes,
+                  std::optional<std::int64_t> accepted_step, std::string_view actor, std::int64_t now_ms);
 
   SQLite::Database& db_;
   live_keys& keys_;

@@ -259,4 +259,14 @@ TEST_CASE("the history's search filters by town or its areas, topic, severity, s
   q.before_id = storm;
   q.limit = 1;
   CHECK(ids(q) == list{area});
+  // A user limited to Lugo: its alerts, by town or area, and the one for
+  // every town; never Voltana's, whatever else is asked.
+  q = {};
+  q.within_towns = {"lugo"};
+  CHECK(ids(q) == list{all, area, water});
+  q.town = "voltana";
+  CHECK(ids(q).empty());
+  q = {};
+  q.within_towns = {"voltana", "nowhere"};
+  CHECK(ids(q) == list{all, storm});
 }

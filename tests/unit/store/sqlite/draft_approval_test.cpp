@@ -81,7 +81,7 @@ TEST_CASE("approval: draft -> pending -> approved by another person creates exac
   CHECK(d.revision == 1);
   CHECK(d.audience.towns == std::vector<std::string>{"lugo"});
 
-  const auto submitted = run_blocking(w.engine->submit_draft(d.id, w.anna, t0 + 1));
+  const auto submitted = run_blocking(w.engine->submit_draft(d.id, w.anna, t0 + 1, std::nullopt));
   REQUIRE(submitted.outcome == draft_outcome::done);
   CHECK(submitted.draft->state == "pending");
   CHECK(submitted.draft->submitted_at == t0 + 1);
@@ -118,11 +118,11 @@ TEST_CASE("approval: the author cannot approve their own draft, and nothing is c
 TEST_CASE("approval: the last editor cannot approve a draft someone else wrote") {
   world w;
   const auto d = w.write(w.anna, false);
-  const auto edited = run_blocking(w.engine->update_draft(d.id, world::content("Acqua sospesa"), w.bruno, t0 + 1));
+  const auto edited = run_blocking(w.engine->update_draft(d.id, world::content("Acqua sospesa"), w.bruno, t0 + 1, std::nullopt));
   REQUIRE(edited.outcome == draft_outcome::done);
   CHECK(edited.draft->editor == "key:bruno");
   CHECK(edited.draft->revision == 2);
-  run_blocking(w.engine->submit_draft(d.id, w.anna, t0 + 2));
+  run_blocking(w.engine->submit_draft(d.id, w.anna, t0 + 2, std::nullopt));
   CHECK(w.send(*edited.draft, w.bruno, domain::draft_send::approve, 2).result.outcome == create_outcome::own_draft);
   CHECK(w.count("SELECT COUNT(*) FROM alerts") == 0);
 }
@@ -141,8 +141,8 @@ TEST_CASE("approval: approving twice creates one alert, the second is refused as
 TEST_CASE("approval: a stale revision is refused, the text approved is the text sent") {
   world w;
   const auto d = w.write(w.anna, false);
-  run_blocking(w.engine->update_draft(d.id, world::content("Acqua sospesa, orari nuovi"), w.anna, t0 + 1));
-  run_blocking(w.engine->submit_draft(d.id, w.anna, t0 + 2));
+  run_blocking(w.engine->update_draft(d.id, world::content("Acqua sospesa, orari nuovi"), w.anna, t0 + 1, std::nullopt));
+  run_blocking(w.engine->submit_draft(d.id, w.anna, t0 + 2, std::nullopt));
   // Bruno read revision 1; the draft is at 2.
   const auto stale = w.send(d, w.bruno, domain::draft_send::approve, 1);
   CHECK(stale.result.outcome == create_outcome::draft_changed);
@@ -154,7 +154,7 @@ TEST_CASE("approval: a stale revision is refused, the text approved is the text 
 TEST_CASE("approval: a pending draft is rejected with a reason, edited again and resubmitted") {
   world w;
   const auto d = w.write(w.anna, true);
-  const auto rejected = run_blocking(w.engine->reject_draft(d.id, "manca l'orario di fine", w.bruno, t0 + 1));
+  const auto rejected = run_blocking(w.engine->reject_draft(d.id, "manca l'orario di fine", w.bruno, t0 + 1, std::nullopt));
   REQUIRE(rejected.outcome == draft_outcome::done);
   CHECK(rejected.draft->state == "rejected");
   CHECK(rejected.draft->reject_reason == "manca l'orario di fine");
@@ -163,15 +163,15 @@ TEST_CASE("approval: a pending draft is rejected with a reason, edited again and
   CHECK(w.count("SELECT COUNT(*) FROM audit_log WHERE action = 'draft.reject' AND actor = 'key:bruno'") == 1);
 
   // Not pending any more: neither rejected again nor approved.
-  CHECK(run_blocking(w.engine->reject_draft(d.id, "ancora", w.bruno, t0 + 2)).outcome == draft_outcome::wrong_state);
+  CHECK(run_blocking(w.engine->reject_draft(d.id, "ancora", w.bruno, t0 + 2, std::nullopt)).outcome == draft_outcome::wrong_state);
   CHECK(w.send(d, w.bruno, domain::draft_send::approve, 1).result.outcome == create_outcome::draft_unavailable);
-  CHECK(run_blocking(w.engine->reject_draft(999, "nessuna", w.bruno, t0 + 2)).outcome == draft_outcome::not_found);
+  CHECK(run_blocking(w.engine->reject_draft(999, "nessuna", w.bruno, t0 + 2, std::nullopt)).outcome == draft_outcome::not_found);
 
-  const auto edited = run_blocking(w.engine->update_draft(d.id, world::content(), w.anna, t0 + 3));
+  const auto edited = run_blocking(w.engine->update_draft(d.id, world::content(), w.anna, t0 + 3, std::nullopt));
   REQUIRE(edited.outcome == draft_outcome::done);
   CHECK(edited.draft->state == "draft");
   CHECK(edited.draft->revision == 2);
-  const auto again = run_blocking(w.engine->submit_draft(d.id, w.anna, t0 + 4));
+  const auto again = run_blocking(w.engine->submit_draft(d.id, w.anna, t0 + 4, std::nullopt));
   REQUIRE(again.outcome == draft_outcome::done);
   CHECK(again.draft->state == "pending");
   CHECK(again.draft->reject_reason.empty());
@@ -181,10 +181,10 @@ TEST_CASE("approval: a pending draft is rejected with a reason, edited again and
 TEST_CASE("approval: a pending draft is neither edited nor submitted again") {
   world w;
   const auto d = w.write(w.anna, true);
-  CHECK(run_blocking(w.engine->update_draft(d.id, world::content(), w.anna, t0 + 1)).outcome ==
+  CHECK(run_blocking(w.engine->update_draft(d.id, world::content(), w.anna, t0 + 1, std::nullopt)).outcome ==
         draft_outcome::wrong_state);
-  CHECK(run_blocking(w.engine->submit_draft(d.id, w.anna, t0 + 1)).outcome == draft_outcome::wrong_state);
-  CHECK(run_blocking(w.engine->submit_draft(999, w.anna, t0 + 1)).outcome == draft_outcome::not_found);
+  CHECK(run_blocking(w.engine->submit_draft(d.id, w.anna, t0 + 1, std::nullopt)).outcome == draft_outcome::wrong_state);
+  CHECK(run_blocking(w.engine->submit_draft(999, w.anna, t0 + 1, std::nullopt)).outcome == draft_outcome::not_found);
   CHECK(w.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('draft.update', 'draft.submit')") == 0);
 }
 
@@ -254,4 +254,23 @@ TEST_CASE("migration 17: a database at 16 keeps its drafts, which read as revisi
   CHECK_FALSE(d.submitted_at.has_value());
   CHECK(d.audience.everyone());
   CHECK(sqlite::migrate(*db) == 0);
+}
+
+TEST_CASE("an edit, a submission or a rejection at a revision other than the draft's changes nothing") {
+  world w;
+  const auto d = w.write(w.anna, false);
+  const auto stale_edit = run_blocking(w.engine->update_draft(d.id, world::content("Altro"), w.bruno, t0 + 1, d.revision + 1));
+  CHECK(stale_edit.outcome == draft_outcome::stale);
+  REQUIRE(stale_edit.draft);
+  CHECK(stale_edit.draft->revision == d.revision);
+  CHECK(run_blocking(w.engine->draft(d.id))->title == d.title);
+  const auto edited = run_blocking(w.engine->update_draft(d.id, world::content("Altro"), w.bruno, t0 + 1, d.revision));
+  REQUIRE(edited.outcome == draft_outcome::done);
+  CHECK(edited.draft->revision == d.revision + 1);
+  CHECK(run_blocking(w.engine->submit_draft(d.id, w.anna, t0 + 2, d.revision)).outcome == draft_outcome::stale);
+  CHECK(run_blocking(w.engine->draft(d.id))->state == "draft");
+  REQUIRE(run_blocking(w.engine->submit_draft(d.id, w.anna, t0 + 2, d.revision + 1)).outcome == draft_outcome::done);
+  CHECK(run_blocking(w.engine->reject_draft(d.id, "no", w.bruno, t0 + 3, d.revision)).outcome == draft_outcome::stale);
+  CHECK(run_blocking(w.engine->draft(d.id))->state == "pending");
+  CHECK(run_blocking(w.engine->reject_draft(999, "no", w.bruno, t0 + 3, 1)).outcome == draft_outcome::not_found);
 }

@@ -97,3 +97,21 @@ TEST_CASE("news feed state: validators kept, failures counted and cleared") {
   CHECK(s.last_polled_at == t0 + 2);
 }
 
+
+TEST_CASE("a news draft a person has edited is no longer rewritten by its feed; a rewrite grows the revision") {
+  auto db = fresh();
+  apply_news_items(*db, lugo_feed, "lugo", {item("a", "Uno"), item("b", "Due")}, t0);
+  const auto a = list_draft_records(*db, draft_open, 0, 10).back().id;
+  const auto b = list_draft_records(*db, draft_open, 0, 10).front().id;
+  draft_content content;
+  content.alert.category = "roads";
+  content.alert.title = "Uno, riscritto in redazione";
+  content.alert.text = "Testo nostro";
+  REQUIRE(rewrite_person_draft(*db, a, content, actor{"staff:red@comune.it", std::nullopt}, t0 + 1));
+  const auto later = apply_news_items(*db, lugo_feed, "lugo", {item("a", "Uno, aggiornato"), item("b", "Due, aggiornato")}, t0 + 2);
+  CHECK(later.updated == 1);
+  CHECK(later.unchanged == 1);
+  CHECK(draft_record_of(*db, a)->title == "Uno, riscritto in redazione");
+  CHECK(draft_record_of(*db, b)->title == "Due, aggiornato");
+  CHECK(draft_record_of(*db, b)->revision == 2);
+}
