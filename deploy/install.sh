@@ -24,8 +24,10 @@ packages=(
   # public pages and the console (header-only).
   libsodium-dev libkainjow-mustache-dev
   # Browser tests: headless Chromium driven by Selenium; xmllint checks the
-  # Atom and CAP documents against their schemas.
-  chromium chromium-driver python3-selenium libxml2-utils
+  # Atom and CAP documents are well formed; a colour emoji font, without
+  # which the pages' symbols (severity, attachment) are drawn as boxes in
+  # the screenshots.
+  chromium chromium-driver python3-selenium libxml2-utils fonts-noto-color-emoji
 )
 
 missing=()
