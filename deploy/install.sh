@@ -26,8 +26,10 @@ packages=(
   # bench/ingest --callgrind counts instructions per request under callgrind.
   valgrind
   # Browser tests: headless Chromium driven by Selenium; xmllint checks the
-  # Atom and CAP documents against their schemas.
-  chromium chromium-driver python3-selenium libxml2-utils
+  # Atom and CAP documents are well formed; a colour emoji font, without
+  # which the pages' symbols (severity, attachment) are drawn as boxes in
+  # the screenshots.
+  chromium chromium-driver python3-selenium libxml2-utils fonts-noto-color-emoji
 )
 
 missing=()

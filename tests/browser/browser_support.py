@@ -104,6 +104,17 @@ class Banditore:
         except urllib.error.HTTPError as e:
             return e.code, json.loads(e.read() or b"null")
 
+    def upload(self, token, data, content_type, query=""):
+        """POST /v1/media: a file's bytes as they are; the answer, parsed."""
+        req = urllib.request.Request(self.base + "/v1/media" + query, data=data, method="POST")
+        req.add_header("Authorization", "Bearer " + token)
+        req.add_header("Content-Type", content_type)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, json.loads(r.read() or b"null")
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"null")
+
     def citizen_says(self, wa_id, text, message_id):
         """A text from a citizen, as Meta's webhook posts it, signed with
         the app secret (X-Hub-Signature-256)."""

@@ -37,6 +37,32 @@ def quiet_now():
     return clock(minute - 60) + "-" + clock(minute + 120)
 
 
+def map_png(width=1600, height=900):
+    """A real PNG wider than any screen here (a road map's proportions):
+    pale ground, a blue river across it, a red road closed down its middle.
+    Written with zlib alone, as RFC 2083 describes the format."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    rows = []
+    for y in range(height):
+        row = bytearray(b"\x00")  # filter: none
+        for x in range(width):
+            if abs(x - width // 2) < 12:
+                row += b"\xc0\x1c\x28"
+            elif abs(y - height // 2 - (x - width // 2) // 8) < 20:
+                row += b"\x2a\x6f\xc4"
+            else:
+                row += b"\xf2\xee\xe3"
+        rows.append(bytes(row))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b""))
+
+
 def seed(site):
     """A town's archive: a long severe alert, a cancelled one and a title
     that tries to be HTML."""
@@ -65,9 +91,39 @@ def seed(site):
         status, answer = site.api("POST", "/v1/alerts", token, body)
         assert status == 202, (status, answer)
         ids[key] = answer["id"]
+    # An alert with an image: its page shows it, scaled to the screen.
+    status, media = site.upload(token, map_png(), "image/png")
+    assert status == 201, (status, media)
+    status, answer = site.api("POST", "/v1/alerts", token, {
+        "category": "roads", "severity": "severe", "title": "Deviazione per la chiusura del ponte",
+        "text": "La mappa mostra il percorso alternativo.", "media": media["id"]})
+    assert status == 202, (status, answer)
+    ids["image"] = answer["id"]
     status, answer = site.api("POST", "/v1/alerts/%d/cancel" % ids["cancelled"], token)
     assert status == 200 and answer["state"] == "cancelled", (status, answer)
     return ids
+
+
+def image_problems(driver, path, label):
+    """The attachment's image has loaded whole (the bytes were served as
+    uploaded, with a type the page's policy lets it show) and fits the
+    text column."""
+    found = driver.execute_script(
+        "const i = document.querySelector('.attachment-image img');"
+        "if (!i) return null;"
+        "return {complete: i.complete, natural: i.naturalWidth, shown: i.getBoundingClientRect().width,"
+        " column: i.closest('article').getBoundingClientRect().width, alt: i.alt};")
+    if found is None:
+        return ["%s at %s: no image on the page" % (path, label)]
+    problems = []
+    if not found["complete"] or found["natural"] != 1600:
+        problems.append("%s at %s: the image did not load (%s)" % (path, label, found))
+    if found["shown"] > found["column"] + 0.5 or found["shown"] < 100:
+        problems.append("%s at %s: the image is %.0f px wide in a %.0f px column"
+                        % (path, label, found["shown"], found["column"]))
+    if found["alt"] != "Deviazione per la chiusura del ponte":
+        problems.append("%s at %s: the image's alt text is %r" % (path, label, found["alt"]))
+    return problems
 
 
 def main():
@@ -94,6 +150,7 @@ def main():
             "alert": "/avvisi/%d" % ids["severe"],
             "alert-html-title": "/avvisi/%d" % ids["html"],
             "alert-cancelled": "/avvisi/%d" % ids["cancelled"],
+            "alert-image": "/avvisi/%d" % ids["image"],
             "poster": "/manifesto/" + site.town,
             "widget": "/widget",
             "cap": "/cap",
@@ -124,6 +181,10 @@ def main():
                         print(line)
                         if v["impact"] in SERIOUS:
                             failures.append(line)
+                    if name == "alert-image":
+                        failures += image_problems(driver, path, label)
+                    if name in ("archive", "widget") and not driver.find_elements("css selector", "a.attachment-link"):
+                        failures.append("%s at %s: no link to the image alert's attachment" % (path, label))
                     print("checked %s at %s -> %s" % (path, label, shot))
 
             # The HTML title stays text.

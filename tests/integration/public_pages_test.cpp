@@ -298,4 +298,28 @@ TEST_CASE("an update stops what is left of the alert it replaces, and the pages 
   REQUIRE(doc.alert->references.size() == 1);
   CHECK(doc.alert->references[0].identifier == "banditore-avviso-" + first_n);
   CHECK(get("/cap/" + first_n + "-cancel.xml").status == 404);
+
+  // The archive, the widget and the feeds say the same.
+  for (const std::string path : {"/avvisi", "/widget", "/"}) {
+    const auto body = get(path).body;
+    INFO(path);
+    CHECK(body.find("<strong class=\"state\">Aggiornato</strong>") != std::string::npos);
+    CHECK(body.find("Annullato") == std::string::npos);
+  }
+  const auto feed = get("/avvisi.atom").body;
+  CHECK(feed.find("AGGIORNAMENTO: Lavori in via Mazzini: strada chiusa") != std::string::npos);
+  CHECK(get("/cap/index.atom").body.find("/cap/" + second_n + ".xml") != std::string::npos);
+
+  // Then the update is withdrawn: marked on every page and feed, with its
+  // CAP Cancel referencing the Update.
+  REQUIRE(w.app.api("POST", "/v1/alerts/" + second_n + "/cancel", w.token).status == 200);
+  CHECK(get("/avvisi/" + second_n).body.find("Avviso annullato") != std::string::npos);
+  CHECK(get("/avvisi").body.find("<strong class=\"state\">Annullato</strong>") != std::string::npos);
+  CHECK(get("/avvisi.atom").body.find("ANNULLATO: Lavori in via Mazzini: strada chiusa") != std::string::npos);
+  CHECK(get("/cap/index.atom").body.find("/cap/" + second_n + "-cancel.xml") != std::string::npos);
+  const auto cancel = banditore::cap::parse_cap(get("/cap/" + second_n + "-cancel.xml").body);
+  REQUIRE(cancel.ok());
+  CHECK(cancel.alert->msg_type == "Cancel");
+  REQUIRE(cancel.alert->references.size() == 1);
+  CHECK(cancel.alert->references[0].identifier == "banditore-avviso-" + second_n);
 }

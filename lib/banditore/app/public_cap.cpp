@@ -80,6 +80,9 @@ cap::cap_info info_of(const store::public_alert& a, const cap_publisher& p, cons
     area.desc += (area.desc.empty() ? "" : ", ") + t.name;
     // The name CAP feeds of the Italian civil protection use for it.
     if (!t.istat_code.empty()) area.geocodes.emplace_back("ISTAT", t.istat_code);
+    // Its boundary too, when the catalogue has it: an aggregator that
+    // knows no ISTAT code still places the alert on a map.
+    if (auto ring = cap_ring(t.polygon)) area.polygons.push_back(std::move(*ring));
   }
   if (area.desc.empty()) area.desc = p.sender_name;
   i.areas.push_back(std::move(area));

@@ -37,6 +37,7 @@ struct phrase {
 
 std::optional<phrase> make_phrase(std::string_view text, kind what, const std::string& id = {}) {
   auto words = fold(text).words;
+  italian::join_saint_titles(words);
   std::vector<std::string> kept;
   std::copy_if(words.begin(), words.end(), std::back_inserter(kept), [](const std::string& w) { return !is_connecting(w); });
   if (kept.empty()) kept = words;  // a name made only of little words is kept whole
@@ -108,6 +109,8 @@ bool same_word(const text_words& t, std::size_t j, const phrase& p, std::size_t 
   const auto& word = t.words[j];
   const auto& name_word = p.words[k];
   if (word == name_word) return true;
+  // "S. Maria" is "Santa Maria", "SS. Annunziata" "Santissima Annunziata".
+  if (italian::same_saint_title(word, name_word)) return true;
   // A word of request is a name's word only as written: "attiva" is not
   // "attività", though Snowball gives both the stem "attiv". Phrases that
   // are no names ("cosa ricevo") take them by stem.
@@ -176,6 +179,7 @@ audience_request audience_reader::read(std::string_view utf8_text, std::string_v
   auto folded = fold(utf8_text);
   text_words t;
   t.words = std::move(folded.words);
+  italian::join_saint_titles(t.words);
   for (const auto& w : t.words) {
     t.stems.push_back(italian::stem(w));
     t.request.push_back(is_request_word(w));

@@ -8,7 +8,9 @@
 // accents, punctuation), word by word by their Italian stem (strada and
 // strade, evento and eventi), one typo away on words of 6 letters or more,
 // and with the little words of place names optional ("Santa Maria
-// Fabriago" names "Santa Maria in Fabriago"). The longest name wins; a
+// Fabriago" names "Santa Maria in Fabriago"), the saint's title
+// written short or whole ("S. Maria", "S.Agata", "SS. Annunziata";
+// italian::same_saint_title). The longest name wins; a
 // word names at most one thing. What is left is read by classify_command
 // (commands.hpp), so the request itself follows the same rule as a plain
 // "Attiva".

@@ -372,8 +372,10 @@ reading read_words(const std::vector<std::string>& words, const std::vector<std:
       if (k->kind == command::unsubscribe) ask_leave(w, false);
       continue;
     }
-    if (among(service_nouns, w) || among(filler_words, w) ||
-        std::find(town.begin(), town.end(), w) != town.end()) {
+    const bool town_word = std::any_of(town.begin(), town.end(), [&w](const std::string& t) {
+      return t == w || italian::same_saint_title(t, w);
+    });
+    if (among(service_nouns, w) || among(filler_words, w) || town_word) {
       if (negated && among(service_nouns, w) && (strong_negation || wants)) {
         ask_leave(w, false, true);  // "niente più messaggi", "non voglio messaggi"
         negation_left = 0;
@@ -435,7 +437,8 @@ reading read_words(const std::vector<std::string>& words, const std::vector<std:
 
 std::vector<std::string> town_words(std::string_view town) {
   auto words = fold(town).words;
-  std::erase_if(words, [](const std::string& w) { return w.size() < 2; });
+  // "S." of "S. Agata" stays: it is the saint's title cut short.
+  std::erase_if(words, [](const std::string& w) { return w.size() < 2 && w != "s"; });
   return words;
 }
 

@@ -245,6 +245,37 @@ bool within_one_edit(std::string_view a, std::string_view b) {
   return a.substr(i) == b.substr(i + 1);  // one insertion
 }
 
+bool same_saint_title(std::string_view a, std::string_view b) {
+  // Sant' folds to "sant"; "santi" is the plural of San and Santo.
+  static constexpr std::string_view one_saint[]{"san", "santa", "santo", "sant"};
+  static constexpr std::string_view most_holy[]{"santissimo", "santissima", "santi", "santissimi", "santissime"};
+  auto among = [](const auto& list, std::string_view w) {
+    return std::find(std::begin(list), std::end(list), w) != std::end(list);
+  };
+  if (a == b) return a == "s" || a == "ss" || among(one_saint, a) || among(most_holy, a);
+  if (a.size() > b.size()) std::swap(a, b);
+  if (a == "s") return among(one_saint, b);
+  if (a == "ss") return among(most_holy, b);
+  return false;
+}
+
+void join_saint_titles(std::vector<std::string>& words) {
+  std::vector<std::string> out;
+  out.reserve(words.size());
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (words[i] == "s" && i + 1 < words.size() && words[i + 1] == "s") {
+      out.emplace_back("ss");
+      ++i;
+    } else if (words[i] == "ss" && i + 1 < words.size() && (words[i + 1] == "ma" || words[i + 1] == "mo")) {
+      out.emplace_back("ss");
+      ++i;
+    } else {
+      out.push_back(std::move(words[i]));
+    }
+  }
+  words = std::move(out);
+}
+
 std::optional<verb_match> match_verb(std::string_view word) {
   if (auto m = each_stripped(word, exact)) return m;
   if (word.size() < min_typo_word) return std::nullopt;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace banditore::domain::italian {
 
@@ -48,6 +49,19 @@ std::optional<verb_match> match_verb(std::string_view word);
 
 // True when a and b are at most one edit apart (the edits above).
 bool within_one_edit(std::string_view a, std::string_view b);
+
+// Place names written with the saint's title cut short, as on road signs,
+// in registries and in what people type: "S." for San, Santa, Santo and
+// Sant' ("S. Maria in Fabriago", "S.Agata"), "SS." for Santissimo,
+// Santissima and Santi ("SS. Annunziata", "SS. Cosma e Damiano"), also
+// "S.S." and "SS.ma"/"SS.mo". Folded, the dots are gone: "s" and "ss".
+// True when a and b are the same title, one of them cut short; never for
+// two full words ("san" and "santa" are different names).
+bool same_saint_title(std::string_view a, std::string_view b);
+
+// The folded words with "S.S." ("s", "s") and "SS.ma"/"SS.mo" ("ss",
+// "ma") joined into one "ss", so a name's words line up with the text's.
+void join_saint_titles(std::vector<std::string>& words);
 
 // The Snowball (libstemmer) Italian stem of a folded word, for matching the
 // nouns, adjectives and greetings around a request in all their

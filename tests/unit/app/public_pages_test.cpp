@@ -247,6 +247,36 @@ TEST_CASE("an alert for some towns or areas names only those, on its page and in
   CHECK(ring.back().lon == ring.front().lon);
 }
 
+TEST_CASE("a CAP document gives each town's boundary beside its ISTAT code, when the catalogue has one") {
+  domain::audience_catalogue c;
+  c.towns = {{"lugo", "Comune di Lugo", {}, "039012",
+              R"({"type":"Polygon","coordinates":[[[11.85,44.35],[12.0,44.35],[12.0,44.5],[11.85,44.5],[11.85,44.35]]]})"},
+             {"bagnacavallo", "Comune di Bagnacavallo", {}, "039003"}};
+  store::public_alert a;
+  a.id = 5;
+  a.category = "roads";
+  a.severity = "moderate";
+  a.title = "Strade chiuse";
+  a.text = "Per la fiera.";
+  a.created_at = t0;
+  const auto doc = app::cap_alert_of(a, {"avvisi.example.it", "Avvisi", "https://avvisi.example.it"}, c);
+  auto back = cap::parse_cap(cap::cap_xml(doc));
+  INFO(back.element, ": ", back.reason);
+  REQUIRE(back.ok());
+  const auto& areas = back.alert->infos.at(0).areas;
+  REQUIRE(areas.size() == 1);
+  CHECK(areas[0].geocodes == cap::cap_values{{"ISTAT", "039012"}, {"ISTAT", "039003"}});
+  // Lugo's ring, closed as CAP asks; Bagnacavallo has none in the catalogue.
+  REQUIRE(areas[0].polygons.size() == 1);
+  const auto& ring = areas[0].polygons[0];
+  REQUIRE(ring.size() == 5);
+  CHECK(ring[0].lat == doctest::Approx(44.35));
+  CHECK(ring[0].lon == doctest::Approx(11.85));
+  CHECK(ring[2].lat == doctest::Approx(44.5));
+  CHECK(ring[4].lat == ring[0].lat);
+  CHECK(ring[4].lon == ring[0].lon);
+}
+
 TEST_CASE("an alert's page says where and for which topics it was sent, as it was addressed") {
   site s;
   const auto everyone = s.create("Per tutti");
@@ -421,6 +451,23 @@ TEST_CASE("an alert's page links its attachment with its kind and size, and show
     }
   }
   CHECK(enclosures == 2);  // the PDF and the PNG, not the alert without one
+}
+
+TEST_CASE("the archive and the widget mark an alert that carries an attachment with a link to it, and no other") {
+  site s;
+  const auto pdf = s.create_with("Ordinanza acqua", "application/pdf", "ordinanza.pdf", std::string(1'234'567, 'x'));
+  const auto plain = s.create("Senza allegato");
+  const auto archive = s.get("/avvisi").body;
+  CHECK(has(archive, "<a class=\"attachment-link\" href=\"/avvisi/" + std::to_string(pdf) +
+                         "/allegato\"><span aria-hidden=\"true\">📎</span> Allegato PDF, 1,2 MB</a>"));
+  CHECK_FALSE(has(archive, "/avvisi/" + std::to_string(plain) + "/allegato"));
+  // The widget's links are absolute and open a new tab, outside the frame.
+  const auto widget = s.get("/widget").body;
+  CHECK(has(widget, "<a class=\"attachment-link\" href=\"https://avvisi.example.it/avvisi/" + std::to_string(pdf) +
+                        "/allegato\" target=\"_blank\">"));
+  CHECK_FALSE(has(widget, "/avvisi/" + std::to_string(plain) + "/allegato"));
+  // The home page's newest alerts share the archive's item.
+  CHECK(has(s.get("/").body, "/avvisi/" + std::to_string(pdf) + "/allegato"));
 }
 
 TEST_CASE("an attachment is served whole with its type, name, ETag and nosniff, answers 304, and is a 404 when hidden or absent") {

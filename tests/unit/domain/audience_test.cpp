@@ -154,3 +154,49 @@ TEST_CASE("the default topics have distinct ids and names; events are not in a p
   CHECK(names.size() == topics.size());
   CHECK(ids.count("emergenze") == 1);
 }
+
+TEST_CASE("names written with S. for San, Santa, Santo and SS. for Santissimo or Santi are the same names") {
+  // Real places, spelt as their catalogue may spell them: frazioni of Lugo
+  // (Santa Maria in Fabriago, San Potito, San Lorenzo written short),
+  // Sant'Agata sul Santerno (RA), Santi Cosma e Damiano (LT), the
+  // Santissima Annunziata of Firenze.
+  audience_catalogue c;
+  c.towns = {{"santagata", "Comune di Sant'Agata sul Santerno", {"Sant'Agata"}, ""},
+             {"santicosma", "Comune di Santi Cosma e Damiano", {}, ""}};
+  c.areas = {{"fabriago", "lugo", "Santa Maria in Fabriago", {}},
+             {"san-potito", "lugo", "San Potito", {}},
+             {"san-lorenzo", "lugo", "S. Lorenzo", {}},
+             {"annunziata", "firenze", "Santissima Annunziata", {}}};
+  c.topics = default_topics();
+  const audience_reader r(c);
+  struct named {
+    std::string text;
+    std::vector<std::string> towns, areas;
+  };
+  for (const auto& e : std::vector<named>{
+           {"Attiva S. Maria in Fabriago", {}, {"fabriago"}},
+           {"attiva S.Maria Fabriago", {}, {"fabriago"}},
+           {"ATTIVA S MARIA IN FABRIAGO", {}, {"fabriago"}},
+           {"Attiva S.Agata", {"santagata"}, {}},
+           {"attiva S. Agata sul Santerno", {"santagata"}, {}},
+           {"Attiva S. Potito e S.Maria in Fabriago", {}, {"san-potito", "fabriago"}},
+           {"Attiva San Lorenzo", {}, {"san-lorenzo"}},
+           {"attiva s. lorenzo", {}, {"san-lorenzo"}},
+           {"Attiva SS. Annunziata", {}, {"annunziata"}},
+           {"attiva S.S. Annunziata", {}, {"annunziata"}},
+           {"attiva SS.ma Annunziata", {}, {"annunziata"}},
+           {"Attiva SS. Cosma e Damiano", {"santicosma"}, {}},
+           {"attiva Santi Cosma e Damiano", {"santicosma"}, {}},
+       }) {
+    CAPTURE(e.text);
+    const auto got = r.read(e.text);
+    CHECK(to_string(got.action) == "join");
+    CHECK(got.towns == e.towns);
+    CHECK(got.areas == e.areas);
+  }
+  // A title is one saint or the most holy, not both, and two full titles
+  // are two names: "San Maria" and "SS. Potito" name nothing.
+  CHECK(r.read("attiva san maria in fabriago").areas.empty());
+  CHECK(r.read("attiva SS. Potito").areas.empty());
+  CHECK(r.read("attiva S. Annunziata").areas.empty());
+}

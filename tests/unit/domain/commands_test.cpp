@@ -119,6 +119,19 @@ TEST_CASE("the town's name may surround a request") {
   CHECK(classify_command("attiva avvisi Roccasecca dei Volsci zzz", "").kind == command::unclear);
 }
 
+TEST_CASE("the town's name may surround a request with the saint's title written short or whole") {
+  // Sant'Agata sul Santerno (RA), written as its citizens and its own
+  // signs write it; the deployment may spell it either way.
+  for (std::string_view text : {"Attiva S.Agata", "attiva S. Agata sul Santerno", "Attiva Sant'Agata",
+                                "attiva avvisi santa agata"}) {
+    CAPTURE(text);
+    CHECK(classify_command(text, "Sant'Agata sul Santerno").kind == command::subscribe);
+    CHECK(classify_command(text, "S. Agata sul Santerno").kind == command::subscribe);
+  }
+  // Santi Cosma e Damiano (LT), "SS. Cosma e Damiano" on its road signs.
+  CHECK(classify_command("attiva SS. Cosma e Damiano", "Santi Cosma e Damiano").kind == command::subscribe);
+}
+
 TEST_CASE("emoji and symbols do not count as words") {
   CHECK(kind_of("🙏🙏 attiva 🙏 🙏 🙏 🙏 🙏 🙏 🙏 🙏") == command::subscribe);
 }
