@@ -555,3 +555,15 @@ CREATE TABLE media (
 -- The alert's attachment, sent inside the 24-hour window as an image or
 -- document message with the alert's text as its caption; NULL: none.
 ALTER TABLE alerts ADD COLUMN media_id INTEGER REFERENCES media(id);
+
+-- migration 20: nothing (the number is taken by a change made alongside;
+-- drop this placeholder when that one is merged)
+
+-- migration 21: alerts scheduled for a later time
+-- An alert given a send_at in the future waits in state 'scheduled' with
+-- not_before = send_at; the scheduler (dispatch/scheduler) moves it to
+-- 'planning' when due, in one transaction with its audit row, so it leaves
+-- once even across a restart. The planner then reaches the people
+-- subscribed by send_at, not only those subscribed when it was written.
+ALTER TABLE alerts ADD COLUMN send_at INTEGER;
+CREATE INDEX alerts_scheduled ON alerts(not_before) WHERE state = 'scheduled';

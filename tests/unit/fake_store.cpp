@@ -127,6 +127,7 @@ asio::awaitable<std::vector<store::alert_record>> fake_store::search(store::aler
     if (q.before_id != 0 && it->first >= q.before_id) continue;
     if (!q.severity.empty() && a.severity != q.severity) continue;
     if (!q.source.empty() && a.source != q.source) continue;
+    if (!q.state.empty() && a.state != q.state) continue;
     if (q.created_from && a.created_at < *q.created_from) continue;
     if (q.created_before && a.created_at >= *q.created_before) continue;
     if (!q.title_contains.empty() && lower(a.title).find(lower(q.title_contains)) == std::string::npos) continue;

@@ -62,6 +62,7 @@ json alert_json(const store::alert_record& a) {
           {"updates", a.updates ? json(*a.updates) : json(nullptr)},
           {"recipients", a.planned_count},
           {"media", a.media_id ? json(*a.media_id) : json(nullptr)},
+          {"send_at", time_or_null(a.send_at)},
           {"location", "/v1/alerts/" + std::to_string(a.id)}};
 }
 
@@ -303,6 +304,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     a.updates = validation.updates;
     a.publish = validation.publish;
     a.media_id = validation.media_id;
+    a.send_at = validation.send_at_ms;
     const auto digest = crypto::sha256(http::json_text(body));
     a.request_hash.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
     a.not_before = now;
@@ -310,7 +312,8 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
       a.duplicate_since = now - ctx.duplicate_window_ms;
     if (ctx.quiet_hours && a.draft.level == domain::severity::minor) {
       domain::quiet_hours q{ctx.quiet_hours->first, ctx.quiet_hours->second};
-      if (auto until = domain::quiet_until(q, now)) a.not_before = *until;
+      // Quiet hours at the time it leaves.
+      if (auto until = domain::quiet_until(q, a.send_at.value_or(now))) a.not_before = *until;
     }
     const auto tier = ctx.tier_limit;
     store::actor who{"key:" + auth.key->name, auth.key->id};
@@ -488,6 +491,7 @@ json draft_json(const store::draft_record& d, const domain::approval_rule& rule)
             {"updated_at", domain::format_rfc3339_utc(d.updated_at)},
             {"audience", domain::audience_json(d.audience)},
             {"expires_at", time_or_null(d.expires_at)},
+            {"send_at", time_or_null(d.send_at)},
             {"public", d.publish},
             {"revision", d.revision},
             {"author", d.author.empty() ? json(nullptr) : json(d.author)},
@@ -588,6 +592,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     content.alert = std::move(*request.validation.draft);
     content.audience = std::move(request.audience);
     content.publish = request.validation.publish;
+    content.send_at = request.validation.send_at_ms;
     // Named before the co_await: g++ 12 destroys temporaries built in a co_await expression twice.
     std::string source = "api";
     auto who = actor_of(*auth.key);
@@ -624,6 +629,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     content.alert = std::move(*request.validation.draft);
     content.audience = std::move(request.audience);
     content.publish = request.validation.publish;
+    content.send_at = request.validation.send_at_ms;
     // Whoever edits becomes the draft's editor, who cannot approve it.
     auto who = actor_of(*auth.key);
     auto change = co_await ctx.drafts->update_draft(*id, std::move(content), std::move(who), now);

@@ -4,6 +4,8 @@
 #include <banditore/domain/alert_audience.hpp>
 #include <banditore/domain/alert_message.hpp>
 #include <banditore/domain/draft_decision.hpp>
+#include <banditore/domain/local_time.hpp>
+#include <banditore/domain/rfc3339.hpp>
 #include <banditore/domain/phone_preview.hpp>
 #include <banditore/domain/preview.hpp>
 #include <banditore/domain/quiet_hours.hpp>
@@ -41,7 +43,22 @@ std::string field_label(std::string_view field) {
   if (field == "towns") return "Comuni";
   if (field == "topics") return "Temi";
   if (field == "areas") return "Zone";
+  if (field == "send_at") return "Invio programmato";
+  if (field == "expires_at") return "Scadenza";
   return std::string(field);
+}
+
+// A time typed in Rome's wall clock (<input type="datetime-local">) into
+// body[key] as RFC 3339 UTC, so POST /v1/alerts's checks read it; an
+// error in Italian when it is not such a time.
+void put_local_time(const http::form& f, const char* field, const char* key, json& body,
+                    std::vector<domain::field_error>& errors) {
+  const auto text = f.get(field);
+  if (text.empty()) return;
+  if (auto t = domain::parse_local_input(domain::default_time_zone, text))
+    body[key] = domain::format_rfc3339_utc(*t);
+  else
+    errors.push_back({key, "non è una data e un'ora (aaaa-mm-gg e hh:mm, ora di Roma)"});
 }
 
 // The form as POST /v1/alerts's body: the same checks read it.
@@ -86,6 +103,7 @@ struct checked {
   domain::alert_audience audience;
   std::vector<domain::field_error> errors;
   std::optional<std::string> forbidden;  // the user's towns do not allow it
+  std::optional<std::int64_t> send_at;   // when it is to leave; nullopt: at once
 };
 
 asio::awaitable<checked> check(const alerts_context& api, const console_request& r, const json& body, const domain::audience_catalogue& catalogue, std::int64_t now) {
@@ -99,6 +117,7 @@ asio::awaitable<checked> check(const alerts_context& api, const console_request&
     out.errors.insert(out.errors.end(), unknown.begin(), unknown.end());
   }
   if (out.errors.empty()) {
+    out.send_at = validation.send_at_ms;
     out.audience = std::move(reading.audience);
     const auto verdict = domain::limit_to_key_towns(out.audience, r.session.user.towns, catalogue);
     if (!verdict.allowed) out.forbidden = verdict.detail;
@@ -114,7 +133,10 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
     const auto now = ctx.now_ms();
     domain::audience_catalogue catalogue;
     if (ctx.audience) catalogue = co_await ctx.audience->catalogue();
-    const auto body = body_of(f);
+    auto body = body_of(f);
+    std::vector<domain::field_error> time_errors;
+    put_local_time(f, "invio", "send_at", body, time_errors);
+    put_local_time(f, "scadenza", "expires_at", body, time_errors);
     json data = {{"title", "Nuovo avviso"},
                  {"nav_compose", true},
                  {"categories", choices(categories, f.has("categoria") ? f.get("categoria") : "other")},
@@ -127,15 +149,25 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
                  {"has_towns", !catalogue.towns.empty()},
                  {"has_topics", !catalogue.topics.empty()},
                  {"has_areas", !catalogue.areas.empty()},
+                 {"send_at", f.get("invio")},
+                 {"expires_at", f.get("scadenza")},
+                 {"min_time", domain::format_local_input(domain::default_time_zone, now)},
                  {"title_limit", domain::max_title}};
     int status = 200;
     if (action.empty()) co_return console_page(ctx, r, "console_compose", std::move(data), status);
 
     auto c = co_await check(api, r, body, catalogue, now);
+    // A time that could not be read is said as such, not as a missing one.
+    c.errors.insert(c.errors.begin(), time_errors.begin(), time_errors.end());
+    if (!time_errors.empty()) c.draft.reset();
     if (!c.errors.empty() || c.forbidden) {
       json errors = json::array();
-      for (const auto& e : c.errors)
-        errors.push_back({{"field", field_label(e.field)}, {"reason", e.field + " " + e.reason}});
+      for (const auto& e : c.errors) {
+        const bool italian = std::find_if(time_errors.begin(), time_errors.end(), [&e](const auto& t) {
+                               return t.field == e.field && t.reason == e.reason;
+                             }) != time_errors.end();
+        errors.push_back({{"field", field_label(e.field)}, {"reason", italian ? e.reason : e.field + " " + e.reason}});
+      }
       if (c.forbidden) errors.push_back({{"field", "Comuni"}, {"reason", *c.forbidden}});
       data["errors"] = errors;
       data["has_errors"] = true;
@@ -151,6 +183,7 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
       store::draft_content content;
       content.alert = d;
       content.audience = c.audience;
+      content.send_at = c.send_at;
       store::actor who{"staff:" + r.session.user.email, std::nullopt};
       const auto id = (co_await ctx.drafts->create_draft(std::move(content), "staff", std::move(who), false, now)).id;
       log::info("draft.saved", {{"request_id", r.http.request_id}, {"draft_id", id}, {"by", "console"}});
@@ -184,10 +217,12 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
       a.audience = c.audience;
       a.source = "console";
       a.not_before = now;
+      a.send_at = c.send_at;
       if (api.duplicate_window_ms > 0) a.duplicate_since = now - api.duplicate_window_ms;
       if (api.quiet_hours && d.level == domain::severity::minor) {
         domain::quiet_hours q{api.quiet_hours->first, api.quiet_hours->second};
-        if (auto until = domain::quiet_until(q, now)) a.not_before = *until;
+        // Quiet hours at the time it leaves.
+        if (auto until = domain::quiet_until(q, c.send_at.value_or(now))) a.not_before = *until;
       }
       store::actor who{"staff:" + r.session.user.email, std::nullopt};
       const auto tier = api.tier_limit;

@@ -28,6 +28,8 @@
 #include <banditore/config/config_error.hpp>
 #include <banditore/app/webhook.hpp>
 #include <banditore/dispatch/planner.hpp>
+#include <banditore/dispatch/scheduler.hpp>
+#include <banditore/app/change_notifier.hpp>
 #include <banditore/dispatch/sender.hpp>
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/quiet_hours.hpp>
@@ -229,14 +231,28 @@ struct service::impl {
     so.tier_limit = settings.wa_tier;
     if (settings.wa_rate == 0) log::warn("sender.unpaced", {{"detail", "BANDITORE_WA_RATE=0: no pacing; only for benchmarks against the simulator"}});
     so.media = db.get();
+    so.progressed = [this] { progress.notify(); };
     sender = std::make_unique<dispatch::sender>(io, *db, *channel, so);
-    planner = std::make_unique<dispatch::planner>(io, *db, [this] { sender->wake(); });
+    planner = std::make_unique<dispatch::planner>(io, *db, [this] {
+      sender->wake();
+      progress.notify();
+    });
+    // A scheduled alert released to the planner is news for the public
+    // pages too (its state moves).
+    scheduler = std::make_unique<dispatch::scheduler>(io, *db, [this] {
+      planner->wake();
+      progress.notify();
+      public_web->alerts_changed();
+    });
 
     webhook.verify_token = settings.wa_verify_token;
     webhook.app_secret = settings.wa_app_secret;
     webhook.phone_number_id = settings.wa_phone_number_id;
     webhook.inbound = db.get();
-    webhook.outbox_changed = [this] { sender->wake(); };
+    webhook.outbox_changed = [this] {
+      sender->wake();
+      progress.notify();
+    };
     add_webhook_routes(routes, webhook);
 
     alerts_api.alerts = db.get();
@@ -268,6 +284,7 @@ struct service::impl {
     }
     alerts_api.alerts_changed = [this] {
       planner->wake();
+      scheduler->wake();
       public_web->alerts_changed();
     };
     alerts_api.outbox_changed = [this] { sender->wake(); };
@@ -295,6 +312,7 @@ struct service::impl {
     cap.throttle = &auth_failures;
     cap.alerts_changed = [this] {
       planner->wake();
+      scheduler->wake();
       public_web->alerts_changed();
     };
     cap.cap = db.get();
@@ -344,6 +362,7 @@ struct service::impl {
       console.trail = db.get();
       console.figures = db.get();
       console.login = login.get();
+      console.progress = &progress;
       console.csrf = csrf_key(opened.keys);
       console.limits = lo.limits;
       console.totp_required = console_settings.totp_required;
@@ -459,6 +478,7 @@ struct service::impl {
     log::info("server.connections_closed", nlohmann::json::object());
     co_await cap_poller->stop();
     co_await news_poller->stop();
+    co_await scheduler->stop();
     co_await planner->stop();
     co_await sender->stop();
     log::info("server.stopped", nlohmann::json::object());
@@ -473,6 +493,7 @@ struct service::impl {
     });
     sender->start();
     planner->start();
+    scheduler->start();
     asio::co_spawn(io, purge_periodically(), asio::detached);
     asio::co_spawn(io, check_credentials_periodically(), asio::detached);
     cap_poller->start();
@@ -485,12 +506,16 @@ struct service::impl {
 
   config::settings settings;
   http::server_options server_options;
+  // Alerts moved: the console's event streams look again. Before io, so
+  // that it outlives any coroutine frame the io_context still holds.
+  change_notifier progress;
   asio::io_context io{1};
   // The store, behind its interfaces (store/); SQLite is the engine.
   std::unique_ptr<store::sqlite::engine> db;
   std::unique_ptr<whatsapp::cloud_channel> channel;
   std::unique_ptr<dispatch::sender> sender;
   std::unique_ptr<dispatch::planner> planner;
+  std::unique_ptr<dispatch::scheduler> scheduler;
   auth_throttle auth_failures;
   alerts_context alerts_api;
   audience_context audience_api;

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,6 +54,9 @@ struct sender_options {
   // Where alerts' attachments are read for their upload to the channel;
   // null: alerts go without them.
   store::media* media = nullptr;
+  // Called after a round that leased or settled deliveries (on the
+  // sender's thread): the console's progress streams look again.
+  std::function<void()> progressed;
 };
 
 struct sender_stats {
