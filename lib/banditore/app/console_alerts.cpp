@@ -468,7 +468,9 @@ void add_console_alert_routes(http::router& routes, console_context& ctx) {
     add_console_headers(res);
     const auto alert_id = *id;
     res.stream = [&ctx, alert_id, last_event_id](http::body_stream& out) -> asio::awaitable<void> {
-      co_await follow_progress(ctx, alert_id, last_event_id, out);
+      // Named first: g++ 12 destroys temporaries of a co_await expression twice.
+      auto following = follow_progress(ctx, alert_id, last_event_id, out);
+      co_await std::move(following);
     };
     co_return res;
   });
