@@ -147,3 +147,21 @@ TEST_CASE("an alert whose send_at is now or past leaves at once, not scheduled")
   CHECK(w.state(id) == "planning");
   CHECK(w.audits("alert.schedule", id) == 0);
 }
+
+TEST_CASE("a released scheduled alert reaches whoever subscribed before its time, not only before it was written") {
+  world w;
+  // One subscribed before the alert was written, one after it but before
+  // its time, one after its time.
+  w.db->exec("INSERT INTO subscribers (phone_hash, phone_cipher, subscribed_at) VALUES (x'01', x'00', " +
+             std::to_string(t0 - 1000) + "), (x'02', x'00', " + std::to_string(t0 + 5'000) + "), (x'03', x'00', " +
+             std::to_string(t0 + 20'000) + ")");
+  const auto id = w.schedule(t0 + 10'000);
+  w.clock = t0 + 10'000;
+  w.round();
+  REQUIRE(w.state(id) == "planning");
+  while (auto step = run_blocking(w.engine->next_step(100, w.clock)))
+    if (step->finished_planning) break;
+  CHECK(w.db->execAndGet("SELECT COUNT(*) FROM outbox WHERE alert_id = " + std::to_string(id)).getInt64() == 2);
+  CHECK(w.db->execAndGet("SELECT COUNT(*) FROM outbox WHERE alert_id = " + std::to_string(id) +
+                         " AND subscriber_id = 3").getInt64() == 0);
+}
