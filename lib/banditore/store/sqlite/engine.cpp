@@ -558,7 +558,8 @@ cli_cancel engine::cancel_alert(std::int64_t id, const actor& who, std::int64_t 
     SQLite::Transaction tx(db);
     out.before = alerts.get(id);
     const bool found = alerts.cancel(id, now);
-    const bool live = out.before && (out.before->state == "planning" || out.before->state == "sending");
+    const bool live = out.before && (out.before->state == "scheduled" || out.before->state == "planning" ||
+                                     out.before->state == "sending");
     if (found && live) record_audit(db, who.name, "alert.cancel", id, who.api_key_id, "", now);
     tx.commit();
     if (!found) out.before.reset();
