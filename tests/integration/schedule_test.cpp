@@ -90,12 +90,18 @@ TEST_CASE("a scheduled alert cancelled before its time never leaves; a past or m
   const std::string title = "Concerto in piazza rinviato";
   const auto id = w.post_alert(alert_at(title, 3'600'000))["id"].get<std::int64_t>();
   CHECK(w.report(id)["state"] == "scheduled");
+  // Not public before it leaves: the archive's feed does not name it.
+  const auto feed = call(w.app.base, "GET", "/avvisi.atom");
+  REQUIRE(feed.status == 200);
+  CHECK(feed.body.find(title) == std::string::npos);
   const auto cancelled = w.app.api("POST", "/v1/alerts/" + std::to_string(id) + "/cancel", w.token);
   REQUIRE(cancelled.status == 200);
   CHECK(json::parse(cancelled.body)["state"] == "cancelled");
   CHECK(audits(w, "alert.cancel", id) == 1);
   CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM outbox WHERE alert_id = " + std::to_string(id)) == 0);
   CHECK(received(w.sim, phones[0], title) == 0);
+  // Cancelled before it left: never public either.
+  CHECK(call(w.app.base, "GET", "/avvisi.atom").body.find(title) == std::string::npos);
 
   for (const auto& [when, reason] : std::vector<std::pair<std::string, std::string>>{
            {in_ms(-60'000), "is already in the past"},
