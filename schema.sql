@@ -574,3 +574,12 @@ CREATE TABLE number_windows (
   last_inbound_at INTEGER NOT NULL,
   PRIMARY KEY (phone_hash, number_id)
 ) WITHOUT ROWID;
+
+-- migration 21: alerts scheduled for a later time
+-- An alert given a send_at in the future waits in state 'scheduled' with
+-- not_before = send_at; the scheduler (dispatch/scheduler) moves it to
+-- 'planning' when due, in one transaction with its audit row, so it leaves
+-- once even across a restart. The planner then reaches the people
+-- subscribed by send_at, not only those subscribed when it was written.
+ALTER TABLE alerts ADD COLUMN send_at INTEGER;
+CREATE INDEX alerts_scheduled ON alerts(not_before) WHERE state = 'scheduled';

@@ -1,12 +1,13 @@
 // What a browser or a person sends the staff login and console: the Cookie
 // header (the session token), the email and password typed, a TOTP or
-// recovery code, a base32 secret pasted back. None may crash or throw, and
+// recovery code, a base32 secret pasted back, a time typed in a form. None may crash or throw, and
 // each reading must be stable: what is accepted reads the same again.
 #include "check.hpp"
 
 #include <banditore/app/console_session.hpp>
 #include <banditore/crypto/recovery_codes.hpp>
 #include <banditore/crypto/totp.hpp>
+#include <banditore/domain/local_time.hpp>
 #include <banditore/domain/password_policy.hpp>
 #include <banditore/domain/utf8.hpp>
 #include <banditore/store/staff.hpp>
@@ -61,6 +62,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(*step >= crypto::totp_step(now) - 1 && *step <= crypto::totp_step(now) + 1, "within one step");
     require(crypto::totp(secret, *step * 30) == text, "the code is its step's");
     require(!crypto::totp_accept(secret, text, now, step), "a code is never taken twice");
+  }
+
+  // A scheduled time or an expiry typed in the compose form (Rome's wall
+  // clock): what is read writes back to a time that reads the same, to
+  // the minute.
+  if (const auto t = domain::parse_local_input(domain::default_time_zone, text)) {
+    const auto written = domain::format_local_input(domain::default_time_zone, *t);
+    const auto again = domain::parse_local_input(domain::default_time_zone, written);
+    require(again.has_value(), "a written time reads back");
+    require(*again == *t - ((*t % 60'000) + 60'000) % 60'000, "a time reads back to its minute");
   }
   return 0;
 }

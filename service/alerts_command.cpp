@@ -234,7 +234,7 @@ int alerts_cancel(const config::settings& settings, const std::vector<std::strin
   const auto cancelled = alerts.cancel_alert(*id, cli, now);
   const auto& before = cancelled.before;
   if (!before) return fail(exit_failure, fmt::format("alerts cancel: no alert has the id {}", *id));
-  if (before->state != "planning" && before->state != "sending") {
+  if (before->state != "scheduled" && before->state != "planning" && before->state != "sending") {
     // Cancelling is idempotent: what has ended stays as it ended.
     fmt::print("Alert {} was already {}.\n", *id, before->state);
     return exit_ok;

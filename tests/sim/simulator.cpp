@@ -799,8 +799,13 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
       bump("faults_injected");
       if (f->kind == "timeout") return std::nullopt;
       if (f->kind == "5xx") return meta_error(500, 131000, "Something went wrong");
-      if (f->kind == "502")
-        return http::response{502, "text/html", "<html><body>502 Bad Gateway</body></html>", {}};
+      if (f->kind == "502") {
+        http::response bad_gateway;
+        bad_gateway.status = 502;
+        bad_gateway.content_type = "text/html";
+        bad_gateway.body = "<html><body>502 Bad Gateway</body></html>";
+        return bad_gateway;
+      }
       if (f->kind == "429") {
         auto res = meta_error(429, 130429, "(#130429) Rate limit hit");
         if (f->retry_after > 0) res.headers.push_back({"Retry-After", std::to_string(f->retry_after)});

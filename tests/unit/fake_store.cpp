@@ -92,10 +92,18 @@ asio::awaitable<store::created_alert> fake_store::create(store::new_alert a, sto
   r.expires_at = a.draft.expires_at_ms;
   r.not_before = a.not_before;
   r.created_at = now;
+  // A time ahead: it waits, as the SQLite engine keeps it.
+  const bool later = a.send_at && *a.send_at > now;
+  if (later) {
+    r.state = "scheduled";
+    r.send_at = a.send_at;
+    r.not_before = std::max(r.not_before, *a.send_at);
+  }
   alert_rows[r.id] = r;
-  planning_[r.id] = {};
+  if (!later) planning_[r.id] = {};
   if (!a.idempotency_key.empty()) idempotency_[a.idempotency_key] = {r.id, a.request_hash};
   audit.emplace_back(who.name, "alert.create");
+  if (later) audit.emplace_back(who.name, "alert.schedule");
   if (a.decision) audit.emplace_back(who.name, "draft." + std::string(domain::to_string(a.decision->how)));
   out.result = {store::create_outcome::created, r.id};
   out.report = report_now(r.id);
@@ -127,6 +135,7 @@ asio::awaitable<std::vector<store::alert_record>> fake_store::search(store::aler
     if (q.before_id != 0 && it->first >= q.before_id) continue;
     if (!q.severity.empty() && a.severity != q.severity) continue;
     if (!q.source.empty() && a.source != q.source) continue;
+    if (!q.state.empty() && a.state != q.state) continue;
     if (q.created_from && a.created_at < *q.created_from) continue;
     if (q.created_before && a.created_at >= *q.created_before) continue;
     if (!q.title_contains.empty() && lower(a.title).find(lower(q.title_contains)) == std::string::npos) continue;

@@ -99,6 +99,7 @@ asio::awaitable<submitted_alert> submit_alert(const alerts_context& ctx, alert_s
   a.updates = validation.updates;
   a.publish = validation.publish;
   a.media_id = validation.media_id;
+  a.send_at = validation.send_at_ms;
   const auto digest = crypto::sha256(http::json_text(body));
   a.request_hash.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
   a.not_before = now;
@@ -106,7 +107,8 @@ asio::awaitable<submitted_alert> submit_alert(const alerts_context& ctx, alert_s
     a.duplicate_since = now - ctx.duplicate_window_ms;
   if (ctx.quiet_hours && a.draft.level == domain::severity::minor) {
     domain::quiet_hours q{ctx.quiet_hours->first, ctx.quiet_hours->second};
-    if (auto until = domain::quiet_until(q, now)) a.not_before = *until;
+    // Quiet hours at the time it leaves.
+    if (auto until = domain::quiet_until(q, a.send_at.value_or(now))) a.not_before = *until;
   }
   const auto tier = ctx.tier_limit;
   auto who = sender.who;

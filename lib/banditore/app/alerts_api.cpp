@@ -63,6 +63,7 @@ json alert_json(const store::alert_record& a) {
           {"updates", a.updates ? json(*a.updates) : json(nullptr)},
           {"recipients", a.planned_count},
           {"media", a.media_id ? json(*a.media_id) : json(nullptr)},
+          {"send_at", time_or_null(a.send_at)},
           {"location", "/v1/alerts/" + std::to_string(a.id)}};
 }
 
@@ -486,6 +487,7 @@ json draft_json(const store::draft_record& d, const domain::approval_rule& rule)
             {"updated_at", domain::format_rfc3339_utc(d.updated_at)},
             {"audience", domain::audience_json(d.audience)},
             {"expires_at", time_or_null(d.expires_at)},
+            {"send_at", time_or_null(d.send_at)},
             {"public", d.publish},
             {"revision", d.revision},
             {"author", d.author.empty() ? json(nullptr) : json(d.author)},
@@ -586,6 +588,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     content.alert = std::move(*request.validation.draft);
     content.audience = std::move(request.audience);
     content.publish = request.validation.publish;
+    content.send_at = request.validation.send_at_ms;
     // Named before the co_await: g++ 12 destroys temporaries built in a co_await expression twice.
     std::string source = "api";
     auto who = actor_of(*auth.key);
@@ -622,6 +625,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     content.alert = std::move(*request.validation.draft);
     content.audience = std::move(request.audience);
     content.publish = request.validation.publish;
+    content.send_at = request.validation.send_at_ms;
     // Whoever edits becomes the draft's editor, who cannot approve it.
     auto who = actor_of(*auth.key);
     auto change = co_await ctx.drafts->update_draft(*id, std::move(content), std::move(who), now, std::nullopt);

@@ -75,6 +75,7 @@ std::string_view role_label(staff_role role) {
 }
 
 std::string alert_state_label(std::string_view s) {
+  if (s == "scheduled") return "programmato";
   if (s == "planning") return "in preparazione";
   if (s == "sending") return "in invio";
   if (s == "done") return "concluso";
@@ -318,13 +319,25 @@ void add_console_routes(http::router& routes, console_context& ctx) {
                          if (!may_see_alert(r, a, towns_catalogue)) continue;
                          json v = {{"id", a.id}, {"title", a.title}, {"state", alert_state_label(a.state)},
                                    {"created", domain::rome_time_text(a.created_at)}};
-                         if (a.state == "planning" && a.not_before > now) {
+                         // Held by quiet hours: it waits like a scheduled one.
+                         if ((a.state == "planning" || a.state == "sending") && a.not_before > now) {
                            v["not_before"] = domain::rome_time_text(a.not_before);
                            scheduled.push_back(std::move(v));
                          } else if (a.state == "planning" || a.state == "sending") {
                            running.push_back(std::move(v));
                          }
                        }
+                       // Scheduled alerts however old, soonest first.
+                       store::alert_query waiting_query;
+                       waiting_query.state = "scheduled";
+                       waiting_query.limit = 50;
+                       auto waiting_alerts = co_await ctx.alerts->search(std::move(waiting_query));
+                       std::sort(waiting_alerts.begin(), waiting_alerts.end(),
+                                 [](const auto& x, const auto& y) { return x.not_before < y.not_before; });
+                       for (const auto& a : waiting_alerts)
+                         scheduled.push_back({{"id", a.id}, {"title", a.title}, {"state", alert_state_label(a.state)},
+                                              {"created", domain::rome_time_text(a.created_at)},
+                                              {"not_before", domain::rome_time_text(a.not_before)}});
                        data["has_running"] = !running.empty();
                        data["has_scheduled"] = !scheduled.empty();
                        data["running"] = std::move(running);

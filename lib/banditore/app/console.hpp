@@ -52,6 +52,7 @@ class subscriber_figures;
 
 namespace banditore::app {
 
+class change_notifier;
 class staff_login;
 
 // editor < publisher < admin: a page open to a role is open to the ones above.
@@ -71,6 +72,7 @@ struct console_context {
   store::alert_trail* trail = nullptr;   // an alert's audit entries and deliveries over time
   store::subscriber_figures* figures = nullptr;  // the dashboard's growth and audience
   staff_login* login = nullptr;
+  change_notifier* progress = nullptr;  // alerts moved: the event streams look again
   crypto::key csrf{};
   store::session_limits limits;
   bool totp_required = true;

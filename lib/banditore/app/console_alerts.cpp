@@ -1,10 +1,12 @@
 #include <banditore/app/console_alerts.hpp>
 
+#include <banditore/app/change_notifier.hpp>
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/alert_audience.hpp>
 #include <banditore/domain/alert_message.hpp>
 #include <banditore/domain/local_time.hpp>
 #include <banditore/domain/wa_markup.hpp>
+#include <banditore/http/stream.hpp>
 #include <banditore/log/log.hpp>
 #include <banditore/store/alert_trail.hpp>
 #include <banditore/store/alerts.hpp>
@@ -73,6 +75,7 @@ json options(const std::vector<std::pair<std::string, std::string>>& values, con
 
 std::string who_label(std::string_view actor) {
   if (actor == "cli") return "riga di comando";
+  if (actor == "scheduler") return "programmazione";
   if (actor.rfind("key:", 0) == 0) return "chiave API «" + std::string(actor.substr(4)) + "»";
   if (actor.rfind("staff:", 0) == 0) return std::string(actor.substr(6));
   return std::string(actor);
@@ -81,6 +84,9 @@ std::string who_label(std::string_view actor) {
 std::string action_label(std::string_view action) {
   if (action == "alert.create") return "ha creato l'avviso";
   if (action == "alert.cancel") return "ha annullato l'avviso";
+  if (action == "alert.schedule") return "ha programmato l'invio";
+  if (action == "alert.send") return "ha avviato l'invio programmato";
+  if (action == "alert.expire") return "ha chiuso l'avviso, scaduto prima dell'ora programmata";
   return std::string(action);
 }
 
@@ -167,6 +173,7 @@ json progress_json(const store::alert_report& r, std::int64_t now) {
   json j = {{"state", r.alert.state},
             {"state_label", alert_state_label(r.alert.state)},
             {"in_progress", in_progress(r.alert.state)},
+            {"live", r.alert.state == "scheduled" || in_progress(r.alert.state)},
             {"counts", counts},
             {"total", c.total()},
             {"rate_per_second", std::round(rate * 10) / 10},
@@ -212,6 +219,51 @@ asio::awaitable<std::optional<store::alert_report>> report_of(console_context& c
 
 http::response no_such_alert(console_context& ctx, console_request& r) {
   return console_error(ctx, &r, 404, "Avviso non trovato", "Non c'è un avviso con questo numero.");
+}
+
+// Scheduled, planning or sending: its progress may still move.
+bool live_state(std::string_view state) {
+  return state == "scheduled" || state == "planning" || state == "sending";
+}
+
+// The progress an event shows, as its id: the state and the counts
+// (never a recipient). Equal ids, equal progress.
+std::string progress_event_id(const store::alert_report& r) {
+  const auto& c = r.counts;
+  return r.alert.state + "." + std::to_string(c.queued) + "." + std::to_string(c.sending) + "." +
+         std::to_string(c.sent) + "." + std::to_string(c.delivered) + "." + std::to_string(c.read) + "." +
+         std::to_string(c.failed) + "." + std::to_string(c.cancelled) + "." + std::to_string(r.waiting_for_limit);
+}
+
+asio::awaitable<void> follow_progress(console_context& ctx, std::int64_t alert_id, std::string last_sent,
+                                      http::body_stream& out) {
+  constexpr auto reread = std::chrono::seconds(1);
+  constexpr auto min_gap = std::chrono::milliseconds(250);
+  // Notified: end the wait. The subscription ends with this coroutine.
+  change_notifier::subscription listening;
+  if (ctx.progress) {
+    auto wake = [&out] { out.wake(); };
+    listening = ctx.progress->subscribe(std::move(wake));
+  }
+  const std::string_view retry = "retry: 5000\n\n";
+  if (!co_await out.write(retry)) co_return;
+  for (;;) {
+    auto report = co_await ctx.alerts->report(alert_id);
+    if (!report) co_return;
+    const auto read_at = std::chrono::steady_clock::now();
+    auto event_id = progress_event_id(*report);
+    if (event_id != last_sent) {
+      const auto progress = progress_json(*report, ctx.now_ms());
+      const std::string event = "id: " + event_id + "\nevent: progress\ndata: " + progress.dump() + "\n\n";
+      if (!co_await out.write(event)) co_return;
+      last_sent = std::move(event_id);
+    }
+    if (!live_state(report->alert.state)) co_return;  // its end: the stream ends cleanly
+    if (!co_await out.wait(reread)) co_return;
+    // At most four reads a second, however often the sender notifies.
+    for (auto now = std::chrono::steady_clock::now(); now < read_at + min_gap; now = std::chrono::steady_clock::now())
+      if (!co_await out.wait(read_at + min_gap - now)) co_return;
+  }
 }
 
 }  // namespace
@@ -351,10 +403,16 @@ void add_console_alert_routes(http::router& routes, console_context& ctx) {
                  {"progress", progress_json(*report, now)}};
     const bool running = in_progress(a.state);
     data["in_progress"] = running;
+    // Followed by the events until it ends, from its schedule on.
+    data["live"] = running || a.state == "scheduled";
     // Without a script the page reloads itself while the alert is going
     // out; console.js follows the events instead.
     if (running) data["refresh_seconds"] = 10;
-    data["can_cancel"] = running && r.can(staff_role::publisher) && may_act_on(r, a, catalogue);
+    // A scheduled alert can be cancelled until it leaves.
+    const bool scheduled = a.state == "scheduled";
+    data["scheduled"] = scheduled;
+    data["send_at"] = time_or_null(a.send_at);
+    data["can_cancel"] = (running || scheduled) && r.can(staff_role::publisher) && may_act_on(r, a, catalogue);
     co_return console_page(ctx, r, "console_alert", std::move(data));
   });
 
@@ -414,20 +472,38 @@ void add_console_alert_routes(http::router& routes, console_context& ctx) {
     co_return res;
   });
 
-  // The progress as Server-Sent Events. The server writes whole responses
-  // (http/server.cpp holds no stream open), so each response carries one
-  // event and a retry time: EventSource reconnects after it, and the page
-  // is updated every few seconds without a request of the script's own.
+  // The progress as Server-Sent Events, held open: an event at each
+  // change (the sender, webhook, planner and scheduler notify; without a
+  // notification the report is read again each second, and never more
+  // than four times a second), until the alert reaches an end (done,
+  // cancelled, expired), the client leaves, the server stops or the
+  // stream's lifetime ends (http/server.hpp). Each event's id is the
+  // progress it shows, so a client reconnecting with Last-Event-ID gets
+  // nothing it already has; one that already has an ended alert's last
+  // event gets 204, which tells EventSource to stop reconnecting.
   add_console_page(routes, ctx, "GET", "/console/alerts/{id}/events", staff_role::editor,
                    [&ctx](console_request& r) -> asio::awaitable<http::response> {
     std::optional<std::int64_t> id;
     auto report = co_await report_of(ctx, r, id);
     if (!report) co_return no_such_alert(ctx, r);
-    const auto progress = progress_json(*report, ctx.now_ms());
+    const std::string last_event_id(r.http.header("Last-Event-ID"));
+    if (!live_state(report->alert.state) && last_event_id == progress_event_id(*report)) {
+      http::response gone;
+      gone.status = 204;
+      gone.content_type = "text/event-stream; charset=utf-8";
+      add_console_headers(gone);
+      co_return gone;
+    }
     http::response res;
     res.content_type = "text/event-stream; charset=utf-8";
-    res.body = "retry: 5000\nevent: progress\ndata: " + progress.dump() + "\n\n";
+    res.heartbeat = ": \n\n";
     add_console_headers(res);
+    const auto alert_id = *id;
+    res.stream = [&ctx, alert_id, last_event_id](http::body_stream& out) -> asio::awaitable<void> {
+      // Named first: g++ 12 destroys temporaries of a co_await expression twice.
+      auto following = follow_progress(ctx, alert_id, last_event_id, out);
+      co_await std::move(following);
+    };
     co_return res;
   });
 }

@@ -6,6 +6,8 @@
 #include <banditore/domain/alert_audience.hpp>
 #include <banditore/domain/alert_message.hpp>
 #include <banditore/domain/draft_decision.hpp>
+#include <banditore/domain/local_time.hpp>
+#include <banditore/domain/rfc3339.hpp>
 #include <banditore/domain/phone_preview.hpp>
 #include <banditore/domain/preview.hpp>
 #include <banditore/domain/quiet_hours.hpp>
@@ -46,7 +48,22 @@ std::string field_label(std::string_view field) {
   if (field == "topics") return "Temi";
   if (field == "areas") return "Zone";
   if (field == "media") return "Allegato";
+  if (field == "send_at") return "Invio programmato";
+  if (field == "expires_at") return "Scadenza";
   return std::string(field);
+}
+
+// A time typed in Rome's wall clock (<input type="datetime-local">) into
+// body[key] as RFC 3339 UTC, so POST /v1/alerts's checks read it; an
+// error in Italian when it is not such a time.
+void put_local_time(const http::form& f, const char* field, const char* key, json& body,
+                    std::vector<domain::field_error>& errors) {
+  const auto text = f.get(field);
+  if (text.empty()) return;
+  if (auto t = domain::parse_local_input(domain::default_time_zone, text))
+    body[key] = domain::format_rfc3339_utc(*t);
+  else
+    errors.push_back({key, "non è una data e un'ora (aaaa-mm-gg e hh:mm, ora di Roma)"});
 }
 
 // The form as POST /v1/alerts's body: the same checks read it.
@@ -121,6 +138,9 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
     domain::audience_catalogue catalogue;
     if (ctx.audience) catalogue = co_await ctx.audience->catalogue();
     auto body = body_of(f);
+    std::vector<domain::field_error> time_errors;
+    put_local_time(f, "invio", "send_at", body, time_errors);
+    put_local_time(f, "scadenza", "expires_at", body, time_errors);
     json data = {{"title", editing ? "Modifica la bozza n. " + std::to_string(editing->id) : std::string("Nuovo avviso")},
                  {"nav_compose", editing == nullptr},
                  {"nav_drafts", editing != nullptr},
@@ -138,6 +158,9 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
                  {"has_towns", !catalogue.towns.empty()},
                  {"has_topics", !catalogue.topics.empty()},
                  {"has_areas", !catalogue.areas.empty()},
+                 {"send_at", f.get("invio")},
+                 {"expires_at", f.get("scadenza")},
+                 {"min_time", domain::format_local_input(domain::default_time_zone, now)},
                  {"title_limit", domain::max_title}};
     if (editing) {
       data["draft_id"] = editing->id;
@@ -148,17 +171,25 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
 
     // Refused as POST /v1/alerts refuses it: a 422 page with the API's
     // reasons, or 403 when the user's towns do not allow the audience.
-    auto refuse = [&ctx, &r, &data](const std::vector<domain::field_error>& errors,
+    // A time that could not be read is said in Italian, as such, not as
+    // a missing one; the API's reasons are in its own words.
+    auto italian = [&time_errors](const domain::field_error& e) {
+      return std::find_if(time_errors.begin(), time_errors.end(), [&e](const auto& t) {
+               return t.field == e.field && t.reason == e.reason;
+             }) != time_errors.end();
+    };
+    auto refuse = [&ctx, &r, &data, &italian](const std::vector<domain::field_error>& errors,
                                     const std::optional<std::string>& forbidden) {
       json list = json::array();
       for (const auto& e : errors)
         list.push_back({{"field", field_label(e.field)},
-                        {"reason", e.field == "media" ? e.reason : e.field + " " + e.reason}});
+                        {"reason", e.field == "media" || italian(e) ? e.reason : e.field + " " + e.reason}});
       if (forbidden) list.push_back({{"field", "Comuni"}, {"reason", *forbidden}});
       data["errors"] = list;
       data["has_errors"] = true;
       return console_page(ctx, r, "console_compose", std::move(data), forbidden && errors.empty() ? 403 : 422);
     };
+    if (!time_errors.empty()) co_return refuse(time_errors, std::nullopt);
 
     // The attachment: a file chosen now, checked and stored as POST
     // /v1/media takes it, or the one an earlier press of the form stored
@@ -287,12 +318,13 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
         co_return refuse(errors, std::nullopt);
       }
       // What the form does not show stays as it was: the expiry, when to
-      // send it, whether it is published.
+      // send it, whether it is published; the form's «Quando», when filled,
+      // sets the first two.
       store::draft_content content;
       content.alert = d;
-      content.alert.expires_at_ms = editing->expires_at;
+      if (f.get("scadenza").empty()) content.alert.expires_at_ms = editing->expires_at;
       content.audience = c.audience;
-      content.send_at = editing->send_at;
+      content.send_at = f.get("invio").empty() ? editing->send_at : c.validation.send_at_ms;
       content.publish = editing->publish;
       store::actor who{"staff:" + r.session.user.email, std::nullopt};
       const auto id = editing->id;
@@ -331,6 +363,7 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
       store::draft_content content;
       content.alert = d;
       content.audience = c.audience;
+      content.send_at = c.validation.send_at_ms;
       store::actor who{"staff:" + r.session.user.email, std::nullopt};
       const auto id = (co_await ctx.drafts->create_draft(std::move(content), "staff", std::move(who), false, now)).id;
       log::info("draft.saved", {{"request_id", r.http.request_id}, {"draft_id", id}, {"by", "console"}});
@@ -407,7 +440,7 @@ json console_phone(const domain::alert_content& content, std::string_view catego
 asio::awaitable<http::response> console_compose_page(console_context& ctx, const alerts_context& api,
                                                      console_request& r, const http::form& fields) {
   std::string none;
-  auto res = co_await compose_page(ctx, api, r, fields, std::move(none));
+  auto res = co_await compose_page(ctx, api, r, fields, std::move(none), nullptr);
   co_return res;
 }
 

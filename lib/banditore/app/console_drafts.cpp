@@ -199,6 +199,8 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
     if (!d.reject_reason.empty()) data["reject_reason"] = d.reject_reason;
     if (d.submitted_at) data["submitted"] = domain::rome_time_text(*d.submitted_at);
     if (d.alert_id) data["alert_id"] = *d.alert_id;
+    if (d.send_at) data["send_at"] = domain::rome_time_text(*d.send_at);
+    if (d.expires_at) data["expires"] = domain::rome_time_text(*d.expires_at);
     co_return console_page(ctx, r, "console_draft", std::move(data));
   });
 

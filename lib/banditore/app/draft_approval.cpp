@@ -72,7 +72,9 @@ boost::asio::awaitable<approval_result> approve_draft(store::drafts& drafts, sto
   a.draft_id = d.id;
   a.decision = store::new_alert::draft_decision{domain::draft_send::approve, request.revision};
   a.publish = d.publish;
-  a.not_before = std::max(now, d.send_at.value_or(now));
+  // A time still ahead: the alert waits, scheduled, for it.
+  a.not_before = now;
+  if (d.send_at && *d.send_at > now) a.send_at = d.send_at;
   const auto tier = request.tier_limit;
   auto created = co_await alerts.create(std::move(a), std::move(request.who), tier, now);
   out.alert_id = created.result.id;

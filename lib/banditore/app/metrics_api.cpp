@@ -32,7 +32,9 @@ void add_metrics_route(http::router& router, metrics_context& context) {
       auto refreshing = context.refresh();
       co_await std::move(refreshing);
     }
-    http::response answer{200, std::string(metrics_content_type), context.registry->render(), {}};
+    http::response answer;
+    answer.content_type = std::string(metrics_content_type);
+    answer.body = context.registry->render();
     co_return answer;
   });
 }

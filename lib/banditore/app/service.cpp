@@ -30,6 +30,8 @@
 #include <banditore/config/config_error.hpp>
 #include <banditore/app/webhook.hpp>
 #include <banditore/dispatch/planner.hpp>
+#include <banditore/dispatch/scheduler.hpp>
+#include <banditore/app/change_notifier.hpp>
 #include <banditore/dispatch/sender.hpp>
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/quiet_hours.hpp>
@@ -250,6 +252,7 @@ struct service::impl {
       so.always_template = settings.wa_template_mode == "always";
       so.tier_limit = n.tier;
       so.media = db.get();
+      so.progressed = [this] { progress.notify(); };
       if (!settings.numbers.empty()) {
         so.number_id = n.id;
         so.adopts_unrouted = &n == &numbers.front();
@@ -269,13 +272,26 @@ struct service::impl {
     check.timeout = std::chrono::milliseconds(settings.wa_timeout_ms);
     credentials = std::make_unique<whatsapp::credentials_check>(io.get_executor(), check);
 
-    planner = std::make_unique<dispatch::planner>(io, *db, [this] { wake_senders(); });
+    planner = std::make_unique<dispatch::planner>(io, *db, [this] {
+      wake_senders();
+      progress.notify();
+    });
+    // A scheduled alert released to the planner is news for the public
+    // pages too (its state moves).
+    scheduler = std::make_unique<dispatch::scheduler>(io, *db, [this] {
+      planner->wake();
+      progress.notify();
+      public_web->alerts_changed();
+    });
 
     webhook.verify_token = settings.wa_verify_token;
     webhook.app_secret = settings.wa_app_secret;
     webhook.phone_number_id = settings.wa_phone_number_id;
     webhook.inbound = db.get();
-    webhook.outbox_changed = [this] { wake_senders(); };
+    webhook.outbox_changed = [this] {
+      wake_senders();
+      progress.notify();
+    };
     add_webhook_routes(routes, webhook);
 
     alerts_api.alerts = db.get();
@@ -310,6 +326,7 @@ struct service::impl {
     }
     alerts_api.alerts_changed = [this] {
       planner->wake();
+      scheduler->wake();
       public_web->alerts_changed();
     };
     alerts_api.outbox_changed = [this] { wake_senders(); };
@@ -337,6 +354,7 @@ struct service::impl {
     cap.throttle = &auth_failures;
     cap.alerts_changed = [this] {
       planner->wake();
+      scheduler->wake();
       public_web->alerts_changed();
     };
     cap.cap = db.get();
@@ -386,6 +404,7 @@ struct service::impl {
       console.trail = db.get();
       console.figures = db.get();
       console.login = login.get();
+      console.progress = &progress;
       console.csrf = csrf_key(opened.keys);
       console.limits = lo.limits;
       console.totp_required = console_settings.totp_required;
@@ -511,6 +530,7 @@ struct service::impl {
     log::info("server.connections_closed", nlohmann::json::object());
     co_await cap_poller->stop();
     co_await news_poller->stop();
+    co_await scheduler->stop();
     co_await planner->stop();
     for (auto& lane : lanes) co_await lane->sender->stop();
     log::info("server.stopped", nlohmann::json::object());
@@ -525,6 +545,7 @@ struct service::impl {
     });
     for (auto& lane : lanes) lane->sender->start();
     planner->start();
+    scheduler->start();
     asio::co_spawn(io, purge_periodically(), asio::detached);
     asio::co_spawn(io, check_credentials_periodically(), asio::detached);
     cap_poller->start();
@@ -537,6 +558,9 @@ struct service::impl {
 
   config::settings settings;
   http::server_options server_options;
+  // Alerts moved: the console's event streams look again. Before io, so
+  // that it outlives any coroutine frame the io_context still holds.
+  change_notifier progress;
   asio::io_context io{1};
   // The store, behind its interfaces (store/); SQLite is the engine.
   std::unique_ptr<store::sqlite::engine> db;
@@ -551,6 +575,7 @@ struct service::impl {
     for (auto& lane : lanes) lane->sender->wake();
   }
   std::unique_ptr<dispatch::planner> planner;
+  std::unique_ptr<dispatch::scheduler> scheduler;
   auth_throttle auth_failures;
   alerts_context alerts_api;
   audience_context audience_api;

@@ -109,6 +109,8 @@ struct sender::impl : std::enable_shared_from_this<impl> {
       }
       unsettled_ -= settled;
       rounds_.inc();
+      // Deliveries leased or settled: whoever follows an alert looks again.
+      if ((settled > 0 || !b.items.empty()) && options_.progressed) options_.progressed();
       if (task_.stopping() && unsettled_ == 0 && pending_.empty()) break;
 
       unsettled_ += b.items.size();

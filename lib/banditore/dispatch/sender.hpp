@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,6 +58,9 @@ struct sender_options {
   // number's rows (config/numbers.hpp). Empty: one number, every row.
   std::string number_id;
   bool adopts_unrouted = false;  // the first number: also rows of no number
+  // Called after a round that leased or settled deliveries (on the
+  // sender's thread): the console's progress streams look again.
+  std::function<void()> progressed;
 };
 
 struct sender_stats {

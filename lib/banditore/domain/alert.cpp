@@ -98,7 +98,7 @@ alert_validation validate_alert(const nlohmann::json& body, const alert_limits& 
     return out;
   }
   static const std::vector<std::string> known = {"category", "severity", "title", "text", "link", "expires_at",
-                                                 "allow_duplicate", "draft_id", "updates", "public", "media",
+                                                 "allow_duplicate", "draft_id", "updates", "public", "media", "send_at",
                                                  "towns", "topics", "areas"};
   for (auto it = body.begin(); it != body.end(); ++it)
     if (std::find(known.begin(), known.end(), it.key()) == known.end())
@@ -179,6 +179,16 @@ alert_validation validate_alert(const nlohmann::json& body, const alert_limits& 
     if (!t) errors.push_back({"expires_at", "must be an RFC 3339 time with an offset, e.g. 2026-11-24T18:00:00+01:00"});
     else if (*t <= now_ms) errors.push_back({"expires_at", "is already in the past"});
     else d.expires_at_ms = *t;
+  }
+  std::string send_at;
+  text_field("send_at", send_at, 64, false);
+  if (!send_at.empty()) {
+    auto t = parse_rfc3339(send_at);
+    if (!t) errors.push_back({"send_at", "must be an RFC 3339 time with an offset, e.g. 2026-11-24T18:00:00+01:00"});
+    else if (*t <= now_ms) errors.push_back({"send_at", "is already in the past: leave it out to send at once"});
+    else if (*t - now_ms > max_schedule_ahead_ms) errors.push_back({"send_at", "is more than a year ahead"});
+    else if (d.expires_at_ms && *d.expires_at_ms <= *t) errors.push_back({"send_at", "is not before expires_at"});
+    else out.send_at_ms = *t;
   }
   if (errors.empty()) out.draft = std::move(d);
   return out;

@@ -75,7 +75,13 @@ struct alert_validation {
   // "public": false keeps the alert off the public pages and feeds
   // ("non pubblicare"); it is sent all the same.
   bool publish = true;
+  // "send_at": when it leaves, later than now (RFC 3339 with an offset,
+  // kept as UTC ms); absent: at once. The alert waits as "scheduled".
+  std::optional<std::int64_t> send_at_ms;
 };
+
+// How far ahead an alert may be scheduled: a year.
+inline constexpr std::int64_t max_schedule_ahead_ms = 366LL * 24 * 3600 * 1000;
 
 // What an alert must fit in the forms it may take on the phone.
 struct alert_limits {
@@ -92,6 +98,8 @@ struct alert_limits {
 
 // Reads a POST /v1/alerts body. expires_at is RFC 3339 with an offset
 // ("2026-11-24T18:00:00+01:00" or "...Z"); it must lie in the future.
+// send_at likewise, at most max_schedule_ahead_ms ahead and before
+// expires_at.
 // A title or text blank after trimming, or too long for a form the alert
 // may take, is an error: nothing broken reaches citizens.
 alert_validation validate_alert(const nlohmann::json& body, const alert_limits& limits, std::int64_t now_ms);

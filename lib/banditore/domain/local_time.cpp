@@ -86,4 +86,39 @@ std::string format_rfc3339_local_ms(std::string_view zone, std::int64_t unix_ms)
   return format_rfc3339_local(zone, from_ms(unix_ms));
 }
 
+std::optional<std::int64_t> parse_local_input(std::string_view zone, std::string_view text) {
+  // yyyy-mm-ddThh:mm, optionally :ss; digits where digits go.
+  if (text.size() != 16 && text.size() != 19) return std::nullopt;
+  auto digits = [&text](std::size_t at, std::size_t n, int& out) {
+    out = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+      out = out * 10 + (text[i] - '0');
+    }
+    return true;
+  };
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
+  if (text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':') return std::nullopt;
+  if (!digits(0, 4, y) || !digits(5, 2, mo) || !digits(8, 2, d) || !digits(11, 2, h) || !digits(14, 2, mi))
+    return std::nullopt;
+  if (text.size() == 19 && (text[16] != ':' || !digits(17, 2, se))) return std::nullopt;
+  const std::chrono::year_month_day day{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
+                                        std::chrono::day{static_cast<unsigned>(d)}};
+  if (!day.ok() || y < 2000 || y > 2200 || h > 23 || mi > 59 || se > 59) return std::nullopt;
+  const std::chrono::local_seconds local =
+      std::chrono::local_days{day} + std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{se};
+  const auto utc = to_utc(zone, local);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(utc.time_since_epoch()).count();
+}
+
+std::string format_local_input(std::string_view zone, std::int64_t unix_ms) {
+  const std::chrono::sys_seconds t{std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds{unix_ms})};
+  const auto local = to_local(zone, t);
+  const auto days = std::chrono::floor<std::chrono::days>(local);
+  const std::chrono::year_month_day ymd{days};
+  const std::chrono::hh_mm_ss hms{local - days};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                     static_cast<unsigned>(ymd.day()), hms.hours().count(), hms.minutes().count());
+}
+
 }  // namespace banditore::domain

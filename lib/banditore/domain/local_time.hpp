@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,13 @@ std::string format_local(std::string_view zone, std::chrono::sys_seconds t);
 // "2026-11-24T15:04:05+01:00": RFC 3339 with the zone's offset, for
 // records an operator reads and may pass on (consent dates).
 std::string format_rfc3339_local(std::string_view zone, std::chrono::sys_seconds t);
+
+// What <input type="datetime-local"> sends, "2026-11-24T15:04" (seconds
+// allowed, ":05"), read as a wall-clock time in the zone: Unix ms, or
+// nullopt when it is not such a time. The changes of hour as to_utc.
+std::optional<std::int64_t> parse_local_input(std::string_view zone, std::string_view text);
+// The same form, to fill such an input: "2026-11-24T15:04".
+std::string format_local_input(std::string_view zone, std::int64_t unix_ms);
 
 // The same two for Unix milliseconds, as the store keeps times.
 std::string format_local_ms(std::string_view zone, std::int64_t unix_ms);

@@ -119,4 +119,19 @@ std::string response_head(int status, unsigned version, std::initializer_list<fi
   return out;
 }
 
+std::string streamed_response_head(int status, unsigned version, std::initializer_list<field_view> defaults,
+                                   const std::vector<header_field>& fields) {
+  if (status < 200 || status > 999 || status == 204 || status == 304)
+    throw std::invalid_argument("a streamed answer has a body");
+  std::string out;
+  out.reserve(200);
+  out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ").append(std::to_string(status)).append(" ");
+  out.append(status_title(status)).append("\r\n");
+  append_fields(out, defaults, fields);
+  if (version != 10) append_field(out, "Transfer-Encoding", "chunked");
+  append_field(out, "Connection", "close");
+  out.append("\r\n");
+  return out;
+}
+
 }  // namespace banditore::http

@@ -35,4 +35,10 @@ std::string request_head(std::string_view method, std::string_view target,
 std::string response_head(int status, unsigned version, std::initializer_list<field_view> defaults,
                           const std::vector<header_field>& fields, std::size_t body_size, bool keep_alive);
 
+// The head of a body written as it happens: no length; HTTP/1.1 says
+// Transfer-Encoding: chunked, HTTP/1.0 ends the body by closing. Either
+// way the connection closes after it. Same refusals.
+std::string streamed_response_head(int status, unsigned version, std::initializer_list<field_view> defaults,
+                                   const std::vector<header_field>& fields);
+
 }  // namespace banditore::http

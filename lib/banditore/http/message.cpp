@@ -112,16 +112,15 @@ std::string_view status_title(int status) {
 
 response problem(int status, std::string_view title, std::string_view detail, std::string_view type) {
   nlohmann::json body = {{"type", type}, {"title", title}, {"status", status}, {"detail", detail}};
-  return {status, "application/problem+json",
-          json_text(body), {}};
+  return {status, "application/problem+json", json_text(body), {}, {}, {}};
 }
 
 response json_response(int status, std::string body) {
-  return {status, "application/json", std::move(body), {}};
+  return {status, "application/json", std::move(body), {}, {}, {}};
 }
 
 response text_response(int status, std::string body) {
-  return {status, "text/plain; charset=utf-8", std::move(body), {}};
+  return {status, "text/plain; charset=utf-8", std::move(body), {}, {}, {}};
 }
 
 }  // namespace banditore::http

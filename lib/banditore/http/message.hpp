@@ -2,6 +2,9 @@
 // see Beast types. The server fills a request; a handler returns a response.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -9,6 +12,8 @@
 #include <vector>
 
 namespace banditore::http {
+
+class body_stream;  // http/stream.hpp
 
 struct header_field {
   std::string name;
@@ -42,6 +47,12 @@ struct response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<header_field> headers;
+  // Set: the body is written as it happens by this coroutine (body unused),
+  // within the server's stream limits (http/stream.hpp, server_options).
+  std::function<boost::asio::awaitable<void>(body_stream&)> stream;
+  // Written by body_stream::wait while nothing else is written for the
+  // server's heartbeat interval (an SSE comment, ": \n\n"); empty: none.
+  std::string heartbeat;
 };
 
 // application/problem+json (RFC 9457) with type, title, status and detail.

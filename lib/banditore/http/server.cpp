@@ -2,6 +2,7 @@
 
 #include <banditore/http/bounded_read.hpp>
 #include <banditore/http/head.hpp>
+#include <banditore/http/stream.hpp>
 #include <banditore/log/log.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -59,9 +60,98 @@ void parse_listen_address(std::string_view text, server_options& into) {
 
 namespace {
 
+class held_stream;
+
 struct connection_state {
   beast::tcp_stream* stream = nullptr;
   bool idle = true;
+  held_stream* held = nullptr;  // while a streamed body is written
+};
+
+// The body_stream of one streamed response: its writes framed as chunks
+// (HTTP/1.1) or raw (HTTP/1.0, ended by the close), its waits bounded by
+// the heartbeat and the lifetime, ended by end() (the client left, the
+// server stops) or a failed write. One writer at a time: the producer.
+class held_stream final : public body_stream {
+ public:
+  using clock = std::chrono::steady_clock;
+  held_stream(beast::tcp_stream& stream, bool chunked, std::chrono::milliseconds write_timeout,
+              std::chrono::milliseconds heartbeat, std::string heartbeat_text, clock::time_point end_at)
+      : stream_(stream),
+        timer_(stream.get_executor()),
+        chunked_(chunked),
+        write_timeout_(write_timeout),
+        heartbeat_(heartbeat),
+        heartbeat_text_(std::move(heartbeat_text)),
+        end_at_(end_at),
+        last_write_(clock::now()) {}
+
+  asio::awaitable<bool> write(std::string_view bytes) override {
+    if (ended()) co_return false;
+    if (bytes.empty()) co_return true;
+    std::string frame;
+    if (chunked_) {
+      char size[20];
+      auto [p, e] = std::to_chars(size, size + sizeof size, bytes.size(), 16);
+      frame.append(size, p).append("\r\n").append(bytes).append("\r\n");
+    } else {
+      frame.assign(bytes);
+    }
+    stream_.expires_after(write_timeout_);
+    auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(frame), use_nothrow);
+    if (ec) {
+      broken_ = true;
+      end();
+      co_return false;
+    }
+    written_ += n;
+    last_write_ = clock::now();
+    co_return !ended();
+  }
+
+  asio::awaitable<bool> wait(clock::duration at_most) override {
+    const auto until = std::min(clock::now() + at_most, end_at_);
+    while (!ended_ && !woken_) {
+      const auto now = clock::now();
+      if (now >= until) break;
+      const bool beats = heartbeat_.count() > 0 && !heartbeat_text_.empty();
+      if (beats && now >= last_write_ + heartbeat_) {
+        const std::string_view beat = heartbeat_text_;
+        if (!co_await write(beat)) break;
+        continue;
+      }
+      timer_.expires_at(beats ? std::min(until, last_write_ + heartbeat_) : until);
+      co_await timer_.async_wait(use_nothrow);
+    }
+    woken_ = false;
+    co_return !ended();
+  }
+
+  void wake() override {
+    woken_ = true;
+    timer_.cancel();
+  }
+
+  bool ended() const override { return ended_ || clock::now() >= end_at_; }
+
+  // The client left, the server stops, or a write failed.
+  void end() {
+    ended_ = true;
+    timer_.cancel();
+  }
+  bool broken() const { return broken_; }
+  std::size_t written() const { return written_; }
+  void count(std::size_t n) { written_ += n; }
+
+ private:
+  beast::tcp_stream& stream_;
+  asio::steady_timer timer_;
+  bool chunked_;
+  std::chrono::milliseconds write_timeout_, heartbeat_;
+  std::string heartbeat_text_;
+  clock::time_point end_at_, last_write_;
+  bool ended_ = false, woken_ = false, broken_ = false;
+  std::size_t written_ = 0;
 };
 
 bool sane_request_id(std::string_view id) {
@@ -406,9 +496,15 @@ struct server::impl : std::enable_shared_from_this<impl> {
                               : problem(404, "Not Found", "no resource at this path");
         }
       }
+      const bool head = req.method == "HEAD";
+      if (res.stream && !head && res.status == 200) {
+        // The connection ends with the stream.
+        co_await serve_stream(stream, std::move(res), version, req, started, state);
+        break;
+      }
+      res.stream = nullptr;
       const bool keep_alive = msg.keep_alive() && !stopping_ && n + 1 < options_.max_requests_per_connection;
       const std::string_view logged_path = req.path.empty() ? std::string_view("-") : std::string_view(req.path);
-      const bool head = req.method == "HEAD";
       co_await write_and_log(stream, std::move(res), version, keep_alive, req.request_id, req.method,
                              logged_path, started, head, ec);
       if (ec || !keep_alive) break;
@@ -418,6 +514,124 @@ struct server::impl : std::enable_shared_from_this<impl> {
     // closing with it unread would reset the connection and could destroy
     // the answer before the peer reads it. A little is read and dropped.
     if (refused && !ec) co_await drain(stream);
+  }
+
+  // A streamed response: refused over the limits; else the head, then
+  // the producer until it returns, while a reader watches for the client
+  // leaving. The terminating chunk says the body is whole; after a failure
+  // the connection just closes, so the client sees it cut short.
+  asio::awaitable<void> serve_stream(beast::tcp_stream& stream, response res, unsigned version, const request& req,
+                                     std::chrono::steady_clock::time_point started, connection_state& state) {
+    boost::system::error_code ec;
+    const std::string address = req.remote_address;
+    std::optional<response> refusal;
+    if (stopping_) {
+      refusal = problem(503, "Service Unavailable", "the server is stopping; reconnect shortly");
+      refusal->headers.push_back({"Retry-After", "5"});
+    } else if (streams_ >= options_.max_streams) {
+      refusal = problem(503, "Service Unavailable",
+                        "at most " + std::to_string(options_.max_streams) + " event streams are held open at once; retry shortly");
+      refusal->headers.push_back({"Retry-After", "5"});
+    } else if (streams_of_[address] >= options_.max_streams_per_address) {
+      refusal = problem(429, "Too Many Requests",
+                        "at most " + std::to_string(options_.max_streams_per_address) +
+                            " event streams per client address are held open at once; close one (another tab or "
+                            "window) or retry later");
+      refusal->headers.push_back({"Retry-After", "5"});
+    }
+    if (refusal) {
+      if (streams_of_[address] == 0) streams_of_.erase(address);
+      co_await write_and_log(stream, std::move(*refusal), version, false, req.request_id, req.method, req.path,
+                             started, false, ec);
+      co_return;
+    }
+    ++streams_;
+    ++streams_of_[address];
+    struct release {
+      impl& self;
+      const std::string& address;
+      ~release() {
+        --self.streams_;
+        if (auto it = self.streams_of_.find(address); it != self.streams_of_.end() && --it->second == 0)
+          self.streams_of_.erase(it);
+      }
+    } slot{*this, address};
+
+    held_stream body(stream, version != 10, options_.write_timeout, options_.stream_heartbeat, res.heartbeat,
+                     std::chrono::steady_clock::now() + options_.stream_lifetime);
+    state.held = &body;
+    struct unhold {
+      connection_state& s;
+      ~unhold() { s.held = nullptr; }
+    } unhold_guard{state};
+
+    const auto wire_head = streamed_response_head(
+        res.status, version,
+        {{"Content-Type", res.content_type}, {"Cache-Control", "no-store"}, {"X-Content-Type-Options", "nosniff"},
+         {"X-Request-Id", req.request_id}, {"X-Accel-Buffering", "no"}},
+        res.headers);
+    stream.expires_after(options_.write_timeout);
+    std::size_t written = 0;
+    std::tie(ec, written) = co_await asio::async_write(stream, asio::buffer(wire_head), use_nothrow);
+    body.count(written);
+
+    // The reader: EventSource sends nothing after its request, so any end
+    // of the connection's read side is the client leaving.
+    bool reader_done = false;
+    asio::steady_timer reader_finished(io_);
+    auto& socket = stream.socket();
+    auto watch = [&socket, &body, &reader_done, &reader_finished]() -> asio::awaitable<void> {
+      std::array<char, 512> sink;
+      std::size_t got = 0;
+      for (;;) {
+        auto [rec, n] = co_await socket.async_read_some(asio::buffer(sink), use_nothrow);
+        if (rec) break;
+        got += n;
+        if (got > 64 * 1024) break;  // not an event-stream client
+      }
+      body.end();
+      reader_done = true;
+      reader_finished.cancel();
+    };
+    std::string failure;
+    if (!ec) {
+      auto on_reader_end = [&reader_done, &reader_finished](std::exception_ptr) {
+        reader_done = true;
+        reader_finished.cancel();
+      };
+      asio::co_spawn(io_, watch(), std::move(on_reader_end));
+      try {
+        co_await res.stream(body);
+      } catch (const std::exception& e) {
+        failure = e.what();
+      } catch (...) {
+        failure = "unknown exception";
+      }
+      if (!failure.empty())
+        log::error("http.stream_failed", {{"request_id", req.request_id}, {"path", req.path}, {"error", failure}});
+      const bool whole = failure.empty() && !body.broken();
+      body.end();
+      if (whole && version != 10) {
+        stream.expires_after(options_.write_timeout);
+        static constexpr std::string_view last_chunk = "0\r\n\r\n";
+        std::size_t n = 0;
+        std::tie(ec, n) = co_await asio::async_write(stream, asio::buffer(last_chunk), use_nothrow);
+        body.count(n);
+      }
+      boost::system::error_code ignored;
+      socket.shutdown(tcp::socket::shutdown_send, ignored);
+      socket.cancel(ignored);
+      while (!reader_done) {
+        reader_finished.expires_at(std::chrono::steady_clock::time_point::max());
+        co_await reader_finished.async_wait(use_nothrow);
+      }
+    }
+    if (log::enabled(log::level::info)) {
+      auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+      log::info("http.request", {{"request_id", req.request_id}, {"method", req.method}, {"path", req.path},
+                                 {"status", res.status}, {"ms", std::round(ms * 100) / 100},
+                                 {"bytes", body.written()}, {"streamed", true}});
+    }
   }
 
   static asio::awaitable<void> drain(beast::tcp_stream& stream) {
@@ -439,6 +653,8 @@ struct server::impl : std::enable_shared_from_this<impl> {
   std::size_t connections_ = 0;  // all open, reserved ones included
   std::size_t reserved_ = 0;     // open beyond max_connections
   std::unordered_map<std::string, std::size_t> per_address_;
+  std::size_t streams_ = 0;
+  std::unordered_map<std::string, std::size_t> streams_of_;  // by client address
   std::uint16_t port_ = 0;
   std::size_t rejected_ = 0;
   bool stopping_ = false;
@@ -477,13 +693,18 @@ std::size_t server::open_connections() const { return impl_->connections_; }
 
 std::size_t server::refused_connections() const { return impl_->rejected_; }
 
+std::size_t server::open_streams() const { return impl_->streams_; }
+
 asio::awaitable<void> server::stop() {
   auto self = impl_;
   self->stopping_ = true;
   boost::system::error_code ec;
   self->acceptor_.close(ec);
-  for (auto* state : self->live_)
+  for (auto* state : self->live_) {
     if (state->idle) state->stream->cancel();
+    // A held stream ends now, not at its lifetime.
+    if (state->held) state->held->end();
+  }
   while (self->connections_ > 0) {
     self->all_closed_.expires_at(std::chrono::steady_clock::time_point::max());
     co_await self->all_closed_.async_wait(use_nothrow);

@@ -50,6 +50,15 @@ struct server_options {
   std::chrono::milliseconds reserved_idle_timeout{2'000};
   std::size_t max_requests_per_connection = 10'000;
   proxy_list trusted_proxies;  // whose X-Forwarded-For names the client
+  // Responses whose body is written as it happens (http/stream.hpp): held
+  // at most this many in all (503 beyond) and per client address (429
+  // beyond; behind a trusted proxy, the address it names), a heartbeat
+  // after this long without a write, and closed after the lifetime (the
+  // client reconnects; EventSource does so by itself).
+  std::size_t max_streams = 256;
+  std::size_t max_streams_per_address = 4;
+  std::chrono::milliseconds stream_heartbeat{15'000};
+  std::chrono::milliseconds stream_lifetime{30 * 60'000};
 };
 
 // Parses "host:port" ("127.0.0.1:8080", "[::1]:8080", ":8080"); throws
@@ -67,14 +76,16 @@ class server {
   void start();
   std::uint16_t port() const;
 
-  // Stops accepting, closes idle connections, lets requests in progress
-  // finish (their answers carry Connection: close) and returns when every
-  // connection is gone.
+  // Stops accepting, closes idle connections, ends held streams, lets
+  // requests in progress finish (their answers carry Connection: close)
+  // and returns when every connection is gone.
   boost::asio::awaitable<void> stop();
 
   std::size_t open_connections() const;
   // Connections refused with 503 so far (over a cap).
   std::size_t refused_connections() const;
+  // Streamed responses being written now.
+  std::size_t open_streams() const;
 
  private:
   struct impl;

@@ -6,6 +6,7 @@
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/alert_audience.hpp>
 #include <banditore/domain/draft_decision.hpp>
+#include <banditore/store/alert_schedule.hpp>
 #include <banditore/store/outbox.hpp>
 #include <banditore/store/planning.hpp>
 
@@ -28,6 +29,7 @@ struct alert_record {
   domain::alert_audience audience;  // who it is for; everyone when all absent
   std::optional<std::int64_t> updates;  // the earlier alert it replaces
   std::optional<std::int64_t> media_id;  // its attachment (store/media.hpp)
+  std::optional<std::int64_t> send_at;   // the time it was scheduled for; nullopt: sent at once
 };
 
 struct new_alert {
@@ -62,6 +64,9 @@ struct new_alert {
   std::optional<std::int64_t> updates;
   // The attachment sent with it inside the 24-hour window.
   std::optional<std::int64_t> media_id;
+  // A time ahead: the alert waits as "scheduled" until then
+  // (store/alert_schedule.hpp); nullopt or past: it leaves at once.
+  std::optional<std::int64_t> send_at;
 };
 
 // conflict: the idempotency key was used for another request; duplicate:
@@ -141,6 +146,7 @@ struct alert_preview_counts {
 // counts); an alert for everyone names none.
 struct alert_query {
   std::string town, topic, severity, source;
+  std::string state;  // "scheduled": the dashboard's alerts waiting for their time
   std::string title_contains;  // ASCII letters in either case
   std::optional<std::int64_t> created_from, created_before;  // Unix ms, [from, before)
   std::int64_t before_id = 0;  // keyset paging: ids below this one; 0 = from the newest

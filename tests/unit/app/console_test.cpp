@@ -6,9 +6,11 @@
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/approval_rule.hpp>
 #include <banditore/domain/draft_decision.hpp>
+#include <banditore/http/stream.hpp>
 
 #include "../fake_store.hpp"
 #include "route_call.hpp"
+#include "../run_blocking.hpp"
 
 #include <banditore/app/console_session.hpp>
 #include <banditore/app/staff_login.hpp>
@@ -499,7 +501,37 @@ TEST_CASE("the delivery report is a CSV of counts per minute, with running total
   CHECK(longest <= 4);
 }
 
-TEST_CASE("an alert's events are a text/event-stream whose first event is its progress") {
+namespace {
+
+// What the server gives a streamed response, collecting what is written;
+// its waits end the stream after `waits` of them.
+struct collecting_stream final : http::body_stream {
+  std::string written;
+  int waits = 0, allowed_waits = 0;
+  boost::asio::awaitable<bool> write(std::string_view bytes) override {
+    written += bytes;
+    co_return true;
+  }
+  boost::asio::awaitable<bool> wait(std::chrono::steady_clock::duration) override {
+    co_return ++waits <= allowed_waits;
+  }
+  void wake() override {}
+  bool ended() const override { return waits > allowed_waits; }
+};
+
+// The "id: " lines of an event-stream body.
+std::vector<std::string> stream_ids(const std::string& body) {
+  std::vector<std::string> ids;
+  for (auto at = body.find("id: "); at != std::string::npos; at = body.find("\nid: ", at + 1)) {
+    const auto start = body.find("id: ", at) + 4;
+    ids.push_back(body.substr(start, body.find('\n', start) - start));
+  }
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("an alert's events are a held text/event-stream whose first event is its progress") {
   fixture f;
   f.add("m.rossi@comune.it", "editor");
   const auto token = f.log_in("m.rossi@comune.it");
@@ -512,17 +544,70 @@ TEST_CASE("an alert's events are a text/event-stream whose first event is its pr
   REQUIRE(res.status == 200);
   CHECK(res.content_type.rfind("text/event-stream", 0) == 0);
   CHECK(header_of(res, "Cache-Control") == "no-store");
-  REQUIRE(res.body.rfind("retry: 5000\nevent: progress\ndata: {", 0) == 0);
-  const auto data = res.body.substr(res.body.find("data: ") + 6);
+  CHECK(res.heartbeat == ": \n\n");
+  REQUIRE(res.stream);
+  collecting_stream out;
+  testing::run_blocking(res.stream(out));
+  CHECK(out.waits == 1);  // still sending: it waited for a change, and the stream ended there
+  const auto& body = out.written;
+  REQUIRE(body.rfind("retry: 5000\n\nid: ", 0) == 0);
+  REQUIRE(body.find("\nevent: progress\ndata: {") != std::string::npos);
+  const auto data = body.substr(body.find("data: ") + 6);
   REQUIRE(data.size() > 2);
   CHECK(data.substr(data.size() - 2) == "\n\n");
   const auto progress = nlohmann::json::parse(data.substr(0, data.size() - 2));
   CHECK(progress["counts"]["queued"] == 1);
   CHECK(progress["in_progress"] == true);
+  CHECK(progress["live"] == true);
   CHECK(progress.contains("rate_per_second"));
   CHECK(progress.contains("estimated_end"));
-  CHECK(res.body.find("3331234567") == std::string::npos);
+  CHECK(body.find("3331234567") == std::string::npos);
   CHECK(f.get("/console/alerts/" + std::to_string(id) + "/events", "").status == 303);
+}
+
+TEST_CASE("an alert's event stream writes only changes, ends at the alert's end, and honours Last-Event-ID") {
+  fixture f;
+  f.add("m.rossi@comune.it", "editor");
+  const auto token = f.log_in("m.rossi@comune.it");
+  const auto id = f.alert("Allerta meteo");
+  const auto path = "/console/alerts/" + std::to_string(id) + "/events";
+
+  // Three waits without a change: one event only.
+  auto res = f.get(path, token);
+  REQUIRE(res.stream);
+  collecting_stream unchanged;
+  unchanged.allowed_waits = 3;
+  testing::run_blocking(res.stream(unchanged));
+  CHECK(stream_ids(unchanged.written).size() == 1);
+
+  // Ended: one event, then the stream returns without waiting.
+  f.store.alert_rows[id].state = "done";
+  res = f.get(path, token);
+  REQUIRE(res.stream);
+  collecting_stream ended;
+  ended.allowed_waits = 10;
+  testing::run_blocking(res.stream(ended));
+  CHECK(ended.waits == 0);
+  const auto ids = stream_ids(ended.written);
+  REQUIRE(ids.size() == 1);
+  CHECK(ids[0].rfind("done.", 0) == 0);
+
+  // A reconnection that has that event: 204, nothing held.
+  auto req = make_request("GET", path);
+  req.headers.push_back({"Cookie", "banditore_session=" + token});
+  req.headers.push_back({"Last-Event-ID", ids[0]});
+  const auto again = call(f.routes, req);
+  CHECK(again.status == 204);
+  CHECK_FALSE(again.stream);
+  // One that has an older event: the current one.
+  auto older = make_request("GET", path);
+  older.headers.push_back({"Cookie", "banditore_session=" + token});
+  older.headers.push_back({"Last-Event-ID", "sending.1.0.0.0.0.0.0.0"});
+  const auto catch_up = call(f.routes, older);
+  REQUIRE(catch_up.stream);
+  collecting_stream caught;
+  testing::run_blocking(catch_up.stream(caught));
+  CHECK(stream_ids(caught.written) == ids);
 }
 
 TEST_CASE("the compose page offers the catalogue's towns and topics, and Invia to publishers only") {
@@ -1248,4 +1333,38 @@ TEST_CASE("a user limited to towns sees in the history and opens only the alerts
   CHECK(f.get("/console/", all).body.find("Solo Voltana") != std::string::npos);
   CHECK(f.get("/console/alerts", all).body.find("Solo Voltana") != std::string::npos);
   CHECK(f.get(base, all).status == 200);
+TEST_CASE("a time typed on the compose page is read as Rome's clock and the alert waits for it, scheduled") {
+  fixture f;
+  f.add("publisher@comune.it", "publisher");
+  const auto publisher = f.log_in("publisher@comune.it");
+  const auto csrf = "csrf=" + csrf_token(f.ctx.csrf, publisher);
+  const std::string fields = "&categoria=roads&gravita=moderate&titolo=Mercato+spostato&testo=In+piazza+Mazzini";
+  // t0 is 14 November 2023, 23:13 in Rome: 10:30 the next morning is 09:30 UTC.
+  const auto res = f.post("/console/compose", publisher, csrf + fields + "&invio=2023-11-15T10%3A30&azione=invia");
+  REQUIRE(res.status == 303);
+  REQUIRE(f.store.alert_rows.size() == 1);
+  const auto& a = f.store.alert_rows.begin()->second;
+  CHECK(a.state == "scheduled");
+  CHECK(a.send_at == 1'700'040'600'000);
+  CHECK(f.store.audit.back() == std::pair<std::string, std::string>{"staff:publisher@comune.it", "alert.schedule"});
+  // Its page says when it leaves and lets a publisher cancel it; its events follow it.
+  const auto page = f.get("/console/alerts/" + std::to_string(a.id), publisher);
+  CHECK(page.body.find("partirà 15/11/2023 alle 10:30") != std::string::npos);
+  CHECK(page.body.find("/console/alerts/" + std::to_string(a.id) + "/cancel") != std::string::npos);
+  CHECK(page.body.find("data-events=") != std::string::npos);
+  // The dashboard lists it among the scheduled alerts.
+  const auto dashboard = f.get("/console/", publisher);
+  CHECK(dashboard.body.find("Mercato spostato</a> — partirà 15/11/2023 alle 10:30") != std::string::npos);
+
+  // What is not a time, or a time past, is refused in words and sends nothing.
+  const auto garbled = f.post("/console/compose", publisher, csrf + fields + "&invio=domani&azione=invia");
+  CHECK(garbled.status == 422);
+  CHECK(garbled.body.find("aaaa-mm-gg e hh:mm, ora di Roma") != std::string::npos);
+  const auto past = f.post("/console/compose", publisher, csrf + fields + "&invio=2023-11-14T10%3A30&azione=invia");
+  CHECK(past.status == 422);
+  CHECK(past.body.find("Invio programmato") != std::string::npos);
+  const auto late = f.post("/console/compose", publisher,
+                           csrf + fields + "&invio=2023-11-15T10%3A30&scadenza=2023-11-15T09%3A00&azione=invia");
+  CHECK(late.status == 422);
+  CHECK(f.store.alert_rows.size() == 1);
 }

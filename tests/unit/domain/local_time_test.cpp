@@ -80,3 +80,20 @@ TEST_CASE("a zone the database does not know is refused") {
   CHECK_FALSE(is_known_zone(""));
   CHECK_THROWS_AS(utc_offset("Europe/Atlantis", sys_days{2024y / July / 14}), std::invalid_argument);
 }
+
+TEST_CASE("a time typed in the console is read as Rome's wall clock and stored in UTC") {
+  auto ms = [](sys_seconds t) { return duration_cast<milliseconds>(t.time_since_epoch()).count(); };
+  // Winter: 15:30 in Rome is 14:30 UTC; summer: 12:30 UTC.
+  CHECK(parse_local_input("Europe/Rome", "2026-12-03T15:30") == ms(sys_days{2026y / December / 3} + 14h + 30min));
+  CHECK(parse_local_input("Europe/Rome", "2026-07-03T15:30:10") ==
+        ms(sys_days{2026y / July / 3} + 13h + 30min + 10s));
+  // 02:30 on 29 March 2026 does not exist in Rome: the time after the gap (03:00 CEST = 01:00 UTC).
+  CHECK(parse_local_input("Europe/Rome", "2026-03-29T02:30") == ms(sys_days{2026y / March / 29} + 1h));
+  // 02:30 on 25 October 2026 happens twice: the earlier (CEST, 00:30 UTC).
+  CHECK(parse_local_input("Europe/Rome", "2026-10-25T02:30") == ms(sys_days{2026y / October / 25} + 30min));
+  CHECK(format_local_input("Europe/Rome", ms(sys_days{2026y / December / 3} + 14h + 30min)) == "2026-12-03T15:30");
+  for (const char* bad : {"", "2026-12-03", "2026-12-03 15:30", "2026-02-30T10:00", "2026-12-03T24:00",
+                          "2026-12-03T15:60", "2026-12-03T15:3x", "1999-12-03T15:30", "2026-12-03T15:30:00Z",
+                          "+026-12-03T15:30"})
+    CHECK_MESSAGE(!parse_local_input("Europe/Rome", bad), bad);
+}

@@ -90,3 +90,21 @@ TEST_CASE("a response head carries the reason, the fields, the length and what k
   CHECK(response_head(304, 11, {{"ETag", "\"v1\""}}, {}, 0, true) == "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n");
   CHECK_THROWS_AS(response_head(204, 11, {}, {}, 3, true), std::invalid_argument);
 }
+
+TEST_CASE("a streamed answer's head says chunked on HTTP/1.1, no length, and that the connection closes after it") {
+  CHECK(streamed_response_head(200, 11, {{"Content-Type", "text/event-stream"}}, {}) ==
+        "HTTP/1.1 200 OK\r\n"
+        "Content-Type: text/event-stream\r\n"
+        "Transfer-Encoding: chunked\r\n"
+        "Connection: close\r\n"
+        "\r\n");
+  // HTTP/1.0 has no chunks: the close ends the body.
+  CHECK(streamed_response_head(200, 10, {{"Content-Type", "text/event-stream"}}, {}) ==
+        "HTTP/1.0 200 OK\r\n"
+        "Content-Type: text/event-stream\r\n"
+        "Connection: close\r\n"
+        "\r\n");
+  CHECK_THROWS_AS(streamed_response_head(204, 11, {}, {}), std::invalid_argument);
+  CHECK_THROWS_AS(streamed_response_head(200, 11, {}, {{"Transfer-Encoding", "gzip"}}), std::invalid_argument);
+  CHECK_THROWS_AS(streamed_response_head(200, 11, {}, {{"X-Bad", "a\r\nb"}}), std::invalid_argument);
+}

@@ -6,7 +6,12 @@ using namespace banditore::http;
 
 namespace {
 handler answer(int status) {
-  return [status](request&) -> boost::asio::awaitable<response> { co_return response{status, "text/plain", "", {}}; };
+  return [status](request&) -> boost::asio::awaitable<response> {
+    response res;
+    res.status = status;
+    res.content_type = "text/plain";
+    co_return res;
+  };
 }
 request make(std::string method, std::string path) {
   request r;

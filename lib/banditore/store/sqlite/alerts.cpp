@@ -22,7 +22,7 @@ std::optional<std::int64_t> opt_int(const SQLite::Column& c) {
 constexpr const char* alert_columns =
     "id, category, severity, title, text, state, source, priority, api_key_id, expires_at, "
     "cancelled_at, finished_at, not_before, created_at, planned_count, link, towns, topics, areas, updates, "
-    "media_id";
+    "media_id, send_at";
 
 std::optional<std::string> opt_text(const SQLite::Column& c) {
   if (c.isNull()) return std::nullopt;
@@ -108,6 +108,7 @@ alert_record read_alert(SQLite::Statement& q) {
   a.audience.areas = domain::id_list_from_json_text(opt_text(q.getColumn(18)));
   a.updates = opt_int(q.getColumn(19));
   a.media_id = opt_int(q.getColumn(20));
+  a.send_at = opt_int(q.getColumn(21));
   return a;
 }
 
@@ -131,9 +132,9 @@ struct alert_store::statements {
       : by_key(db, "SELECT id, request_hash FROM alerts WHERE api_key_id IS :key AND idempotency_key = :idem"),
         insert(db, "INSERT INTO alerts (category, severity, title, text, link, priority, state, source, api_key_id, "
                    "idempotency_key, request_hash, expires_at, not_before, created_at, public, towns, topics, areas, "
-                   "updates, media_id) "
+                   "updates, media_id, send_at) "
                    "VALUES (:category, :severity, :title, :text, :link, :priority, :state, :source, :key, :idem, :hash, "
-                   ":expires, :not_before, :now, :public, :towns, :topics, :areas, :updates, :media)"),
+                   ":expires, :not_before, :now, :public, :towns, :topics, :areas, :updates, :media, :send_at)"),
         duplicate(db, "SELECT id FROM alerts WHERE created_at >= :since AND state <> 'cancelled' AND source = :source "
                       "AND category = :category AND severity = :severity AND title = :title AND text = :text "
                       "AND COALESCE(link, '') = :link AND towns IS :towns AND topics IS :topics AND areas IS :areas "
@@ -161,6 +162,7 @@ struct alert_store::statements {
                        " FROM alerts WHERE id < :before"
                        " AND (:severity IS NULL OR severity = :severity)"
                        " AND (:source IS NULL OR source = :source)"
+                       " AND (:state IS NULL OR state = :state)"
                        " AND (:from IS NULL OR created_at >= :from)"
                        " AND (:until IS NULL OR created_at < :until)"
                        " AND (:title IS NULL OR instr(lower(title), lower(:title)) > 0)"
@@ -187,7 +189,7 @@ struct alert_store::statements {
         waiting(db, "SELECT COUNT(*) FROM outbox INDEXED BY outbox_waiting WHERE alert_id = :id AND state = 'queued' "
                     "AND error_title = 'waiting for the messaging limit'"),
         cancel_alert(db, "UPDATE alerts SET state = 'cancelled', cancelled_at = :now "
-                         "WHERE id = :id AND state IN ('planning', 'sending')"),
+                         "WHERE id = :id AND state IN ('scheduled', 'planning', 'sending')"),
         // A broadcast that has finished (or expired) keeps its state and its
         // counts; the cancellation is still recorded, so the public archive
         // and the CAP feed withdraw what citizens already received.
@@ -198,7 +200,9 @@ struct alert_store::statements {
         // states it.
         cancel_rows(db, "UPDATE outbox SET state = 'cancelled', updated_at = :now "
                         "WHERE alert_id = :id AND state IN ('queued', 'sending') AND state = 'queued'"),
-        next_to_plan(db, "SELECT id, priority, planned_through, not_before, expires_at, created_at, severity, "
+        // A scheduled alert reaches whoever is subscribed when it leaves.
+        next_to_plan(db, "SELECT id, priority, planned_through, not_before, expires_at, "
+                         "MAX(created_at, COALESCE(send_at, 0)), severity, "
                          "towns, topics, areas FROM alerts WHERE state = 'planning' ORDER BY priority, id LIMIT 1"),
         batch_end(db, "SELECT MAX(id), COUNT(*) FROM (SELECT id FROM subscribers WHERE id > :after "
                       "AND subscribed_at <= :created ORDER BY id LIMIT :batch)"),
@@ -244,6 +248,12 @@ struct alert_store::statements {
         expire_sending(db, "UPDATE outbox SET state = 'cancelled', updated_at = :now WHERE state = 'queued' AND "
                            "state IN ('queued', 'sending') AND "
                            "alert_id IN (SELECT id FROM alerts WHERE state = 'sending' AND expires_at <= :now)"),
+        next_scheduled(db, "SELECT MIN(not_before) FROM alerts WHERE state = 'scheduled'"),
+        due_scheduled(db, "SELECT id, expires_at FROM alerts WHERE state = 'scheduled' AND not_before <= :now "
+                          "ORDER BY not_before, id LIMIT 100"),
+        release(db, "UPDATE alerts SET state = 'planning' WHERE id = :id AND state = 'scheduled'"),
+        expire_scheduled(db, "UPDATE alerts SET state = 'expired', finished_at = :now "
+                             "WHERE id = :id AND state = 'scheduled'"),
         subscribers(db, "SELECT COUNT(*) FROM subscribers"),
         flagged(db, "SELECT COUNT(*) FROM subscribers WHERE flagged_at IS NOT NULL"),
         outside(db, "SELECT COUNT(*) FROM subscribers s LEFT JOIN contacts c ON c.phone_hash = s.phone_hash "
@@ -253,7 +263,8 @@ struct alert_store::statements {
   SQLite::Statement by_key, insert, duplicate, welcome, errors, add_recipient, route, count_recipient, get, list, search, counts, sending, all_sending, sent_times, waiting, cancel_alert, withdraw_alert, cancel_rows, next_to_plan, batch_end,
       plan, plan_below_severe, town_end, area_end, topic_end, plan_targeted, count_targeted, count_everyone,
       count_targeted_by_number, count_everyone_by_number,
-      area_towns, advance, planned, expire, finish, expire_sending, subscribers, flagged, outside, all_counts;
+      area_towns, advance, planned, expire, finish, expire_sending, next_scheduled, due_scheduled, release,
+      expire_scheduled, subscribers, flagged, outside, all_counts;
 };
 
 std::string alert_store::targeted_plan_sql() {
@@ -294,7 +305,9 @@ create_result alert_store::create(const new_alert& a, std::int64_t now_ms) {
     q.reset();
     if (earlier) return {create_outcome::duplicate, *earlier};
   }
-  return {create_outcome::created, insert_alert(a, "planning", now_ms)};
+  // A time ahead: it waits for the scheduler (release_due).
+  const bool later = a.send_at && *a.send_at > now_ms;
+  return {create_outcome::created, insert_alert(a, later ? "scheduled" : "planning", now_ms)};
 }
 
 std::int64_t alert_store::create_addressed(const new_alert& a, std::int64_t now_ms) {
@@ -361,7 +374,9 @@ std::int64_t alert_store::insert_alert(const new_alert& a, std::string_view stat
   if (a.request_hash.empty()) st.bind(":hash");
   else st.bind(":hash", a.request_hash.data(), static_cast<int>(a.request_hash.size()));
   if (a.draft.expires_at_ms) st.bind(":expires", *a.draft.expires_at_ms); else st.bind(":expires");
-  st.bind(":not_before", std::max(a.not_before, now_ms));
+  const bool later = a.send_at && *a.send_at > now_ms;
+  st.bind(":not_before", std::max({a.not_before, now_ms, later ? *a.send_at : 0}));
+  if (later) st.bind(":send_at", *a.send_at); else st.bind(":send_at");
   st.bind(":now", now_ms);
   st.bind(":public", a.publish ? 1 : 0);
   if (a.updates) st.bind(":updates", *a.updates); else st.bind(":updates");
@@ -402,6 +417,7 @@ std::vector<alert_record> alert_store::search(const alert_query& query) {
   };
   text(":severity", query.severity);
   text(":source", query.source);
+  text(":state", query.state);
   text(":title", query.title_contains);
   text(":topic", query.topic);
   text(":town", query.town);
@@ -477,6 +493,35 @@ bool alert_store::cancel(std::int64_t id, std::int64_t now_ms) {
   w.bind(":now", now_ms);
   w.exec();
   return true;
+}
+
+std::optional<std::int64_t> alert_store::next_scheduled() {
+  auto& q = st_->next_scheduled;
+  q.reset();
+  std::optional<std::int64_t> out;
+  if (q.executeStep()) out = opt_int(q.getColumn(0));
+  q.reset();
+  return out;
+}
+
+std::vector<scheduled_release> alert_store::release_due(std::int64_t now_ms) {
+  std::vector<scheduled_release> due;
+  auto& q = st_->due_scheduled;
+  q.reset();
+  q.bind(":now", now_ms);
+  while (q.executeStep()) {
+    const auto expires = opt_int(q.getColumn(1));
+    due.push_back({q.getColumn(0).getInt64(), expires && *expires <= now_ms});
+  }
+  q.reset();
+  for (const auto& d : due) {
+    auto& w = d.expired ? st_->expire_scheduled : st_->release;
+    w.reset();
+    w.bind(":id", d.alert_id);
+    if (d.expired) w.bind(":now", now_ms);
+    w.exec();
+  }
+  return due;
 }
 
 std::optional<plan_step> alert_store::plan_next(std::size_t batch, std::int64_t now_ms) {

@@ -72,6 +72,12 @@ class alert_store {
   void set_number_routes(std::string routes_json, std::string first_number);
   static constexpr std::size_t first_plan_batch = 256;
 
+  // The earliest time a scheduled alert is due; nullopt when none waits.
+  std::optional<std::int64_t> next_scheduled();
+  // Scheduled alerts due by now move to planning (or to expired, when
+  // their expiry came first); at most 100 a call.
+  std::vector<scheduled_release> release_due(std::int64_t now_ms);
+
   // Marks alerts whose deliveries are all settled as done.
   int finish_settled(std::int64_t now_ms);
 

@@ -2,6 +2,7 @@
 
 #include <banditore/crypto/data_keys.hpp>
 #include <banditore/domain/revocation.hpp>
+#include <banditore/domain/rfc3339.hpp>
 #include <banditore/store/sqlite/alert_trail.hpp>
 #include <banditore/store/sqlite/alerts.hpp>
 #include <banditore/store/sqlite/api_keys.hpp>
@@ -198,6 +199,9 @@ asio::awaitable<created_alert> engine::create(new_alert alert, actor who, std::i
     }
     if (out.result.outcome == create_outcome::created) {
       record_audit(db, who.name, "alert.create", out.result.id, who.api_key_id, a.draft.title, now);
+      if (a.send_at && *a.send_at > now)
+        record_audit(db, who.name, "alert.schedule", out.result.id, who.api_key_id,
+                     "send_at=" + domain::format_rfc3339_utc(*a.send_at), now);
       // The decision in its own words: "draft.bypass" is a send past the
       // approval rule by the emergency capability, and reads as such.
       // A bypass without a draft (POST /v1/alerts past the rule) is
@@ -323,6 +327,23 @@ asio::awaitable<std::optional<plan_step>> engine::next_step(std::size_t batch, s
     if (!step) s.alerts->finish_settled(now);
     tx.commit();
     return step;
+  };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<schedule_round> engine::release_due(std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, now](SQLite::Database& db) {
+    // The move and its audit row commit together: released once.
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    schedule_round out;
+    out.released = s.alerts->release_due(now);
+    for (const auto& r : out.released)
+      record_audit(db, "scheduler", r.expired ? "alert.expire" : "alert.send", r.alert_id, std::nullopt,
+                   r.expired ? "expired before its scheduled time" : "scheduled time reached", now);
+    out.next_due = s.alerts->next_scheduled();
+    tx.commit();
+    return out;
   };
   co_return co_await s.worker.run(std::move(work));
 }
@@ -543,7 +564,8 @@ cli_cancel engine::cancel_alert(std::int64_t id, const actor& who, std::int64_t 
     SQLite::Transaction tx(db);
     out.before = alerts.get(id);
     const bool found = alerts.cancel(id, now);
-    const bool live = out.before && (out.before->state == "planning" || out.before->state == "sending");
+    const bool live = out.before && (out.before->state == "scheduled" || out.before->state == "planning" ||
+                                     out.before->state == "sending");
     if (found && live) record_audit(db, who.name, "alert.cancel", id, who.api_key_id, "", now);
     tx.commit();
     if (!found) out.before.reset();

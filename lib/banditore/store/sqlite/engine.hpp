@@ -68,7 +68,8 @@ class engine final : public store::inbound,
                      public store::media,
                      public store::staff_accounts,
                      public store::staff_admin,
-                     public store::public_alerts {
+                     public store::public_alerts,
+                     public store::alert_schedule {
  public:
   engine(std::unique_ptr<SQLite::Database> db, crypto::data_keys keys, engine_options options);
   ~engine() override;  // finishes queued work, then closes the database
@@ -102,6 +103,8 @@ class engine final : public store::inbound,
                                                        std::int64_t tier_limit, std::int64_t now_ms) override;
   // planning
   boost::asio::awaitable<std::optional<plan_step>> next_step(std::size_t batch, std::int64_t now_ms) override;
+  // alert_schedule
+  boost::asio::awaitable<schedule_round> release_due(std::int64_t now_ms) override;
   // outbox_rounds
   boost::asio::awaitable<sender_round> round(std::vector<send_record> outcomes, std::size_t lease_limit,
                                              std::int64_t lease_ms, delivery_policy policy,

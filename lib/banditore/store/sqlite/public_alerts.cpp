@@ -15,9 +15,12 @@ namespace {
 // Public: not marked "non pubblicare"; written by the press office, the
 // command line or a CAP document; and, for CAP, from a document with
 // status Actual (an operator may let Exercise through to test the
-// broadcast, never to the public).
+// broadcast, never to the public). A scheduled alert is not public
+// before it leaves, nor ever if it was cancelled or expired before it did.
 std::string public_condition(const std::string& t) {
-  return t + ".public = 1 AND " + t + ".source IN ('api', 'cli', 'cap') AND NOT EXISTS "
+  return t + ".public = 1 AND " + t + ".source IN ('api', 'cli', 'cap') AND " + t + ".state <> 'scheduled' AND NOT (" +
+         t + ".send_at IS NOT NULL AND " + t + ".state IN ('cancelled', 'expired') AND " + t +
+         ".planned_through = 0) AND NOT EXISTS "
          "(SELECT 1 FROM cap_alerts c WHERE c.alert_id = " + t + ".id AND c.status <> 'Actual')";
 }
 

@@ -1,8 +1,11 @@
 // Progressive enhancement only: every console page works without it.
 "use strict";
 
-// An alert's page while it goes out: follow /console/alerts/{id}/events
-// and update the counts in place (without a script the page reloads).
+// An alert's page while it waits for its time or goes out: follow
+// /console/alerts/{id}/events, held open by the server, and update the
+// counts in place at each event (without a script the page reloads). The
+// browser's EventSource reconnects by itself, with Last-Event-ID; the
+// script keeps no timer of its own.
 (function () {
   var box = document.querySelector("[data-events]");
   if (!box || !window.EventSource) return;
@@ -17,7 +20,7 @@
       var field = box.querySelector('[data-progress="' + key + '"]');
       if (field && p[key] !== null && p[key] !== undefined) field.textContent = String(p[key]);
     });
-    if (!p.in_progress) {
+    if (!(p.live === undefined ? p.in_progress : p.live)) {
       source.close();
       var note = box.querySelector("[data-progress-note]");
       if (note) note.textContent = "Invio concluso: ricarica la pagina per il riepilogo completo.";
