@@ -62,6 +62,10 @@ class staff_login {
 
   const std::string& dummy_hash() const { return dummy_hash_; }
 
+  // A new password's Argon2id hash at the login's cost, off the network
+  // thread as a login's check is (an admin's reset or new account).
+  boost::asio::awaitable<std::string> hash_new_password(std::string password);
+
  private:
   struct checked_password {
     bool matches = false;
