@@ -199,7 +199,10 @@ int verdict_status(const domain::catalogue_verdict& v) {
   }
 }
 
-std::string keywords_text(const std::vector<std::string>& keywords) {
+// "traffico, lavori", or null for none: an empty string is a true
+// section in Mustache, and the page would read "parole:" with nothing.
+json keywords_text(const std::vector<std::string>& keywords) {
+  if (keywords.empty()) return nullptr;
   std::string out;
   for (const auto& k : keywords) out += (out.empty() ? "" : ", ") + k;
   return out;
@@ -224,7 +227,7 @@ void read_entry(const http::form& f, domain::area& a) {
 }
 
 json entry_json(const domain::town& t) {
-  return {{"id", t.id}, {"name", t.name}, {"keywords", keywords_text(t.keywords)}, {"istat", t.istat_code},
+  return {{"id", t.id}, {"name", t.name}, {"keywords", keywords_text(t.keywords)}, {"istat", t.istat_code.empty() ? json(nullptr) : json(t.istat_code)},
           {"has_polygon", !t.polygon.empty()}};
 }
 json entry_json(const domain::topic& t) {

@@ -491,6 +491,10 @@ TEST_CASE("the catalogue in the console: add, update and remove, with the REST A
   res = f.post("/console/admin/audience/zone", token, "id=voltana&nome=Voltana&comune=lugo");
   CHECK(res.status == 303);
   auto catalogue = run_blocking(f.engine->catalogue());
+  const auto page = f.get("/console/admin/audience", token);
+  CHECK(contains(page.body, "· parole: traffico, lavori"));
+  CHECK_FALSE(contains(page.body, "· ISTAT"));  // the towns have no code
+  CHECK_FALSE(contains(page.body, "Nessuna zona."));
   REQUIRE(catalogue.topics.size() == 1);
   CHECK(catalogue.topics[0].keywords == std::vector<std::string>{"traffico", "lavori"});
   CHECK(catalogue.topics[0].in_default);
