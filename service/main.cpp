@@ -3,6 +3,7 @@
 #include <banditore/app/service.hpp>
 #include <banditore/config/cap_settings.hpp>
 #include <banditore/config/config_error.hpp>
+#include <banditore/config/effective_settings.hpp>
 #include <banditore/config/approval_settings.hpp>
 #include <banditore/config/console_settings.hpp>
 #include <banditore/config/ops_settings.hpp>
@@ -68,11 +69,7 @@ void print_help() {
       "  --version  show the version\n"
       "\n"
       "Configuration (environment; every secret also as NAME_FILE):\n";
-  std::vector<config::setting_doc> all = config::documented_settings();
-  for (const auto* more : {&config::cap_setting_docs(), &config::documented_ops_settings(),
-                           &config::documented_console_settings(), &config::documented_approval_settings(),
-                           &config::documented_public_settings()})
-    all.insert(all.end(), more->begin(), more->end());
+  const auto all = config::all_documented_settings();
   for (const auto& s : all)
     text += fmt::format("  {:<30} {}{}\n", s.name, s.meaning,
                         s.default_value.empty() ? "" : fmt::format(" (default {})", s.default_value));

@@ -91,10 +91,6 @@ std::optional<opened_users> open_users(const config::settings& settings, int& co
   }
 }
 
-// 16 base32 symbols (80 bits) in groups of four: easy to read out over
-// the phone, and no list of common passwords holds it.
-std::string temporary_password() { return crypto::new_recovery_codes(1).front(); }
-
 // The first line of stdin, without its line end.
 std::optional<std::string> password_from_stdin() {
   std::string line;
@@ -107,7 +103,7 @@ std::optional<std::string> password_from_stdin() {
 // made here. nullopt after printing why (code set).
 std::optional<std::string> choose_password(bool from_stdin, std::string_view email, std::string_view command,
                                            int& code) {
-  if (!from_stdin) return temporary_password();
+  if (!from_stdin) return crypto::temporary_password();
   auto pw = password_from_stdin();
   if (!pw) {
     code = fail(exit_usage, fmt::format("{}: --password-stdin given but stdin is empty", command));

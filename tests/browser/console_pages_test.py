@@ -6,7 +6,9 @@ and with its preview, «Il mio account» and its second factor's
 enrolment (a QR code, confirmed with a code computed here as RFC 6238
 says, then the recovery codes), the drafts, a draft's page and its edit
 page; then a draft saved, edited and submitted by one publisher is
-approved by a second. Each is screenshotted under --out, checked by
+approved by a second; then, as an admin, the admin pages (users, an
+account, API keys with a new key shown once, the catalogue, reply texts,
+settings). Each is screenshotted under --out, checked by
 axe-core (no serious or critical violation), and must leave nothing in
 the browser's console (a script or style the Content-Security-Policy
 refuses shows there) nor scroll sideways on a phone. Then a form posted
@@ -460,6 +462,56 @@ def main():
             driver.get(site.base + pages["alert"])
             if not driver.execute_script("return !!document.querySelector('[data-events]')"):
                 failures.append("the alert in progress does not follow its events")
+
+            # The admin pages, as an admin: each at both widths; an API key
+            # made with the form is shown once, then never; a publisher is
+            # refused them; no page shows the subscriber's number.
+            if driver.find_elements("css selector", "a[href='/console/admin']"):
+                failures.append("a publisher is offered the admin pages")
+            driver.get(site.base + "/console/admin/users")
+            if "Accesso non consentito" not in driver.page_source:
+                failures.append("a publisher reached /console/admin/users")
+            console_problems(driver)  # the 403 just asked for is logged; read it away
+            admin = "a.verdi@comune.example.it"
+            admin_password = site.cli(["users", "create", "--email", admin, "--name", "Anna Verdi",
+                                       "--role", "admin"]).strip().splitlines()[-1]
+            driver.delete_all_cookies()
+            log_in(driver, site, admin, admin_password)
+            admin_pages = {
+                "admin": "/console/admin",
+                "admin-users": "/console/admin/users",
+                "admin-user": "/console/admin/users/1",
+                "admin-keys": "/console/admin/keys",
+                "admin-audience": "/console/admin/audience",
+                "admin-replies": "/console/admin/replies",
+                "admin-settings": "/console/admin/settings",
+            }
+            for label, width, mobile in WIDTHS:
+                set_width(driver, width, mobile)
+                for name, path in admin_pages.items():
+                    driver.get(site.base + path)
+                    if "3331234567" in driver.page_source:
+                        failures.append("%s shows the subscriber's number" % name)
+                    if "browser-test-token" in driver.page_source or "browser-test-secret" in driver.page_source:
+                        failures.append("%s shows a secret of the configuration" % name)
+                    check(name, label, width, mobile)
+            set_width(driver, 375, True)
+            driver.get(site.base + "/console/admin/keys")
+            driver.find_element("id", "nome").send_keys("protezione-civile")
+            driver.find_element("id", "ambito-cap-ingest").click()
+            driver.find_element("xpath", "//button[normalize-space()='Crea la chiave']").click()
+            wait_for(driver, lambda: driver.find_elements("id", "segreto"), "the new key was not shown")
+            secret = driver.find_element("id", "segreto").get_attribute("value")
+            if not secret.startswith("bnd_"):
+                failures.append("the new key's page shows no token")
+            if "Copiala ora" not in driver.page_source:
+                failures.append("the new key's page does not say to copy it now")
+            check("admin-key-created", "phone", 375, True)
+            driver.get(site.base + "/console/admin/keys")
+            if secret and secret in driver.page_source:
+                failures.append("the keys' page shows a token again")
+            if "protezione-civile" not in driver.page_source:
+                failures.append("the keys' page does not list the new key")
 
             models_and_attachment(driver, site, failures, check)
             csrf_refused(driver, site, failures, check)

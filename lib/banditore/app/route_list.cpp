@@ -5,6 +5,7 @@
 #include <banditore/app/cap_api.hpp>
 #include <banditore/app/console.hpp>
 #include <banditore/app/console_account.hpp>
+#include <banditore/app/console_admin.hpp>
 #include <banditore/app/console_alerts.hpp>
 #include <banditore/app/console_compose.hpp>
 #include <banditore/app/console_drafts.hpp>
@@ -39,6 +40,8 @@ std::vector<http::route_info> registered_routes() {
   add_console_compose_routes(routes, console, alerts);
   add_console_draft_routes(routes, console, alerts);
   add_console_model_routes(routes, console, alerts);
+  console_admin_context console_admin;
+  add_console_admin_routes(routes, console, console_admin);
   public_pages pages({}, nullptr, nullptr);
   pages.add_routes(routes);
   // The service registers the health probes itself because /readyz needs

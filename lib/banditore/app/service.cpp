@@ -7,6 +7,7 @@
 #include <banditore/app/public_pages.hpp>
 #include <banditore/app/console.hpp>
 #include <banditore/app/console_account.hpp>
+#include <banditore/app/console_admin.hpp>
 #include <banditore/app/console_alerts.hpp>
 #include <banditore/app/console_compose.hpp>
 #include <banditore/app/console_drafts.hpp>
@@ -168,6 +169,8 @@ struct service::impl {
     }
 
     store::sqlite::engine_options engine_options;
+    console_admin.replies = replies;  // what the admin pages show, as the engine answers with
+    console_admin.replies_file = settings.replies_file;
     engine_options.conversation.texts = std::move(replies);
     engine_options.conversation.help_interval_ms = settings.help_interval_seconds * 1000;
     engine_options.conversation.language = settings.language;
@@ -416,6 +419,10 @@ struct service::impl {
       add_console_compose_routes(routes, console, alerts_api);
       add_console_draft_routes(routes, console, alerts_api);
       add_console_model_routes(routes, console, alerts_api);
+      console_admin.staff = db.get();
+      console_admin.keys = db.get();
+      console_admin.settings = config::effective_settings(config::process_environment());
+      add_console_admin_routes(routes, console, console_admin);
     }
 
     server = std::make_unique<http::server>(io, server_options, routes);
@@ -590,6 +597,7 @@ struct service::impl {
   login_throttle login_failures;
   std::unique_ptr<staff_login> login;
   console_context console;
+  console_admin_context console_admin;
   std::unique_ptr<http::server> server;
   config::ops_settings ops;
   metrics_context metrics_ctx;

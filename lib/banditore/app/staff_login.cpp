@@ -41,6 +41,16 @@ asio::awaitable<staff_login::checked_password> staff_login::check_password(std::
   co_return result;
 }
 
+asio::awaitable<std::string> staff_login::hash_new_password(std::string password) {
+  const auto cost = options_.cost;
+  auto work = [password = std::move(password), cost]() { return crypto::hash_password(password, cost); };
+  if (!hashing_) co_return work();
+  auto on_pool = [work = std::move(work)]() -> asio::awaitable<std::string> { co_return work(); };
+  auto pool = hashing_->get_executor();
+  auto result = co_await asio::co_spawn(pool, std::move(on_pool), asio::use_awaitable);
+  co_return result;
+}
+
 asio::awaitable<login_result> staff_login::refuse(const login_request& request, std::optional<std::int64_t> user_id,
                                                   store::login_failure why, std::string_view message,
                                                   std::int64_t now_ms) {

@@ -112,6 +112,9 @@ class staff_login {
   boost::asio::awaitable<totp_enrolment_result> enrol_totp(totp_enrolment request, std::int64_t now_ms);
   const crypto::totp_params& totp() const { return options_.totp; }
   bool require_totp() const { return options_.require_totp; }
+  // A new password's Argon2id hash at the login's cost, off the network
+  // thread as a login's check is (an admin's reset or new account).
+  boost::asio::awaitable<std::string> hash_new_password(std::string password);
 
  private:
   struct checked_password {

@@ -1,5 +1,6 @@
 #include <banditore/config/unknown_variables.hpp>
 
+#include <banditore/config/effective_settings.hpp>
 #include <banditore/config/cap_settings.hpp>
 #include <banditore/config/config_error.hpp>
 #include <banditore/config/approval_settings.hpp>
@@ -25,13 +26,10 @@ constexpr std::string_view tooling_variables[] = {"BANDITORE_PRESET", "BANDITORE
 
 std::vector<std::string> known_variable_names() {
   std::vector<std::string> names;
-  for (const auto* docs : {&documented_settings(), &cap_setting_docs(), &documented_ops_settings(),
-                           &documented_console_settings(), &documented_approval_settings(),
-                           &documented_public_settings()})
-    for (const auto& d : *docs) {
-      names.push_back(d.name);
-      if (d.secret) names.push_back(d.name + "_FILE");
-    }
+  for (const auto& d : all_documented_settings()) {
+    names.push_back(d.name);
+    if (d.secret) names.push_back(d.name + "_FILE");
+  }
   for (auto t : tooling_variables) names.emplace_back(t);
   return names;
 }

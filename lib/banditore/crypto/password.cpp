@@ -1,5 +1,7 @@
 #include <banditore/crypto/password.hpp>
 
+#include <banditore/crypto/recovery_codes.hpp>
+
 #include <sodium.h>
 
 #include <mutex>
@@ -72,5 +74,7 @@ std::string base64url(std::string_view bytes) {
                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   return std::string(out.data());
 }
+
+std::string temporary_password() { return new_recovery_codes(1).front(); }
 
 }  // namespace banditore::crypto

@@ -52,6 +52,11 @@ bool password_needs_rehash(std::string_view stored_hash, password_cost cost = in
 // n bytes from libsodium's CSPRNG (randombytes_buf), for session tokens.
 std::string sodium_random_bytes(std::size_t n);
 
+// A temporary password for a new or reset staff account: 16 base32
+// symbols (80 bits) in groups of four, like a recovery code: easy to read
+// out over the phone, and no list of common passwords holds it.
+std::string temporary_password();
+
 // RFC 4648 section 5 base64url without padding: a token that fits a cookie
 // and a URL unescaped.
 std::string base64url(std::string_view bytes);

@@ -7,6 +7,7 @@
 #include <banditore/domain/audience.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,7 @@ struct catalogue_verdict {
   catalogue_outcome outcome = catalogue_outcome::done;
   std::string field;   // for invalid: "id", "name", "keywords", "istat_code", "town", "polygon"
   std::string reason;  // for invalid and in_use, a phrase after the field
+  std::int64_t chosen_by = 0;  // for in_use by subscribers: how many chose the entry
   bool ok() const { return outcome == catalogue_outcome::done; }
 };
 

@@ -37,8 +37,25 @@ bool well_formed_token(std::string_view text);
 inline constexpr std::size_t token_prefix_length = 12;
 inline constexpr std::size_t max_key_name_length = 100;
 
-// Keys are managed from the command line only; the audit log says so.
+// Who manages keys from the command line, in the audit log; the console
+// names the staff member ("staff:<email>").
 inline constexpr std::string_view key_admin_actor = "cli";
+
+// What is wrong with a new key, checked alike for the command line (which
+// prints it in English) and the console (in Italian).
+enum class key_problem {
+  none,
+  no_name,        // empty
+  bad_name,       // not UTF-8, or control characters
+  name_too_long,  // more than max_key_name_length characters
+  name_digits,    // only digits: it would read as a key id
+  name_token,     // starts with token_scheme: it would read as a token
+  no_scope,
+  bad_scope,      // not one of api_scopes
+  unknown_town,   // a town not in the catalogue
+};
+key_problem check_key_name(std::string_view name);
+key_problem check_key_scopes(const std::vector<std::string>& scopes);
 
 struct created_key {
   std::int64_t id = 0;
@@ -80,7 +97,7 @@ class api_keys {
   virtual boost::asio::awaitable<std::optional<key_info>> authenticate(std::string token, std::int64_t now_ms) = 0;
 };
 
-// What the command line does; keys are managed from it only.
+// What the command line does.
 class api_key_admin {
  public:
   virtual ~api_key_admin() = default;
@@ -91,6 +108,34 @@ class api_key_admin {
                                  const std::vector<std::string>& towns, std::int64_t now_ms) = 0;
   virtual std::vector<key_info> list_keys() = 0;
   virtual revoke_result revoke_key(std::string_view id_or_name, std::int64_t now_ms) = 0;
+};
+
+}  // namespace banditore::store
+
+namespace banditore::store {
+
+struct key_creation {
+  key_problem problem = key_problem::none;
+  created_key key;     // when none: the token, shown once
+  std::string detail;  // the scope or town refused
+  bool ok() const { return problem == key_problem::none; }
+};
+
+// What the console's admin pages ask: the command line's store calls, one
+// transaction each on the database thread. actor names the staff member
+// in the audit log ("staff:<email>").
+class api_key_directory {
+ public:
+  virtual ~api_key_directory() = default;
+  // Every key, oldest first; never a token or its hash.
+  virtual boost::asio::awaitable<std::vector<key_info>> api_key_list() = 0;
+  // Audit "key.create".
+  virtual boost::asio::awaitable<key_creation> add_api_key(std::string name, std::vector<std::string> scopes,
+                                                           std::vector<std::string> towns, std::string actor,
+                                                           std::int64_t now_ms) = 0;
+  // By id only. Audit "key.revoke".
+  virtual boost::asio::awaitable<revoke_result> revoke_api_key(std::int64_t id, std::string actor,
+                                                               std::int64_t now_ms) = 0;
 };
 
 }  // namespace banditore::store

@@ -1,5 +1,7 @@
 #include <banditore/store/staff.hpp>
 
+#include <banditore/domain/utf8.hpp>
+
 #include <algorithm>
 
 namespace banditore::store {
@@ -26,6 +28,19 @@ std::optional<std::string> normalise_staff_email(std::string_view email) {
     out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   }
   return out;
+}
+
+staff_problem check_staff_name(std::string_view name) {
+  if (name.find_first_not_of(" \t") == std::string_view::npos) return staff_problem::no_name;
+  const auto n = domain::utf8::count_code_points(name);
+  if (!n) return staff_problem::bad_name;
+  if (*n > max_staff_name_length) return staff_problem::name_too_long;
+  if (std::any_of(name.begin(), name.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u < 0x20 || u == 0x7f;
+      }))
+    return staff_problem::bad_name;
+  return staff_problem::none;
 }
 
 bool well_formed_session_token(std::string_view text) {

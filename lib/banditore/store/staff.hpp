@@ -32,6 +32,25 @@ inline constexpr std::size_t max_staff_name_length = 100;
 // most max_staff_email_length bytes).
 std::optional<std::string> normalise_staff_email(std::string_view email);
 
+// What is wrong with a change to staff accounts, as the rules of this
+// header and of the store say: the command line prints it in English (the
+// store's std::invalid_argument), the console in Italian. One list, so the
+// two refuse the same things.
+enum class staff_problem {
+  none,
+  bad_email,      // not one plausible address (normalise_staff_email)
+  email_taken,    // another account has it
+  no_name,        // empty or blank
+  bad_name,       // not UTF-8, or control characters
+  name_too_long,  // more than max_staff_name_length characters
+  bad_role,       // not one of staff_roles
+  unknown_town,   // a town not in the catalogue
+  not_found,      // no such account
+  last_admin,     // it would leave no enabled admin
+};
+// The rules of a name alone (no_name, bad_name, name_too_long or none).
+staff_problem check_staff_name(std::string_view name);
+
 struct staff_user {
   std::int64_t id = 0;
   std::string email;
@@ -149,8 +168,7 @@ class staff_accounts {
                                                        std::int64_t accepted_step, std::int64_t now_ms) = 0;
 };
 
-// What an administrator does (the command line today, the console's admin
-// pages later). actor names who acts in the audit log ("cli", or a staff
+// What an administrator does from the command line. actor names who acts in the audit log ("cli", or a staff
 // email). Methods taking an email normalise it; false: no such account.
 class staff_admin {
  public:
@@ -176,6 +194,43 @@ class staff_admin {
   virtual bool enroll_totp(std::string_view email, std::string_view secret,
                            const std::vector<std::string>& recovery_code_hashes, std::string_view actor,
                            std::int64_t now_ms) = 0;
+};
+
+}  // namespace banditore::store
+
+namespace banditore::store {
+
+// The outcome of a change the console's admin pages ask: done, or the
+// problem, and for unknown_town the town meant.
+struct staff_change {
+  staff_problem problem = staff_problem::none;
+  std::int64_t id = 0;  // the account's
+  std::string detail;
+  bool ok() const { return problem == staff_problem::none; }
+};
+
+// What an administrator does in the console: the same store calls as
+// staff_admin, one transaction each on the database thread, addressed by
+// the account's id, and refusing (last_admin) to disable or demote the
+// last enabled admin. The command line may still do that: it is how an
+// operator recovers the console. actor is "staff:<email>" in the audit log.
+class staff_directory {
+ public:
+  virtual ~staff_directory() = default;
+  virtual boost::asio::awaitable<std::vector<staff_user>> staff_users() = 0;
+  // Audit "staff.create".
+  virtual boost::asio::awaitable<staff_change> add_staff_user(new_staff_user user, std::string actor,
+                                                              std::int64_t now_ms) = 0;
+  // Role and towns at once. Audit "staff.role" and "staff.towns" for what changed.
+  virtual boost::asio::awaitable<staff_change> set_staff_access(std::int64_t id, std::string role,
+                                                                std::vector<std::string> towns, std::string actor,
+                                                                std::int64_t now_ms) = 0;
+  // Disabling ends the account's sessions. Audit "staff.disable" / "staff.enable".
+  virtual boost::asio::awaitable<staff_change> set_staff_disabled(std::int64_t id, bool disabled, std::string actor,
+                                                                  std::int64_t now_ms) = 0;
+  // Every session of the account ends. Audit "staff.reset_password".
+  virtual boost::asio::awaitable<staff_change> reset_staff_password(std::int64_t id, std::string password_hash,
+                                                                    std::string actor, std::int64_t now_ms) = 0;
 };
 
 }  // namespace banditore::store

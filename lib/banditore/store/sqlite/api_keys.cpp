@@ -31,12 +31,6 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool has_control_character(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7f;
-  });
-}
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
   std::string out;
@@ -49,32 +43,36 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
 
 // Scopes in the order of api_scopes, each once, so equal sets read alike.
 std::vector<std::string> canonical_scopes(const std::vector<std::string>& scopes) {
-  if (scopes.empty())
-    throw std::invalid_argument(
-        fmt::format("an API key needs at least one scope (one of {})", fmt::join(api_scopes, ", ")));
-  for (const auto& s : scopes)
-    if (!valid_scope(s))
-      throw std::invalid_argument(
-          fmt::format("unknown scope '{}' (known: {})", s, fmt::join(api_scopes, ", ")));
   std::vector<std::string> out;
   for (auto known : api_scopes)
     if (std::find(scopes.begin(), scopes.end(), known) != scopes.end()) out.emplace_back(known);
   return out;
 }
 
-void check_name(std::string_view name) {
-  if (name.empty()) throw std::invalid_argument("an API key needs a name");
-  const auto length = domain::utf8::count_code_points(name);
-  if (!length) throw std::invalid_argument("an API key name must be UTF-8 text");
-  if (*length > max_key_name_length)
-    throw std::invalid_argument(fmt::format("an API key name has at most {} characters", max_key_name_length));
-  if (all_digits(name))
-    throw std::invalid_argument("an API key name cannot be only digits: it would read as a key id");
-  if (name.substr(0, token_scheme.size()) == token_scheme)
-    throw std::invalid_argument(fmt::format("an API key name cannot start with {}: it would read as a token",
-                                            token_scheme));
-  if (has_control_character(name))
-    throw std::invalid_argument("an API key name cannot contain control characters");
+// The command line's words for a problem (store/api_keys.hpp).
+[[noreturn]] void throw_problem(const key_creation& c) {
+  switch (c.problem) {
+    case key_problem::no_name: throw std::invalid_argument("an API key needs a name");
+    case key_problem::bad_name:
+      throw std::invalid_argument("an API key name must be UTF-8 text without control characters");
+    case key_problem::name_too_long:
+      throw std::invalid_argument(fmt::format("an API key name has at most {} characters", max_key_name_length));
+    case key_problem::name_digits:
+      throw std::invalid_argument("an API key name cannot be only digits: it would read as a key id");
+    case key_problem::name_token:
+      throw std::invalid_argument(
+          fmt::format("an API key name cannot start with {}: it would read as a token", token_scheme));
+    case key_problem::no_scope:
+      throw std::invalid_argument(
+          fmt::format("an API key needs at least one scope (one of {})", fmt::join(api_scopes, ", ")));
+    case key_problem::bad_scope:
+      throw std::invalid_argument(
+          fmt::format("unknown scope '{}' (known: {})", c.detail, fmt::join(api_scopes, ", ")));
+    case key_problem::unknown_town:
+      throw std::invalid_argument(fmt::format("unknown town '{}' (see banditore towns list)", c.detail));
+    case key_problem::none: break;
+  }
+  throw std::invalid_argument("the API key cannot be created");
 }
 
 // A savepoint rather than a transaction: it nests inside the caller's
@@ -146,7 +144,20 @@ api_key_store::~api_key_store() = default;
 
 created_key api_key_store::create(std::string_view name, const std::vector<std::string>& scopes,
                                   std::int64_t now_ms, const std::vector<std::string>& towns) {
-  check_name(name);
+  auto made = add(name, scopes, towns, key_admin_actor, now_ms);
+  if (!made.ok()) throw_problem(made);
+  return made.key;
+}
+
+key_creation api_key_store::add(std::string_view name, const std::vector<std::string>& scopes,
+                                const std::vector<std::string>& towns, std::string_view actor, std::int64_t now_ms) {
+  key_creation made;
+  if (made.problem = check_key_name(name); made.problem != key_problem::none) return made;
+  if (made.problem = check_key_scopes(scopes); made.problem != key_problem::none) {
+    for (const auto& s : scopes)
+      if (!valid_scope(s)) made.detail = s;
+    return made;
+  }
   const auto canonical = canonical_scopes(scopes);
   const auto scope_text = join(canonical, ",");
   std::vector<std::string> key_towns;
@@ -157,7 +168,7 @@ created_key api_key_store::create(std::string_view name, const std::vector<std::
     q.executeStep();
     const bool known = q.getColumn(0).getInt64() > 0;
     q.reset();
-    if (!known) throw std::invalid_argument(fmt::format("unknown town '{}' (see banditore towns list)", t));
+    if (!known) return {key_problem::unknown_town, {}, t};
     if (std::find(key_towns.begin(), key_towns.end(), t) == key_towns.end()) key_towns.push_back(t);
   }
 
@@ -178,9 +189,10 @@ created_key api_key_store::create(std::string_view name, const std::vector<std::
   out.id = db_.getLastInsertRowid();
   auto detail = fmt::format("name={} scopes={}", name, scope_text);
   if (!key_towns.empty()) detail += " towns=" + join(key_towns, ",");
-  record_audit(db_, key_admin_actor, "key.create", std::nullopt, out.id, detail, now_ms);
+  record_audit(db_, actor, "key.create", std::nullopt, out.id, detail, now_ms);
   sp.release();
-  return out;
+  made.key = std::move(out);
+  return made;
 }
 
 std::vector<key_info> api_key_store::list() {
@@ -192,7 +204,7 @@ std::vector<key_info> api_key_store::list() {
   return out;
 }
 
-revoke_result api_key_store::revoke(std::string_view id_or_name, std::int64_t now_ms) {
+revoke_result api_key_store::revoke(std::string_view id_or_name, std::int64_t now_ms, std::string_view actor) {
   struct candidate {
     std::int64_t id;
     std::string name;
@@ -239,7 +251,7 @@ revoke_result api_key_store::revoke(std::string_view id_or_name, std::int64_t no
   // The row was active when read, on the same connection and thread.
   result.outcome = st.exec() == 1 ? revoke_outcome::revoked : revoke_outcome::already_revoked;
   if (result.outcome == revoke_outcome::revoked)
-    record_audit(db_, key_admin_actor, "key.revoke", std::nullopt, result.id, fmt::format("name={}", result.name),
+    record_audit(db_, actor, "key.revoke", std::nullopt, result.id, fmt::format("name={}", result.name),
                  now_ms);
   sp.release();
   return result;

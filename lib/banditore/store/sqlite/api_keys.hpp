@@ -34,6 +34,10 @@ class api_key_store {
   created_key create(std::string_view name, const std::vector<std::string>& scopes, std::int64_t now_ms,
                      const std::vector<std::string>& towns = {});
 
+  // create's checks with the problem as a value, and actor in the audit log.
+  key_creation add(std::string_view name, const std::vector<std::string>& scopes,
+                   const std::vector<std::string>& towns, std::string_view actor, std::int64_t now_ms);
+
   // Every key, oldest first; never a token or its hash.
   std::vector<key_info> list();
 
@@ -41,7 +45,8 @@ class api_key_store {
   // the keys not yet revoked, so a name can be reused after a rotation;
   // when several such keys share it, throws std::invalid_argument listing
   // their ids rather than guessing.
-  revoke_result revoke(std::string_view id_or_name, std::int64_t now_ms);
+  revoke_result revoke(std::string_view id_or_name, std::int64_t now_ms,
+                       std::string_view actor = key_admin_actor);
 
   // The key a token belongs to, revoked or not (the caller tells the two
   // apart); nullopt when no key has this token.

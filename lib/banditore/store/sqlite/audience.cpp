@@ -184,7 +184,8 @@ domain::catalogue_verdict remove_catalogue_entry(SQLite::Database& db, domain::c
   if (const auto people = chosen_by(db, kind, id); people > 0)
     return {domain::catalogue_outcome::in_use, "id",
             fmt::format("is chosen by {} subscriber{}: they would silently stop receiving it", people,
-                        people == 1 ? "" : "s")};
+                        people == 1 ? "" : "s"),
+            people};
   SQLite::Statement q(db, "DELETE FROM " + std::string(table_of(kind)) + " WHERE id = :id");
   q.bind(":id", std::string(id));
   q.exec();

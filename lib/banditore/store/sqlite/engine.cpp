@@ -1046,6 +1046,71 @@ bool engine::enroll_totp(std::string_view email, std::string_view secret,
   });
 }
 
+asio::awaitable<std::vector<staff_user>> engine::staff_users() {
+  auto& s = *impl_;
+  auto work = [&s](SQLite::Database&) { return s.staff->list_users(); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<staff_change> engine::add_staff_user(new_staff_user user, std::string actor, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, user = std::move(user), actor = std::move(actor), now](SQLite::Database&) {
+    return s.staff->add_user(user, actor, now);
+  };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<staff_change> engine::set_staff_access(std::int64_t id, std::string role, std::vector<std::string> towns,
+                                                       std::string actor, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, id, role = std::move(role), towns = std::move(towns), actor = std::move(actor),
+               now](SQLite::Database&) { return s.staff->set_access(id, role, towns, actor, now); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<staff_change> engine::set_staff_disabled(std::int64_t id, bool disabled, std::string actor,
+                                                         std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, id, disabled, actor = std::move(actor), now](SQLite::Database&) {
+    return s.staff->set_disabled_by_id(id, disabled, actor, now);
+  };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<staff_change> engine::reset_staff_password(std::int64_t id, std::string password_hash,
+                                                           std::string actor, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, id, password_hash = std::move(password_hash), actor = std::move(actor), now](SQLite::Database&) {
+    return s.staff->reset_password_by_id(id, password_hash, actor, now);
+  };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<std::vector<key_info>> engine::api_key_list() {
+  auto& s = *impl_;
+  auto work = [&s](SQLite::Database&) { return s.api_keys->list(); };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<key_creation> engine::add_api_key(std::string name, std::vector<std::string> scopes,
+                                                  std::vector<std::string> towns, std::string actor,
+                                                  std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, name = std::move(name), scopes = std::move(scopes), towns = std::move(towns),
+               actor = std::move(actor), now](SQLite::Database&) {
+    return s.api_keys->add(name, scopes, towns, actor, now);
+  };
+  co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<revoke_result> engine::revoke_api_key(std::int64_t id, std::string actor, std::int64_t now) {
+  auto& s = *impl_;
+  auto work = [&s, id, actor = std::move(actor), now](SQLite::Database&) {
+    return s.api_keys->revoke(std::to_string(id), now, actor);
+  };
+  co_return co_await s.worker.run(std::move(work));
+}
+
 opened_engine open_engine(const config::settings& settings, engine_options options) {
   auto opened = open_store(settings);
   opened_engine out;

@@ -68,6 +68,8 @@ class engine final : public store::inbound,
                      public store::media,
                      public store::staff_accounts,
                      public store::staff_admin,
+                     public store::staff_directory,
+                     public store::api_key_directory,
                      public store::public_alerts,
                      public store::alert_schedule {
  public:
@@ -227,6 +229,24 @@ class engine final : public store::inbound,
                       std::int64_t now_ms) override;
   bool enroll_totp(std::string_view email, std::string_view secret, const std::vector<std::string>& recovery_code_hashes,
                    std::string_view actor, std::int64_t now_ms) override;
+  // staff_directory
+  boost::asio::awaitable<std::vector<staff_user>> staff_users() override;
+  boost::asio::awaitable<staff_change> add_staff_user(new_staff_user user, std::string actor,
+                                                      std::int64_t now_ms) override;
+  boost::asio::awaitable<staff_change> set_staff_access(std::int64_t id, std::string role,
+                                                        std::vector<std::string> towns, std::string actor,
+                                                        std::int64_t now_ms) override;
+  boost::asio::awaitable<staff_change> set_staff_disabled(std::int64_t id, bool disabled, std::string actor,
+                                                          std::int64_t now_ms) override;
+  boost::asio::awaitable<staff_change> reset_staff_password(std::int64_t id, std::string password_hash,
+                                                            std::string actor, std::int64_t now_ms) override;
+  // api_key_directory
+  boost::asio::awaitable<std::vector<key_info>> api_key_list() override;
+  boost::asio::awaitable<key_creation> add_api_key(std::string name, std::vector<std::string> scopes,
+                                                   std::vector<std::string> towns, std::string actor,
+                                                   std::int64_t now_ms) override;
+  boost::asio::awaitable<revoke_result> revoke_api_key(std::int64_t id, std::string actor,
+                                                       std::int64_t now_ms) override;
   // public_alerts
   boost::asio::awaitable<std::vector<public_alert>> public_list(public_alert_query query) override;
   boost::asio::awaitable<std::optional<public_alert>> public_alert_by_id(std::int64_t id) override;

@@ -98,17 +98,22 @@ void check_role(std::string_view role) {
         fmt::format("unknown role '{}' (known: {})", role, fmt::join(staff_roles, ", ")));
 }
 
-void check_name(std::string_view name) {
-  if (name.empty()) throw std::invalid_argument("a staff user needs a name");
-  const auto n = domain::utf8::count_code_points(name);
-  if (!n) throw std::invalid_argument("a staff user's name must be UTF-8 text");
-  if (*n > max_staff_name_length)
-    throw std::invalid_argument(fmt::format("a staff user's name has at most {} characters", max_staff_name_length));
-  if (std::any_of(name.begin(), name.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return u < 0x20 || u == 0x7f;
-      }))
-    throw std::invalid_argument("a staff user's name cannot contain control characters");
+// The command line's words for a problem (store/staff.hpp).
+[[noreturn]] void throw_problem(const staff_change& c, const new_staff_user& user) {
+  switch (c.problem) {
+    case staff_problem::bad_email: throw std::invalid_argument(fmt::format("'{}' is not an email address", user.email));
+    case staff_problem::email_taken: throw std::invalid_argument(fmt::format("a staff user with the email {} exists", c.detail));
+    case staff_problem::no_name: throw std::invalid_argument("a staff user needs a name");
+    case staff_problem::bad_name:
+      throw std::invalid_argument("a staff user's name must be UTF-8 text without control characters");
+    case staff_problem::name_too_long:
+      throw std::invalid_argument(fmt::format("a staff user's name has at most {} characters", max_staff_name_length));
+    case staff_problem::bad_role: check_role(user.role); break;
+    case staff_problem::unknown_town:
+      throw std::invalid_argument(fmt::format("unknown town '{}' (see banditore towns list)", c.detail));
+    default: break;
+  }
+  throw std::invalid_argument("the staff user cannot be created");
 }
 
 }  // namespace
@@ -122,6 +127,8 @@ struct staff_store::statements {
         id_by_email(db, "SELECT id FROM staff_users WHERE email = :email"),
         secrets(db, "SELECT password_hash, totp_cipher, totp_last_step FROM staff_users WHERE id = :id"),
         town(db, "SELECT 1 FROM towns WHERE id = :id"),
+        set_towns(db, "UPDATE staff_users SET towns = :towns, updated_at = :now WHERE id = :id"),
+        other_admins(db, "SELECT count(*) FROM staff_users WHERE role = 'admin' AND disabled_at IS NULL AND id != :id"),
         set_disabled(db, "UPDATE staff_users SET disabled_at = :at, updated_at = :now WHERE id = :id"),
         set_role(db, "UPDATE staff_users SET role = :role, updated_at = :now WHERE id = :id"),
         set_password(db, "UPDATE staff_users SET password_hash = :hash, updated_at = :now WHERE id = :id"),
@@ -143,7 +150,7 @@ struct staff_store::statements {
         delete_by_hash(db, "DELETE FROM staff_sessions WHERE token_hash = :hash RETURNING user_id"),
         delete_others(db, "DELETE FROM staff_sessions WHERE user_id = :user AND token_hash IS NOT :keep") {}
 
-  SQLite::Statement insert, all, by_id, id_by_email, secrets, town, set_disabled, set_role, set_password, set_totp,
+  SQLite::Statement insert, all, by_id, id_by_email, secrets, town, set_towns, other_admins, set_disabled, set_role, set_password, set_totp,
       clear_codes, add_code, use_code, succeeded, failed, totp_step, insert_session, session, touch, delete_session,
       delete_by_hash, delete_others;
 };
@@ -187,21 +194,42 @@ int staff_store::end_sessions_of(std::int64_t user_id, std::string_view keep_has
 }
 
 std::int64_t staff_store::create_user(const new_staff_user& user, std::string_view actor, std::int64_t now) {
-  const auto email = normalise_staff_email(user.email);
-  if (!email) throw std::invalid_argument(fmt::format("'{}' is not an email address", user.email));
-  check_name(user.name);
-  check_role(user.role);
-  if (user.password_hash.empty()) throw std::invalid_argument("a staff user needs a password hash");
-  savepoint sp(db_);
-  if (id_of(*email)) throw std::invalid_argument(fmt::format("a staff user with the email {} exists", *email));
-  for (const auto& t : user.towns) {
+  const auto made = add_user(user, actor, now);
+  if (!made.ok()) throw_problem(made, user);
+  return made.id;
+}
+
+std::optional<std::string> staff_store::unknown_town(const std::vector<std::string>& towns) {
+  for (const auto& t : towns) {
     auto& q = st_->town;
     q.reset();
     q.bind(":id", t);
     const bool known = q.executeStep();
     q.reset();
-    if (!known) throw std::invalid_argument(fmt::format("unknown town '{}' (see banditore towns list)", t));
+    if (!known) return t;
   }
+  return std::nullopt;
+}
+
+bool staff_store::another_admin(std::int64_t id) {
+  auto& q = st_->other_admins;
+  q.reset();
+  q.bind(":id", id);
+  q.executeStep();
+  const bool some = q.getColumn(0).getInt64() > 0;
+  q.reset();
+  return some;
+}
+
+staff_change staff_store::add_user(const new_staff_user& user, std::string_view actor, std::int64_t now) {
+  const auto email = normalise_staff_email(user.email);
+  if (!email) return {staff_problem::bad_email, 0, {}};
+  if (const auto p = check_staff_name(user.name); p != staff_problem::none) return {p, 0, {}};
+  if (!valid_staff_role(user.role)) return {staff_problem::bad_role, 0, user.role};
+  if (user.password_hash.empty()) throw std::invalid_argument("a staff user needs a password hash");
+  savepoint sp(db_);
+  if (id_of(*email)) return {staff_problem::email_taken, 0, *email};
+  if (auto t = unknown_town(user.towns)) return {staff_problem::unknown_town, 0, *t};
   auto& st = st_->insert;
   st.reset();
   st.bind(":email", *email);
@@ -217,7 +245,60 @@ std::int64_t staff_store::create_user(const new_staff_user& user, std::string_vi
                            user.towns.empty() ? "all" : join(user.towns)),
                now);
   sp.release();
-  return id;
+  return {staff_problem::none, id, {}};
+}
+
+staff_change staff_store::set_access(std::int64_t id, std::string_view role, const std::vector<std::string>& towns,
+                                     std::string_view actor, std::int64_t now) {
+  if (!valid_staff_role(role)) return {staff_problem::bad_role, id, std::string(role)};
+  savepoint sp(db_);
+  const auto user = user_by_id(id);
+  if (!user) return {staff_problem::not_found, id, {}};
+  if (user->role == "admin" && role != "admin" && !user->disabled && !another_admin(id))
+    return {staff_problem::last_admin, id, {}};
+  if (auto t = unknown_town(towns)) return {staff_problem::unknown_town, id, *t};
+  if (user->role != role) {
+    auto& st = st_->set_role;
+    st.reset();
+    st.bind(":role", std::string(role));
+    st.bind(":now", now);
+    st.bind(":id", id);
+    st.exec();
+    record_audit(db_, actor, "staff.role", std::nullopt, std::nullopt, fmt::format("user={} role={}", id, role), now);
+  }
+  if (user->towns != towns) {
+    auto& st = st_->set_towns;
+    st.reset();
+    st.bind(":towns", join(towns));
+    st.bind(":now", now);
+    st.bind(":id", id);
+    st.exec();
+    record_audit(db_, actor, "staff.towns", std::nullopt, std::nullopt,
+                 fmt::format("user={} towns={}", id, towns.empty() ? "all" : join(towns)), now);
+  }
+  sp.release();
+  return {staff_problem::none, id, {}};
+}
+
+staff_change staff_store::set_disabled_by_id(std::int64_t id, bool disabled, std::string_view actor, std::int64_t now) {
+  savepoint sp(db_);
+  const auto user = user_by_id(id);
+  if (!user) return {staff_problem::not_found, id, {}};
+  if (disabled && user->role == "admin" && !user->disabled && !another_admin(id))
+    return {staff_problem::last_admin, id, {}};
+  set_disabled(user->email, disabled, actor, now);
+  sp.release();
+  return {staff_problem::none, id, {}};
+}
+
+staff_change staff_store::reset_password_by_id(std::int64_t id, std::string_view password_hash, std::string_view actor,
+                                               std::int64_t now) {
+  savepoint sp(db_);
+  const auto user = user_by_id(id);
+  if (!user) return {staff_problem::not_found, id, {}};
+  reset_password(user->email, password_hash, actor, now);
+  sp.release();
+  return {staff_problem::none, id, {}};
 }
 
 std::vector<staff_user> staff_store::list_users() {

@@ -38,6 +38,14 @@ class staff_store {
   bool enroll_totp(std::string_view email, std::string_view secret, const std::vector<std::string>& code_hashes,
                    std::string_view actor, std::int64_t now_ms);
 
+  // staff_directory (by id; the last enabled admin is kept)
+  staff_change add_user(const new_staff_user& user, std::string_view actor, std::int64_t now_ms);
+  staff_change set_access(std::int64_t id, std::string_view role, const std::vector<std::string>& towns,
+                          std::string_view actor, std::int64_t now_ms);
+  staff_change set_disabled_by_id(std::int64_t id, bool disabled, std::string_view actor, std::int64_t now_ms);
+  staff_change reset_password_by_id(std::int64_t id, std::string_view password_hash, std::string_view actor,
+                                    std::int64_t now_ms);
+
   // staff_accounts
   std::optional<staff_credentials> find_for_login(std::string_view email);
   void login_succeeded(std::int64_t user_id, const std::optional<std::string>& rehashed, std::int64_t now_ms);
@@ -62,6 +70,8 @@ class staff_store {
  private:
   std::optional<staff_user> user_by_id(std::int64_t id);
   std::optional<std::int64_t> id_of(std::string_view email);
+  std::optional<std::string> unknown_town(const std::vector<std::string>& towns);
+  bool another_admin(std::int64_t id);  // an enabled admin other than this account
   int end_sessions_of(std::int64_t user_id, std::string_view keep_hash);
   void store_totp(std::int64_t user_id, std::string_view secret, const std::vector<std::string>& code_hashes,
                   std::optional<std::int64_t> accepted_step, std::string_view actor, std::int64_t now_ms);
