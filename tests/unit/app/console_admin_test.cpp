@@ -114,6 +114,7 @@ struct fixture {
     ctx.login = login.get();
     ctx.csrf.fill(9);
     ctx.limits = options.limits;
+    ctx.totp_required = false;
     ctx.now = [this] { return now; };
     admin.staff = engine.get();
     admin.keys = engine.get();

@@ -71,6 +71,7 @@ struct console_engine_fixture {
     ctx.login = &login;
     ctx.csrf.fill(7);
     ctx.limits = options.limits;
+    ctx.totp_required = false;
     ctx.now = [this] { return now; };
     api.alerts = engine.get();
     api.models = engine.get();

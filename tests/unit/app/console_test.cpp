@@ -1333,6 +1333,8 @@ TEST_CASE("a user limited to towns sees in the history and opens only the alerts
   CHECK(f.get("/console/", all).body.find("Solo Voltana") != std::string::npos);
   CHECK(f.get("/console/alerts", all).body.find("Solo Voltana") != std::string::npos);
   CHECK(f.get(base, all).status == 200);
+}
+
 TEST_CASE("a time typed on the compose page is read as Rome's clock and the alert waits for it, scheduled") {
   fixture f;
   f.add("publisher@comune.it", "publisher");
