@@ -24,6 +24,18 @@ if [ -z "${BANDITORE_WA_TOKEN:-}${BANDITORE_WA_TOKEN_FILE:-}" ]; then
   export BANDITORE_WA_VERIFY_TOKEN=${BANDITORE_WA_VERIFY_TOKEN:-demo-verify-token}
 fi
 export BANDITORE_LISTEN=$listen
+# The demo's staff may log in without a second factor (a town sets
+# BANDITORE_CONSOLE_TOTP=required, the default, in production).
+export BANDITORE_CONSOLE_TOTP=${BANDITORE_CONSOLE_TOTP:-optional}
+
+# A first admin for the staff console, made once; its temporary password
+# is kept in var/demo-admin.txt (readable by this user only).
+admin_email=admin@demo.invalid
+if [ ! -s var/demo-admin.txt ]; then
+  password=$(./build/release/banditore users create --email "$admin_email" --name "Amministrazione demo" --role admin)
+  (umask 077 && printf '%s %s\n' "$admin_email" "$password" >var/demo-admin.txt)
+fi
+read -r admin_email admin_password <var/demo-admin.txt
 
 cat <<TXT
 
@@ -41,6 +53,11 @@ Try it from another terminal:
   # Meta's webhook verification handshake
   curl -s "http://$listen/webhook/whatsapp?hub.mode=subscribe&hub.verify_token=\$BANDITORE_WA_VERIFY_TOKEN&hub.challenge=42"
   curl -s http://$listen/healthz; curl -s http://$listen/readyz
+
+The staff console: http://$listen/console/login
+  email:    $admin_email
+  password: $admin_password   (also in var/demo-admin.txt; change it
+            under «Il mio account»)
 
 TXT
 ./build/release/banditore serve
