@@ -152,6 +152,14 @@ const kind_words* kind_of_path(std::string_view path) {
   return nullptr;
 }
 
+// After a change of the catalogue: its log line, and back to its list.
+http::response audience_changed(const console_request& r, const kind_words& k, std::string_view change,
+                                const std::string& id) {
+  log::info("audience.changed", {{"request_id", r.http.request_id}, {"kind", domain::to_string(k.kind)},
+                                 {"change", std::string(change)}, {"id", id}, {"by", "console"}});
+  return console_redirect("/console/admin/audience#" + std::string(k.path));
+}
+
 // A refusal of the catalogue's rules (domain/audience_rules.hpp), in
 // Italian: the REST API says the same in English.
 std::string verdict_text(const kind_words& k, const domain::catalogue_verdict& v, std::string_view id,
@@ -659,9 +667,7 @@ void add_console_admin_routes(http::router& routes, console_context& ctx, consol
       auto res = co_await audience_page(ctx, r, status, std::move(message), std::move(typed));
       co_return res;
     }
-    log::info("audience.changed", {{"request_id", r.http.request_id}, {"kind", domain::to_string(k->kind)},
-                                   {"change", "add"}, {"id", id}, {"by", "console"}});
-    co_return console_redirect("/console/admin/audience#" + std::string(k->path));
+    co_return audience_changed(r, *k, "add", id);
   });
 
   add_console_page(routes, ctx, "POST", "/console/admin/audience/{kind}/{id}", staff_role::admin,
@@ -683,9 +689,7 @@ void add_console_admin_routes(http::router& routes, console_context& ctx, consol
       auto res = co_await audience_page(ctx, r, status, std::move(message), std::move(typed));
       co_return res;
     }
-    log::info("audience.changed", {{"request_id", r.http.request_id}, {"kind", domain::to_string(k->kind)},
-                                   {"change", "update"}, {"id", id}, {"by", "console"}});
-    co_return console_redirect("/console/admin/audience#" + std::string(k->path));
+    co_return audience_changed(r, *k, "update", id);
   });
 
   add_console_page(routes, ctx, "POST", "/console/admin/audience/{kind}/{id}/remove", staff_role::admin,
@@ -706,9 +710,7 @@ void add_console_admin_routes(http::router& routes, console_context& ctx, consol
       auto res = co_await audience_page(ctx, r, status, std::move(message), std::move(typed));
       co_return res;
     }
-    log::info("audience.changed", {{"request_id", r.http.request_id}, {"kind", domain::to_string(k->kind)},
-                                   {"change", "remove"}, {"id", id}, {"by", "console"}});
-    co_return console_redirect("/console/admin/audience#" + std::string(k->path));
+    co_return audience_changed(r, *k, "remove", id);
   });
 
   // --- reply texts, settings ---
