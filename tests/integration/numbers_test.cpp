@@ -114,6 +114,14 @@ TEST_CASE("two towns on two numbers: replies from the number written to, an aler
   REQUIRE(wait_until([&] { return replied(w.lugo_phones, 1) && replied(w.bagna_phones, 1); }));
   for (const auto& p : w.lugo_phones) CHECK(w.sim.inbox(p)["messages"][0]["from_number"] == lugo_number);
   for (const auto& p : w.bagna_phones) CHECK(w.sim.inbox(p)["messages"][0]["from_number"] == bagna_number);
+  // Each confirmation names the town of the number written to, not the
+  // deployment's BANDITORE_TOWN.
+  for (const auto& p : w.lugo_phones) CHECK(w.sim.inbox(p)["messages"][0].dump().find("Comune di Lugo") != std::string::npos);
+  for (const auto& p : w.bagna_phones) {
+    const auto confirmation = w.sim.inbox(p)["messages"][0].dump();
+    CHECK(confirmation.find("Comune di Bagnacavallo") != std::string::npos);
+    CHECK(confirmation.find("Comune di Lugo") == std::string::npos);
+  }
   CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM subscriber_towns WHERE town_id = 'lugo'") == per_town);
   CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM subscriber_towns WHERE town_id = 'bagnacavallo'") == per_town);
   // Each number's 24-hour window is its own.

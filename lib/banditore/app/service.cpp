@@ -175,6 +175,8 @@ struct service::impl {
     engine_options.conversation.help_interval_ms = settings.help_interval_seconds * 1000;
     engine_options.conversation.language = settings.language;
     engine_options.conversation.town = settings.town;
+    engine_options.conversation.replies_name_number_town = !settings.numbers.empty() && settings.replies_file.empty();
+    engine_options.conversation.contacts = {settings.office_contact, settings.privacy_url};
     engine_options.template_fallback = !settings.wa_template_name.empty();
     engine_options.recover_leases = true;
     numbers = config::serving_numbers(settings);

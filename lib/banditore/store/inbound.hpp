@@ -45,6 +45,11 @@ struct conversation_settings {
   // plain "Attiva" written to a number of one town subscribes there,
   // where a number shared by several towns asks which.
   std::map<std::string, std::vector<std::string>, std::less<>> number_towns{};
+  // With several numbers and no replies file: the replies on a number that
+  // serves one town name that town (by its catalogue name), with these
+  // contacts, instead of `town`; otherwise every number answers with texts.
+  bool replies_name_number_town = false;
+  domain::reply_contacts contacts{};
 };
 
 struct inbound_result {

@@ -83,7 +83,25 @@ struct inbound_store::catalogue_copy {
     std::string head;  // the configured confirmation it starts with
     std::string text, extras_json;
   } last_reply;
+  // The replies of each number that serves one town, naming it: built at
+  // the first message to it after each change of the catalogue, so a
+  // renamed town is named anew.
+  std::map<std::string, domain::reply_texts, std::less<>> number_texts;
 };
+
+const domain::reply_texts& inbound_store::texts_for(const conversation_settings& settings, std::string_view number_id) {
+  if (!settings.replies_name_number_town || number_id.empty()) return settings.texts;
+  auto& cache = catalogue_->number_texts;
+  if (const auto it = cache.find(number_id); it != cache.end()) return it->second;
+  const auto towns = settings.number_towns.find(number_id);
+  if (towns == settings.number_towns.end() || towns->second.size() != 1) return settings.texts;
+  const auto& all = catalogue_->catalogue.towns;
+  const auto town = std::find_if(all.begin(), all.end(), [&](const auto& t) { return t.id == towns->second.front(); });
+  if (town == all.end()) return settings.texts;
+  auto texts = settings.language == "en" ? domain::english_replies(town->name, settings.contacts)
+                                         : domain::italian_replies(town->name, settings.contacts);
+  return cache.emplace(std::string(number_id), std::move(texts)).first->second;
+}
 
 inbound_store::inbound_store(SQLite::Database& db, live_keys& keys, outbox& out)
     : db_(db), keys_(keys), outbox_(out), st_(std::make_unique<statements>(db)) {}
@@ -325,21 +343,22 @@ inbound_result inbound_store::handle(const inbound_message_input& m, const conve
   r.bind(":now", now_ms);
   r.exec();
 
+  // Replies name the town of the number written to, where it has one.
+  const auto& texts = texts_for(settings, m.number_id);
   if (plan) {
     auto& cached = catalogue_->last_reply;
     const bool alike = plan->verdict == domain::decision::subscribe ||
                        plan->verdict == domain::decision::already_subscribed;
-    const auto& head = plan->verdict == domain::decision::subscribe ? settings.texts.subscribed
-                                                                      : settings.texts.already_subscribed;
+    const auto& head = plan->verdict == domain::decision::subscribe ? texts.subscribed : texts.already_subscribed;
     if (!alike || cached.verdict != plan->verdict || !(cached.after == plan->after) || cached.head != head) {
-      auto reply = domain::reply_for_plan(*plan, catalogue, settings.texts);
+      auto reply = domain::reply_for_plan(*plan, catalogue, texts);
       cached = {alike ? plan->verdict : domain::decision::ignored, plan->after, alike ? head : std::string{},
                 std::move(reply.text), reply_extras_json({}, reply.list)};
     }
     outbox_.enqueue_reply_prepared(phone, m.from, cached.text, now_ms, cached.extras_json, m.number_id, cipher);
   } else if (auto reply = domain::reply_for(result.decision)) {
-    outbox_.enqueue_reply(phone, m.from, domain::reply_text(settings.texts, *reply), now_ms,
-                          domain::reply_buttons(settings.texts, *reply), {}, m.number_id);
+    outbox_.enqueue_reply(phone, m.from, domain::reply_text(texts, *reply), now_ms,
+                          domain::reply_buttons(texts, *reply), {}, m.number_id);
   }
   return result;
 }

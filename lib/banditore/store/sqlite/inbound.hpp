@@ -45,6 +45,8 @@ class inbound_store {
   struct statements;
   struct catalogue_copy;
   std::unique_ptr<catalogue_copy> catalogue_;
+  // The replies for a message written to number_id (conversation_settings).
+  const domain::reply_texts& texts_for(const conversation_settings& settings, std::string_view number_id);
   SQLite::Database& db_;
   live_keys& keys_;
   outbox& outbox_;
