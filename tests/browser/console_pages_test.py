@@ -472,8 +472,8 @@ def main():
             if "Accesso non consentito" not in driver.page_source:
                 failures.append("a publisher reached /console/admin/users")
             console_problems(driver)  # the 403 just asked for is logged; read it away
-            admin = "a.verdi@comune.example.it"
-            admin_password = site.cli(["users", "create", "--email", admin, "--name", "Anna Verdi",
+            admin = "g.neri@comune.example.it"
+            admin_password = site.cli(["users", "create", "--email", admin, "--name", "Giulia Neri",
                                        "--role", "admin"]).strip().splitlines()[-1]
             driver.delete_all_cookies()
             log_in(driver, site, admin, admin_password)
