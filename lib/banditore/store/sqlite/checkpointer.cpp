@@ -30,6 +30,13 @@ int wal_checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int
   if (pages >= inline_pages || (pages >= background_pages && me.unavailable_.load())) {
     // Returning an error here would be reported as the COMMIT's, which
     // has happened: a failure is logged and the next COMMIT tries again.
+    // A checkpoint of the thread still running would make this one give
+    // up at once (SQLITE_BUSY: one checkpointer at a time) and the WAL
+    // would grow on for as long as the thread is slow, which a loaded
+    // machine stretches without bound: the writer waits for it instead
+    // (at most one checkpoint's time; it holds no lock of SQLite's here,
+    // the COMMIT having released them), then copies what is left.
+    std::lock_guard one_at_a_time(me.checkpointing_);
     const int rc = sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY)
       log::warn("db.checkpoint_failed", {{"where", "inline"}, {"error", sqlite3_errstr(rc)}});
@@ -69,7 +76,11 @@ void wal_checkpointer::run() {
       if (stopping_) break;
       wanted_ = false;
     }
-    const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    int rc = SQLITE_OK;
+    {
+      std::lock_guard one_at_a_time(checkpointing_);
+      rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    }
     if (rc != SQLITE_OK && rc != SQLITE_BUSY)
       log::warn("db.checkpoint_failed", {{"where", "background"}, {"error", sqlite3_errstr(rc)}});
     {

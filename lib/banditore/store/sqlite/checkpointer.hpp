@@ -8,9 +8,10 @@
 // only reports the WAL's size (sqlite3_wal_hook); past `background_pages`
 // a thread with its own connection runs a PASSIVE checkpoint, which never
 // blocks the writer. A writer that outruns it for long (past
-// `inline_pages`, about 40 MB of WAL) checkpoints inline as before, which
-// bounds the WAL: that checkpoint copies everything, and the next write
-// starts the WAL over.
+// `inline_pages`, about 40 MB of WAL) checkpoints inline as before, after
+// waiting for a checkpoint of the thread to end, which bounds the WAL:
+// that checkpoint copies everything no reader still needs, and the next
+// write starts the WAL over.
 #pragma once
 
 #include <atomic>
@@ -47,6 +48,7 @@ class wal_checkpointer {
   sqlite3* writer_;
   std::string path_;
   std::mutex mutex_;
+  std::mutex checkpointing_;  // held around each checkpoint: the thread's, or the writer's inline one
   std::condition_variable wake_, done_;
   bool wanted_ = false;
   bool stopping_ = false;
