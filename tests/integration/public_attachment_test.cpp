@@ -5,6 +5,7 @@
 // over HTTP. Digests are computed by sha1sum and sha256sum, not by the
 // code under test.
 #include "harness.hpp"
+#include "xml_schemas.hpp"
 
 #include <banditore/cap/parse.hpp>
 
@@ -145,7 +146,17 @@ TEST_CASE("an alert's attachment is on its page, in the archive, the widget, the
   CHECK(enclosures == 2);
 
   // The CAP document's resource, with the SHA-1 that CAP 1.2 asks for.
-  const auto cap = banditore::cap::parse_cap(get("/cap/" + doc_n + ".xml").body);
+  const auto cap_xml = get("/cap/" + doc_n + ".xml").body;
+  {
+    std::ofstream(files.path / "resource.xml", std::ios::binary) << cap_xml;
+    std::ofstream(files.path / "enclosures.atom", std::ios::binary) << get("/avvisi.atom").body;
+    for (const char* name : {"resource.xml", "enclosures.atom"}) {
+      auto [status, out] = validate_xml(files.path / name);
+      INFO(name << ": " << out);
+      CHECK(status == 0);
+    }
+  }
+  const auto cap = banditore::cap::parse_cap(cap_xml);
   REQUIRE(cap.ok());
   REQUIRE(cap.alert->infos.size() == 1);
   REQUIRE(cap.alert->infos[0].resources.size() == 1);

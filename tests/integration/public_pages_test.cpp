@@ -5,6 +5,7 @@
 // and zbarimg (the QR code of the page's SVG, drawn to an image here).
 #include "harness.hpp"
 #include "raw_socket.hpp"
+#include "xml_schemas.hpp"
 
 #include <banditore/cap/parse.hpp>
 #include <banditore/domain/local_time.hpp>
@@ -225,14 +226,21 @@ TEST_CASE("an alert sent and cancelled shows, marked, on every page and feed, an
   CHECK(changed.body.find("Riapertura del ponte") != std::string::npos);
   w.await_state(fresh, "done");
 
-  // Tools nobody here wrote: xmllint for the XML, feedparser for Atom.
+  // Tools nobody here wrote: xmllint for the XML against the schemas of
+  // CAP 1.2 and Atom, feedparser for Atom.
   temp_dir files;
   for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{
-           {"feed.atom", feed.body}, {"index.atom", cap_index.body}, {"cancel.xml", cap_cancel.body}}) {
+           {"feed.atom", get("/avvisi.atom").body},
+           {"town.atom", get("/avvisi.atom?comune=" + first_town).body},
+           {"index.atom", cap_index.body},
+           {"cancel.xml", cap_cancel.body},
+           {"held.xml", get("/cap/" + held_n + ".xml").body},
+           {"sent.xml", get("/cap/" + sent_n + ".xml").body}}) {
     const auto file = save(files.path, name, text);
-    auto [status, out] = run("xmllint --noout '" + file.string() + "'");
+    auto [status, out] = validate_xml(file);
     INFO(name << ": " << out);
     CHECK(status == 0);
+    if (file.extension() == ".atom") CHECK(atom_rule_broken(text) == "");
   }
   {
     const auto file = save(files.path, "feed2.atom", feed.body);
@@ -317,9 +325,101 @@ TEST_CASE("an update stops what is left of the alert it replaces, and the pages 
   CHECK(get("/avvisi").body.find("<strong class=\"state\">Annullato</strong>") != std::string::npos);
   CHECK(get("/avvisi.atom").body.find("ANNULLATO: Lavori in via Mazzini: strada chiusa") != std::string::npos);
   CHECK(get("/cap/index.atom").body.find("/cap/" + second_n + "-cancel.xml") != std::string::npos);
-  const auto cancel = banditore::cap::parse_cap(get("/cap/" + second_n + "-cancel.xml").body);
+  const auto cancel_xml = get("/cap/" + second_n + "-cancel.xml").body;
+  const auto cancel = banditore::cap::parse_cap(cancel_xml);
   REQUIRE(cancel.ok());
+  // The Update and the Cancel, with their references, against CAP 1.2's
+  // schema; the index listing both against Atom's.
+  temp_dir files;
+  for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{
+           {"update.xml", get("/cap/" + second_n + ".xml").body},
+           {"cancel.xml", cancel_xml},
+           {"index.atom", get("/cap/index.atom").body}}) {
+    auto [status, out] = validate_xml(save(files.path, name, text));
+    INFO(name << ": " << out);
+    CHECK(status == 0);
+  }
   CHECK(cancel.alert->msg_type == "Cancel");
   REQUIRE(cancel.alert->references.size() == 1);
   CHECK(cancel.alert->references[0].identifier == "banditore-avviso-" + second_n);
+}
+
+TEST_CASE("the tests' schemas of CAP 1.2 and Atom accept documents written elsewhere and refuse broken ones") {
+  // Written by others: the OASIS examples, MeteoAlarm's and civil
+  // protection's documents, a MeteoAlarm feed and a Joomla site's news
+  // feed. A schema that refused them would be wrong, not they.
+  const fs::path fixtures = BANDITORE_FIXTURES;
+  int valid = 0;
+  for (const auto& entry : fs::directory_iterator(fixtures / "cap")) {
+    const auto name = entry.path().filename().string();
+    if (entry.path().extension() != ".xml") continue;
+    auto [status, out] = validate_xml(entry.path());
+    INFO(name << ": " << out);
+    if (name.rfind("invalid_", 0) == 0) {
+      CHECK(status != 0);
+    } else {
+      CHECK(status == 0);
+      ++valid;
+    }
+  }
+  CHECK(valid >= 12);
+  for (const auto& feed : {fixtures / "cap" / "feed_meteoalarm_italy.atom", fixtures / "news" / "joomla.atom"}) {
+    auto [status, out] = validate_xml(feed);
+    INFO(feed.string() << ": " << out);
+    CHECK(status == 0);
+  }
+
+  // Broken on purpose, one rule at a time.
+  temp_dir files;
+  const std::string cap =
+      R"(<?xml version="1.0" encoding="UTF-8"?><alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">)"
+      "<identifier>x-1</identifier><sender>comune@example.it</sender><sent>2026-12-03T10:00:00-00:00</sent>"
+      "<status>Actual</status><msgType>Alert</msgType><scope>Public</scope>"
+      "<info><category>Met</category><event>Neve</event><urgency>Expected</urgency><severity>Moderate</severity>"
+      "<certainty>Likely</certainty><area><areaDesc>Lugo</areaDesc></area></info></alert>";
+  auto cap_with = [&](const std::string& from, const std::string& to) {
+    auto text = cap;
+    text.replace(text.find(from), from.size(), to);
+    return text;
+  };
+  CHECK(validate_xml(save(files.path, "good.xml", cap)).first == 0);
+  for (const auto& [why, text] : std::vector<std::pair<std::string, std::string>>{
+           {"a time in Z (3.3.2)", cap_with("-00:00</sent>", "Z</sent>")},
+           {"a space in the identifier (3.2.1)", cap_with("x-1", "x 1")},
+           {"an unknown status", cap_with("Actual", "Real")},
+           {"scope before msgType", cap_with("<msgType>Alert</msgType><scope>Public</scope>",
+                                            "<scope>Public</scope><msgType>Alert</msgType>")},
+           {"no category", cap_with("<category>Met</category>", "")},
+           {"a polygon of three points", cap_with("</areaDesc>", "</areaDesc><polygon>44.4,11.9 44.5,11.9 44.4,11.9</polygon>")},
+           {"references without sent", cap_with("<info>", "<references>comune@example.it,x-0</references><info>")}}) {
+    auto [status, out] = validate_xml(save(files.path, "bad.xml", text));
+    INFO(why << ": " << out);
+    CHECK(status != 0);
+  }
+
+  const std::string atom =
+      R"(<feed xmlns="http://www.w3.org/2005/Atom"><title>Avvisi</title><id>urn:x</id>)"
+      "<updated>2026-12-03T10:00:00Z</updated><author><name>Comune</name></author>"
+      R"(<entry><title>Neve</title><id>urn:e</id><updated>2026-12-03T10:00:00+01:00</updated>)"
+      R"(<link href="https://example.it/avvisi/1"/><summary>Testo</summary></entry></feed>)";
+  auto atom_with = [&](const std::string& from, const std::string& to) {
+    auto text = atom;
+    text.replace(text.find(from), from.size(), to);
+    return text;
+  };
+  CHECK(validate_xml(save(files.path, "good.atom", atom)).first == 0);
+  CHECK(atom_rule_broken(atom) == "");
+  for (const auto& [why, text] : std::vector<std::pair<std::string, std::string>>{
+           {"a feed without id", atom_with("<id>urn:x</id>", "")},
+           {"an entry without updated", atom_with("<updated>2026-12-03T10:00:00+01:00</updated>", "")},
+           {"a lower-case t in a date (3.3)", atom_with("T10:00:00Z", "t10:00:00Z")},
+           {"two titles", atom_with("<title>Neve</title>", "<title>Neve</title><title>Gelo</title>")},
+           {"a text construct of an unknown type", atom_with("<summary>", R"(<summary type="markdown">)")},
+           {"a person without name", atom_with("<author><name>Comune</name></author>", "<author/>")}}) {
+    auto [status, out] = validate_xml(save(files.path, "bad.atom", text));
+    INFO(why << ": " << out);
+    CHECK(status != 0);
+  }
+  CHECK(atom_rule_broken(atom_with("<author><name>Comune</name></author>", "")) != "");
+  CHECK(atom_rule_broken(atom_with(R"(<link href="https://example.it/avvisi/1"/>)", "")) != "");
 }

@@ -37,7 +37,7 @@ cap_time cap_date(std::int64_t unix_ms) {
   const auto seconds = std::chrono::sys_seconds{std::chrono::seconds{unix_ms / 1000}};
   cap_time t;
   t.utc = seconds;
-  t.text = date::format("%Y-%m-%dT%H:%M:%S+00:00", seconds);
+  t.text = date::format("%Y-%m-%dT%H:%M:%S-00:00", seconds);
   return t;
 }
 

@@ -36,7 +36,7 @@ TEST_CASE("a written CAP document reads back through parse_cap with the same val
 
   const auto xml = cap_xml(a);
   CHECK(xml.find("<sent>2026-11-30T") != std::string::npos);
-  CHECK(xml.find("+00:00</sent>") != std::string::npos);  // CAP 1.2 forbids "Z"
+  CHECK(xml.find("-00:00</sent>") != std::string::npos);  // CAP 1.2 3.3.2: UTC is "-00:00", never "Z"
   const auto back = parse_cap(xml);
   INFO(back.element, ": ", back.reason);
   REQUIRE(back.ok());
