@@ -31,6 +31,17 @@ void run_once(SQLite::Statement& st) {
   st.exec();
   st.tryReset();
 }
+
+// The same holds for the statements the stores keep prepared: one whose
+// step failed in a job that was undone would throw that failure at its
+// next reset, in whichever job used it next. Every statement of the
+// connection is reset once a failed job is undone (between jobs none is
+// in use), so that the next job starts clean.
+void forget_failures(SQLite::Database& db) {
+  sqlite3* handle = db.getHandle();
+  for (sqlite3_stmt* st = sqlite3_next_stmt(handle, nullptr); st; st = sqlite3_next_stmt(handle, st))
+    sqlite3_reset(st);
+}
 }  // namespace
 
 db_worker::db_worker(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {
@@ -99,6 +110,7 @@ void db_worker::commit_group() {
     if (!all_ran) {
       // (An error of the database may have ended the transaction already.)
       if (sqlite3_get_autocommit(db_->getHandle()) == 0) run_once(st.rollback);
+      forget_failures(*db_);
       run_once(st.begin);
       for (std::size_t i = 0; i < group.size(); ++i) {
         run_once(st.savepoint);
@@ -110,6 +122,7 @@ void db_worker::commit_group() {
           // Undo this job's changes alone; the transaction stays open.
           run_once(st.rollback_to);
           run_once(st.release);
+          forget_failures(*db_);
         }
       }
     }

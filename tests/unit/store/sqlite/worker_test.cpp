@@ -4,6 +4,7 @@
 #include <banditore/store/sqlite/database.hpp>
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -13,6 +14,7 @@
 #include <atomic>
 #include <filesystem>
 #include <future>
+#include <memory>
 #include <thread>
 #include <vector>
 #include <stdexcept>
@@ -223,6 +225,63 @@ TEST_CASE("a group in which no job throws runs each job once; a job that throws 
   CHECK(reader.execAndGet("SELECT COUNT(*) FROM t").getInt() == n - 1);
   CHECK(reader.execAndGet("SELECT COUNT(DISTINCT v) FROM t").getInt() == n - 1);
   CHECK(reader.execAndGet("SELECT COUNT(*) FROM t WHERE v = 4").getInt() == 0);
+}
+
+namespace {
+
+// Jobs that share one prepared statement, as the stores keep theirs.
+boost::asio::awaitable<void> shared_insert(db_worker& worker, std::unique_ptr<SQLite::Statement>& shared, int i,
+                                           std::vector<int>& failed) {
+  auto work = [&shared, i](SQLite::Database& db) {
+    if (!shared) shared = std::make_unique<SQLite::Statement>(db, "INSERT INTO t (v) VALUES (?)");
+    shared->reset();
+    shared->bind(1, i);
+    shared->exec();
+    return i;
+  };
+  try {
+    co_await worker.run_grouped(std::move(work));
+  } catch (const SQLite::Exception&) {
+    failed.push_back(i);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a job whose statement failed leaves its error to no other job of the group") {
+  temp_db t;
+  auto conn = open_database(t.file.string());
+  conn->exec("CREATE TABLE t (v INTEGER NOT NULL CHECK (v <> 4))");
+  db_worker worker(std::move(conn));
+  std::unique_ptr<SQLite::Statement> shared;  // used on the database thread only
+  std::promise<void> release, holding;
+  auto held = release.get_future().share();
+  std::thread blocker([&] {
+    worker.run_sync([&](SQLite::Database&) {
+      holding.set_value();
+      held.wait();
+      return 0;
+    });
+  });
+  holding.get_future().wait();
+  constexpr int n = 10;
+  std::vector<int> failed;
+  boost::asio::io_context io;
+  for (int i = 0; i < n; ++i) boost::asio::co_spawn(io, shared_insert(worker, shared, i, failed), boost::asio::detached);
+  io.poll();
+  release.set_value();
+  blocker.join();
+  io.run();
+  worker.run_sync([&shared](SQLite::Database&) {
+    shared.reset();
+    return 0;
+  });
+  // Only the row the CHECK refuses fails: not the job that used the
+  // statement next, which a stale error would have failed.
+  REQUIRE(failed.size() == 1);
+  CHECK(failed[0] == 4);
+  SQLite::Database reader(t.file.string(), SQLite::OPEN_READONLY);
+  CHECK(reader.execAndGet("SELECT COUNT(*) FROM t").getInt() == n - 1);
 }
 
 TEST_CASE("the WAL is checkpointed off the database thread, and stays bounded while the writer writes") {
