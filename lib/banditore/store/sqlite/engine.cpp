@@ -123,8 +123,8 @@ void engine::on_group_commit(std::function<void(std::size_t)> observer) {
 asio::awaitable<batch_outcome> engine::apply(inbound_batch batch, std::int64_t now) {
   auto& s = *impl_;
   auto work = [&s, batch = std::move(batch), now](SQLite::Database&) {
-    // The transaction is the group's (db_worker::run_grouped): this
-    // batch's changes sit in a savepoint of it.
+    // The transaction is the group's (db_worker::run_grouped), and this
+    // may run twice in it: once more if another batch of the group throws.
     batch_outcome out;
     // One look at the catalogue's version per batch: a change made by the
     // API or the command line is read before the next batch.

@@ -6,7 +6,6 @@
 #include <banditore/domain/choices.hpp>
 #include <banditore/domain/inbound_decision.hpp>
 #include <banditore/store/sqlite/audience.hpp>
-#include <banditore/store/sqlite/choices.hpp>
 #include <banditore/store/sqlite/live_keys.hpp>
 #include <banditore/store/sqlite/outbox.hpp>
 
@@ -55,13 +54,11 @@ struct inbound_store::statements {
         drop_topic(db, "DELETE FROM subscriber_topics WHERE topic_id = :choice AND subscriber_id = :id"),
         drop_area(db, "DELETE FROM subscriber_areas WHERE area_id = :choice AND subscriber_id = :id"),
         set_floor(db, "UPDATE subscribers SET only_severe = :floor WHERE id = :id"),
-        version(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'catalogue_version'"),
-        defaults(db) {}
+        version(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'catalogue_version'") {}
 
   SQLite::Statement seen, contact, touch_contact, touch_number_window, helped, subscriber, subscribe, unsubscribe,
       cancel_deliveries, consent, record, towns_of, topics_of, areas_of, floor_of, add_town, add_topic, add_area,
       drop_town, drop_topic, drop_area, set_floor, version;
-  default_choices defaults;
 };
 
 // The catalogue as inbound messages need it, read once per change of it
@@ -74,7 +71,6 @@ struct inbound_store::catalogue_copy {
   domain::audience_catalogue catalogue;
   domain::audience_reader reader;
   domain::place_finder places;
-  domain::subscriber_choices defaults = domain::default_choices(catalogue);
   // The last confirmation of a subscription, which every new subscriber
   // who names nothing is sent alike: built once, not per message.
   struct reply {
@@ -286,12 +282,11 @@ inbound_result inbound_store::handle(const inbound_message_input& m, const conve
       st.bind(":now", now_ms);
       st.exec();
       const auto id = db_.getLastInsertRowid();
-      if (plan && plan->after == catalogue_->defaults) {
-        // What a plain Attiva gives, written by two statements, not a row
-        // at a time.
-        st_->defaults.give(id);
-        for (const auto& change : plan->changes) log_consent(change.event, &change);
-      } else if (plan) {
+      if (plan) {
+        // A row at a time, even the town and default topics of a plain
+        // Attiva: one INSERT ... SELECT of them all may fail halfway on a
+        // foreign key, so SQLite copied every page it touched into a
+        // statement journal first, which cost more than the statements.
         write_choices(id, {}, plan->after);
         for (const auto& change : plan->changes) log_consent(change.event, &change);
       } else {

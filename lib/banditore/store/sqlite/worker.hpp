@@ -5,9 +5,9 @@
 //
 // run_grouped() is the group commit of small write requests (webhooks):
 // the jobs that queued up while the database thread was busy run together
-// in one transaction, each inside its own savepoint, so one that throws is
-// rolled back alone while the others commit. Every caller resumes only
-// after the shared COMMIT: an answer sent then is durable.
+// in one transaction; one that throws is rolled back alone while the others
+// commit (the group runs again, a savepoint per job). Every caller resumes
+// only after the shared COMMIT: an answer sent then is durable.
 #pragma once
 
 #include <boost/asio/associated_executor.hpp>
@@ -72,12 +72,15 @@ class db_worker {
     }
   }
 
-  // Runs f(SQLite::Database&) on the database thread inside a savepoint of
-  // a transaction shared with the other grouped jobs waiting at that
-  // moment; returns after that transaction commits. f must not begin or
-  // end a transaction itself. If f throws, only its own changes are
-  // undone and the exception reaches this caller; if the COMMIT fails,
-  // every job of the group gets that error.
+  // Runs f(SQLite::Database&) on the database thread inside a transaction
+  // shared with the other grouped jobs waiting at that moment; returns
+  // after that transaction commits. f must not begin or end a transaction
+  // itself. If f throws, only its own changes are undone and the exception
+  // reaches this caller; if the COMMIT fails, every job of the group gets
+  // that error. The jobs run without savepoints first; when one throws, the
+  // transaction is rolled back and every job of the group runs again, each
+  // inside a savepoint: f may run twice, so it changes nothing but the
+  // database (and caches it may read again).
   template <class F>
   auto run_grouped(F f) -> boost::asio::awaitable<std::invoke_result_t<F&, SQLite::Database&>> {
     using result = std::invoke_result_t<F&, SQLite::Database&>;
@@ -127,7 +130,7 @@ class db_worker {
 
  private:
   struct grouped_job {
-    std::function<void(SQLite::Database&)> work;     // inside its savepoint
+    std::function<void(SQLite::Database&)> work;     // inside the group's transaction
     std::function<void(std::exception_ptr)> finish;  // after the COMMIT
   };
   void post_sync(std::function<void()> job);

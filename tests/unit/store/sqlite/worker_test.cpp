@@ -4,6 +4,7 @@
 #include <banditore/store/sqlite/database.hpp>
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -13,7 +14,9 @@
 #include <atomic>
 #include <filesystem>
 #include <future>
+#include <memory>
 #include <thread>
+#include <vector>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -147,6 +150,138 @@ TEST_CASE("more grouped jobs than a group holds are committed in several groups"
   int visible = 0;
   for (const auto& a : answers) visible += a.visible;
   CHECK(visible == n);
+}
+
+namespace {
+
+// One job that writes its row; job number `failing` then throws.
+boost::asio::awaitable<void> counted(db_worker& worker, std::vector<int>& runs, int i, int failing) {
+  auto work = [&runs, i, failing](SQLite::Database& db) {
+    ++runs[static_cast<std::size_t>(i)];
+    SQLite::Statement st(db, "INSERT INTO t (v) VALUES (?)");
+    st.bind(1, i);
+    st.exec();
+    if (i == failing) throw std::runtime_error("refused after writing");
+    return i;
+  };
+  try {
+    co_await worker.run_grouped(std::move(work));
+  } catch (const std::runtime_error&) {
+  }
+}
+
+// Runs one group of n jobs; job `failing` (n or more: none) throws after
+// writing its row. Returns how many times each job's work ran.
+std::vector<int> run_one_group(const fs::path& file, int n, int failing, std::vector<std::size_t>& groups) {
+  auto conn = open_database(file.string());
+  conn->exec("CREATE TABLE IF NOT EXISTS t (v INTEGER NOT NULL)");
+  conn->exec("DELETE FROM t");
+  db_worker worker(std::move(conn));
+  worker.on_group_commit([&groups](std::size_t jobs) { groups.push_back(jobs); });
+  std::promise<void> release, holding;
+  auto held = release.get_future().share();
+  std::thread blocker([&] {
+    worker.run_sync([&](SQLite::Database&) {
+      holding.set_value();
+      held.wait();
+      return 0;
+    });
+  });
+  holding.get_future().wait();
+  std::vector<int> runs(static_cast<std::size_t>(n), 0);  // written on the database thread only
+  boost::asio::io_context io;
+  for (int i = 0; i < n; ++i) boost::asio::co_spawn(io, counted(worker, runs, i, failing), boost::asio::detached);
+  io.poll();
+  release.set_value();
+  blocker.join();
+  io.run();
+  return runs;
+}
+
+}  // namespace
+
+TEST_CASE("a group in which no job throws runs each job once; a job that throws makes the others run again, "
+          "and each row is committed once") {
+  temp_db t;
+  constexpr int n = 10;
+  std::vector<std::size_t> groups;
+  const auto quiet = run_one_group(t.file, n, n, groups);
+  for (int i = 0; i < n; ++i) CHECK(quiet[static_cast<std::size_t>(i)] == 1);
+  {
+    SQLite::Database reader(t.file.string(), SQLite::OPEN_READONLY);
+    CHECK(reader.execAndGet("SELECT COUNT(*) FROM t").getInt() == n);
+    CHECK(reader.execAndGet("SELECT COUNT(DISTINCT v) FROM t").getInt() == n);
+  }
+
+  groups.clear();
+  constexpr int failing = 4;
+  const auto again = run_one_group(t.file, n, failing, groups);
+  REQUIRE(groups.size() == 1);
+  CHECK(groups[0] == n);
+  // Up to the failing job without savepoints, then the whole group again,
+  // each inside one.
+  for (int i = 0; i < n; ++i) CHECK(again[static_cast<std::size_t>(i)] == (i <= failing ? 2 : 1));
+  SQLite::Database reader(t.file.string(), SQLite::OPEN_READONLY);
+  CHECK(reader.execAndGet("SELECT COUNT(*) FROM t").getInt() == n - 1);
+  CHECK(reader.execAndGet("SELECT COUNT(DISTINCT v) FROM t").getInt() == n - 1);
+  CHECK(reader.execAndGet("SELECT COUNT(*) FROM t WHERE v = 4").getInt() == 0);
+}
+
+namespace {
+
+// Jobs that share one prepared statement, as the stores keep theirs.
+boost::asio::awaitable<void> shared_insert(db_worker& worker, std::unique_ptr<SQLite::Statement>& shared, int i,
+                                           std::vector<int>& failed) {
+  auto work = [&shared, i](SQLite::Database& db) {
+    if (!shared) shared = std::make_unique<SQLite::Statement>(db, "INSERT INTO t (v) VALUES (?)");
+    shared->reset();
+    shared->bind(1, i);
+    shared->exec();
+    return i;
+  };
+  try {
+    co_await worker.run_grouped(std::move(work));
+  } catch (const SQLite::Exception&) {
+    failed.push_back(i);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a job whose statement failed leaves its error to no other job of the group") {
+  temp_db t;
+  auto conn = open_database(t.file.string());
+  conn->exec("CREATE TABLE t (v INTEGER NOT NULL CHECK (v <> 4))");
+  db_worker worker(std::move(conn));
+  std::unique_ptr<SQLite::Statement> shared;  // used on the database thread only
+  std::promise<void> release, holding;
+  auto held = release.get_future().share();
+  std::thread blocker([&] {
+    worker.run_sync([&](SQLite::Database&) {
+      holding.set_value();
+      held.wait();
+      return 0;
+    });
+  });
+  holding.get_future().wait();
+  constexpr int n = 10;
+  std::vector<int> failed;
+  boost::asio::io_context io;
+  for (int i = 0; i < n; ++i) boost::asio::co_spawn(io, shared_insert(worker, shared, i, failed), boost::asio::detached);
+  io.poll();
+  release.set_value();
+  blocker.join();
+  io.run();
+  worker.run_sync([&shared](SQLite::Database&) {
+    shared.reset();
+    return 0;
+  });
+  // Only the row the CHECK refuses fails: not the job that used the
+  // statement next, which a stale error would have failed.
+  REQUIRE(failed.size() == 1);
+  CHECK(failed[0] == 4);
+  SQLite::Database reader(t.file.string(), SQLite::OPEN_READONLY);
+  CHECK(reader.execAndGet("SELECT COUNT(*) FROM t").getInt() == n - 1);
 }
 
 TEST_CASE("the WAL is checkpointed off the database thread, and stays bounded while the writer writes") {
