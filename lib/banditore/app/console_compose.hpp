@@ -13,6 +13,7 @@
 #include <banditore/domain/phone_preview.hpp>
 #include <banditore/http/router.hpp>
 #include <banditore/store/drafts.hpp>
+#include <banditore/store/media.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -28,6 +29,10 @@ namespace banditore::app {
 // the alert carries an attachment, so its free text is a caption (1024).
 nlohmann::json console_phone(const domain::alert_content& content, std::string_view category,
                              const domain::phone_forms& forms, bool with_media = false);
+
+// An attachment as the phone's preview shows it (templates/_console_phone:
+// an image, or a document's card with its name and size).
+nlohmann::json console_attachment(const store::media_record& m);
 
 // The compose page as it opens, its fields already holding fields' values
 // (categoria, gravita, titolo, testo): a message model's words once its

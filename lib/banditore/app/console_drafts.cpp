@@ -10,6 +10,7 @@
 #include <banditore/log/log.hpp>
 #include <banditore/store/audience.hpp>
 #include <banditore/store/drafts.hpp>
+#include <banditore/store/media.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -161,6 +162,8 @@ http::form form_of(const store::draft_record& d) {
   if (!d.audience.towns && !d.town_id.empty()) f.fields.emplace_back("comuni", d.town_id);
   add("temi", d.audience.topics);
   add("zone", d.audience.areas);
+  // Its attachment, kept unless the edit drops or replaces it.
+  if (d.media_id) f.fields.emplace_back("allegato_id", std::to_string(*d.media_id));
   return f;
 }
 
@@ -244,6 +247,9 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
     content.text = d.text;
     content.link = d.link;
     content.issued_at_ms = ctx.now_ms();
+    // Its attachment, as the phone will show it above the caption.
+    std::optional<store::media_record> attachment;
+    if (d.media_id && api.media) attachment = co_await api.media->media_info(*d.media_id);
     const auto who = actor_name(r);
     const bool editable = domain::may_submit(d.state) == domain::draft_verdict::allowed;
     const bool pending = d.state == store::draft_pending;
@@ -260,7 +266,7 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
                  {"revision", d.revision},
                  {"updated", domain::rome_time_text(d.updated_at)},
                  {"needs_approval", needs_approval(api, d)},
-                 {"phone", console_phone(content, d.category, api.phone)},
+                 {"phone", console_phone(content, d.category, api.phone, attachment.has_value())},
                  {"may_submit", editable},
                  {"may_edit", editable},
                  {"may_discard", editable && may_discard(r, d)},
@@ -273,6 +279,7 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
     if (d.alert_id) data["alert_id"] = *d.alert_id;
     if (d.send_at) data["send_at"] = domain::rome_time_text(*d.send_at);
     if (d.expires_at) data["expires"] = domain::rome_time_text(*d.expires_at);
+    if (attachment) data["attachment"] = console_attachment(*attachment);
     co_return console_page(ctx, r, "console_draft", std::move(data));
   });
 
