@@ -488,13 +488,18 @@ struct service::impl {
     for (;;) {
       const auto age = ops.retention_ms();
       std::string failure;
+      store::retention_result purged;
       try {
         const auto now = now_ms();
-        co_await db->purge(age, now);
+        purged = co_await db->purge(age, now);
       } catch (const std::exception& e) {
         failure = e.what();
       }
       if (!failure.empty()) log::error("retention.failed", {{"error", failure}});
+      else
+        log::info("retention.purged", {{"inbound", purged.inbound_deleted}, {"outbox", purged.outbox_deleted},
+                                       {"early_statuses", purged.early_statuses_deleted},
+                                       {"media", purged.media_deleted}});
       purge_timer.expires_after(std::chrono::hours(6));
       auto [ec] = co_await purge_timer.async_wait(asio::as_tuple(asio::use_awaitable));
       if (ec || stopping) co_return;
