@@ -250,6 +250,8 @@ struct service::impl {
       // achieved rate stays at the limit instead of drifting below it.
       so.burst = std::max(1.0, n.rate / 50);
       so.template_name = n.template_name;
+      so.template_image_name = n.template_image_name;
+      so.template_document_name = n.template_document_name;
       so.template_language = n.template_language;
       so.template_params = settings.wa_template_params;
       so.town = settings.town;
@@ -322,6 +324,8 @@ struct service::impl {
     alerts_api.phone.town = settings.town;
     alerts_api.phone.labels = config::severity_labels_for(settings);
     alerts_api.phone.template_name = settings.wa_template_name;
+    alerts_api.phone.template_image_name = settings.wa_template_image_name;
+    alerts_api.phone.template_document_name = settings.wa_template_document_name;
     alerts_api.phone.template_language = settings.wa_template_language;
     alerts_api.phone.template_params = settings.wa_template_params;
     alerts_api.phone.template_body = settings.wa_template_body;
