@@ -583,3 +583,13 @@ CREATE TABLE number_windows (
 -- subscribed by send_at, not only those subscribed when it was written.
 ALTER TABLE alerts ADD COLUMN send_at INTEGER;
 CREATE INDEX alerts_scheduled ON alerts(not_before) WHERE state = 'scheduled';
+
+-- migration 22: a draft's attachment
+-- A draft keeps one attachment as an alert does (media, migration 19):
+-- saved from the compose form or POST /v1/drafts, kept through edits and
+-- given to the alert its approval creates. The retention pass deletes an
+-- attachment no alert and no draft names once it is a day old
+-- (store/sqlite/retention.cpp); these indexes let it ask.
+ALTER TABLE drafts ADD COLUMN media_id INTEGER REFERENCES media(id);
+CREATE INDEX drafts_media ON drafts(media_id) WHERE media_id IS NOT NULL;
+CREATE INDEX alerts_media ON alerts(media_id) WHERE media_id IS NOT NULL;

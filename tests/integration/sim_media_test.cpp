@@ -152,3 +152,57 @@ TEST_CASE("the Cloud API channel uploads a file to wa-sim once and sends it as a
   CHECK(messages[0]["image"]["id"] == uploaded.provider_id);
   CHECK(messages[0]["image"]["caption"] == "*Via Roma chiusa*\nFino alle 18.");
 }
+
+TEST_CASE("wa-sim refuses a template send whose header does not match the template's approved header format") {
+  temp_dir dir;
+  wa_sim sim{dir.path};
+  auto image = upload(sim, form("image/png", "\x89PNG\r\n\x1A\n....IHDR", "whatsapp", "image/png"));
+  REQUIRE(image.status == 200);
+  const auto image_id = json::parse(image.body)["id"].get<std::string>();
+  auto document = upload(sim, form("application/pdf", pdf));
+  REQUIRE(document.status == 200);
+  const auto document_id = json::parse(document.body)["id"].get<std::string>();
+  auto put = [&](const std::string& name, const json& definition) {
+    REQUIRE(call(sim.base, "PUT", "/sim/templates/" + name, definition.dump()).status == 200);
+  };
+  put("avviso", {{"language", "it"}, {"body", "Avviso: {{1}}"}});
+  put("avviso_immagine", {{"language", "it"}, {"body", "Avviso: {{1}}"}, {"header", "IMAGE"}});
+  CHECK(call(sim.base, "PUT", "/sim/templates/avviso_video", json{{"body", "x"}, {"header", "VIDEO"}}.dump()).status ==
+        400);
+  const json body_component = {{"type", "body"}, {"parameters", json::array({{{"type", "text"}, {"text", "Via Roma"}}})}};
+  auto header = [](const std::string& type, const std::string& id) {
+    return json{{"type", "header"}, {"parameters", json::array({{{"type", type}, {type, {{"id", id}}}}})}};
+  };
+  auto templ = [&](const std::string& name, json components) {
+    return send(sim, {{"type", "template"},
+                      {"template", {{"name", name}, {"language", {{"code", "it"}}}, {"components", components}}}});
+  };
+
+  // The image header is required, and must be an image.
+  auto missing = templ("avviso_immagine", json::array({body_component}));
+  CHECK(missing.status == 400);
+  CHECK(code_of(missing) == 132012);
+  CHECK(json::parse(missing.body)["error"]["error_data"]["details"] ==
+        "header: Format mismatch, expected IMAGE, received UNKNOWN");
+  auto as_document = templ("avviso_immagine", json::array({header("document", document_id), body_component}));
+  CHECK(code_of(as_document) == 132012);
+  CHECK(json::parse(as_document.body)["error"]["error_data"]["details"] ==
+        "header: Format mismatch, expected IMAGE, received DOCUMENT");
+  // An id of another kind, or none uploaded, is refused as in a media message.
+  CHECK(code_of(templ("avviso_immagine", json::array({header("image", document_id), body_component}))) == 100);
+  CHECK(code_of(templ("avviso_immagine", json::array({header("image", "999"), body_component}))) == 100);
+  auto right = templ("avviso_immagine", json::array({header("image", image_id), body_component}));
+  CHECK(right.status == 200);
+  // A template without a media header takes none.
+  auto extra = templ("avviso", json::array({header("image", image_id), body_component}));
+  CHECK(extra.status == 400);
+  CHECK(code_of(extra) == 132000);
+  CHECK(templ("avviso", json::array({body_component})).status == 200);
+  // The phone shows the header's image above the template.
+  const auto messages = sim.inbox(citizen)["messages"];
+  REQUIRE(messages.size() == 2);
+  CHECK(messages[0]["template"]["name"] == "avviso_immagine");
+  CHECK(messages[0]["template"]["header"]["type"] == "image");
+  CHECK(messages[0]["template"]["header"]["id"] == image_id);
+  CHECK_FALSE(messages[1]["template"].contains("header"));
+}

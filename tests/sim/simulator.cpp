@@ -230,6 +230,9 @@ struct template_definition {
   std::string language;
   std::string body;
   std::size_t placeholders = 0;
+  // The header's format as approved: "IMAGE" or "DOCUMENT" (a media
+  // header, sent only with its media), empty for none.
+  std::string header;
 };
 
 std::size_t count_placeholders(std::string_view body) {
@@ -575,8 +578,26 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
   // characters once filled (132005, "Translated text too long"); error codes
   // from https://developers.facebook.com/documentation/business-messaging/
   // whatsapp/support/error-codes/ , the 1024 from the template body limit.
+  //
+  // A media header (checked when the template is registered with one):
+  // a template approved with a header of format IMAGE or DOCUMENT is sent
+  // with a header component whose one parameter is that media,
+  // {"type":"header","parameters":[{"type":"image","image":{"id":"..."}}]}
+  // (developers.facebook.com/docs/whatsapp/cloud-api/guides/send-message-templates ,
+  // "Media-based message templates"). Without it, or with another type,
+  // Meta answers 132012 "Parameter format does not match format in the
+  // created template" with the details "header: Format mismatch, expected
+  // IMAGE, received UNKNOWN" (the error codes page: "Variable parameter
+  // values formatted incorrectly"; the details as reported by developers,
+  // e.g. Microsoft Q&A for Azure Communication Services). A template
+  // without a media header takes no header parameter: 132000, the count of
+  // the header's parameters does not match (0). wa-sim takes uploaded ids
+  // only, as for media messages.
   std::optional<http::response> check_template(const flat_json& body, inbox_entry& entry) {
     bool in_body = false, open_parameter = false, has_text = false;
+    bool in_header = false;
+    std::size_t header_parameters = 0;
+    std::string header_type;
     auto finish_parameter = [&]() -> std::optional<http::response> {
       if (open_parameter && in_body && !has_text)
         return meta_error(400, 131008, "(#131008) Required parameter is missing",
@@ -588,15 +609,25 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
         if (auto r = finish_parameter()) return r;
         open_parameter = false;
         in_body = true;  // until its type says otherwise
+        in_header = false;
         continue;
       }
-      if (e.path == "template.components[].type") in_body = e.text == "body";
+      if (e.path == "template.components[].type") {
+        in_body = e.text == "body";
+        in_header = e.text == "header";
+      }
       if (e.path == "template.components[].parameters[]") {
         if (auto r = finish_parameter()) return r;
         open_parameter = true;
         has_text = false;
+        if (in_header) ++header_parameters;
         continue;
       }
+      if (in_header && e.path == "template.components[].parameters[].type") header_type = e.text;
+      if (in_header && (e.path == "template.components[].parameters[].image.id" ||
+                        e.path == "template.components[].parameters[].document.id"))
+        entry.media_id = e.text;
+      if (in_header && e.path == "template.components[].parameters[].document.filename") entry.filename = e.text;
       if (e.path == "template.components[].parameters[].text" && in_body) {
         if (e.type != json::value_t::string || e.text.find_first_not_of(' ') == std::string::npos)
           return meta_error(400, 131008, "(#131008) Required parameter is missing",
@@ -609,11 +640,38 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
       }
     }
     if (auto r = finish_parameter()) return r;
+    // A header's media must be an upload of its type, as in a media message.
+    if (!entry.media_id.empty()) {
+      auto m = media_.find(entry.media_id);
+      if (m == media_.end())
+        return meta_error(400, 100, "(#100) Invalid parameter",
+                          "Param header " + header_type + "['id'] is not a valid media id: " + entry.media_id);
+      if (media_rule_of(m->second.mime_type)->message_type != header_type)
+        return meta_error(400, 100, "(#100) Invalid parameter",
+                          "media " + entry.media_id + " is " + m->second.mime_type + ", not a " + header_type);
+      entry.mime_type = m->second.mime_type;
+      entry.text = header_type;  // the inbox shows the header's kind
+    }
     if (templates_.empty()) return std::nullopt;  // none registered: any name goes
     auto t = templates_.find(entry.template_name);
     if (t == templates_.end() || t->second.language != entry.template_language)
       return meta_error(404, 132001, "(#132001) Template name does not exist in the translation",
                         "template name (" + entry.template_name + ") does not exist in " + entry.template_language);
+    const auto& format = t->second.header;
+    if (!format.empty()) {
+      std::string received = "UNKNOWN";
+      if ((header_type == "image" || header_type == "document") && !entry.media_id.empty()) {
+        received = header_type;
+        for (auto& c : received) c = static_cast<char>(c - 'a' + 'A');
+      }
+      if (received != format)
+        return meta_error(400, 132012, "(#132012) Parameter format does not match format in the created template",
+                          "header: Format mismatch, expected " + format + ", received " + received);
+    } else if (header_parameters > 0) {
+      return meta_error(400, 132000, "(#132000) Number of parameters does not match the expected number of params",
+                        "header: number of localizable_params (" + std::to_string(header_parameters) +
+                            ") does not match the expected number of params (0)");
+    }
     if (entry.parameters.size() != t->second.placeholders)
       return meta_error(400, 132000, "(#132000) Number of parameters does not match the expected number of params",
                         "body: number of localizable_params (" + std::to_string(entry.parameters.size()) +
@@ -632,6 +690,11 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
     t.language = in.value("language", std::string("it"));
     t.body = in["body"].get<std::string>();
     t.placeholders = count_placeholders(t.body);
+    if (in.contains("header")) {
+      if (!in["header"].is_string() || (in["header"] != "IMAGE" && in["header"] != "DOCUMENT"))
+        return bad_control("header is the format of a media header: \"IMAGE\" or \"DOCUMENT\" (none: leave it out)");
+      t.header = in["header"].get<std::string>();
+    }
     templates_[req.path_params["name"]] = std::move(t);
     return http::json_response(200, R"({"ok":true})");
   }
@@ -1128,7 +1191,15 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
           if (e.type == "document") media["filename"] = e.filename;
           m[e.type] = media;
         }
-        else m["template"] = {{"name", e.template_name}, {"language", e.template_language}, {"parameters", e.parameters}};
+        else {
+          m["template"] = {{"name", e.template_name}, {"language", e.template_language}, {"parameters", e.parameters}};
+          // A media header: what the phone shows above the template's text.
+          if (!e.media_id.empty()) {
+            json header = {{"type", e.text}, {"id", e.media_id}, {"mime_type", e.mime_type}};
+            if (e.text == "document") header["filename"] = e.filename;
+            m["template"]["header"] = header;
+          }
+        }
         list.push_back(std::move(m));
       }
     const auto key = number_key(wa_id);

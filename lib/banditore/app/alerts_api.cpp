@@ -228,6 +228,14 @@ http::response approval_required(const domain::approval_rule& rule, const domain
   return p;
 }
 
+// A "media" that names no stored attachment: what POST /v1/alerts and
+// the drafts' routes answer alike.
+http::response unknown_media(std::int64_t id) {
+  const std::vector<domain::field_error> errors = {
+      {"media", "there is no attachment " + std::to_string(id) + "; upload it with POST /v1/media"}};
+  return unprocessable(errors);
+}
+
 http::response not_found(std::int64_t id) {
   const std::string detail = "there is no alert " + std::to_string(id);
   return http::problem(404, "Not Found", detail);
@@ -293,11 +301,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
       const std::string detail = "draft " + std::to_string(out.result.id) + " was changed while it was being sent";
       co_return http::problem(409, "Conflict", detail);
     }
-    if (out.result.outcome == store::create_outcome::media_unknown) {
-      const std::vector<domain::field_error> errors = {
-          {"media", "there is no attachment " + std::to_string(out.result.id) + "; upload it with POST /v1/media"}};
-      co_return unprocessable(errors);
-    }
+    if (out.result.outcome == store::create_outcome::media_unknown) co_return unknown_media(out.result.id);
     if (out.result.outcome == store::create_outcome::duplicate) {
       // A press office that double-clicks must not send twice.
       const auto earlier = out.result.id;
@@ -497,6 +501,7 @@ json draft_json(const store::draft_record& d, const domain::approval_rule& rule)
             {"decided_by", d.decided_by.empty() ? json(nullptr) : json(d.decided_by)},
             {"decided_at", time_or_null(d.decided_at)},
             {"reject_reason", d.reject_reason.empty() ? json(nullptr) : json(d.reject_reason)},
+            {"media", d.media_id ? json(*d.media_id) : json(nullptr)},
             {"location", "/v1/drafts/" + std::to_string(d.id)}};
   if (!d.news_feed.empty()) j["news_feed"] = d.news_feed;
   const auto level = domain::parse_severity(d.severity);
@@ -589,11 +594,17 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     content.audience = std::move(request.audience);
     content.publish = request.validation.publish;
     content.send_at = request.validation.send_at_ms;
+    // Its attachment, as POST /v1/alerts takes it; the store checks that it
+    // exists in the transaction that writes the draft.
+    const auto media = request.validation.media_id;
+    content.media_id = media;
     // Named before the co_await: g++ 12 destroys temporaries built in a co_await expression twice.
     std::string source = "api";
     auto who = actor_of(*auth.key);
-    auto d = co_await ctx.drafts->create_draft(std::move(content), std::move(source), std::move(who), request.submit,
-                                               now);
+    auto created = co_await ctx.drafts->create_draft(std::move(content), std::move(source), std::move(who),
+                                                     request.submit, now);
+    if (created.outcome == store::draft_outcome::media_unknown) co_return unknown_media(*media);
+    const auto& d = *created.draft;
     log::info("draft.created", {{"request_id", req.request_id}, {"draft_id", d.id}, {"state", d.state},
                                 {"key", auth.key->name}});
     auto res = http::json_response(201, http::json_text(draft_json(d, ctx.approval)));
@@ -626,10 +637,14 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     content.audience = std::move(request.audience);
     content.publish = request.validation.publish;
     content.send_at = request.validation.send_at_ms;
+    // The body is the whole draft: without "media" it keeps no attachment.
+    const auto media = request.validation.media_id;
+    content.media_id = media;
     // Whoever edits becomes the draft's editor, who cannot approve it.
     auto who = actor_of(*auth.key);
     auto change = co_await ctx.drafts->update_draft(*id, std::move(content), std::move(who), now, std::nullopt);
     if (change.outcome == store::draft_outcome::not_found) co_return draft_not_found(req.path_params["id"]);
+    if (change.outcome == store::draft_outcome::media_unknown) co_return unknown_media(*media);
     if (change.outcome == store::draft_outcome::wrong_state)
       co_return wrong_state(*change.draft, "edited", "draft or rejected");
     log::info("draft.updated", {{"request_id", req.request_id}, {"draft_id", *id}, {"revision", change.draft->revision},

@@ -1,6 +1,7 @@
 #include <banditore/app/console.hpp>
 
 #include <banditore/app/console_account.hpp>
+#include <banditore/app/console_drafts.hpp>
 #include <banditore/app/console_session.hpp>
 #include <banditore/app/staff_login.hpp>
 #include <banditore/domain/clock.hpp>
@@ -335,7 +336,8 @@ void add_console_routes(http::router& routes, console_context& ctx) {
                        std::sort(waiting_alerts.begin(), waiting_alerts.end(),
                                  [](const auto& x, const auto& y) { return x.not_before < y.not_before; });
                        for (const auto& a : waiting_alerts)
-                         scheduled.push_back({{"id", a.id}, {"title", a.title}, {"state", alert_state_label(a.state)},
+                         if (may_see_alert(r, a, towns_catalogue))
+                           scheduled.push_back({{"id", a.id}, {"title", a.title}, {"state", alert_state_label(a.state)},
                                               {"created", domain::rome_time_text(a.created_at)},
                                               {"not_before", domain::rome_time_text(a.not_before)}});
                        data["has_running"] = !running.empty();
@@ -344,20 +346,29 @@ void add_console_routes(http::router& routes, console_context& ctx) {
                        data["scheduled"] = std::move(scheduled);
                      }
                      if (ctx.drafts) {
-                       // What waits for a second person first, then what waits for its author.
+                       // What waits for a second person first, then what waits for its author;
+                       // a user limited to towns sees only their towns' drafts (may_reach_draft),
+                       // read from the newest 200 of each state.
+                       const bool limited = !r.session.user.towns.empty();
+                       const std::size_t shown = 20, read = limited ? 200 : shown;
+                       domain::audience_catalogue catalogue;
+                       if (limited && ctx.audience) catalogue = co_await ctx.audience->catalogue();
                        std::string waiting_state(store::draft_pending);
-                       const auto pending = co_await ctx.drafts->list_drafts(std::move(waiting_state), 0, 20);
+                       const auto pending = co_await ctx.drafts->list_drafts(std::move(waiting_state), 0, read);
                        json waiting = json::array();
                        for (const auto& d : pending)
-                         waiting.push_back({{"id", d.id}, {"title", d.title},
-                                            {"submitted", domain::rome_time_text(d.submitted_at.value_or(d.updated_at))}});
-                       data["pending_count"] = waiting.size() == 20 ? std::string("20 o più") : std::to_string(waiting.size());
+                         if (waiting.size() < shown && may_reach_draft(r, d, catalogue))
+                           waiting.push_back({{"id", d.id}, {"title", d.title},
+                                              {"submitted", domain::rome_time_text(d.submitted_at.value_or(d.updated_at))}});
+                       data["pending_count"] = waiting.size() == shown ? std::string("20 o più") : std::to_string(waiting.size());
                        data["has_pending"] = !waiting.empty();
                        data["pending"] = std::move(waiting);
-                       const auto drafts = co_await ctx.drafts->list_drafts("draft", 0, 20);
+                       std::string open_state(store::draft_open);  // named: g++ 12 and temporaries in co_await
+                       const auto drafts = co_await ctx.drafts->list_drafts(std::move(open_state), 0, read);
                        json items = json::array();
                        for (const auto& d : drafts)
-                         items.push_back({{"id", d.id}, {"title", d.title}, {"created", domain::rome_time_text(d.created_at)}});
+                         if (items.size() < shown && may_reach_draft(r, d, catalogue))
+                           items.push_back({{"id", d.id}, {"title", d.title}, {"created", domain::rome_time_text(d.created_at)}});
                        data["has_drafts"] = !items.empty();
                        data["drafts"] = std::move(items);
                      }

@@ -116,7 +116,9 @@ std::string size_text(std::int64_t bytes) {
   return text;
 }
 
-json attachment_json(const store::media_record& m) {
+}  // namespace
+
+json console_attachment(const store::media_record& m) {
   const bool document = m.mime_type == "application/pdf";
   return {{"id", m.id},
           {"image", !document},
@@ -125,8 +127,6 @@ json attachment_json(const store::media_record& m) {
           {"size", size_text(m.size)},
           {"src", "/console/media/" + std::to_string(m.id)}};
 }
-
-}  // namespace
 
 // The page, empty or with what was typed; with a preview, the errors, or
 // the alert sent, as action asks ("" for the empty page). editing: the
@@ -167,7 +167,16 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
       data["revision"] = f.get("revisione");
     }
     int status = 200;
-    if (action.empty()) co_return console_page(ctx, r, "console_compose", std::move(data), status);
+    if (action.empty()) {
+      // A draft's edit page opens with the draft's attachment, kept unless
+      // «togli l'allegato» is ticked or another file is chosen.
+      if (f.has("allegato_id") && api.media) {
+        std::optional<store::media_record> kept;
+        if (const auto id = http::positive_id(f.get("allegato_id"))) kept = co_await api.media->media_info(*id);
+        if (kept) data["attachment"] = console_attachment(*kept);
+      }
+      co_return console_page(ctx, r, "console_compose", std::move(data), status);
+    }
 
     // Refused as POST /v1/alerts refuses it: a 422 page with the API's
     // reasons, or 403 when the user's towns do not allow the audience.
@@ -246,7 +255,7 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
     }
     if (attachment) {
       body["media"] = attachment->id;
-      data["attachment"] = attachment_json(*attachment);
+      data["attachment"] = console_attachment(*attachment);
     }
 
     if (action == "invia" && !editing) {
@@ -309,14 +318,11 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
     if (!c.ok()) co_return refuse(c.errors, c.forbidden);
     const auto& d = *c.validation.draft;
 
+    // The draft keeps the attachment the form ends with: the one it had,
+    // a file chosen now, or none when «togli l'allegato» was ticked.
+    const std::vector<domain::field_error> attachment_gone = {
+        {"media", "l'allegato scelto non c'è più: sceglilo di nuovo"}};
     if (editing && action == "salva") {
-      if (attachment) {
-        // A draft keeps no attachment (store::draft_content has none):
-        // saying so beats a draft that silently lost it.
-        const std::vector<domain::field_error> errors = {
-            {"media", "una bozza non conserva l'allegato: togli l'allegato per salvarla, oppure invia l'avviso"}};
-        co_return refuse(errors, std::nullopt);
-      }
       // What the form does not show stays as it was: the expiry, when to
       // send it, whether it is published; the form's «Quando», when filled,
       // sets the first two.
@@ -326,6 +332,7 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
       content.audience = c.audience;
       content.send_at = f.get("invio").empty() ? editing->send_at : c.validation.send_at_ms;
       content.publish = editing->publish;
+      if (attachment) content.media_id = attachment->id;
       store::actor who{"staff:" + r.session.user.email, std::nullopt};
       const auto id = editing->id;
       const auto revision = http::positive_id(f.get("revisione"));
@@ -338,6 +345,8 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
           co_return console_error(ctx, &r, 404, "Bozza non trovata", "Non c'è una bozza con questo numero.");
         case store::draft_outcome::stale:
           co_return stale_draft_page(ctx, r, change.draft->revision);
+        case store::draft_outcome::media_unknown:
+          co_return refuse(attachment_gone, std::nullopt);
         case store::draft_outcome::wrong_state:
           co_return console_error(ctx, &r, 409, "Non si può modificare ora",
                                   "Si modifica solo una bozza o una bozza rifiutata; questa è già in attesa di "
@@ -349,13 +358,6 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
     }
 
     if (action == "bozza" && !editing) {
-      if (attachment) {
-        // A draft keeps no attachment (store::draft_content has none):
-        // saying so beats a draft that silently lost it.
-        const std::vector<domain::field_error> errors = {
-            {"media", "una bozza non conserva l'allegato: togli l'allegato per salvarla, oppure invia l'avviso"}};
-        co_return refuse(errors, std::nullopt);
-      }
       if (!ctx.drafts)
         co_return console_error(ctx, &r, 503, "Bozze non disponibili", "Le bozze non si possono salvare ora.");
       // A person's draft, as POST /v1/drafts writes it: its whole audience,
@@ -364,8 +366,12 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
       content.alert = d;
       content.audience = c.audience;
       content.send_at = c.validation.send_at_ms;
+      if (attachment) content.media_id = attachment->id;
       store::actor who{"staff:" + r.session.user.email, std::nullopt};
-      const auto id = (co_await ctx.drafts->create_draft(std::move(content), "staff", std::move(who), false, now)).id;
+      std::string source = "staff";  // named: g++ 12 destroys a temporary in a co_await expression twice
+      auto created = co_await ctx.drafts->create_draft(std::move(content), std::move(source), std::move(who), false, now);
+      if (created.outcome == store::draft_outcome::media_unknown) co_return refuse(attachment_gone, std::nullopt);
+      const auto id = created.draft->id;
       log::info("draft.saved", {{"request_id", r.http.request_id}, {"draft_id", id}, {"by", "console"}});
       // Its page, where its author asks for its approval.
       co_return console_redirect("/console/drafts/" + std::to_string(id));
@@ -379,7 +385,8 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
     content.text = d.text;
     content.link = d.link;
     content.issued_at_ms = now;
-    data["phone"] = console_phone(content, d.category, api.phone, attachment.has_value());
+    data["phone"] = console_phone(content, d.category, api.phone, attachment.has_value(),
+                                  attachment ? std::string_view(attachment->mime_type) : std::string_view{});
 
     const auto tier = api.tier_limit;
     auto counts = co_await ctx.alerts->preview(c.audience, d.level, tier, now);
@@ -422,7 +429,7 @@ http::response stale_draft_page(console_context& ctx, console_request& r, std::i
 }
 
 json console_phone(const domain::alert_content& content, std::string_view category, const domain::phone_forms& forms,
-                   bool with_media) {
+                   bool with_media, std::string_view media_mime_type) {
   const auto view = domain::phone_preview(content, category, forms, with_media);
   json phone = {{"free_text", counted(view.free_text)}, {"caption", view.caption}};
   if (view.templ) {
@@ -433,6 +440,16 @@ json console_phone(const domain::alert_content& content, std::string_view catego
                          {"body_known", view.templ->body_known},
                          {"parameters", params},
                          {"body", counted(view.templ->body)}};
+    // Outside the window the attachment goes only in a template approved
+    // with a media header of its kind (dispatch::template_for_media): the
+    // page says which template they get, and whether it carries it.
+    if (with_media) {
+      const auto& with_header =
+          media_mime_type == "application/pdf" ? forms.template_document_name : forms.template_image_name;
+      phone["template"]["with_attachment"] = !with_header.empty();
+      phone["template"]["without_attachment"] = with_header.empty();
+      if (!with_header.empty()) phone["template"]["name"] = with_header;
+    }
   }
   return phone;
 }

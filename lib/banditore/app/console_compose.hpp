@@ -13,6 +13,7 @@
 #include <banditore/domain/phone_preview.hpp>
 #include <banditore/http/router.hpp>
 #include <banditore/store/drafts.hpp>
+#include <banditore/store/media.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -25,9 +26,16 @@ namespace banditore::app {
 // The phone's two forms of an alert (free text and the approved template,
 // each with its character counter), as templates/_console_phone.mustache
 // shows them: the compose page's preview and a draft's page. with_media:
-// the alert carries an attachment, so its free text is a caption (1024).
+// the alert carries an attachment (of media_mime_type), so its free text is
+// a caption (1024), and the template says whether it carries it: only one
+// approved with a media header of its kind does.
 nlohmann::json console_phone(const domain::alert_content& content, std::string_view category,
-                             const domain::phone_forms& forms, bool with_media = false);
+                             const domain::phone_forms& forms, bool with_media = false,
+                             std::string_view media_mime_type = {});
+
+// An attachment as the phone's preview shows it (templates/_console_phone:
+// an image, or a document's card with its name and size).
+nlohmann::json console_attachment(const store::media_record& m);
 
 // The compose page as it opens, its fields already holding fields' values
 // (categoria, gravita, titolo, testo): a message model's words once its

@@ -3,11 +3,14 @@
 #include <banditore/app/console_compose.hpp>
 #include <banditore/app/draft_approval.hpp>
 #include <banditore/domain/alert.hpp>
+#include <banditore/domain/alert_audience.hpp>
 #include <banditore/domain/alert_message.hpp>
 #include <banditore/domain/draft_decision.hpp>
 #include <banditore/domain/local_time.hpp>
 #include <banditore/log/log.hpp>
+#include <banditore/store/audience.hpp>
 #include <banditore/store/drafts.hpp>
+#include <banditore/store/media.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -20,7 +23,50 @@ using json = nlohmann::json;
 
 namespace {
 
+// A website news draft names no audience but its feed's town.
+domain::alert_audience reach_of(const store::draft_record& d) {
+  auto audience = d.audience;
+  if (!audience.towns && !audience.areas && !d.town_id.empty()) audience.towns = std::vector<std::string>{d.town_id};
+  return audience;
+}
+
+}  // namespace
+
+bool may_reach_draft(const console_request& r, const store::draft_record& d,
+                     const domain::audience_catalogue& catalogue) {
+  const auto& mine = r.session.user.towns;
+  if (mine.empty()) return true;
+  auto audience = reach_of(d);
+  const bool no_towns = !audience.towns || audience.towns->empty();
+  const bool no_areas = !audience.areas || audience.areas->empty();
+  if (no_towns && no_areas) return false;
+  return domain::limit_to_key_towns(audience, mine, catalogue).allowed;
+}
+
+namespace {
+
 constexpr std::size_t list_size = 50;
+
+// The catalogue a town-limited user's draft is judged with: its areas
+// say which town each belongs to. Not read for a user of every town.
+asio::awaitable<domain::audience_catalogue> catalogue_for(console_context& ctx, const console_request& r) {
+  domain::audience_catalogue catalogue;
+  if (!r.session.user.towns.empty() && ctx.audience) catalogue = co_await ctx.audience->catalogue();
+  co_return catalogue;
+}
+
+http::response other_towns_draft(console_context& ctx, console_request& r) {
+  return console_error(ctx, &r, 403, "Accesso non consentito",
+                       "Questa bozza non è per i tuoi comuni (o è per tutti i comuni): puoi aprire e modificare solo "
+                       "le bozze dei tuoi comuni.");
+}
+
+// The draft of the path, or the page that says why not: 404 without
+// one, 403 when it is outside the user's towns.
+struct found_draft {
+  std::optional<store::draft_record> draft;
+  std::optional<http::response> refusal;
+};
 
 std::string state_label(std::string_view state) {
   if (state == store::draft_pending) return "in attesa di approvazione";
@@ -50,6 +96,24 @@ http::response no_such_draft(console_context& ctx, console_request& r) {
   return console_error(ctx, &r, 404, "Bozza non trovata", "Non c'è una bozza con questo numero.");
 }
 
+asio::awaitable<found_draft> draft_of_path(console_context& ctx, console_request& r) {
+  found_draft out;
+  const auto id = http::positive_id(r.http.path_params["id"]);
+  if (id && ctx.drafts) out.draft = co_await ctx.drafts->draft(*id);
+  if (!out.draft) {
+    out.refusal = no_such_draft(ctx, r);
+    co_return out;
+  }
+  if (!r.session.user.towns.empty()) {
+    const auto catalogue = co_await catalogue_for(ctx, r);
+    if (!may_reach_draft(r, *out.draft, catalogue)) {
+      out.refusal = other_towns_draft(ctx, r);
+      out.draft.reset();
+    }
+  }
+  co_return out;
+}
+
 // The draft the form names at the revision it was read, or the page that
 // says why not: 404 without one, 409 when it changed since.
 struct read_draft {
@@ -58,12 +122,12 @@ struct read_draft {
 };
 asio::awaitable<read_draft> draft_of_form(console_context& ctx, console_request& r) {
   read_draft out;
-  const auto id = http::positive_id(r.http.path_params["id"]);
-  if (id && ctx.drafts) out.draft = co_await ctx.drafts->draft(*id);
-  if (!out.draft) {
-    out.refusal = no_such_draft(ctx, r);
+  auto found = co_await draft_of_path(ctx, r);
+  if (found.refusal) {
+    out.refusal = std::move(found.refusal);
     co_return out;
   }
+  out.draft = std::move(found.draft);
   const auto revision = http::positive_id(r.form.get("revisione"));
   if (!revision || *revision != out.draft->revision) {
     out.refusal = console_error(ctx, &r, 409, "La bozza è cambiata",
@@ -98,6 +162,8 @@ http::form form_of(const store::draft_record& d) {
   if (!d.audience.towns && !d.town_id.empty()) f.fields.emplace_back("comuni", d.town_id);
   add("temi", d.audience.topics);
   add("zone", d.audience.areas);
+  // Its attachment, kept unless the edit drops or replaces it.
+  if (d.media_id) f.fields.emplace_back("allegato_id", std::to_string(*d.media_id));
   return f;
 }
 
@@ -134,10 +200,21 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
         co_return console_error(ctx, &r, 400, "Filtro non valido", "«prima» è il numero di una bozza.");
       before = *p;
     }
+    // A user limited to towns is shown only the drafts of their towns: the
+    // store's pages are read on until one of ours is full (or none is
+    // left), so the keyset link still starts below the last one shown.
     std::vector<store::draft_record> list;
     if (ctx.drafts) {
-      auto wanted = state;
-      list = co_await ctx.drafts->list_drafts(std::move(wanted), before, list_size + 1);
+      const auto catalogue = co_await catalogue_for(ctx, r);
+      auto from = before;
+      for (;;) {
+        auto wanted = state;
+        auto batch = co_await ctx.drafts->list_drafts(std::move(wanted), from, list_size + 1);
+        for (auto& d : batch)
+          if (list.size() <= list_size && may_reach_draft(r, d, catalogue)) list.push_back(std::move(d));
+        if (list.size() > list_size || batch.size() < list_size + 1) break;
+        from = batch.back().id;
+      }
     }
     const bool more = list.size() > list_size;
     if (more) list.resize(list_size);
@@ -161,17 +238,18 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
 
   add_console_page(routes, ctx, "GET", "/console/drafts/{id}", staff_role::editor,
                    [&ctx, &api](console_request& r) -> asio::awaitable<http::response> {
-    const auto id = http::positive_id(r.http.path_params["id"]);
-    std::optional<store::draft_record> found;
-    if (id && ctx.drafts) found = co_await ctx.drafts->draft(*id);
-    if (!found) co_return no_such_draft(ctx, r);
-    const auto& d = *found;
+    auto found = co_await draft_of_path(ctx, r);
+    if (found.refusal) co_return std::move(*found.refusal);
+    const auto& d = *found.draft;
     domain::alert_content content;
     content.level = domain::parse_severity(d.severity).value_or(domain::severity::minor);
     content.title = d.title;
     content.text = d.text;
     content.link = d.link;
     content.issued_at_ms = ctx.now_ms();
+    // Its attachment, as the phone will show it above the caption.
+    std::optional<store::media_record> attachment;
+    if (d.media_id && api.media) attachment = co_await api.media->media_info(*d.media_id);
     const auto who = actor_name(r);
     const bool editable = domain::may_submit(d.state) == domain::draft_verdict::allowed;
     const bool pending = d.state == store::draft_pending;
@@ -188,7 +266,8 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
                  {"revision", d.revision},
                  {"updated", domain::rome_time_text(d.updated_at)},
                  {"needs_approval", needs_approval(api, d)},
-                 {"phone", console_phone(content, d.category, api.phone)},
+                 {"phone", console_phone(content, d.category, api.phone, attachment.has_value(),
+                                         attachment ? std::string_view(attachment->mime_type) : std::string_view{})},
                  {"may_submit", editable},
                  {"may_edit", editable},
                  {"may_discard", editable && may_discard(r, d)},
@@ -201,6 +280,7 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
     if (d.alert_id) data["alert_id"] = *d.alert_id;
     if (d.send_at) data["send_at"] = domain::rome_time_text(*d.send_at);
     if (d.expires_at) data["expires"] = domain::rome_time_text(*d.expires_at);
+    if (attachment) data["attachment"] = console_attachment(*attachment);
     co_return console_page(ctx, r, "console_draft", std::move(data));
   });
 
@@ -247,6 +327,8 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
     const auto id = http::positive_id(r.http.path_params["id"]);
     const auto revision = http::positive_id(r.form.get("revisione"));
     if (!id || !ctx.drafts) co_return no_such_draft(ctx, r);
+    auto found = co_await draft_of_path(ctx, r);
+    if (found.refusal) co_return std::move(*found.refusal);
     if (!revision)
       co_return console_error(ctx, &r, 422, "Modulo non valido", "Il modulo non dice quale revisione hai letto.");
     approval_request request;
@@ -297,10 +379,9 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
   // revision it was read (update_draft checks it in its transaction).
   add_console_page(routes, ctx, "GET", "/console/drafts/{id}/edit", staff_role::editor,
                    [&ctx, &api](console_request& r) -> asio::awaitable<http::response> {
-    const auto id = http::positive_id(r.http.path_params["id"]);
-    std::optional<store::draft_record> found;
-    if (id && ctx.drafts) found = co_await ctx.drafts->draft(*id);
-    if (!found) co_return no_such_draft(ctx, r);
+    auto read = co_await draft_of_path(ctx, r);
+    if (read.refusal) co_return std::move(*read.refusal);
+    const auto found = std::move(read.draft);
     if (domain::may_submit(found->state) != domain::draft_verdict::allowed)
       co_return wrong_state_page(ctx, r, *found, "si modifica solo una bozza o una bozza rifiutata.");
     const auto f = form_of(*found);
@@ -311,10 +392,9 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
 
   add_console_page(routes, ctx, "POST", "/console/drafts/{id}/edit", staff_role::editor,
                    [&ctx, &api](console_request& r) -> asio::awaitable<http::response> {
-    const auto id = http::positive_id(r.http.path_params["id"]);
-    std::optional<store::draft_record> found;
-    if (id && ctx.drafts) found = co_await ctx.drafts->draft(*id);
-    if (!found) co_return no_such_draft(ctx, r);
+    auto read = co_await draft_of_path(ctx, r);
+    if (read.refusal) co_return std::move(*read.refusal);
+    const auto found = std::move(read.draft);
     auto action = r.form.get("azione") == "salva" ? std::string("salva") : std::string("anteprima");
     auto res = co_await compose_page(ctx, api, r, r.form, std::move(action), &*found);
     co_return res;
@@ -324,10 +404,9 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
   // script), then the POST that discards.
   add_console_page(routes, ctx, "GET", "/console/drafts/{id}/discard", staff_role::editor,
                    [&ctx](console_request& r) -> asio::awaitable<http::response> {
-    const auto id = http::positive_id(r.http.path_params["id"]);
-    std::optional<store::draft_record> found;
-    if (id && ctx.drafts) found = co_await ctx.drafts->draft(*id);
-    if (!found) co_return no_such_draft(ctx, r);
+    auto read = co_await draft_of_path(ctx, r);
+    if (read.refusal) co_return std::move(*read.refusal);
+    const auto found = std::move(read.draft);
     if (!may_discard(r, *found))
       co_return console_error(ctx, &r, 403, "Accesso non consentito",
                               "Scarta una bozza chi l'ha scritta o chi pubblica.");

@@ -10,7 +10,23 @@
 #include <banditore/app/console.hpp>
 #include <banditore/http/router.hpp>
 
+namespace banditore::domain {
+struct audience_catalogue;
+}  // namespace banditore::domain
+
+namespace banditore::store {
+struct draft_record;
+}  // namespace banditore::store
+
 namespace banditore::app {
+
+// Whether a user limited to towns may reach a draft (list it, open it,
+// edit, submit, discard, reject or approve it): its audience lies inside
+// their towns (a website news draft: its feed's town). A draft for every
+// town is outside their reach, as an alert for every town is for cancel
+// and approval. A user of every town reaches every draft.
+bool may_reach_draft(const console_request& r, const store::draft_record& d,
+                     const domain::audience_catalogue& catalogue);
 
 // api: the approval rule, the phone's forms and the messaging limit, as
 // the REST API has them.

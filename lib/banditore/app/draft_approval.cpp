@@ -72,6 +72,9 @@ boost::asio::awaitable<approval_result> approve_draft(store::drafts& drafts, sto
   a.draft_id = d.id;
   a.decision = store::new_alert::draft_decision{domain::draft_send::approve, request.revision};
   a.publish = d.publish;
+  // The draft's attachment goes with it: inside the window the alert is an
+  // image or document message captioned with its text.
+  a.media_id = d.media_id;
   // A time still ahead: the alert waits, scheduled, for it.
   a.not_before = now;
   if (d.send_at && *d.send_at > now) a.send_at = d.send_at;

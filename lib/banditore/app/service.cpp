@@ -250,6 +250,8 @@ struct service::impl {
       // achieved rate stays at the limit instead of drifting below it.
       so.burst = std::max(1.0, n.rate / 50);
       so.template_name = n.template_name;
+      so.template_image_name = n.template_image_name;
+      so.template_document_name = n.template_document_name;
       so.template_language = n.template_language;
       so.template_params = settings.wa_template_params;
       so.town = settings.town;
@@ -322,6 +324,8 @@ struct service::impl {
     alerts_api.phone.town = settings.town;
     alerts_api.phone.labels = config::severity_labels_for(settings);
     alerts_api.phone.template_name = settings.wa_template_name;
+    alerts_api.phone.template_image_name = settings.wa_template_image_name;
+    alerts_api.phone.template_document_name = settings.wa_template_document_name;
     alerts_api.phone.template_language = settings.wa_template_language;
     alerts_api.phone.template_params = settings.wa_template_params;
     alerts_api.phone.template_body = settings.wa_template_body;
@@ -488,13 +492,18 @@ struct service::impl {
     for (;;) {
       const auto age = ops.retention_ms();
       std::string failure;
+      store::retention_result purged;
       try {
         const auto now = now_ms();
-        co_await db->purge(age, now);
+        purged = co_await db->purge(age, now);
       } catch (const std::exception& e) {
         failure = e.what();
       }
       if (!failure.empty()) log::error("retention.failed", {{"error", failure}});
+      else
+        log::info("retention.purged", {{"inbound", purged.inbound_deleted}, {"outbox", purged.outbox_deleted},
+                                       {"early_statuses", purged.early_statuses_deleted},
+                                       {"media", purged.media_deleted}});
       purge_timer.expires_after(std::chrono::hours(6));
       auto [ec] = co_await purge_timer.async_wait(asio::as_tuple(asio::use_awaitable));
       if (ec || stopping) co_return;

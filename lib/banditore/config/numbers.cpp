@@ -88,10 +88,19 @@ business_number parse_one(const nlohmann::json& o, std::size_t index) {
   if (auto t = o.find("template"); t != o.end()) {
     if (!t->is_object()) fail(named + ".template", "must be an object with \"name\" and \"language\"");
     for (const auto& [key, value] : t->items())
-      if (key != "name" && key != "language") fail(named + ".template", "has an unknown field \"" + key + "\"");
+      if (key != "name" && key != "language" && key != "image_name" && key != "document_name")
+        fail(named + ".template", "has an unknown field \"" + key + "\"");
     n.template_name = text_field(*t, named + ".template", "name", true);
     if (n.template_name.empty() || n.template_name.size() > 512 || !all_of_chars(n.template_name, template_char))
       fail(named + ".template.name", "must be the template's name in WhatsApp Manager (a-z, 0-9, _)");
+    // Twins with a media header (an IMAGE, a DOCUMENT), for alerts with such an attachment.
+    for (const auto& [key, into] : {std::pair<const char*, std::string*>{"image_name", &n.template_image_name},
+                                    {"document_name", &n.template_document_name}}) {
+      if (!t->contains(key)) continue;
+      *into = text_field(*t, named + ".template", key, true);
+      if (into->empty() || into->size() > 512 || !all_of_chars(*into, template_char))
+        fail(named + ".template." + key, "must be the template's name in WhatsApp Manager (a-z, 0-9, _)");
+    }
     if (t->contains("language")) n.template_language = text_field(*t, named + ".template", "language", true);
     const auto& l = n.template_language;
     const bool lang_ok = (l.size() == 2 || l.size() == 3 || (l.size() == 5 && l[2] == '_')) &&

@@ -24,6 +24,9 @@ struct business_number {
   std::string token;            // the token itself, once load_number_tokens read it; never logged
   std::string display_number;   // as citizens see it: "+39 0545 38111"
   std::string template_name;    // approved template for broadcasts outside the window; empty: none
+  // Its twins approved with an IMAGE or DOCUMENT header, for alerts with
+  // such an attachment; empty: they go as template_name, without it.
+  std::string template_image_name, template_document_name;
   std::string template_language = "it";
   double rate = 80;             // messages per second allowed to this number; 0 = unpaced (simulator only)
   std::int64_t tier = 250;      // its portfolio's messaging limit; 0 = unlimited

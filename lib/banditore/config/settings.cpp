@@ -98,6 +98,14 @@ settings from_environment(const env_lookup& env) {
   s.wa_pair_pause_ms = read_number<std::int64_t>(env, "BANDITORE_WA_PAIR_PAUSE_MS", s.wa_pair_pause_ms, 100, 600000);
   read_text(env, "BANDITORE_WA_TEMPLATE_NAME", s.wa_template_name);
   read_text(env, "BANDITORE_WA_TEMPLATE_LANGUAGE", s.wa_template_language);
+  read_text(env, "BANDITORE_WA_TEMPLATE_IMAGE_NAME", s.wa_template_image_name);
+  read_text(env, "BANDITORE_WA_TEMPLATE_DOCUMENT_NAME", s.wa_template_document_name);
+  // A template with a media header is sent only with an attachment: the
+  // plain template still carries every other alert.
+  if (s.wa_template_name.empty() && (!s.wa_template_image_name.empty() || !s.wa_template_document_name.empty()))
+    throw std::invalid_argument(
+        "BANDITORE_WA_TEMPLATE_IMAGE_NAME and BANDITORE_WA_TEMPLATE_DOCUMENT_NAME need BANDITORE_WA_TEMPLATE_NAME, "
+        "the template of alerts without an attachment");
   if (auto v = env("BANDITORE_WA_TEMPLATE_PARAMS")) {
     s.wa_template_params.clear();
     std::string_view rest = *v;
@@ -225,6 +233,8 @@ std::vector<business_number> serving_numbers(const settings& s) {
   n.phone_number_id = s.wa_phone_number_id;
   n.token = s.wa_token;
   n.template_name = s.wa_template_name;
+  n.template_image_name = s.wa_template_image_name;
+  n.template_document_name = s.wa_template_document_name;
   n.template_language = s.wa_template_language;
   n.rate = s.wa_rate;
   n.tier = s.wa_tier;
@@ -261,6 +271,8 @@ const std::vector<setting_doc>& documented_settings() {
       {"BANDITORE_WA_PAIR_PAUSE_MS", "6000", "how long a person's message waits after WhatsApp's pair rate limit (131056), in milliseconds"},
       {"BANDITORE_WA_TEMPLATE_NAME", "", "approved utility template for broadcasts outside the 24-hour window"},
       {"BANDITORE_WA_TEMPLATE_LANGUAGE", "it", "the template's language code"},
+      {"BANDITORE_WA_TEMPLATE_IMAGE_NAME", "", "approved template with the same language and body and an IMAGE header: an alert with an image reaches people outside the window as it, the image in its header; without it they get the plain template without the image"},
+      {"BANDITORE_WA_TEMPLATE_DOCUMENT_NAME", "", "the same with a DOCUMENT header, for an alert with a PDF"},
       {"BANDITORE_WA_TEMPLATE_PARAMS", "title,text", "alert fields that fill the template's body parameters, in order (title, text, category, severity, town, time, link); each is folded to one line"},
       {"BANDITORE_WA_TEMPLATE_BODY", "", "the approved template's body with its {{1}}..{{n}}: checked against the parameters, its fixed text counted in WhatsApp's 1024 characters"},
       {"BANDITORE_WA_TEMPLATE_MODE", "window", "window: free text inside the 24-hour window, template outside; always: template for every broadcast"},

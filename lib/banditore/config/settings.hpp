@@ -34,6 +34,12 @@ struct settings {
   std::int64_t wa_pair_pause_ms = 6000;
   // Broadcasts outside the 24-hour window need an approved template.
   std::string wa_template_name;
+  // Templates approved with wa_template_name's language and body and an
+  // IMAGE (DOCUMENT) header: an alert with an image (a PDF) goes to people
+  // outside their window as this template with its attachment. Empty: as
+  // wa_template_name, without the attachment (docs/meta-setup.md).
+  std::string wa_template_image_name;
+  std::string wa_template_document_name;
   std::string wa_template_language = "it";
   std::vector<std::string> wa_template_params = {"title", "text"};
   // The approved template's body as written in WhatsApp Manager, with its

@@ -16,18 +16,23 @@
 
 namespace banditore::dispatch {
 
-struct template_content {
-  std::string name;
-  std::string language;
-  std::vector<std::string> body_parameters;
-};
-
 // An image or document the provider already holds (uploaded with
-// channel::upload_media), sent with the text as its caption.
+// channel::upload_media), sent with the text as its caption, or as the
+// header of a template approved with a media header.
 struct media_attachment {
   std::string type;  // "image" or "document"
   std::string provider_id;
   std::string filename;  // a document's
+  bool operator==(const media_attachment&) const = default;
+};
+
+struct template_content {
+  std::string name;
+  std::string language;
+  std::vector<std::string> body_parameters;
+  // A template approved with an IMAGE or DOCUMENT header carries the
+  // attachment here (Meta sends such a template only with its media).
+  std::optional<media_attachment> header;
 };
 
 struct outgoing_message {

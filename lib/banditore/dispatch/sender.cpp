@@ -38,8 +38,14 @@ milliseconds backoff_delay(int attempt, milliseconds base, milliseconds max, dou
   return milliseconds(static_cast<std::int64_t>(cap * std::clamp(unit_random, 0.0, 1.0)));
 }
 
+const std::string& template_for_media(const sender_options& o, std::string_view media_mime_type) {
+  if (media_mime_type.empty()) return o.template_name;
+  const auto& with_header = media_mime_type == "application/pdf" ? o.template_document_name : o.template_image_name;
+  return with_header.empty() ? o.template_name : with_header;
+}
+
 outgoing_message delivery_message(const sender_options& o, std::string to,
-                                  const detail::delivery_view& a, bool as_template) {
+                                  const detail::delivery_view& a, bool as_template, std::string_view media_mime_type) {
   outgoing_message m;
   m.to = std::move(to);
   domain::alert_content content;
@@ -50,8 +56,12 @@ outgoing_message delivery_message(const sender_options& o, std::string to,
   content.link = a.link;
   content.issued_at_ms = a.issued_at_ms;
   if (as_template && !o.template_name.empty()) {
-    m.templ = template_content{o.template_name, o.template_language,
-                               domain::template_parameters(o.template_params, content, a.category, o.labels)};
+    const auto& name = template_for_media(o, media_mime_type);
+    m.templ = template_content{name, o.template_language,
+                               domain::template_parameters(o.template_params, content, a.category, o.labels),
+                               std::nullopt};
+    if (name != o.template_name)
+      m.templ->header = media_attachment{media_mime_type == "application/pdf" ? "document" : "image", {}, {}};
   } else {
     m.text = domain::alert_free_text(content, o.town, o.labels);
   }
@@ -280,7 +290,8 @@ struct sender::impl : std::enable_shared_from_this<impl> {
       if (item.alert_id != 0) {
         detail::delivery_view view{item.title,    item.text,         item.category, item.severity,
                                    item.link,     item.issued_at_ms, item.town};
-        msg = delivery_message(options_, std::move(item.recipient), view, item.as_template);
+        const std::string_view mime = item.media_id != 0 && options_.media ? item.media_mime_type : std::string_view{};
+        msg = delivery_message(options_, std::move(item.recipient), view, item.as_template, mime);
       } else {
         msg.to = std::move(item.recipient);
         msg.text = std::move(item.text);
@@ -289,14 +300,25 @@ struct sender::impl : std::enable_shared_from_this<impl> {
       }
       msg.callback_data = store::delivery_reference(item.id);
       bool send_it = true;
-      if (item.alert_id != 0 && item.media_id != 0 && !item.as_template && options_.media) {
+      // The attachment goes as the caption's image or document inside the
+      // window, and outside it only in a template approved with a media
+      // header of its kind (templ->header); a plain template takes none.
+      const bool templ_header = msg.templ && msg.templ->header;
+      if (item.alert_id != 0 && item.media_id != 0 && options_.media && (!item.as_template || templ_header)) {
         auto uploaded = co_await upload_for(item);
         if (!uploaded.provider_id.empty()) {
           const std::string type(item.media_mime_type == "application/pdf" ? "document" : "image");
-          msg.media = media_attachment{type, std::move(uploaded.provider_id), item.media_filename};
+          auto attachment = media_attachment{type, std::move(uploaded.provider_id), item.media_filename};
+          if (templ_header) msg.templ->header = std::move(attachment);
+          else msg.media = std::move(attachment);
         } else if (uploaded.refusal.verdict != send_verdict::permanent) {
           out = uploaded.refusal;  // retried as a failed send would be
           send_it = false;
+        } else if (templ_header) {
+          // Refused for good: a template with a media header cannot go
+          // without it, so the plain template goes instead.
+          msg.templ->name = options_.template_name;
+          msg.templ->header.reset();
         }
         // Refused for good: the alert still goes, as text without it.
       }

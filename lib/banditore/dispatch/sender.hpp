@@ -45,6 +45,13 @@ struct sender_options {
   // body parameters are filled from the alert's fields in this order, each
   // folded to what Meta accepts (domain::template_parameters).
   std::string template_name;  // empty: none configured
+  // Templates approved with the same language and body as template_name
+  // and a media header (Meta: format IMAGE, or DOCUMENT): an alert with an
+  // image (a PDF) goes outside the window as the first (the second) with
+  // its attachment in the header. Empty: that alert goes as template_name,
+  // without its attachment (a template without a media header takes none).
+  std::string template_image_name;
+  std::string template_document_name;
   std::string template_language = "it";
   std::vector<std::string> template_params = {"title", "text"};
   std::string town;
@@ -86,9 +93,18 @@ struct delivery_view {
 }  // namespace detail
 
 // What a broadcast delivery says: free text, or the template with its
-// parameters filled from the alert.
+// parameters filled from the alert. media_mime_type: the alert's
+// attachment's type (empty: none); as a template, one with a media header
+// of its kind is chosen when configured, its header's provider id still
+// empty (the sender fills it once the attachment is uploaded).
 outgoing_message delivery_message(const sender_options& options, std::string to,
-                                  const detail::delivery_view& alert, bool as_template);
+                                  const detail::delivery_view& alert, bool as_template,
+                                  std::string_view media_mime_type = {});
+
+// The template an alert with this attachment goes as outside the window:
+// the one with a media header of its kind, or the plain one (then without
+// the attachment). Empty mime type: the plain one.
+const std::string& template_for_media(const sender_options& options, std::string_view media_mime_type);
 
 class sender {
  public:

@@ -30,6 +30,10 @@ struct phone_forms {
   std::string town;  // the deployment's
   severity_labels labels;
   std::string template_name;  // empty: no template, free text only
+  // Its twins approved with an IMAGE or DOCUMENT header (sender_options):
+  // empty, an alert with such an attachment reaches those outside the
+  // window as template_name, without the attachment.
+  std::string template_image_name, template_document_name;
   std::string template_language = "it";
   std::vector<std::string> template_params = {"title", "text"};
   std::string template_body;  // with {{1}}..{{n}}; empty: not configured, the parameters alone are shown

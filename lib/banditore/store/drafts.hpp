@@ -59,6 +59,9 @@ struct draft_record {
   std::optional<std::int64_t> author_key_id;
   std::int64_t revision = 1;
   std::string decided_by, decision, reject_reason;  // decision: approve, direct, bypass, reject
+  // Its attachment (store/media.hpp, migration 22), given to the alert
+  // its approval creates; absent: none.
+  std::optional<std::int64_t> media_id;
 };
 
 // What a person writes: the alert as POST /v1/alerts takes it, checked by
@@ -68,12 +71,15 @@ struct draft_content {
   domain::alert_audience audience;
   std::optional<std::int64_t> send_at;
   bool publish = true;
+  std::optional<std::int64_t> media_id;  // an attachment stored with store::media; absent: none
 };
 
 // not_found: no such draft; wrong_state: not in a state that allows it
 // (the record says which it is in); stale: at another revision than the
-// one the caller read (the record says which), so nothing changed.
-enum class draft_outcome { done, not_found, wrong_state, stale };
+// one the caller read (the record says which), so nothing changed;
+// media_unknown: the content names an attachment that is not stored
+// (checked in the transaction that would write it), so nothing changed.
+enum class draft_outcome { done, not_found, wrong_state, stale, media_unknown };
 struct draft_change {
   draft_outcome outcome = draft_outcome::done;
   std::optional<draft_record> draft;  // as it is afterwards
@@ -104,15 +110,17 @@ class drafts {
                                                                            std::int64_t now_ms) = 0;
 
   // A person's draft (source "staff" or "api"), authored by who; submitted
-  // at once (pending) when submit is set. Audited.
-  virtual boost::asio::awaitable<draft_record> create_draft(draft_content content, std::string source, actor who,
+  // at once (pending) when submit is set. Audited. done with the draft, or
+  // media_unknown (nothing written).
+  virtual boost::asio::awaitable<draft_change> create_draft(draft_content content, std::string source, actor who,
                                                             bool submit, std::int64_t now_ms) = 0;
   // The three below take the revision the caller read: when it is given
   // and the draft is at another one, nothing changes (stale), checked in
   // the transaction that would change it; nullopt skips the check.
   //
   // Rewrites a draft or a rejected draft (back to draft); who becomes its
-  // editor; the revision grows. Audited.
+  // editor; the revision grows; the attachment is content's (none drops
+  // it). Audited.
   virtual boost::asio::awaitable<draft_change> update_draft(std::int64_t id, draft_content content, actor who,
                                                             std::int64_t now_ms,
                                                             std::optional<std::int64_t> revision) = 0;

@@ -26,6 +26,10 @@ struct store_figures {
 
 // Status notifications waiting for a send that was never recorded.
 inline constexpr std::int64_t early_status_keep_ms = 7LL * 24 * 3600 * 1000;
+// An attachment no alert and no draft names (uploaded with POST /v1/media
+// or the compose form, then never used) is deleted once it is this old: a
+// day leaves time to write the alert or draft it was uploaded for.
+inline constexpr std::int64_t unused_media_keep_ms = 24LL * 3600 * 1000;
 // Rows deleted per transaction: the writer is never held long, so the
 // sender and the webhook keep going while a purge runs.
 inline constexpr std::size_t purge_batch_rows = 10000;
@@ -34,6 +38,7 @@ struct retention_result {
   std::int64_t inbound_deleted = 0;
   std::int64_t outbox_deleted = 0;
   std::int64_t early_statuses_deleted = 0;
+  std::int64_t media_deleted = 0;  // attachments nobody used
   std::int64_t transactions = 0;
 };
 
@@ -45,8 +50,10 @@ class operations {
   virtual boost::asio::awaitable<void> probe_writable() = 0;
   virtual boost::asio::awaitable<store_figures> figures(std::int64_t now_ms) = 0;
   // Deletes inbound_messages received more than older_than_ms ago, outbox
-  // rows in a final state last changed before that, and early statuses
-  // received more than 7 days ago, in short transactions.
+  // rows in a final state last changed before that, early statuses
+  // received more than 7 days ago, and attachments older than
+  // unused_media_keep_ms that no alert and no draft names, in short
+  // transactions.
   virtual boost::asio::awaitable<retention_result> purge(std::int64_t older_than_ms, std::int64_t now_ms) = 0;
 };
 

@@ -73,12 +73,21 @@ std::string text_content(std::string_view text, bool preview_url) {
 
 std::string template_content(const template_message& message) {
   oj tmpl = {{"name", message.name}, {"language", {{"code", message.language}}}};
+  oj components = oj::array();
+  if (!message.header_type.empty()) {
+    oj media = {{"id", message.header_media_id}};
+    if (message.header_type == "document" && !message.header_filename.empty())
+      media["filename"] = message.header_filename;
+    oj parameter = {{"type", message.header_type}, {message.header_type, std::move(media)}};
+    components.push_back({{"type", "header"}, {"parameters", oj::array({std::move(parameter)})}});
+  }
   if (!message.body_parameters.empty()) {
     oj parameters = oj::array();
     for (const auto& text : message.body_parameters)
       parameters.push_back({{"type", "text"}, {"text", text}});
-    tmpl["components"] = oj::array({{{"type", "body"}, {"parameters", std::move(parameters)}}});
+    components.push_back({{"type", "body"}, {"parameters", std::move(parameters)}});
   }
+  if (!components.empty()) tmpl["components"] = std::move(components);
   return members(oj{{"type", "template"}, {"template", std::move(tmpl)}});
 }
 

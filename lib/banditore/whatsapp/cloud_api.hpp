@@ -16,6 +16,13 @@ struct template_message {
   std::string name;      // as approved in WhatsApp Manager
   std::string language;  // the approved translation's code, e.g. "it"
   std::vector<std::string> body_parameters;  // {{1}}, {{2}}, ... in order
+  // A template approved with a media header (format IMAGE or DOCUMENT) is
+  // sent only with that media, in a header component; one without such a
+  // header takes none. header_type "image" or "document", empty: no header
+  // component; header_media_id the id of an upload to /media.
+  std::string header_type;
+  std::string header_media_id;
+  std::string header_filename;  // a document's name on the phone
 };
 
 // Meta echoes a send's biz_opaque_callback_data in the message's status
@@ -30,8 +37,12 @@ std::string text_message_body(std::string_view to, std::string_view text,
 
 // {"messaging_product":"whatsapp","recipient_type":"individual","to":...,
 //  "type":"template","template":{"name":...,"language":{"code":...},
-//  "components":[{"type":"body","parameters":[{"type":"text","text":...}]}]}}
-// The components array is left out when there are no parameters;
+//  "components":[{"type":"header","parameters":[{"type":"image","image":{"id":...}}]},
+//                {"type":"body","parameters":[{"type":"text","text":...}]}]}}
+// (Meta, "Send message templates", media-based message templates: the
+// header component carries the image or document by its upload's id.)
+// The header component only with a header_type; the components array is
+// left out when there is neither a header nor a parameter;
 // callback_data as for text_message_body.
 std::string template_message_body(std::string_view to, const template_message& message,
                                   std::string_view callback_data = {});

@@ -68,7 +68,7 @@ struct cloud_channel::impl {
         return false;
       if (!m.templ) return c.text == m.text && same_buttons(c.buttons, m.buttons) && same_list(c.list, m.list);
       return c.templ->name == m.templ->name && c.templ->language == m.templ->language &&
-             c.templ->body_parameters == m.templ->body_parameters;
+             c.templ->body_parameters == m.templ->body_parameters && c.templ->header == m.templ->header;
     };
     for (const auto& c : contents)
       if (same(c)) return c.json;
@@ -79,7 +79,13 @@ struct cloud_channel::impl {
     slot.buttons = m.templ ? std::vector<domain::reply_button>{} : m.buttons;
     slot.list = m.templ ? domain::reply_list{} : m.list;
     if (m.templ) {
-      slot.json = template_content(template_message{m.templ->name, m.templ->language, m.templ->body_parameters});
+      template_message t{m.templ->name, m.templ->language, m.templ->body_parameters, {}, {}, {}};
+      if (m.templ->header) {
+        t.header_type = m.templ->header->type;
+        t.header_media_id = m.templ->header->provider_id;
+        t.header_filename = m.templ->header->filename;
+      }
+      slot.json = template_content(t);
     } else if (m.media) {
       slot.json = media_content(m.media->type, m.media->provider_id, m.text, m.media->filename);
     } else if (!m.list.empty()) {

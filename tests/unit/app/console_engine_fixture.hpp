@@ -68,6 +68,7 @@ struct console_engine_fixture {
     ctx.accounts = &accounts;
     ctx.alerts = engine.get();
     ctx.audience = engine.get();
+    ctx.drafts = engine.get();
     ctx.login = &login;
     ctx.csrf.fill(7);
     ctx.limits = options.limits;

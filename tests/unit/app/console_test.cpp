@@ -120,7 +120,7 @@ struct fake_drafts final : store::drafts {
     if (revision && *revision != it->second.revision) return store::draft_change{store::draft_outcome::stale, it->second};
     return std::nullopt;
   }
-  boost::asio::awaitable<store::draft_record> create_draft(store::draft_content d, std::string source, store::actor who,
+  boost::asio::awaitable<store::draft_change> create_draft(store::draft_content d, std::string source, store::actor who,
                                                            bool submit, std::int64_t now) override {
     store::draft_record r;
     r.id = static_cast<std::int64_t>(saved.size()) + 1;
@@ -133,9 +133,10 @@ struct fake_drafts final : store::drafts {
     r.state = std::string(submit ? store::draft_pending : store::draft_open);
     r.author = r.editor = who.name;
     r.created_at = r.updated_at = now;
+    r.media_id = d.media_id;
     records[r.id] = r;
     saved.emplace_back(std::move(d), who.name);
-    co_return r;
+    co_return store::draft_change{store::draft_outcome::done, r};
   }
   boost::asio::awaitable<store::draft_change> update_draft(std::int64_t id, store::draft_content d, store::actor who,
                                                            std::int64_t now,
@@ -151,6 +152,7 @@ struct fake_drafts final : store::drafts {
     r.text = d.alert.text;
     r.link = d.alert.link;
     r.audience = d.audience;
+    r.media_id = d.media_id;
     r.state = std::string(store::draft_open);
     r.editor = who.name;
     r.updated_at = now;

@@ -275,6 +275,33 @@ TEST_CASE("the template's town parameter is the alert's own town, or the deploym
   CHECK(m.templ->body_parameters[0].find("Bassa Romagna") != std::string::npos);
 }
 
+TEST_CASE("outside the window an alert with an attachment goes as the template with a media header of its kind, if there is one") {
+  dispatch::sender_options o;
+  o.template_name = "avviso";
+  o.template_image_name = "avviso_immagine";
+  o.template_params = {"title"};
+  dispatch::detail::delivery_view alert;
+  alert.title = "Via Roma chiusa";
+  alert.severity = "moderate";
+  alert.category = "roads";
+  auto image = dispatch::delivery_message(o, "393331111111", alert, true, "image/png");
+  REQUIRE(image.templ);
+  CHECK(image.templ->name == "avviso_immagine");
+  REQUIRE(image.templ->header);
+  CHECK(image.templ->header->type == "image");
+  CHECK(image.templ->header->provider_id.empty());  // filled once uploaded
+  // No template with a DOCUMENT header: a PDF's alert goes as the plain one, without it.
+  auto document = dispatch::delivery_message(o, "393331111111", alert, true, "application/pdf");
+  REQUIRE(document.templ);
+  CHECK(document.templ->name == "avviso");
+  CHECK_FALSE(document.templ->header);
+  auto plain = dispatch::delivery_message(o, "393331111111", alert, true);
+  CHECK(plain.templ->name == "avviso");
+  CHECK_FALSE(plain.templ->header);
+  CHECK(dispatch::template_for_media(o, "image/jpeg") == "avviso_immagine");
+  CHECK(dispatch::template_for_media(o, "application/pdf") == "avviso");
+}
+
 namespace {
 
 // The attachments the sender reads for an upload, by id.

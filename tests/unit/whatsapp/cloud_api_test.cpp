@@ -25,7 +25,7 @@ TEST_CASE("a text message body can ask for a link preview") {
 }
 
 TEST_CASE("a template body carries name, language and body parameters in order") {
-  template_message t{"allerta_comune", "it", {"Strada chiusa", "via Roma"}};
+  template_message t{"allerta_comune", "it", {"Strada chiusa", "via Roma"}, {}, {}, {}};
   auto j = json::parse(template_message_body("16315551181", t));
   CHECK(j["messaging_product"] == "whatsapp");
   CHECK(j["recipient_type"] == "individual");
@@ -43,14 +43,14 @@ TEST_CASE("a template body carries name, language and body parameters in order")
 }
 
 TEST_CASE("a template without parameters sends no components") {
-  auto j = json::parse(template_message_body("16315551181", {"benvenuto", "it", {}}));
+  auto j = json::parse(template_message_body("16315551181", {"benvenuto", "it", {}, {}, {}, {}}));
   CHECK_FALSE(j["template"].contains("components"));
 }
 
 TEST_CASE("a send carries its callback data only when there is some") {
   auto text = json::parse(text_message_body("16315551181", "Ciao", false, "outbox:17"));
   CHECK(text["biz_opaque_callback_data"] == "outbox:17");
-  auto templ = json::parse(template_message_body("16315551181", {"benvenuto", "it", {}}, "outbox:18"));
+  auto templ = json::parse(template_message_body("16315551181", {"benvenuto", "it", {}, {}, {}, {}}, "outbox:18"));
   CHECK(templ["biz_opaque_callback_data"] == "outbox:18");
   CHECK_FALSE(json::parse(text_message_body("16315551181", "Ciao")).contains("biz_opaque_callback_data"));
 }
@@ -224,4 +224,20 @@ TEST_CASE("an upload's answer is its id; any other shape is none") {
   CHECK_FALSE(parse_upload_success(R"({"id":44})"));
   CHECK_FALSE(parse_upload_success(R"({"error":{"code":100}})"));
   CHECK_FALSE(parse_upload_success("<html>"));
+}
+
+TEST_CASE("a template approved with a media header carries the upload's id in a header component before the body") {
+  template_message t{"avviso_immagine", "it", {"Strada chiusa"}, "image", "4490709327", {}};
+  auto j = json::parse(template_message_body("16315551181", t));
+  const auto& components = j["template"]["components"];
+  REQUIRE(components.size() == 2);
+  CHECK(components[0]["type"] == "header");
+  REQUIRE(components[0]["parameters"].size() == 1);
+  CHECK(components[0]["parameters"][0]["type"] == "image");
+  CHECK(components[0]["parameters"][0]["image"]["id"] == "4490709327");
+  CHECK(components[1]["type"] == "body");
+  template_message d{"avviso_documento", "it", {}, "document", "77", "ordinanza.pdf"};
+  auto k = json::parse(template_message_body("16315551181", d));
+  REQUIRE(k["template"]["components"].size() == 1);
+  CHECK(k["template"]["components"][0]["parameters"][0]["document"]["filename"] == "ordinanza.pdf");
 }

@@ -17,7 +17,7 @@ namespace {
 constexpr const char* draft_columns =
     "id, source, town_id, category, severity, title, text, link, state, alert_id, published_at, news_feed, "
     "created_at, updated_at, towns, topics, areas, expires_at, send_at, public, author, author_key_id, revision, "
-    "submitted_at, decided_by, decided_at, decision, reject_reason, edited_by";
+    "submitted_at, decided_by, decided_at, decision, reject_reason, edited_by, media_id";
 
 std::string text_or_empty(const SQLite::Column& c) { return c.isNull() ? std::string() : c.getString(); }
 
@@ -61,6 +61,7 @@ draft_record read_draft(SQLite::Statement& q) {
   d.decision = text_or_empty(q.getColumn(26));
   d.reject_reason = text_or_empty(q.getColumn(27));
   d.editor = text_or_empty(q.getColumn(28));
+  d.media_id = int_or_null(q.getColumn(29));
   return d;
 }
 
@@ -243,6 +244,7 @@ void bind_content(SQLite::Statement& st, const draft_content& c) {
   if (c.alert.expires_at_ms) st.bind(":expires", *c.alert.expires_at_ms); else st.bind(":expires");
   if (c.send_at) st.bind(":send_at", *c.send_at); else st.bind(":send_at");
   st.bind(":public", c.publish ? 1 : 0);
+  if (c.media_id) st.bind(":media", *c.media_id); else st.bind(":media");
 }
 
 }  // namespace
@@ -252,9 +254,9 @@ std::int64_t insert_person_draft(SQLite::Database& db, const draft_content& cont
   SQLite::Statement st(db,
                        "INSERT INTO drafts (source, category, severity, title, text, link, towns, topics, areas, "
                        "expires_at, send_at, public, author, author_key_id, edited_by, state, submitted_at, "
-                       "created_at, updated_at) VALUES (:source, :category, :severity, :title, :text, :link, :towns, "
-                       ":topics, :areas, :expires, :send_at, :public, :author, :key, :author, :state, :submitted, "
-                       ":now, :now)");
+                       "created_at, updated_at, media_id) VALUES (:source, :category, :severity, :title, :text, "
+                       ":link, :towns, :topics, :areas, :expires, :send_at, :public, :author, :key, :author, :state, "
+                       ":submitted, :now, :now, :media)");
   bind_content(st, content);
   st.bind(":source", std::string(source));
   st.bind(":author", who.name);
@@ -271,7 +273,7 @@ bool rewrite_person_draft(SQLite::Database& db, std::int64_t id, const draft_con
   SQLite::Statement st(db,
                        "UPDATE drafts SET category = :category, severity = :severity, title = :title, text = :text, "
                        "link = :link, towns = :towns, topics = :topics, areas = :areas, expires_at = :expires, "
-                       "send_at = :send_at, public = :public, edited_by = :editor, revision = revision + 1, "
+                       "send_at = :send_at, public = :public, media_id = :media, edited_by = :editor, revision = revision + 1, "
                        "state = 'draft', updated_at = :now WHERE id = :id AND state IN ('draft', 'rejected')");
   bind_content(st, content);
   st.bind(":editor", who.name);

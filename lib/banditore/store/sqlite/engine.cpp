@@ -741,17 +741,23 @@ asio::awaitable<std::optional<draft_record>> engine::draft(std::int64_t id) {
   co_return co_await impl_->worker.run(std::move(work));
 }
 
-asio::awaitable<draft_record> engine::create_draft(draft_content content, std::string source, actor who,
+asio::awaitable<draft_change> engine::create_draft(draft_content content, std::string source, actor who,
                                                    bool submit, std::int64_t now) {
   auto work = [content = std::move(content), source = std::move(source), who = std::move(who), submit,
                now](SQLite::Database& db) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    // Asked here, under the write lock: the retention pass cannot take the
+    // attachment away between this check and the insert.
+    if (content.media_id && !media_record_of(db, *content.media_id))
+      return draft_change{draft_outcome::media_unknown, std::nullopt};
     const auto id = insert_person_draft(db, content, source, who, submit, now);
     record_audit(db, who.name, "draft.create", std::nullopt, who.api_key_id,
-                 fmt::format("draft={} source={}{}", id, source, submit ? " submitted" : ""), now);
-    auto out = draft_record_of(db, id);
+                 fmt::format("draft={} source={}{}{}", id, source, submit ? " submitted" : "",
+                             content.media_id ? fmt::format(" media={}", *content.media_id) : std::string()),
+                 now);
+    draft_change out{draft_outcome::done, draft_record_of(db, id)};
     tx.commit();
-    return *out;
+    return out;
   };
   co_return co_await impl_->worker.run(std::move(work));
 }
@@ -789,12 +795,20 @@ draft_change change_at_revision(SQLite::Database& db, std::int64_t id, std::opti
 asio::awaitable<draft_change> engine::update_draft(std::int64_t id, draft_content content, actor who,
                                                    std::int64_t now, std::optional<std::int64_t> revision) {
   auto work = [id, content = std::move(content), who = std::move(who), now, revision](SQLite::Database& db) {
-    return change_at_revision(db, id, revision, [&] {
+    bool media_missing = false;
+    auto out = change_at_revision(db, id, revision, [&] {
+      // Under the write lock, as for a new draft.
+      if (content.media_id && !media_record_of(db, *content.media_id)) {
+        media_missing = true;
+        return false;
+      }
       const bool done = rewrite_person_draft(db, id, content, who, now);
       if (done)
         record_audit(db, who.name, "draft.update", std::nullopt, who.api_key_id, fmt::format("draft={}", id), now);
       return done;
     });
+    if (media_missing && out.outcome == draft_outcome::wrong_state) out.outcome = draft_outcome::media_unknown;
+    return out;
   };
   co_return co_await impl_->worker.run(std::move(work));
 }

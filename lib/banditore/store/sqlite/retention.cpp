@@ -55,6 +55,17 @@ retention_result purge_old(SQLite::Database& db, std::int64_t older_than_ms, std
       "DELETE FROM early_statuses WHERE (provider_hash, status) IN (SELECT provider_hash, status "
       "FROM early_statuses WHERE received_at < :cutoff LIMIT :batch)",
       now_ms - early_status_keep_ms, batch_rows, r.transactions);
+  // An attachment uploaded and never used. One that an alert or a draft
+  // names stays (their foreign keys would refuse the delete anyway); the
+  // check and the delete are one statement in one transaction, so a draft
+  // written meanwhile either names it first and keeps it, or finds it gone
+  // and is refused (store::draft_outcome::media_unknown).
+  r.media_deleted = delete_in_batches(
+      db,
+      "DELETE FROM media WHERE id IN (SELECT m.id FROM media m WHERE m.created_at < :cutoff "
+      "AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.media_id = m.id) "
+      "AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.media_id = m.id) LIMIT :batch)",
+      now_ms - unused_media_keep_ms, batch_rows, r.transactions);
   return r;
 }
 

@@ -50,7 +50,7 @@ struct world {
   }
 
   draft_record write(const actor& who, bool submit) {
-    return run_blocking(engine->create_draft(content(), "api", who, submit, t0));
+    return *run_blocking(engine->create_draft(content(), "api", who, submit, t0)).draft;
   }
 
   // The alert as an approval sends it: the draft's own content.
@@ -273,4 +273,37 @@ TEST_CASE("an edit, a submission or a rejection at a revision other than the dra
   CHECK(run_blocking(w.engine->reject_draft(d.id, "no", w.bruno, t0 + 3, d.revision)).outcome == draft_outcome::stale);
   CHECK(run_blocking(w.engine->draft(d.id))->state == "pending");
   CHECK(run_blocking(w.engine->reject_draft(999, "no", w.bruno, t0 + 3, 1)).outcome == draft_outcome::not_found);
+}
+
+TEST_CASE("a draft keeps its attachment through an edit that names it, loses it through one that does not, and refuses an unknown one") {
+  world w;
+  new_media png;
+  png.kind = domain::media_kind::png;
+  png.bytes = std::string("\x89PNG\r\n\x1A\n\x00\x00\x00\x0D" "IHDR", 16) + std::string(64, '\0');
+  const auto media = run_blocking(w.engine->store_media(png, w.anna, t0)).media.id;
+
+  auto with = world::content();
+  with.media_id = media;
+  const auto created = run_blocking(w.engine->create_draft(with, "api", w.anna, false, t0));
+  REQUIRE(created.outcome == draft_outcome::done);
+  CHECK(created.draft->media_id == media);
+  CHECK(w.count("SELECT media_id FROM drafts WHERE id = " + std::to_string(created.draft->id)) == media);
+
+  // An attachment that is not stored: nothing written, nothing audited.
+  auto unknown = world::content("Altro");
+  unknown.media_id = media + 10;
+  CHECK(run_blocking(w.engine->create_draft(unknown, "api", w.anna, false, t0)).outcome == draft_outcome::media_unknown);
+  CHECK(w.count("SELECT COUNT(*) FROM drafts") == 1);
+  CHECK(w.count("SELECT COUNT(*) FROM audit_log WHERE action = 'draft.create'") == 1);
+  const auto refused = run_blocking(w.engine->update_draft(created.draft->id, unknown, w.anna, t0 + 1, 1));
+  CHECK(refused.outcome == draft_outcome::media_unknown);
+  CHECK(sqlite::draft_record_of(*w.db, created.draft->id)->media_id == media);
+  CHECK(sqlite::draft_record_of(*w.db, created.draft->id)->revision == 1);
+
+  const auto kept = run_blocking(w.engine->update_draft(created.draft->id, with, w.anna, t0 + 2, 1));
+  REQUIRE(kept.outcome == draft_outcome::done);
+  CHECK(kept.draft->media_id == media);
+  const auto dropped = run_blocking(w.engine->update_draft(created.draft->id, world::content(), w.anna, t0 + 3, 2));
+  REQUIRE(dropped.outcome == draft_outcome::done);
+  CHECK_FALSE(dropped.draft->media_id.has_value());
 }

@@ -6,7 +6,10 @@
 #include <SQLiteCpp/Statement.h>
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <string>
+
+#include <unistd.h>
 
 using namespace banditore::store;
 using namespace banditore::store::sqlite;
@@ -48,6 +51,16 @@ void early_status(SQLite::Database& db, const std::string& provider, std::int64_
 }
 
 int count(SQLite::Database& db, const std::string& sql) { return db.execAndGet(sql).getInt(); }
+
+// An attachment row (its bytes are not read here) created at created_at; its id.
+std::int64_t media_row(SQLite::Database& db, const std::string& name, std::int64_t created_at) {
+  SQLite::Statement st(db, "INSERT INTO media (mime_type, filename, size, sha256, bytes, created_by, created_at) "
+                           "VALUES ('application/pdf', :name, 4, randomblob(32), x'25504446', 'key:anna', :at)");
+  st.bind(":name", name);
+  st.bind(":at", created_at);
+  st.exec();
+  return db.getLastInsertRowid();
+}
 
 }  // namespace
 
@@ -98,8 +111,8 @@ TEST_CASE("a purge deletes in batches, one transaction each") {
   for (int i = 0; i < 5; ++i) inbound(*db, "m" + std::to_string(i), 0);
   auto r = purge_old(*db, ninety_days, now, 2);
   CHECK(r.inbound_deleted == 5);
-  // inbound: 2 + 2 + 1; outbox and early statuses: one empty batch each.
-  CHECK(r.transactions == 5);
+  // inbound: 2 + 2 + 1; outbox, early statuses and media: one empty batch each.
+  CHECK(r.transactions == 6);
   CHECK(count(*db, "SELECT COUNT(*) FROM inbound_messages") == 0);
 }
 
@@ -108,4 +121,49 @@ TEST_CASE("a purge leaves the consent log alone") {
   db->exec("INSERT INTO consent_log (phone_hash, event, at) VALUES (x'01', 'subscribe', 0)");
   purge_old(*db, ninety_days, now);
   CHECK(count(*db, "SELECT COUNT(*) FROM consent_log") == 1);
+}
+
+TEST_CASE("an attachment no alert and no draft names is deleted after a day; one in use stays, however old") {
+  // A database file, as the service keeps it (foreign keys on, WAL).
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("banditore-retention-media-" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(path);
+  {
+    auto db = open_database(path.string());
+    migrate(*db);
+    const auto unused_old = media_row(*db, "vecchio.pdf", now - unused_media_keep_ms - 1);
+    const auto unused_new = media_row(*db, "recente.pdf", now - unused_media_keep_ms + 60'000);
+    const auto of_alert = media_row(*db, "avviso.pdf", now - 400 * day);
+    const auto of_draft = media_row(*db, "bozza.pdf", now - 400 * day);
+    const auto of_discarded = media_row(*db, "scartata.pdf", now - 400 * day);
+    SQLite::Statement alert(*db, "INSERT INTO alerts (category, severity, title, text, priority, not_before, "
+                                 "created_at, media_id) VALUES ('roads', 'minor', 't', 'x', 0, 0, 0, :media)");
+    alert.bind(":media", of_alert);
+    alert.exec();
+    SQLite::Statement draft(*db, "INSERT INTO drafts (source, title, text, state, created_at, updated_at, media_id) "
+                                 "VALUES ('api', 't', 'x', :state, 0, 0, :media)");
+    draft.bind(":state", "draft");
+    draft.bind(":media", of_draft);
+    draft.exec();
+    draft.reset();
+    draft.bind(":state", "discarded");
+    draft.bind(":media", of_discarded);
+    draft.exec();
+
+    const auto r = purge_old(*db, ninety_days, now);
+    CHECK(r.media_deleted == 1);
+    CHECK(count(*db, "SELECT COUNT(*) FROM media WHERE id = " + std::to_string(unused_old)) == 0);
+    for (const auto kept : {unused_new, of_alert, of_draft, of_discarded})
+      CHECK(count(*db, "SELECT COUNT(*) FROM media WHERE id = " + std::to_string(kept)) == 1);
+
+    // Once the draft no longer names it, the next pass takes it.
+    db->exec("UPDATE drafts SET media_id = NULL WHERE state = 'draft'");
+    CHECK(purge_old(*db, ninety_days, now).media_deleted == 1);
+    CHECK(count(*db, "SELECT COUNT(*) FROM media WHERE id = " + std::to_string(of_draft)) == 0);
+    SQLite::Statement broken(*db, "PRAGMA foreign_key_check");
+    CHECK_FALSE(broken.executeStep());
+  }
+  std::filesystem::remove(path);
+  std::filesystem::remove(path.string() + "-wal");
+  std::filesystem::remove(path.string() + "-shm");
 }
