@@ -584,6 +584,14 @@ CREATE TABLE number_windows (
 ALTER TABLE alerts ADD COLUMN send_at INTEGER;
 CREATE INDEX alerts_scheduled ON alerts(not_before) WHERE state = 'scheduled';
 
+-- migration 22: placeholder (numbers branch only)
+-- Numbers 22 and 23 belong to other branches; these empty stand-ins keep
+-- the numbering whole on this branch. Drop them when merging.
+SELECT 1;
+
+-- migration 23: placeholder (numbers branch only)
+SELECT 1;
+
 -- migration 24: the messaging limit per business portfolio
 -- Since October 2025 Meta counts the messaging limit (unique people reached
 -- outside their 24-hour window in a moving day) per business portfolio:
