@@ -137,6 +137,16 @@ using domain::now_ms;
 }  // namespace
 
 struct service::impl {
+  // A business number's channel, sender and credentials check; declared
+  // first, as member functions take it.
+  struct number_lane {
+    std::string id;  // the deployment's name for it ("default" with one number)
+    std::unique_ptr<whatsapp::cloud_channel> channel;
+    std::unique_ptr<dispatch::sender> sender;
+    std::unique_ptr<whatsapp::credentials_check> credentials;  // its own token and id, read with the Graph API
+    whatsapp::credentials_verdict verdict;                    // the last answer
+  };
+
   impl(config::settings s, config::cap_settings cap_config, config::ops_settings o, config::public_settings pub,
        config::approval_settings approval)
       : settings(std::move(s)), ops(std::move(o)) {
@@ -624,14 +634,6 @@ struct service::impl {
   asio::io_context io{1};
   // The store, behind its interfaces (store/); SQLite is the engine.
   std::unique_ptr<store::sqlite::engine> db;
-  // A business number's channel and sender.
-  struct number_lane {
-    std::string id;  // the deployment's name for it ("default" with one number)
-    std::unique_ptr<whatsapp::cloud_channel> channel;
-    std::unique_ptr<dispatch::sender> sender;
-    std::unique_ptr<whatsapp::credentials_check> credentials;  // its own token and id, read with the Graph API
-    whatsapp::credentials_verdict verdict;                    // the last answer
-  };
   std::vector<config::business_number> numbers;
   std::vector<std::unique_ptr<number_lane>> lanes;
   void wake_senders() {
