@@ -593,3 +593,19 @@ CREATE INDEX alerts_scheduled ON alerts(not_before) WHERE state = 'scheduled';
 ALTER TABLE drafts ADD COLUMN media_id INTEGER REFERENCES media(id);
 CREATE INDEX drafts_media ON drafts(media_id) WHERE media_id IS NOT NULL;
 CREATE INDEX alerts_media ON alerts(media_id) WHERE media_id IS NOT NULL;
+
+-- migration 23: the messaging limit per business portfolio
+-- Since October 2025 Meta counts the messaging limit (unique people reached
+-- outside their 24-hour window in a moving day) per business portfolio:
+-- the numbers of one portfolio share one count, numbers of different
+-- portfolios do not, and a person reached from two portfolios counts in
+-- each. Written only when several numbers are configured, each with its
+-- portfolio (config/numbers.hpp); contacts.last_initiated_at keeps the
+-- deployment's whole count. A row older than a day counts for nothing.
+CREATE TABLE portfolio_contacts (
+  portfolio         TEXT NOT NULL,
+  phone_hash        BLOB NOT NULL,
+  last_initiated_at INTEGER NOT NULL,
+  PRIMARY KEY (portfolio, phone_hash)
+) WITHOUT ROWID;
+CREATE INDEX portfolio_contacts_by_initiated ON portfolio_contacts(portfolio, last_initiated_at);

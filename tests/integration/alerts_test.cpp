@@ -131,8 +131,9 @@ TEST_CASE("unpaced, the sender counts its rounds and records outcomes several to
     REQUIRE(at != std::string::npos);
     return std::stod(metrics.substr(at + series.size() + 2));
   };
-  const std::string sends = R"(banditore_sends_total{kind="delivery",verdict="accepted"})";
-  const std::string rounds = "banditore_sender_rounds_total";
+  // One number: its series are labelled number="default".
+  const std::string sends = R"(banditore_sends_total{kind="delivery",verdict="accepted",number="default"})";
+  const std::string rounds = R"(banditore_sender_rounds_total{number="default"})";
   const double rounds_before = value(rounds);  // the confirmations' rounds
   auto id = w.post_alert(water_alert())["id"].get<std::int64_t>();
   CHECK(w.await_state(id, "done")["reached"] == 2000);

@@ -3,8 +3,12 @@
 // leave from the number written to, an alert to both towns from each
 // citizen's own town's number, the two numbers in parallel, each at its
 // own rate; a notification for a number not configured is not acted on.
+// Then the messaging limit per business portfolio (numbers of one share
+// it, of two do not), in the preview, the console and the senders, and
+// every number's credentials checked with its own token.
 #include "harness.hpp"
 
+#include <SQLiteCpp/Database.h>
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -148,7 +152,11 @@ TEST_CASE("two towns on two numbers: replies from the number written to, an aler
     CHECK(n["seconds"].get<double>() == doctest::Approx(per_town / rate).epsilon(0.05));
   }
   CHECK(plan["seconds"].get<double>() == doctest::Approx(double(per_town) / bagna_rate).epsilon(0.05));
-  CHECK(plan["messaging_limit"]["portfolios"] == json::parse(R"([{"portfolio": "900", "tier": "unlimited"}])"));
+  REQUIRE(plan["messaging_limit"]["portfolios"].size() == 1);
+  const auto& portfolio = plan["messaging_limit"]["portfolios"][0];
+  CHECK(portfolio["portfolio"] == "900");
+  CHECK(portfolio["tier"] == "unlimited");
+  CHECK(portfolio["will_wait"] == 0);  // an unlimited tier holds nobody back
   auto posted = w.app.api("POST", "/v1/alerts", token, alert.dump());
   REQUIRE(posted.status == 202);
   const auto id = json::parse(posted.body)["id"].get<std::int64_t>();
@@ -234,4 +242,267 @@ TEST_CASE("a numbers file naming a town the deployment does not have stops the s
   INFO("stderr: " << r.err);
   CHECK(r.err.find("conselice") != std::string::npos);
   CHECK(r.err.find(sim_token) == std::string::npos);
+}
+
+namespace {
+
+// Writes to the service's database from outside, as another process would
+// (WAL: the service keeps running). Only to move time: a day later.
+void exec_sql(const fs::path& db, const std::string& sql) {
+  SQLite::Database conn(db.string(), SQLite::OPEN_READWRITE);
+  conn.setBusyTimeout(5000);
+  conn.exec(sql);
+}
+
+// Two towns on two numbers with Meta's smallest messaging limit (250
+// people a day outside their window), unpaced, in one business portfolio
+// or in two; 200 subscribers a town who last wrote two days ago.
+constexpr int limit_per_town = 200;
+
+struct limit_world {
+  temp_dir dir;
+  wa_sim sim{dir.path, {"--number", bagna_number + ":" + bagna_token + ":390545000002"}};
+  banditore_server app{dir.path, sim, {{"BANDITORE_CONSOLE_TOTP", "optional"}}};
+
+  explicit limit_world(bool one_portfolio) {
+    json numbers = {{"numbers",
+                     {{{"id", "lugo"}, {"phone_number_id", lugo_number}, {"token_env", "LUGO_WA_TOKEN"},
+                       {"display_number", "+39 0545 38111"}, {"rate", 0}, {"tier", 250},
+                       {"portfolio", "900"}, {"towns", {"lugo"}}},
+                      {{"id", "bagnacavallo"}, {"phone_number_id", bagna_number}, {"token_env", "BAGNA_WA_TOKEN"},
+                       {"display_number", "+39 0545 280811"}, {"rate", 0}, {"tier", 250},
+                       {"portfolio", one_portfolio ? "900" : "901"}, {"towns", {"bagnacavallo"}}}}}};
+    std::ofstream(dir.path / "numbers.json") << numbers.dump(2);
+    app.env.erase("BANDITORE_WA_PHONE_NUMBER_ID");
+    app.env.erase("BANDITORE_WA_TOKEN");
+    app.env["BANDITORE_NUMBERS_FILE"] = (dir.path / "numbers.json").string();
+    app.env["LUGO_WA_TOKEN"] = sim_token;
+    app.env["BAGNA_WA_TOKEN"] = bagna_token;
+    app.env["BANDITORE_TOWN"] = "Lugo";
+    REQUIRE(run_cli(dir.path, {"towns", "list"}, app.env).exit_code == 0);
+    REQUIRE(run_cli(dir.path, {"towns", "add", "bagnacavallo", "--name", "Comune di Bagnacavallo"}, app.env).exit_code == 0);
+    app.start();
+    sim.configure({{"webhook_url", app.base + "/webhook/whatsapp"}, {"statuses", false}});
+    const auto before = sim.stats().value("accepted", 0);
+    subscribe("39347100", lugo_number);
+    subscribe("39347200", bagna_number);
+    REQUIRE(wait_until([&] { return count(app.db_file, "SELECT COUNT(*) FROM subscribers") == 2 * limit_per_town; }));
+    // The confirmations have left (replies: inside the window, not counted).
+    REQUIRE(wait_until([&] { return sim.stats().value("accepted", 0) >= before + 2 * limit_per_town; }));
+    // Two days later: nobody has written since, every window is closed.
+    exec_sql(app.db_file, "UPDATE number_windows SET last_inbound_at = last_inbound_at - 2 * 86400000");
+    exec_sql(app.db_file, "UPDATE contacts SET last_inbound_at = last_inbound_at - 2 * 86400000");
+  }
+
+  void subscribe(const std::string& prefix, const std::string& to_number) {
+    for (int at = 0; at < limit_per_town; at += 100) {
+      json messages = json::array();
+      for (int i = at; i < at + 100; ++i) {
+        const auto digits = std::to_string(i);
+        messages.push_back({{"from", prefix + std::string(4 - digits.size(), '0') + digits}, {"text", "Attiva"}});
+      }
+      auto r = call(sim.base, "POST", "/sim/citizens/messages",
+                    json{{"messages", messages}, {"to", to_number}, {"batch", true}}.dump());
+      REQUIRE(r.status == 200);
+    }
+  }
+
+  // A /metrics sample's value; -1 when the series is absent.
+  double metric(const std::string& series) {
+    const auto text = app.api("GET", "/metrics", "").body;
+    const auto at = text.find("\n" + series + " ");
+    return at == std::string::npos ? -1 : std::stod(text.substr(at + series.size() + 2));
+  }
+
+  // The console's compose preview of the alert, as an editor sees it.
+  std::string console_preview(const std::string& title) {
+    const auto created = run_cli(dir.path, {"users", "create", "--email", "m.rossi@unione.example.it", "--name",
+                                            "Maria Rossi", "--role", "editor"},
+                                 database_env(dir.path));
+    REQUIRE(created.exit_code == 0);
+    auto password = created.out.substr(created.out.find_last_of('\n', created.out.size() - 2) + 1);
+    password = password.substr(0, password.find('\n'));
+    const auto login = call(app.base, "POST", "/console/login",
+                            "email=m.rossi%40unione.example.it&password=" + password + "&next=%2Fconsole%2F",
+                            {{"Content-Type", "application/x-www-form-urlencoded"}});
+    REQUIRE(login.status == 303);
+    const std::string set_cookie(login.header("Set-Cookie"));
+    const auto cookie = set_cookie.substr(0, set_cookie.find(';'));
+    const auto form = call(app.base, "GET", "/console/compose", {}, {{"Cookie", cookie}});
+    REQUIRE(form.status == 200);
+    const std::string marker = "name=\"csrf\" value=\"";
+    const auto from = form.body.find(marker) + marker.size();
+    const auto csrf = form.body.substr(from, form.body.find('"', from) - from);
+    const auto preview =
+        call(app.base, "POST", "/console/compose",
+             "csrf=" + csrf + "&categoria=water&gravita=severe&titolo=" + title +
+                 "&testo=Acqua+sospesa&comuni=lugo&comuni=bagnacavallo&azione=anteprima",
+             {{"Cookie", cookie}, {"Content-Type", "application/x-www-form-urlencoded"}});
+    REQUIRE(preview.status == 200);
+    return preview.body;
+  }
+};
+
+json union_alert(const std::string& title) {
+  return {{"category", "water"}, {"severity", "severe"}, {"title", title},
+          {"text", "Acqua sospesa fino alle 18."}, {"towns", {"lugo", "bagnacavallo"}}};
+}
+
+std::int64_t alert_rows(const limit_world& w, std::int64_t id, const std::string& where) {
+  return count(w.app.db_file, "SELECT COUNT(*) FROM outbox WHERE alert_id = " + std::to_string(id) + " AND " + where);
+}
+
+}  // namespace
+
+TEST_CASE("two portfolios have a messaging limit each: 200 and 200 outside their window under 250 each, nobody waits") {
+  limit_world w(false);
+  const auto token = w.app.create_key("unione", "alerts:send,alerts:read");
+
+  auto preview = w.app.api("POST", "/v1/alerts/preview", token, union_alert("Guasto LIM-2").dump());
+  REQUIRE(preview.status == 200);
+  const auto plan = json::parse(preview.body);
+  INFO(plan.dump());
+  CHECK(plan["outside_window"] == 2 * limit_per_town);
+  CHECK(plan["messaging_limit"]["will_wait"] == 0);
+  REQUIRE(plan["messaging_limit"]["portfolios"].size() == 2);
+  for (const auto& p : plan["messaging_limit"]["portfolios"]) {
+    CHECK(p["tier"] == 250);
+    CHECK(p["used"] == 0);
+    CHECK(p["outside_window"] == limit_per_town);
+    CHECK(p["will_wait"] == 0);
+    CHECK(p["first_frees_at"].is_null());
+  }
+
+  // The console's compose page shows the same, per number and portfolio.
+  const auto page = w.console_preview("Guasto+LIM-2");
+  CHECK(page.find("<dt>Per numero</dt>") != std::string::npos);
+  CHECK(page.find("<strong>lugo</strong>: 200 destinatari (200 con il modello)") != std::string::npos);
+  CHECK(page.find("<strong>bagnacavallo</strong>: 200 destinatari (200 con il modello)") != std::string::npos);
+  CHECK(page.find("Portafoglio <strong>900</strong>: limite 250 al giorno, già raggiunti 0, fuori finestra 200; "
+                  "nessuno in attesa") != std::string::npos);
+  CHECK(page.find("Portafoglio <strong>901</strong>: limite 250 al giorno, già raggiunti 0, fuori finestra 200; "
+                  "nessuno in attesa") != std::string::npos);
+  CHECK(page.find("In attesa del limite di WhatsApp") == std::string::npos);
+
+  // The senders count each portfolio apart: all 400 leave, none waits.
+  auto posted = w.app.api("POST", "/v1/alerts", token, union_alert("Guasto LIM-2").dump());
+  REQUIRE(posted.status == 202);
+  const auto id = json::parse(posted.body)["id"].get<std::int64_t>();
+  REQUIRE(wait_until([&] { return alert_rows(w, id, "state = 'sent'") == 2 * limit_per_town; }, std::chrono::seconds(120)));
+  CHECK(alert_rows(w, id, "state = 'queued'") == 0);
+  CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM portfolio_contacts WHERE portfolio = '900'") == limit_per_town);
+  CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM portfolio_contacts WHERE portfolio = '901'") == limit_per_town);
+
+  // Each number's series in /metrics, by the deployment's id for it.
+  CHECK(w.metric(R"(banditore_sends_total{kind="delivery",verdict="accepted",number="lugo"})") == limit_per_town);
+  CHECK(w.metric(R"(banditore_sends_total{kind="delivery",verdict="accepted",number="bagnacavallo"})") ==
+        limit_per_town);
+  CHECK(w.metric(R"(banditore_messaging_limit{number="lugo"})") == 250);
+  CHECK(w.metric(R"(banditore_messaging_limit_used{number="lugo"})") == limit_per_town);
+  CHECK(w.metric(R"(banditore_messaging_limit_used{number="bagnacavallo"})") == limit_per_town);
+  CHECK(w.metric(R"(banditore_sender_rounds_total{number="bagnacavallo"})") > 0);
+  const auto text = w.app.api("GET", "/metrics", "").body;
+  CHECK(text.find("banditore_send_latency_seconds_count{number=\"lugo\"}") != std::string::npos);
+  CHECK(text.find(lugo_number) == std::string::npos);  // Meta's ids and the numbers stay out
+  CHECK(text.find("393471000000") == std::string::npos);
+}
+
+TEST_CASE("one portfolio's two numbers share its limit: of 400 outside their window under 250, 150 wait") {
+  limit_world w(true);
+  const auto token = w.app.create_key("unione", "alerts:send,alerts:read");
+
+  auto preview = w.app.api("POST", "/v1/alerts/preview", token, union_alert("Guasto LIM-1").dump());
+  REQUIRE(preview.status == 200);
+  const auto plan = json::parse(preview.body);
+  INFO(plan.dump());
+  CHECK(plan["messaging_limit"]["will_wait"] == 150);
+  REQUIRE(plan["messaging_limit"]["portfolios"].size() == 1);
+  const auto& p = plan["messaging_limit"]["portfolios"][0];
+  CHECK(p["portfolio"] == "900");
+  CHECK(p["outside_window"] == 2 * limit_per_town);
+  CHECK(p["will_wait"] == 150);
+  CHECK(p["first_frees_at"].is_string());
+  CHECK(p["all_sent_by"].is_string());
+
+  const auto page = w.console_preview("Guasto+LIM-1");
+  CHECK(page.find("Portafoglio <strong>900</strong>: limite 250 al giorno, già raggiunti 0, fuori finestra 400; "
+                  "in attesa 150, i primi partono ") != std::string::npos);
+  CHECK(page.find("<dt>In attesa del limite di WhatsApp</dt><dd>150") != std::string::npos);
+
+  // Two senders, one count: 250 leave between them, 150 wait for the day.
+  auto posted = w.app.api("POST", "/v1/alerts", token, union_alert("Guasto LIM-1").dump());
+  REQUIRE(posted.status == 202);
+  const auto id = json::parse(posted.body)["id"].get<std::int64_t>();
+  const std::string waiting = "state = 'queued' AND error_title = 'waiting for the messaging limit'";
+  REQUIRE(wait_until([&] { return alert_rows(w, id, waiting) == 150; }, std::chrono::seconds(120)));
+  REQUIRE(wait_until([&] { return alert_rows(w, id, "state = 'sent'") == 250; }, std::chrono::seconds(60)));
+  CHECK(alert_rows(w, id, "state = 'sending'") == 0);
+  CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM portfolio_contacts WHERE portfolio = '900'") == 250);
+  // The portfolio's use is shared: each of its numbers shows all of it.
+  CHECK(w.metric(R"(banditore_messaging_limit_used{number="lugo"})") == 250);
+  CHECK(w.metric(R"(banditore_messaging_limit_used{number="bagnacavallo"})") == 250);
+
+  // A preview now sees the portfolio's limit used up by its two numbers.
+  preview = w.app.api("POST", "/v1/alerts/preview", token, union_alert("Guasto LIM-1b").dump());
+  const auto after = json::parse(preview.body);
+  CHECK(after["messaging_limit"]["portfolios"][0]["used"] == 250);
+  CHECK(after["messaging_limit"]["portfolios"][0]["first_frees_at"].is_string());
+}
+
+TEST_CASE("every number's credentials are checked: a token Meta refuses on the second number shows by its id") {
+  temp_dir dir;
+  wa_sim sim{dir.path, {"--number", bagna_number + ":" + bagna_token + ":390545000002"}};
+  banditore_server app{dir.path, sim, {{"BANDITORE_WA_CHECK_SECONDS", "1"}}};
+  const std::string stale = "bagna-token-revoked";
+  json numbers = {{"numbers",
+                   {{{"id", "lugo"}, {"phone_number_id", lugo_number}, {"token_env", "LUGO_WA_TOKEN"},
+                     {"display_number", "+39 0545 38111"}, {"portfolio", "900"}, {"towns", {"lugo"}}},
+                    {{"id", "bagnacavallo"}, {"phone_number_id", bagna_number}, {"token_env", "BAGNA_WA_TOKEN"},
+                     {"display_number", "+39 0545 280811"}, {"portfolio", "900"}, {"towns", {"bagnacavallo"}}}}}};
+  std::ofstream(dir.path / "numbers.json") << numbers.dump(2);
+  app.env.erase("BANDITORE_WA_PHONE_NUMBER_ID");
+  app.env.erase("BANDITORE_WA_TOKEN");
+  app.env["BANDITORE_NUMBERS_FILE"] = (dir.path / "numbers.json").string();
+  app.env["LUGO_WA_TOKEN"] = sim_token;
+  app.env["BAGNA_WA_TOKEN"] = stale;  // not the token wa-sim (Meta) knows for that number
+  app.env["BANDITORE_TOWN"] = "Lugo";
+  REQUIRE(run_cli(dir.path, {"towns", "list"}, app.env).exit_code == 0);
+  REQUIRE(run_cli(dir.path, {"towns", "add", "bagnacavallo", "--name", "Comune di Bagnacavallo"}, app.env).exit_code == 0);
+  app.start();
+
+  json ready;
+  auto readiness = [&] {
+    auto r = call(app.base, "GET", "/readyz");
+    ready = json::parse(r.body, nullptr, false);
+    ready["http_status"] = r.status;
+    return ready;
+  };
+  REQUIRE(wait_until([&] { return readiness().value("whatsapp_credentials", "") == "rejected"; }, std::chrono::seconds(30)));
+  INFO(ready.dump());
+  CHECK(ready["http_status"] == 503);
+  CHECK(ready["whatsapp_number"] == "bagnacavallo");
+  CHECK(ready["whatsapp_error_code"] == 190);
+  REQUIRE(ready["whatsapp_numbers"].size() == 2);
+  CHECK(ready["whatsapp_numbers"][0]["number"] == "lugo");
+  CHECK(ready["whatsapp_numbers"][0]["credentials"] == "ok");
+  CHECK(ready["whatsapp_numbers"][1]["number"] == "bagnacavallo");
+  CHECK(ready["whatsapp_numbers"][1]["credentials"] == "rejected");
+  CHECK(ready["whatsapp_numbers"][1]["error_code"] == 190);
+  REQUIRE(wait_until([&] { return read_file(app.log_file).find("\"whatsapp.credentials_rejected\"") != std::string::npos; }));
+  const auto log = read_file(app.log_file);
+  const auto line_at = log.find("\"whatsapp.credentials_rejected\"");
+  const auto line = log.substr(log.rfind('\n', line_at) + 1, log.find('\n', line_at) - log.rfind('\n', line_at) - 1);
+  CHECK(json::parse(line)["number"] == "bagnacavallo");
+  // Neither token appears anywhere.
+  for (const auto& token : {sim_token, stale, bagna_token}) {
+    CHECK(log.find(token) == std::string::npos);
+    CHECK(ready.dump().find(token) == std::string::npos);
+  }
+
+  // Meta is given the token the deployment holds: the next check sees it.
+  sim.configure({{"numbers", {{{"phone_number_id", bagna_number}, {"token", stale}, {"display_number", "390545000002"}}}}});
+  REQUIRE(wait_until([&] { return readiness().value("whatsapp_credentials", "") == "ok"; }, std::chrono::seconds(30)));
+  CHECK(ready["http_status"] == 200);
+  CHECK(ready["whatsapp_numbers"][1]["credentials"] == "ok");
+  CHECK_FALSE(ready.contains("whatsapp_number"));
 }

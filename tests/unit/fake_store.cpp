@@ -177,6 +177,7 @@ asio::awaitable<std::optional<store::alert_report>> fake_store::cancel(std::int6
 asio::awaitable<store::alert_preview_counts> fake_store::preview(domain::alert_audience audience, domain::severity,
                                                                  std::int64_t tier, std::int64_t) {
   previewed.push_back(std::move(audience));
+  if (preview_counts) co_return *preview_counts;
   store::alert_preview_counts out;
   out.audience.recipients = static_cast<std::int64_t>(subscribers_.size());
   out.audience.outside_window = out.audience.recipients;
@@ -227,6 +228,7 @@ asio::awaitable<store::sender_round> fake_store::round(std::vector<store::send_r
                                                        store::delivery_policy policy, std::int64_t now) {
   ++rounds;
   lease_limits.push_back(lease_limit);
+  policies.push_back(policy);
   if (!fail_next_round.empty()) {
     auto why = std::exchange(fail_next_round, std::string());
     throw std::runtime_error(why);

@@ -59,6 +59,9 @@ class fake_store final : public store::alerts,
   std::set<std::int64_t> unpublished;                 // alerts created with publish = false
   std::vector<store::send_record> recorded;           // every outcome the sender recorded
   std::vector<std::size_t> lease_limits;              // asked in each round
+  std::vector<store::delivery_policy> policies;       // the policy of each round
+  // What preview() answers instead of counting every subscriber.
+  std::optional<store::alert_preview_counts> preview_counts;
   std::vector<std::pair<std::string, std::string>> audit;  // (actor, action)
   std::vector<store::inbound_batch> batches;          // applied webhook batches
   int rounds = 0;

@@ -243,6 +243,43 @@ http::response not_found(std::int64_t id) {
 
 }  // namespace
 
+preview_plan plan_preview(const alerts_context& ctx, const store::alert_preview_counts& counts) {
+  preview_plan plan;
+  if (ctx.numbers.empty() || counts.audience.numbers.empty()) {
+    domain::number_load load;
+    load.number = ctx.phone_number_id;
+    load.recipients = counts.audience.recipients;
+    load.outside_window = counts.audience.outside_window;
+    load.messages_per_second = ctx.messages_per_second;
+    plan.loads.push_back(std::move(load));
+    if (ctx.tier_limit > 0) plan.limits.push_back({"", ctx.tier_limit, counts.usage.used, counts.usage.frees_at});
+    return plan;
+  }
+  // Each number's share at its own pace; the limit per portfolio, shared
+  // by its numbers and apart from other portfolios (Meta, since 7 October
+  // 2025), each with the use its own numbers made of it.
+  for (const auto& counted : counts.audience.numbers) {
+    auto pace = std::find_if(ctx.numbers.begin(), ctx.numbers.end(),
+                             [&](const auto& n) { return n.id == counted.number_id; });
+    if (pace == ctx.numbers.end()) pace = ctx.numbers.begin();
+    plan.loads.push_back({pace->id, pace->portfolio, counted.recipients, counted.outside_window,
+                          pace->messages_per_second});
+  }
+  for (const auto& n : ctx.numbers) {
+    if (n.tier <= 0 || std::any_of(plan.limits.begin(), plan.limits.end(),
+                                   [&](const auto& l) { return l.portfolio == n.portfolio; }))
+      continue;
+    domain::messaging_limit limit{n.portfolio, n.tier, 0, std::nullopt};
+    for (const auto& u : counts.portfolios)
+      if (u.portfolio == n.portfolio) {
+        limit.used = u.used;
+        limit.frees_at_ms = u.frees_at;
+      }
+    plan.limits.push_back(std::move(limit));
+  }
+  return plan;
+}
+
 void add_alert_routes(http::router& routes, alerts_context& ctx) {
   routes.add("POST", "/v1/alerts", [&ctx](http::request& req) -> asio::awaitable<http::response> {
     auto auth = co_await authorize(ctx, req, "alerts:send");
@@ -340,35 +377,9 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     const auto level = request.validation.draft->level;
     const auto tier = ctx.tier_limit;
     auto counts = co_await ctx.alerts->preview(request.audience, level, tier, now);
-
-    std::vector<domain::number_load> loads;
-    std::vector<domain::messaging_limit> limits;
-    if (ctx.numbers.empty() || counts.audience.numbers.empty()) {
-      domain::number_load load;
-      load.number = ctx.phone_number_id;
-      load.recipients = counts.audience.recipients;
-      load.outside_window = counts.audience.outside_window;
-      load.messages_per_second = ctx.messages_per_second;
-      loads.push_back(std::move(load));
-      if (tier > 0) limits.push_back({"", tier, counts.usage.used, counts.usage.frees_at});
-    } else {
-      // Each number's share at its own pace; the limit per portfolio,
-      // shared by its numbers (Meta, since 7 October 2025). The use is
-      // counted over all the deployment's numbers: exact for one
-      // portfolio, cautious for several.
-      for (const auto& counted : counts.audience.numbers) {
-        auto pace = std::find_if(ctx.numbers.begin(), ctx.numbers.end(),
-                                 [&](const auto& n) { return n.id == counted.number_id; });
-        if (pace == ctx.numbers.end()) pace = ctx.numbers.begin();
-        loads.push_back({pace->id, pace->portfolio, counted.recipients, counted.outside_window,
-                         pace->messages_per_second});
-      }
-      for (const auto& n : ctx.numbers)
-        if (n.tier > 0 && std::none_of(limits.begin(), limits.end(),
-                                       [&](const auto& l) { return l.portfolio == n.portfolio; }))
-          limits.push_back({n.portfolio, n.tier, counts.usage.used, counts.usage.frees_at});
-    }
-    const auto e = domain::estimate_preview(loads, limits, ctx.price, now);
+    const auto plan = plan_preview(ctx, counts);
+    const auto& loads = plan.loads;
+    const auto e = domain::estimate_preview(loads, plan.limits, ctx.price, now);
 
     json j = {{"audience", domain::audience_json(request.audience)},
               {"recipients", e.recipients},
@@ -396,11 +407,26 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
                                                             : json(nullptr)}});
       j["numbers"] = std::move(numbers);
       j["messages_per_second"] = nullptr;
+      // Each portfolio with its own use of its limit and whom it holds
+      // back; numbers of one portfolio share them.
       json portfolios = json::array();
       for (const auto& n : ctx.numbers) {
         bool seen = false;
         for (const auto& p : portfolios) seen = seen || p["portfolio"] == n.portfolio;
-        if (!seen) portfolios.push_back({{"portfolio", n.portfolio}, {"tier", n.tier == 0 ? json("unlimited") : json(n.tier)}});
+        if (seen) continue;
+        json p = {{"portfolio", n.portfolio}, {"tier", n.tier == 0 ? json("unlimited") : json(n.tier)}};
+        const auto use = std::find_if(counts.portfolios.begin(), counts.portfolios.end(),
+                                      [&](const auto& u) { return u.portfolio == n.portfolio; });
+        p["used"] = use == counts.portfolios.end() ? 0 : use->used;
+        const auto held = std::find_if(e.portfolios.begin(), e.portfolios.end(),
+                                       [&](const auto& h) { return h.portfolio == n.portfolio; });
+        std::int64_t outside = 0;
+        for (const auto& l : loads) outside += l.portfolio == n.portfolio ? l.outside_window : 0;
+        p["outside_window"] = outside;
+        p["will_wait"] = held == e.portfolios.end() ? 0 : held->waiting;
+        p["first_frees_at"] = time_or_null(held == e.portfolios.end() ? std::nullopt : held->first_frees_at_ms);
+        p["all_sent_by"] = time_or_null(held == e.portfolios.end() ? std::nullopt : held->all_sent_by_ms);
+        portfolios.push_back(std::move(p));
       }
       j["messaging_limit"]["tier"] = portfolios.size() == 1 ? portfolios[0]["tier"] : json(nullptr);
       j["messaging_limit"]["portfolios"] = std::move(portfolios);

@@ -15,6 +15,7 @@
 #include <string>
 
 namespace banditore::store {
+struct alert_preview_counts;
 class alerts;
 class api_keys;
 class drafts;
@@ -67,6 +68,18 @@ struct alerts_context {
 };
 
 void add_alert_routes(http::router& routes, alerts_context& context);
+
+// What a preview reckons with, for POST /v1/alerts/preview and the
+// console's compose page alike: each number's share of the audience at
+// its own pace, and each portfolio's messaging limit with that
+// portfolio's own use (numbers of one portfolio share it, numbers of
+// different portfolios do not). With one number: its share and the
+// deployment's limit.
+struct preview_plan {
+  std::vector<domain::number_load> loads;
+  std::vector<domain::messaging_limit> limits;
+};
+preview_plan plan_preview(const alerts_context& context, const store::alert_preview_counts& counts);
 
 // GET /v1/drafts[/{id}] (scope alerts:read) and POST /v1/drafts/{id}/discard
 // (alerts:send): the drafts news feeds make. A draft is sent with

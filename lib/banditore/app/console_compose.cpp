@@ -390,22 +390,46 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
 
     const auto tier = api.tier_limit;
     auto counts = co_await ctx.alerts->preview(c.audience, d.level, tier, now);
-    domain::number_load load;
-    load.number = api.phone_number_id;
-    load.recipients = counts.audience.recipients;
-    load.outside_window = counts.audience.outside_window;
-    load.messages_per_second = api.messages_per_second;
-    std::vector<domain::messaging_limit> limits;
-    if (tier > 0) limits.push_back({"", tier, counts.usage.used, counts.usage.frees_at});
-    const auto e = domain::estimate_preview({load}, limits, api.price, now);
+    // The same plan as POST /v1/alerts/preview: with several numbers, each
+    // number's share at its pace and each portfolio's limit by its own use.
+    const auto plan = plan_preview(api, counts);
+    const auto e = domain::estimate_preview(plan.loads, plan.limits, api.price, now);
     json figures = {{"recipients", e.recipients}, {"templates", e.templates}, {"free_form", e.free_form},
                     {"has_waiting", e.waiting_for_limit > 0}, {"waiting", e.waiting_for_limit}};
-    if (e.seconds) {
-      const auto minutes = static_cast<std::int64_t>(std::ceil(*e.seconds / 60));
-      figures["minutes"] = minutes <= 1 ? std::string("circa un minuto") : "circa " + std::to_string(minutes) + " minuti";
-    }
+    auto minutes_text = [](double seconds) {
+      const auto minutes = static_cast<std::int64_t>(std::ceil(seconds / 60));
+      return minutes <= 1 ? std::string("circa un minuto") : "circa " + std::to_string(minutes) + " minuti";
+    };
+    if (e.seconds) figures["minutes"] = minutes_text(*e.seconds);
     if (e.first_frees_at_ms) figures["first_frees_at"] = domain::rome_time_text(*e.first_frees_at_ms);
     if (e.all_sent_by_ms) figures["all_sent_by"] = domain::rome_time_text(*e.all_sent_by_ms);
+    if (!api.numbers.empty() && !counts.audience.numbers.empty()) {
+      // Several numbers: each one's share and time (they send in
+      // parallel), and each portfolio's limit, shared by its numbers.
+      json numbers = json::array();
+      for (std::size_t i = 0; i < plan.loads.size(); ++i) {
+        const auto& l = plan.loads[i];
+        // Named apart from the whole's figures: a section finds a missing
+        // name in the enclosing context.
+        json n = {{"id", l.number}, {"number_recipients", l.recipients}, {"number_templates", l.outside_window},
+                  {"paced", e.numbers[i].seconds.has_value()}};
+        if (e.numbers[i].seconds) n["number_minutes"] = minutes_text(*e.numbers[i].seconds);
+        numbers.push_back(std::move(n));
+      }
+      figures["has_numbers"] = !numbers.empty();
+      figures["numbers"] = std::move(numbers);
+      json portfolios = json::array();
+      for (const auto& p : e.portfolios) {
+        json one = {{"portfolio", p.portfolio}, {"tier", p.limit}, {"used", p.used},
+                    {"outside_window", p.outside_window}, {"portfolio_waiting", p.waiting},
+                    {"holds_back", p.waiting > 0}};
+        if (p.first_frees_at_ms) one["frees_at"] = domain::rome_time_text(*p.first_frees_at_ms);
+        if (p.all_sent_by_ms) one["sent_by"] = domain::rome_time_text(*p.all_sent_by_ms);
+        portfolios.push_back(std::move(one));
+      }
+      figures["has_portfolios"] = !portfolios.empty();
+      figures["portfolios"] = std::move(portfolios);
+    }
     if (e.cost) {
       char amount[32];
       std::snprintf(amount, sizeof amount, "%.2f", *e.cost);

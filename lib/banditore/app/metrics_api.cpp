@@ -54,4 +54,28 @@ void publish_store_figures(const store::store_figures& figures, metrics::registr
       .set(static_cast<double>(figures.oldest_due_ms) / 1000.0);
 }
 
+void publish_limit_figures(const store::store_figures& figures, const std::vector<number_limit>& numbers,
+                           metrics::registry& registry) {
+  for (const auto& n : numbers) {
+    const metrics::label_set labels = {{"number", n.number}};
+    registry
+        .gauge_for("banditore_messaging_limit",
+                   "WhatsApp messaging limit of the number's business portfolio: unique people per moving 24 hours "
+                   "outside their window (0: unlimited)",
+                   labels)
+        .set(static_cast<double>(n.tier));
+    std::int64_t used = figures.limit_used;
+    if (!n.portfolio.empty()) {
+      const auto p = figures.limit_used_by_portfolio.find(n.portfolio);
+      used = p == figures.limit_used_by_portfolio.end() ? 0 : p->second;
+    }
+    registry
+        .gauge_for("banditore_messaging_limit_used",
+                   "People reached outside their window in the last 24 hours by the number's business portfolio "
+                   "(shared by the numbers of one portfolio: do not add them up)",
+                   labels)
+        .set(static_cast<double>(used));
+  }
+}
+
 }  // namespace banditore::app

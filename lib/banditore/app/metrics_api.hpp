@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace banditore::app {
 
@@ -38,5 +39,21 @@ void add_metrics_route(http::router& router, metrics_context& context);
 // Sets the store gauges: banditore_subscribers, banditore_subscribers_flagged,
 // banditore_outbox_messages{state}, banditore_outbox_oldest_due_seconds.
 void publish_store_figures(const store::store_figures& figures, metrics::registry& registry);
+
+// A business number as its limit gauges name it: the deployment's id
+// ("default" with one number), its portfolio (empty with one number: the
+// deployment's count) and its portfolio's tier (0 = unlimited).
+struct number_limit {
+  std::string number;
+  std::string portfolio;
+  std::int64_t tier = 0;
+};
+
+// Sets banditore_messaging_limit{number} (the tier) and
+// banditore_messaging_limit_used{number} (unique people reached outside
+// their window in the last 24 hours by the number's portfolio; numbers of
+// one portfolio show the same use, which they share).
+void publish_limit_figures(const store::store_figures& figures, const std::vector<number_limit>& numbers,
+                           metrics::registry& registry);
 
 }  // namespace banditore::app

@@ -137,6 +137,16 @@ using domain::now_ms;
 }  // namespace
 
 struct service::impl {
+  // A business number's channel, sender and credentials check; declared
+  // first, as member functions take it.
+  struct number_lane {
+    std::string id;  // the deployment's name for it ("default" with one number)
+    std::unique_ptr<whatsapp::cloud_channel> channel;
+    std::unique_ptr<dispatch::sender> sender;
+    std::unique_ptr<whatsapp::credentials_check> credentials;  // its own token and id, read with the Graph API
+    whatsapp::credentials_verdict verdict;                    // the last answer
+  };
+
   impl(config::settings s, config::cap_settings cap_config, config::ops_settings o, config::public_settings pub,
        config::approval_settings approval)
       : settings(std::move(s)), ops(std::move(o)) {
@@ -263,21 +273,26 @@ struct service::impl {
       if (!settings.numbers.empty()) {
         so.number_id = n.id;
         so.adopts_unrouted = &n == &numbers.front();
+        so.portfolio = n.portfolio;
       }
       if (n.rate == 0) log::warn("sender.unpaced", {{"number", n.id}, {"detail", "rate 0: no pacing; only for benchmarks against the simulator"}});
       lane->sender = std::make_unique<dispatch::sender>(io, *db, *lane->channel, so);
+      // Each number's own token and id are checked with the Graph API: a
+      // wrong token on the second number would otherwise show only when
+      // its first alert fails.
+      whatsapp::credentials_check_options check;
+      check.api_base = settings.wa_api_base;
+      check.api_version = settings.wa_api_version;
+      check.phone_number_id = n.phone_number_id;
+      check.token = n.token;
+      check.ca_file = settings.wa_ca_file;
+      check.timeout = std::chrono::milliseconds(settings.wa_timeout_ms);
+      lane->id = n.id;
+      lane->credentials = std::make_unique<whatsapp::credentials_check>(io.get_executor(), check);
       lanes.push_back(std::move(lane));
       webhook.numbers.emplace(n.phone_number_id, n.id);
     }
     if (settings.numbers.empty()) webhook.numbers.clear();  // one number: as before
-    whatsapp::credentials_check_options check;
-    check.api_base = settings.wa_api_base;
-    check.api_version = settings.wa_api_version;
-    check.phone_number_id = numbers.front().phone_number_id;
-    check.token = numbers.front().token;
-    check.ca_file = settings.wa_ca_file;
-    check.timeout = std::chrono::milliseconds(settings.wa_timeout_ms);
-    credentials = std::make_unique<whatsapp::credentials_check>(io.get_executor(), check);
 
     planner = std::make_unique<dispatch::planner>(io, *db, [this] {
       wake_senders();
@@ -379,11 +394,14 @@ struct service::impl {
     news_options.interval = std::chrono::seconds(ops.news_poll_seconds);
     news_options.ca_file = settings.wa_ca_file;
     news_poller = std::make_unique<news_feed_poller>(io, *db, news_options);
+    for (const auto& n : numbers)
+      limit_labels.push_back({n.id, settings.numbers.empty() ? std::string{} : n.portfolio, n.tier});
     metrics_ctx.token = ops.metrics_token;
     metrics_ctx.refresh = [this]() -> asio::awaitable<void> {
       const auto now = now_ms();
       auto figures = co_await db->figures(now);
       publish_store_figures(figures, metrics::default_registry());
+      publish_limit_figures(figures, limit_labels, metrics::default_registry());
     };
     add_metrics_route(routes, metrics_ctx);
     add_health_routes();
@@ -468,11 +486,33 @@ struct service::impl {
                              {"provider_configuration", st.configuration_error ? "rejected" : "ok"}};
       // The last credentials check, not a new one: /readyz may be polled
       // every few seconds, Meta is asked every BANDITORE_WA_CHECK_SECONDS.
-      const auto& wa = credentials_verdict;
+      // Every number's; the answer as a whole is the worst of them, and
+      // its detail the first number in that state's.
+      const std::unique_ptr<number_lane>* worst = &lanes.front();
+      for (const auto& lane : lanes)
+        if (credentials_rank(lane->verdict.state) > credentials_rank((*worst)->verdict.state)) worst = &lane;
+      const auto& wa = (*worst)->verdict;
       body["whatsapp_credentials"] = whatsapp::to_string(wa.state);
       if (wa.state == whatsapp::credentials_state::rejected || wa.state == whatsapp::credentials_state::unreachable) {
         body["whatsapp_detail"] = wa.detail;
         if (wa.error_code != 0) body["whatsapp_error_code"] = wa.error_code;
+        if (!settings.numbers.empty()) body["whatsapp_number"] = (*worst)->id;
+      }
+      if (!settings.numbers.empty()) {
+        // Several numbers: each by the deployment's id for it, never its
+        // token.
+        auto each = nlohmann::json::array();
+        for (const auto& lane : lanes) {
+          nlohmann::json one = {{"number", lane->id}, {"credentials", whatsapp::to_string(lane->verdict.state)}};
+          const auto st = lane->verdict.state;
+          if (st == whatsapp::credentials_state::rejected || st == whatsapp::credentials_state::unreachable) {
+            one["detail"] = lane->verdict.detail;
+            if (lane->verdict.error_code != 0) one["error_code"] = lane->verdict.error_code;
+          }
+          if (lane->verdict.state == whatsapp::credentials_state::ok) one["verified_name"] = lane->verdict.verified_name;
+          each.push_back(std::move(one));
+        }
+        body["whatsapp_numbers"] = std::move(each);
       }
       if (credentials_checked_ms != 0) body["whatsapp_checked_at"] = domain::format_rfc3339_utc(credentials_checked_ms);
       // Unreachable says nothing about the token (the sender retries);
@@ -510,32 +550,53 @@ struct service::impl {
     }
   }
 
-  // The WhatsApp credentials, checked at start and then periodically; a
-  // change of verdict is logged once.
+  // Every number's WhatsApp credentials, checked at start and then
+  // periodically, one number after the other; a change of a number's
+  // verdict is logged once.
   asio::awaitable<void> check_credentials_periodically() {
     for (;;) {
-      auto verdict = co_await credentials->run();
-      note_credentials(std::move(verdict));
+      for (auto& lane : lanes) {
+        auto verdict = co_await lane->credentials->run();
+        note_credentials(*lane, std::move(verdict));
+        if (stopping) co_return;
+      }
+      credentials_checked_ms = now_ms();
       credentials_timer.expires_after(std::chrono::seconds(ops.wa_check_seconds));
       auto [ec] = co_await credentials_timer.async_wait(asio::as_tuple(asio::use_awaitable));
       if (ec || stopping) co_return;
     }
   }
 
-  void note_credentials(whatsapp::credentials_verdict verdict) {
-    const bool changed = verdict.state != credentials_verdict.state;
-    credentials_checked_ms = now_ms();
-    credentials_verdict = std::move(verdict);
+  // Worse is higher: /readyz answers for the worst number.
+  static int credentials_rank(whatsapp::credentials_state s) {
+    switch (s) {
+      case whatsapp::credentials_state::ok: return 0;
+      case whatsapp::credentials_state::unreachable: return 1;
+      case whatsapp::credentials_state::unchecked: return 2;
+      case whatsapp::credentials_state::rejected: return 3;
+    }
+    return 3;
+  }
+
+  void note_credentials(number_lane& lane, whatsapp::credentials_verdict verdict) {
+    const bool changed = verdict.state != lane.verdict.state;
+    lane.verdict = std::move(verdict);
     if (!changed) return;
-    const auto& v = credentials_verdict;
+    const auto& v = lane.verdict;
+    // The number by the deployment's id for it; its token never.
     if (v.state == whatsapp::credentials_state::ok) {
-      log::info("whatsapp.credentials_ok", {{"verified_name", v.verified_name}});
+      log::info("whatsapp.credentials_ok", {{"number", lane.id}, {"verified_name", v.verified_name}});
     } else if (v.state == whatsapp::credentials_state::rejected) {
+      const char* hint = settings.numbers.empty()
+                             ? "check BANDITORE_WA_TOKEN and BANDITORE_WA_PHONE_NUMBER_ID (docs/meta-setup.md)"
+                             : "check this number's token and phone_number_id in BANDITORE_NUMBERS_FILE "
+                               "(docs/configuration.md, \"Several numbers\")";
       log::error("whatsapp.credentials_rejected",
-                 {{"http_status", v.http_status}, {"code", v.error_code}, {"detail", v.detail},
-                  {"hint", "check BANDITORE_WA_TOKEN and BANDITORE_WA_PHONE_NUMBER_ID (docs/meta-setup.md)"}});
+                 {{"number", lane.id}, {"http_status", v.http_status}, {"code", v.error_code}, {"detail", v.detail},
+                  {"hint", hint}});
     } else {
-      log::warn("whatsapp.credentials_unchecked", {{"http_status", v.http_status}, {"detail", v.detail}});
+      log::warn("whatsapp.credentials_unchecked",
+                {{"number", lane.id}, {"http_status", v.http_status}, {"detail", v.detail}});
     }
   }
 
@@ -582,11 +643,6 @@ struct service::impl {
   asio::io_context io{1};
   // The store, behind its interfaces (store/); SQLite is the engine.
   std::unique_ptr<store::sqlite::engine> db;
-  // A business number's channel and sender.
-  struct number_lane {
-    std::unique_ptr<whatsapp::cloud_channel> channel;
-    std::unique_ptr<dispatch::sender> sender;
-  };
   std::vector<config::business_number> numbers;
   std::vector<std::unique_ptr<number_lane>> lanes;
   void wake_senders() {
@@ -613,9 +669,8 @@ struct service::impl {
   config::ops_settings ops;
   metrics_context metrics_ctx;
   asio::steady_timer purge_timer{io};
-  std::unique_ptr<whatsapp::credentials_check> credentials;
-  whatsapp::credentials_verdict credentials_verdict;
-  std::int64_t credentials_checked_ms = 0;
+  std::int64_t credentials_checked_ms = 0;  // when every number was last checked
+  std::vector<number_limit> limit_labels;  // each number's limit gauges (/metrics)
   asio::steady_timer credentials_timer{io};
   bool stopping = false;
 };

@@ -57,6 +57,17 @@ business_number parse_one(const nlohmann::json& o, std::size_t index) {
   n.id = text_field(o, where, "id", true);
   if (n.id.empty() || n.id.size() > 32 || !all_of_chars(n.id, id_char))
     fail(where + ".id", "must be 1-32 lower-case letters, digits, - or _");
+  {
+    // The id names the number in metrics, logs and /readyz, where a phone
+    // number must never appear: a name ("lugo"), not digits that could be
+    // one (metrics/registry.hpp refuses a run of 8).
+    std::size_t run = 0, longest = 0;
+    for (char c : n.id) {
+      run = digit(c) ? run + 1 : 0;
+      longest = std::max(longest, run);
+    }
+    if (longest >= 8) fail(where + ".id", "must be a name such as \"lugo\", not a number: it labels metrics and logs");
+  }
   const auto named = "numbers[" + std::to_string(index) + "] (\"" + n.id + "\")";
 
   n.phone_number_id = text_field(o, named, "phone_number_id", true);

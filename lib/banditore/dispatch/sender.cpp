@@ -100,6 +100,7 @@ struct sender::impl : std::enable_shared_from_this<impl> {
       policy.tier_limit = options_.tier_limit;
       policy.number_id = options_.number_id;
       policy.adopts_unrouted = options_.adopts_unrouted;
+      policy.portfolio = options_.portfolio;
       const std::size_t lease_limit = room > 0 ? std::min(room, options_.lease_batch) : 0;
       const std::int64_t lease_ms = options_.lease_duration.count();
       store::sender_round b;
@@ -202,9 +203,7 @@ struct sender::impl : std::enable_shared_from_this<impl> {
     const auto second = std::chrono::duration_cast<std::chrono::seconds>(
                             std::chrono::steady_clock::now().time_since_epoch()).count();
     if (second != rate_second_) {
-      metrics::default_registry()
-          .gauge_for("banditore_send_rate", "Messages accepted by the provider in the last second")
-          .set(second == rate_second_ + 1 ? static_cast<double>(rate_count_) : 0.0);
+      rate_.set(second == rate_second_ + 1 ? static_cast<double>(rate_count_) : 0.0);
       rate_second_ = second;
       rate_count_ = 0;
     }
@@ -334,8 +333,9 @@ struct sender::impl : std::enable_shared_from_this<impl> {
     sends_counter(item.alert_id != 0, out.verdict).inc();
     if (out.verdict != send_verdict::accepted)
       metrics::default_registry()
-          .counter_for("banditore_provider_errors_total", "Provider errors by WhatsApp error code (0: none given)",
-                       {{"code", std::to_string(out.error_code)}})
+          .counter_for("banditore_provider_errors_total",
+                       "Provider errors by WhatsApp error code (0: none given) and business number",
+                       {{"code", std::to_string(out.error_code)}, {"number", number_label_}})
           .inc();
     auto record = judge(item, out);
     if (out.verdict == send_verdict::accepted) {
@@ -396,8 +396,9 @@ struct sender::impl : std::enable_shared_from_this<impl> {
     auto& slot = sends_[delivery ? 1 : 0][static_cast<std::size_t>(verdict)];
     if (!slot)
       slot = &metrics::default_registry().counter_for(
-          "banditore_sends_total", "Send attempts by outcome",
-          {{"kind", delivery ? "delivery" : "reply"}, {"verdict", std::string(to_string(verdict))}});
+          "banditore_sends_total", "Send attempts by outcome and business number",
+          {{"kind", delivery ? "delivery" : "reply"}, {"verdict", std::string(to_string(verdict))},
+           {"number", number_label_}});
     return *slot;
   }
 
@@ -417,13 +418,22 @@ struct sender::impl : std::enable_shared_from_this<impl> {
   std::uint64_t pauses_ = 0;   // slow-downs so far: a waiting send re-reserves after one
   bool gathering_ = false;  // the loop waits for more outcomes before its next round
   sender_stats stats_;
+  // Each number's series apart: its pace, errors and rounds are its own.
+  // The label is the deployment's name of the number ("default" with one),
+  // never the number itself.
+  std::string number_label_ = options_.number_id.empty() ? std::string("default") : options_.number_id;
+  metrics::gauge& rate_ = metrics::default_registry().gauge_for(
+      "banditore_send_rate", "Messages accepted by the provider in the last second, by business number",
+      {{"number", number_label_}});
   metrics::histogram& latency_ = metrics::default_registry().histogram_for(
-      "banditore_send_latency_seconds", "Cloud API send call duration",
-      {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
+      "banditore_send_latency_seconds", "Cloud API send call duration, by business number",
+      {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}, {{"number", number_label_}});
   std::array<std::array<metrics::counter*, send_verdict_count>, 2> sends_{};
   metrics::counter& rounds_ = metrics::default_registry().counter_for(
       "banditore_sender_rounds_total",
-      "Database rounds of the sender: each records the outcomes in and leases for the free slots");
+      "Database rounds of the sender, by business number: each records the outcomes in and leases for the free "
+      "slots",
+      {{"number", number_label_}});
 };
 
 sender::sender(asio::io_context& io, store::outbox_rounds& outbox, channel& ch, sender_options options)

@@ -65,6 +65,9 @@ struct sender_options {
   // number's rows (config/numbers.hpp). Empty: one number, every row.
   std::string number_id;
   bool adopts_unrouted = false;  // the first number: also rows of no number
+  // Its business portfolio: the messaging limit (tier_limit) is counted
+  // over the portfolio's numbers together. Empty: over every number.
+  std::string portfolio;
   // Called after a round that leased or settled deliveries (on the
   // sender's thread): the console's progress streams look again.
   std::function<void()> progressed;

@@ -43,17 +43,20 @@ preview_estimate estimate_preview(const std::vector<number_load>& numbers, const
     if (limit == limits.end() || limit->limit <= 0) continue;
     const auto room = std::max<std::int64_t>(0, limit->limit - limit->used);
     const auto waiting = std::max<std::int64_t>(0, wanted - room);
-    if (waiting == 0) continue;
-    out.waiting_for_limit += waiting;
-    // The first place frees when the oldest earlier person leaves the
-    // moving day, or, with none before, when those sent now do.
-    const auto first = limit->used > 0 && limit->frees_at_ms ? *limit->frees_at_ms : now_ms + day_ms;
-    out.first_frees_at_ms = std::min(out.first_frees_at_ms.value_or(first), first);
-    // By now + 24 h every place is free again, and each further day frees
-    // a whole limit: an upper bound while the limit stays as it is.
-    const auto days = (waiting + limit->limit - 1) / limit->limit;
-    const auto by = now_ms + days * day_ms;
-    out.all_sent_by_ms = std::max(out.all_sent_by_ms.value_or(by), by);
+    portfolio_estimate p{portfolio, limit->limit, limit->used, wanted, waiting, std::nullopt, std::nullopt};
+    if (waiting > 0) {
+      out.waiting_for_limit += waiting;
+      // The first place frees when the oldest earlier person leaves the
+      // moving day, or, with none before, when those sent now do.
+      p.first_frees_at_ms = limit->used > 0 && limit->frees_at_ms ? *limit->frees_at_ms : now_ms + day_ms;
+      out.first_frees_at_ms = std::min(out.first_frees_at_ms.value_or(*p.first_frees_at_ms), *p.first_frees_at_ms);
+      // By now + 24 h every place is free again, and each further day frees
+      // a whole limit: an upper bound while the limit stays as it is.
+      const auto days = (waiting + limit->limit - 1) / limit->limit;
+      p.all_sent_by_ms = now_ms + days * day_ms;
+      out.all_sent_by_ms = std::max(out.all_sent_by_ms.value_or(*p.all_sent_by_ms), *p.all_sent_by_ms);
+    }
+    out.portfolios.push_back(std::move(p));
   }
   if (!price.currency.empty()) {
     const auto billed = out.templates + (price.billed_inside_window ? out.free_form : 0);

@@ -58,13 +58,27 @@ struct number_estimate {
   std::optional<double> seconds;  // unknown when unpaced
 };
 
+// One limited portfolio's share: how many of its numbers' recipients are
+// outside their window, how many of them its limit holds back, and until
+// when.
+struct portfolio_estimate {
+  std::string portfolio;
+  std::int64_t limit = 0;
+  std::int64_t used = 0;
+  std::int64_t outside_window = 0;
+  std::int64_t waiting = 0;
+  std::optional<std::int64_t> first_frees_at_ms;
+  std::optional<std::int64_t> all_sent_by_ms;
+};
+
 struct preview_estimate {
   std::int64_t recipients = 0;
   std::int64_t templates = 0;     // outside the window
   std::int64_t free_form = 0;     // inside: free text, free of charge
   std::optional<double> seconds;  // the slowest number; unknown if any is unpaced
   std::vector<number_estimate> numbers;
-  std::int64_t waiting_for_limit = 0;
+  std::int64_t waiting_for_limit = 0;             // over every portfolio
+  std::vector<portfolio_estimate> portfolios;     // each limited one the alert reaches, by id
   std::optional<std::int64_t> first_frees_at_ms;  // the first of them can leave then
   std::optional<std::int64_t> all_sent_by_ms;     // at the latest, if the limit stays as it is
   std::optional<double> cost;                     // templates × price; none without a price

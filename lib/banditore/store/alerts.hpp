@@ -138,7 +138,10 @@ struct audience_count {
 // and how much of the messaging limit is used.
 struct alert_preview_counts {
   audience_count audience;
-  messaging_limit_usage usage;
+  messaging_limit_usage usage;  // over every number of the deployment
+  // With several numbers: each business portfolio's use of its own limit,
+  // for those that reached anybody in the last 24 hours.
+  std::vector<portfolio_usage> portfolios;
 };
 
 // What the console's history filters by; an empty field does not filter.

@@ -22,6 +22,11 @@ struct store_figures {
   std::int64_t flagged = 0;
   std::map<std::string, std::int64_t> outbox_by_state;  // every outbox_states entry
   std::int64_t oldest_due_ms = 0;  // how long the oldest due queued row has waited; 0 if none
+  // The messaging limit's use: unique people reached outside their window
+  // in the last 24 hours by the whole deployment, and (several numbers)
+  // by each business portfolio's numbers, by portfolio id.
+  std::int64_t limit_used = 0;
+  std::map<std::string, std::int64_t> limit_used_by_portfolio;
 };
 
 // Status notifications waiting for a send that was never recorded.

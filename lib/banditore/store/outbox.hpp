@@ -58,6 +58,11 @@ struct delivery_policy {
   // The first number also takes queued rows of no number (written by
   // another process, such as the welcome notice of an import).
   bool adopts_unrouted = false;
+  // With several numbers, the Meta business portfolio of number_id: the
+  // messaging limit is counted over the portfolio's numbers together
+  // (Meta, since October 2025), apart from other portfolios. Empty: over
+  // every number of the deployment.
+  std::string portfolio;
 };
 
 inline constexpr std::int64_t service_window_ms = 24LL * 3600 * 1000;
@@ -70,6 +75,13 @@ struct messaging_limit_usage {
   std::int64_t tier_limit = 0;
   std::int64_t used = 0;  // unique people reached outside their window in the last 24 h
   std::optional<std::int64_t> frees_at;  // when the oldest of them leaves the moving day
+};
+
+// One business portfolio's use of its messaging limit (several numbers).
+struct portfolio_usage {
+  std::string portfolio;
+  std::int64_t used = 0;
+  std::optional<std::int64_t> frees_at;
 };
 
 enum class result_kind {

@@ -654,6 +654,53 @@ TEST_CASE("Anteprima shows the phone's text with WhatsApp's formatting, its coun
   CHECK(f.store.alert_rows.empty());
 }
 
+TEST_CASE("with several numbers Anteprima shows each number's share and each portfolio's limit, use and wait") {
+  fixture f;
+  f.add("editor@comune.it", "editor");
+  // Three numbers: Lugo and Bagnacavallo of portfolio 900 (2,000 a day,
+  // 1,900 used today), Conselice of 901 (250, none used).
+  f.api.numbers = {{"lugo", "100", "900", 80, 2000}, {"bagnacavallo", "200", "900", 40, 2000},
+                   {"conselice", "300", "901", 80, 250}};
+  store::alert_preview_counts counts;
+  counts.audience.recipients = 900;
+  counts.audience.outside_window = 600;
+  counts.audience.numbers = {{"bagnacavallo", 300, 200}, {"conselice", 200, 200}, {"lugo", 400, 200}};
+  counts.usage.used = 1900;
+  counts.portfolios = {{"900", 1900, f.now + 3600'000}};
+  f.store.preview_counts = counts;
+  const auto token = f.log_in("editor@comune.it");
+  const auto res = f.post("/console/compose", token,
+                          "csrf=" + csrf_token(f.ctx.csrf, token) +
+                              "&categoria=water&gravita=moderate&titolo=Acqua+sospesa&testo=x&azione=anteprima");
+  REQUIRE(res.status == 200);
+  const auto& page = res.body;
+  CHECK(page.find("<dt>Destinatari</dt><dd>900 (600 con il modello, 300 come testo)</dd>") != std::string::npos);
+  CHECK(page.find("<dt>Per numero</dt>") != std::string::npos);
+  // 300 at 40 a second: 7.5 s; numbers send in parallel.
+  CHECK(page.find("<strong>bagnacavallo</strong>: 300 destinatari (200 con il modello), circa un minuto") !=
+        std::string::npos);
+  CHECK(page.find("<strong>lugo</strong>: 400 destinatari (200 con il modello)") != std::string::npos);
+  // Portfolio 900: 100 of room for 400 outside the window; 901 has room.
+  CHECK(page.find("Portafoglio <strong>900</strong>: limite 2000 al giorno, già raggiunti 1900, fuori finestra 400; "
+                  "in attesa 300, i primi partono ") != std::string::npos);
+  CHECK(page.find("Portafoglio <strong>901</strong>: limite 250 al giorno, già raggiunti 0, fuori finestra 200; "
+                  "nessuno in attesa") != std::string::npos);
+  CHECK(page.find("<dt>In attesa del limite di WhatsApp</dt><dd>300") != std::string::npos);
+}
+
+TEST_CASE("with one number Anteprima shows no per-number figures") {
+  fixture f;
+  f.store.add_subscriber();
+  f.add("editor@comune.it", "editor");
+  const auto token = f.log_in("editor@comune.it");
+  const auto res = f.post("/console/compose", token,
+                          "csrf=" + csrf_token(f.ctx.csrf, token) +
+                              "&categoria=water&gravita=moderate&titolo=Acqua&testo=x&azione=anteprima");
+  REQUIRE(res.status == 200);
+  CHECK(res.body.find("Per numero") == std::string::npos);
+  CHECK(res.body.find("portafoglio") == std::string::npos);
+}
+
 TEST_CASE("a compose form POST /v1/alerts would refuse is a 422 page with the API's reasons") {
   fixture f;
   f.add("publisher@comune.it", "publisher");

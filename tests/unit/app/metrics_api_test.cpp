@@ -137,3 +137,29 @@ TEST_CASE("the store figures become gauges, every outbox state included") {
   CHECK(text.find("banditore_outbox_messages{state=\"sent\"} 0\n") != std::string::npos);
   CHECK(text.find("banditore_outbox_oldest_due_seconds 1.5\n") != std::string::npos);
 }
+
+TEST_CASE("each number's limit gauges show its portfolio's tier and use; one number shows the deployment's") {
+  store::store_figures f;
+  f.limit_used = 340;
+  f.limit_used_by_portfolio = {{"900", 300}, {"901", 40}};
+  {
+    metrics::registry reg;
+    app::publish_limit_figures(f, {{"lugo", "900", 2000}, {"bagnacavallo", "900", 2000}, {"conselice", "901", 250},
+                                   {"fusignano", "902", 0}},
+                               reg);
+    const auto text = reg.render();
+    CHECK(text.find("banditore_messaging_limit{number=\"lugo\"} 2000\n") != std::string::npos);
+    CHECK(text.find("banditore_messaging_limit{number=\"fusignano\"} 0\n") != std::string::npos);
+    // Numbers of one portfolio show its one use; another portfolio its own.
+    CHECK(text.find("banditore_messaging_limit_used{number=\"lugo\"} 300\n") != std::string::npos);
+    CHECK(text.find("banditore_messaging_limit_used{number=\"bagnacavallo\"} 300\n") != std::string::npos);
+    CHECK(text.find("banditore_messaging_limit_used{number=\"conselice\"} 40\n") != std::string::npos);
+    CHECK(text.find("banditore_messaging_limit_used{number=\"fusignano\"} 0\n") != std::string::npos);
+    CHECK(text.find("900") == std::string::npos);  // the portfolio's id is no label
+  }
+  metrics::registry reg;
+  app::publish_limit_figures(f, {{"default", "", 250}}, reg);
+  const auto text = reg.render();
+  CHECK(text.find("banditore_messaging_limit{number=\"default\"} 250\n") != std::string::npos);
+  CHECK(text.find("banditore_messaging_limit_used{number=\"default\"} 340\n") != std::string::npos);
+}

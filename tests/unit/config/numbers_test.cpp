@@ -93,6 +93,10 @@ TEST_CASE("a malformed numbers file is refused naming the entry and the field") 
   CHECK(refusal(with_first("phone_number_id", R"("12a")")) ==
         "numbers[0] (\"lugo\").phone_number_id must be Meta's phone number id: 1-32 digits");
   CHECK(refusal(with_first("id", R"("Lugo")")) == "numbers[0].id must be 1-32 lower-case letters, digits, - or _");
+  // The id labels metrics and logs: never digits that could be the number.
+  CHECK(refusal(with_first("id", R"("n-390545381")")) ==
+        "numbers[0].id must be a name such as \"lugo\", not a number: it labels metrics and logs");
+  CHECK(refusal(with_first("id", R"("lugo-2")")).empty());
   CHECK(refusal(with_first("display_number", R"("0545 38111")")).find(".display_number must be") != std::string::npos);
   CHECK(refusal(with_first("portfolio", R"("")")).find(".portfolio must be") != std::string::npos);
   CHECK(refusal(with_first("towns", "[]")).find(".towns must be a non-empty array") != std::string::npos);

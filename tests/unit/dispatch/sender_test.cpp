@@ -1,6 +1,7 @@
 #include <banditore/dispatch/sender.hpp>
 
 #include <banditore/domain/utf8.hpp>
+#include <banditore/metrics/registry.hpp>
 
 #include <banditore/store/media.hpp>
 
@@ -455,4 +456,44 @@ TEST_CASE("with two numbers each sender leases its own number's rows and sends t
   // In parallel: the faster number's sends began before the slower's ended.
   CHECK(lugo_channel.at.front() < bagna_channel.at.back());
   CHECK(bagna_channel.at.front() < lugo_channel.at.back());
+}
+
+TEST_CASE("a number's sender counts its sends and errors under its own number label, and leases in its portfolio") {
+  // The registry is the process's: a number no other test sends on.
+  fake_store store;
+  fake_channel channel;
+  channel.answer = [](const dispatch::outgoing_message&, std::size_t nth) {
+    dispatch::send_outcome out;
+    if (nth == 1) {
+      out.verdict = dispatch::send_verdict::accepted;
+      out.message_id = "wamid.1";
+    } else {
+      out.verdict = dispatch::send_verdict::permanent;
+      out.error_code = 131026;  // message undeliverable
+    }
+    return out;
+  };
+  auto first = reply("uno");
+  first.number_id = "fusignano";
+  auto second = reply("due");
+  second.number_id = "fusignano";
+  second.phone_hash = "other";
+  const auto a = store.queue(first);
+  const auto b = store.queue(second);
+  auto options = quick_options();
+  options.number_id = "fusignano";
+  options.portfolio = "900";
+  REQUIRE(run_sender(store, channel, options,
+                     [&] { return store.outbox[a].state == "sent" && store.outbox[b].state == "failed"; }));
+  REQUIRE_FALSE(store.policies.empty());
+  CHECK(store.policies.front().number_id == "fusignano");
+  CHECK(store.policies.front().portfolio == "900");
+  const auto text = metrics::default_registry().render();
+  CHECK(text.find("banditore_sends_total{kind=\"reply\",verdict=\"accepted\",number=\"fusignano\"}") !=
+        std::string::npos);
+  CHECK(text.find("banditore_provider_errors_total{code=\"131026\",number=\"fusignano\"} 1\n") !=
+        std::string::npos);
+  CHECK(text.find("banditore_sender_rounds_total{number=\"fusignano\"}") != std::string::npos);
+  CHECK(text.find("banditore_send_latency_seconds_count{number=\"fusignano\"} 2\n") != std::string::npos);
+  CHECK(text.find("banditore_send_rate{number=\"fusignano\"}") != std::string::npos);
 }

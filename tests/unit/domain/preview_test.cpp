@@ -68,6 +68,31 @@ TEST_CASE("numbers of one portfolio share one limit; an unlimited tier holds nob
   CHECK(p.waiting_for_limit == 0);
 }
 
+TEST_CASE("each portfolio's limit holds back only its own numbers' recipients, by its own use") {
+  // 400 people outside their window, 200 on each of two numbers, tier 250.
+  const std::vector<number_load> apart{{"lugo", "900", 200, 200, 80}, {"bagnacavallo", "901", 200, 200, 80}};
+  auto p = estimate_preview(apart, {{"900", 250, 0, std::nullopt}, {"901", 250, 0, std::nullopt}}, {}, now);
+  CHECK(p.waiting_for_limit == 0);
+  REQUIRE(p.portfolios.size() == 2);
+  CHECK(p.portfolios[0].outside_window == 200);
+  CHECK(p.portfolios[0].waiting == 0);
+  CHECK_FALSE(p.portfolios[0].first_frees_at_ms);
+  const std::vector<number_load> together{{"lugo", "900", 200, 200, 80}, {"bagnacavallo", "900", 200, 200, 80}};
+  p = estimate_preview(together, {{"900", 250, 0, std::nullopt}}, {}, now);
+  CHECK(p.waiting_for_limit == 150);
+  REQUIRE(p.portfolios.size() == 1);
+  CHECK(p.portfolios[0].outside_window == 400);
+  CHECK(p.portfolios[0].waiting == 150);
+  // A portfolio that already reached 200 today has room for 50; the
+  // other portfolio's use is not its own.
+  p = estimate_preview(apart, {{"900", 250, 200, now + hour}, {"901", 250, 0, std::nullopt}}, {}, now);
+  CHECK(p.waiting_for_limit == 150);
+  REQUIRE(p.portfolios.size() == 2);
+  CHECK(p.portfolios[0].waiting == 150);
+  CHECK(p.portfolios[0].first_frees_at_ms == now + hour);
+  CHECK(p.portfolios[1].waiting == 0);
+}
+
 TEST_CASE("an empty audience costs nothing and takes no time") {
   const auto p = estimate_preview({}, {}, {0.03, "EUR"}, now);
   CHECK(p.recipients == 0);

@@ -311,6 +311,7 @@ asio::awaitable<alert_preview_counts> engine::preview(domain::alert_audience aud
     alert_preview_counts out;
     out.audience = s.alerts->count_audience(audience, level, now);
     out.usage = s.out->limit_usage(tier, now);
+    if (!out.audience.numbers.empty()) out.portfolios = s.out->portfolio_usages(now);
     tx.commit();
     return out;
   };

@@ -1,5 +1,6 @@
 #include <banditore/store/sqlite/figures.hpp>
 
+#include <banditore/store/outbox.hpp>
 #include <banditore/store/sqlite/subscriber_admin.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -19,6 +20,16 @@ store_figures read_store_figures(SQLite::Database& db, std::int64_t now_ms) {
   SQLite::Statement due(db, "SELECT MIN(not_before) FROM outbox WHERE state = 'queued' AND not_before <= :now");
   due.bind(":now", now_ms);
   if (due.executeStep() && !due.getColumn(0).isNull()) f.oldest_due_ms = now_ms - due.getColumn(0).getInt64();
+  // contacts_by_initiated and portfolio_contacts_by_initiated serve these.
+  const auto since = now_ms - service_window_ms;
+  SQLite::Statement used(db, "SELECT COUNT(*) FROM contacts WHERE last_initiated_at > :since");
+  used.bind(":since", since);
+  if (used.executeStep()) f.limit_used = used.getColumn(0).getInt64();
+  SQLite::Statement by_portfolio(db, "SELECT portfolio, COUNT(*) FROM portfolio_contacts WHERE last_initiated_at > :since "
+                                     "GROUP BY portfolio");
+  by_portfolio.bind(":since", since);
+  while (by_portfolio.executeStep())
+    f.limit_used_by_portfolio[by_portfolio.getColumn(0).getString()] = by_portfolio.getColumn(1).getInt64();
   return f;
 }
 

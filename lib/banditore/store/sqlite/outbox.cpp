@@ -56,12 +56,15 @@ std::string column_blob(const SQLite::Column& c) {
 // contacts per row, at a million subscribers a read past SQLite's cache) is joined
 // only when something uses it: choosing the template, or counting the
 // messaging limit.
-std::string due_sql(bool with_window, bool by_number = false) {
+std::string due_sql(bool with_window, bool by_number = false, bool by_portfolio = false) {
   // With several numbers each sender leases its own number's rows, and the
-  // 24-hour window is the one opened on that number (number_windows).
-  const char* window_columns = !with_window ? "NULL, NULL, "
-                               : by_number ? "nw.last_inbound_at, c.last_initiated_at, "
-                                           : "c.last_inbound_at, c.last_initiated_at, ";
+  // 24-hour window is the one opened on that number (number_windows);
+  // whether a person already counts against the messaging limit is their
+  // portfolio's (portfolio_contacts).
+  const char* window_columns = !with_window                ? "NULL, NULL, "
+                               : by_number && by_portfolio ? "nw.last_inbound_at, pc.last_initiated_at, "
+                               : by_number                 ? "nw.last_inbound_at, c.last_initiated_at, "
+                                                           : "c.last_inbound_at, c.last_initiated_at, ";
   return std::string("SELECT o.id, o.priority, o.phone_hash, o.recipient_cipher, o.body, o.alert_id, "
                      "o.subscriber_id, o.attempts, s.phone_cipher, o.as_template, a.title, a.text, a.category, "
                      "a.severity, a.state, a.expires_at, ") +
@@ -89,6 +92,8 @@ std::string due_sql(bool with_window, bool by_number = false) {
          (with_window ? "LEFT JOIN contacts c ON c.phone_hash = o.phone_hash " : "") +
          (with_window && by_number ? "LEFT JOIN number_windows nw ON nw.phone_hash = o.phone_hash "
                                      "AND nw.number_id = o.number_id " : "") +
+         (with_window && by_number && by_portfolio ? "LEFT JOIN portfolio_contacts pc ON pc.portfolio = :portfolio "
+                                                     "AND pc.phone_hash = o.phone_hash " : "") +
          "WHERE o.state = 'queued' AND o.not_before <= :now " +
          (by_number ? "AND o.number_id = :number " : "") +
          "ORDER BY o.priority, o.not_before, o.id LIMIT :limit";
@@ -104,6 +109,7 @@ struct outbox::statements {
         due_without_window(db, due_sql(false)),
         due_on_number(db, due_sql(true, true)),
         due_on_number_without_window(db, due_sql(false, true)),
+        due_in_portfolio(db, due_sql(true, true, true)),
         adopt_queued(db, "UPDATE outbox SET number_id = :number WHERE state = 'queued' AND number_id IS NULL"),
         adopt(db, "UPDATE outbox SET number_id = :first, updated_at = :now WHERE state IN ('queued', 'sending') "
                   "AND (number_id IS NULL OR number_id NOT IN (SELECT value FROM json_each(:numbers)))"),
@@ -114,6 +120,13 @@ struct outbox::statements {
         initiated(db, "INSERT INTO contacts (phone_hash, last_initiated_at) VALUES (:phone, :now) "
                       "ON CONFLICT (phone_hash) DO UPDATE SET last_initiated_at = excluded.last_initiated_at"),
         usage(db, "SELECT COUNT(*), MIN(last_initiated_at) FROM contacts WHERE last_initiated_at > :since"),
+        initiated_in_portfolio(db, "INSERT INTO portfolio_contacts (portfolio, phone_hash, last_initiated_at) "
+                                   "VALUES (:portfolio, :phone, :now) ON CONFLICT (portfolio, phone_hash) "
+                                   "DO UPDATE SET last_initiated_at = excluded.last_initiated_at"),
+        usage_in_portfolio(db, "SELECT COUNT(*), MIN(last_initiated_at) FROM portfolio_contacts "
+                               "WHERE portfolio = :portfolio AND last_initiated_at > :since"),
+        usage_by_portfolio(db, "SELECT portfolio, COUNT(*), MIN(last_initiated_at) FROM portfolio_contacts "
+                               "WHERE last_initiated_at > :since GROUP BY portfolio ORDER BY portfolio"),
         requeue_template(db, "UPDATE outbox SET state = 'queued', as_template = 1, not_before = :now, "
                              "provider_hash = NULL, lease_until = NULL, error_code = :code, error_title = :title, "
                              "updated_at = :now WHERE id = :id"),
@@ -162,7 +175,9 @@ struct outbox::statements {
         any_early(db, "SELECT EXISTS (SELECT 1 FROM early_statuses)"),
         counts(db, "SELECT state, COUNT(*) FROM outbox GROUP BY state") {}
 
-  SQLite::Statement insert_reply, due, due_without_window, due_on_number, due_on_number_without_window, adopt_queued, adopt, defer, welcome_forward, initiated, usage, requeue_template, streak_reset, sent_times, streak_bump,
+  SQLite::Statement insert_reply, due, due_without_window, due_on_number, due_on_number_without_window, due_in_portfolio,
+      adopt_queued, adopt, defer, welcome_forward, initiated, usage, initiated_in_portfolio, usage_in_portfolio,
+      usage_by_portfolio, requeue_template, streak_reset, sent_times, streak_bump,
       row_subscriber, opt_out_delete, opt_out_cancel, opt_out_consent, mark_sending, cancel, sent, retry, failed, by_id,
       set_state, keep_early, early_for, drop_early, recover, next_due, any_early, counts;
 };
@@ -258,18 +273,31 @@ int outbox::recover_leases(std::int64_t now_ms) {
   return st.exec();
 }
 
-messaging_limit_usage outbox::limit_usage(std::int64_t tier_limit, std::int64_t now_ms) {
+messaging_limit_usage outbox::limit_usage(std::int64_t tier_limit, std::int64_t now_ms, std::string_view portfolio) {
   messaging_limit_usage u;
   u.tier_limit = tier_limit;
-  auto& q = st_->usage;
+  auto& q = portfolio.empty() ? st_->usage : st_->usage_in_portfolio;
   q.reset();
   q.bind(":since", now_ms - service_window_ms);
+  if (!portfolio.empty()) q.bind(":portfolio", std::string(portfolio));
   if (q.executeStep()) {
     u.used = q.getColumn(0).getInt64();
     if (!q.getColumn(1).isNull()) u.frees_at = q.getColumn(1).getInt64() + service_window_ms;
   }
   q.reset();
   return u;
+}
+
+std::vector<portfolio_usage> outbox::portfolio_usages(std::int64_t now_ms) {
+  std::vector<portfolio_usage> out;
+  auto& q = st_->usage_by_portfolio;
+  q.reset();
+  q.bind(":since", now_ms - service_window_ms);
+  while (q.executeStep())
+    out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt64(),
+                   q.getColumn(2).getInt64() + service_window_ms});
+  q.reset();
+  return out;
 }
 
 std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, std::int64_t lease_ms,
@@ -284,6 +312,8 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
   std::optional<messaging_limit_usage> usage;
   const bool window_matters = policy.template_available || policy.tier_limit > 0;
   const bool by_number = !policy.number_id.empty();
+  // Several numbers, each of a portfolio: the limit is the portfolio's.
+  const bool by_portfolio = by_number && !policy.portfolio.empty();
   if (by_number && policy.adopts_unrouted) {
     // One seek of outbox_due_by_number: usually nothing to adopt.
     auto& a = st_->adopt_queued;
@@ -291,11 +321,13 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
     a.bind(":number", policy.number_id);
     a.exec();
   }
-  auto& q = by_number ? (window_matters ? st_->due_on_number : st_->due_on_number_without_window)
+  auto& q = by_number ? (!window_matters ? st_->due_on_number_without_window
+                                         : by_portfolio ? st_->due_in_portfolio : st_->due_on_number)
                       : (window_matters ? st_->due : st_->due_without_window);
   q.reset();
   q.bind(":now", now_ms);
   if (by_number) q.bind(":number", policy.number_id);
+  if (by_portfolio && window_matters) q.bind(":portfolio", policy.portfolio);
   q.bind(":limit", static_cast<std::int64_t>(limit));
   while (q.executeStep()) {
     outbox_item item;
@@ -363,7 +395,7 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
       const auto last_initiated = q.getColumn(17).isNull() ? 0 : q.getColumn(17).getInt64();
       const bool counted = last_initiated > now_ms - service_window_ms;
       if (!in_window && !counted && policy.tier_limit > 0) {
-        if (!usage) usage = limit_usage(policy.tier_limit, now_ms);
+        if (!usage) usage = limit_usage(policy.tier_limit, now_ms, by_portfolio ? policy.portfolio : std::string{});
         if (usage->used >= policy.tier_limit) {
           deferred.push_back({item.id, usage->frees_at.value_or(now_ms + service_window_ms), waiting_for_limit});
           continue;
@@ -407,11 +439,20 @@ std::vector<outbox_item> outbox::lease(std::size_t limit, std::int64_t now_ms, s
     st.exec();
   }
   for (const auto& phone : newly_initiated) {
+    // contacts keeps the deployment's whole count (GET /v1/stats); the
+    // portfolio's is what its numbers' limit is judged by.
     auto& st = st_->initiated;
     st.reset();
     bind_blob(st, ":phone", phone);
     st.bind(":now", now_ms);
     st.exec();
+    if (!by_portfolio) continue;
+    auto& p = st_->initiated_in_portfolio;
+    p.reset();
+    p.bind(":portfolio", policy.portfolio);
+    bind_blob(p, ":phone", phone);
+    p.bind(":now", now_ms);
+    p.exec();
   }
   for (const auto& item : out) {
     auto& m = st_->mark_sending;

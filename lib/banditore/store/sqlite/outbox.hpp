@@ -66,7 +66,13 @@ class outbox {
   std::vector<outbox_item> lease(std::size_t limit, std::int64_t now_ms, std::int64_t lease_ms,
                                  const delivery_policy& policy = {});
 
-  messaging_limit_usage limit_usage(std::int64_t tier_limit, std::int64_t now_ms);
+  // Unique people reached outside their window in the last 24 hours: by
+  // the whole deployment, or (portfolio given) by that business
+  // portfolio's numbers.
+  messaging_limit_usage limit_usage(std::int64_t tier_limit, std::int64_t now_ms, std::string_view portfolio = {});
+  // The same for every portfolio that reached anybody in the last 24
+  // hours, by portfolio id.
+  std::vector<portfolio_usage> portfolio_usages(std::int64_t now_ms);
 
   void record(const std::vector<send_record>& records, std::int64_t now_ms);
 

@@ -1,5 +1,7 @@
 #include <banditore/store/sqlite/retention.hpp>
 
+#include <banditore/store/outbox.hpp>
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -66,6 +68,12 @@ retention_result purge_old(SQLite::Database& db, std::int64_t older_than_ms, std
       "AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.media_id = m.id) "
       "AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.media_id = m.id) LIMIT :batch)",
       now_ms - unused_media_keep_ms, batch_rows, r.transactions);
+  // Who a portfolio reached outside their window counts for a moving day
+  // only (store/outbox.hpp): an older row is kept for nothing.
+  delete_in_batches(db,
+                    "DELETE FROM portfolio_contacts WHERE (portfolio, phone_hash) IN (SELECT portfolio, phone_hash "
+                    "FROM portfolio_contacts WHERE last_initiated_at < :cutoff LIMIT :batch)",
+                    now_ms - service_window_ms, batch_rows, r.transactions);
   return r;
 }
 

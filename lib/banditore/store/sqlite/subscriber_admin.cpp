@@ -102,6 +102,11 @@ forget_result forget_subscriber(SQLite::Database& db, std::string_view phone_has
   };
   r.subscribers_deleted = delete_by_hash("DELETE FROM subscribers WHERE phone_hash = :phone");
   r.contacts_deleted = delete_by_hash("DELETE FROM contacts WHERE phone_hash = :phone");
+  // The same per business number and portfolio (several numbers): each
+  // row is the hash beside a time, kept by nothing once the person is
+  // forgotten.
+  r.contacts_deleted += delete_by_hash("DELETE FROM number_windows WHERE phone_hash = :phone");
+  r.contacts_deleted += delete_by_hash("DELETE FROM portfolio_contacts WHERE phone_hash = :phone");
   r.inbound_deleted = delete_by_hash("DELETE FROM inbound_messages WHERE phone_hash = :phone");
   {
     SQLite::Statement q(db, "SELECT COUNT(*) FROM consent_log WHERE phone_hash = :phone");

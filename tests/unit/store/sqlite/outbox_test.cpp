@@ -340,3 +340,75 @@ TEST_CASE("rows of no number or of a number no longer configured are adopted by 
   CHECK(number_of(gone) == "lugo");
   CHECK(number_of(kept) == "bagnacavallo");
 }
+
+namespace {
+
+// n subscribers, each with one queued delivery of one alert on the given
+// number; nobody has written, so everyone is outside their window.
+void deliveries_on(fixture& f, const std::string& number, const std::string& first_digits, int n) {
+  for (int i = 0; i < n; ++i) {
+    const auto digits = std::to_string(i);
+    const auto subscriber = add_subscriber(f, first_digits + std::string(4 - digits.size(), '0') + digits);
+    const auto alert = add_alert(f, subscriber, 2, now - 1);
+    f.db->exec("UPDATE outbox SET number_id = '" + number + "' WHERE alert_id = " + std::to_string(alert));
+  }
+}
+
+delivery_policy limited(const std::string& number, const std::string& portfolio) {
+  delivery_policy p;
+  p.number_id = number;
+  p.portfolio = portfolio;
+  p.tier_limit = 3;  // a tiny limit: the rule is the same at 250
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("two numbers of one portfolio share its messaging limit; another portfolio counts its own") {
+  fixture f;
+  deliveries_on(f, "lugo", "39333100", 2);
+  deliveries_on(f, "bagnacavallo", "39333200", 2);
+  deliveries_on(f, "conselice", "39333300", 2);
+  // Lugo and Bagnacavallo are of portfolio 900: 3 people between them.
+  CHECK(f.out.lease(10, now, 60'000, limited("lugo", "900")).size() == 2);
+  CHECK(f.out.lease(10, now, 60'000, limited("bagnacavallo", "900")).size() == 1);
+  // Conselice's number is of portfolio 901: its own 3.
+  CHECK(f.out.lease(10, now, 60'000, limited("conselice", "901")).size() == 2);
+  CHECK(f.out.limit_usage(3, now, "900").used == 3);
+  CHECK(f.out.limit_usage(3, now, "901").used == 2);
+  // The deployment's whole count goes on: 5 people reached.
+  CHECK(f.out.limit_usage(3, now).used == 5);
+  const auto usages = f.out.portfolio_usages(now);
+  REQUIRE(usages.size() == 2);
+  CHECK(usages[0].portfolio == "900");
+  CHECK(usages[0].used == 3);
+  CHECK(usages[0].frees_at == now + service_window_ms);
+  CHECK(usages[1].used == 2);
+  // Bagnacavallo's last delivery waits for portfolio 900's moving day.
+  SQLite::Statement q(*f.db, "SELECT not_before, error_title FROM outbox WHERE number_id = 'bagnacavallo' AND state = 'queued'");
+  REQUIRE(q.executeStep());
+  CHECK(q.getColumn(0).getInt64() == now + service_window_ms);
+  CHECK(q.getColumn(1).getString() == std::string(waiting_for_limit));
+  // A day later the portfolio has room again.
+  CHECK(f.out.lease(10, now + service_window_ms + 1, 60'000, limited("bagnacavallo", "900")).size() == 1);
+}
+
+TEST_CASE("a person reached by one portfolio today counts once there, and again in another portfolio") {
+  fixture f;
+  const auto subscriber = add_subscriber(f, "393331234567");
+  const auto first = add_alert(f, subscriber, 2, now - 1);
+  f.db->exec("UPDATE outbox SET number_id = 'lugo' WHERE alert_id = " + std::to_string(first));
+  REQUIRE(f.out.lease(10, now, 60'000, limited("lugo", "900")).size() == 1);
+  // A second alert to the same person on the other number of portfolio
+  // 900: already counted there today.
+  const auto second = add_alert(f, subscriber, 2, now - 1);
+  f.db->exec("UPDATE outbox SET number_id = 'bagnacavallo' WHERE alert_id = " + std::to_string(second));
+  REQUIRE(f.out.lease(10, now + 1000, 60'000, limited("bagnacavallo", "900")).size() == 1);
+  CHECK(f.out.limit_usage(3, now + 1000, "900").used == 1);
+  // On a number of portfolio 901: a first time there.
+  const auto third = add_alert(f, subscriber, 2, now - 1);
+  f.db->exec("UPDATE outbox SET number_id = 'conselice' WHERE alert_id = " + std::to_string(third));
+  REQUIRE(f.out.lease(10, now + 2000, 60'000, limited("conselice", "901")).size() == 1);
+  CHECK(f.out.limit_usage(3, now + 2000, "901").used == 1);
+  CHECK(f.out.limit_usage(3, now + 2000).used == 1);  // one person for the deployment
+}

@@ -111,9 +111,19 @@ TEST_CASE("a purge deletes in batches, one transaction each") {
   for (int i = 0; i < 5; ++i) inbound(*db, "m" + std::to_string(i), 0);
   auto r = purge_old(*db, ninety_days, now, 2);
   CHECK(r.inbound_deleted == 5);
-  // inbound: 2 + 2 + 1; outbox, early statuses and media: one empty batch each.
-  CHECK(r.transactions == 6);
+  // inbound: 2 + 2 + 1; outbox, early statuses, media and portfolio
+  // contacts: one empty batch each.
+  CHECK(r.transactions == 7);
   CHECK(count(*db, "SELECT COUNT(*) FROM inbound_messages") == 0);
+}
+
+TEST_CASE("who a portfolio reached more than a day ago is forgotten, whatever the retention window") {
+  auto db = fresh();
+  db->exec("INSERT INTO portfolio_contacts (portfolio, phone_hash, last_initiated_at) VALUES "
+           "('900', x'01', " + std::to_string(now - day - 1) + "), ('900', x'02', " + std::to_string(now - day + 1) + ")");
+  purge_old(*db, ninety_days, now);
+  CHECK(count(*db, "SELECT COUNT(*) FROM portfolio_contacts") == 1);
+  CHECK(count(*db, "SELECT COUNT(*) FROM portfolio_contacts WHERE phone_hash = x'02'") == 1);
 }
 
 TEST_CASE("a purge leaves the consent log alone") {
