@@ -583,3 +583,18 @@ CREATE TABLE number_windows (
 -- subscribed by send_at, not only those subscribed when it was written.
 ALTER TABLE alerts ADD COLUMN send_at INTEGER;
 CREATE INDEX alerts_scheduled ON alerts(not_before) WHERE state = 'scheduled';
+
+-- migration 22: reserved for another branch's migration (empty here)
+
+-- migration 23: run-time settings changed by an admin
+-- A value an admin set from the console or PUT /v1/settings/{name} for one
+-- of the few settings safe to change while the service runs
+-- (config/runtime_settings.hpp): it stands above the environment's until
+-- the admin returns to it, and is read at start-up. Each change is also in
+-- audit_log (setting.change, setting.reset) with the old and new value.
+CREATE TABLE setting_overrides (
+  name       TEXT PRIMARY KEY,
+  value      TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  changed_at INTEGER NOT NULL
+) WITHOUT ROWID;
