@@ -609,3 +609,16 @@ CREATE TABLE portfolio_contacts (
   PRIMARY KEY (portfolio, phone_hash)
 ) WITHOUT ROWID;
 CREATE INDEX portfolio_contacts_by_initiated ON portfolio_contacts(portfolio, last_initiated_at);
+
+-- migration 24: run-time settings changed by an admin
+-- A value an admin set from the console or PUT /v1/settings/{name} for one
+-- of the few settings safe to change while the service runs
+-- (config/runtime_settings.hpp): it stands above the environment's until
+-- the admin returns to it, and is read at start-up. Each change is also in
+-- audit_log (setting.change, setting.reset) with the old and new value.
+CREATE TABLE setting_overrides (
+  name       TEXT PRIMARY KEY,
+  value      TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  changed_at INTEGER NOT NULL
+) WITHOUT ROWID;

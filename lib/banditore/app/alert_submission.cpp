@@ -66,7 +66,7 @@ asio::awaitable<submitted_alert> submit_alert(const alerts_context& ctx, alert_s
   // person for is sent only past it, by someone with the emergency
   // capability (alerts:emergency, the admin role), and then audited as a
   // bypass.
-  const auto how = domain::send_without_approval(ctx.approval, validation.draft->category, validation.draft->level,
+  const auto how = domain::send_without_approval(ctx.approval_now(), validation.draft->category, validation.draft->level,
                                                  sender.powers);
   if (!how) {
     out.outcome = submission_outcome::approval_required;
@@ -105,8 +105,9 @@ asio::awaitable<submitted_alert> submit_alert(const alerts_context& ctx, alert_s
   a.not_before = now;
   if (idempotency_key.empty() && !validation.allow_duplicate && ctx.duplicate_window_ms > 0)
     a.duplicate_since = now - ctx.duplicate_window_ms;
-  if (ctx.quiet_hours && a.draft.level == domain::severity::minor) {
-    domain::quiet_hours q{ctx.quiet_hours->first, ctx.quiet_hours->second};
+  const auto quiet = ctx.quiet_hours_now();
+  if (quiet && a.draft.level == domain::severity::minor) {
+    domain::quiet_hours q{quiet->first, quiet->second};
     // Quiet hours at the time it leaves.
     if (auto until = domain::quiet_until(q, a.send_at.value_or(now))) a.not_before = *until;
   }

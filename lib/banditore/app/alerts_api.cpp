@@ -311,7 +311,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
       case submission_outcome::forbidden:
         co_return http::problem(403, "Forbidden", submitted.detail);
       case submission_outcome::approval_required:
-        co_return approval_required(ctx.approval, *submitted.draft);
+        co_return approval_required(ctx.approval_now(), *submitted.draft);
       case submission_outcome::draft_gone: {
         const std::string detail = "draft " + std::to_string(*submitted.draft_id) +
                                    " is not a draft any more (sent or discarded) or does not exist";
@@ -600,7 +600,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     const std::string state_query = state.empty() ? "all" : state;
     auto list = co_await ctx.drafts->list_drafts(std::move(state), before, static_cast<std::size_t>(limit));
     json items = json::array();
-    for (const auto& d : list) items.push_back(draft_json(d, ctx.approval));
+    for (const auto& d : list) items.push_back(draft_json(d, ctx.approval_now()));
     json page = {{"drafts", items}};
     if (static_cast<std::int64_t>(list.size()) == limit && !list.empty())
       page["next"] = "/v1/drafts?state=" + state_query + "&limit=" + std::to_string(limit) +
@@ -633,7 +633,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     const auto& d = *created.draft;
     log::info("draft.created", {{"request_id", req.request_id}, {"draft_id", d.id}, {"state", d.state},
                                 {"key", auth.key->name}});
-    auto res = http::json_response(201, http::json_text(draft_json(d, ctx.approval)));
+    auto res = http::json_response(201, http::json_text(draft_json(d, ctx.approval_now())));
     res.headers.push_back({"Location", "/v1/drafts/" + std::to_string(d.id)});
     co_return res;
   });
@@ -645,7 +645,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     if (!id) co_return draft_not_found(req.path_params["id"]);
     auto d = co_await ctx.drafts->draft(*id);
     if (!d) co_return draft_not_found(req.path_params["id"]);
-    co_return http::json_response(200, http::json_text(draft_json(*d, ctx.approval)));
+    co_return http::json_response(200, http::json_text(draft_json(*d, ctx.approval_now())));
   });
 
   routes.add("PUT", "/v1/drafts/{id}", [&ctx](http::request& req) -> asio::awaitable<http::response> {
@@ -675,7 +675,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
       co_return wrong_state(*change.draft, "edited", "draft or rejected");
     log::info("draft.updated", {{"request_id", req.request_id}, {"draft_id", *id}, {"revision", change.draft->revision},
                                 {"key", auth.key->name}});
-    co_return http::json_response(200, http::json_text(draft_json(*change.draft, ctx.approval)));
+    co_return http::json_response(200, http::json_text(draft_json(*change.draft, ctx.approval_now())));
   });
 
   routes.add("POST", "/v1/drafts/{id}/discard", [&ctx](http::request& req) -> asio::awaitable<http::response> {
@@ -692,7 +692,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
       co_return http::problem(409, "Conflict", detail);
     }
     if (d->state == store::draft_pending) co_return wrong_state(*d, "discarded", "draft or rejected");
-    co_return http::json_response(200, http::json_text(draft_json(*d, ctx.approval)));
+    co_return http::json_response(200, http::json_text(draft_json(*d, ctx.approval_now())));
   });
 
   routes.add("POST", "/v1/drafts/{id}/submit", [&ctx](http::request& req) -> asio::awaitable<http::response> {
@@ -707,7 +707,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     if (change.outcome == store::draft_outcome::wrong_state)
       co_return wrong_state(*change.draft, "submitted", "draft or rejected");
     log::info("draft.submitted", {{"request_id", req.request_id}, {"draft_id", *id}, {"key", auth.key->name}});
-    co_return http::json_response(200, http::json_text(draft_json(*change.draft, ctx.approval)));
+    co_return http::json_response(200, http::json_text(draft_json(*change.draft, ctx.approval_now())));
   });
 
   routes.add("POST", "/v1/drafts/{id}/reject", [&ctx](http::request& req) -> asio::awaitable<http::response> {
@@ -735,7 +735,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     if (change.outcome == store::draft_outcome::wrong_state)
       co_return wrong_state(*change.draft, "rejected", "pending");
     log::info("draft.rejected", {{"request_id", req.request_id}, {"draft_id", *id}, {"key", auth.key->name}});
-    co_return http::json_response(200, http::json_text(draft_json(*change.draft, ctx.approval)));
+    co_return http::json_response(200, http::json_text(draft_json(*change.draft, ctx.approval_now())));
   });
 
   routes.add("POST", "/v1/drafts/{id}/approve", [&ctx](http::request& req) -> asio::awaitable<http::response> {
@@ -951,7 +951,7 @@ void add_model_routes(http::router& routes, alerts_context& ctx) {
       const std::vector<domain::field_error> errors = {{"values", filled.reason}};
       co_return unprocessable(errors);
     }
-    http::response res = http::json_response(201, http::json_text(draft_json(*filled.draft, ctx.approval)));
+    http::response res = http::json_response(201, http::json_text(draft_json(*filled.draft, ctx.approval_now())));
     res.headers.push_back({"Location", "/v1/drafts/" + std::to_string(filled.draft->id)});
     co_return res;
   });

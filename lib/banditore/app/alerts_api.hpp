@@ -4,6 +4,7 @@
 // GET /v1/stats. Bearer API keys with scopes; problem+json errors.
 #pragma once
 
+#include <banditore/config/runtime_settings.hpp>
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/phone_preview.hpp>
 #include <banditore/domain/approval_rule.hpp>
@@ -63,6 +64,12 @@ struct alerts_context {
   // Which alerts need a second person (BANDITORE_APPROVAL_RULE; unset:
   // none, as before the rule existed).
   domain::approval_rule approval{.conditions = {}};
+  // When set, the approval rule and quiet hours in use, which an admin may
+  // change while the service runs (config/runtime_settings.hpp): they are
+  // read from it at each decision instead of the two fields above.
+  const config::runtime_policy_holder* live = nullptr;
+  domain::approval_rule approval_now() const { return live ? live->get()->approval : approval; }
+  std::optional<std::pair<int, int>> quiet_hours_now() const { return live ? live->get()->quiet_hours : quiet_hours; }
   std::function<void()> alerts_changed;  // wakes the planner
   std::function<void()> outbox_changed;  // wakes the sender
 };

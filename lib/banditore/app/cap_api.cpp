@@ -64,7 +64,7 @@ boost::asio::awaitable<cap_outcome> apply_cap(cap_context& ctx, const cap::cap_a
   doc.who = {origin.actor, origin.api_key_id};
   doc.audit_detail = audit_detail(alert, origin);
   doc.document_url = origin.document_url;
-  doc.hold = ctx.hold;
+  doc.hold = ctx.hold_now();
   auto applied = co_await ctx.cap->apply(std::move(doc), now);
   cap_outcome out;
   out.verdict = std::move(applied.verdict);

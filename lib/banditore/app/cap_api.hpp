@@ -8,6 +8,7 @@
 #include <banditore/cap/alert.hpp>
 #include <banditore/cap/audience_map.hpp>
 #include <banditore/cap/policy.hpp>
+#include <banditore/config/runtime_settings.hpp>
 #include <banditore/cap/to_alert.hpp>
 #include <banditore/http/router.hpp>
 #include <banditore/store/cap_alerts.hpp>
@@ -41,6 +42,10 @@ struct cap_context {
   auth_throttle* throttle = nullptr;  // failed authentications per address
   std::function<void()> alerts_changed;  // wakes the planner after a broadcast is created
   bool hold = false;  // BANDITORE_CAP_DECISION=hold: broadcasts wait as pending drafts
+  // When set, whether broadcasts are held comes from it at each document,
+  // as an admin may change it while the service runs (instead of hold).
+  const config::runtime_policy_holder* live = nullptr;
+  bool hold_now() const { return live ? live->get()->hold_cap : hold; }
 };
 
 // Who handed the document over, for the alert and the audit log.

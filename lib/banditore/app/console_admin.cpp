@@ -1,6 +1,8 @@
 #include <banditore/app/console_admin.hpp>
 
+#include <banditore/app/live_settings.hpp>
 #include <banditore/app/staff_login.hpp>
+#include <banditore/config/runtime_settings.hpp>
 #include <banditore/crypto/password.hpp>
 #include <banditore/domain/alert_message.hpp>
 #include <banditore/domain/audience_rules.hpp>
@@ -461,6 +463,67 @@ json reply_rows(const domain::reply_texts& texts) {
 
 }  // namespace
 
+namespace {
+
+std::string origin_label(const live_setting& s) {
+  if (s.origin == "console") return "console";
+  if (s.origin == "environment") return "ambiente";
+  return "predefinito";
+}
+
+// The settings page: the run-time settings with their forms first (a
+// refused value shown again with why, at status 422), then every setting
+// with the value in use and where it comes from.
+asio::awaitable<http::response> settings_page(console_context& ctx, console_admin_context& admin,
+                                              console_request& r, int status, std::string message,
+                                              std::string refused, std::string typed) {
+  std::vector<live_setting> live;
+  if (admin.live) live = co_await admin.live->list();
+  json live_rows = json::array();
+  for (const auto& s : live) {
+    const bool is_refused = s.name == refused;
+    json row = {{"name", s.name},
+                {"value", s.value},
+                {"shown", s.value.empty() ? std::string("(nessuno)") : s.value},
+                {"input", is_refused ? typed : s.value},
+                {"refused", is_refused},
+                {"origin", origin_label(s)},
+                {"from_console", s.origin == "console"},
+                {"environment_value", s.environment_value.empty() ? std::string("(nessuno)") : s.environment_value},
+                {"environment_origin", s.environment_set ? "ambiente" : "predefinito"},
+                {"meaning", s.meaning},
+                {"changed_by", s.changed_by},
+                {"changed_at", s.changed_at ? domain::rome_time_text(*s.changed_at) : std::string()},
+                {"has_choices", false}};
+    if (s.name == "BANDITORE_CAP_DECISION") {
+      const auto chosen = is_refused ? typed : s.value;
+      row["has_choices"] = true;
+      row["choices"] = json::array({{{"value", "auto"}, {"label", "auto: inviati subito secondo la politica CAP"},
+                                     {"selected", chosen == "auto"}},
+                                    {{"value", "hold"}, {"label", "hold: trattenuti come bozze da approvare"},
+                                     {"selected", chosen == "hold"}}});
+    }
+    live_rows.push_back(std::move(row));
+  }
+  json rows = json::array();
+  for (const auto& s : admin.settings) {
+    json row = {{"name", s.name}, {"value", s.value}, {"meaning", s.meaning}, {"secret", s.secret},
+                {"origin", s.from_environment ? "ambiente" : "predefinito"}, {"set", s.from_environment}};
+    for (const auto& l : live)
+      if (l.name == s.name) {
+        row["value"] = l.value;
+        row["origin"] = origin_label(l);
+      }
+    rows.push_back(std::move(row));
+  }
+  json data = {{"title", "Impostazioni"}, {"nav_admin", true}, {"settings", rows}, {"live", live_rows},
+               {"has_live", !live_rows.empty()}};
+  if (!message.empty()) data["message"] = message;
+  co_return console_page(ctx, r, "console_admin_settings", std::move(data), status);
+}
+
+}  // namespace
+
 void add_console_admin_routes(http::router& routes, console_context& ctx, console_admin_context& admin) {
   add_console_page(routes, ctx, "GET", "/console/admin", staff_role::admin,
                    [&ctx](console_request& r) -> asio::awaitable<http::response> {
@@ -725,15 +788,40 @@ void add_console_admin_routes(http::router& routes, console_context& ctx, consol
 
   add_console_page(routes, ctx, "GET", "/console/admin/settings", staff_role::admin,
                    [&ctx, &admin](console_request& r) -> asio::awaitable<http::response> {
-    json rows = json::array();
-    for (const auto& s : admin.settings)
-      rows.push_back({{"name", s.name},
-                      {"value", s.value},
-                      {"meaning", s.meaning},
-                      {"secret", s.secret},
-                      {"set", s.from_environment}});
-    json data = {{"title", "Impostazioni"}, {"nav_admin", true}, {"settings", rows}};
-    co_return console_page(ctx, r, "console_admin_settings", std::move(data));
+    std::string message, field;
+    std::string typed;
+    auto res = co_await settings_page(ctx, admin, r, 200, std::move(message), std::move(field), std::move(typed));
+    co_return res;
+  });
+
+  // One run-time setting changed («Salva») or returned to the
+  // environment's value («Torna al valore dell'ambiente»): checked as the
+  // environment's value is, stored with its audit row, applied at once.
+  add_console_page(routes, ctx, "POST", "/console/admin/settings/{name}", staff_role::admin,
+                   [&ctx, &admin](console_request& r) -> asio::awaitable<http::response> {
+    const std::string name = r.http.path_params["name"];
+    if (!admin.live || !config::is_runtime_setting(name))
+      co_return console_error(ctx, &r, 404, "Impostazione non modificabile",
+                              "Questa impostazione non si cambia dalla console: si cambia nell'ambiente del servizio "
+                              "e si riavvia.");
+    const bool back = r.form.get("azione") == "ripristina";
+    std::optional<std::string> value;
+    if (!back) value = std::string(r.form.get("valore"));
+    auto who = actor_name(r);
+    const auto now = ctx.now_ms();
+    std::string target = name;
+    auto typed = value.value_or(std::string());
+    const auto done = co_await admin.live->change(std::move(target), std::move(value), std::move(who), now);
+    if (done.outcome == live_change_outcome::invalid) {
+      auto message = "Valore non valido per " + name + ": " + done.problem;
+      std::string field = name;
+      auto res = co_await settings_page(ctx, admin, r, 422, std::move(message), std::move(field), std::move(typed));
+      co_return res;
+    }
+    log::info("setting.console", {{"request_id", r.http.request_id}, {"setting", name},
+                                  {"change", back ? "reset" : "set"},
+                                  {"changed", done.outcome == live_change_outcome::changed}});
+    co_return console_redirect("/console/admin/settings#" + name);
   });
 }
 

@@ -22,6 +22,8 @@ class staff_directory;
 
 namespace banditore::app {
 
+class live_settings;
+
 struct console_admin_context {
   store::staff_directory* staff = nullptr;
   store::api_key_directory* keys = nullptr;
@@ -32,6 +34,9 @@ struct console_admin_context {
   std::string replies_file;
   // What the service runs with (config/effective_settings.hpp), secrets masked.
   std::vector<config::effective_setting> settings;
+  // The settings an admin may change while the service runs
+  // (app/live_settings.hpp); null: the page only shows.
+  live_settings* live = nullptr;
 };
 
 void add_console_admin_routes(http::router& routes, console_context& ctx, console_admin_context& admin);

@@ -286,7 +286,7 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
         case submission_outcome::approval_required: {
           json errors = json::array();
           errors.push_back({{"field", "Approvazione"},
-                            {"reason", "la regola di approvazione (" + api.approval.text() +
+                            {"reason", "la regola di approvazione (" + api.approval_now().text() +
                                            ") chiede una seconda persona per questo avviso: salva la bozza e "
                                            "chiedine l'approvazione"}});
           data["errors"] = errors;

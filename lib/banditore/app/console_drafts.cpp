@@ -89,7 +89,7 @@ std::string actor_name(const console_request& r) { return "staff:" + r.session.u
 
 bool needs_approval(const alerts_context& api, const store::draft_record& d) {
   const auto level = domain::parse_severity(d.severity);
-  return !level || api.approval.needs_approval(d.category, *level);
+  return !level || api.approval_now().needs_approval(d.category, *level);
 }
 
 http::response no_such_draft(console_context& ctx, console_request& r) {

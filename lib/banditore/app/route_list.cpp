@@ -12,6 +12,7 @@
 #include <banditore/app/console_models.hpp>
 #include <banditore/app/metrics_api.hpp>
 #include <banditore/app/public_pages.hpp>
+#include <banditore/app/settings_api.hpp>
 #include <banditore/app/webhook.hpp>
 
 namespace banditore::app {
@@ -31,6 +32,8 @@ std::vector<http::route_info> registered_routes() {
   add_model_routes(routes, alerts);
   add_media_routes(routes, alerts);
   add_audience_routes(routes, audience);
+  settings_api_context settings;
+  add_settings_routes(routes, settings);
   add_cap_routes(routes, cap);
   add_metrics_route(routes, metrics);
   console_context console;

@@ -8,6 +8,8 @@
 #include <banditore/app/console.hpp>
 #include <banditore/app/console_account.hpp>
 #include <banditore/app/console_admin.hpp>
+#include <banditore/app/live_settings.hpp>
+#include <banditore/app/settings_api.hpp>
 #include <banditore/app/console_alerts.hpp>
 #include <banditore/app/console_compose.hpp>
 #include <banditore/app/console_drafts.hpp>
@@ -214,6 +216,10 @@ struct service::impl {
                                {"key_created", opened.key_created}});
     db = std::move(opened.store);
     if (db->recovered_leases() > 0) log::warn("outbox.recovered_leases", {{"rows", db->recovered_leases()}});
+    // The run-time settings: the environment's, then what admins changed
+    // in the console or over REST, read from the database.
+    live = std::make_unique<live_settings>(config::process_environment(), *db);
+    live->load();
     {
       // Webhook requests that arrive together share one commit.
       auto& commits = metrics::default_registry().counter_for(
@@ -355,6 +361,7 @@ struct service::impl {
     };
     alerts_api.outbox_changed = [this] { wake_senders(); };
     alerts_api.approval = approval.rule;
+    alerts_api.live = &live->policy();
     add_alert_routes(routes, alerts_api);
     add_draft_routes(routes, alerts_api);
     add_model_routes(routes, alerts_api);
@@ -363,6 +370,10 @@ struct service::impl {
     audience_api.keys = db.get();
     audience_api.throttle = &auth_failures;
     add_audience_routes(routes, audience_api);
+    settings_api.keys = db.get();
+    settings_api.throttle = &auth_failures;
+    settings_api.live = live.get();
+    add_settings_routes(routes, settings_api);
     cap.policy = cap_config.policy;
     cap.topics = cap_config.topics;
     cap.audience = db.get();
@@ -383,6 +394,7 @@ struct service::impl {
     };
     cap.cap = db.get();
     cap.hold = approval.hold_cap;
+    cap.live = &live->policy();
     add_cap_routes(routes, cap);
     cap_feed_options feed_options;
     feed_options.feeds = cap_config.feeds;
@@ -446,6 +458,7 @@ struct service::impl {
       console_admin.staff = db.get();
       console_admin.keys = db.get();
       console_admin.settings = config::effective_settings(config::process_environment());
+      console_admin.live = live.get();
       add_console_admin_routes(routes, console, console_admin);
     }
 
@@ -643,6 +656,8 @@ struct service::impl {
   asio::io_context io{1};
   // The store, behind its interfaces (store/); SQLite is the engine.
   std::unique_ptr<store::sqlite::engine> db;
+  std::unique_ptr<live_settings> live;
+  settings_api_context settings_api;
   std::vector<config::business_number> numbers;
   std::vector<std::unique_ptr<number_lane>> lanes;
   void wake_senders() {

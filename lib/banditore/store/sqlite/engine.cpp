@@ -23,6 +23,7 @@
 #include <banditore/store/sqlite/staff.hpp>
 #include <banditore/store/sqlite/subscriber_admin.hpp>
 #include <banditore/store/sqlite/subscriber_figures.hpp>
+#include <banditore/store/sqlite/setting_overrides.hpp>
 #include <banditore/store/sqlite/worker.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -1099,6 +1100,20 @@ asio::awaitable<staff_change> engine::reset_staff_password(std::int64_t id, std:
     return s.staff->reset_password_by_id(id, password_hash, actor, now);
   };
   co_return co_await s.worker.run(std::move(work));
+}
+
+asio::awaitable<std::vector<setting_override>> engine::setting_override_list() {
+  auto work = [](SQLite::Database& db) { return read_setting_overrides(db); };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+asio::awaitable<setting_change_result> engine::change_setting(setting_change change) {
+  auto work = [change = std::move(change)](SQLite::Database& db) { return change_setting_override(db, change); };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
+std::vector<setting_override> engine::setting_overrides_now() {
+  return impl_->worker.run_sync([](SQLite::Database& db) { return read_setting_overrides(db); });
 }
 
 asio::awaitable<std::vector<key_info>> engine::api_key_list() {

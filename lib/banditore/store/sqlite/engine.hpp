@@ -21,6 +21,7 @@
 #include <banditore/store/planning.hpp>
 #include <banditore/store/staff.hpp>
 #include <banditore/store/public_alerts.hpp>
+#include <banditore/store/setting_overrides.hpp>
 #include <banditore/store/subscriber_admin.hpp>
 #include <banditore/store/subscriber_figures.hpp>
 #include <banditore/store/sqlite/open.hpp>
@@ -71,7 +72,8 @@ class engine final : public store::inbound,
                      public store::staff_directory,
                      public store::api_key_directory,
                      public store::public_alerts,
-                     public store::alert_schedule {
+                     public store::alert_schedule,
+                     public store::setting_overrides {
  public:
   engine(std::unique_ptr<SQLite::Database> db, crypto::data_keys keys, engine_options options);
   ~engine() override;  // finishes queued work, then closes the database
@@ -252,6 +254,10 @@ class engine final : public store::inbound,
   boost::asio::awaitable<std::optional<public_alert>> public_alert_by_id(std::int64_t id) override;
   boost::asio::awaitable<std::optional<public_attachment_file>> public_attachment_content(std::int64_t alert_id) override;
   boost::asio::awaitable<std::int64_t> public_version() override;
+  // setting_overrides
+  boost::asio::awaitable<std::vector<setting_override>> setting_override_list() override;
+  boost::asio::awaitable<setting_change_result> change_setting(setting_change change) override;
+  std::vector<setting_override> setting_overrides_now() override;
 
  private:
   struct impl;
