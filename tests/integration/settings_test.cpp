@@ -55,8 +55,9 @@ banditore::http::client_response post_setting(alert_world& w, const std::string&
 json setting(alert_world& w, const std::string& token, const std::string& name) {
   const auto r = w.app.api("GET", "/v1/settings", token);
   REQUIRE(r.status == 200);
-  for (const auto& s : json::parse(r.body)["items"])
-    if (s["name"] == name) return s;
+  const auto all = json::parse(r.body);  // kept alive: the loop walks inside it
+  for (const auto& s : all.at("items"))
+    if (s.at("name") == name) return s;
   FAIL("no setting " << name);
   return {};
 }

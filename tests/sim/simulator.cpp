@@ -604,17 +604,23 @@ struct simulator::impl : std::enable_shared_from_this<impl> {
                           "Parameter of type text is missing text value");
       return std::nullopt;
     };
+    // A component's members come in any order (JSON objects are
+    // unordered; a writer that sorts keys puts "parameters" before
+    // "type"), so each component's type is read first.
+    std::vector<std::string> component_types;
+    for (const auto& e : body.entries()) {
+      if (e.path == "template.components[]") component_types.emplace_back();
+      if (e.path == "template.components[].type" && !component_types.empty()) component_types.back() = e.text;
+    }
+    std::size_t component = 0;
     for (const auto& e : body.entries()) {
       if (e.path == "template.components[]") {
         if (auto r = finish_parameter()) return r;
         open_parameter = false;
-        in_body = true;  // until its type says otherwise
-        in_header = false;
+        const auto& type = component_types[component++];
+        in_body = type.empty() || type == "body";  // a component without a type is read as the body
+        in_header = type == "header";
         continue;
-      }
-      if (e.path == "template.components[].type") {
-        in_body = e.text == "body";
-        in_header = e.text == "header";
       }
       if (e.path == "template.components[].parameters[]") {
         if (auto r = finish_parameter()) return r;
