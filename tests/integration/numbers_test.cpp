@@ -433,6 +433,14 @@ TEST_CASE("one portfolio's two numbers share its limit: of 400 outside their win
   auto posted = w.app.api("POST", "/v1/alerts", token, union_alert("Guasto LIM-1").dump());
   REQUIRE(posted.status == 202);
   const auto id = json::parse(posted.body)["id"].get<std::int64_t>();
+  // The answer tells what the preview told: the portfolio's tier, not
+  // BANDITORE_WA_TIER, and who waits.
+  const auto limit = json::parse(posted.body)["messaging_limit"];
+  INFO(limit.dump());
+  CHECK(limit["tier"] == 250);
+  CHECK(limit["will_wait"] == 150);
+  CHECK(limit["recipients_outside_window"] == 2 * limit_per_town);
+  CHECK(limit["portfolios"][0]["will_wait"] == 150);
   const std::string waiting = "state = 'queued' AND error_title = 'waiting for the messaging limit'";
   REQUIRE(wait_until([&] { return alert_rows(w, id, waiting) == 150; }, std::chrono::seconds(120)));
   REQUIRE(wait_until([&] { return alert_rows(w, id, "state = 'sent'") == 250; }, std::chrono::seconds(60)));
@@ -447,6 +455,16 @@ TEST_CASE("one portfolio's two numbers share its limit: of 400 outside their win
   const auto after = json::parse(preview.body);
   CHECK(after["messaging_limit"]["portfolios"][0]["used"] == 250);
   CHECK(after["messaging_limit"]["portfolios"][0]["first_frees_at"].is_string());
+
+  const auto stats_key = w.app.create_key("dashboard", "stats:read");
+  const auto stats = json::parse(w.app.api("GET", "/v1/stats", stats_key).body)["messaging_limit"];
+  INFO(stats.dump());
+  CHECK(stats["tier"] == 250);
+  CHECK(stats["used_last_24h"] == 250);
+  REQUIRE(stats["portfolios"].size() == 1);
+  CHECK(stats["portfolios"][0]["portfolio"] == "900");
+  CHECK(stats["portfolios"][0]["used_last_24h"] == 250);
+  CHECK(stats["portfolios"][0]["next_capacity_at"].is_string());
 }
 
 TEST_CASE("every number's credentials are checked: a token Meta refuses on the second number shows by its id") {

@@ -107,8 +107,13 @@ asio::awaitable<store::created_alert> fake_store::create(store::new_alert a, sto
   if (a.decision) audit.emplace_back(who.name, "draft." + std::string(domain::to_string(a.decision->how)));
   out.result = {store::create_outcome::created, r.id};
   out.report = report_now(r.id);
-  if (tier > 0) out.outside_window = static_cast<std::int64_t>(subscribers_.size());
-  out.usage.tier_limit = tier;
+  if (tier > 0) {
+    store::alert_preview_counts counts;
+    if (preview_counts) counts = *preview_counts;
+    else counts.audience.recipients = counts.audience.outside_window = static_cast<std::int64_t>(subscribers_.size());
+    counts.usage.tier_limit = tier;
+    out.limit_counts = std::move(counts);
+  }
   co_return out;
 }
 
@@ -190,6 +195,7 @@ asio::awaitable<store::alert_stats> fake_store::stats(std::int64_t tier, std::in
   s.subscribers = static_cast<std::int64_t>(subscribers_.size());
   for (const auto& [_, o] : outbox) s.deliveries.add(o.state, 1);
   s.usage.tier_limit = tier;
+  if (preview_counts) s.portfolios = preview_counts->portfolios;
   co_return s;
 }
 

@@ -111,7 +111,7 @@ asio::awaitable<submitted_alert> submit_alert(const alerts_context& ctx, alert_s
     // Quiet hours at the time it leaves.
     if (auto until = domain::quiet_until(q, a.send_at.value_or(now))) a.not_before = *until;
   }
-  const auto tier = ctx.tier_limit;
+  const auto tier = limit_in_force(ctx);
   auto who = sender.who;
   out.created = co_await ctx.alerts->create(std::move(a), std::move(who), tier, now);
   out.outcome = submission_outcome::stored;

@@ -280,6 +280,55 @@ preview_plan plan_preview(const alerts_context& ctx, const store::alert_preview_
   return plan;
 }
 
+std::int64_t limit_in_force(const alerts_context& ctx) {
+  if (ctx.numbers.empty()) return ctx.tier_limit;
+  std::int64_t tier = 0;
+  for (const auto& n : ctx.numbers) tier = std::max(tier, n.tier);
+  return tier;
+}
+
+namespace {
+
+// The messaging limit as the preview and a created alert's answer tell
+// it: the deployment's use of it, who waits and until when; with several
+// numbers, each portfolio's own use and whom it holds back (numbers of
+// one portfolio share them), and the tier only where a single portfolio
+// applies.
+json limit_json(const alerts_context& ctx, const store::alert_preview_counts& counts, const preview_plan& plan,
+                const domain::preview_estimate& e) {
+  const auto tier = ctx.tier_limit;
+  json j = {{"tier", tier == 0 ? json("unlimited") : json(tier)},
+            {"used", counts.usage.used},
+            {"will_wait", e.waiting_for_limit},
+            {"first_frees_at", time_or_null(e.first_frees_at_ms)},
+            {"all_sent_by", time_or_null(e.all_sent_by_ms)}};
+  if (ctx.numbers.empty()) return j;
+  json portfolios = json::array();
+  for (const auto& n : ctx.numbers) {
+    bool seen = false;
+    for (const auto& p : portfolios) seen = seen || p["portfolio"] == n.portfolio;
+    if (seen) continue;
+    json p = {{"portfolio", n.portfolio}, {"tier", n.tier == 0 ? json("unlimited") : json(n.tier)}};
+    const auto use = std::find_if(counts.portfolios.begin(), counts.portfolios.end(),
+                                  [&](const auto& u) { return u.portfolio == n.portfolio; });
+    p["used"] = use == counts.portfolios.end() ? 0 : use->used;
+    const auto held = std::find_if(e.portfolios.begin(), e.portfolios.end(),
+                                   [&](const auto& h) { return h.portfolio == n.portfolio; });
+    std::int64_t outside = 0;
+    for (const auto& l : plan.loads) outside += l.portfolio == n.portfolio ? l.outside_window : 0;
+    p["outside_window"] = outside;
+    p["will_wait"] = held == e.portfolios.end() ? 0 : held->waiting;
+    p["first_frees_at"] = time_or_null(held == e.portfolios.end() ? std::nullopt : held->first_frees_at_ms);
+    p["all_sent_by"] = time_or_null(held == e.portfolios.end() ? std::nullopt : held->all_sent_by_ms);
+    portfolios.push_back(std::move(p));
+  }
+  j["tier"] = portfolios.size() == 1 ? portfolios[0]["tier"] : json(nullptr);
+  j["portfolios"] = std::move(portfolios);
+  return j;
+}
+
+}  // namespace
+
 void add_alert_routes(http::router& routes, alerts_context& ctx) {
   routes.add("POST", "/v1/alerts", [&ctx](http::request& req) -> asio::awaitable<http::response> {
     auto auth = co_await authorize(ctx, req, "alerts:send");
@@ -320,7 +369,6 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
       case submission_outcome::stored:
         break;
     }
-    const auto tier = ctx.tier_limit;
     auto& out = submitted.created;
     if (out.result.outcome == store::create_outcome::conflict) {
       const std::string detail = "Idempotency-Key was already used for alert " + std::to_string(out.result.id) +
@@ -353,14 +401,22 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
       co_return p;
     }
     auto j = report_json(*out.report);
-    if (tier > 0) {
-      const auto remaining = std::max<std::int64_t>(0, tier - out.usage.used);
-      j["messaging_limit"] = {{"tier", tier},
-                              {"used", out.usage.used},
-                              {"remaining", remaining},
-                              {"recipients_outside_window", out.outside_window},
-                              {"will_wait", std::max<std::int64_t>(0, out.outside_window - remaining)},
-                              {"next_capacity_at", time_or_null(out.usage.frees_at)}};
+    if (out.limit_counts) {
+      // What the preview would have said, counted as the alert was
+      // created; the first four fields as before several numbers.
+      const auto& counts = *out.limit_counts;
+      const auto plan = plan_preview(ctx, counts);
+      const auto e = domain::estimate_preview(plan.loads, plan.limits, ctx.price, now);
+      auto limit = limit_json(ctx, counts, plan, e);
+      limit["recipients_outside_window"] = e.templates;
+      // Places left under the one limit that applies; none to give when
+      // several portfolios each have their own.
+      const auto used = ctx.numbers.empty() ? counts.usage.used : limit["portfolios"][0]["used"].get<std::int64_t>();
+      limit["remaining"] = limit["tier"].is_number_integer()
+                               ? json(std::max<std::int64_t>(0, limit["tier"].get<std::int64_t>() - used))
+                               : json(nullptr);
+      limit["next_capacity_at"] = time_or_null(counts.usage.frees_at);
+      j["messaging_limit"] = std::move(limit);
     }
     http::response res = http::json_response(202, http::json_text(j));
     res.headers.push_back({"Location", "/v1/alerts/" + std::to_string(out.result.id)});
@@ -375,7 +431,7 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     auto request = co_await read_alert_request(ctx, req, *auth.key, now);
     if (request.refusal) co_return std::move(*request.refusal);
     const auto level = request.validation.draft->level;
-    const auto tier = ctx.tier_limit;
+    const auto tier = limit_in_force(ctx);
     auto counts = co_await ctx.alerts->preview(request.audience, level, tier, now);
     const auto plan = plan_preview(ctx, counts);
     const auto& loads = plan.loads;
@@ -387,14 +443,9 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
               {"inside_window", e.free_form},
               {"seconds", e.seconds ? json(std::round(*e.seconds * 10) / 10) : json(nullptr)},
               {"messages_per_second", ctx.messages_per_second > 0 ? json(ctx.messages_per_second) : json(nullptr)}};
-    j["messaging_limit"] = {{"tier", tier == 0 ? json("unlimited") : json(tier)},
-                            {"used", counts.usage.used},
-                            {"will_wait", e.waiting_for_limit},
-                            {"first_frees_at", time_or_null(e.first_frees_at_ms)},
-                            {"all_sent_by", time_or_null(e.all_sent_by_ms)}};
+    j["messaging_limit"] = limit_json(ctx, counts, plan, e);
     if (!ctx.numbers.empty()) {
-      // Several numbers: the pace is each number's, the tier each
-      // portfolio's.
+      // Several numbers: the pace is each number's.
       json numbers = json::array();
       for (std::size_t i = 0; i < loads.size(); ++i)
         numbers.push_back({{"number", loads[i].number},
@@ -407,29 +458,6 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
                                                             : json(nullptr)}});
       j["numbers"] = std::move(numbers);
       j["messages_per_second"] = nullptr;
-      // Each portfolio with its own use of its limit and whom it holds
-      // back; numbers of one portfolio share them.
-      json portfolios = json::array();
-      for (const auto& n : ctx.numbers) {
-        bool seen = false;
-        for (const auto& p : portfolios) seen = seen || p["portfolio"] == n.portfolio;
-        if (seen) continue;
-        json p = {{"portfolio", n.portfolio}, {"tier", n.tier == 0 ? json("unlimited") : json(n.tier)}};
-        const auto use = std::find_if(counts.portfolios.begin(), counts.portfolios.end(),
-                                      [&](const auto& u) { return u.portfolio == n.portfolio; });
-        p["used"] = use == counts.portfolios.end() ? 0 : use->used;
-        const auto held = std::find_if(e.portfolios.begin(), e.portfolios.end(),
-                                       [&](const auto& h) { return h.portfolio == n.portfolio; });
-        std::int64_t outside = 0;
-        for (const auto& l : loads) outside += l.portfolio == n.portfolio ? l.outside_window : 0;
-        p["outside_window"] = outside;
-        p["will_wait"] = held == e.portfolios.end() ? 0 : held->waiting;
-        p["first_frees_at"] = time_or_null(held == e.portfolios.end() ? std::nullopt : held->first_frees_at_ms);
-        p["all_sent_by"] = time_or_null(held == e.portfolios.end() ? std::nullopt : held->all_sent_by_ms);
-        portfolios.push_back(std::move(p));
-      }
-      j["messaging_limit"]["tier"] = portfolios.size() == 1 ? portfolios[0]["tier"] : json(nullptr);
-      j["messaging_limit"]["portfolios"] = std::move(portfolios);
     }
     if (e.cost)
       j["cost"] = {{"amount", std::round(*e.cost * 100) / 100},
@@ -490,11 +518,29 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     if (auth.refusal) co_return std::move(*auth.refusal);
     const auto now = now_ms();
     const auto tier = ctx.tier_limit;
-    auto stats = co_await ctx.alerts->stats(tier, now);
+    auto stats = co_await ctx.alerts->stats(limit_in_force(ctx), now);
     json j = {{"subscribers", stats.subscribers},
               {"flagged_subscribers", stats.flagged},
               {"deliveries", counts_json(stats.deliveries)}};
     j["messaging_limit"] = {{"tier", tier == 0 ? json("unlimited") : json(tier)}, {"used_last_24h", stats.usage.used}};
+    if (!ctx.numbers.empty()) {
+      // Several numbers: each portfolio's limit and its own use of it.
+      json portfolios = json::array();
+      for (const auto& n : ctx.numbers) {
+        bool seen = false;
+        for (const auto& p : portfolios) seen = seen || p["portfolio"] == n.portfolio;
+        if (seen) continue;
+        const auto use = std::find_if(stats.portfolios.begin(), stats.portfolios.end(),
+                                      [&](const auto& u) { return u.portfolio == n.portfolio; });
+        const bool used = use != stats.portfolios.end();
+        portfolios.push_back({{"portfolio", n.portfolio},
+                              {"tier", n.tier == 0 ? json("unlimited") : json(n.tier)},
+                              {"used_last_24h", used ? use->used : 0},
+                              {"next_capacity_at", time_or_null(used ? use->frees_at : std::nullopt)}});
+      }
+      j["messaging_limit"]["tier"] = portfolios.size() == 1 ? portfolios[0]["tier"] : json(nullptr);
+      j["messaging_limit"]["portfolios"] = std::move(portfolios);
+    }
     co_return http::json_response(200, http::json_text(j));
   });
 }

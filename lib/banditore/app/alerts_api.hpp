@@ -87,6 +87,10 @@ struct preview_plan {
   std::vector<domain::messaging_limit> limits;
 };
 preview_plan plan_preview(const alerts_context& context, const store::alert_preview_counts& counts);
+// The messaging limit that makes the window count: the deployment's tier
+// with one number, the highest portfolio's with several (0: unlimited
+// everywhere).
+std::int64_t limit_in_force(const alerts_context& context);
 
 // GET /v1/drafts[/{id}] (scope alerts:read) and POST /v1/drafts/{id}/discard
 // (alerts:send): the drafts news feeds make. A draft is sent with

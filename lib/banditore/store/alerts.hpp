@@ -111,14 +111,6 @@ struct actor {
   std::optional<std::int64_t> api_key_id;
 };
 
-struct created_alert {
-  create_result result;
-  std::optional<alert_report> report;  // created or replayed
-  // With a messaging limit (tier_limit > 0): who the broadcast reaches
-  // outside their window, and how much of the limit is used.
-  std::int64_t outside_window = 0;
-  messaging_limit_usage usage;
-};
 
 // Who an alert would reach: the preview's counts.
 struct audience_count {
@@ -144,6 +136,16 @@ struct alert_preview_counts {
   std::vector<portfolio_usage> portfolios;
 };
 
+struct created_alert {
+  create_result result;
+  std::optional<alert_report> report;  // created or replayed
+  // With a messaging limit (tier_limit > 0), for a created or replayed
+  // alert: what the preview would count for its audience in the
+  // transaction that created it (who it reaches outside their window, per
+  // number with several, and each portfolio's use of its limit).
+  std::optional<alert_preview_counts> limit_counts;
+};
+
 // What the console's history filters by; an empty field does not filter.
 // town and topic keep the alerts that name them (an area of the town
 // counts); an alert for everyone names none.
@@ -164,7 +166,10 @@ struct alert_stats {
   std::int64_t subscribers = 0;
   std::int64_t flagged = 0;
   delivery_counts deliveries;
-  messaging_limit_usage usage;
+  messaging_limit_usage usage;  // over every number of the deployment
+  // Each business portfolio that reached anybody outside their window in
+  // the last 24 hours (with several numbers; empty with one).
+  std::vector<portfolio_usage> portfolios;
 };
 
 class alerts {

@@ -65,7 +65,7 @@ credentials_verdict judge_credentials(int http_status, std::string_view body, st
     }
     // A 200 that is not the number's node: a proxy or a wrong base URL.
     v.state = credentials_state::rejected;
-    v.detail = info ? "the answer is about another id than BANDITORE_WA_PHONE_NUMBER_ID"
+    v.detail = info ? "the answer is about another id than the number's phone_number_id"
                     : "the answer is not a phone number node (is BANDITORE_WA_API_BASE the Graph API?)";
     return v;
   }

@@ -282,6 +282,84 @@ TEST_CASE("POST /v1/alerts/preview counts the audience, the time, the limit and 
   CHECK(a.planner_wakes == 0);
 }
 
+namespace {
+
+// Two towns on two numbers of two business portfolios, 250 each; lugo's
+// portfolio has already reached 200 people today, so 250 of lugo's 300
+// outside their window wait; bagnacavallo's 100 leave at once.
+void two_portfolios(api& a, bool shared_portfolio = false) {
+  a.ctx.tier_limit = 1000;  // BANDITORE_WA_TIER: not what applies with several numbers
+  const std::string second = shared_portfolio ? "unione" : "bagnacavallo-bm";
+  a.ctx.numbers = {{"lugo", "1001", "unione", 80, 250}, {"bagnacavallo", "1002", second, 80, 250}};
+  store::alert_preview_counts counts;
+  counts.audience.recipients = 450;
+  counts.audience.outside_window = 400;
+  counts.audience.numbers = {{"lugo", 300, 300}, {"bagnacavallo", 150, 100}};
+  counts.usage.used = 200;
+  counts.usage.frees_at = 1'900'000'000'000;
+  counts.portfolios = {{"unione", 200, 1'900'000'000'000}};
+  a.store.preview_counts = counts;
+}
+
+}  // namespace
+
+TEST_CASE("with numbers of two portfolios, POST /v1/alerts answers each portfolio's limit, not BANDITORE_WA_TIER") {
+  api a;
+  two_portfolios(a);
+  auto res = a.send("POST", "/v1/alerts", a.sender, alert_body);
+  REQUIRE(res.status == 202);
+  const auto limit = json::parse(res.body)["messaging_limit"];
+  CHECK(limit["tier"].is_null());  // two portfolios, two limits
+  CHECK(limit["remaining"].is_null());
+  CHECK(limit["used"] == 200);
+  CHECK(limit["recipients_outside_window"] == 400);
+  CHECK(limit["will_wait"] == 250);  // lugo's 300 against 50 places; none of bagnacavallo's
+  REQUIRE(limit["portfolios"].size() == 2);
+  CHECK(limit["portfolios"][0]["portfolio"] == "unione");
+  CHECK(limit["portfolios"][0]["tier"] == 250);
+  CHECK(limit["portfolios"][0]["used"] == 200);
+  CHECK(limit["portfolios"][0]["outside_window"] == 300);
+  CHECK(limit["portfolios"][0]["will_wait"] == 250);
+  CHECK(limit["portfolios"][0]["first_frees_at"].is_string());
+  CHECK(limit["portfolios"][1]["portfolio"] == "bagnacavallo-bm");
+  CHECK(limit["portfolios"][1]["used"] == 0);
+  CHECK(limit["portfolios"][1]["will_wait"] == 0);
+
+  // The preview of the same body says the same.
+  const auto preview = json::parse(a.send("POST", "/v1/alerts/preview", a.sender, alert_body).body);
+  CHECK(preview["messaging_limit"]["will_wait"] == 250);
+  CHECK(preview["messaging_limit"]["portfolios"] == limit["portfolios"]);
+}
+
+TEST_CASE("with two numbers of one portfolio, POST /v1/alerts answers its tier and the places left in it") {
+  api a;
+  two_portfolios(a, true);
+  auto res = a.send("POST", "/v1/alerts", a.sender, alert_body);
+  REQUIRE(res.status == 202);
+  const auto limit = json::parse(res.body)["messaging_limit"];
+  CHECK(limit["tier"] == 250);
+  CHECK(limit["remaining"] == 50);
+  CHECK(limit["will_wait"] == 350);  // 400 outside their window against 50 places
+  REQUIRE(limit["portfolios"].size() == 1);
+  CHECK(limit["portfolios"][0]["outside_window"] == 400);
+}
+
+TEST_CASE("GET /v1/stats with several numbers gives each portfolio's tier and use") {
+  api a;
+  two_portfolios(a);
+  auto res = a.send("GET", "/v1/stats", a.reader);
+  REQUIRE(res.status == 200);
+  const auto limit = json::parse(res.body)["messaging_limit"];
+  CHECK(limit["tier"].is_null());
+  REQUIRE(limit["portfolios"].size() == 2);
+  CHECK(limit["portfolios"][0] == json{{"portfolio", "unione"},
+                                       {"tier", 250},
+                                       {"used_last_24h", 200},
+                                       {"next_capacity_at", "2030-03-17T17:46:40Z"}});
+  CHECK(limit["portfolios"][1]["used_last_24h"] == 0);
+  CHECK(limit["portfolios"][1]["next_capacity_at"].is_null());
+}
+
 TEST_CASE("POST /v1/alerts/preview shows the alert as the phone will, free text and template, escaped and counted") {
   api a;
   a.ctx.phone.town = "Lodi";

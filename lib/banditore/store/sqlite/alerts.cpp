@@ -256,15 +256,13 @@ struct alert_store::statements {
                              "WHERE id = :id AND state = 'scheduled'"),
         subscribers(db, "SELECT COUNT(*) FROM subscribers"),
         flagged(db, "SELECT COUNT(*) FROM subscribers WHERE flagged_at IS NOT NULL"),
-        outside(db, "SELECT COUNT(*) FROM subscribers s LEFT JOIN contacts c ON c.phone_hash = s.phone_hash "
-                    "WHERE c.last_inbound_at IS NULL OR c.last_inbound_at <= :since"),
         all_counts(db, "SELECT state, SUM(count) FROM alert_progress GROUP BY state") {}
 
   SQLite::Statement by_key, insert, duplicate, welcome, errors, add_recipient, route, count_recipient, get, list, search, counts, sending, all_sending, sent_times, waiting, cancel_alert, withdraw_alert, cancel_rows, next_to_plan, batch_end,
       plan, plan_below_severe, town_end, area_end, topic_end, plan_targeted, count_targeted, count_everyone,
       count_targeted_by_number, count_everyone_by_number,
       area_towns, advance, planned, expire, finish, expire_sending, next_scheduled, due_scheduled, release,
-      expire_scheduled, subscribers, flagged, outside, all_counts;
+      expire_scheduled, subscribers, flagged, all_counts;
 };
 
 std::string alert_store::targeted_plan_sql() {
@@ -787,13 +785,6 @@ std::int64_t alert_store::subscriber_count() {
 std::int64_t alert_store::flagged_count() {
   st_->flagged.reset();
   return single_count(st_->flagged);
-}
-
-std::int64_t alert_store::outside_window_count(std::int64_t now_ms) {
-  auto& q = st_->outside;
-  q.reset();
-  q.bind(":since", static_cast<std::int64_t>(now_ms - 24 * 3600 * 1000));
-  return single_count(q);
 }
 
 delivery_counts alert_store::all_delivery_counts() {

@@ -92,9 +92,6 @@ class alert_store {
 
   std::int64_t subscriber_count();
   std::int64_t flagged_count();
-  // Subscribers who have not written in the last 24 hours: a broadcast
-  // reaches them as business-initiated, counted by the messaging limit.
-  std::int64_t outside_window_count(std::int64_t now_ms);
   delivery_counts all_delivery_counts();
 
  private:

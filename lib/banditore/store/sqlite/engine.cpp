@@ -223,9 +223,12 @@ asio::awaitable<created_alert> engine::create(new_alert alert, actor who, std::i
     }
     if (out.result.outcome == create_outcome::created || out.result.outcome == create_outcome::replayed)
       out.report = s.alerts->report(out.result.id);
-    if (tier > 0) {
-      out.outside_window = s.alerts->outside_window_count(now);
-      out.usage = s.out->limit_usage(tier, now);
+    if (tier > 0 && out.report) {
+      alert_preview_counts counts;
+      counts.audience = s.alerts->count_audience(a.audience, a.draft.level, now);
+      counts.usage = s.out->limit_usage(tier, now);
+      if (!counts.audience.numbers.empty()) counts.portfolios = s.out->portfolio_usages(now);
+      out.limit_counts = std::move(counts);
     }
     tx.commit();
     return out;
@@ -298,6 +301,7 @@ asio::awaitable<alert_stats> engine::stats(std::int64_t tier, std::int64_t now) 
     out.flagged = s.alerts->flagged_count();
     out.deliveries = s.alerts->all_delivery_counts();
     out.usage = s.out->limit_usage(tier, now);
+    out.portfolios = s.out->portfolio_usages(now);
     return out;
   };
   co_return co_await s.worker.run(std::move(work));
