@@ -626,6 +626,34 @@ object_body read_object_body(const http::request& req) {
   return out;
 }
 
+// The catalogue a town-limited key's drafts are judged with (its areas
+// say which town each is in); not read for a key of every town.
+asio::awaitable<domain::audience_catalogue> catalogue_for(alerts_context& ctx, const store::key_info& key) {
+  domain::audience_catalogue catalogue;
+  if (!key.towns.empty() && ctx.audience) catalogue = co_await ctx.audience->catalogue();
+  co_return catalogue;
+}
+
+http::response other_towns_draft(std::int64_t id) {
+  const std::string detail = fmt::format(
+      "draft {} is not for this key's towns (or is for every town): a key limited to towns reaches only their drafts",
+      id);
+  return http::problem(403, "Forbidden", detail);
+}
+
+// A key limited to towns reaches only the drafts of its towns, as a staff
+// user limited to them does on the console: the draft of the path is read
+// and judged first (none: the route answers its own 404).
+asio::awaitable<std::optional<http::response>> refuse_other_towns(alerts_context& ctx, const store::key_info& key,
+                                                                  std::int64_t id) {
+  if (key.towns.empty()) co_return std::nullopt;
+  auto d = co_await ctx.drafts->draft(id);
+  if (!d) co_return std::nullopt;
+  const auto catalogue = co_await catalogue_for(ctx, key);
+  if (draft_within_towns(*d, key.towns, catalogue)) co_return std::nullopt;
+  co_return other_towns_draft(id);
+}
+
 }  // namespace
 
 void add_draft_routes(http::router& routes, alerts_context& ctx) {
@@ -644,7 +672,20 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
       state = *st == "all" ? std::string() : *st;
     }
     const std::string state_query = state.empty() ? "all" : state;
-    auto list = co_await ctx.drafts->list_drafts(std::move(state), before, static_cast<std::size_t>(limit));
+    // A key limited to towns lists only its towns' drafts: the store's
+    // pages are read on until one of ours is full (or none is left), so
+    // the keyset link still starts below the last one listed.
+    const auto count = static_cast<std::size_t>(limit);
+    const auto catalogue = co_await catalogue_for(ctx, *auth.key);
+    std::vector<store::draft_record> list;
+    for (auto from = before;;) {
+      auto wanted = state;
+      auto batch = co_await ctx.drafts->list_drafts(std::move(wanted), from, count);
+      for (auto& d : batch)
+        if (list.size() < count && draft_within_towns(d, auth.key->towns, catalogue)) list.push_back(std::move(d));
+      if (list.size() == count || batch.size() < count) break;
+      from = batch.back().id;
+    }
     json items = json::array();
     for (const auto& d : list) items.push_back(draft_json(d, ctx.approval_now()));
     json page = {{"drafts", items}};
@@ -691,6 +732,8 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     if (!id) co_return draft_not_found(req.path_params["id"]);
     auto d = co_await ctx.drafts->draft(*id);
     if (!d) co_return draft_not_found(req.path_params["id"]);
+    const auto catalogue = co_await catalogue_for(ctx, *auth.key);
+    if (!draft_within_towns(*d, auth.key->towns, catalogue)) co_return other_towns_draft(*id);
     co_return http::json_response(200, http::json_text(draft_json(*d, ctx.approval_now())));
   });
 
@@ -704,6 +747,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     auto request = co_await read_alert_request(ctx, req, *auth.key, now, true);
     if (request.refusal) co_return std::move(*request.refusal);
     if (request.submit) co_return unprocessable({{"submit", "is not taken by an edit: submit with POST /v1/drafts/{id}/submit"}});
+    if (auto refusal = co_await refuse_other_towns(ctx, *auth.key, *id)) co_return std::move(*refusal);
     store::draft_content content;
     content.alert = std::move(*request.validation.draft);
     content.audience = std::move(request.audience);
@@ -729,6 +773,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     if (auth.refusal) co_return std::move(*auth.refusal);
     auto id = http::positive_id(req.path_params["id"]);
     if (!id) co_return draft_not_found(req.path_params["id"]);
+    if (auto refusal = co_await refuse_other_towns(ctx, *auth.key, *id)) co_return std::move(*refusal);
     auto who = actor_of(*auth.key);
     auto d = co_await ctx.drafts->discard_draft(*id, std::move(who), now_ms());
     if (!d) co_return draft_not_found(req.path_params["id"]);
@@ -747,6 +792,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     if (auto refusal = refuse_writer(*auth.key)) co_return std::move(*refusal);
     auto id = http::positive_id(req.path_params["id"]);
     if (!id) co_return draft_not_found(req.path_params["id"]);
+    if (auto refusal = co_await refuse_other_towns(ctx, *auth.key, *id)) co_return std::move(*refusal);
     auto who = actor_of(*auth.key);
     auto change = co_await ctx.drafts->submit_draft(*id, std::move(who), now_ms(), std::nullopt);
     if (change.outcome == store::draft_outcome::not_found) co_return draft_not_found(req.path_params["id"]);
@@ -775,6 +821,7 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     else
       reason = it->get<std::string>();
     if (!errors.empty()) co_return unprocessable(errors);
+    if (auto refusal = co_await refuse_other_towns(ctx, *auth.key, *id)) co_return std::move(*refusal);
     auto who = actor_of(*auth.key);
     auto change = co_await ctx.drafts->reject_draft(*id, std::move(reason), std::move(who), now_ms(), std::nullopt);
     if (change.outcome == store::draft_outcome::not_found) co_return draft_not_found(req.path_params["id"]);

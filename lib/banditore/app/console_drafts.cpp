@@ -21,26 +21,9 @@ namespace banditore::app {
 namespace asio = boost::asio;
 using json = nlohmann::json;
 
-namespace {
-
-// A website news draft names no audience but its feed's town.
-domain::alert_audience reach_of(const store::draft_record& d) {
-  auto audience = d.audience;
-  if (!audience.towns && !audience.areas && !d.town_id.empty()) audience.towns = std::vector<std::string>{d.town_id};
-  return audience;
-}
-
-}  // namespace
-
 bool may_reach_draft(const console_request& r, const store::draft_record& d,
                      const domain::audience_catalogue& catalogue) {
-  const auto& mine = r.session.user.towns;
-  if (mine.empty()) return true;
-  auto audience = reach_of(d);
-  const bool no_towns = !audience.towns || audience.towns->empty();
-  const bool no_areas = !audience.areas || audience.areas->empty();
-  if (no_towns && no_areas) return false;
-  return domain::limit_to_key_towns(audience, mine, catalogue).allowed;
+  return draft_within_towns(d, r.session.user.towns, catalogue);
 }
 
 namespace {

@@ -20,11 +20,8 @@ struct draft_record;
 
 namespace banditore::app {
 
-// Whether a user limited to towns may reach a draft (list it, open it,
-// edit, submit, discard, reject or approve it): its audience lies inside
-// their towns (a website news draft: its feed's town). A draft for every
-// town is outside their reach, as an alert for every town is for cancel
-// and approval. A user of every town reaches every draft.
+// Whether a user limited to towns may reach a draft: draft_within_towns
+// (app/draft_approval.hpp) with their towns.
 bool may_reach_draft(const console_request& r, const store::draft_record& d,
                      const domain::audience_catalogue& catalogue);
 

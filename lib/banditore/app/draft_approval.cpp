@@ -8,6 +8,17 @@
 
 namespace banditore::app {
 
+bool draft_within_towns(const store::draft_record& d, const std::vector<std::string>& towns,
+                        const domain::audience_catalogue& catalogue) {
+  if (towns.empty()) return true;
+  auto audience = d.audience;
+  if (!audience.towns && !audience.areas && !d.town_id.empty()) audience.towns = std::vector<std::string>{d.town_id};
+  const bool no_towns = !audience.towns || audience.towns->empty();
+  const bool no_areas = !audience.areas || audience.areas->empty();
+  if (no_towns && no_areas) return false;
+  return domain::limit_to_key_towns(audience, towns, catalogue).allowed;
+}
+
 boost::asio::awaitable<approval_result> approve_draft(store::drafts& drafts, store::alerts& alerts,
                                                       store::audience* catalogue_store, approval_request request,
                                                       std::int64_t now) {

@@ -5,6 +5,7 @@
 // words.
 #pragma once
 
+#include <banditore/domain/audience.hpp>
 #include <banditore/store/alerts.hpp>
 #include <banditore/store/drafts.hpp>
 
@@ -50,6 +51,15 @@ struct approval_result {
   std::int64_t alert_id = 0;
   std::optional<store::alert_report> report;  // approved
 };
+
+// Whether someone limited to towns (a staff user, an API key) may reach a
+// draft (list it, open it, edit, submit, discard, reject or approve it):
+// its audience lies inside their towns (a website news draft: its feed's
+// town). A draft for every town is outside their reach, as an alert for
+// every town is for cancel and approval. towns empty: every town, every
+// draft. catalogue: its areas say which town each belongs to.
+bool draft_within_towns(const store::draft_record& d, const std::vector<std::string>& towns,
+                        const domain::audience_catalogue& catalogue);
 
 // catalogue: for an approver limited to towns (nullptr: none to read).
 boost::asio::awaitable<approval_result> approve_draft(store::drafts& drafts, store::alerts& alerts,

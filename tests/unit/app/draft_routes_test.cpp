@@ -163,3 +163,59 @@ TEST_CASE("draft routes: an expired draft is not approved, and nothing is sent")
   CHECK(json::parse(res.body)["detail"].get<std::string>().find("expired") != std::string::npos);
   CHECK(w.db->execAndGet("SELECT COUNT(*) FROM alerts").getInt() == 0);
 }
+
+TEST_CASE("draft routes: a key limited to a town reaches only its town's drafts, never another's or one for every town") {
+  world w;
+  w.db->exec("INSERT INTO towns (id, name) VALUES ('lugo', 'Comune di Lugo'), ('cotignola', 'Comune di Cotignola')");
+  store::sqlite::api_key_store keys(*w.db);
+  const auto lugo = keys.create("ufficio-lugo", {"alerts:send", "alerts:read"}, 0, {"lugo"}).token;
+  const auto cotignola = keys.create("ufficio-cotignola", {"alerts:send", "alerts:read"}, 0, {"cotignola"}).token;
+
+  auto draft_for = [&](const std::string& token, std::optional<std::string> town, bool submit) {
+    json body = draft_body;
+    if (town) body["towns"] = json::array({*town});
+    body["submit"] = submit;
+    auto res = w.send("POST", "/v1/drafts", token, body.dump());
+    REQUIRE(res.status == 201);
+    return json::parse(res.body)["id"].get<std::int64_t>();
+  };
+  const auto theirs = draft_for(w.author, "cotignola", false);
+  const auto pending_theirs = draft_for(w.author, "cotignola", true);
+  const auto everyone = draft_for(w.author, std::nullopt, false);
+  const auto ours = draft_for(lugo, "lugo", false);
+
+  // Listed: only lugo's own, in every state.
+  auto listed = json::parse(w.send("GET", "/v1/drafts?state=all", lugo).body)["drafts"];
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0]["id"] == ours);
+  CHECK(json::parse(w.send("GET", "/v1/drafts?state=all", w.publisher).body)["drafts"].size() == 4);
+  // Paging past the drafts of other towns still fills a page of one.
+  listed = json::parse(w.send("GET", "/v1/drafts?state=all&limit=1", cotignola).body);
+  REQUIRE(listed["drafts"].size() == 1);
+  CHECK(listed["drafts"][0]["id"] == pending_theirs);
+
+  for (const auto id : {theirs, everyone}) {
+    CAPTURE(id);
+    const auto read = w.send("GET", path(id), lugo);
+    CHECK(read.status == 403);
+    CHECK(json::parse(read.body)["detail"].get<std::string>().find("not for this key's towns") != std::string::npos);
+    json edit = draft_body;
+    edit["towns"] = json::array({"lugo"});
+    edit["title"] = "Cambiata da Lugo";
+    CHECK(w.send("PUT", path(id), lugo, edit.dump()).status == 403);
+    CHECK(w.send("POST", path(id, "submit"), lugo).status == 403);
+    CHECK(w.send("POST", path(id, "discard"), lugo).status == 403);
+    const auto after = json::parse(w.send("GET", path(id), w.publisher).body);
+    CHECK(after["title"] == "Via Mazzini chiusa");  // nothing changed
+    CHECK(after["state"] == "draft");
+  }
+  CHECK(w.send("POST", path(pending_theirs, "reject"), lugo, R"({"reason":"no"})").status == 403);
+  CHECK(json::parse(w.send("GET", path(pending_theirs), w.publisher).body)["state"] == "pending");
+
+  // Each office reaches its own; an unknown draft is still a 404.
+  CHECK(w.send("GET", path(theirs), cotignola).status == 200);
+  CHECK(w.send("GET", path(ours), lugo).status == 200);
+  CHECK(w.send("POST", path(ours, "discard"), lugo).status == 200);
+  CHECK(w.send("GET", path(9999), lugo).status == 404);
+  CHECK(w.send("POST", path(9999, "discard"), lugo).status == 404);
+}
