@@ -133,3 +133,38 @@ TEST_CASE("the compose preview says whether those who get the template get the a
   CHECK(with_pdf.body.find("Modello approvato «avviso»") != std::string::npos);
   CHECK(with_pdf.body.find("Chi riceve il modello non riceve l'allegato") != std::string::npos);
 }
+
+TEST_CASE("POST /v1/alerts/preview with an attachment counts a caption and says whether the template carries it") {
+  alert_world w(template_env());
+  auto preview = [&](const json& body) {
+    return call(w.app.base, "POST", "/v1/alerts/preview", body.dump(),
+                {{"Authorization", "Bearer " + w.token}, {"Content-Type", "application/json"}});
+  };
+  auto res = preview(alert_with(upload(w, png, "image/png"), "Mappa"));
+  REQUIRE(res.status == 200);
+  auto phone = json::parse(res.body)["phone"];
+  INFO(phone.dump());
+  CHECK(phone["caption"] == true);
+  CHECK(phone["free_text"]["limit"] == 1024);
+  CHECK(phone["template"]["name"] == "avviso_immagine");
+  CHECK(phone["template"]["with_attachment"] == true);
+
+  res = preview(alert_with(upload(w, pdf, "application/pdf"), "Ordinanza"));
+  REQUIRE(res.status == 200);
+  phone = json::parse(res.body)["phone"];
+  CHECK(phone["template"]["name"] == "avviso");
+  CHECK(phone["template"]["with_attachment"] == false);
+
+  // Without an attachment nothing is said of one.
+  json plain = alert_with(1, "Senza allegato");
+  plain.erase("media");
+  phone = json::parse(preview(plain).body)["phone"];
+  CHECK(phone["caption"] == false);
+  CHECK(phone["free_text"]["limit"] == 4096);
+  CHECK_FALSE(phone["template"].contains("with_attachment"));
+
+  // An attachment that does not exist is refused, naming it.
+  res = preview(alert_with(999, "Allegato sconosciuto"));
+  CHECK(res.status == 422);
+  CHECK(res.body.find("media") != std::string::npos);
+}

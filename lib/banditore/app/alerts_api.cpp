@@ -191,14 +191,16 @@ json counted_json(const domain::counted_text& c) {
 }
 
 // The alert as the phone will show it, in both forms (domain/phone_preview).
-json phone_json(const domain::alert_draft& d, const domain::phone_forms& forms, std::int64_t now) {
+// media_mime_type: the alert's attachment (empty: none).
+json phone_json(const domain::alert_draft& d, const domain::phone_forms& forms, std::int64_t now,
+                std::string_view media_mime_type = {}) {
   domain::alert_content content;
   content.level = d.level;
   content.title = d.title;
   content.text = d.text;
   content.link = d.link;
   content.issued_at_ms = now;
-  const auto view = domain::phone_preview(content, d.category, forms);
+  const auto view = domain::phone_preview(content, d.category, forms, media_mime_type);
   json out = {{"free_text", counted_json(view.free_text)}, {"caption", view.caption}, {"template", nullptr}};
   if (view.templ) {
     json params = json::array();
@@ -209,6 +211,7 @@ json phone_json(const domain::alert_draft& d, const domain::phone_forms& forms, 
                        {"body_known", view.templ->body_known},
                        {"parameters", params},
                        {"body", counted_json(view.templ->body)}};
+    if (view.templ->with_attachment) out["template"]["with_attachment"] = *view.templ->with_attachment;
   }
   return out;
 }
@@ -467,7 +470,15 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
                    {"market", ctx.price_market}};
     else
       j["cost"] = nullptr;
-    j["phone"] = phone_json(*request.validation.draft, ctx.phone, now);
+    // With an attachment: the caption's limit, and whether the template
+    // carries it.
+    std::string mime_type;
+    if (const auto media = request.validation.media_id; media && ctx.media) {
+      auto info = co_await ctx.media->media_info(*media);
+      if (!info) co_return unknown_media(*media);
+      mime_type = info->mime_type;
+    }
+    j["phone"] = phone_json(*request.validation.draft, ctx.phone, now, mime_type);
     co_return http::json_response(200, http::json_text(j));
   });
 

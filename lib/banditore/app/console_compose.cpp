@@ -385,7 +385,7 @@ asio::awaitable<http::response> compose_page(console_context& ctx, const alerts_
     content.text = d.text;
     content.link = d.link;
     content.issued_at_ms = now;
-    data["phone"] = console_phone(content, d.category, api.phone, attachment.has_value(),
+    data["phone"] = console_phone(content, d.category, api.phone,
                                   attachment ? std::string_view(attachment->mime_type) : std::string_view{});
 
     const auto tier = api.tier_limit;
@@ -453,8 +453,8 @@ http::response stale_draft_page(console_context& ctx, console_request& r, std::i
 }
 
 json console_phone(const domain::alert_content& content, std::string_view category, const domain::phone_forms& forms,
-                   bool with_media, std::string_view media_mime_type) {
-  const auto view = domain::phone_preview(content, category, forms, with_media);
+                   std::string_view media_mime_type) {
+  const auto view = domain::phone_preview(content, category, forms, media_mime_type);
   json phone = {{"free_text", counted(view.free_text)}, {"caption", view.caption}};
   if (view.templ) {
     json params = json::array();
@@ -464,15 +464,11 @@ json console_phone(const domain::alert_content& content, std::string_view catego
                          {"body_known", view.templ->body_known},
                          {"parameters", params},
                          {"body", counted(view.templ->body)}};
-    // Outside the window the attachment goes only in a template approved
-    // with a media header of its kind (dispatch::template_for_media): the
-    // page says which template they get, and whether it carries it.
-    if (with_media) {
-      const auto& with_header =
-          media_mime_type == "application/pdf" ? forms.template_document_name : forms.template_image_name;
-      phone["template"]["with_attachment"] = !with_header.empty();
-      phone["template"]["without_attachment"] = with_header.empty();
-      if (!with_header.empty()) phone["template"]["name"] = with_header;
+    // The page says which template they get outside the window, and
+    // whether it carries the attachment.
+    if (view.templ->with_attachment) {
+      phone["template"]["with_attachment"] = *view.templ->with_attachment;
+      phone["template"]["without_attachment"] = !*view.templ->with_attachment;
     }
   }
   return phone;

@@ -25,13 +25,12 @@ namespace banditore::app {
 
 // The phone's two forms of an alert (free text and the approved template,
 // each with its character counter), as templates/_console_phone.mustache
-// shows them: the compose page's preview and a draft's page. with_media:
-// the alert carries an attachment (of media_mime_type), so its free text is
-// a caption (1024), and the template says whether it carries it: only one
-// approved with a media header of its kind does.
+// shows them: the compose page's preview and a draft's page.
+// media_mime_type: the alert's attachment (empty: none), so its free text
+// is a caption (1024), and the template says whether it carries it: only
+// one approved with a media header of its kind does.
 nlohmann::json console_phone(const domain::alert_content& content, std::string_view category,
-                             const domain::phone_forms& forms, bool with_media = false,
-                             std::string_view media_mime_type = {});
+                             const domain::phone_forms& forms, std::string_view media_mime_type = {});
 
 // An attachment as the phone's preview shows it (templates/_console_phone:
 // an image, or a document's card with its name and size).

@@ -249,7 +249,7 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
                  {"revision", d.revision},
                  {"updated", domain::rome_time_text(d.updated_at)},
                  {"needs_approval", needs_approval(api, d)},
-                 {"phone", console_phone(content, d.category, api.phone, attachment.has_value(),
+                 {"phone", console_phone(content, d.category, api.phone,
                                          attachment ? std::string_view(attachment->mime_type) : std::string_view{})},
                  {"may_submit", editable},
                  {"may_edit", editable},

@@ -46,7 +46,8 @@ std::string fill_template_body(std::string_view body, const std::vector<std::str
 }
 
 phone_view phone_preview(const alert_content& alert, std::string_view category, const phone_forms& forms,
-                         bool with_media) {
+                         std::string_view media_mime_type) {
+  const bool with_media = !media_mime_type.empty();
   phone_view view;
   view.caption = with_media;
   view.free_text = counted(alert_free_text(alert, forms.town, forms.labels), with_media ? max_caption : max_text_body);
@@ -70,6 +71,14 @@ phone_view phone_preview(const alert_content& alert, std::string_view category, 
     for (const auto& v : values) body += (body.empty() ? "" : "\n") + v;
   }
   t.body = counted(std::move(body), max_template_body);
+  // Outside the window the attachment goes only in a template approved
+  // with a header of its kind; without one, the plain template leaves
+  // without it (as the sender does).
+  if (with_media) {
+    const auto& twin = media_mime_type == "application/pdf" ? forms.template_document_name : forms.template_image_name;
+    t.with_attachment = !twin.empty();
+    if (!twin.empty()) t.name = twin;
+  }
   view.templ = std::move(t);
   return view;
 }

@@ -59,6 +59,10 @@ struct template_form {
   std::vector<filled_parameter> parameters;
   bool body_known = false;  // false: the body is the parameters, one a line
   counted_text body;        // limit max_template_body
+  // With an attachment: whether the template carries it in its header
+  // (name is then its twin approved with an IMAGE or DOCUMENT header) or
+  // leaves without it (no such twin configured). None without one.
+  std::optional<bool> with_attachment;
 };
 
 struct phone_view {
@@ -68,10 +72,11 @@ struct phone_view {
 };
 
 // category as the alert names it ("water"), for the template's category
-// parameter; with_media: the alert carries an attachment, so its free text
-// is a caption.
+// parameter; media_mime_type: the alert's attachment (empty: none), so its
+// free text is a caption and the template is the twin of its kind where
+// there is one (dispatch::template_for_media).
 phone_view phone_preview(const alert_content& alert, std::string_view category, const phone_forms& forms,
-                         bool with_media = false);
+                         std::string_view media_mime_type = {});
 
 // "{{1}}" ... "{{n}}" in body replaced by values[0] ... values[n-1]; a
 // placeholder without a value stays as written.

@@ -58,12 +58,34 @@ TEST_CASE("characters are counted as WhatsApp counts them, in code points, again
 
 TEST_CASE("with an attachment the free text is a caption, held to 1024 characters") {
   const std::string text(1000, 'a');
-  const auto plain = phone_preview(water(text), "water", lodi(), false);
-  const auto media = phone_preview(water(text), "water", lodi(), true);
+  const auto plain = phone_preview(water(text), "water", lodi());
+  const auto media = phone_preview(water(text), "water", lodi(), "image/jpeg");
   CHECK(media.caption);
   CHECK(media.free_text.limit == 1024);
   CHECK(plain.free_text.fits());
   CHECK_FALSE(media.free_text.fits());
+}
+
+TEST_CASE("with an attachment the template is its twin with a header of its kind, or leaves without it") {
+  auto forms = lodi();
+  forms.template_name = "avviso_comune";
+  forms.template_image_name = "avviso_comune_immagine";
+  const auto plain = phone_preview(water("Testo"), "water", forms);
+  REQUIRE(plain.templ);
+  CHECK(plain.templ->name == "avviso_comune");
+  CHECK_FALSE(plain.templ->with_attachment.has_value());
+
+  const auto image = phone_preview(water("Testo"), "water", forms, "image/png");
+  REQUIRE(image.templ);
+  CHECK(image.templ->name == "avviso_comune_immagine");
+  CHECK(image.templ->with_attachment == true);
+
+  // No twin with a DOCUMENT header: the PDF does not reach those outside
+  // the window, who get the plain template.
+  const auto pdf = phone_preview(water("Testo"), "water", forms, "application/pdf");
+  REQUIRE(pdf.templ);
+  CHECK(pdf.templ->name == "avviso_comune");
+  CHECK(pdf.templ->with_attachment == false);
 }
 
 TEST_CASE("the template form fills the approved body with the parameters the sender sends") {
