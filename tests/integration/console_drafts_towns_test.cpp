@@ -175,3 +175,37 @@ TEST_CASE("a staff user limited to a town cannot edit, submit, discard, reject o
             .status == 303);
   CHECK(w.draft_state(lugo_pending) == "rejected");
 }
+
+TEST_CASE("a staff user limited to a town opens the attachments of its drafts and of alerts it sees, not another town's") {
+  towns_world w;
+  // Four distinct images (the store keeps one row per content).
+  auto upload = [&](char mark) {
+    const std::string png = std::string("\x89PNG\r\n\x1A\n\x00\x00\x00\x0D" "IHDR", 16) + std::string(200, mark);
+    const auto r = call(w.app.base, "POST", "/v1/media", png,
+                        {{"Authorization", "Bearer " + w.token}, {"Content-Type", "image/png"}});
+    REQUIRE(r.status == 201);
+    return json::parse(r.body)["id"].get<std::int64_t>();
+  };
+  const auto theirs = upload('a');
+  const auto ours = upload('b');
+  const auto loose = upload('c');
+  const auto public_one = upload('d');
+  w.draft("Mappa di Cotignola", {{"towns", {"cotignola"}}, {"media", theirs}});
+  w.draft("Mappa di Voltana", {{"areas", {"voltana"}}, {"media", ours}});
+  w.post_alert({{"category", "roads"}, {"severity", "moderate"}, {"title", "Mappa per tutti"},
+                {"text", "Deviazioni in tutta l'Unione."}, {"media", public_one}});
+
+  const auto limited = w.log_in("l.neri@comune.example.it", "editor", "lugo");
+  const auto media = [](std::int64_t id) { return "/console/media/" + std::to_string(id); };
+  const auto refused = w.get(limited, media(theirs));
+  CHECK(refused.status == 404);  // as another town's alert: it does not exist for them
+  CHECK(refused.body.find("PNG") == std::string::npos);
+  CHECK(w.get(limited, media(ours)).status == 200);
+  CHECK(w.get(limited, media(loose)).status == 200);       // carried by nothing yet: an upload being composed
+  CHECK(w.get(limited, media(public_one)).status == 200);  // an alert for every town reached Lugo too
+
+  const auto everywhere = w.log_in("m.rossi@comune.example.it", "editor", "");
+  const auto whole = w.get(everywhere, media(theirs));
+  CHECK(whole.status == 200);
+  CHECK(whole.header("Content-Type") == "image/png");
+}

@@ -1,6 +1,7 @@
 #include <banditore/app/console_compose.hpp>
 
 #include <banditore/app/alert_submission.hpp>
+#include <banditore/app/console_drafts.hpp>
 
 #include <banditore/domain/alert.hpp>
 #include <banditore/domain/alert_audience.hpp>
@@ -474,6 +475,30 @@ json console_phone(const domain::alert_content& content, std::string_view catego
   return phone;
 }
 
+// Whether a user limited to towns may open a stored attachment: one that
+// no alert or draft carries yet (an upload in progress) or that one of
+// theirs carries, an alert they may see or a draft they may reach; not
+// one only another town's alerts and drafts carry.
+asio::awaitable<bool> may_open_media(console_context& ctx, const alerts_context& api, const console_request& r,
+                                     std::int64_t media_id) {
+  if (r.session.user.towns.empty() || !api.media) co_return true;
+  const auto users = co_await api.media->users_of_media(media_id);
+  if (users.alert_ids.empty() && users.draft_ids.empty()) co_return true;
+  domain::audience_catalogue catalogue;
+  if (ctx.audience) catalogue = co_await ctx.audience->catalogue();
+  if (api.alerts)
+    for (const auto id : users.alert_ids) {
+      auto report = co_await api.alerts->report(id);
+      if (report && may_see_alert(r, report->alert, catalogue)) co_return true;
+    }
+  if (ctx.drafts)
+    for (const auto id : users.draft_ids) {
+      auto draft = co_await ctx.drafts->draft(id);
+      if (draft && may_reach_draft(r, *draft, catalogue)) co_return true;
+    }
+  co_return false;
+}
+
 asio::awaitable<http::response> console_compose_page(console_context& ctx, const alerts_context& api,
                                                      console_request& r, const http::form& fields) {
   std::string none;
@@ -489,6 +514,12 @@ void add_console_compose_routes(http::router& routes, console_context& ctx, cons
                      const auto id = http::positive_id(r.http.path_params["id"]);
                      std::optional<store::media_record> info;
                      if (id && api.media) info = co_await api.media->media_info(*id);
+                     // Another town's attachment does not exist for a user
+                     // limited to towns, as its alert does not.
+                     if (info) {
+                       const bool theirs = co_await may_open_media(ctx, api, r, info->id);
+                       if (!theirs) info.reset();
+                     }
                      std::optional<std::string> bytes;
                      if (info) bytes = co_await api.media->media_content(info->id);
                      if (!bytes)

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace banditore::store {
 
@@ -30,6 +31,12 @@ struct media_record {
   std::int64_t created_at = 0;
 };
 
+// The alerts and drafts that name a stored file, newest first (at most 100
+// of each): whose attachment it is.
+struct media_users {
+  std::vector<std::int64_t> alert_ids, draft_ids;
+};
+
 struct stored_media {
   media_record media;
   bool created = false;  // false: the same bytes were already stored, under this id
@@ -45,6 +52,9 @@ class media {
   virtual boost::asio::awaitable<std::optional<media_record>> media_info(std::int64_t id) = 0;
   // The file's bytes, for its upload to the provider; nullopt when none.
   virtual boost::asio::awaitable<std::optional<std::string>> media_content(std::int64_t id) = 0;
+  // Which alerts and drafts carry it (the console's check of a
+  // town-limited user's reach).
+  virtual boost::asio::awaitable<media_users> users_of_media(std::int64_t id) = 0;
 };
 
 }  // namespace banditore::store

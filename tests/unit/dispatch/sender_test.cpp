@@ -312,6 +312,7 @@ struct fake_media : store::media {
     co_return store::stored_media{};
   }
   asio::awaitable<std::optional<store::media_record>> media_info(std::int64_t) override { co_return std::nullopt; }
+  asio::awaitable<store::media_users> users_of_media(std::int64_t) override { co_return store::media_users{}; }
   asio::awaitable<std::optional<std::string>> media_content(std::int64_t id) override {
     auto it = files.find(id);
     if (it == files.end()) co_return std::nullopt;

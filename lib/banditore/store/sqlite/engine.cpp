@@ -929,6 +929,16 @@ asio::awaitable<std::optional<media_record>> engine::media_info(std::int64_t id)
   co_return co_await impl_->worker.run(std::move(work));
 }
 
+asio::awaitable<media_users> engine::users_of_media(std::int64_t id) {
+  auto work = [id](SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::DEFERRED);  // both lists from one moment
+    auto out = sqlite::users_of_media(db, id);
+    tx.commit();
+    return out;
+  };
+  co_return co_await impl_->worker.run(std::move(work));
+}
+
 domain::audience_catalogue engine::list_catalogue() {
   return impl_->worker.run_sync([](SQLite::Database& db) { return read_catalogue(db); });
 }

@@ -190,6 +190,7 @@ class engine final : public store::inbound,
   // media
   boost::asio::awaitable<stored_media> store_media(new_media upload, actor who, std::int64_t now_ms) override;
   boost::asio::awaitable<std::optional<media_record>> media_info(std::int64_t id) override;
+  boost::asio::awaitable<media_users> users_of_media(std::int64_t id) override;
   boost::asio::awaitable<std::optional<std::string>> media_content(std::int64_t id) override;
   // audience_admin
   domain::audience_catalogue list_catalogue() override;

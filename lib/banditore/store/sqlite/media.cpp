@@ -67,4 +67,16 @@ std::optional<std::string> media_bytes(SQLite::Database& db, std::int64_t id) {
   return std::string(static_cast<const char*>(c.getBlob()), static_cast<std::size_t>(c.getBytes()));
 }
 
+media_users users_of_media(SQLite::Database& db, std::int64_t id) {
+  // Through the partial indexes alerts_media and drafts_media.
+  media_users out;
+  SQLite::Statement alerts(db, "SELECT id FROM alerts WHERE media_id = :id ORDER BY id DESC LIMIT 100");
+  alerts.bind(":id", id);
+  while (alerts.executeStep()) out.alert_ids.push_back(alerts.getColumn(0).getInt64());
+  SQLite::Statement drafts(db, "SELECT id FROM drafts WHERE media_id = :id ORDER BY id DESC LIMIT 100");
+  drafts.bind(":id", id);
+  while (drafts.executeStep()) out.draft_ids.push_back(drafts.getColumn(0).getInt64());
+  return out;
+}
+
 }  // namespace banditore::store::sqlite

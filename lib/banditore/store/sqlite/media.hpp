@@ -16,5 +16,6 @@ stored_media insert_media(SQLite::Database& db, const new_media& upload, const a
 std::optional<media_record> media_record_of(SQLite::Database& db, std::int64_t id);
 // The file's bytes, for the upload to the Cloud API.
 std::optional<std::string> media_bytes(SQLite::Database& db, std::int64_t id);
+media_users users_of_media(SQLite::Database& db, std::int64_t id);
 
 }  // namespace banditore::store::sqlite
