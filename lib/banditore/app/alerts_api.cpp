@@ -406,7 +406,8 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     auto j = report_json(*out.report);
     if (out.limit_counts) {
       // What the preview would have said, counted as the alert was
-      // created; the first four fields as before several numbers.
+      // created, with the three fields this answer had before
+      // (recipients_outside_window, remaining, next_capacity_at).
       const auto& counts = *out.limit_counts;
       const auto plan = plan_preview(ctx, counts);
       const auto e = domain::estimate_preview(plan.loads, plan.limits, ctx.price, now);
