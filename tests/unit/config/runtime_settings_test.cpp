@@ -99,7 +99,9 @@ TEST_CASE("run-time settings: readers keep the snapshot they took while another 
         ++reads;
       }
     });
-  for (int i = 0; i < 200; ++i) {
+  // Swapping goes on until the readers have read while it did: on a
+  // loaded machine they may not run at all during the first 200 swaps.
+  for (int i = 0; i < 200 || reads < 1000; ++i) {
     runtime_policy next = runtime_policy_from(from({}));
     if (i % 2 == 0) next = runtime_policy_from(from({{"BANDITORE_APPROVAL_RULE", "all"}, {"BANDITORE_CAP_DECISION", "hold"}}));
     holder.set(std::make_shared<const runtime_policy>(std::move(next)));
