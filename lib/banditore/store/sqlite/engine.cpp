@@ -1041,8 +1041,26 @@ asio::awaitable<void> engine::enroll_own_totp(std::int64_t user_id, std::string 
   co_await s.worker.run(std::move(work));
 }
 
+namespace {
+
+// A command's write to the database the running service writes too: a
+// transaction that takes the write lock first (IMMEDIATE) waits for the
+// service's commit within the busy timeout, while one that reads first and
+// writes after is refused at once ("database is locked") when the service
+// committed in between: SQLite cannot let it wait.
+template <class F>
+auto write_first(SQLite::Database& db, F&& f) {
+  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  auto out = f();
+  tx.commit();
+  return out;
+}
+
+}  // namespace
+
 std::int64_t engine::create_user(const new_staff_user& user, std::string_view actor, std::int64_t now) {
-  return impl_->worker.run_sync([&](SQLite::Database&) { return impl_->staff->create_user(user, actor, now); });
+  return impl_->worker.run_sync(
+      [&](SQLite::Database& db) { return write_first(db, [&] { return impl_->staff->create_user(user, actor, now); }); });
 }
 
 std::vector<staff_user> engine::list_users() {
@@ -1054,25 +1072,28 @@ std::optional<staff_user> engine::find_user(std::string_view email) {
 }
 
 bool engine::set_disabled(std::string_view email, bool disabled, std::string_view actor, std::int64_t now) {
-  return impl_->worker.run_sync(
-      [&](SQLite::Database&) { return impl_->staff->set_disabled(email, disabled, actor, now); });
+  return impl_->worker.run_sync([&](SQLite::Database& db) {
+    return write_first(db, [&] { return impl_->staff->set_disabled(email, disabled, actor, now); });
+  });
 }
 
 bool engine::set_role(std::string_view email, std::string_view role, std::string_view actor, std::int64_t now) {
-  return impl_->worker.run_sync([&](SQLite::Database&) { return impl_->staff->set_role(email, role, actor, now); });
+  return impl_->worker.run_sync(
+      [&](SQLite::Database& db) { return write_first(db, [&] { return impl_->staff->set_role(email, role, actor, now); }); });
 }
 
 bool engine::reset_password(std::string_view email, std::string_view password_hash, std::string_view actor,
                             std::int64_t now) {
-  return impl_->worker.run_sync(
-      [&](SQLite::Database&) { return impl_->staff->reset_password(email, password_hash, actor, now); });
+  return impl_->worker.run_sync([&](SQLite::Database& db) {
+    return write_first(db, [&] { return impl_->staff->reset_password(email, password_hash, actor, now); });
+  });
 }
 
 bool engine::enroll_totp(std::string_view email, std::string_view secret,
                          const std::vector<std::string>& recovery_code_hashes, std::string_view actor,
                          std::int64_t now) {
-  return impl_->worker.run_sync([&](SQLite::Database&) {
-    return impl_->staff->enroll_totp(email, secret, recovery_code_hashes, actor, now);
+  return impl_->worker.run_sync([&](SQLite::Database& db) {
+    return write_first(db, [&] { return impl_->staff->enroll_totp(email, secret, recovery_code_hashes, actor, now); });
   });
 }
 
