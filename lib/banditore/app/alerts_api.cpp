@@ -655,15 +655,33 @@ http::response other_towns_draft(std::int64_t id) {
 
 // A key limited to towns reaches only the drafts of its towns, as a staff
 // user limited to them does on the console: the draft of the path is read
-// and judged first (none: the route answers its own 404).
-asio::awaitable<std::optional<http::response>> refuse_other_towns(alerts_context& ctx, const store::key_info& key,
-                                                                  std::int64_t id) {
-  if (key.towns.empty()) co_return std::nullopt;
+// and judged first (none: the route answers its own 404). The change is
+// then made at the revision judged, which the store compares in the
+// change's own transaction: an edit that moved the draft to other towns
+// in between is not acted on (stale).
+struct town_check {
+  std::optional<http::response> refusal;
+  std::optional<std::int64_t> revision;  // for a key limited to towns
+};
+asio::awaitable<town_check> check_towns(alerts_context& ctx, const store::key_info& key, std::int64_t id) {
+  town_check out;
+  if (key.towns.empty()) co_return out;
   auto d = co_await ctx.drafts->draft(id);
-  if (!d) co_return std::nullopt;
+  if (!d) co_return out;
   const auto catalogue = co_await catalogue_for(ctx, key);
-  if (draft_within_towns(*d, key.towns, catalogue)) co_return std::nullopt;
-  co_return other_towns_draft(id);
+  if (draft_within_towns(*d, key.towns, catalogue))
+    out.revision = d->revision;
+  else
+    out.refusal = other_towns_draft(id);
+  co_return out;
+}
+
+// 409 for a draft changed between the towns' check and the change.
+http::response changed_meanwhile(const store::draft_record& d) {
+  const std::string detail = fmt::format(
+      "draft {} changed while this request was checked (it is now at revision {}): read it again (GET /v1/drafts/{})",
+      d.id, d.revision, d.id);
+  return http::problem(409, "Conflict", detail);
 }
 
 }  // namespace
@@ -759,7 +777,8 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     auto request = co_await read_alert_request(ctx, req, *auth.key, now, true);
     if (request.refusal) co_return std::move(*request.refusal);
     if (request.submit) co_return unprocessable({{"submit", "is not taken by an edit: submit with POST /v1/drafts/{id}/submit"}});
-    if (auto refusal = co_await refuse_other_towns(ctx, *auth.key, *id)) co_return std::move(*refusal);
+    auto towns = co_await check_towns(ctx, *auth.key, *id);
+    if (towns.refusal) co_return std::move(*towns.refusal);
     store::draft_content content;
     content.alert = std::move(*request.validation.draft);
     content.audience = std::move(request.audience);
@@ -770,8 +789,9 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     content.media_id = media;
     // Whoever edits becomes the draft's editor, who cannot approve it.
     auto who = actor_of(*auth.key);
-    auto change = co_await ctx.drafts->update_draft(*id, std::move(content), std::move(who), now, std::nullopt);
+    auto change = co_await ctx.drafts->update_draft(*id, std::move(content), std::move(who), now, towns.revision);
     if (change.outcome == store::draft_outcome::not_found) co_return draft_not_found(req.path_params["id"]);
+    if (change.outcome == store::draft_outcome::stale) co_return changed_meanwhile(*change.draft);
     if (change.outcome == store::draft_outcome::media_unknown) co_return unknown_media(*media);
     if (change.outcome == store::draft_outcome::wrong_state)
       co_return wrong_state(*change.draft, "edited", "draft or rejected");
@@ -785,10 +805,13 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     if (auth.refusal) co_return std::move(*auth.refusal);
     auto id = http::positive_id(req.path_params["id"]);
     if (!id) co_return draft_not_found(req.path_params["id"]);
-    if (auto refusal = co_await refuse_other_towns(ctx, *auth.key, *id)) co_return std::move(*refusal);
+    auto towns = co_await check_towns(ctx, *auth.key, *id);
+    if (towns.refusal) co_return std::move(*towns.refusal);
     auto who = actor_of(*auth.key);
-    auto d = co_await ctx.drafts->discard_draft(*id, std::move(who), now_ms());
-    if (!d) co_return draft_not_found(req.path_params["id"]);
+    auto change = co_await ctx.drafts->discard_draft(*id, std::move(who), now_ms(), towns.revision);
+    if (change.outcome == store::draft_outcome::not_found) co_return draft_not_found(req.path_params["id"]);
+    if (change.outcome == store::draft_outcome::stale) co_return changed_meanwhile(*change.draft);
+    const auto& d = change.draft;
     if (d->state == store::draft_sent) {
       const std::string detail = "draft " + std::to_string(d->id) + " was already sent as alert " +
                                  std::to_string(d->alert_id.value_or(0));
@@ -804,10 +827,12 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     if (auto refusal = refuse_writer(*auth.key)) co_return std::move(*refusal);
     auto id = http::positive_id(req.path_params["id"]);
     if (!id) co_return draft_not_found(req.path_params["id"]);
-    if (auto refusal = co_await refuse_other_towns(ctx, *auth.key, *id)) co_return std::move(*refusal);
+    auto towns = co_await check_towns(ctx, *auth.key, *id);
+    if (towns.refusal) co_return std::move(*towns.refusal);
     auto who = actor_of(*auth.key);
-    auto change = co_await ctx.drafts->submit_draft(*id, std::move(who), now_ms(), std::nullopt);
+    auto change = co_await ctx.drafts->submit_draft(*id, std::move(who), now_ms(), towns.revision);
     if (change.outcome == store::draft_outcome::not_found) co_return draft_not_found(req.path_params["id"]);
+    if (change.outcome == store::draft_outcome::stale) co_return changed_meanwhile(*change.draft);
     if (change.outcome == store::draft_outcome::wrong_state)
       co_return wrong_state(*change.draft, "submitted", "draft or rejected");
     log::info("draft.submitted", {{"request_id", req.request_id}, {"draft_id", *id}, {"key", auth.key->name}});
@@ -833,10 +858,13 @@ void add_draft_routes(http::router& routes, alerts_context& ctx) {
     else
       reason = it->get<std::string>();
     if (!errors.empty()) co_return unprocessable(errors);
-    if (auto refusal = co_await refuse_other_towns(ctx, *auth.key, *id)) co_return std::move(*refusal);
+    auto towns = co_await check_towns(ctx, *auth.key, *id);
+    if (towns.refusal) co_return std::move(*towns.refusal);
     auto who = actor_of(*auth.key);
-    auto change = co_await ctx.drafts->reject_draft(*id, std::move(reason), std::move(who), now_ms(), std::nullopt);
+    auto change =
+        co_await ctx.drafts->reject_draft(*id, std::move(reason), std::move(who), now_ms(), towns.revision);
     if (change.outcome == store::draft_outcome::not_found) co_return draft_not_found(req.path_params["id"]);
+    if (change.outcome == store::draft_outcome::stale) co_return changed_meanwhile(*change.draft);
     if (change.outcome == store::draft_outcome::wrong_state)
       co_return wrong_state(*change.draft, "rejected", "pending");
     log::info("draft.rejected", {{"request_id", req.request_id}, {"draft_id", *id}, {"key", auth.key->name}});

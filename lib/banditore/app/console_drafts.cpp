@@ -415,10 +415,12 @@ void add_console_draft_routes(http::router& routes, console_context& ctx, const 
     const auto id = read.draft->id;
     store::actor who{actor_name(r), std::nullopt};
     const auto now = ctx.now_ms();
-    auto after = co_await ctx.drafts->discard_draft(id, std::move(who), now);
-    if (!after) co_return no_such_draft(ctx, r);
-    if (after->state != store::draft_discarded)
-      co_return wrong_state_page(ctx, r, *after, "si scarta solo una bozza o una bozza rifiutata.");
+    const auto revision = read.draft->revision;
+    auto change = co_await ctx.drafts->discard_draft(id, std::move(who), now, revision);
+    if (change.outcome == store::draft_outcome::not_found) co_return no_such_draft(ctx, r);
+    if (change.outcome == store::draft_outcome::stale) co_return stale_draft_page(ctx, r, change.draft->revision);
+    if (change.draft->state != store::draft_discarded)
+      co_return wrong_state_page(ctx, r, *change.draft, "si scarta solo una bozza o una bozza rifiutata.");
     log::info("draft.discarded", {{"request_id", r.http.request_id}, {"draft_id", id}, {"by", "console"}});
     co_return console_redirect("/console/drafts?stato=draft");
   });

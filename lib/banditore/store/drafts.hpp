@@ -104,17 +104,13 @@ class drafts {
   virtual boost::asio::awaitable<std::vector<draft_record>> list_drafts(std::string state, std::int64_t before_id,
                                                                        std::size_t limit) = 0;
   virtual boost::asio::awaitable<std::optional<draft_record>> draft(std::int64_t id) = 0;
-  // Discards a draft (audited); returns it as it is afterwards, nullopt
-  // when there is none. A draft already sent or discarded is left as it is.
-  virtual boost::asio::awaitable<std::optional<draft_record>> discard_draft(std::int64_t id, actor who,
-                                                                           std::int64_t now_ms) = 0;
 
   // A person's draft (source "staff" or "api"), authored by who; submitted
   // at once (pending) when submit is set. Audited. done with the draft, or
   // media_unknown (nothing written).
   virtual boost::asio::awaitable<draft_change> create_draft(draft_content content, std::string source, actor who,
                                                             bool submit, std::int64_t now_ms) = 0;
-  // The three below take the revision the caller read: when it is given
+  // The four below take the revision the caller read: when it is given
   // and the draft is at another one, nothing changes (stale), checked in
   // the transaction that would change it; nullopt skips the check.
   //
@@ -131,6 +127,11 @@ class drafts {
   virtual boost::asio::awaitable<draft_change> reject_draft(std::int64_t id, std::string reason, actor who,
                                                             std::int64_t now_ms,
                                                             std::optional<std::int64_t> revision) = 0;
+  // draft or rejected -> discarded. Audited. A draft in another state
+  // (already sent, discarded or pending) is left as it is: wrong_state,
+  // with the record.
+  virtual boost::asio::awaitable<draft_change> discard_draft(std::int64_t id, actor who, std::int64_t now_ms,
+                                                             std::optional<std::int64_t> revision) = 0;
 };
 
 }  // namespace banditore::store

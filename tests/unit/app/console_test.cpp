@@ -101,14 +101,6 @@ struct fake_drafts final : store::drafts {
     if (it == records.end()) co_return std::nullopt;
     co_return it->second;
   }
-  boost::asio::awaitable<std::optional<store::draft_record>> discard_draft(std::int64_t id, store::actor,
-                                                                         std::int64_t) override {
-    auto it = records.find(id);
-    if (it == records.end()) co_return std::nullopt;
-    if (it->second.state == store::draft_open || it->second.state == store::draft_rejected)
-      it->second.state = std::string(store::draft_discarded);
-    co_return it->second;
-  }
   // As the store does it: the revision compared in the change's transaction.
   // Someone else's edit landing between the page's read and the store's
   // transaction, when a test sets it.
@@ -119,6 +111,15 @@ struct fake_drafts final : store::drafts {
     if (it == records.end()) return store::draft_change{store::draft_outcome::not_found, std::nullopt};
     if (revision && *revision != it->second.revision) return store::draft_change{store::draft_outcome::stale, it->second};
     return std::nullopt;
+  }
+  boost::asio::awaitable<store::draft_change> discard_draft(std::int64_t id, store::actor, std::int64_t,
+                                                            std::optional<std::int64_t> revision) override {
+    if (auto no = refused(id, revision)) co_return *no;
+    auto& r = records.find(id)->second;
+    if (r.state != store::draft_open && r.state != store::draft_rejected)
+      co_return store::draft_change{store::draft_outcome::wrong_state, r};
+    r.state = std::string(store::draft_discarded);
+    co_return store::draft_change{store::draft_outcome::done, r};
   }
   boost::asio::awaitable<store::draft_change> create_draft(store::draft_content d, std::string source, store::actor who,
                                                            bool submit, std::int64_t now) override {
@@ -1296,7 +1297,7 @@ TEST_CASE("Scarta asks for confirmation, then discards the draft; others' drafts
   CHECK(f.drafts.records.at(2).state == "discarded");
 }
 
-TEST_CASE("submitting or rejecting a draft changed after the form's revision was checked is refused by the store") {
+TEST_CASE("submitting, rejecting or discarding a draft changed after the form's revision was checked is refused by the store") {
   fixture f;
   f.add("author@comune.it", "editor");
   f.add("second@comune.it", "publisher");
@@ -1315,6 +1316,13 @@ TEST_CASE("submitting or rejecting a draft changed after the form's revision was
   f.drafts.racing_edit = [](store::draft_record& d) { d.revision = 3; };
   CHECK(f.post("/console/drafts/" + std::to_string(id) + "/submit", author, approve_form(f, author, 2)).status == 409);
   CHECK(f.drafts.records.at(id).state == "rejected");
+  // Discarding too: the store compares the revision the form carried.
+  f.drafts.racing_edit = [](store::draft_record& d) { d.revision = 4; };
+  CHECK(f.post("/console/drafts/" + std::to_string(id) + "/discard", author, approve_form(f, author, 3)).status == 409);
+  CHECK(f.drafts.records.at(id).state == "rejected");
+  f.drafts.racing_edit = nullptr;
+  CHECK(f.post("/console/drafts/" + std::to_string(id) + "/discard", author, approve_form(f, author, 4)).status == 303);
+  CHECK(f.drafts.records.at(id).state == "discarded");
 }
 
 TEST_CASE("the drafts list pages beyond 50 per state with a keyset link") {

@@ -11,6 +11,9 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <functional>
+#include <utility>
+
 using namespace banditore;
 using json = nlohmann::json;
 using testing::call;
@@ -218,4 +221,122 @@ TEST_CASE("draft routes: a key limited to a town reaches only its town's drafts,
   CHECK(w.send("POST", path(ours, "discard"), lugo).status == 200);
   CHECK(w.send("GET", path(9999), lugo).status == 404);
   CHECK(w.send("POST", path(9999, "discard"), lugo).status == 404);
+}
+
+namespace {
+
+// The engine's drafts, with an edit landing just after a read: what a
+// second office's edit does between a request's check of a draft and its
+// change of it.
+struct racing_drafts : store::drafts {
+  store::drafts& real;
+  std::function<void()> after_read;
+  explicit racing_drafts(store::drafts& r) : real(r) {}
+
+  boost::asio::awaitable<std::optional<store::draft_record>> draft(std::int64_t id) override {
+    auto d = co_await real.draft(id);
+    if (after_read) std::exchange(after_read, nullptr)();
+    co_return d;
+  }
+  boost::asio::awaitable<store::news_applied> apply_news(std::string url, std::string town,
+                                                         std::vector<store::news_item_input> items,
+                                                         std::int64_t now) override {
+    co_return co_await real.apply_news(std::move(url), std::move(town), std::move(items), now);
+  }
+  boost::asio::awaitable<store::feed_state> news_feed(std::string url) override {
+    co_return co_await real.news_feed(std::move(url));
+  }
+  boost::asio::awaitable<void> news_feed_polled(std::string url, std::string etag, std::string modified,
+                                                std::int64_t now) override {
+    co_await real.news_feed_polled(std::move(url), std::move(etag), std::move(modified), now);
+  }
+  boost::asio::awaitable<int> news_feed_failed(std::string url, std::int64_t now) override {
+    co_return co_await real.news_feed_failed(std::move(url), now);
+  }
+  boost::asio::awaitable<std::vector<store::draft_record>> list_drafts(std::string state, std::int64_t before,
+                                                                      std::size_t limit) override {
+    co_return co_await real.list_drafts(std::move(state), before, limit);
+  }
+  boost::asio::awaitable<store::draft_change> create_draft(store::draft_content content, std::string source,
+                                                           store::actor who, bool submit, std::int64_t now) override {
+    co_return co_await real.create_draft(std::move(content), std::move(source), std::move(who), submit, now);
+  }
+  boost::asio::awaitable<store::draft_change> update_draft(std::int64_t id, store::draft_content content,
+                                                           store::actor who, std::int64_t now,
+                                                           std::optional<std::int64_t> revision) override {
+    co_return co_await real.update_draft(id, std::move(content), std::move(who), now, revision);
+  }
+  boost::asio::awaitable<store::draft_change> submit_draft(std::int64_t id, store::actor who, std::int64_t now,
+                                                           std::optional<std::int64_t> revision) override {
+    co_return co_await real.submit_draft(id, std::move(who), now, revision);
+  }
+  boost::asio::awaitable<store::draft_change> reject_draft(std::int64_t id, std::string reason, store::actor who,
+                                                           std::int64_t now,
+                                                           std::optional<std::int64_t> revision) override {
+    co_return co_await real.reject_draft(id, std::move(reason), std::move(who), now, revision);
+  }
+  boost::asio::awaitable<store::draft_change> discard_draft(std::int64_t id, store::actor who, std::int64_t now,
+                                                            std::optional<std::int64_t> revision) override {
+    co_return co_await real.discard_draft(id, std::move(who), now, revision);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("draft routes: a town-limited key's change is refused when the draft moved to another town after its check") {
+  world w;
+  w.db->exec("INSERT INTO towns (id, name) VALUES ('lugo', 'Comune di Lugo'), ('cotignola', 'Comune di Cotignola')");
+  const auto lugo = store::sqlite::api_key_store(*w.db).create("ufficio-lugo", {"alerts:send", "alerts:read"}, 0,
+                                                               {"lugo"}).token;
+  racing_drafts racing(*w.engine);
+  w.ctx.drafts = &racing;
+  auto create = [&](bool submit) {
+    json body = draft_body;
+    body["towns"] = json::array({"lugo"});
+    body["submit"] = submit;
+    auto res = w.send("POST", "/v1/drafts", w.author, body.dump());
+    REQUIRE(res.status == 201);
+    return json::parse(res.body)["id"].get<std::int64_t>();
+  };
+  // The union's office moves the draft to Cotignola once Lugo's request
+  // has read it as Lugo's.
+  auto moved_after_read = [&](std::int64_t id) {
+    racing.after_read = [&w, id] {
+      w.db->exec("UPDATE drafts SET towns = '[\"cotignola\"]', revision = revision + 1 WHERE id = " +
+                 std::to_string(id));
+    };
+  };
+  auto state_of = [&](std::int64_t id) {
+    return w.db->execAndGet("SELECT state FROM drafts WHERE id = " + std::to_string(id)).getString();
+  };
+  const auto audits = [&] { return w.db->execAndGet("SELECT COUNT(*) FROM audit_log").getInt(); };
+
+  json edit = draft_body;
+  edit["towns"] = json::array({"lugo"});
+  edit["title"] = "Cambiata da Lugo";
+  struct attempt {
+    std::string method, action, body;
+    bool pending;
+  };
+  for (const auto& a : std::vector<attempt>{{"PUT", "", edit.dump(), false},
+                                            {"POST", "submit", "", false},
+                                            {"POST", "discard", "", false},
+                                            {"POST", "reject", R"({"reason":"no"})", true}}) {
+    CAPTURE(a.action);
+    const auto id = create(a.pending);
+    const auto audited = audits();
+    const auto before = state_of(id);
+    moved_after_read(id);
+    const auto res = w.send(a.method, path(id, a.action), lugo, a.body);
+    CHECK(res.status == 409);
+    CHECK(json::parse(res.body)["detail"].get<std::string>().find("changed while this request was checked") !=
+          std::string::npos);
+    CHECK(state_of(id) == before);
+    CHECK(w.db->execAndGet("SELECT title FROM drafts WHERE id = " + std::to_string(id)).getString() ==
+          "Via Mazzini chiusa");
+    CHECK(audits() == audited);  // nothing was done, so nothing audited
+    // Now that it reads as Cotignola's, the check itself refuses it.
+    CHECK(w.send(a.method, path(id, a.action), lugo, a.body).status == 403);
+  }
+  CHECK(racing.after_read == nullptr);
 }

@@ -845,14 +845,15 @@ asio::awaitable<draft_change> engine::reject_draft(std::int64_t id, std::string 
   co_return co_await impl_->worker.run(std::move(work));
 }
 
-asio::awaitable<std::optional<draft_record>> engine::discard_draft(std::int64_t id, actor who, std::int64_t now) {
-  auto work = [id, who = std::move(who), now](SQLite::Database& db) {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    if (mark_draft_discarded(db, id, now))
-      record_audit(db, who.name, "draft.discard", std::nullopt, who.api_key_id, fmt::format("draft={}", id), now);
-    auto out = draft_record_of(db, id);
-    tx.commit();
-    return out;
+asio::awaitable<draft_change> engine::discard_draft(std::int64_t id, actor who, std::int64_t now,
+                                                    std::optional<std::int64_t> revision) {
+  auto work = [id, who = std::move(who), now, revision](SQLite::Database& db) {
+    return change_at_revision(db, id, revision, [&] {
+      const bool done = mark_draft_discarded(db, id, now);
+      if (done)
+        record_audit(db, who.name, "draft.discard", std::nullopt, who.api_key_id, fmt::format("draft={}", id), now);
+      return done;
+    });
   };
   co_return co_await impl_->worker.run(std::move(work));
 }

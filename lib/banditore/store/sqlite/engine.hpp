@@ -167,8 +167,8 @@ class engine final : public store::inbound,
   boost::asio::awaitable<std::vector<draft_record>> list_drafts(std::string state, std::int64_t before_id,
                                                                std::size_t limit) override;
   boost::asio::awaitable<std::optional<draft_record>> draft(std::int64_t id) override;
-  boost::asio::awaitable<std::optional<draft_record>> discard_draft(std::int64_t id, actor who,
-                                                                   std::int64_t now_ms) override;
+  boost::asio::awaitable<draft_change> discard_draft(std::int64_t id, actor who, std::int64_t now_ms,
+                                                     std::optional<std::int64_t> revision) override;
   boost::asio::awaitable<draft_change> create_draft(draft_content content, std::string source, actor who, bool submit,
                                                     std::int64_t now_ms) override;
   boost::asio::awaitable<draft_change> update_draft(std::int64_t id, draft_content content, actor who,
