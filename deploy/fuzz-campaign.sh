@@ -8,7 +8,9 @@
 #
 #   bash deploy/fuzz-campaign.sh [--seconds 600] [--jobs 2] [--update-corpus] [harness ...]
 #
-# harnesses: webhook cap cap_feed alert command phone head json_sax news staff_input choice wa_markup media
+# harnesses: every fuzz/NAME_fuzz.cpp (webhook cap cap_feed alert command
+# phone head json_sax news staff_input choice wa_markup media
+# approval_rule numbers multipart)
 # Output: build/fuzz/campaign/<harness>/{corpus,crashes,log}. With
 # --update-corpus the inputs that add coverage are also merged into
 # fuzz/corpus/<harness>, ready to commit (each crash first becomes a unit
@@ -27,7 +29,14 @@ while [ $# -gt 0 ]; do
     *) harnesses+=("$1"); shift ;;
   esac
 done
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(webhook cap cap_feed alert command phone head json_sax news staff_input choice wa_markup media)
+# Every harness in fuzz/ unless some are named: a new one joins the
+# campaign by being written.
+if [ ${#harnesses[@]} -eq 0 ]; then
+  for f in fuzz/*_fuzz.cpp; do
+    name=${f#fuzz/}
+    harnesses+=("${name%_fuzz.cpp}")
+  done
+fi
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
