@@ -246,6 +246,28 @@ http::response not_found(std::int64_t id) {
 
 }  // namespace
 
+namespace {
+
+// Each business portfolio once, as its first number names it (its numbers
+// share its tier), in the numbers' order.
+std::vector<const alerts_context::number_pace*> portfolios_of(const alerts_context& ctx) {
+  std::vector<const alerts_context::number_pace*> out;
+  for (const auto& n : ctx.numbers)
+    if (std::none_of(out.begin(), out.end(), [&](const auto* seen) { return seen->portfolio == n.portfolio; }))
+      out.push_back(&n);
+  return out;
+}
+
+// A portfolio's use of its limit, if it made any.
+const store::portfolio_usage* use_of(const std::vector<store::portfolio_usage>& uses, std::string_view portfolio) {
+  const auto it = std::find_if(uses.begin(), uses.end(), [&](const auto& u) { return u.portfolio == portfolio; });
+  return it == uses.end() ? nullptr : &*it;
+}
+
+json tier_json(std::int64_t tier) { return tier == 0 ? json("unlimited") : json(tier); }
+
+}  // namespace
+
 preview_plan plan_preview(const alerts_context& ctx, const store::alert_preview_counts& counts) {
   preview_plan plan;
   if (ctx.numbers.empty() || counts.audience.numbers.empty()) {
@@ -268,16 +290,13 @@ preview_plan plan_preview(const alerts_context& ctx, const store::alert_preview_
     plan.loads.push_back({pace->id, pace->portfolio, counted.recipients, counted.outside_window,
                           pace->messages_per_second});
   }
-  for (const auto& n : ctx.numbers) {
-    if (n.tier <= 0 || std::any_of(plan.limits.begin(), plan.limits.end(),
-                                   [&](const auto& l) { return l.portfolio == n.portfolio; }))
-      continue;
-    domain::messaging_limit limit{n.portfolio, n.tier, 0, std::nullopt};
-    for (const auto& u : counts.portfolios)
-      if (u.portfolio == n.portfolio) {
-        limit.used = u.used;
-        limit.frees_at_ms = u.frees_at;
-      }
+  for (const auto* n : portfolios_of(ctx)) {
+    if (n->tier <= 0) continue;
+    domain::messaging_limit limit{n->portfolio, n->tier, 0, std::nullopt};
+    if (const auto* use = use_of(counts.portfolios, n->portfolio)) {
+      limit.used = use->used;
+      limit.frees_at_ms = use->frees_at;
+    }
     plan.limits.push_back(std::move(limit));
   }
   return plan;
@@ -299,26 +318,21 @@ namespace {
 // applies.
 json limit_json(const alerts_context& ctx, const store::alert_preview_counts& counts, const preview_plan& plan,
                 const domain::preview_estimate& e) {
-  const auto tier = ctx.tier_limit;
-  json j = {{"tier", tier == 0 ? json("unlimited") : json(tier)},
+  json j = {{"tier", tier_json(ctx.tier_limit)},
             {"used", counts.usage.used},
             {"will_wait", e.waiting_for_limit},
             {"first_frees_at", time_or_null(e.first_frees_at_ms)},
             {"all_sent_by", time_or_null(e.all_sent_by_ms)}};
   if (ctx.numbers.empty()) return j;
   json portfolios = json::array();
-  for (const auto& n : ctx.numbers) {
-    bool seen = false;
-    for (const auto& p : portfolios) seen = seen || p["portfolio"] == n.portfolio;
-    if (seen) continue;
-    json p = {{"portfolio", n.portfolio}, {"tier", n.tier == 0 ? json("unlimited") : json(n.tier)}};
-    const auto use = std::find_if(counts.portfolios.begin(), counts.portfolios.end(),
-                                  [&](const auto& u) { return u.portfolio == n.portfolio; });
-    p["used"] = use == counts.portfolios.end() ? 0 : use->used;
+  for (const auto* n : portfolios_of(ctx)) {
+    json p = {{"portfolio", n->portfolio}, {"tier", tier_json(n->tier)}};
+    const auto* use = use_of(counts.portfolios, n->portfolio);
+    p["used"] = use ? use->used : 0;
     const auto held = std::find_if(e.portfolios.begin(), e.portfolios.end(),
-                                   [&](const auto& h) { return h.portfolio == n.portfolio; });
+                                   [&](const auto& h) { return h.portfolio == n->portfolio; });
     std::int64_t outside = 0;
-    for (const auto& l : plan.loads) outside += l.portfolio == n.portfolio ? l.outside_window : 0;
+    for (const auto& l : plan.loads) outside += l.portfolio == n->portfolio ? l.outside_window : 0;
     p["outside_window"] = outside;
     p["will_wait"] = held == e.portfolios.end() ? 0 : held->waiting;
     p["first_frees_at"] = time_or_null(held == e.portfolios.end() ? std::nullopt : held->first_frees_at_ms);
@@ -529,26 +543,20 @@ void add_alert_routes(http::router& routes, alerts_context& ctx) {
     auto auth = co_await authorize(ctx, req, "stats:read");
     if (auth.refusal) co_return std::move(*auth.refusal);
     const auto now = now_ms();
-    const auto tier = ctx.tier_limit;
     auto stats = co_await ctx.alerts->stats(limit_in_force(ctx), now);
     json j = {{"subscribers", stats.subscribers},
               {"flagged_subscribers", stats.flagged},
               {"deliveries", counts_json(stats.deliveries)}};
-    j["messaging_limit"] = {{"tier", tier == 0 ? json("unlimited") : json(tier)}, {"used_last_24h", stats.usage.used}};
+    j["messaging_limit"] = {{"tier", tier_json(ctx.tier_limit)}, {"used_last_24h", stats.usage.used}};
     if (!ctx.numbers.empty()) {
       // Several numbers: each portfolio's limit and its own use of it.
       json portfolios = json::array();
-      for (const auto& n : ctx.numbers) {
-        bool seen = false;
-        for (const auto& p : portfolios) seen = seen || p["portfolio"] == n.portfolio;
-        if (seen) continue;
-        const auto use = std::find_if(stats.portfolios.begin(), stats.portfolios.end(),
-                                      [&](const auto& u) { return u.portfolio == n.portfolio; });
-        const bool used = use != stats.portfolios.end();
-        portfolios.push_back({{"portfolio", n.portfolio},
-                              {"tier", n.tier == 0 ? json("unlimited") : json(n.tier)},
-                              {"used_last_24h", used ? use->used : 0},
-                              {"next_capacity_at", time_or_null(used ? use->frees_at : std::nullopt)}});
+      for (const auto* n : portfolios_of(ctx)) {
+        const auto* use = use_of(stats.portfolios, n->portfolio);
+        portfolios.push_back({{"portfolio", n->portfolio},
+                              {"tier", tier_json(n->tier)},
+                              {"used_last_24h", use ? use->used : 0},
+                              {"next_capacity_at", time_or_null(use ? use->frees_at : std::nullopt)}});
       }
       j["messaging_limit"]["tier"] = portfolios.size() == 1 ? portfolios[0]["tier"] : json(nullptr);
       j["messaging_limit"]["portfolios"] = std::move(portfolios);
