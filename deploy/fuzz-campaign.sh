@@ -39,7 +39,7 @@ if [ ${#harnesses[@]} -eq 0 ]; then
 fi
 
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz
+cmake --build --preset fuzz --target fuzz_harnesses  # only these: see deploy/test.sh
 
 seeds_of() {
   case $1 in
