@@ -15,7 +15,12 @@ using namespace harness;
 
 namespace {
 
-std::string in_ms(std::int64_t ms) { return banditore::domain::format_rfc3339_utc(banditore::domain::now_ms() + ms); }
+// At least ms from now: the time is written in whole seconds, so it is
+// rounded up, not down (a second ahead could otherwise be a millisecond
+// ahead, and past by the time the service reads it).
+std::string in_ms(std::int64_t ms) {
+  return banditore::domain::format_rfc3339_utc(banditore::domain::now_ms() + ms + 999);
+}
 
 json alert_at(const std::string& title, std::int64_t ahead_ms) {
   return {{"category", "roads"},
@@ -61,7 +66,7 @@ TEST_CASE("a scheduled alert waits, leaves once at its time, and not again after
   // has run since, and the first did not leave again.
   w.app.stop();
   w.app.start();
-  const auto second = w.post_alert(alert_at("Mercato: via Mazzini chiusa", 1000))["id"].get<std::int64_t>();
+  const auto second = w.post_alert(alert_at("Mercato: via Mazzini chiusa", 2000))["id"].get<std::int64_t>();
   w.await_state(second, "done", std::chrono::seconds(60));
   for (const auto& p : phones) {
     CHECK(received(w.sim, p, title) == 1);
