@@ -50,6 +50,8 @@ db_worker::db_worker(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) 
 }
 
 db_worker::~db_worker() {
+  // A timed wake would hold the pool until it fires.
+  boost::asio::post(pool_, [this] { idle_timer_.cancel(); });
   pool_.join();
   checkpointer_.reset();
   group_st_.reset();  // before the connection they belong to
@@ -137,6 +139,75 @@ void db_worker::commit_group() {
   }
   if (!commit_error && group_observer_) group_observer_(group.size());
   for (std::size_t i = 0; i < group.size(); ++i) group[i].finish(commit_error ? commit_error : errors[i]);
+  std::lock_guard lock(grouped_mutex_);
+  post_idle_locked();
 }
+
+void db_worker::wake_idle() {
+  std::lock_guard lock(grouped_mutex_);
+  idle_wanted_ = true;
+  post_idle_locked();
+}
+
+void db_worker::set_idle_work(std::function<bool(SQLite::Database&)> step) {
+  std::lock_guard lock(grouped_mutex_);
+  idle_ = std::move(step);
+}
+
+void db_worker::wake_idle_after(std::chrono::steady_clock::duration delay) {
+  if (std::exchange(idle_timed_, true)) return;
+  idle_timer_.expires_after(delay);
+  idle_timer_.async_wait([this](boost::system::error_code ec) {
+    idle_timed_ = false;
+    if (!ec) wake_idle();
+  });
+}
+
+void db_worker::stop_idle() {
+  {
+    std::lock_guard lock(grouped_mutex_);
+    idle_stopped_ = true;
+  }
+  boost::asio::post(pool_, [this] { idle_timer_.cancel(); });
+}
+
+void db_worker::post_idle_locked() {
+  if (!idle_ || !idle_wanted_ || idle_posted_ || idle_stopped_) return;
+  idle_posted_ = true;
+  boost::asio::post(pool_, [this] { run_idle(); });
+}
+
+void db_worker::run_idle() {
+  {
+    std::lock_guard lock(grouped_mutex_);
+    idle_posted_ = false;
+    // A waiting group goes first; its commit_group() posts the step again.
+    if (idle_stopped_ || !grouped_.empty()) return;
+    idle_wanted_ = false;  // a wake from now on asks for another step
+  }
+  bool more = false;
+  try {
+    try {
+      more = idle_(*db_);
+    } catch (const std::exception& e) {
+      log::error("db.idle_work_failed", {{"error", e.what()}});
+      throw;
+    }
+  } catch (...) {
+    if (sqlite3_get_autocommit(db_->getHandle()) == 0) {
+      try {
+        db_->exec("ROLLBACK");
+      } catch (const std::exception& r) {
+        log::error("db.idle_rollback_failed", {{"error", r.what()}});
+      }
+    }
+    forget_failures(*db_);
+  }
+  std::lock_guard lock(grouped_mutex_);
+  if (more) idle_wanted_ = true;
+  post_idle_locked();
+}
+
+void reset_statements(SQLite::Database& db) { forget_failures(db); }
 
 }  // namespace banditore::store::sqlite

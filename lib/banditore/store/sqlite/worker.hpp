@@ -8,6 +8,10 @@
 // in one transaction; one that throws is rolled back alone while the others
 // commit (the group runs again, a savepoint per job). Every caller resumes
 // only after the shared COMMIT: an answer sent then is durable.
+//
+// Idle work (set_idle_work) is what may wait for a quiet moment: it runs
+// in bounded steps, each between groups, never while a grouped job waits
+// (the inbound journal is applied so: store/sqlite/inbound_journal.hpp).
 #pragma once
 
 #include <boost/asio/associated_executor.hpp>
@@ -15,9 +19,11 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <exception>
 #include <functional>
@@ -32,6 +38,10 @@ namespace SQLite { class Database; class Statement; }
 namespace banditore::store::sqlite {
 
 class wal_checkpointer;
+
+// Resets every statement of the connection, so that none reports an
+// undone job's failure at its next use (after a rollback).
+void reset_statements(SQLite::Database& db);
 
 class db_worker {
  public:
@@ -124,6 +134,18 @@ class db_worker {
   // number of jobs it held (metrics, tests). Set before the first job.
   void on_group_commit(std::function<void(std::size_t jobs)> observer) { group_observer_ = std::move(observer); }
 
+  // The idle work: step(db) does one bounded piece of it in its own
+  // transaction and returns whether more remains. A step runs after
+  // wake_idle() once no grouped job waits, and again after each group's
+  // commit until one returns false. A step that throws is logged and the
+  // work rests until the next wake_idle(). Set before the first job.
+  void set_idle_work(std::function<bool(SQLite::Database&)> step);
+  void wake_idle();  // from any thread
+  // On the database thread (a step that gives way): wake_idle() after
+  // delay, unless a wake is already timed.
+  void wake_idle_after(std::chrono::steady_clock::duration delay);
+  void stop_idle();  // no step starts after this returns (shutdown)
+
   // Runs f synchronously on the database thread (start-up, commands, tests).
   template <class F>
   auto run_sync(F f) -> std::invoke_result_t<F&, SQLite::Database&>;
@@ -136,6 +158,8 @@ class db_worker {
   void post_sync(std::function<void()> job);
   void enqueue_grouped(grouped_job job);
   void commit_group();  // on the database thread
+  void post_idle_locked();  // with grouped_mutex_ held
+  void run_idle();          // on the database thread
 
   std::unique_ptr<SQLite::Database> db_;
   std::unique_ptr<wal_checkpointer> checkpointer_;  // for a database in a file
@@ -147,7 +171,14 @@ class db_worker {
   std::vector<grouped_job> grouped_;  // waiting for the next group
   bool group_posted_ = false;         // a commit_group() is queued
   std::function<void(std::size_t)> group_observer_;
+  std::function<bool(SQLite::Database&)> idle_;
+  bool idle_wanted_ = false;   // a step should run (guarded by grouped_mutex_)
+  bool idle_posted_ = false;   // a run_idle() is queued
+  bool idle_stopped_ = false;
   boost::asio::thread_pool pool_{1};
+  // Used on the database thread only; destroyed before the pool.
+  boost::asio::steady_timer idle_timer_{pool_.get_executor()};
+  bool idle_timed_ = false;
 };
 
 }  // namespace banditore::store::sqlite

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <future>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 #include <stdexcept>
@@ -34,6 +35,34 @@ struct temp_db {
     fs::create_directories(dir);
   }
   ~temp_db() { fs::remove_all(dir); }
+};
+
+// Holds the database thread (a run_sync job that waits) so that what is
+// queued meanwhile waits behind it, until release().
+class held_thread {
+ public:
+  explicit held_thread(db_worker& worker)
+      : held_(release_.get_future().share()), blocker_([this, &worker] {
+          worker.run_sync([this](SQLite::Database&) {
+            holding_.set_value();
+            held_.wait();
+            return 0;
+          });
+        }) {
+    holding_.get_future().wait();
+  }
+  ~held_thread() {
+    if (blocker_.joinable()) release();
+  }
+  void release() {
+    release_.set_value();
+    blocker_.join();
+  }
+
+ private:
+  std::promise<void> release_, holding_;
+  std::shared_future<void> held_;
+  std::thread blocker_;
 };
 
 struct answer {
@@ -79,17 +108,7 @@ TEST_CASE("grouped jobs share one commit, a failing job is undone alone, and cal
   worker.on_group_commit([&groups](std::size_t n) { groups.push_back(n); });
 
   // Hold the database thread so that every job queues behind it.
-  std::promise<void> release;
-  auto held = release.get_future().share();
-  std::promise<void> holding;
-  std::thread blocker([&] {
-    worker.run_sync([&](SQLite::Database&) {
-      holding.set_value();
-      held.wait();
-      return 0;
-    });
-  });
-  holding.get_future().wait();
+  held_thread hold(worker);
 
   boost::asio::io_context io;
   constexpr int n = 20;
@@ -98,8 +117,7 @@ TEST_CASE("grouped jobs share one commit, a failing job is undone alone, and cal
     boost::asio::co_spawn(io, insert(worker, t.file, i, answers[static_cast<std::size_t>(i - 1)]),
                           boost::asio::detached);
   io.poll();  // every coroutine has queued its job
-  release.set_value();
-  blocker.join();
+  hold.release();
   io.run();
 
   int failed = 0, visible = 0;
@@ -124,16 +142,7 @@ TEST_CASE("more grouped jobs than a group holds are committed in several groups"
   db_worker worker(std::move(conn));
   std::vector<std::size_t> groups;
   worker.on_group_commit([&groups](std::size_t n) { groups.push_back(n); });
-  std::promise<void> release, holding;
-  auto held = release.get_future().share();
-  std::thread blocker([&] {
-    worker.run_sync([&](SQLite::Database&) {
-      holding.set_value();
-      held.wait();
-      return 0;
-    });
-  });
-  holding.get_future().wait();
+  held_thread hold(worker);
   boost::asio::io_context io;
   const int n = static_cast<int>(db_worker::max_group) + 10;
   std::vector<answer> answers(static_cast<std::size_t>(n));
@@ -141,8 +150,7 @@ TEST_CASE("more grouped jobs than a group holds are committed in several groups"
     boost::asio::co_spawn(io, insert(worker, t.file, i * 5 + 1, answers[static_cast<std::size_t>(i - 1)]),
                           boost::asio::detached);
   io.poll();
-  release.set_value();
-  blocker.join();
+  hold.release();
   io.run();
   REQUIRE(groups.size() == 2);
   CHECK(groups[0] == db_worker::max_group);
@@ -178,22 +186,12 @@ std::vector<int> run_one_group(const fs::path& file, int n, int failing, std::ve
   conn->exec("DELETE FROM t");
   db_worker worker(std::move(conn));
   worker.on_group_commit([&groups](std::size_t jobs) { groups.push_back(jobs); });
-  std::promise<void> release, holding;
-  auto held = release.get_future().share();
-  std::thread blocker([&] {
-    worker.run_sync([&](SQLite::Database&) {
-      holding.set_value();
-      held.wait();
-      return 0;
-    });
-  });
-  holding.get_future().wait();
+  held_thread hold(worker);
   std::vector<int> runs(static_cast<std::size_t>(n), 0);  // written on the database thread only
   boost::asio::io_context io;
   for (int i = 0; i < n; ++i) boost::asio::co_spawn(io, counted(worker, runs, i, failing), boost::asio::detached);
   io.poll();
-  release.set_value();
-  blocker.join();
+  hold.release();
   io.run();
   return runs;
 }
@@ -254,23 +252,13 @@ TEST_CASE("a job whose statement failed leaves its error to no other job of the 
   conn->exec("CREATE TABLE t (v INTEGER NOT NULL CHECK (v <> 4))");
   db_worker worker(std::move(conn));
   std::unique_ptr<SQLite::Statement> shared;  // used on the database thread only
-  std::promise<void> release, holding;
-  auto held = release.get_future().share();
-  std::thread blocker([&] {
-    worker.run_sync([&](SQLite::Database&) {
-      holding.set_value();
-      held.wait();
-      return 0;
-    });
-  });
-  holding.get_future().wait();
+  held_thread hold(worker);
   constexpr int n = 10;
   std::vector<int> failed;
   boost::asio::io_context io;
   for (int i = 0; i < n; ++i) boost::asio::co_spawn(io, shared_insert(worker, shared, i, failed), boost::asio::detached);
   io.poll();
-  release.set_value();
-  blocker.join();
+  hold.release();
   io.run();
   worker.run_sync([&shared](SQLite::Database&) {
     shared.reset();
@@ -325,4 +313,80 @@ TEST_CASE("the WAL is checkpointed off the database thread, and stays bounded wh
 TEST_CASE("a database in memory has no WAL and no checkpointer") {
   db_worker worker(open_database(":memory:"));
   CHECK(worker.checkpointer() == nullptr);
+}
+
+TEST_CASE("idle work waits for the grouped jobs queued before it and runs in steps until one says it is done") {
+  temp_db t;
+  auto conn = open_database(t.file.string());
+  conn->exec("CREATE TABLE t (v INTEGER NOT NULL)");
+  db_worker worker(std::move(conn));
+  std::vector<std::string> events;  // written on the database thread only
+  int remaining = 3;
+  std::promise<void>* done = nullptr;  // told by the last step
+  worker.set_idle_work([&](SQLite::Database&) {
+    events.push_back("idle");
+    const bool more = --remaining > 0;
+    if (!more) done->set_value();
+    return more;
+  });
+  std::promise<void> first;
+  done = &first;
+  // The database thread held while a step is asked for and three webhooks
+  // queue: the step comes first in the queue, yet runs after their group.
+  held_thread hold(worker);
+  worker.wake_idle();
+  boost::asio::io_context io;
+  auto job = [&worker, &events]() -> boost::asio::awaitable<void> {
+    co_await worker.run_grouped([&events](SQLite::Database& db) {
+      events.push_back("job");
+      db.exec("INSERT INTO t (v) VALUES (1)");
+      return 0;
+    });
+  };
+  for (int i = 0; i < 3; ++i) boost::asio::co_spawn(io, job(), boost::asio::detached);
+  io.poll();
+  hold.release();
+  io.run();
+  first.get_future().wait();
+  CHECK(events == std::vector<std::string>{"job", "job", "job", "idle", "idle", "idle"});
+
+  // Done: nothing runs until the next wake.
+  worker.run_sync([](SQLite::Database&) { return 0; });
+  CHECK(events.size() == 6);
+  std::promise<void> second;
+  done = &second;
+  remaining = 1;
+  worker.wake_idle();
+  second.get_future().wait();
+  worker.run_sync([](SQLite::Database&) { return 0; });
+  CHECK(events.size() == 7);
+
+  // Stopped: a wake runs nothing.
+  worker.stop_idle();
+  worker.wake_idle();
+  worker.run_sync([](SQLite::Database&) { return 0; });
+  CHECK(events.size() == 7);
+}
+
+TEST_CASE("a step of idle work that throws is undone and the work rests until the next wake") {
+  temp_db t;
+  auto conn = open_database(t.file.string());
+  conn->exec("CREATE TABLE t (v INTEGER NOT NULL)");
+  db_worker worker(std::move(conn));
+  int steps = 0;
+  worker.set_idle_work([&steps](SQLite::Database& db) {
+    ++steps;
+    db.exec("BEGIN IMMEDIATE");
+    db.exec("INSERT INTO t (v) VALUES (1)");
+    if (steps == 1) throw std::runtime_error("refused halfway");
+    db.exec("COMMIT");
+    return false;
+  });
+  worker.wake_idle();
+  worker.run_sync([](SQLite::Database&) { return 0; });
+  CHECK(steps == 1);
+  CHECK(worker.run_sync([](SQLite::Database& db) { return db.execAndGet("SELECT COUNT(*) FROM t").getInt(); }) == 0);
+  worker.wake_idle();
+  CHECK(worker.run_sync([](SQLite::Database& db) { return db.execAndGet("SELECT COUNT(*) FROM t").getInt(); }) == 1);
+  CHECK(steps == 2);
 }
