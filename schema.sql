@@ -622,3 +622,19 @@ CREATE TABLE setting_overrides (
   changed_by TEXT NOT NULL,
   changed_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- migration 25: the inbound journal
+-- Citizens' messages that arrived while the database thread was busy:
+-- the webhook's batch is sealed (AES-256-GCM under the data key, aad
+-- 'inbound-journal:<seq>': it holds numbers, texts and shared locations)
+-- and appended here in one group commit, so Meta's request is answered as
+-- soon as it is durable; the database thread applies the rows in seq
+-- order when no webhook waits, and deletes each in the transaction that
+-- applies it (store/sqlite/inbound_journal.hpp). A row outlives a crash
+-- and is applied at the next start.
+CREATE TABLE inbound_journal (
+  seq         INTEGER PRIMARY KEY,
+  request_id  TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  sealed      BLOB NOT NULL
+);

@@ -1,7 +1,9 @@
 // Webhook ingest under concurrency: many signed notifications arriving
 // together share group commits, yet each is applied exactly once and
-// answered 200 only once its changes are committed. And wa-sim posts
-// statuses as Meta does: one per request, from several connections.
+// answered 200 only once its changes are committed (applied, or sealed in
+// the inbound journal and applied after, also across a kill -9). And
+// wa-sim posts statuses as Meta does: one per request, from several
+// connections.
 #include "harness.hpp"
 
 #include <banditore/crypto/data_keys.hpp>
@@ -18,6 +20,8 @@
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
+#include <csignal>
+#include <map>
 #include <memory>
 
 using namespace harness;
@@ -30,7 +34,7 @@ struct world {
   temp_dir dir;
   wa_sim sim{dir.path};
   banditore_server app;
-  world() : app(dir.path, sim) {
+  explicit world(std::map<std::string, std::string> env = {}) : app(dir.path, sim, std::move(env)) {
     app.start();
     sim.configure({{"webhook_url", app.base + "/webhook/whatsapp"}, {"statuses", true}});
   }
@@ -69,6 +73,14 @@ struct checker {
   }
 };
 
+// The checker of a world's database, with its own connection.
+checker checker_of(const world& w) {
+  checker c{w.app.db_file, banditore::crypto::read_key_file(w.dir.path / "banditore.key"),
+            std::make_unique<SQLite::Database>(w.app.db_file.string(), SQLite::OPEN_READONLY)};
+  c.reader->setBusyTimeout(5000);
+  return c;
+}
+
 boost::asio::awaitable<void> post_one(banditore::http::client& client, checker& check, int i, int round,
                                       outcome& out) {
   auto body = attiva_from(i, round);
@@ -99,11 +111,11 @@ std::vector<outcome> post_together(const std::string& base, checker& check, int 
 }  // namespace
 
 TEST_CASE("concurrent signed webhooks are each applied exactly once and answered only after their commit") {
-  world w;
+  // Every message applied before its answer, however many webhooks share
+  // a commit (the inbound journal is the next test's).
+  world w(std::map<std::string, std::string>{{"BANDITORE_INBOUND_DIRECT_LIMIT", "256"}});
   w.sim.configure({{"statuses", false}});
-  checker check{w.app.db_file, banditore::crypto::read_key_file(w.dir.path / "banditore.key"), nullptr};
-  check.reader = std::make_unique<SQLite::Database>(w.app.db_file.string(), SQLite::OPEN_READONLY);
-  check.reader->setBusyTimeout(5000);
+  auto check = checker_of(w);
   constexpr int n = 200;
 
   auto first = post_together(w.app.base, check, n, 0);
@@ -134,6 +146,46 @@ TEST_CASE("concurrent signed webhooks are each applied exactly once and answered
   const auto at = metrics.find("\n" + series);
   REQUIRE(at != std::string::npos);
   CHECK(std::stod(metrics.substr(at + 1 + series.size())) < 2 * n);
+}
+
+TEST_CASE("journaled webhooks are each applied exactly once, in the background and after a kill -9") {
+  world w(std::map<std::string, std::string>{{"BANDITORE_INBOUND_DIRECT_LIMIT", "0"}});
+  w.sim.configure({{"statuses", false}});
+  auto check = checker_of(w);
+  constexpr int n = 200;
+
+  // Answered once journaled; the process is killed at once, with rows
+  // perhaps still waiting, and started again.
+  auto first = post_together(w.app.base, check, n, 0);
+  int answered = 0;
+  for (const auto& o : first) answered += o.status == 200;
+  CHECK(answered == n);
+  w.app.stop(SIGKILL);
+  w.app.start();
+  auto applied = [&] {
+    return count(w.app.db_file, "SELECT COUNT(*) FROM inbound_journal") == 0 &&
+           count(w.app.db_file, "SELECT COUNT(*) FROM subscribers") == n;
+  };
+  CHECK(wait_until(applied));
+  CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM consent_log WHERE event = 'subscribe'") == n);
+  CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM inbound_messages") == n);
+  CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM outbox") == n);  // one confirmation each
+
+  // Meta redelivers the same ids: journaled again, applied as duplicates.
+  auto again = post_together(w.app.base, check, n, 0);
+  int answered_again = 0;
+  for (const auto& o : again) answered_again += o.status == 200;
+  CHECK(answered_again == n);
+  CHECK(wait_until([&] { return count(w.app.db_file, "SELECT COUNT(*) FROM inbound_journal") == 0; }));
+  CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM subscribers") == n);
+  CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM inbound_messages") == n);
+  CHECK(count(w.app.db_file, "SELECT COUNT(*) FROM outbox") == n);
+
+  // Each applied message is logged (as duplicate the second time), and no
+  // number is in the log.
+  const auto log = read_file(w.app.log_file);
+  CHECK(log.find("\"duplicate\":true") != std::string::npos);
+  for (int i = 0; i < n; ++i) CHECK(log.find(number(i).substr(3)) == std::string::npos);
 }
 
 TEST_CASE("wa-sim posts sent, delivered and read for every accepted message, one status per request") {

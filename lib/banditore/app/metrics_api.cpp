@@ -52,6 +52,14 @@ void publish_store_figures(const store::store_figures& figures, metrics::registr
       .gauge_for("banditore_outbox_oldest_due_seconds",
                  "How long the oldest message due for sending has waited (0 when none is due).")
       .set(static_cast<double>(figures.oldest_due_ms) / 1000.0);
+  registry
+      .gauge_for("banditore_inbound_journal_rows",
+                 "Webhooks whose citizens' messages were answered and wait in the inbound journal to be applied.")
+      .set(static_cast<double>(figures.journal_rows));
+  registry
+      .gauge_for("banditore_inbound_journal_oldest_seconds",
+                 "How long the oldest of them has waited (0 when none waits).")
+      .set(static_cast<double>(figures.journal_oldest_ms) / 1000.0);
 }
 
 void publish_limit_figures(const store::store_figures& figures, const std::vector<number_limit>& numbers,

@@ -25,6 +25,7 @@
 #include <banditore/config/ops_settings.hpp>
 #include <banditore/config/template_pricing.hpp>
 #include <banditore/http/json_text.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <banditore/app/cap_api.hpp>
 #include <banditore/app/cap_feed.hpp>
@@ -191,6 +192,7 @@ struct service::impl {
     engine_options.conversation.contacts = {settings.office_contact, settings.privacy_url};
     engine_options.template_fallback = !settings.wa_template_name.empty();
     engine_options.recover_leases = true;
+    engine_options.direct_group_limit = settings.inbound_direct_limit;
     numbers = config::serving_numbers(settings);
     if (!settings.numbers.empty()) {
       nlohmann::json routes = nlohmann::json::object();
@@ -231,6 +233,16 @@ struct service::impl {
         jobs.inc(static_cast<double>(n));
       });
     }
+    // Citizens' messages applied from the inbound journal are logged and
+    // counted like those applied with their webhook, on the network
+    // thread, which also wakes the senders for their replies.
+    db->on_inbound_applied([this](std::vector<store::sqlite::journal_applied> done) {
+      asio::post(io, [this, done = std::move(done)] {
+        bool replies = false;
+        for (const auto& a : done) replies = note_decisions(a.request_id, a.results) || replies;
+        if (replies && webhook.outbox_changed) webhook.outbox_changed();
+      });
+    });
 
     if (!settings.numbers.empty()) {
       // The towns a number serves must be the catalogue's (they are

@@ -38,6 +38,22 @@ store::status_kind status_of(whatsapp::delivery_status s) {
 
 }  // namespace
 
+bool note_decisions(std::string_view request_id, const std::vector<store::inbound_result>& results) {
+  bool replies = false;
+  for (const auto& r : results) {
+    replies = replies || domain::reply_for(r.decision).has_value();
+    const std::string_view decision = r.duplicate ? "duplicate" : domain::to_string(r.decision);
+    metrics::default_registry()
+        .counter_for("banditore_commands_total", "Decisions on citizens' messages, by kind",
+                     {{"kind", std::string(decision)}})
+        .inc();
+    log::line(log::level::info, "webhook.message",
+              {{"request_id", request_id}, {"phone", r.phone_tag}, {"duplicate", r.duplicate},
+               {"decision", decision}, {"keyword", r.keyword}});
+  }
+  return replies;
+}
+
 void add_webhook_routes(http::router& routes, webhook_context& ctx) {
   routes.add("GET", "/webhook/whatsapp", [&ctx](http::request& req) -> boost::asio::awaitable<http::response> {
     auto challenge = whatsapp::verification_challenge(req.query_param("hub.mode").value_or(""),
@@ -120,25 +136,14 @@ void add_webhook_routes(http::router& routes, webhook_context& ctx) {
 
     const auto now = now_ms();
     // Answered only once the batch is committed.
+    batch.request_id = req.request_id;
     auto out = co_await ctx.inbound->apply(std::move(batch), now);
 
-    bool replies = false;
-    for (const auto& r : out.results) {
-      replies = replies || domain::reply_for(r.decision).has_value();
-      metrics::default_registry()
-          .counter_for("banditore_commands_total", "Decisions on citizens' messages, by kind",
-                       {{"kind", r.duplicate ? std::string("duplicate") : std::string(domain::to_string(r.decision))}})
-          .inc();
-      const std::string_view decision = r.duplicate ? "duplicate" : domain::to_string(r.decision);
-      log::line(log::level::info, "webhook.message",
-                {{"request_id", req.request_id}, {"phone", r.phone_tag}, {"duplicate", r.duplicate},
-                 {"decision", decision}, {"keyword", r.keyword}});
-    }
-    if (replies && ctx.outbox_changed) ctx.outbox_changed();
+    if (note_decisions(req.request_id, out.results) && ctx.outbox_changed) ctx.outbox_changed();
     if (out.statuses_unknown > 0)
       log::info("webhook.statuses_unknown", {{"request_id", req.request_id}, {"count", out.statuses_unknown}});
     // Three counts: written directly rather than through a JSON object.
-    auto body = fmt::format(R"({{"messages":{},"skipped":{},"statuses":{}}})", out.results.size(), skipped,
+    auto body = fmt::format(R"({{"messages":{},"skipped":{},"statuses":{}}})", out.results.size() + out.journaled, skipped,
                             out.statuses_applied + out.statuses_early + out.statuses_unknown);
     co_return http::json_response(200, std::move(body));
   });

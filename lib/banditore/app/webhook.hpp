@@ -8,9 +8,12 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace banditore::store {
 class inbound;
+struct inbound_result;
 }  // namespace banditore::store
 
 namespace banditore::app {
@@ -28,5 +31,10 @@ struct webhook_context {
 };
 
 void add_webhook_routes(http::router& routes, webhook_context& context);
+
+// The log line and the decision counter of each citizen's message applied,
+// whether with its webhook or later from the inbound journal. Returns
+// whether any was answered (the sender has a reply to send).
+bool note_decisions(std::string_view request_id, const std::vector<store::inbound_result>& results);
 
 }  // namespace banditore::app

@@ -202,6 +202,7 @@ settings from_environment(const env_lookup& env) {
   s.http_idle_timeout_ms = read_number<std::int64_t>(env, "BANDITORE_HTTP_IDLE_TIMEOUT_MS", s.http_idle_timeout_ms, 100, 3600000);
   s.http_read_timeout_ms = read_number<std::int64_t>(env, "BANDITORE_HTTP_READ_TIMEOUT_MS", s.http_read_timeout_ms, 100, 3600000);
   s.max_connections_per_address = read_number<std::size_t>(env, "BANDITORE_MAX_CONNECTIONS_PER_ADDRESS", s.max_connections_per_address, 1, 100000);
+  s.inbound_direct_limit = read_number<std::size_t>(env, "BANDITORE_INBOUND_DIRECT_LIMIT", s.inbound_direct_limit, 0, 256);
   s.reserved_connections = read_number<std::size_t>(env, "BANDITORE_RESERVED_CONNECTIONS", s.reserved_connections, 0, 100000);
   read_text(env, "BANDITORE_TRUSTED_PROXIES", s.trusted_proxies);
 

@@ -81,6 +81,10 @@ struct settings {
   std::size_t max_connections_per_address = 32;
   std::size_t reserved_connections = 64;
   std::string trusted_proxies;
+  // Citizens' messages arriving while more webhooks carrying messages than
+  // this wait for their answers are kept in the inbound journal and applied after the answer
+  // (store/sqlite/inbound_journal.hpp); 0 journals them all.
+  std::size_t inbound_direct_limit = 4;
 };
 
 // Reads a variable: a missing one is nullopt. getenv by default; tests pass

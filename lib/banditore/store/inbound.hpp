@@ -72,10 +72,15 @@ struct status_update {
 struct inbound_batch {
   std::vector<inbound_message_input> messages;
   std::vector<status_update> statuses;
+  std::string request_id{};  // for the log lines of messages applied later
 };
 
 struct batch_outcome {
-  std::vector<inbound_result> results;  // one per message, in order
+  // One per message applied with the batch, in order; none for messages
+  // journaled (they are applied later and reported to the engine's
+  // on_inbound_applied observer).
+  std::vector<inbound_result> results;
+  std::size_t journaled = 0;  // messages kept in the journal, durable
   std::size_t statuses_applied = 0;
   std::size_t statuses_early = 0;
   std::size_t statuses_unknown = 0;
@@ -86,6 +91,9 @@ class inbound {
   virtual ~inbound() = default;
   // Returns once the batch is committed (it may share its transaction with
   // other batches arriving together; a batch that fails is undone alone).
+  // Its messages are either applied in that transaction or, while the
+  // database is busy, kept in the inbound journal to be applied in order
+  // afterwards (store/sqlite/inbound_journal.hpp): committed either way.
   virtual boost::asio::awaitable<batch_outcome> apply(inbound_batch batch, std::int64_t now_ms) = 0;
 };
 

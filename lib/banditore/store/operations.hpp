@@ -22,6 +22,10 @@ struct store_figures {
   std::int64_t flagged = 0;
   std::map<std::string, std::int64_t> outbox_by_state;  // every outbox_states entry
   std::int64_t oldest_due_ms = 0;  // how long the oldest due queued row has waited; 0 if none
+  // Citizens' messages answered and not yet applied (the inbound journal),
+  // and how long the oldest has waited; 0 if none.
+  std::int64_t journal_rows = 0;
+  std::int64_t journal_oldest_ms = 0;
   // The messaging limit's use: unique people reached outside their window
   // in the last 24 hours by the whole deployment, and (several numbers)
   // by each business portfolio's numbers, by portfolio id.

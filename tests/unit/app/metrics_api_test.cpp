@@ -129,6 +129,8 @@ TEST_CASE("the store figures become gauges, every outbox state included") {
   f.flagged = 2;
   f.outbox_by_state = {{"queued", 5}, {"sent", 0}};
   f.oldest_due_ms = 1500;
+  f.journal_rows = 40;
+  f.journal_oldest_ms = 2500;
   app::publish_store_figures(f, reg);
   const auto text = reg.render();
   CHECK(text.find("banditore_subscribers 120\n") != std::string::npos);
@@ -136,6 +138,8 @@ TEST_CASE("the store figures become gauges, every outbox state included") {
   CHECK(text.find("banditore_outbox_messages{state=\"queued\"} 5\n") != std::string::npos);
   CHECK(text.find("banditore_outbox_messages{state=\"sent\"} 0\n") != std::string::npos);
   CHECK(text.find("banditore_outbox_oldest_due_seconds 1.5\n") != std::string::npos);
+  CHECK(text.find("banditore_inbound_journal_rows 40\n") != std::string::npos);
+  CHECK(text.find("banditore_inbound_journal_oldest_seconds 2.5\n") != std::string::npos);
 }
 
 TEST_CASE("each number's limit gauges show its portfolio's tier and use; one number shows the deployment's") {

@@ -14,6 +14,7 @@
 #include <banditore/store/sqlite/models.hpp>
 #include <banditore/store/sqlite/figures.hpp>
 #include <banditore/store/sqlite/inbound.hpp>
+#include <banditore/store/sqlite/inbound_journal.hpp>
 #include <banditore/store/sqlite/key_rotation.hpp>
 #include <banditore/store/sqlite/live_keys.hpp>
 #include <banditore/store/sqlite/open.hpp>
@@ -26,11 +27,19 @@
 #include <banditore/store/sqlite/setting_overrides.hpp>
 #include <banditore/store/sqlite/worker.hpp>
 
+#include <banditore/log/log.hpp>
+
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
 #include <stdexcept>
 
 namespace banditore::store::sqlite {
@@ -40,6 +49,97 @@ namespace asio = boost::asio;
 struct engine::impl {
   impl(std::unique_ptr<SQLite::Database> db, engine_options o) : options(std::move(o)), worker(std::move(db)) {}
 
+  // Applies the oldest journal rows, at most limit, inside the caller's
+  // transaction, deleting each; what they held is appended to done.
+  void apply_journal(std::size_t limit, std::vector<journal_applied>& done) {
+    auto entries = journal->oldest(limit);
+    if (entries.empty()) return;
+    inbound->refresh_catalogue();
+    for (auto& e : entries) {
+      journal_applied a{std::move(e.request_id), {}, e.unreadable};
+      if (e.unreadable)
+        log::error("inbound.journal_unreadable", {{"seq", e.seq}, {"request_id", a.request_id}});
+      for (const auto& m : e.messages) a.results.push_back(inbound->handle(m, options.conversation, e.received_at_ms));
+      journal->remove(e.seq);
+      done.push_back(std::move(a));
+    }
+  }
+
+  // A failure of the database rather than of a row: a lock held too long
+  // by another process, a full disk. Nothing is set aside for it.
+  static bool passing(const std::exception& e) {
+    const auto* db_error = dynamic_cast<const SQLite::Exception*>(&e);
+    if (!db_error) return false;
+    switch (db_error->getErrorCode() & 0xff) {
+      case SQLITE_BUSY: case SQLITE_LOCKED: case SQLITE_FULL: case SQLITE_IOERR: case SQLITE_NOMEM:
+      case SQLITE_READONLY: case SQLITE_CANTOPEN: case SQLITE_PROTOCOL: return true;
+      default: return false;
+    }
+  }
+  bool retry_later() {
+    worker.wake_idle_after(std::chrono::seconds(1));
+    return false;
+  }
+
+  // One step of the idle work: a transaction applying the oldest rows.
+  // A step that fails is undone and tried again one row at a time; a row
+  // that fails alone is set aside (logged, deleted) rather than holding
+  // every later citizen back. A failure of the database is tried again a
+  // second later.
+  bool journal_step(SQLite::Database& db) {
+    // Not while citizens' messages keep coming: answering them comes
+    // first, until they pause or the oldest row has waited too long.
+    using namespace std::chrono;
+    const steady_clock::time_point last(steady_clock::duration(last_message.load()));  // read before the clock
+    const auto since_last = steady_clock::now() - last;
+    if (options.journal_quiet.count() > 0 && since_last < options.journal_quiet) {
+      const auto oldest = journal->oldest_received_at();
+      if (!oldest) return false;
+      const auto waited = milliseconds(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() - *oldest);
+      if (waited < options.journal_max_wait) {
+        worker.wake_idle_after(std::min<steady_clock::duration>(options.journal_quiet - since_last,
+                                                                options.journal_max_wait - waited));
+        return false;
+      }
+    }
+    std::vector<journal_applied> done;
+    bool one_row = false;  // the step fell back to a row alone: more may follow
+    try {
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      apply_journal(options.journal_step, done);
+      tx.commit();
+    } catch (const std::exception& e) {
+      done.clear();
+      reset_statements(db);
+      log::warn("inbound.journal_step_failed", {{"error", e.what()}});
+      if (passing(e)) return retry_later();
+      try {
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        apply_journal(1, done);
+        tx.commit();
+        one_row = true;
+      } catch (const std::exception& alone) {
+        done.clear();
+        reset_statements(db);
+        if (passing(alone)) return retry_later();
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        auto first = journal->oldest(1);
+        if (!first.empty()) {
+          log::error("inbound.journal_row_dropped",
+                     {{"seq", first.front().seq}, {"request_id", first.front().request_id}, {"error", alone.what()}});
+          journal->remove(first.front().seq);
+        }
+        tx.commit();
+        return true;
+      }
+    }
+    // Fewer rows than a step takes: the journal is empty now (a webhook
+    // journaling more wakes the work again).
+    const bool more = one_row || done.size() >= options.journal_step;
+    if (!done.empty()) report(std::move(done));
+    return more;
+  }
+
   engine_options options;
   int recovered = 0;
   db_worker worker;
@@ -47,6 +147,18 @@ struct engine::impl {
   std::unique_ptr<live_keys> keys;
   std::unique_ptr<outbox> out;
   std::unique_ptr<inbound_store> inbound;
+  std::unique_ptr<inbound_journal> journal;
+  // Told from the database thread and from webhooks that made room in a
+  // full journal: one at a time.
+  std::mutex observer_mutex;
+  std::atomic<std::size_t> messages_waiting{0};  // webhooks with messages in apply()
+  // When the last webhook with messages came (steady clock ticks).
+  std::atomic<std::chrono::steady_clock::rep> last_message{0};
+  std::function<void(std::vector<journal_applied>)> journal_observer;
+  void report(std::vector<journal_applied> done) {
+    std::lock_guard lock(observer_mutex);
+    if (journal_observer) journal_observer(std::move(done));
+  }
   std::unique_ptr<api_key_store> api_keys;
   std::unique_ptr<alert_store> alerts;
   std::unique_ptr<cap_store> cap;
@@ -81,6 +193,7 @@ engine::engine(std::unique_ptr<SQLite::Database> db, crypto::data_keys keys, eng
     s.out = std::make_unique<outbox>(conn, *s.keys);
     s.out->set_template_fallback(s.options.template_fallback);
     s.inbound = std::make_unique<inbound_store>(conn, *s.keys, *s.out);
+    s.journal = std::make_unique<inbound_journal>(conn, *s.keys);
     s.api_keys = std::make_unique<api_key_store>(conn);
     s.alerts = std::make_unique<alert_store>(conn);
     if (!s.options.number_ids.empty()) {
@@ -96,17 +209,21 @@ engine::engine(std::unique_ptr<SQLite::Database> db, crypto::data_keys keys, eng
       s.recovered = s.out->recover_leases(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
     }
   });
+  s.worker.set_idle_work([&s](SQLite::Database& db) { return s.journal_step(db); });
 }
 
 engine::~engine() {
   // The statements belong to the database thread: destroy them there,
   // before the connection closes.
   auto& s = *impl_;
+  // Rows still journaled stay for the next start.
+  s.worker.stop_idle();
   s.worker.run_sync([&s](SQLite::Database&) {
     s.staff.reset();
     s.cap.reset();
     s.alerts.reset();
     s.api_keys.reset();
+    s.journal.reset();
     s.inbound.reset();
     s.out.reset();
     s.keys.reset();
@@ -119,18 +236,53 @@ void engine::on_group_commit(std::function<void(std::size_t)> observer) {
   impl_->worker.on_group_commit(std::move(observer));
 }
 
+void engine::on_inbound_applied(std::function<void(std::vector<journal_applied>)> observer) {
+  auto& s = *impl_;
+  {
+    std::lock_guard lock(s.observer_mutex);  // the database thread may be applying rows already
+    s.journal_observer = std::move(observer);
+  }
+  // What a previous process journaled and did not apply, told as well.
+  s.worker.wake_idle();
+}
+
 // --- inbound ---------------------------------------------------------------
 
 asio::awaitable<batch_outcome> engine::apply(inbound_batch batch, std::int64_t now) {
   auto& s = *impl_;
+  // Webhooks carrying messages that have not been answered yet, this one
+  // included: more than a few at once is a burst.
+  struct waiting {
+    std::atomic<std::size_t>* count;
+    explicit waiting(std::atomic<std::size_t>* c) : count(c) { if (count) count->fetch_add(1); }
+    ~waiting() { if (count) count->fetch_sub(1); }
+    waiting(const waiting&) = delete;
+    waiting& operator=(const waiting&) = delete;
+  } in_line(batch.messages.empty() ? nullptr : &s.messages_waiting);
+  if (!batch.messages.empty()) s.last_message.store(std::chrono::steady_clock::now().time_since_epoch().count());
   auto work = [&s, batch = std::move(batch), now](SQLite::Database&) {
     // The transaction is the group's (db_worker::run_grouped), and this
     // may run twice in it: once more if another batch of the group throws.
-    batch_outcome out;
-    // One look at the catalogue's version per batch: a change made by the
-    // API or the command line is read before the next batch.
-    if (!batch.messages.empty()) s.inbound->refresh_catalogue();
-    for (const auto& in : batch.messages) out.results.push_back(s.inbound->handle(in, s.options.conversation, now));
+    std::pair<batch_outcome, std::vector<journal_applied>> result;
+    auto& [out, made_room] = result;
+    if (!batch.messages.empty()) {
+      // Messages go through the journal while it holds any (their order is
+      // the order they came) or while many webhooks with messages wait.
+      if (s.messages_waiting.load() <= s.options.direct_group_limit && s.journal->empty()) {
+        // One look at the catalogue's version per batch: a change made by
+        // the API or the command line is read before the next batch.
+        s.inbound->refresh_catalogue();
+        for (const auto& in : batch.messages) out.results.push_back(s.inbound->handle(in, s.options.conversation, now));
+      } else {
+        if (s.journal->depth() >= s.options.journal_limit) {
+          // Full: this webhook applies as many rows as it adds.
+          s.apply_journal(batch.messages.size(), made_room);
+        }
+        s.journal->append(batch.request_id, batch.messages, now);
+        out.journaled = batch.messages.size();
+        s.worker.wake_idle();
+      }
+    }
     for (const auto& st : batch.statuses) {
       switch (s.out->apply_status(st.provider_message_id, st.callback_data, st.status, st.at_ms, st.error_code,
                                   st.error_title, now)) {
@@ -139,9 +291,11 @@ asio::awaitable<batch_outcome> engine::apply(inbound_batch batch, std::int64_t n
         case status_outcome::unknown: ++out.statuses_unknown; break;
       }
     }
-    return out;
+    return result;
   };
-  co_return co_await s.worker.run_grouped(std::move(work));
+  auto [out, made_room] = co_await s.worker.run_grouped(std::move(work));
+  if (!made_room.empty()) s.report(std::move(made_room));
+  co_return out;
 }
 
 // --- alerts ------------------------------------------------------------------

@@ -26,6 +26,7 @@
 #include <banditore/store/subscriber_figures.hpp>
 #include <banditore/store/sqlite/open.hpp>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -46,6 +47,30 @@ struct engine_options {
   // carry none.
   std::vector<std::string> number_ids;
   std::string number_routes_json;
+  // The inbound journal (store/sqlite/inbound_journal.hpp). A webhook's
+  // messages are applied at once while the journal is empty and at most
+  // direct_group_limit webhooks carrying messages wait for their answer
+  // (one citizen at a time: the reply leaves at once; statuses do not
+  // count); otherwise they are journaled. Past
+  // journal_limit rows waiting, each journaling webhook first applies as
+  // many of the oldest rows as it adds, so the journal stops growing and
+  // answers slow down to the pace of applying. The journal is applied in
+  // transactions of up to journal_step rows, between webhooks, once
+  // citizens' messages have paused for journal_quiet or its oldest row
+  // has waited journal_max_wait: a burst is answered at the pace of
+  // journaling and applied after it.
+  std::size_t direct_group_limit = 4;
+  std::int64_t journal_limit = 200000;
+  std::size_t journal_step = 32;
+  std::chrono::milliseconds journal_quiet{5};
+  std::chrono::milliseconds journal_max_wait{10000};
+};
+
+// Messages applied from the journal, one webhook's.
+struct journal_applied {
+  std::string request_id;
+  std::vector<inbound_result> results;  // empty when no key opened the row
+  bool unreadable = false;
 };
 
 class engine final : public store::inbound,
@@ -86,6 +111,14 @@ class engine final : public store::inbound,
   // Called on the database thread after each group commit of webhook
   // batches with the number of batches it held. Set before serving.
   void on_group_commit(std::function<void(std::size_t batches)> observer);
+  // Called after each commit applying journal rows (on the database
+  // thread, or a webhook's when a full journal made it apply some), with
+  // what they held: logs, metrics, waking the senders for the replies.
+  // Calls do not overlap; the rows of one webhook may be told before
+  // older rows applied by the database thread at the same moment. Setting
+  // it starts applying the rows a previous process left (the service's
+  // start-up); until then they wait for the next journaled webhook.
+  void on_inbound_applied(std::function<void(std::vector<journal_applied>)> observer);
 
   // inbound
   boost::asio::awaitable<batch_outcome> apply(inbound_batch batch, std::int64_t now_ms) override;

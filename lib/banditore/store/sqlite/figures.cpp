@@ -6,6 +6,8 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
+
 namespace banditore::store::sqlite {
 
 store_figures read_store_figures(SQLite::Database& db, std::int64_t now_ms) {
@@ -20,6 +22,13 @@ store_figures read_store_figures(SQLite::Database& db, std::int64_t now_ms) {
   SQLite::Statement due(db, "SELECT MIN(not_before) FROM outbox WHERE state = 'queued' AND not_before <= :now");
   due.bind(":now", now_ms);
   if (due.executeStep() && !due.getColumn(0).isNull()) f.oldest_due_ms = now_ms - due.getColumn(0).getInt64();
+  // The journal's rows go in seq order: its ends give both figures.
+  SQLite::Statement journal(db, "SELECT (SELECT MAX(seq) FROM inbound_journal) - (SELECT MIN(seq) FROM inbound_journal) + 1, "
+                                "(SELECT received_at FROM inbound_journal ORDER BY seq LIMIT 1)");
+  if (journal.executeStep() && !journal.getColumn(0).isNull()) {
+    f.journal_rows = journal.getColumn(0).getInt64();
+    f.journal_oldest_ms = std::max<std::int64_t>(0, now_ms - journal.getColumn(1).getInt64());
+  }
   // contacts_by_initiated and portfolio_contacts_by_initiated serve these.
   const auto since = now_ms - service_window_ms;
   SQLite::Statement used(db, "SELECT COUNT(*) FROM contacts WHERE last_initiated_at > :since");

@@ -40,6 +40,13 @@ const sealed_column staff_totp_column{
     "ORDER BY id LIMIT :limit",
     "UPDATE staff_users SET totp_cipher = :cipher WHERE id = :id"};
 
+// Citizens' messages waiting in the inbound journal: aad 'inbound-journal:<seq>'
+// (store/sqlite/inbound_journal.cpp).
+const sealed_column inbound_journal_column{
+    "SELECT seq, 'inbound-journal:' || seq, sealed FROM inbound_journal WHERE seq > :after "
+    "ORDER BY seq LIMIT :limit",
+    "UPDATE inbound_journal SET sealed = :cipher WHERE seq = :id"};
+
 void reseal_column(SQLite::Database& db, const crypto::data_keys& keys, const sealed_column& column,
                    std::size_t batch_size, reseal_counts& counts) {
   const crypto::sealed_box current(keys.encryption);
@@ -95,6 +102,7 @@ reseal_counts reseal_pass(SQLite::Database& db, const crypto::data_keys& keys, s
   reseal_column(db, keys, subscribers_column, batch_size, counts);
   reseal_column(db, keys, outbox_column, batch_size, counts);
   reseal_column(db, keys, staff_totp_column, batch_size, counts);
+  reseal_column(db, keys, inbound_journal_column, batch_size, counts);
   return counts;
 }
 
