@@ -13,9 +13,13 @@
 // the load generator, as Meta does it). Prints requests per second, p50 and
 // p99 latency and the ratio to bare Beast; then checks that every answered
 // "Attiva" is in the database exactly once and every status was applied.
+// An "Attiva" answered while the database was busy waits in the inbound
+// journal: after the subscribe phase the benchmark waits until it is
+// empty and prints how long that took, and the rate of applying.
 //
 //   ./build/release/bench/ingest --seconds 5 --connections 32
 //   ./build/release/bench/ingest --banditore /path/to/other/banditore   (compare builds)
+//   ./build/release/bench/ingest --direct-limit 256   (every message applied before its answer)
 #include "http_load.hpp"
 #include "process.hpp"
 
@@ -171,6 +175,7 @@ struct phases {
 // request, which the machine's other load does not move. The dumps stay in
 // DIR for callgrind_annotate.
 fs::path callgrind_dir;
+std::string direct_limit;  // BANDITORE_INBOUND_DIRECT_LIMIT, when given
 
 void callgrind_control(const char* what, pid_t pid) {
   const auto command = fmt::format("callgrind_control {} {} >/dev/null 2>&1", what, pid);
@@ -200,6 +205,31 @@ std::uint64_t callgrind_dump(pid_t pid, const std::string& phase) {
   fs::rename(dump, named);
   fmt::print("callgrind: {} ({} instructions)\n", named.string(), total);
   return total;
+}
+
+// Messages answered while the database was busy wait in the inbound
+// journal (store/sqlite/inbound_journal.hpp): how many there were at the
+// end of a phase, and how long the server took to apply them.
+struct journal_drain {
+  std::int64_t rows_at_end = 0;
+  double seconds = 0, cpu = 0;
+};
+
+journal_drain wait_for_journal(const fs::path& db_path, pid_t app) {
+  SQLite::Database db(db_path.string(), SQLite::OPEN_READONLY);
+  db.setBusyTimeout(5000);
+  journal_drain d;
+  const auto start = std::chrono::steady_clock::now();
+  const double cpu_start = cpu_seconds(app);
+  for (bool first = true;; first = false) {
+    const auto rows = db.execAndGet("SELECT COUNT(*) FROM inbound_journal").getInt64();
+    if (first) d.rows_at_end = rows;
+    if (rows == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  d.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  d.cpu = cpu_seconds(app) - cpu_start;
+  return d;
 }
 
 int run(int connections, double seconds, std::uint64_t requests, phases only, std::int64_t status_rows) {
@@ -263,6 +293,7 @@ int run(int connections, double seconds, std::uint64_t requests, phases only, st
   // Under callgrind the replies are paced at 1 a second, so that their
   // sending does not count as ingest.
   if (!callgrind_dir.empty()) env.push_back("BANDITORE_WA_RATE=1");
+  if (!direct_limit.empty()) env.push_back("BANDITORE_INBOUND_DIRECT_LIMIT=" + direct_limit);
   if (!callgrind_dir.empty())
     app_argv = {"/usr/bin/valgrind", "--tool=callgrind", "--callgrind-out-file=" + (callgrind_dir / "callgrind.out.%p").string(),
                 banditore_bin, "serve"};
@@ -278,6 +309,7 @@ int run(int connections, double seconds, std::uint64_t requests, phases only, st
     }
   }
   std::uint64_t subscribed = 0;
+  journal_drain drain;
   if (only.subscribe) {
     auto t = subscribe_template();
     auto next = [&t, &subscribed](std::uint64_t n) {
@@ -287,6 +319,7 @@ int run(int connections, double seconds, std::uint64_t requests, phases only, st
     };
     if (!callgrind_dir.empty()) callgrind_control("-z", app);
     rows[1] = run_load("subscribe (Attiva)", app_port, connections, seconds, next, app, requests);
+    drain = wait_for_journal(db_path, app);
     if (!callgrind_dir.empty()) instructions[1] = callgrind_dump(app, "subscribe");
   }
   std::uint64_t statuses_sent = 0;
@@ -323,6 +356,14 @@ int run(int connections, double seconds, std::uint64_t requests, phases only, st
                r.p99_ms, rows[0].rps > 0 ? 100.0 * r.rps / rows[0].rps : 0.0,
                r.seconds > 0 ? r.server_cpu / r.seconds : 0.0, answered > 0 ? 1e6 * r.server_cpu / answered : 0.0,
                r.not_ok + r.io_errors);
+  }
+  if (only.subscribe && rows[1].rps > 0) {
+    // What was answered is applied once the journal is empty: the rate of
+    // applying is the phase's messages over the phase and the drain.
+    const double answered = rows[1].rps * rows[1].seconds;
+    fmt::print("inbound journal: {} rows waiting when the phase ended, applied {:.2f} s later "
+               "(server CPU {:.2f} s); Attiva applied {:.0f}/s over the phase and the drain\n",
+               drain.rows_at_end, drain.seconds, drain.cpu, answered / (rows[1].seconds + drain.seconds));
   }
   for (int i = 1; i < 3; ++i)
     if (instructions[i] > 0 && rows[i].ok > 0)
@@ -370,6 +411,7 @@ int main(int argc, char** argv) {
               list.find(",status,") != std::string::npos};
     }
     else if (a == "--banditore") banditore_bin = argv[i + 1];
+    else if (a == "--direct-limit") direct_limit = argv[i + 1];
     else if (a == "--bare") bare_bin = argv[i + 1];
     else if (a == "--wa-sim") wa_sim_bin = argv[i + 1];
     else {
@@ -378,6 +420,7 @@ int main(int argc, char** argv) {
                  "              [--requests N per phase, instead of seconds (profiling)]\n"
                  "              [--phases bare,subscribe,status (all)]\n"
                  "              [--callgrind DIR: the binary under valgrind, instructions per request, dumps in DIR]\n"
+                 "              [--direct-limit N: BANDITORE_INBOUND_DIRECT_LIMIT, 256 to apply every message before its answer]\n"
                  "              [--banditore PATH] [--bare PATH] [--wa-sim PATH] (other builds' binaries, to compare)\n");
       return 2;
     }
